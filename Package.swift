@@ -1,0 +1,113 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Conóceles: one package, one binary (`conoceles`), targets by responsibility (docs/DESIGN in shared/).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "conoceles",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "conoceles", targets: ["Conoceles"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+    ],
+    targets: [
+        // Domain values and rules. No I/O.
+        .target(name: "ConocelesCore", swiftSettings: swiftSettings),
+        // Typed configuration (config/conoceles.yaml + CONOCELES_* environment) and process/catalog loading.
+        .target(
+            name: "ConocelesConfig",
+            dependencies: [
+                "ConocelesCore",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The generic PostgreSQL-backed job queue. Knows nothing of elections.
+        .target(
+            name: "JobQueue",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // C shim that owns every setjmp/longjmp of libjpeg and libpng.
+        .target(
+            name: "CImagingShim",
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png")]
+        ),
+        .target(name: "Imaging", dependencies: ["CImagingShim"], swiftSettings: swiftSettings),
+        // C shim with typed wrappers around libcurl's variadic calls.
+        .target(name: "CMailShim", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "Mail", dependencies: ["CMailShim"], swiftSettings: swiftSettings),
+        // PostgreSQL schema (numbered migrations), repositories, encryption of sensitive columns.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "ConocelesCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ConocelesJobs",
+            dependencies: ["ConocelesCore", "ConocelesConfig", "JobQueue", "Imaging", "Mail", "Storage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ConocelesWeb",
+            dependencies: [
+                "ConocelesCore", "ConocelesConfig", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Conoceles",
+            dependencies: [
+                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test support: a throwaway database per test on the cluster started by scripts/db.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Storage", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConocelesCoreTests", dependencies: ["ConocelesCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConocelesConfigTests", dependencies: ["ConocelesConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: swiftSettings),
+        .testTarget(name: "MailTests", dependencies: ["Mail"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConocelesWebTests",
+            dependencies: [
+                "ConocelesWeb", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

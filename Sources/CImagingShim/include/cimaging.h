@@ -1,0 +1,1 @@
+int cimaging_placeholder(void);

@@ -1,0 +1,2 @@
+#include "cimaging.h"
+int cimaging_placeholder(void){return 0;}

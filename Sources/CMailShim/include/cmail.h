@@ -1,0 +1,1 @@
+int cmail_placeholder(void);

@@ -1,0 +1,2 @@
+#include "cmail.h"
+int cmail_placeholder(void){return 0;}

@@ -1,0 +1,3 @@
+import ArgumentParser
+import ConocelesWeb
+@main struct ConocelesCommand: AsyncParsableCommand {}

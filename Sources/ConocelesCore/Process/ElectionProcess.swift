@@ -1,0 +1,120 @@
+/// An electoral process as one electoral body configures it in `config/processes/<id>.yaml`:
+/// its offices, districts, parties and coalitions, deadlines and limits. Nothing here is
+/// specific to Jalisco; another body adds its own file without touching code.
+public struct ElectionProcess: Sendable, Hashable, Codable {
+    /// Stable identifier, the file's name without extension (e.g. `jalisco-2024`).
+    public var id: String
+    /// Spanish name of the process ("Proceso Electoral Local Concurrente 2023-2024").
+    public var name: String
+    /// The electoral body that runs it (OPL).
+    public var electoralBody: String
+    /// INEGI key of the federal entity ("14" for Jalisco).
+    public var entity: String
+    /// IANA time zone in which deadlines in natural days are computed.
+    public var timeZone: String
+    /// Election day, `YYYY-MM-DD` in the process's time zone.
+    public var electionDay: LocalDate
+    /// First day profiles may be published (the photo's 3-month rule counts back from it).
+    public var publicationDate: LocalDate
+    /// File in `config/catalogs/` with the entity's municipalities.
+    public var municipalitiesCatalog: String
+    /// Number of single-member (mayoría relativa) districts.
+    public var districts: Int
+    /// Offices contested in the process.
+    public var offices: [Office]
+    /// Political parties with registration in the process.
+    public var parties: [PoliticalParty]
+    /// Coalitions and common candidacies of several parties.
+    public var coalitions: [Coalition]
+    /// Deadlines in natural days and key dates.
+    public var deadlines: Deadlines
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, entity, districts, offices, parties, coalitions, deadlines
+        case electoralBody = "electoral_body"
+        case timeZone = "time_zone"
+        case electionDay = "election_day"
+        case publicationDate = "publication_date"
+        case municipalitiesCatalog = "municipalities_catalog"
+    }
+
+    /// The office with this code, or nil.
+    public func office(code: String) -> Office? { offices.first { $0.code == code } }
+    /// The party with this code, or nil.
+    public func party(code: String) -> PoliticalParty? { parties.first { $0.code == code } }
+    /// The coalition with this code, or nil.
+    public func coalition(code: String) -> Coalition? { coalitions.first { $0.code == code } }
+}
+
+/// A contested office and the territory it is elected in.
+public struct Office: Sendable, Hashable, Codable {
+    /// How the office's candidacies are territorially attached.
+    public enum Scope: String, Sendable, Hashable, Codable {
+        /// Whole entity (Gubernatura).
+        case state
+        /// One single-member district (diputación de mayoría relativa).
+        case district
+        /// A party list with a list number (diputación de representación proporcional).
+        case list
+        /// One municipality (presidencia municipal, sindicatura, regidurías).
+        case municipality
+    }
+
+    /// Stable code used in events and files (e.g. `DIP_MR`).
+    public var code: String
+    /// Spanish name ("Diputación local de mayoría relativa").
+    public var name: String
+    public var scope: Scope
+    /// Seats contested in total for this office across the entity.
+    public var seats: Int
+
+    public init(code: String, name: String, scope: Scope, seats: Int) {
+        self.code = code
+        self.name = name
+        self.scope = scope
+        self.seats = seats
+    }
+}
+
+/// A political party with registration in the process.
+public struct PoliticalParty: Sendable, Hashable, Codable {
+    /// Short code as used by the registration system (`PAN`, `MC`, `MORENA`).
+    public var code: String
+    /// Full Spanish name.
+    public var name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+/// A coalition or common candidacy: several parties that postulate together.
+public struct Coalition: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case coalition = "coalicion"
+        case commonCandidacy = "candidatura_comun"
+    }
+
+    public var code: String
+    public var name: String
+    public var kind: Kind
+    /// Codes of the member parties.
+    public var parties: [String]
+}
+
+/// Deadlines of the process, in natural days, and its key dates.
+public struct Deadlines: Sendable, Hashable, Codable {
+    /// Natural days from a candidacy's approval to its accounts being sent (3 by default).
+    public var accountsSentDays: Int
+    /// Natural days for a substitute's data to be captured after receiving the accounts (5).
+    public var substituteCaptureDays: Int
+    /// Dates before which non-compliant parties are reminded.
+    public var captureDeadlines: [LocalDate]
+
+    enum CodingKeys: String, CodingKey {
+        case accountsSentDays = "accounts_sent_days"
+        case substituteCaptureDays = "substitute_capture_days"
+        case captureDeadlines = "capture_deadlines"
+    }
+}
