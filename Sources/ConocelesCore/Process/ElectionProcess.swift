@@ -38,6 +38,26 @@ public struct ElectionProcess: Sendable, Hashable, Codable {
         case municipalitiesCatalog = "municipalities_catalog"
     }
 
+    public init(
+        id: String, name: String, electoralBody: String, entity: String, timeZone: String,
+        electionDay: LocalDate, publicationDate: LocalDate, municipalitiesCatalog: String, districts: Int,
+        offices: [Office], parties: [PoliticalParty], coalitions: [Coalition], deadlines: Deadlines
+    ) {
+        self.id = id
+        self.name = name
+        self.electoralBody = electoralBody
+        self.entity = entity
+        self.timeZone = timeZone
+        self.electionDay = electionDay
+        self.publicationDate = publicationDate
+        self.municipalitiesCatalog = municipalitiesCatalog
+        self.districts = districts
+        self.offices = offices
+        self.parties = parties
+        self.coalitions = coalitions
+        self.deadlines = deadlines
+    }
+
     /// The office with this code, or nil.
     public func office(code: String) -> Office? { offices.first { $0.code == code } }
     /// The party with this code, or nil.
@@ -101,6 +121,13 @@ public struct Coalition: Sendable, Hashable, Codable {
     public var kind: Kind
     /// Codes of the member parties.
     public var parties: [String]
+
+    public init(code: String, name: String, kind: Kind, parties: [String]) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.parties = parties
+    }
 }
 
 /// Deadlines of the process, in natural days, and its key dates.
@@ -111,6 +138,12 @@ public struct Deadlines: Sendable, Hashable, Codable {
     public var substituteCaptureDays: Int
     /// Dates before which non-compliant parties are reminded.
     public var captureDeadlines: [LocalDate]
+
+    public init(accountsSentDays: Int, substituteCaptureDays: Int, captureDeadlines: [LocalDate]) {
+        self.accountsSentDays = accountsSentDays
+        self.substituteCaptureDays = substituteCaptureDays
+        self.captureDeadlines = captureDeadlines
+    }
 
     enum CodingKeys: String, CodingKey {
         case accountsSentDays = "accounts_sent_days"

@@ -1,0 +1,77 @@
+import ArgumentParser
+import ConocelesWeb
+import Hummingbird
+import ServiceLifecycle
+
+/// `conoceles serve`: the web application only (run as many as needed against one database).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Inicia el servidor web / start the web server.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let runtime = try await Runtime.load(options, label: "serve")
+        try await runtime.withDatabase {
+            try await runtime.runServices(web: true, workers: false)
+        }
+    }
+}
+
+/// `conoceles up`: server and workers in one process, for a single machine or a demo.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Inicia servidor y trabajadores en un solo proceso / run server and workers in one process.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let runtime = try await Runtime.load(options, label: "up")
+        try await runtime.withDatabase {
+            try await runtime.runServices(web: true, workers: true)
+        }
+    }
+}
+
+/// `conoceles work`: queue workers only.
+struct WorkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "work",
+        abstract: "Inicia los trabajadores de la cola / run the queue workers.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let runtime = try await Runtime.load(options, label: "work")
+        try await runtime.withDatabase {
+            try await runtime.runServices(web: false, workers: true)
+        }
+    }
+}
+
+extension Runtime {
+    /// Runs the chosen services in one ServiceGroup until SIGTERM or SIGINT, then shuts them
+    /// down gracefully (the database pool stops after them).
+    func runServices(web: Bool, workers: Bool) async throws {
+        var services: [any Service] = []
+        if web {
+            let context = WebContext(database: database, process: process)
+            let http = configuration.http
+            var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
+            app.beforeServerStarts { [logger] in
+                logger.notice("listening", metadata: ["url": "http://\(http.host):\(http.port)/"])
+            }
+            services.append(app)
+        }
+        if workers {
+            services.append(contentsOf: try await makeWorkerServices())
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}

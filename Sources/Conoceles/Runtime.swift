@@ -1,0 +1,67 @@
+import ArgumentParser
+import ConocelesConfig
+import ConocelesCore
+import Foundation
+import Logging
+import Storage
+
+/// What every long-running command needs, loaded and checked before anything starts:
+/// the configuration, the process, a reachable database (fail fast with PostgreSQL's reason).
+struct Runtime: Sendable {
+    let configuration: AppConfiguration
+    let process: ElectionProcess
+    let catalogs: Catalogs
+    let database: Database
+    let logger: Logger
+
+    /// Loads everything or exits with a Spanish message and a non-zero code.
+    static func load(_ options: GlobalOptions, label: String) async throws -> Runtime {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "conoceles.\(label)")
+        logger.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
+        do {
+            let configuration = try await AppConfiguration.load(file: options.configFile)
+            let (process, catalogs) = try ProcessLoader.load(
+                processID: configuration.processID, configDirectory: configuration.configDirectory)
+            let url = configuration.database
+            let endpoint = DatabaseEndpoint(
+                host: url.host, port: url.port, username: url.username, password: url.password,
+                database: url.database, requireTLS: url.requireTLS)
+            try await Database.preflight(endpoint, logger: logger)
+            let database = Database(endpoint: endpoint, logger: logger)
+            return Runtime(configuration: configuration, process: process, catalogs: catalogs, database: database, logger: logger)
+        } catch let error as ConfigurationError {
+            fail(error.description)
+        } catch let error as ProcessLoader.LoadError {
+            fail(error.description)
+        } catch let error as DatabaseUnavailable {
+            fail(error.description)
+        }
+    }
+
+    /// Runs `body` while the database pool runs; migrates and registers the process first.
+    func withDatabase(migrate: Bool = true, _ body: @Sendable @escaping () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            do {
+                if migrate {
+                    try await Migrator().migrate(database.client, logger: logger)
+                    try await ProcessStore(client: database.client, logger: logger).register(process)
+                }
+                try await body()
+            } catch let error as Migrator.MigrationFailed {
+                group.cancelAll()
+                Runtime.fail(error.description)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(78)  // EX_CONFIG
+    }
+}

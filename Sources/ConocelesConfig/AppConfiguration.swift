@@ -1,0 +1,188 @@
+import Configuration
+import Foundation
+import SystemPackage
+
+/// The whole typed configuration of a Conóceles process (server or worker), read from
+/// `config/conoceles.yaml` with every key overridable by an environment variable
+/// (`database.url` → `CONOCELES_DATABASE_URL`). Validated once, at start-up.
+public struct AppConfiguration: Sendable {
+    public var database: DatabaseURL
+    public var http: HTTPSettings
+    public var smtp: SMTPSettings
+    public var photo: PhotoLimits
+    public var accounts: AccountSettings
+    public var retention: RetentionSettings
+    public var security: SecuritySettings
+    /// Identifier of the process file in `config/processes/` (e.g. `jalisco-2024`).
+    public var processID: String
+    /// Folder that holds `processes/` and `catalogs/` (the repository's `config/` by default).
+    public var configDirectory: String
+    /// Where blobs (photos, consent documents, reports) are stored.
+    public var blobsDirectory: String
+    /// Queue worker settings.
+    public var worker: WorkerSettings
+
+    /// HTTP listener.
+    public struct HTTPSettings: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        /// Public base URL used in e-mails (activation links); defaults to `http://host:port`.
+        public var publicURL: String
+    }
+
+    /// SMTP submission settings.
+    public struct SMTPSettings: Sendable, Equatable {
+        public enum Security: String, Sendable, Equatable, CaseIterable {
+            case none, starttls, tls
+        }
+        public var host: String
+        public var port: Int
+        public var security: Security
+        public var username: String?
+        public var password: String?
+        /// Sender address, e.g. `"Conóceles IEPC Jalisco" <conoceles@iepcjalisco.org.mx>`.
+        public var from: String
+    }
+
+    /// Photo limits (DOMAIN.md: under 700 KB).
+    public struct PhotoLimits: Sendable, Equatable {
+        public var maxBytes: Int
+        public var maxPixels: Int
+    }
+
+    /// Account issuing settings.
+    public struct AccountSettings: Sendable, Equatable {
+        /// Hours an activation link stays valid.
+        public var activationTTLHours: Int
+    }
+
+    /// Retention of sensitive data of substituted/cancelled candidacies.
+    public struct RetentionSettings: Sendable, Equatable {
+        public var sensitiveDataDays: Int
+    }
+
+    /// Secrets and session settings. Never logged.
+    public struct SecuritySettings: Sendable, Equatable {
+        /// AES-256-GCM key for sensitive columns (32 bytes).
+        public var encryptionKey: [UInt8]
+        /// Identifier stored next to each ciphertext, for key rotation.
+        public var encryptionKeyID: String
+        /// Shared secret of the registration system's HMAC-SHA256 signatures.
+        public var eventHMACSecret: String
+        /// Minutes of inactivity after which a session expires.
+        public var sessionTTLMinutes: Int
+    }
+
+    /// Queue worker settings.
+    public struct WorkerSettings: Sendable, Equatable {
+        /// Jobs a worker process runs at once.
+        public var concurrency: Int
+        /// Seconds between polls when no notification arrives.
+        public var pollIntervalSeconds: Double
+    }
+}
+
+extension AppConfiguration {
+    /// Reads and validates the configuration.
+    /// - Parameters:
+    ///   - file: path of the YAML file (default `config/conoceles.yaml`, relative to the working directory).
+    ///   - environment: variables that override the file; defaults to the process environment.
+    /// - Throws: `ConfigurationError` naming the first wrong key.
+    public static func load(
+        file: String = "config/conoceles.yaml",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> AppConfiguration {
+        let yaml: FileProvider<YAMLSnapshot>
+        do {
+            yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file))
+        } catch {
+            throw ConfigurationError(key: "(archivo)", reason: "no se pudo leer \(file): \(error)")
+        }
+        let env = EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "conoceles")
+        let reader = ConfigReader(providers: [env, yaml])
+        return try AppConfiguration(reader: Reader(config: reader))
+    }
+
+    init(reader r: Reader) throws(ConfigurationError) {
+        let urlText = try r.string("database.url")
+        do { database = try DatabaseURL(parsing: urlText) } catch {
+            throw ConfigurationError(key: "database.url", reason: error.reason)
+        }
+        let host = try r.string("http.host")
+        let port = try r.int("http.port", in: 1...65535)
+        http = HTTPSettings(
+            host: host, port: port,
+            publicURL: r.optionalString("http.public_url") ?? "http://\(host):\(port)")
+        let securityText = try r.string("smtp.security")
+        guard let security = SMTPSettings.Security(rawValue: securityText) else {
+            throw ConfigurationError(key: "smtp.security", reason: "«\(securityText)» no es válido; use none, starttls o tls")
+        }
+        smtp = SMTPSettings(
+            host: try r.string("smtp.host"), port: try r.int("smtp.port", in: 1...65535), security: security,
+            username: r.optionalString("smtp.username"), password: r.optionalString("smtp.password", secret: true),
+            from: try r.string("smtp.from"))
+        photo = PhotoLimits(
+            maxBytes: try r.int("photo.max_bytes", in: 1_024...50_000_000),
+            maxPixels: try r.int("photo.max_pixels", in: 10_000...200_000_000))
+        accounts = AccountSettings(activationTTLHours: try r.int("accounts.activation_ttl_hours", in: 1...24 * 60))
+        retention = RetentionSettings(sensitiveDataDays: try r.int("retention.sensitive_data_days", in: 0...3_650))
+        let keyText = try r.string("security.encryption_key", secret: true)
+        guard let key = Data(base64Encoded: keyText), key.count == 32 else {
+            throw ConfigurationError(
+                key: "security.encryption_key",
+                reason: "debe ser una llave de 32 bytes en base64 (genere una con: openssl rand -base64 32)")
+        }
+        let hmac = try r.string("security.event_hmac_secret", secret: true)
+        guard hmac.utf8.count >= 32 else {
+            throw ConfigurationError(key: "security.event_hmac_secret", reason: "debe tener al menos 32 caracteres")
+        }
+        self.security = SecuritySettings(
+            encryptionKey: Array(key), encryptionKeyID: try r.string("security.encryption_key_id"),
+            eventHMACSecret: hmac, sessionTTLMinutes: try r.int("security.session_ttl_minutes", in: 5...24 * 60))
+        processID = try r.string("process.id")
+        guard processID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ConfigurationError(key: "process.id", reason: "solo letras, números, guiones y guiones bajos")
+        }
+        configDirectory = try r.string("paths.config")
+        blobsDirectory = try r.string("paths.blobs")
+        worker = WorkerSettings(
+            concurrency: try r.int("worker.concurrency", in: 1...1_000),
+            pollIntervalSeconds: Double(try r.int("worker.poll_interval_ms", in: 10...600_000)) / 1_000)
+    }
+}
+
+/// Typed look-ups that turn every failure into a `ConfigurationError` naming the key.
+struct Reader {
+    let config: ConfigReader
+
+    func optionalString(_ key: String, secret: Bool = false) -> String? {
+        let configKey = ConfigKey(key)
+        if let value = config.string(forKey: configKey, isSecret: secret), !value.isEmpty { return value }
+        // A YAML number asked for as text (e.g. a numeric password) is still text.
+        if let number = config.int(forKey: configKey, isSecret: secret) { return String(number) }
+        return nil
+    }
+
+    func string(_ key: String, secret: Bool = false) throws(ConfigurationError) -> String {
+        if let value = optionalString(key, secret: secret) { return value }
+        throw ConfigurationError(key: key, reason: "falta el valor (es obligatorio)")
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        let value: Int
+        if let int = config.int(forKey: ConfigKey(key)) {
+            value = int
+        } else if let text = config.string(forKey: ConfigKey(key)) {
+            guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ConfigurationError(key: key, reason: "«\(text)» no es un número entero")
+            }
+            value = parsed
+        } else {
+            throw ConfigurationError(key: key, reason: "falta el valor (es obligatorio)")
+        }
+        guard range.contains(value) else {
+            throw ConfigurationError(key: key, reason: "\(value) está fuera del rango permitido (\(range.lowerBound) a \(range.upperBound))")
+        }
+        return value
+    }
+}

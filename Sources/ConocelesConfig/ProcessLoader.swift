@@ -1,0 +1,125 @@
+import ConocelesCore
+import CSV
+import Foundation
+import Yams
+
+/// Loads an electoral process (`config/processes/<id>.yaml`) and its catalogs
+/// (`config/catalogs/*.csv`) into typed values, with Spanish errors naming the file.
+public enum ProcessLoader {
+    /// A process file or catalog that could not be read or does not hold together.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public let file: String
+        public let reason: String
+        public var description: String { "No se pudo cargar \(file): \(reason)" }
+    }
+
+    /// Names of the shared catalog files in `config/catalogs/`.
+    public enum CatalogFile {
+        public static let states = "entidades-federativas.csv"
+        public static let indigenousPeoples = "pueblos-indigenas-inali.csv"
+        public static let countries = "paises.csv"
+    }
+
+    /// Reads and checks the process with this identifier and the catalogs it names.
+    public static func load(processID: String, configDirectory: String) throws(LoadError) -> (ElectionProcess, Catalogs) {
+        let path = "\(configDirectory)/processes/\(processID).yaml"
+        let text = try readText(path)
+        let process: ElectionProcess
+        do {
+            process = try YAMLDecoder().decode(ElectionProcess.self, from: text)
+        } catch {
+            throw LoadError(file: path, reason: describe(error))
+        }
+        let catalogs = Catalogs(
+            states: try loadCatalog("\(configDirectory)/catalogs/\(CatalogFile.states)", key: "clave_inegi", name: "entidad"),
+            municipalities: try loadCatalog(
+                "\(configDirectory)/catalogs/\(process.municipalitiesCatalog)", key: "clave_inegi", name: "municipio"),
+            indigenousPeoples: try loadCatalog(
+                "\(configDirectory)/catalogs/\(CatalogFile.indigenousPeoples)", key: "clave", name: "agrupacion_linguistica"),
+            countries: try loadCatalog("\(configDirectory)/catalogs/\(CatalogFile.countries)", key: "iso_alpha3", name: "pais"))
+        try check(process, catalogs: catalogs, path: path)
+        return (process, catalogs)
+    }
+
+    /// Reads a CSV catalog with a header row, taking the `key` and `name` columns.
+    public static func loadCatalog(_ path: String, key: String, name: String) throws(LoadError) -> Catalog {
+        let text = try readText(path)
+        do {
+            let reader = try CSVReader(string: text, hasHeaderRow: true)
+            guard let header = reader.headerRow, let keyIndex = header.firstIndex(of: key),
+                  let nameIndex = header.firstIndex(of: name)
+            else { throw LoadError(file: path, reason: "faltan las columnas «\(key)» y «\(name)»") }
+            var entries: [CatalogEntry] = []
+            var seen: Set<String> = []
+            while let row = reader.next() {
+                if row.count == 1 && row[0].isEmpty { continue }
+                guard row.count > max(keyIndex, nameIndex) else {
+                    throw LoadError(file: path, reason: "la fila \(entries.count + 2) tiene \(row.count) columnas")
+                }
+                let entry = CatalogEntry(key: row[keyIndex], name: row[nameIndex])
+                guard seen.insert(entry.key).inserted else {
+                    throw LoadError(file: path, reason: "la clave «\(entry.key)» está repetida")
+                }
+                entries.append(entry)
+            }
+            return Catalog(entries)
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError(file: path, reason: "CSV mal formado: \(error)")
+        }
+    }
+
+    static func readText(_ path: String) throws(LoadError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(file: path, reason: "el archivo no existe o no se puede leer")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError(file: path, reason: "no está en UTF-8")
+        }
+        return text
+    }
+
+    /// Cross-checks that make a process file coherent: unique codes, coalitions of known parties.
+    static func check(_ process: ElectionProcess, catalogs: Catalogs, path: String) throws(LoadError) {
+        func unique(_ codes: [String], _ what: String) throws(LoadError) {
+            var seen: Set<String> = []
+            for code in codes where !seen.insert(code).inserted {
+                throw LoadError(file: path, reason: "\(what) «\(code)» está repetido")
+            }
+        }
+        try unique(process.offices.map(\.code), "el cargo")
+        try unique(process.parties.map(\.code) + process.coalitions.map(\.code), "el partido o coalición")
+        for coalition in process.coalitions {
+            for party in coalition.parties where process.party(code: party) == nil {
+                throw LoadError(file: path, reason: "la coalición «\(coalition.code)» incluye el partido desconocido «\(party)»")
+            }
+        }
+        guard catalogs.states.contains(key: process.entity) else {
+            throw LoadError(file: path, reason: "la entidad «\(process.entity)» no está en el catálogo de entidades")
+        }
+        guard TimeZone(identifier: process.timeZone) != nil else {
+            throw LoadError(file: path, reason: "la zona horaria «\(process.timeZone)» no existe")
+        }
+        guard process.districts >= 0, process.offices.allSatisfy({ $0.seats > 0 }) else {
+            throw LoadError(file: path, reason: "los distritos y escaños deben ser positivos")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "falta la clave «\(path(context.codingPath + [key]))»"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "valor de tipo incorrecto en «\(path(context.codingPath))»"
+        case DecodingError.dataCorrupted(let context):
+            return "\(context.debugDescription) en «\(path(context.codingPath))»"
+        default:
+            return String(describing: error)
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}

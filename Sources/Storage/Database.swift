@@ -1,0 +1,135 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+
+/// Where and how to reach PostgreSQL; built from `database.url` by the caller.
+public struct DatabaseEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var requireTLS: Bool
+
+    public init(host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool = false) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.requireTLS = requireTLS
+    }
+
+    /// The same server, another database (tests create one per test).
+    public func with(database: String) -> DatabaseEndpoint {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    var connectionConfiguration: PostgresConnection.Configuration {
+        PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database,
+            tls: requireTLS ? .require(try! .init(configuration: .makeClientConfiguration())) : .disable)
+    }
+
+    func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}
+
+/// The database could not be reached; `reason` is PostgreSQL's own (wrong password,
+/// connection refused, unknown database), never a generic retry message.
+public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
+    public let endpoint: String
+    public let reason: String
+    public var description: String { "No se pudo conectar a PostgreSQL (\(endpoint)): \(reason)" }
+}
+
+/// The application's handle on PostgreSQL: a pooled `PostgresClient` that runs as a
+/// ServiceLifecycle service, plus a fail-fast preflight.
+public struct Database: Sendable {
+    /// The pool; it must be running (see `run()`) before queries are sent.
+    public let client: PostgresClient
+    public let endpoint: DatabaseEndpoint
+    let logger: Logger
+
+    public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 20, logger: Logger) {
+        self.endpoint = endpoint
+        self.logger = logger
+        self.client = PostgresClient(
+            configuration: endpoint.clientConfiguration(maximumConnections: maximumConnections),
+            backgroundLogger: logger)
+    }
+
+    /// Opens one connection and runs `SELECT 1`, within `timeout`. PostgresClient retries a
+    /// bad endpoint for about a minute and then reports only a tripped circuit breaker; this
+    /// reports PostgreSQL's real reason at once.
+    public static func preflight(_ endpoint: DatabaseEndpoint, timeout: Duration = .seconds(4), logger: Logger) async throws(DatabaseUnavailable) {
+        let where_ = "\(endpoint.host):\(endpoint.port)/\(endpoint.database)"
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: endpoint.connectionConfiguration, id: 0, logger: logger)
+                    defer { Task { try? await connection.close() } }
+                    try await connection.query("SELECT 1", logger: logger)
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw DatabaseUnavailable(endpoint: where_, reason: "sin respuesta en \(timeout) (¿el servidor está detenido o el puerto es otro?)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch let error as DatabaseUnavailable {
+            throw error
+        } catch {
+            throw DatabaseUnavailable(endpoint: where_, reason: PostgresErrorText.describe(error))
+        }
+    }
+
+    /// Runs the pool until the service group shuts down.
+    public func run() async {
+        await client.run()
+    }
+}
+
+extension Database: Service {}
+
+/// Turns PostgresNIO errors into the server's message (and SQLSTATE), or the socket error.
+public enum PostgresErrorText {
+    public static func describe(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] {
+                let state = psql.serverInfo?[.sqlState].map { " [\($0)]" } ?? ""
+                return message + state
+            }
+            if let underlying = psql.underlying {
+                return String(describing: underlying)
+            }
+            return "\(psql.code)"
+        }
+        if let transaction = error as? PostgresTransactionError {
+            if let closure = transaction.closureError { return describe(closure) }
+            if let begin = transaction.beginError { return describe(begin) }
+            if let commit = transaction.commitError { return describe(commit) }
+        }
+        return String(describing: error)
+    }
+
+    /// SQLSTATE of a server error, if the error came from the server.
+    public static func sqlState(_ error: any Error) -> String? {
+        if let psql = error as? PSQLError { return psql.serverInfo?[.sqlState] }
+        if let transaction = error as? PostgresTransactionError, let closure = transaction.closureError {
+            return sqlState(closure)
+        }
+        return nil
+    }
+}

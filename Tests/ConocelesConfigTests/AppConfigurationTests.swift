@@ -1,0 +1,67 @@
+import ConocelesConfig
+import Foundation
+import Testing
+
+/// The repository's root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+@Suite("AppConfiguration")
+struct AppConfigurationTests {
+    let file = "\(repositoryRoot)/config/conoceles.yaml"
+    let secrets = [
+        "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+        "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+    ]
+
+    @Test func readsTheFileAndTheEnvironmentOverridesIt() async throws {
+        var env = secrets
+        env["CONOCELES_HTTP_PORT"] = "9191"
+        env["CONOCELES_DATABASE_URL"] = "postgres://app:p%40ss@db.example:6543/conoceles_prod?sslmode=require"
+        let config = try await AppConfiguration.load(file: file, environment: env)
+        #expect(config.http.port == 9191)
+        #expect(config.http.host == "127.0.0.1")
+        #expect(config.database.host == "db.example")
+        #expect(config.database.port == 6543)
+        #expect(config.database.password == "p@ss")
+        #expect(config.database.requireTLS)
+        #expect(config.photo.maxBytes == 716_800)
+        #expect(config.processID == "jalisco-2024")
+        #expect(config.security.encryptionKey.count == 32)
+        #expect(!config.database.description.contains("p@ss"))
+    }
+
+    @Test(arguments: [
+        ("CONOCELES_HTTP_PORT", "ochenta", "http.port", "no es un número"),
+        ("CONOCELES_HTTP_PORT", "70000", "http.port", "fuera del rango"),
+        ("CONOCELES_DATABASE_URL", "mysql://x@y/z", "database.url", "postgres://"),
+        ("CONOCELES_DATABASE_URL", "postgres://127.0.0.1/db", "database.url", "falta el usuario"),
+        ("CONOCELES_SMTP_SECURITY", "ssl3", "smtp.security", "no es válido"),
+        ("CONOCELES_SECURITY_ENCRYPTION_KEY", "corta", "security.encryption_key", "32 bytes"),
+        ("CONOCELES_PHOTO_MAX_BYTES", "0", "photo.max_bytes", "fuera del rango"),
+    ])
+    func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
+        var env = secrets
+        env[variable] = value
+        let error = await #expect(throws: ConfigurationError.self) {
+            try await AppConfiguration.load(file: file, environment: env)
+        }
+        #expect(error?.key == key)
+        #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
+        #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func missingSecretsAreRefused() async throws {
+        let error = await #expect(throws: ConfigurationError.self) {
+            try await AppConfiguration.load(file: file, environment: [:])
+        }
+        #expect(error?.key == "security.encryption_key")
+    }
+
+    @Test func aMissingFileIsReported() async throws {
+        let error = await #expect(throws: ConfigurationError.self) {
+            try await AppConfiguration.load(file: "/nonexistent/conoceles.yaml", environment: secrets)
+        }
+        #expect(error?.reason.contains("/nonexistent/conoceles.yaml") == true)
+    }
+}

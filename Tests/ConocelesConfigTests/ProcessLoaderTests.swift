@@ -1,0 +1,71 @@
+import ConocelesConfig
+import ConocelesCore
+import Foundation
+import Testing
+
+@Suite("ProcessLoader")
+struct ProcessLoaderTests {
+    @Test func jaliscoProcessAndCatalogsHaveTheirRealCounts() throws {
+        let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
+        #expect(catalogs.municipalities.count == 125)
+        #expect(catalogs.states.count == 32)
+        #expect(catalogs.indigenousPeoples.count == 68)
+        #expect(catalogs.countries.count > 190)
+        #expect(catalogs.countries.entry(forKey: "MEX") == nil, "Mexico is not a country of residence for migrants")
+        #expect(process.districts == 20)
+        #expect(process.office(code: "DIP_MR")?.seats == 20)
+        #expect(process.office(code: "DIP_RP")?.seats == 18)
+        #expect(process.office(code: "DIP_RP")?.scope == .list)
+        #expect(process.office(code: "GUB")?.seats == 1)
+        #expect(process.offices.reduce(0) { $0 + $1.seats } == 1_520)
+        #expect(process.parties.count == 9)
+        #expect(process.coalition(code: "FCJ")?.parties == ["PAN", "PRI", "PRD"])
+        #expect(catalogs.municipalities.entry(forKey: "039")?.name == "Guadalajara")
+        #expect(catalogs.states.entry(forKey: process.entity)?.name == "Jalisco")
+        #expect(process.deadlines.accountsSentDays == 3)
+        #expect(process.deadlines.substituteCaptureDays == 5)
+        #expect(process.electionDay == LocalDate("2024-06-02"))
+    }
+
+    /// Another electoral body adds its own file; a broken one is explained, file and key.
+    @Test func anotherBodysFileLoadsAndABrokenOneIsExplained() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("processes"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: "\(repositoryRoot)/config/catalogs"), to: dir.appendingPathComponent("catalogs"))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = """
+            id: demo-2027
+            name: Proceso de prueba
+            electoral_body: OPL de prueba
+            entity: "14"
+            time_zone: America/Mexico_City
+            election_day: "2027-06-06"
+            publication_date: "2027-04-01"
+            municipalities_catalog: jalisco-municipios.csv
+            districts: 3
+            offices: [{ code: DIP_MR, name: Diputación, scope: district, seats: 3 }]
+            parties: [{ code: A, name: Partido A }, { code: B, name: Partido B }]
+            coalitions: [{ code: AB, name: Unidos, kind: candidatura_comun, parties: [A, B] }]
+            deadlines: { accounts_sent_days: 2, substitute_capture_days: 4, capture_deadlines: [] }
+            """
+        try good.write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
+        let (process, _) = try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
+        #expect(process.coalition(code: "AB")?.kind == .commonCandidacy)
+        #expect(process.deadlines.accountsSentDays == 2)
+
+        let unknownParty = good.replacingOccurrences(of: "parties: [A, B]", with: "parties: [A, Z]")
+        try unknownParty.write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ProcessLoader.LoadError.self) {
+            try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+        }
+        #expect(error?.reason.contains("«Z»") == true)
+
+        let badDate = good.replacingOccurrences(of: "\"2027-06-06\"", with: "\"2027-02-30\"")
+        try badDate.write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+        let dateError = #expect(throws: ProcessLoader.LoadError.self) {
+            try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+        }
+        #expect(dateError?.reason.contains("election_day") == true, "\(String(describing: dateError))")
+    }
+}

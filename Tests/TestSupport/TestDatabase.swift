@@ -1,0 +1,70 @@
+import ConocelesConfig
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// A throwaway database per test on the cluster started by `scripts/db`: created empty,
+/// migrated, handed to the test with a running pool, dropped afterwards. Tests that use it
+/// can run in parallel.
+public enum TestDatabase {
+    /// The server's URL: `CONOCELES_TEST_DATABASE_URL`, else `CONOCELES_DATABASE_URL`, else
+    /// the default of `scripts/db` (port 54329).
+    public static var adminEndpoint: DatabaseEndpoint {
+        let env = ProcessInfo.processInfo.environment
+        let text = env["CONOCELES_TEST_DATABASE_URL"] ?? env["CONOCELES_DATABASE_URL"]
+            ?? "postgres://conoceles@127.0.0.1:54329/conoceles"
+        let url = try! DatabaseURL(parsing: text)
+        return DatabaseEndpoint(
+            host: url.host, port: url.port, username: url.username, password: url.password,
+            database: url.database, requireTLS: url.requireTLS)
+    }
+
+    public static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Runs `body` with a fresh, migrated database; drops it afterwards even when `body` throws.
+    public static func with<T: Sendable>(
+        migrate: Bool = true,
+        _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
+        let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        let admin = adminEndpoint
+        try await withAdminConnection(admin) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        let database = Database(endpoint: admin.with(database: String(name)), maximumConnections: 8, logger: logger)
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
+            do {
+                if migrate { try await Migrator().migrate(database.client, logger: logger) }
+                return .success(try await body(database))
+            } catch {
+                return .failure(error)
+            }
+        }
+        try await withAdminConnection(admin) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+        return try result.get()
+    }
+
+    static func withAdminConnection(_ endpoint: DatabaseEndpoint, _ body: (PostgresConnection) async throws -> Void) async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: endpoint.host, port: endpoint.port, username: endpoint.username,
+                password: endpoint.password, database: endpoint.database, tls: .disable),
+            id: 1, logger: logger)
+        do {
+            try await body(connection)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}

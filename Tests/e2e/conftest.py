@@ -1,0 +1,49 @@
+"""Shared fixtures for the end-to-end suites: the built binary and a clean environment."""
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="session")
+def binary():
+    path = os.environ.get("BIN") or os.path.join(ROOT, ".build", "debug", "conoceles")
+    assert os.access(path, os.X_OK), f"build the binary first: {path}"
+    return path
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def env():
+    """The environment scripts/test exports (database URL, secrets), on a free HTTP port."""
+    e = dict(os.environ)
+    assert "CONOCELES_DATABASE_URL" in e, "run through scripts/test (it starts PostgreSQL)"
+    e["CONOCELES_HTTP_PORT"] = str(free_port())
+    return e
+
+
+def wait_http(url, proc, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"process exited early with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                return r.status, r.read().decode()
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer in {timeout}s")
+
+
+def start(binary, args, env):
+    return subprocess.Popen([binary, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

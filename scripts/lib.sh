@@ -1,0 +1,37 @@
+# Shared helpers for scripts/up and scripts/test (sourced, not run).
+# shellcheck shell=bash
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
+
+# Local secrets (encryption key, HMAC secret), generated once into .data/secrets.env and
+# exported. Production passes its own through the environment.
+load_local_secrets() {
+  local f="$ROOT/.data/secrets.env"
+  mkdir -p "$ROOT/.data"
+  if [ ! -f "$f" ]; then
+    umask 077
+    {
+      echo "CONOCELES_SECURITY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)"
+      echo "CONOCELES_SECURITY_EVENT_HMAC_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
+    } > "$f"
+  fi
+  set -a; . "$f"; set +a
+}
+
+# Starts the SMTP sink (aiosmtpd) writing every message to a Maildir; prints its PID.
+#   start_smtp_sink PORT MAILDIR
+start_smtp_sink() {
+  local port=$1 maildir=$2
+  mkdir -p "$maildir"
+  "$ROOT/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
+    >"$ROOT/.data/smtp-sink.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { echo "$pid"; return 0; }
+    sleep 0.1
+  done
+  echo "no arrancó el servidor SMTP de prueba / the SMTP sink did not start (port $port)" >&2
+  return 1
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
