@@ -46,6 +46,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "Conoceles",
             dependencies: [
-                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue",
+                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue", "Imaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,8 +1,35 @@
+import ConocelesJobs
+import JobQueue
 import ServiceLifecycle
 
 extension Runtime {
-    /// The queue workers of this process.
+    /// The queue's definitions from `jobs/` and `pipelines/`, checked against the workers of
+    /// this build; a wrong file stops the program with its name and key.
+    func loadQueueDefinitions(workers: JobWorkers) -> (JobCatalog, [PipelineDefinition]) {
+        do {
+            let catalog = try JobCatalog.load(directory: configuration.jobsDirectory, knownKinds: workers.kinds)
+            let pipelines = try PipelineDefinition.loadAll(directory: configuration.pipelinesDirectory, knownKinds: workers.kinds)
+            return (catalog, pipelines)
+        } catch {
+            Runtime.fail(error.description)
+        }
+    }
+
+    /// The queue processor and the maintenance leader candidate of this process.
     func makeWorkerServices() async throws -> [any Service] {
-        []
+        let workers = WorkerRegistry.all()
+        let (catalog, pipelines) = loadQueueDefinitions(workers: workers)
+        let client = database.client
+        let jobs = JobClient(client: client, catalog: catalog, logger: logger)
+        var processorConfiguration = JobProcessor.Configuration(queues: catalog.queues)
+        processorConfiguration.pollInterval = .milliseconds(Int64(configuration.worker.pollIntervalSeconds * 1_000))
+        processorConfiguration.shutdownGrace = .seconds(configuration.worker.shutdownGraceSeconds)
+        let processor = JobProcessor(
+            client: client, catalog: catalog, workers: workers, configuration: processorConfiguration,
+            pipelines: PipelineEngine(definitions: pipelines, jobs: jobs, logger: logger), logger: logger)
+        let maintenance = JobMaintenance(
+            client: client, catalog: catalog,
+            configuration: .init(leaderID: processorConfiguration.workerID), logger: logger)
+        return [processor, maintenance]
     }
 }

@@ -19,6 +19,10 @@ public struct AppConfiguration: Sendable {
     public var configDirectory: String
     /// Where blobs (photos, consent documents, reports) are stored.
     public var blobsDirectory: String
+    /// Folder of the job kinds' definitions and schedules (`jobs/`).
+    public var jobsDirectory: String
+    /// Folder of the pipelines (`pipelines/`).
+    public var pipelinesDirectory: String
     /// Queue worker settings.
     public var worker: WorkerSettings
 
@@ -75,10 +79,10 @@ public struct AppConfiguration: Sendable {
 
     /// Queue worker settings.
     public struct WorkerSettings: Sendable, Equatable {
-        /// Jobs a worker process runs at once.
-        public var concurrency: Int
         /// Seconds between polls when no notification arrives.
         public var pollIntervalSeconds: Double
+        /// Seconds running jobs may finish after SIGTERM before they are cancelled and requeued.
+        public var shutdownGraceSeconds: Int
     }
 }
 
@@ -145,9 +149,11 @@ extension AppConfiguration {
         }
         configDirectory = try r.string("paths.config")
         blobsDirectory = try r.string("paths.blobs")
+        jobsDirectory = try r.string("paths.jobs")
+        pipelinesDirectory = try r.string("paths.pipelines")
         worker = WorkerSettings(
-            concurrency: try r.int("worker.concurrency", in: 1...1_000),
-            pollIntervalSeconds: Double(try r.int("worker.poll_interval_ms", in: 10...600_000)) / 1_000)
+            pollIntervalSeconds: Double(try r.int("worker.poll_interval_ms", in: 10...600_000)) / 1_000,
+            shutdownGraceSeconds: try r.int("worker.shutdown_grace_seconds", in: 0...3_600))
     }
 }
 

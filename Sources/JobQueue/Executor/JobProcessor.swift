@@ -1,0 +1,310 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// Runs jobs: one producer per queue fetches as many jobs as it has free slots (one
+/// statement, `FOR UPDATE SKIP LOCKED`), woken by LISTEN/NOTIFY with a fallback poll;
+/// results go to a batching completer; running jobs heartbeat; a job past its timeout is
+/// cancelled and retried. On graceful shutdown it stops fetching, lets running jobs finish
+/// within the grace period, then cancels them and leaves them for retry.
+public final class JobProcessor: Service, Sendable {
+    /// Settings with their defaults.
+    public struct Configuration: Sendable {
+        /// Jobs run at once per queue; queues not listed are not worked by this process.
+        public var queues: [String: Int]
+        /// Identifies this process in `attempted_by` (host, pid and a random suffix).
+        public var workerID: String
+        /// Fetch even without a notification this often (default 1 s).
+        public var pollInterval: Duration = .seconds(1)
+        /// Running jobs touch `heartbeat_at` this often (default 5 s); the rescuer treats a
+        /// job as orphaned after a multiple of it.
+        public var heartbeatInterval: Duration = .seconds(5)
+        /// How long running jobs may finish after SIGTERM before they are cancelled (default 20 s).
+        public var shutdownGrace: Duration = .seconds(20)
+
+        public init(queues: [String: Int], workerID: String = JobProcessor.defaultWorkerID()) {
+            self.queues = queues
+            self.workerID = workerID
+        }
+    }
+
+    let client: PostgresClient
+    let catalog: JobCatalog
+    let workers: JobWorkers
+    let configuration: Configuration
+    let logger: Logger
+    let completer: JobCompleter
+    let running = Mutex<[Int64: Task<Result<Void, any Error>, Never>]>([:])
+    let wakes: [String: WakeSignal]
+    let stopping = Atomic<Bool>(false)
+    /// Counts finished attempts; tests and benchmarks wait on it.
+    public let finishedCount = Atomic<Int>(0)
+
+    public init(
+        client: PostgresClient, catalog: JobCatalog, workers: JobWorkers, configuration: Configuration,
+        pipelines: PipelineEngine? = nil, logger: Logger
+    ) {
+        self.client = client
+        self.catalog = catalog
+        self.workers = workers
+        self.configuration = configuration
+        self.logger = logger
+        self.completer = JobCompleter(client: client, pipelines: pipelines, logger: logger)
+        self.wakes = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, WakeSignal()) })
+    }
+
+    /// `host-pid-random`, unique per process.
+    public static func defaultWorkerID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max) % 100_000)"
+    }
+
+    public func run() async throws {
+        logger.info("job processor started", metadata: [
+            "worker": "\(configuration.workerID)", "queues": "\(configuration.queues.sorted { $0.key < $1.key })"])
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                let completerTask = Task { await completer.run() }
+                group.addTask { await self.listen() }
+                group.addTask { await self.heartbeat() }
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { producers in
+                        for (queue, limit) in self.configuration.queues {
+                            producers.addTask { await self.produce(queue: queue, limit: limit) }
+                        }
+                    }
+                    // Producers are done (shutdown): stop the helpers, flush the results.
+                    completerTask.cancel()
+                    await completerTask.value
+                }
+                await group.next()  // the producers' task ends first, on shutdown
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+        logger.info("job processor stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Stops fetching; producers wait for running jobs within the grace period.
+    public func beginShutdown() {
+        stopping.store(true, ordering: .relaxed)
+        for wake in wakes.values { wake.signal() }
+    }
+
+    private enum Event: Sendable { case jobDone, wake }
+
+    /// One queue's loop: fetch into free slots, run, repeat; wait for a wake-up when empty.
+    func produce(queue: String, limit: Int) async {
+        let wake = wakes[queue]!
+        let refill = max(1, limit / 2)
+        await withTaskGroup(of: Event.self) { group in
+            var active = 0
+            var waiting = false
+            var forceFetch = true
+            while !stopping.load(ordering: .relaxed) {
+                let free = limit - active
+                if free > 0 && (forceFetch || free >= refill) {
+                    forceFetch = false
+                    let jobs = await fetch(queue: queue, limit: free)
+                    for job in jobs {
+                        active += 1
+                        group.addTask { await self.execute(job); return .jobDone }
+                    }
+                    if jobs.count == free { continue }  // a full batch: there may be more
+                }
+                if !waiting {
+                    waiting = true
+                    let poll = configuration.pollInterval
+                    group.addTask { await wake.wait(timeout: poll); return .wake }
+                }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .jobDone: active -= 1
+                case .wake: waiting = false; forceFetch = true
+                }
+            }
+            // Shutdown: let running jobs finish within the grace period, then cancel them
+            // (they go back to the queue for retry).
+            let grace = configuration.shutdownGrace
+            let drain = Task { [self] in
+                try? await Task.sleep(for: grace)
+                if Task.isCancelled { return }
+                let tasks = self.running.withLock { Array($0.values) }
+                if !tasks.isEmpty {
+                    logger.warning("cancelling running jobs after the grace period", metadata: ["queue": "\(queue)", "count": "\(tasks.count)"])
+                }
+                for task in tasks { task.cancel() }
+            }
+            while active > 0, let event = await group.next() {
+                if case .jobDone = event { active -= 1 }
+            }
+            drain.cancel()
+            group.cancelAll()
+        }
+    }
+
+    /// A fetched job, as the executor needs it.
+    struct FetchedJob: Sendable {
+        let id: Int64, kind: String, queue: String, args: String, attempt: Int, maxAttempts: Int, pipelineRun: Int64?
+    }
+
+    /// Locks up to `limit` available jobs of the queue and marks them running, in one
+    /// statement. SKIP LOCKED lets concurrent workers take disjoint rows without waiting;
+    /// MATERIALIZED keeps PostgreSQL from re-running the locking subquery per row.
+    func fetch(queue: String, limit: Int) async -> [FetchedJob] {
+        do {
+            let rows = try await client.query("""
+                WITH locked AS MATERIALIZED (
+                    SELECT id FROM jobs
+                     WHERE state = 'available' AND queue = \(queue) AND scheduled_at <= now()
+                     ORDER BY priority, scheduled_at, id
+                     LIMIT \(limit)
+                     FOR UPDATE SKIP LOCKED
+                )
+                UPDATE jobs j
+                   SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
+                       attempted_by = \(configuration.workerID), heartbeat_at = now()
+                  FROM locked WHERE j.id = locked.id
+                RETURNING j.id, j.kind, j.args::text, j.attempt::int, j.max_attempts::int, j.pipeline_run
+                """, logger: logger)
+            var jobs: [FetchedJob] = []
+            for try await (id, kind, args, attempt, maxAttempts, run) in rows.decode((Int64, String, String, Int, Int, Int64?).self) {
+                jobs.append(FetchedJob(id: id, kind: kind, queue: queue, args: args, attempt: attempt, maxAttempts: maxAttempts, pipelineRun: run))
+            }
+            return jobs
+        } catch {
+            logger.error("fetch failed", metadata: ["queue": "\(queue)", "error": "\(String(reflecting: error))"])
+            try? await Task.sleep(for: .milliseconds(500))
+            return []
+        }
+    }
+
+    /// Runs one attempt with its timeout and hands the result to the completer.
+    func execute(_ job: FetchedJob) async {
+        var jobLogger = logger
+        jobLogger[metadataKey: "job_id"] = "\(job.id)"
+        jobLogger[metadataKey: "job_kind"] = "\(job.kind)"
+        jobLogger[metadataKey: "queue"] = "\(job.queue)"
+        jobLogger[metadataKey: "attempt"] = "\(job.attempt)"
+        let policy = catalog.policy(for: job.kind)
+        let context = JobContext(
+            jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt, maxAttempts: job.maxAttempts,
+            pipelineRun: job.pipelineRun, logger: jobLogger)
+        let start = ContinuousClock.now
+        let outcome: Result<Void, any Error>
+        if let handler = workers.handlers[job.kind] {
+            outcome = await runWithTimeout(id: job.id, seconds: policy.timeoutSeconds) {
+                try await handler(job.args, context)
+            }
+        } else {
+            outcome = .failure(JobCancel("no worker for kind \(job.kind) in this process"))
+        }
+        let elapsed = ContinuousClock.now - start
+        switch outcome {
+        case .success:
+            completer.add(.completed(id: job.id))
+            jobLogger.debug("job completed", metadata: ["duration_ms": "\(elapsed.milliseconds)"])
+        case .failure(let error as JobSnooze):
+            completer.add(.snoozed(id: job.id, until: Date().addingTimeInterval(error.seconds)))
+        case .failure(let error):
+            let permanent = error is JobCancel
+            let last = job.attempt >= job.maxAttempts
+            let interruptedByShutdown = error is AttemptInterrupted && stopping.load(ordering: .relaxed)
+            let retryAt: Date? = interruptedByShutdown ? Date()  // not the job's fault: run it again
+                : permanent || last ? nil : Date().addingTimeInterval(policy.backoff.delay(afterAttempt: job.attempt))
+            let message = (error as? JobCancel)?.reason ?? String(describing: error)
+            completer.add(.failed(id: job.id, error: message, failedAt: Date(), retryAt: retryAt))
+            jobLogger.warning(retryAt == nil ? "job discarded" : "job failed, will retry", metadata: [
+                "error": "\(String(reflecting: error))", "duration_ms": "\(elapsed.milliseconds)"])
+        }
+        finishedCount.add(1, ordering: .relaxed)
+    }
+
+    /// Timed out, cancelled by the heartbeat (job cancelled by staff) or by shutdown.
+    struct AttemptInterrupted: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs `body` in its own task so it can be cancelled by id; fails after `seconds`.
+    func runWithTimeout(id: Int64, seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error> {
+        let timedOut = Atomic<Bool>(false)
+        let task = Task<Result<Void, any Error>, Never> {
+            do { try await body(); return .success(()) } catch { return .failure(error) }
+        }
+        running.withLock { $0[id] = task }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            if !Task.isCancelled {
+                timedOut.store(true, ordering: .relaxed)
+                task.cancel()
+            }
+        }
+        let result = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        timer.cancel()
+        let wasCancelled = running.withLock { $0.removeValue(forKey: id) }?.isCancelled ?? false
+        if timedOut.load(ordering: .relaxed) {
+            return .failure(AttemptInterrupted(description: "timeout: the attempt ran longer than \(seconds) s"))
+        }
+        if wasCancelled || Task.isCancelled, case .failure = result {
+            return .failure(AttemptInterrupted(description: "interrupted: the worker stopped the attempt (shutdown or cancellation)"))
+        }
+        return result
+    }
+
+    /// LISTEN on a pooled connection; wakes the queue named in each notification. Reconnects.
+    func listen() async {
+        var failures = 0
+        while !Task.isCancelled && !stopping.load(ordering: .relaxed) {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: JobClient.channel) { notifications in
+                        failures = 0
+                        for try await notification in notifications {
+                            self.wakes[notification.payload]?.signal()
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                logger.warning("listen failed; polling meanwhile", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .milliseconds(min(10_000, 200 * (1 << min(failures, 6)))))
+            }
+        }
+    }
+
+    /// Touches the running jobs' heartbeat; a job no longer running for us (cancelled by
+    /// staff, or rescued after a stall) has its attempt cancelled here.
+    func heartbeat() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.heartbeatInterval)
+            if Task.isCancelled { return }
+            let ids = running.withLock { Array($0.keys) }
+            guard !ids.isEmpty else { continue }
+            do {
+                let rows = try await client.query("""
+                    UPDATE jobs SET heartbeat_at = now()
+                     WHERE id = ANY(\(ids)::bigint[]) AND state = 'running' AND attempted_by = \(configuration.workerID)
+                    RETURNING id
+                    """, logger: logger)
+                var alive: Set<Int64> = []
+                for try await id in rows.decode(Int64.self) { alive.insert(id) }
+                let lost = running.withLock { running in ids.filter { !alive.contains($0) }.compactMap { running[$0] } }
+                for task in lost { task.cancel() }
+            } catch {
+                logger.warning("heartbeat failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
+}
