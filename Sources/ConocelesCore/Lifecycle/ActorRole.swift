@@ -1,7 +1,7 @@
 /// Who acts on a profile.
 public enum ActorRole: String, Sendable, Hashable, Codable, CaseIterable {
     /// The candidate (propietaria/o or suplente) through their own account.
-    case candidate = "candidatura"
+    case candidate = "persona_candidata"
     /// The representative of the party, coalition or independent candidacy (generic account).
     case representative = "representacion"
     /// Staff of the transparency office (instancia interna).
