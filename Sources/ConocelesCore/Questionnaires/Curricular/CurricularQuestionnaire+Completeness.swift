@@ -1,0 +1,88 @@
+extension CurricularQuestionnaire {
+    /// Every missing or invalid field, in form order.
+    ///
+    /// - Parameters:
+    ///   - rules: the limits (defaults of the rules unless the process changes them).
+    ///   - registeredUnderAffirmativeAction: such candidacies need no publication authorization.
+    ///   - photoReferenceDate: the day the photo's age is measured against: the later of
+    ///     today and the process's publication date (the caller knows the clock; Core does not).
+    public func completeness(
+        rules: ValidationRules = .default,
+        registeredUnderAffirmativeAction: Bool,
+        photoReferenceDate: LocalDate
+    ) -> CompletenessReport {
+        var collector = IssueCollector()
+        validatePhoto(into: &collector, rules: rules, referenceDate: photoReferenceDate)
+        contact.validate(into: &collector)
+        validateEducation(into: &collector, rules: rules)
+        for (index, entry) in otherTraining.enumerated() {
+            if entry.isBlank {
+                collector.add(Field.otherTraining(index), .missing, "Escriba el curso, diplomado o seminario, o quítelo.")
+            } else {
+                collector.length(entry, rule: rules.otherTrainingEntry, Field.otherTraining(index))
+            }
+        }
+        collector.requiredText(professionalHistory, rule: rules.professionalHistory, Field.professionalHistory)
+        collector.requiredText(politicalTrajectory, rule: rules.politicalTrajectory, Field.politicalTrajectory)
+        collector.requiredText(publicOfficeMotivation, rule: rules.publicOfficeMotivation, Field.publicOfficeMotivation)
+        collector.requiredText(firstProposal, rule: rules.proposal, Field.firstProposal)
+        collector.requiredText(secondProposal, rule: rules.proposal, Field.secondProposal)
+        collector.requiredText(genderProposal, rule: rules.genderProposal, Field.genderProposal)
+        if !registeredUnderAffirmativeAction {
+            switch publicationAuthorization {
+            case nil:
+                collector.add(Field.publicationAuthorization, .missing, "Indique si autoriza la publicación de la información.")
+            case false?:
+                collector.add(Field.publicationAuthorization, .invalid,
+                              "Sin la autorización para publicar la información, el perfil no puede publicarse.")
+            case true?:
+                break
+            }
+        }
+        return collector.report
+    }
+
+    private func validatePhoto(into collector: inout IssueCollector, rules: ValidationRules, referenceDate: LocalDate) {
+        guard let photo else {
+            collector.add(Field.photo, .missing, "Suba una fotografía en formato JPG o PNG.")
+            return
+        }
+        if photo.byteCount >= rules.photoMaximumBytes {
+            let limit = SpanishNumberFormat.format(rules.photoMaximumBytes / 1_000)
+            collector.add(Field.photo, .invalid, "La fotografía pesa \(SpanishNumberFormat.format((photo.byteCount + 999) / 1_000)) KB; debe pesar menos de \(limit) KB.")
+        }
+        guard let takenOn = photo.takenOn else {
+            collector.add(Field.photo, .missing, "Indique la fecha en que se tomó la fotografía.")
+            return
+        }
+        let earliest = referenceDate.addingMonths(-rules.photoMaximumAgeMonths)
+        if takenOn > referenceDate {
+            collector.add(Field.photo, .invalid, "La fecha de la fotografía (\(takenOn.spanishDescription)) no puede ser posterior a hoy.")
+        } else if takenOn < earliest {
+            collector.add(Field.photo, .invalid,
+                "La fotografía es del \(takenOn.spanishDescription); debe tener como máximo \(rules.photoMaximumAgeMonths) meses de antigüedad: tomada a partir del \(earliest.spanishDescription).")
+        }
+    }
+
+    private func validateEducation(into collector: inout IssueCollector, rules: ValidationRules) {
+        guard let maximumDegree else {
+            collector.add(Field.maximumDegree, .missing, "Elija su grado máximo de estudios.")
+            return
+        }
+        guard rules.educationLevels.contains(where: { $0.key == maximumDegree }) else {
+            collector.add(Field.maximumDegree, .notInCatalog, "El grado de estudios elegido no está en el catálogo.")
+            return
+        }
+        let takesStatus = !rules.educationLevelsWithoutStatus.contains(maximumDegree)
+        switch (takesStatus, degreeStatus) {
+        case (true, nil):
+            collector.add(Field.degreeStatus, .missing, "Elija el estatus de su grado máximo de estudios.")
+        case (true, let status?) where !rules.educationStatuses.contains(where: { $0.key == status }):
+            collector.add(Field.degreeStatus, .notInCatalog, "El estatus elegido no está en el catálogo.")
+        case (false, _?):
+            collector.add(Field.degreeStatus, .notApplicableExpected, "Este grado de estudios no lleva estatus; deje este dato vacío.")
+        default:
+            break
+        }
+    }
+}
