@@ -24,12 +24,15 @@ extension Runtime {
         var processorConfiguration = JobProcessor.Configuration(queues: catalog.queues)
         processorConfiguration.pollInterval = .milliseconds(Int64(configuration.worker.pollIntervalSeconds * 1_000))
         processorConfiguration.shutdownGrace = .seconds(configuration.worker.shutdownGraceSeconds)
+        processorConfiguration.heartbeatInterval = .seconds(configuration.worker.heartbeatSeconds)
         let processor = JobProcessor(
             client: client, catalog: catalog, workers: workers, configuration: processorConfiguration,
             pipelines: PipelineEngine(definitions: pipelines, jobs: jobs, logger: logger), logger: logger)
+        var maintenanceConfiguration = JobMaintenance.Configuration(leaderID: processorConfiguration.workerID)
+        maintenanceConfiguration.rescueAfter = .seconds(configuration.worker.rescueAfterSeconds)
+        maintenanceConfiguration.rescuerInterval = min(.seconds(10), .seconds(configuration.worker.rescueAfterSeconds) / 2)
         let maintenance = JobMaintenance(
-            client: client, catalog: catalog,
-            configuration: .init(leaderID: processorConfiguration.workerID), logger: logger)
+            client: client, catalog: catalog, configuration: maintenanceConfiguration, logger: logger)
         return [processor, maintenance]
     }
 }

@@ -83,6 +83,10 @@ public struct AppConfiguration: Sendable {
         public var pollIntervalSeconds: Double
         /// Seconds running jobs may finish after SIGTERM before they are cancelled and requeued.
         public var shutdownGraceSeconds: Int
+        /// Seconds between heartbeats of running jobs.
+        public var heartbeatSeconds: Int
+        /// A running job without a heartbeat for this long is rescued and retried.
+        public var rescueAfterSeconds: Int
     }
 }
 
@@ -153,7 +157,14 @@ extension AppConfiguration {
         pipelinesDirectory = try r.string("paths.pipelines")
         worker = WorkerSettings(
             pollIntervalSeconds: Double(try r.int("worker.poll_interval_ms", in: 10...600_000)) / 1_000,
-            shutdownGraceSeconds: try r.int("worker.shutdown_grace_seconds", in: 0...3_600))
+            shutdownGraceSeconds: try r.int("worker.shutdown_grace_seconds", in: 0...3_600),
+            heartbeatSeconds: try r.int("worker.heartbeat_seconds", in: 1...600),
+            rescueAfterSeconds: try r.int("worker.rescue_after_seconds", in: 2...86_400))
+        guard worker.rescueAfterSeconds >= 2 * worker.heartbeatSeconds else {
+            throw ConfigurationError(
+                key: "worker.rescue_after_seconds",
+                reason: "debe ser al menos el doble de worker.heartbeat_seconds (\(worker.heartbeatSeconds))")
+        }
     }
 }
 

@@ -5,6 +5,8 @@ import JobQueue
 public enum WorkerRegistry {
     /// Every worker this build knows. `jobs/*.yaml` may only describe these kinds.
     public static func all() -> JobWorkers {
-        JobWorkers()
+        var workers = JobWorkers()
+        workers.register(ProbeWorker())
+        return workers
     }
 }

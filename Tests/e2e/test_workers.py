@@ -1,0 +1,76 @@
+"""Worker processes as an operator runs them: several `conoceles work` on one database."""
+import os
+import signal
+import subprocess
+import time
+
+from conftest import ROOT, start
+
+
+def jobs(binary, env, *args):
+    return subprocess.run([binary, "jobs", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def job_state(binary, env, job_id):
+    p = jobs(binary, env, "show", str(job_id))
+    assert p.returncode == 0, p.stderr
+    first = p.stdout.splitlines()[0].split("\t")
+    return first[1], p.stdout
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out: {what}")
+
+
+def test_a_worker_killed_mid_job_has_its_job_rescued_by_another(binary, env):
+    env = dict(env, CONOCELES_WORKER_HEARTBEAT_SECONDS="1", CONOCELES_WORKER_RESCUE_AFTER_SECONDS="3")
+    first = start(binary, ["work"], env)
+    try:
+        time.sleep(1.5)  # let the first worker take the maintenance lease
+        p = jobs(binary, env, "probe", "--sleep-ms", "4000", "--wait", "0")
+        assert p.returncode == 0, p.stderr
+        job_id = int(p.stdout.split()[1])
+        wait_for(lambda: job_state(binary, env, job_id)[0] == "running", 15, "the probe job runs")
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        second = start(binary, ["work"], env)
+        try:
+            state, shown = wait_for(
+                lambda: (lambda s: s if s[0] == "completed" else None)(job_state(binary, env, job_id)), 40,
+                "the job is rescued and completed by the second worker")
+            assert "intento 2/" in shown
+            assert "stopped heartbeating" in shown
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.communicate(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+
+
+def test_sigterm_during_a_job_loses_nothing(binary, env):
+    env = dict(env, CONOCELES_WORKER_SHUTDOWN_GRACE_SECONDS="1")
+    worker = start(binary, ["work"], env)
+    p = jobs(binary, env, "probe", "--sleep-ms", "30000", "--wait", "0")
+    job_id = int(p.stdout.split()[1])
+    wait_for(lambda: job_state(binary, env, job_id)[0] == "running", 15, "the probe job runs")
+    worker.send_signal(signal.SIGTERM)
+    worker.communicate(timeout=30)
+    assert worker.returncode == 0
+    state, shown = job_state(binary, env, job_id)
+    assert state in ("retryable", "available"), shown
+    assert jobs(binary, env, "cancel", str(job_id)).returncode == 0
+
+
+def test_jobs_cli_validates_its_input(binary, env):
+    p = jobs(binary, env, "list", "--state", "perdido")
+    assert p.returncode != 0
+    assert "estado desconocido" in p.stderr
+    p = jobs(binary, env, "show", "999999999")
+    assert p.returncode != 0 and "no existe" in p.stderr
