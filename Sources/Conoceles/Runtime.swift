@@ -3,6 +3,8 @@ import ConocelesConfig
 import ConocelesCore
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Storage
 
 /// What every long-running command needs, loaded and checked before anything starts:
@@ -13,6 +15,8 @@ struct Runtime: Sendable {
     let catalogs: Catalogs
     let database: Database
     let logger: Logger
+    /// This process's metrics, bootstrapped as the global metrics system.
+    let metrics: PrometheusCollectorRegistry
 
     /// Loads everything or exits with a Spanish message and a non-zero code.
     static func load(_ options: GlobalOptions, label: String) async throws -> Runtime {
@@ -29,7 +33,11 @@ struct Runtime: Sendable {
                 database: url.database, requireTLS: url.requireTLS)
             try await Database.preflight(endpoint, logger: logger)
             let database = Database(endpoint: endpoint, logger: logger)
-            return Runtime(configuration: configuration, process: process, catalogs: catalogs, database: database, logger: logger)
+            let metrics = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+            return Runtime(
+                configuration: configuration, process: process, catalogs: catalogs, database: database, logger: logger,
+                metrics: metrics)
         } catch let error as ConfigurationError {
             fail(error.description)
         } catch let error as ProcessLoader.LoadError {

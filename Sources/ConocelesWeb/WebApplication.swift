@@ -8,6 +8,7 @@ public enum WebApplication {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.debug))
         SiteController(context: context).addRoutes(to: router)
+        MetricsController(context: context).addRoutes(to: router)
         return router
     }
 

@@ -57,7 +57,7 @@ extension Runtime {
     func runServices(web: Bool, workers: Bool) async throws {
         var services: [any Service] = []
         if web {
-            let context = WebContext(database: database, process: process)
+            let context = WebContext(database: database, process: process, metrics: metrics)
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in

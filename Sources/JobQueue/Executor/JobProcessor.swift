@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -23,6 +24,8 @@ public final class JobProcessor: Service, Sendable {
         public var heartbeatInterval: Duration = .seconds(5)
         /// How long running jobs may finish after SIGTERM before they are cancelled (default 20 s).
         public var shutdownGrace: Duration = .seconds(20)
+        /// Where run counts and durations go (default: the process's bootstrapped metrics system).
+        public var metricsFactory: any MetricsFactory = MetricsSystem.factory
 
         public init(queues: [String: Int], workerID: String = JobProcessor.defaultWorkerID()) {
             self.queues = queues
@@ -203,6 +206,7 @@ public final class JobProcessor: Service, Sendable {
             outcome = .failure(JobCancel("no worker for kind \(job.kind) in this process"))
         }
         let elapsed = ContinuousClock.now - start
+        record(kind: job.kind, queue: job.queue, outcome: outcome, elapsed: elapsed)
         switch outcome {
         case .success:
             completer.add(.completed(id: job.id))
@@ -221,6 +225,22 @@ public final class JobProcessor: Service, Sendable {
                 "error": "\(String(reflecting: error))", "duration_ms": "\(elapsed.milliseconds)"])
         }
         finishedCount.add(1, ordering: .relaxed)
+    }
+
+    /// `conoceles_job_runs_total{kind,queue,result}` and `conoceles_job_run_duration_seconds{kind}`.
+    func record(kind: String, queue: String, outcome: Result<Void, any Error>, elapsed: Duration) {
+        let result: String
+        switch outcome {
+        case .success: result = "completed"
+        case .failure(is JobSnooze): result = "snoozed"
+        case .failure(is JobCancel): result = "cancelled"
+        case .failure: result = "failed"
+        }
+        let factory = configuration.metricsFactory
+        Counter(label: "conoceles_job_runs_total", dimensions: [("kind", kind), ("queue", queue), ("result", result)], factory: factory)
+            .increment()
+        Metrics.Timer(label: "conoceles_job_run_duration_seconds", dimensions: [("kind", kind)], factory: factory)
+            .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 
     /// Timed out, cancelled by the heartbeat (job cancelled by staff) or by shutdown.
