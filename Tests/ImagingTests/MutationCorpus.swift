@@ -23,7 +23,12 @@ enum MutationCorpus {
 
     static func mutate(_ original: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
         var bytes = original
-        func position(_ count: Int) -> Int { count == 0 ? 0 : Int(random.next() % UInt64(count)) }
+        // Half the mutations land in the first 300 bytes, where the headers and EXIF live.
+        let headerBias = random.next() % 2 == 0
+        func position(_ count: Int) -> Int {
+            let range = headerBias ? min(count, 300) : count
+            return range == 0 ? 0 : Int(random.next() % UInt64(range))
+        }
         switch random.next() % 6 {
         case 0: // flip 1...8 bits
             for _ in 0...(random.next() % 8) where !bytes.isEmpty {

@@ -71,6 +71,23 @@ struct ValidCorpusTests {
         #expect(widePhoto.thumbnail.size == PixelSize(width: 150, height: 38))
     }
 
+    @Test("Downscaling keeps a flat colour flat and edges in place")
+    func resamplingQuality() throws {
+        var rgba: [UInt8] = []
+        for _ in 0..<800 {
+            for x in 0..<1000 { rgba += x < 500 ? [40, 120, 200, 255] : [250, 250, 250, 255] }
+        }
+        let bytes = Fixtures.png(width: 1000, height: 800, rgba: rgba, color: .rgba)
+        let photo = try #require(PhotoChecker.check(bytes, publicationDate: Fixtures.publicationDate).accepted)
+        #expect(photo.profile.size == PixelSize(width: 600, height: 480))
+        let out = try #require(Fixtures.decodeJPEG(photo.profile.jpeg))
+        func pixel(_ x: Int, _ y: Int) -> [Int] { (0..<3).map { Int(out.pixels[(y * out.width + x) * 3 + $0]) } }
+        for (probe, expected) in [((100, 240), [40, 120, 200]), ((500, 10), [250, 250, 250]), ((290, 479), [40, 120, 200])] {
+            let got = pixel(probe.0, probe.1)
+            #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 4 }, "\(probe): \(got)")
+        }
+    }
+
     @Test("Transparent PNG pixels come out white, opaque ones keep their colour")
     func alphaOnWhite() throws {
         var rgba: [UInt8] = []
