@@ -10,8 +10,8 @@ public enum PhotoCheckReport {
             if let date = photo.captureDate {
                 text += ", tomada el \(date)"
                 if photo.isCaptureDateStale {
-                    text += " (anterior al \(photo.oldestAcceptedCaptureDay), límite de antigüedad: "
-                        + "se marca para revisión)"
+                    text += " (anterior al \(photo.oldestAcceptedCaptureDay), la fecha más antigua "
+                        + "aceptada: se marca para revisión)"
                 }
             } else {
                 text += ", sin fecha de captura en los metadatos (la persona debe declararla)"

@@ -52,7 +52,9 @@ struct PhotoCommand: AsyncParsableCommand {
                 do {
                     verdict = try Self.check(url, policy: policy, publicationDate: date)
                 } catch {
-                    print(PhotoCheckReport.unreadable(file: file, reason: error.localizedDescription))
+                    let reason = FileManager.default.isReadableFile(atPath: url.path)
+                        ? "error de lectura" : "no existe o no hay permiso para leerlo"
+                    print(PhotoCheckReport.unreadable(file: file, reason: reason))
                     failures += 1
                     continue
                 }
