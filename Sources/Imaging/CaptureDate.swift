@@ -48,6 +48,7 @@ public struct CaptureDate: Sendable, Hashable, Comparable, CustomStringConvertib
         "\(day) \(CalendarDay.pad(hour, 2)):\(CalendarDay.pad(minute, 2)):\(CalendarDay.pad(second, 2))"
     }
 
+    /// Earlier captures first.
     public static func < (lhs: CaptureDate, rhs: CaptureDate) -> Bool {
         (lhs.day, lhs.hour, lhs.minute, lhs.second) < (rhs.day, rhs.hour, rhs.minute, rhs.second)
     }

@@ -50,6 +50,7 @@ public struct PhotoPolicy: Sendable, Hashable {
         public let field: String
         /// What is wrong, in Spanish.
         public let message: String
+        /// "field: message".
         public var description: String { "\(field): \(message)" }
     }
 

@@ -3,8 +3,11 @@
 public struct PhotoRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable, extensible reason code (`too_large`, `unsupported_format`, ...).
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The code as stored and sent in API problem details (`snake_case`).
         public let rawValue: String
+        /// A code; prefer the predefined ones, add new ones here so they stay stable.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The raw code.
         public var description: String { rawValue }
 
         /// Zero bytes.
