@@ -1,2 +1,0 @@
-#include "cimaging.h"
-int cimaging_placeholder(void){return 0;}

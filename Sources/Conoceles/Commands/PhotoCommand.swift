@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Imaging
+
+/// `conoceles photo`: photo tools for staff.
+struct PhotoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "photo",
+        abstract: "Herramientas para las fotos de las candidaturas.",
+        subcommands: [Check.self]
+    )
+
+    /// `conoceles photo check FILE... [--out DIR]`: the same check an upload gets, one line per
+    /// file; exits with status 1 when any file is refused or unreadable.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Revisa fotos como se revisan al subirlas: una línea por archivo.",
+            discussion: "Termina con código 1 si alguna foto se rechaza."
+        )
+
+        @Argument(help: "Fotos a revisar (JPEG o PNG).")
+        var files: [String]
+
+        @Option(name: .long, help: "Directorio donde escribir las variantes (perfil y miniatura).")
+        var out: String?
+
+        @Option(name: .long, help: "Fecha de publicación AAAA-MM-DD para la regla de antigüedad (por omisión, hoy).")
+        var publicationDate: String?
+
+        @Option(name: .long, help: "Tamaño máximo del archivo en KB de 1024 bytes.")
+        var maxKb: Int = PhotoPolicy().maxBytes / 1024
+
+        func validate() throws {
+            if let publicationDate, CalendarDay(publicationDate) == nil {
+                throw ValidationError("--publication-date debe tener la forma AAAA-MM-DD: «\(publicationDate)».")
+            }
+            guard maxKb > 0 else { throw ValidationError("--max-kb debe ser mayor que cero.") }
+        }
+
+        func run() async throws {
+            let policy = PhotoPolicy(maxBytes: maxKb * 1024)
+            let date = publicationDate.flatMap(CalendarDay.init) ?? Self.today()
+            let outDirectory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            if let outDirectory {
+                try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)
+            }
+            var failures = 0
+            for file in files {
+                let url = URL(fileURLWithPath: file)
+                let verdict: PhotoVerdict
+                do {
+                    verdict = try Self.check(url, policy: policy, publicationDate: date)
+                } catch {
+                    let reason = FileManager.default.isReadableFile(atPath: url.path)
+                        ? "error de lectura" : "no existe o no hay permiso para leerlo"
+                    print(PhotoCheckReport.unreadable(file: file, reason: reason))
+                    failures += 1
+                    continue
+                }
+                print(PhotoCheckReport.line(file: file, verdict: verdict))
+                switch verdict {
+                case .accepted(let photo):
+                    if let outDirectory { try Self.write(photo, named: url, into: outDirectory) }
+                case .refused:
+                    failures += 1
+                }
+            }
+            if failures > 0 { throw ExitCode(1) }
+        }
+
+        /// Refuses an oversized file from its size on disk, before reading it.
+        private static func check(_ url: URL, policy: PhotoPolicy, publicationDate: CalendarDay) throws -> PhotoVerdict {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            if let size = (attributes[.size] as? NSNumber)?.intValue, size > policy.maxBytes {
+                return .refused(.tooLarge(bytes: size, limit: policy.maxBytes))
+            }
+            let bytes = [UInt8](try Data(contentsOf: url))
+            return PhotoChecker.check(bytes, policy: policy, publicationDate: publicationDate)
+        }
+
+        /// Writes `<name>-perfil.jpg` and `<name>-miniatura.jpg`.
+        private static func write(_ photo: AcceptedPhoto, named source: URL, into directory: URL) throws {
+            let stem = source.deletingPathExtension().lastPathComponent
+            for (suffix, variant) in [("perfil", photo.profile), ("miniatura", photo.thumbnail)] {
+                let target = directory.appendingPathComponent("\(stem)-\(suffix).jpg")
+                try Data(variant.jpeg).write(to: target, options: .atomic)
+            }
+        }
+
+        /// Today in the process's time zone (Jalisco: America/Mexico_City).
+        private static func today() -> CalendarDay {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "America/Mexico_City") ?? .current
+            let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+            return CalendarDay(year: parts.year ?? 2024, month: parts.month ?? 1, day: parts.day ?? 1)
+                ?? CalendarDay(year: 2024, month: 1, day: 1)!
+        }
+    }
+}
