@@ -25,13 +25,22 @@ final class JobCompleter: Sendable {
         wake.signal()
     }
 
-    /// Flushes until cancelled, then flushes what is left.
+    private let stopRequested = Atomic<Bool>(false)
+
+    /// Flushes until `stop()`, then flushes what is left. Not stopped by cancellation: the
+    /// last results (e.g. attempts interrupted by shutdown) must still be written.
     func run() async {
-        while !Task.isCancelled {
+        while !stopRequested.load(ordering: .acquiring) {
             await wake.wait()
             await flushAll()
         }
         await flushAll()
+    }
+
+    /// Ends `run()` after a last flush.
+    func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        wake.signal()
     }
 
     /// Writes everything buffered now; on a database error keeps the results and retries.

@@ -78,8 +78,8 @@ public final class JobProcessor: Service, Sendable {
                             producers.addTask { await self.produce(queue: queue, limit: limit) }
                         }
                     }
-                    // Producers are done (shutdown): stop the helpers, flush the results.
-                    completerTask.cancel()
+                    // Producers are done (shutdown): flush the last results, then stop.
+                    self.completer.stop()
                     await completerTask.value
                 }
                 await group.next()  // the producers' task ends first, on shutdown
@@ -107,7 +107,7 @@ public final class JobProcessor: Service, Sendable {
             var active = 0
             var waiting = false
             var forceFetch = true
-            while !stopping.load(ordering: .relaxed) {
+            while !stopping.load(ordering: .relaxed) && !Task.isCancelled {
                 let free = limit - active
                 if free > 0 && (forceFetch || free >= refill) {
                     forceFetch = false
