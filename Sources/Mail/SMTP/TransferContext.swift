@@ -1,13 +1,3 @@
-import Synchronization
-
-/// Set from the sending task's cancellation handler, read by curl's progress callback.
-final class CancellationFlag: Sendable {
-    private let cancelled = Atomic(false)
-
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
-    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
-}
-
 /// What curl's callbacks see through `CURLOPT_READDATA` / `CURLOPT_XFERINFODATA` during one
 /// transfer: the bytes still to upload and the cancellation flag. Used only on the curl thread.
 final class TransferContext {
