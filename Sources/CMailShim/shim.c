@@ -1,2 +1,0 @@
-#include "cmail.h"
-int cmail_placeholder(void){return 0;}
