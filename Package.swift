@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "ConocelesCore", "ConocelesConfig", "Storage", "JobQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
