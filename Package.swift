@@ -103,7 +103,7 @@ let package = Package(
         // Shared test support: a throwaway database per test on the cluster started by scripts/db.
         .target(
             name: "TestSupport",
-            dependencies: ["Storage", "ConocelesConfig", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Storage", "ConocelesConfig", "JobQueue", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

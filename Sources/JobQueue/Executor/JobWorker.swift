@@ -23,6 +23,16 @@ public struct JobContext: Sendable {
     public let pipelineRun: Int64?
     /// Carries `job_id`, `job_kind`, `queue`, `attempt`.
     public let logger: Logger
+
+    public init(jobID: Int64, kind: String, queue: String, attempt: Int, maxAttempts: Int, pipelineRun: Int64?, logger: Logger) {
+        self.jobID = jobID
+        self.kind = kind
+        self.queue = queue
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.pipelineRun = pipelineRun
+        self.logger = logger
+    }
 }
 
 /// Thrown by a worker: the job failed for good; discard it now, keeping this reason.
