@@ -1,8 +1,8 @@
 /// Turns the wire form of an event (already decoded from JSON into `Wire`) into a
-/// `RegistrationEvent`, collecting every field error with a Spanish message. Whether the
+/// `CandidacyEvent`, collecting every field error with a Spanish message. Whether the
 /// office, party or municipality exist is checked later, against the process, by
 /// `Candidacy.inconsistencies(with:catalogs:)`: such an event is valid but not applicable.
-public enum RegistrationEventParser {
+public enum CandidacyEventParser {
     /// The JSON body, every field optional so that all problems can be reported at once.
     public struct Wire: Sendable, Codable {
         public var id: String?
@@ -52,7 +52,7 @@ public enum RegistrationEventParser {
     }
 
     /// The event, or every problem found.
-    public static func parse(_ wire: Wire, processID: String) -> Result<RegistrationEvent, EventValidationErrors> {
+    public static func parse(_ wire: Wire, processID: String) -> Result<CandidacyEvent, EventValidationErrors> {
         var errors: [EventFieldError] = []
         func missing(_ field: String, _ what: String) {
             errors.append(EventFieldError(field: field, code: "missing", message: "Falta \(what)."))
@@ -64,11 +64,11 @@ public enum RegistrationEventParser {
         if id.isEmpty { missing("id", "el identificador del evento") } else if id.count > 128 {
             invalid("id", "El identificador del evento no puede pasar de 128 caracteres.")
         }
-        var kind: RegistrationEvent.Kind?
+        var kind: CandidacyEvent.Kind?
         if let type = wire.type {
-            kind = RegistrationEvent.Kind(rawValue: type)
+            kind = CandidacyEvent.Kind(rawValue: type)
             if kind == nil {
-                invalid("type", "Tipo de evento desconocido «\(type)»; use \(RegistrationEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
+                invalid("type", "Tipo de evento desconocido «\(type)»; use \(CandidacyEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
         } else {
             missing("type", "el tipo de evento")
@@ -102,7 +102,7 @@ public enum RegistrationEventParser {
             substitute.replacesCandidacyID = wire.replacesCandidacyId?.trimmedOfWhiteSpace
             candidacy = substitute
         }
-        return .success(RegistrationEvent(
+        return .success(CandidacyEvent(
             id: id, kind: kind, occurredAt: occurredAt, candidacyID: candidacyID, candidacy: candidacy,
             replacesCandidacyID: kind == .substituted ? wire.replacesCandidacyId?.trimmedOfWhiteSpace : nil, contact: contact))
     }

@@ -1,7 +1,7 @@
 /// An event from the registration system (SIRC): a candidacy approved, updated, substituted
 /// or cancelled. Arrives signed over HTTP (`POST /api/v1/events`) or in a CSV batch; each
 /// has an id and is applied once, in any order.
-public struct RegistrationEvent: Sendable, Hashable {
+public struct CandidacyEvent: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case approved = "candidacy.approved"
         case updated = "candidacy.updated"

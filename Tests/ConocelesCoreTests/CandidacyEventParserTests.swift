@@ -2,10 +2,10 @@
 import Foundation
 import Testing
 
-@Suite("RegistrationEventParser")
-struct RegistrationEventParserTests {
-    func wire(_ json: String) throws -> RegistrationEventParser.Wire {
-        try JSONDecoder().decode(RegistrationEventParser.Wire.self, from: Data(json.utf8))
+@Suite("CandidacyEventParser")
+struct CandidacyEventParserTests {
+    func wire(_ json: String) throws -> CandidacyEventParser.Wire {
+        try JSONDecoder().decode(CandidacyEventParser.Wire.self, from: Data(json.utf8))
     }
 
     let approved = """
@@ -17,7 +17,7 @@ struct RegistrationEventParserTests {
         """
 
     @Test func anApprovalBecomesACandidacyAndAContact() throws {
-        let event = try RegistrationEventParser.parse(try wire(approved), processID: "jalisco-2024").get()
+        let event = try CandidacyEventParser.parse(try wire(approved), processID: "jalisco-2024").get()
         #expect(event.kind == .approved && event.id == "evt-1" && event.candidacyID == "C-1")
         let c = try #require(event.candidacy)
         #expect(c.fullName == "María José Pérez Núñez")
@@ -35,7 +35,7 @@ struct RegistrationEventParserTests {
                            "affirmative_action": "marciana", "postulated_by_type": "partido", "postulated_by": "PAN",
                            "email": "no-es-correo", "phone": "123"}}
             """
-        guard case .failure(let errors) = RegistrationEventParser.parse(try wire(bad), processID: "p") else {
+        guard case .failure(let errors) = CandidacyEventParser.parse(try wire(bad), processID: "p") else {
             Issue.record("expected errors"); return
         }
         let fields = Set(errors.fields.map(\.field))
@@ -45,26 +45,26 @@ struct RegistrationEventParserTests {
     }
 
     @Test func cancellationAndSubstitutionNeedTheirTargets() throws {
-        let cancel = try RegistrationEventParser.parse(
+        let cancel = try CandidacyEventParser.parse(
             try wire(#"{"id":"e2","type":"candidacy.cancelled","occurred_at":"2024-04-01T10:00:00-06:00","candidacy_id":"C-9"}"#),
             processID: "p").get()
         #expect(cancel.kind == .cancelled && cancel.candidacyID == "C-9" && cancel.candidacy == nil)
-        let noTarget = RegistrationEventParser.parse(
+        let noTarget = CandidacyEventParser.parse(
             try wire(#"{"id":"e3","type":"candidacy.cancelled","occurred_at":"2024-04-01T10:00:00Z"}"#), processID: "p")
         #expect((try? noTarget.get()) == nil)
         let substitution = approved.replacingOccurrences(of: "candidacy.approved", with: "candidacy.substituted")
-        guard case .failure(let errors) = RegistrationEventParser.parse(try wire(substitution), processID: "p") else {
+        guard case .failure(let errors) = CandidacyEventParser.parse(try wire(substitution), processID: "p") else {
             Issue.record("expected an error"); return
         }
         #expect(errors.fields.map(\.field) == ["replaces_candidacy_id"])
         let full = substitution.replacingOccurrences(of: #""candidacy": {"#, with: #""replaces_candidacy_id": "C-0", "candidacy": {"#)
-        let event = try RegistrationEventParser.parse(try wire(full), processID: "p").get()
+        let event = try CandidacyEventParser.parse(try wire(full), processID: "p").get()
         #expect(event.replacesCandidacyID == "C-0" && event.candidacy?.replacesCandidacyID == "C-0")
     }
 
     @Test(arguments: ["2024-03-05T18:00:00Z", "2024-03-05T18:00:00.123Z", "2024-03-05T18:00:00-06:00"])
-    func acceptsISOTimestamps(_ text: String) { #expect(RegistrationEventParser.looksLikeTimestamp(text)) }
+    func acceptsISOTimestamps(_ text: String) { #expect(CandidacyEventParser.looksLikeTimestamp(text)) }
 
     @Test(arguments: ["2024-03-05", "2024-13-05T18:00:00Z", "2024-03-05T25:00:00Z", "2024-03-05T18:00:00", "ayer"])
-    func refusesOtherTimestamps(_ text: String) { #expect(!RegistrationEventParser.looksLikeTimestamp(text)) }
+    func refusesOtherTimestamps(_ text: String) { #expect(!CandidacyEventParser.looksLikeTimestamp(text)) }
 }
