@@ -47,10 +47,24 @@ public enum TestDatabase {
                 return .failure(error)
             }
         }
-        try await withAdminConnection(admin) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-        }
+        try await drop(String(name), admin)
         return try result.get()
+    }
+
+    /// Drops the test database. `WITH (FORCE)` refuses (42501) when an autovacuum worker
+    /// happens to be in it and the role is not a superuser; that worker leaves within
+    /// moments, so the drop is retried a few times.
+    static func drop(_ name: String, _ admin: DatabaseEndpoint) async throws {
+        for attempt in 1...20 {
+            do {
+                try await withAdminConnection(admin) { connection in
+                    try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+                }
+                return
+            } catch where PostgresErrorText.sqlState(error) == "42501" && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
     }
 
     static func withAdminConnection(_ endpoint: DatabaseEndpoint, _ body: (PostgresConnection) async throws -> Void) async throws {

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+/// `conoceles demo`: loads a deterministic synthetic election into an empty database.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Carga una elección sintética de demostración / load a synthetic demo election.",
+        discussion: """
+            Todas las fórmulas (propietaria/o y suplente) de cada partido en cada cargo del proceso, con perfiles en \
+            todos los estados, textos que cumplen o incumplen a propósito las reglas y cuestionarios de identidad cifrados. \
+            La misma semilla produce la misma elección. Solo se carga en una base de datos sin candidaturas del proceso. \
+            Las cuentas de demostración no pueden iniciar sesión.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Semilla / seed (la misma semilla da la misma elección).")
+    var seed: UInt64 = 2024
+
+    @Option(help: "Tamaño / size: small, jalisco o national.")
+    var scale: String = "jalisco"
+
+    func validate() throws {
+        guard DemoScale(rawValue: scale) != nil else {
+            throw ValidationError("--scale debe ser small, jalisco o national (se recibió «\(scale)»).")
+        }
+    }
+
+    func run() async throws {
+        let runtime = try await Runtime.load(options, label: "demo")
+        let security = runtime.configuration.security
+        let cipher = try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID)
+        let election = DemoElection(process: runtime.process, catalogs: runtime.catalogs, seed: seed, scale: DemoScale(rawValue: scale)!)
+        try await runtime.withDatabase {
+            let loader = DemoLoader(client: runtime.database.client, cipher: cipher, logger: runtime.logger)
+            let bar = ProgressBar(label: "Elección de demostración (\(scale), semilla \(seed))")
+            do {
+                let summary = try await loader.load(election) { done, total in bar.show(done, of: total) }
+                bar.finish()
+                for line in summary.lines { print(line) }
+                if !summary.matchesProcess { throw ExitCode(1) }
+            } catch let error as DemoLoader.DataExists {
+                bar.finish()
+                Runtime.fail(error.description)
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error (redrawn in place on a terminal, a line per
+/// update otherwise).
+struct ProgressBar: Sendable {
+    let label: String
+    let interactive = isatty(STDERR_FILENO) != 0
+
+    func show(_ done: Int, of total: Int) {
+        let fraction = total == 0 ? 1 : Double(done) / Double(total)
+        let filled = Int(fraction * 30)
+        let line = "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(Int(fraction * 100)) % (\(done)/\(total))"
+        if interactive {
+            FileHandle.standardError.write(Data("\r\(line)".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(line)\n".utf8))
+        }
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

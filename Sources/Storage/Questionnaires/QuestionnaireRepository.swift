@@ -1,0 +1,244 @@
+import ConocelesCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Both questionnaires of a candidacy and its consent records.
+///
+/// - The curricular questionnaire is stored as JSON and, at publication, copied to its
+///   published version (see `ProfileWorkflowRepository`).
+/// - The identity questionnaire is sealed with `SensitiveDataCipher` (AES-256-GCM, the
+///   candidacy id as authenticated context) before it leaves the process: PostgreSQL only
+///   ever sees ciphertext, nonce and key id.
+/// - Consent decisions are appended, never overwritten; the latest one counts.
+///
+/// Saves are refused while the profile is not editable (`ProfileState.isEditable`) and,
+/// for identity data, once blocked. Every write appends an audit line in the same
+/// transaction that names what changed, never the sensitive content.
+public struct QuestionnaireRepository: Sendable {
+    let client: PostgresClient
+    let cipher: SensitiveDataCipher
+    let logger: Logger
+    let audit: AuditLog
+
+    /// A repository over `client` that seals identity answers with `cipher`.
+    public init(client: PostgresClient, cipher: SensitiveDataCipher, logger: Logger) {
+        self.client = client
+        self.cipher = cipher
+        self.logger = logger
+        self.audit = AuditLog(client: client, logger: logger)
+    }
+
+    // MARK: Curricular
+
+    /// Saves the curricular answers of `candidacyID`; returns the new revision.
+    /// - Throws: `StorageError.notFound` for an unknown candidacy, `.conflict` when its
+    ///   profile is not editable in its state.
+    @discardableResult
+    public func saveCurricular(_ answers: CurricularQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> Int {
+        let json = try JSONCoding.encodeString(answers)
+        return try await client.transaction(logger: logger) { connection in
+            try await requireEditable(candidacyID, on: connection)
+            let previous = try await curricularJSON(candidacyID, on: connection)
+            var revision = 1
+            for try await value in try await connection.query("""
+                INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_at, updated_by)
+                VALUES (\(candidacyID), \(json)::jsonb, \(now), \(actor.id))
+                ON CONFLICT (candidacy_id) DO UPDATE
+                   SET answers = EXCLUDED.answers, revision = curricular_questionnaires.revision + 1,
+                       updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+                RETURNING revision
+                """, logger: logger).decode(Int.self) { revision = value }
+            let changed = try Self.changedFields(from: previous, to: answers)
+            try await audit.append(.candidacy(candidacyID, "curricular.save", by: actor, changes: [
+                "revision": String(revision), "fields": changed.joined(separator: ","),
+            ], at: now), on: connection)
+            return revision
+        }
+    }
+
+    /// The curricular questionnaire of `candidacyID`, or nil when never saved.
+    public func curricular(for candidacyID: String) async throws -> StoredCurricular? {
+        let rows = try await client.query("""
+            SELECT answers::text, revision, updated_at, published_answers::text, published_at
+              FROM curricular_questionnaires WHERE candidacy_id = \(candidacyID)
+            """, logger: logger)
+        for try await (answers, revision, updatedAt, published, publishedAt) in rows.decode((String, Int, Date, String?, Date?).self) {
+            return StoredCurricular(
+                answers: try JSONCoding.decode(CurricularQuestionnaire.self, from: answers), revision: revision, updatedAt: updatedAt,
+                published: try published.map { try JSONCoding.decode(CurricularQuestionnaire.self, from: $0) }, publishedAt: publishedAt)
+        }
+        return nil
+    }
+
+    // MARK: Identity (sensitive)
+
+    /// Seals and saves the identity answers of `candidacyID` (normalized: follow-ups after
+    /// anything but "Sí" become "No aplica"); returns the new revision.
+    /// - Throws: `StorageError.blocked` once the candidacy is withdrawn, `.conflict` when
+    ///   the profile is not editable, `SensitiveDataCipherError` when sealing fails.
+    @discardableResult
+    public func saveIdentity(_ answers: IdentityQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> Int {
+        let sealed = try cipher.seal(json: answers.normalized(), context: candidacyID)
+        return try await client.transaction(logger: logger) { connection in
+            try await requireEditable(candidacyID, on: connection)
+            var revision = 0
+            // The WHERE of DO UPDATE refuses to overwrite blocked data: no row comes back.
+            for try await value in try await connection.query("""
+                INSERT INTO identity_questionnaires (candidacy_id, ciphertext, nonce, key_id, updated_at, updated_by)
+                VALUES (\(candidacyID), \(sealed.ciphertext), \(sealed.nonce), \(sealed.keyID), \(now), \(actor.id))
+                ON CONFLICT (candidacy_id) DO UPDATE
+                   SET ciphertext = EXCLUDED.ciphertext, nonce = EXCLUDED.nonce, key_id = EXCLUDED.key_id,
+                       revision = identity_questionnaires.revision + 1, updated_at = EXCLUDED.updated_at,
+                       updated_by = EXCLUDED.updated_by
+                 WHERE identity_questionnaires.blocked_at IS NULL
+                RETURNING revision
+                """, logger: logger).decode(Int.self) { revision = value }
+            guard revision > 0 else { throw Self.blockedError }
+            try await audit.append(.candidacy(candidacyID, "identity.save", by: actor, changes: [
+                "revision": String(revision), "key_id": sealed.keyID,
+            ], at: now), on: connection)
+            return revision
+        }
+    }
+
+    /// The identity answers of `candidacyID`, decrypted, or nil when never saved. For the
+    /// statistics and profile builders and authorized staff only.
+    /// - Throws: `StorageError.blocked` once the candidacy is withdrawn;
+    ///   `SensitiveDataCipherError` when the key is unknown or wrong.
+    public func identity(for candidacyID: String) async throws -> IdentityQuestionnaire? {
+        guard let (sealed, blocked) = try await sealedIdentity(for: candidacyID) else { return nil }
+        guard !blocked else { throw Self.blockedError }
+        return try cipher.open(IdentityQuestionnaire.self, from: sealed, context: candidacyID)
+    }
+
+    /// The stored ciphertext of `candidacyID` and whether it is blocked, without opening it.
+    public func sealedIdentity(for candidacyID: String) async throws -> (SealedValue, blocked: Bool)? {
+        let rows = try await client.query("""
+            SELECT ciphertext, nonce, key_id, blocked_at IS NOT NULL FROM identity_questionnaires WHERE candidacy_id = \(candidacyID)
+            """, logger: logger)
+        for try await (ciphertext, nonce, keyID, blocked) in rows.decode((Data, Data, String, Bool).self) {
+            return (SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID), blocked)
+        }
+        return nil
+    }
+
+    /// Deletes the identity answers and consent documents' references of `candidacyID`
+    /// (retention reached); the audit line says what was deleted and when, never what it
+    /// said. Returns whether there was anything to delete.
+    @discardableResult
+    public func purgeIdentity(for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> Bool {
+        try await client.transaction(logger: logger) { connection in
+            var revision: Int?
+            for try await value in try await connection.query(
+                "DELETE FROM identity_questionnaires WHERE candidacy_id = \(candidacyID) RETURNING revision", logger: logger
+            ).decode(Int.self) { revision = value }
+            var documents = 0
+            for try await count in try await connection.query("""
+                WITH cleared AS (
+                    UPDATE identity_consents SET document_sha256 = NULL, document_key_id = NULL
+                     WHERE candidacy_id = \(candidacyID) AND document_sha256 IS NOT NULL RETURNING 1)
+                SELECT count(*) FROM cleared
+                """, logger: logger).decode(Int.self) { documents = count }
+            guard revision != nil || documents > 0 else { return false }
+            try await audit.append(.candidacy(candidacyID, "identity.purge", by: actor, changes: [
+                "deleted": "cuestionario de identidad", "revision": revision.map(String.init) ?? "ninguna",
+                "consent_documents": String(documents),
+            ], at: now), on: connection)
+            return true
+        }
+    }
+
+    // MARK: Consent
+
+    /// Records a decision on publishing the identity answers of `candidacyID`: `granted`
+    /// true to give consent, false to revoke it; returns the consent now in force.
+    public func recordConsent(
+        granted: Bool, for candidacyID: String, document: ConsentDocument? = nil, by actor: AuditActor, at now: Date = Date()
+    ) async throws -> IdentityConsent {
+        let current = try await consent(for: candidacyID)
+        let next = granted ? current.granting(at: now) : current.revoking(at: now)
+        guard next != current || granted else { return current }  // revoking what was never given
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query("""
+                INSERT INTO identity_consents (candidacy_id, decision, decided_at, decided_by, document_sha256, document_key_id)
+                VALUES (\(candidacyID), \(granted ? "granted" : "revoked"), \(now), \(actor.id), \(document?.sha256), \(document?.keyID))
+                """, logger: logger)
+            try await audit.append(.candidacy(candidacyID, granted ? "consent.grant" : "consent.revoke", by: actor,
+                                              changes: ["document": document == nil ? "no" : "sí"], at: now), on: connection)
+        }
+        return next
+    }
+
+    /// The consent in force for `candidacyID` (the latest decision).
+    public func consent(for candidacyID: String) async throws -> IdentityConsent {
+        let rows = try await client.query("""
+            SELECT decision, decided_at FROM identity_consents WHERE candidacy_id = \(candidacyID)
+             ORDER BY decided_at DESC, id DESC LIMIT 1
+            """, logger: logger)
+        for try await (decision, at) in rows.decode((String, Date).self) {
+            return decision == "granted" ? .granted(at: at) : .revoked(at: at)
+        }
+        return .notGiven
+    }
+
+    /// Records that the privacy notice `version` was accepted for `candidacyID` (required
+    /// before any capture); accepting it again changes nothing.
+    public func acceptPrivacyNotice(version: String, for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws {
+        try await client.transaction(logger: logger) { connection in
+            var inserted = false
+            for try await _ in try await connection.query("""
+                INSERT INTO privacy_notice_acceptances (candidacy_id, notice_version, accepted_by, accepted_at)
+                VALUES (\(candidacyID), \(version), \(actor.id), \(now)) ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: logger).decode(Int.self) { inserted = true }
+            if inserted {
+                try await audit.append(.candidacy(candidacyID, "privacy_notice.accept", by: actor,
+                                                  changes: ["version": version], at: now), on: connection)
+            }
+        }
+    }
+
+    /// Whether the privacy notice `version` was accepted for `candidacyID`.
+    public func hasAcceptedPrivacyNotice(version: String, for candidacyID: String) async throws -> Bool {
+        let rows = try await client.query("""
+            SELECT 1 FROM privacy_notice_acceptances WHERE candidacy_id = \(candidacyID) AND notice_version = \(version)
+            """, logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
+    // MARK: Helpers
+
+    static let blockedError = StorageError(.blocked,
+        "Los datos sensibles de esta candidatura están bloqueados porque fue sustituida o cancelada.")
+
+    /// Locks the profile's workflow row (shared) so that no transition slips between this
+    /// check and the save, and refuses when its state is not editable.
+    private func requireEditable(_ candidacyID: String, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(
+            "SELECT state FROM profile_workflows WHERE candidacy_id = \(candidacyID) FOR SHARE", logger: logger)
+        var state: ProfileState?
+        for try await raw in rows.decode(String.self) { state = ProfileState(rawValue: raw) }
+        guard let state else { throw StorageError(.notFound, "La candidatura \(candidacyID) no existe.") }
+        guard state.isEditable else {
+            throw StorageError(.conflict, "El perfil está en estado «\(state.label)» y no admite cambios.")
+        }
+    }
+
+    private func curricularJSON(_ candidacyID: String, on connection: PostgresConnection) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT answers::text FROM curricular_questionnaires WHERE candidacy_id = \(candidacyID)", logger: logger)
+        for try await text in rows.decode(String.self) { return text }
+        return nil
+    }
+
+    /// Top-level fields whose JSON differs between `previous` and `answers` (all on first save).
+    static func changedFields(from previous: String?, to answers: CurricularQuestionnaire) throws -> [String] {
+        let new = try JSONSerialization.jsonObject(with: JSONCoding.encode(answers)) as? [String: Any] ?? [:]
+        let old = try previous.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] } ?? [:]
+        func canonical(_ value: Any?) -> Data? {
+            value.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .fragmentsAllowed]) }
+        }
+        return Set(new.keys).union(old.keys).sorted().filter { canonical(new[$0]) != canonical(old[$0]) }
+    }
+}
