@@ -44,6 +44,12 @@ struct DemoCommand: AsyncParsableCommand {
             } catch let error as DemoLoader.DataExists {
                 bar.finish()
                 Runtime.fail(error.description)
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                bar.finish()
+                runtime.logger.error("demo load failed", metadata: ["error": "\(String(reflecting: error))"])
+                Runtime.fail("No se pudo cargar la elección de demostración: \(PostgresErrorText.describe(error))")
             }
         }
     }

@@ -9,7 +9,8 @@ enum DemoActors {
 
     /// Deterministic id of `party`'s generic account in `replica`.
     static func representative(of party: PoliticalParty, replica: Int) -> UUID {
-        var random = DemoRandom(seed: UInt64(replica) &* 1_000_003 &+ UInt64(truncatingIfNeeded: party.code.utf8.reduce(5381) { ($0 << 5) &+ $0 &+ Int($1) }))
+        let code = party.code.utf8.reduce(UInt64(5381)) { ($0 << 5) &+ $0 &+ UInt64($1) }  // djb2: stable across runs
+        var random = DemoRandom(seed: code, stream: UInt64(replica))
         return uuid(&random)
     }
 

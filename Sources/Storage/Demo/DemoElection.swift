@@ -45,13 +45,13 @@ public struct DemoElection: Sendable {
     }
 
     private func random(for slot: DemoSlot, salt: UInt64) -> DemoRandom {
-        DemoRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ UInt64(slot.index) &* 0x9E37_79B9_7F4A_7C15 &+ salt)
+        DemoRandom(seed: seed &+ salt, stream: UInt64(slot.index))
     }
 
     private func profiles(for slot: DemoSlot) throws -> [DemoProfile] {
         var random = random(for: slot, salt: 1)
         // Both members of a formula share gender (paridad): draw it from the formula.
-        var formula = DemoRandom(seed: seed &+ UInt64(slot.index / 2) &* 0x9E37_79B9_7F4A_7C15)
+        var formula = DemoRandom(seed: seed &+ 2, stream: UInt64(slot.index / 2))
         let gender: Gender = formula.chance(0.01) ? .nonBinary : formula.chance(0.5) ? .woman : .man
         let base = process.publicationDate.addingDays(-50).startInUTC
         let registeredAt = base.addingTimeInterval(Double(Int.random(in: 0..<(10 * 86_400), using: &random)))
@@ -110,9 +110,7 @@ public struct DemoElection: Sendable {
             privacyNoticeAccepted: true, curricular: curricular, identity: identity, candidacy: profile.candidacy,
             catalogs: catalogs, photoReferenceDate: process.publicationDate)
         profile.curricular = curricular
-        profile.passesRules = curricular.completeness(
-            registeredUnderAffirmativeAction: profile.candidacy.isAffirmativeAction,
-            photoReferenceDate: process.publicationDate).isComplete
+        profile.passesRules = report.issues.allSatisfy { !$0.field.hasPrefix("curricular.") }
         profile.identity = identity
         profile.consentGranted = identity.map { _ in random.chance(0.4) }
         var workflow = ProfileWorkflow()

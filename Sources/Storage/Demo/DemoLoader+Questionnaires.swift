@@ -113,7 +113,7 @@ extension DemoLoader {
         }
         try await connection.query("""
             INSERT INTO registration_events (id, process_id, type, candidacy_id, body, source, received_at, status, applied_at)
-            SELECT id, c.process_id, type, candidacy, body::jsonb, 'csv', at, 'applied', at
+            SELECT t.id, c.process_id, t.type, t.candidacy, t.body::jsonb, 'csv', t.at, 'applied', t.at
               FROM unnest(\(ids)::text[], \(types)::text[], \(candidacies)::text[], \(bodies)::text[], \(times)::timestamptz[])
                    AS t(id, type, candidacy, body, at)
               JOIN candidacies c ON c.id = t.candidacy

@@ -45,16 +45,19 @@ public struct DemoLoader: Sendable {
         let start = ContinuousClock.now
         try await prepare(election)
         var generated = DemoSummary.Generated()
-        var done = 0
-        while done < election.slotCount {
-            let range = done..<min(done + batchSize, election.slotCount)
-            let profiles = try election.profiles(forSlotsIn: range)
+        // Generating a batch (CPU in this process) overlaps with writing the previous one
+        // (CPU in PostgreSQL).
+        let batches = stride(from: 0, to: election.slotCount, by: batchSize).map { $0..<min($0 + batchSize, election.slotCount) }
+        var next = batches.first.map { range in Task { try election.profiles(forSlotsIn: range) } }
+        for (index, range) in batches.enumerated() {
+            guard let current = next else { break }
+            let profiles = try await current.value
+            next = index + 1 < batches.count ? Task { [range = batches[index + 1]] in try election.profiles(forSlotsIn: range) } : nil
             generated.add(profiles)
             try await client.transaction(logger: logger) { connection in
                 try await write(profiles, of: election, on: connection)
             }
-            done = range.upperBound
-            progress(done, election.slotCount)
+            progress(range.upperBound, election.slotCount)
         }
         try await client.query("ANALYZE", logger: logger)
         return try await DemoSummary.read(election, generated: generated, elapsed: ContinuousClock.now - start, client: client, logger: logger)
@@ -81,11 +84,15 @@ public struct DemoLoader: Sendable {
                            processID: election.process.id, entity: .party(code: party.code),
                            id: DemoActors.representative(of: party, replica: replica))
             }
-            let staff = try await connection.query("SELECT count(*) FROM accounts WHERE id = \(DemoActors.transparency)", logger: logger)
-            var hasStaff = false
-            for try await count in staff.decode(Int.self) { hasStaff = count > 0 }
+            // A load that failed half-way leaves these accounts behind: keep them.
+            let wanted = DemoActors.staffAccounts() + representatives
+            var existingIDs: Set<UUID> = []
+            for try await id in try await connection.query(
+                "SELECT id FROM accounts WHERE id = ANY(\(wanted.compactMap(\.id))::uuid[])", logger: logger).decode(UUID.self) {
+                existingIDs.insert(id)
+            }
             let accounts = AccountRepository(client: client, logger: logger)
-            _ = try await accounts.createMany((hasStaff ? [] : DemoActors.staffAccounts()) + representatives,
+            _ = try await accounts.createMany(wanted.filter { !existingIDs.contains($0.id!) },
                                               activationTTL: .seconds(72 * 3_600), by: Self.actor, on: connection)
         }
     }

@@ -20,10 +20,10 @@ enum DemoQuestionnaires {
         let degree = levels[min(levels.count - 1, 3 + random.weighted([1, 1, 2, 6, 2, 12, 3, 4, 1]))]
         let status = ValidationRules.default.educationLevelsWithoutStatus.contains(degree) ? nil
             : random.pick(ValidationRules.default.educationStatuses.map(\.key))
-        let handle = slot.candidacyID.lowercased().replacingOccurrences(of: "-", with: "")
+        let handle = String(slot.candidacyID.lowercased().filter { $0.isLetter || $0.isNumber })
         var answers = CurricularQuestionnaire(
             photo: PhotoReference(
-                sha256: SHA256.hash(data: Data(slot.candidacyID.utf8)).map { String(format: "%02x", $0) }.joined(),
+                sha256: Data(SHA256.hash(data: Data(slot.candidacyID.utf8))).hexString,
                 byteCount: Int.random(in: 120_000...690_000, using: &random), format: random.chance(0.8) ? .jpeg : .png,
                 takenOn: publication.addingDays(-Int.random(in: 5...80, using: &random)),
                 takenOnSource: random.chance(0.7) ? .exif : .declared),
