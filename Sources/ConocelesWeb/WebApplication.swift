@@ -9,6 +9,7 @@ public enum WebApplication {
         router.add(middleware: LogRequestsMiddleware(.debug))
         SiteController(context: context).addRoutes(to: router)
         MetricsController(context: context).addRoutes(to: router)
+        EventsController(context: context).addRoutes(to: router)
         return router
     }
 

@@ -1,4 +1,5 @@
 import ConocelesCore
+import JobQueue
 import Prometheus
 import Storage
 
@@ -8,10 +9,19 @@ public struct WebContext: Sendable {
     public let process: ElectionProcess
     /// In-process metrics (HTTP, jobs run by this process) served on `/metrics`.
     public let metrics: PrometheusCollectorRegistry
+    /// Verifies the registration system's signatures.
+    public let eventSignature: EventSignature
+    /// Enqueues jobs with the kinds' policies of `jobs/`.
+    public let jobs: JobClient
 
-    public init(database: Database, process: ElectionProcess, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(
+        database: Database, process: ElectionProcess, eventSecret: String, jobCatalog: JobCatalog = JobCatalog(),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
         self.database = database
         self.process = process
         self.metrics = metrics
+        self.eventSignature = EventSignature(secret: eventSecret)
+        self.jobs = JobClient(client: database.client, catalog: jobCatalog, logger: database.logger)
     }
 }

@@ -58,7 +58,7 @@ public struct Database: Sendable {
     /// The pool; it must be running (see `run()`) before queries are sent.
     public let client: PostgresClient
     public let endpoint: DatabaseEndpoint
-    let logger: Logger
+    public let logger: Logger
 
     public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 20, logger: Logger) {
         self.endpoint = endpoint

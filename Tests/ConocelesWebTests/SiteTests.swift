@@ -11,6 +11,13 @@ import TestSupport
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
+/// The shared secret the web tests sign events with.
+let testEventSecret = String(repeating: "s", count: 40)
+
+func testContext(_ db: Database, _ process: ElectionProcess) -> WebContext {
+    WebContext(database: db, process: process, eventSecret: testEventSecret)
+}
+
 func jalisco() throws -> ElectionProcess {
     try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config").0
 }
@@ -20,7 +27,7 @@ struct SiteTests {
     @Test func healthAnswers200WhenTheDatabaseAnswers() async throws {
         let process = try jalisco()
         try await TestDatabase.with { db in
-            let router = WebApplication.buildRouter(context: WebContext(database: db, process: process))
+            let router = WebApplication.buildRouter(context: testContext(db, process))
             let app = Application(router: router)
             try await app.test(.router) { client in
                 try await client.execute(uri: "/health", method: .get) { response in
@@ -37,7 +44,7 @@ struct SiteTests {
         let db = Database(endpoint: endpoint, maximumConnections: 1, logger: TestDatabase.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await db.run() }
-            let app = Application(router: WebApplication.buildRouter(context: WebContext(database: db, process: process)))
+            let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
@@ -50,7 +57,7 @@ struct SiteTests {
     @Test func homePageIsSpanishAndNamesTheProcess() async throws {
         let process = try jalisco()
         try await TestDatabase.with { db in
-            let app = Application(router: WebApplication.buildRouter(context: WebContext(database: db, process: process)))
+            let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/", method: .get) { response in
                     #expect(response.status == .ok)

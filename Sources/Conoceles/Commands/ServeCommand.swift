@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConocelesJobs
 import ConocelesWeb
 import Hummingbird
 import ServiceLifecycle
@@ -57,7 +58,10 @@ extension Runtime {
     func runServices(web: Bool, workers: Bool) async throws {
         var services: [any Service] = []
         if web {
-            let context = WebContext(database: database, process: process, metrics: metrics)
+            let (catalog, _) = loadQueueDefinitions(workers: WorkerRegistry.all())
+            let context = WebContext(
+                database: database, process: process, eventSecret: configuration.security.eventHMACSecret,
+                jobCatalog: catalog, metrics: metrics)
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in

@@ -1,0 +1,13 @@
+import Foundation
+import PostgresNIO
+
+extension RegistrationEventRepository {
+    /// Whether the stored event with this id has the same JSON body (compared as `jsonb`,
+    /// so key order and white space don't matter). Nil when the id is unknown.
+    public func hasSameBody(id: String, body: String) async throws -> Bool? {
+        let rows = try await client.query(
+            "SELECT body = \(body)::jsonb FROM registration_events WHERE id = \(id)", logger: logger)
+        for try await same in rows.decode(Bool.self) { return same }
+        return nil
+    }
+}
