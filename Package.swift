@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "ConocelesWeb",
             dependencies: [
-                "ConocelesCore", "ConocelesConfig", "Storage", "JobQueue",
+                "ConocelesCore", "ConocelesConfig", "Storage", "JobQueue", "ConocelesJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "Conoceles",
             dependencies: [
-                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue", "Imaging",
+                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue", "Imaging", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ConocelesWebTests",
             dependencies: [
-                "ConocelesWeb", "TestSupport",
+                "ConocelesWeb", "ConocelesJobs", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

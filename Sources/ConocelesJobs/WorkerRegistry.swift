@@ -1,12 +1,21 @@
 import JobQueue
 
-/// The workers of Conóceles, one per job kind. Each later feature (registration events,
-/// accounts and mail, photos, publication, monitoring, privacy) registers its own here.
+/// The workers of Conóceles, one per job kind. Each feature (registration events, accounts
+/// and mail, photos, publication, monitoring, privacy) registers its own here.
 public enum WorkerRegistry {
-    /// Every worker this build knows. `jobs/*.yaml` may only describe these kinds.
-    public static func all() -> JobWorkers {
+    /// Every kind this build has a worker for; `jobs/*.yaml` and `pipelines/*.yaml` may
+    /// only name these.
+    public static let kinds: Set<String> = [
+        ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
+    ]
+
+    /// The workers, wired to their shared environment.
+    public static func make(_ environment: JobEnvironment) -> JobWorkers {
         var workers = JobWorkers()
         workers.register(ProbeWorker())
+        workers.register(RegistrationIngestWorker(environment: environment))
+        workers.register(AccountIssueWorker(environment: environment))
+        workers.register(CredentialsMailWorker(environment: environment))
         return workers
     }
 }

@@ -13,7 +13,7 @@ struct JobsCommand: AsyncParsableCommand {
     /// Runs `body` with a JobClient on a running database pool.
     static func withJobs(_ options: GlobalOptions, _ body: @Sendable @escaping (JobClient) async throws -> Void) async throws {
         let runtime = try await Runtime.load(options, label: "jobs")
-        let (catalog, _) = runtime.loadQueueDefinitions(workers: WorkerRegistry.all())
+        let (catalog, _) = runtime.loadQueueDefinitions()
         try await runtime.withDatabase {
             try await body(JobClient(client: runtime.database.client, catalog: catalog, logger: runtime.logger))
         }

@@ -58,7 +58,7 @@ extension Runtime {
     func runServices(web: Bool, workers: Bool) async throws {
         var services: [any Service] = []
         if web {
-            let (catalog, _) = loadQueueDefinitions(workers: WorkerRegistry.all())
+            let (catalog, _) = loadQueueDefinitions()
             let context = WebContext(
                 database: database, process: process, eventSecret: configuration.security.eventHMACSecret,
                 jobCatalog: catalog, metrics: metrics)

@@ -38,9 +38,13 @@ public enum CandidacyEventParser {
         public var postulatedBy: String?
         public var email: String?
         public var phone: String?
+        /// The representative of the party, coalition or independent candidacy, for its
+        /// generic account (optional: sent with the first candidacy of each).
+        public var representativeEmail: String?
 
         enum CodingKeys: String, CodingKey {
             case id, process, office, district, municipality, gender, age, email, phone
+            case representativeEmail = "representative_email"
             case listPosition = "list_position"
             case formulaPosition = "formula_position"
             case fullName = "full_name"
@@ -157,6 +161,9 @@ public enum CandidacyEventParser {
         let email = wc.email?.trimmedOfWhiteSpace ?? ""
         if email.isEmpty { missing("email", "el correo electrónico para enviar la cuenta") }
         else if !EmailAddress.isValid(email) { invalid("email", "El correo «\(email)» no es válido.") }
+        if let rep = wc.representativeEmail, !rep.isEmpty, !EmailAddress.isValid(rep) {
+            invalid("representative_email", "El correo de la representación «\(rep)» no es válido.")
+        }
         if let phone = wc.phone, !phone.isEmpty, MexicanPhoneNumber.normalized(phone) == nil {
             invalid("phone", "El teléfono «\(phone)» no es un número mexicano de 10 dígitos.")
         }

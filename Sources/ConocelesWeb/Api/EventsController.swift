@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 import Foundation
 import Hummingbird
 import JobQueue
@@ -98,19 +99,6 @@ struct EventsController {
     func problem(_ status: HTTPResponse.Status, _ code: String, _ title: String, _ request: Request, _ ctx: BasicRequestContext) throws -> Response {
         try ProblemDetails(status: status, code: code, title: title).response(from: request, context: ctx)
     }
-}
-
-/// Arguments of `registration.ingest` (the worker lives in ConocelesJobs; the kind and its
-/// arguments are the contract between the API and it).
-public struct IngestJob: Codable, Sendable, Equatable {
-    public static let kind = "registration.ingest"
-    public let eventID: String
-
-    public init(eventID: String) {
-        self.eventID = eventID
-    }
-
-    enum CodingKeys: String, CodingKey { case eventID = "event_id" }
 }
 
 extension CandidacyEvent {

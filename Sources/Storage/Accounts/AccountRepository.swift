@@ -173,7 +173,7 @@ public struct AccountRepository: Sendable {
         throw StorageError(.notFound, "La cuenta no existe.")
     }
 
-    private func first(_ query: PostgresQuery) async throws -> Account? {
+    func first(_ query: PostgresQuery) async throws -> Account? {
         for try await row in try await client.query(query, logger: logger) { return try Self.decode(row) }
         return nil
     }

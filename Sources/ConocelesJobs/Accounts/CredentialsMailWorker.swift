@@ -1,0 +1,131 @@
+import ConocelesCore
+import Foundation
+import JobQueue
+import Mail
+import Storage
+
+/// `mail.credentials` (after `account.issue`): e-mails the candidacy's account — and its
+/// party's generic account when that one has not been sent yet — an activation link. A
+/// fresh single-use token is issued right before sending (only its hash is stored), and
+/// `credentials_sent_at` is the idempotency record: an account already sent is skipped.
+public struct CredentialsMailWorker: JobWorker {
+    public typealias Args = CandidacyJob
+    public static let kind = "mail.credentials"
+
+    let environment: JobEnvironment
+
+    public init(environment: JobEnvironment) {
+        self.environment = environment
+    }
+
+    public func work(_ args: CandidacyJob, context: JobContext) async throws {
+        let accounts = AccountRepository(client: environment.client, logger: context.logger)
+        guard let candidacy = try await CandidacyRepository(client: environment.client, logger: context.logger)
+            .candidacy(id: args.candidacyID), candidacy.status == .approved
+        else { return }
+        var recipients: [Account] = []
+        if let own = try await accounts.account(candidacyID: candidacy.id) { recipients.append(own) }
+        if let generic = try await accounts.representativeAccount(processID: candidacy.processID, entity: candidacy.postulatingEntity) {
+            recipients.append(generic)
+        }
+        for account in recipients where account.credentialsSentAt == nil {
+            try await accounts.withCredentialsLock(accountID: account.id) {
+                // Re-read under the lock: another job may have sent it meanwhile.
+                guard let current = try await accounts.account(id: account.id), current.credentialsSentAt == nil,
+                      current.disabledAt == nil, current.activatedAt == nil
+                else { return }
+                try await send(to: current, candidacy: candidacy, accounts: accounts, context: context)
+            }
+        }
+    }
+
+    func send(to account: Account, candidacy: Candidacy, accounts: AccountRepository, context: JobContext) async throws {
+        let ttlHours = environment.configuration.accounts.activationTTLHours
+        let token = try await accounts.reissueActivation(
+            accountID: account.id, activationTTL: .seconds(ttlHours * 3_600), by: .system(Self.kind))
+        let message = try CredentialsMessage(
+            account: account, candidacy: candidacy, process: environment.process, token: token.value,
+            baseURL: environment.configuration.http.publicURL, ttlHours: ttlHours,
+            from: try MailAddress(parsing: environment.configuration.smtp.from)
+        ).message()
+        do {
+            try await environment.mail.send(message)
+        } catch let error as SMTPError where !error.isRetryable {
+            throw JobCancel("credentials mail refused by the SMTP server: \(error.code)")
+        }
+        try await accounts.markCredentialsSent(accountID: account.id)
+        context.logger.info("credentials sent", metadata: ["account_id": "\(account.id)", "candidacy_id": "\(candidacy.id)"])
+    }
+}
+
+/// The Spanish e-mail with the activation link.
+struct CredentialsMessage {
+    let account: Account
+    let candidacy: Candidacy
+    let process: ElectionProcess
+    let token: String
+    let baseURL: String
+    let ttlHours: Int
+    let from: MailAddress
+
+    var link: String {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        return "\(base)/activar?token=\(token)"
+    }
+
+    func message() throws -> MailMessage {
+        let office = process.office(code: candidacy.officeCode)?.name ?? candidacy.officeCode
+        let forWhom = account.role == .representative
+            ? "la representación de \(candidacy.postulatingEntity.code) ante el \(process.electoralBody)"
+            : "tu candidatura a \(office)"
+        let text = """
+            Hola, \(account.displayName):
+
+            El \(process.electoralBody) te da acceso al sistema «Candidatas y Candidatos, Conóceles» \
+            del \(process.name) para capturar la información de \(forWhom).
+
+            Tu usuario es: \(account.username)
+
+            Para activar tu cuenta y elegir tu contraseña, abre este enlace:
+            \(link)
+
+            El enlace sirve una sola vez y vence en \(ttlHours) horas. Si vence, pide uno nuevo a la \
+            instancia interna responsable.
+
+            Si no esperabas este correo, ignóralo: nadie puede entrar a tu cuenta sin este enlace.
+            """
+        let html = """
+            <p>Hola, \(Self.escape(account.displayName)):</p>
+            <p>El \(Self.escape(process.electoralBody)) te da acceso al sistema «Candidatas y Candidatos, Conóceles» \
+            del \(Self.escape(process.name)) para capturar la información de \(Self.escape(forWhom)).</p>
+            <p>Tu usuario es: <strong>\(Self.escape(account.username))</strong></p>
+            <p><a href="\(Self.escape(link))">Activa tu cuenta y elige tu contraseña</a></p>
+            <p>El enlace sirve una sola vez y vence en \(ttlHours) horas.</p>
+            """
+        var message = try MailMessage(
+            from: from, to: [try MailAddress(account.email, displayName: account.displayName)],
+            subject: "Tu cuenta de Conóceles para capturar tu información", textBody: text, htmlBody: html,
+            messageID: "credentials-\(account.id.uuidString.lowercased())-\(token.prefix(8))@\(from.domain)")
+        try message.addHeader("X-Conoceles-Idempotency-Key", "credentials-\(account.id.uuidString.lowercased())")
+        return message
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+extension MailAddress {
+    /// Parses `Name <address>` or a bare address (the form of `smtp.from`).
+    public init(parsing text: String) throws(MailMessageError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let open = trimmed.lastIndex(of: "<"), trimmed.hasSuffix(">") {
+            let name = trimmed[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let address = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+            try self.init(address, displayName: name.isEmpty ? nil : name)
+        } else {
+            try self.init(trimmed)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ConocelesConfig
+import ConocelesCore
+import JobQueue
+import Logging
+import Mail
+import PostgresNIO
+import Storage
+
+/// What the workers share: the database, the process and its catalogs, the configuration,
+/// the mail transport and the pipeline engine.
+public struct JobEnvironment: Sendable {
+    public let client: PostgresClient
+    public let process: ElectionProcess
+    public let catalogs: Catalogs
+    public let configuration: AppConfiguration
+    public let mail: any MailTransport
+    public let pipelines: PipelineEngine
+    public let logger: Logger
+
+    public init(
+        client: PostgresClient, process: ElectionProcess, catalogs: Catalogs, configuration: AppConfiguration,
+        mail: any MailTransport, pipelines: PipelineEngine, logger: Logger
+    ) {
+        self.client = client
+        self.process = process
+        self.catalogs = catalogs
+        self.configuration = configuration
+        self.mail = mail
+        self.pipelines = pipelines
+        self.logger = logger
+    }
+
+    /// The pipeline started by an approval or the approval of a substitute.
+    public static let approvedPipeline = "candidacy-approved"
+}

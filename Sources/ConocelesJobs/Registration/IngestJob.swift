@@ -1,0 +1,29 @@
+/// Arguments of `registration.ingest`: the stored event to apply. The API and the CSV
+/// import enqueue it in the transaction that stores the event.
+public struct IngestJob: Codable, Sendable, Equatable {
+    public static let kind = "registration.ingest"
+    public let eventID: String
+
+    public init(eventID: String) {
+        self.eventID = eventID
+    }
+
+    enum CodingKeys: String, CodingKey { case eventID = "event_id" }
+}
+
+/// Arguments of the steps of the `candidacy-approved` pipeline.
+public struct CandidacyJob: Codable, Sendable, Equatable {
+    public let candidacyID: String
+    /// The event that carried the person's contact.
+    public let eventID: String
+
+    public init(candidacyID: String, eventID: String) {
+        self.candidacyID = candidacyID
+        self.eventID = eventID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case candidacyID = "candidacy_id"
+        case eventID = "event_id"
+    }
+}

@@ -1,0 +1,145 @@
+"""Registration events end to end: signed events over HTTP → candidacies → accounts →
+credential e-mails in the real SMTP sink (aiosmtpd Maildir)."""
+import email.header
+import hashlib
+import hmac
+import json
+import mailbox
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, start, wait_http
+
+MUNICIPALITIES = ["039", "120", "097", "098", "101"]
+
+
+def approval(n, representative=None, **overrides):
+    c = {
+        "id": f"E2E-{n}", "office": "PM", "municipality": MUNICIPALITIES[n % 5], "formula_position": "propietario",
+        "full_name": f"Persona Candidata Número {n}", "gender": "mujer" if n % 2 else "hombre",
+        "birth_date": "1980-05-17", "postulated_by_type": "partido", "postulated_by": "MC",
+        "email": f"persona{n}@example.mx",
+    }
+    if representative:
+        c["representative_email"] = representative
+    c.update(overrides)
+    return {"id": f"evt-approve-{n}", "type": "candidacy.approved", "occurred_at": "2024-03-05T18:00:00Z", "candidacy": c}
+
+
+def post(base, secret, event, raw=None):
+    body = raw if raw is not None else json.dumps(event, ensure_ascii=False).encode()
+    ts = str(int(time.time()))
+    sig = "sha256=" + hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
+    req = urllib.request.Request(base + "/api/v1/events", data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-Conoceles-Timestamp": ts, "X-Conoceles-Signature": sig})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def messages(maildir):
+    box = mailbox.Maildir(maildir, create=False)
+    return [box[k] for k in box.keys()]
+
+
+def decoded(value):
+    return str(email.header.make_header(email.header.decode_header(str(value))))
+
+
+def to_addresses(maildir):
+    return sorted(decoded(m["To"]) for m in messages(maildir))
+
+
+@pytest.fixture
+def system(binary, env, tmp_path):
+    """`conoceles up` on a fresh database, mailing to a fresh SMTP sink."""
+    db = "e2e_" + os.urandom(6).hex()
+    admin = env["CONOCELES_DATABASE_URL"]
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {db}"], check=True)
+    maildir = tmp_path / "maildir"
+    port = str(__import__("conftest").free_port())
+    sink = subprocess.Popen([os.path.join(ROOT, ".venv/bin/python"), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                             "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
+    env = dict(env, CONOCELES_DATABASE_URL=admin.rsplit("/", 1)[0] + "/" + db, CONOCELES_SMTP_PORT=port,
+               CONOCELES_HTTP_PUBLIC_URL="https://conoceles.example.mx")
+    proc = start(binary, ["up"], env)
+    base = f"http://127.0.0.1:{env['CONOCELES_HTTP_PORT']}"
+    try:
+        wait_http(base + "/health", proc)
+        yield base, env["CONOCELES_SECURITY_EVENT_HMAC_SECRET"], str(maildir), env
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+        sink.kill()
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out: {what}")
+
+
+def test_approvals_become_one_credentials_mail_per_account_even_when_posted_twice(system):
+    base, secret, maildir, _ = system
+    n = 40
+    for i in range(n):
+        status, receipt = post(base, secret, approval(i, representative="rep.mc@example.mx" if i == 0 else None))
+        assert status == 202, receipt
+    for i in range(n):  # every event again: no second effect
+        status, receipt = post(base, secret, approval(i, representative="rep.mc@example.mx" if i == 0 else None))
+        assert status == 200 and receipt["duplicate"] is True
+    os.makedirs(maildir + "/new", exist_ok=True)
+    wait_for(lambda: len(os.listdir(maildir + "/new")) >= n + 1, 60, "one mail per account (40 candidates + 1 party)")
+    time.sleep(1.5)  # a duplicate would arrive now
+    expected = sorted([f"Persona Candidata Número {i} <persona{i}@example.mx>" for i in range(n)] + ["Representación MC <rep.mc@example.mx>"])
+    got = to_addresses(maildir)
+    assert got == expected
+    m = next(m for m in messages(maildir) if "persona7@" in str(m["To"]))
+    text = next(p for p in m.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert "https://conoceles.example.mx/activar?token=" in text
+    assert "Presidencia municipal" in text and "c-e2e-7" in text
+    assert "Conóceles" in decoded(m["Subject"])
+
+
+def test_a_cancellation_that_arrives_first_is_held_then_applied(system):
+    base, secret, maildir, env = system
+    cancel = {"id": "evt-cancel-900", "type": "candidacy.cancelled", "occurred_at": "2024-03-06T10:00:00Z", "candidacy_id": "E2E-900"}
+    assert post(base, secret, cancel)[0] == 202
+    assert post(base, secret, approval(900))[0] == 202
+    url = env["CONOCELES_DATABASE_URL"]
+
+    def status_of(event_id):
+        return subprocess.run(["psql", url, "-tAc", f"SELECT status FROM registration_events WHERE id = '{event_id}'"],
+                              capture_output=True, text=True).stdout.strip()
+
+    def candidacy_status():
+        return subprocess.run(["psql", url, "-tAc", "SELECT status FROM candidacies WHERE id = 'E2E-900'"],
+                              capture_output=True, text=True).stdout.strip()
+
+    wait_for(lambda: status_of("evt-cancel-900") == "applied" and candidacy_status() == "cancelada", 30,
+             "the held cancellation is applied after the approval")
+    assert status_of("evt-approve-900") == "applied"
+
+
+def test_an_event_for_an_unknown_office_is_kept_as_rejected(system):
+    base, secret, _, env = system
+    assert post(base, secret, approval(901, office="SENADURIA"))[0] == 202
+    url = env["CONOCELES_DATABASE_URL"]
+
+    def row():
+        return subprocess.run(["psql", url, "-tAc", "SELECT status, status_reason FROM registration_events WHERE id = 'evt-approve-901'"],
+                              capture_output=True, text=True).stdout.strip()
+
+    wait_for(lambda: row().startswith("rejected|"), 30, "the event is rejected with its reason")
+    assert "SENADURIA" in row()
