@@ -25,11 +25,18 @@ def free_port():
 
 @pytest.fixture
 def env():
-    """The environment scripts/test exports (database URL, secrets), on a free HTTP port."""
+    """The environment scripts/test exports (secrets), on a free HTTP port and a fresh
+    database of its own (dropped afterwards), so tests don't see each other's jobs."""
     e = dict(os.environ)
     assert "CONOCELES_DATABASE_URL" in e, "run through scripts/test (it starts PostgreSQL)"
+    admin = e["CONOCELES_DATABASE_URL"]
+    name = "e2e_" + os.urandom(6).hex()
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    e["CONOCELES_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + name
+    e["CONOCELES_ADMIN_DATABASE_URL"] = admin
     e["CONOCELES_HTTP_PORT"] = str(free_port())
-    return e
+    yield e
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
 
 
 def wait_http(url, proc, timeout=30):

@@ -60,15 +60,11 @@ def to_addresses(maildir):
 @pytest.fixture
 def system(binary, env, tmp_path):
     """`conoceles up` on a fresh database, mailing to a fresh SMTP sink."""
-    db = "e2e_" + os.urandom(6).hex()
-    admin = env["CONOCELES_DATABASE_URL"]
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {db}"], check=True)
     maildir = tmp_path / "maildir"
     port = str(__import__("conftest").free_port())
     sink = subprocess.Popen([os.path.join(ROOT, ".venv/bin/python"), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
                              "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
-    env = dict(env, CONOCELES_DATABASE_URL=admin.rsplit("/", 1)[0] + "/" + db, CONOCELES_SMTP_PORT=port,
-               CONOCELES_HTTP_PUBLIC_URL="https://conoceles.example.mx")
+    env = dict(env, CONOCELES_SMTP_PORT=port, CONOCELES_HTTP_PUBLIC_URL="https://conoceles.example.mx")
     proc = start(binary, ["up"], env)
     base = f"http://127.0.0.1:{env['CONOCELES_HTTP_PORT']}"
     try:
@@ -78,7 +74,6 @@ def system(binary, env, tmp_path):
         proc.terminate()
         proc.communicate(timeout=30)
         sink.kill()
-        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
 
 
 def wait_for(predicate, timeout, what):
