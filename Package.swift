@@ -76,7 +76,10 @@ let package = Package(
         ),
         .target(
             name: "ConocelesJobs",
-            dependencies: ["ConocelesCore", "ConocelesConfig", "JobQueue", "Imaging", "Mail", "Storage"],
+            dependencies: [
+                "ConocelesCore", "ConocelesConfig", "JobQueue", "Imaging", "Mail", "Storage",
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -12,6 +12,9 @@ public enum CandidacyEventParser {
         public var candidacyId: String?
         public var replacesCandidacyId: String?
 
+        /// An empty event, to fill field by field (the CSV import).
+        public init() {}
+
         enum CodingKeys: String, CodingKey {
             case id, type, candidacy
             case occurredAt = "occurred_at"
@@ -41,6 +44,9 @@ public enum CandidacyEventParser {
         /// The representative of the party, coalition or independent candidacy, for its
         /// generic account (optional: sent with the first candidacy of each).
         public var representativeEmail: String?
+
+        /// An empty candidacy, to fill field by field (the CSV import).
+        public init() {}
 
         enum CodingKeys: String, CodingKey {
             case id, process, office, district, municipality, gender, age, email, phone

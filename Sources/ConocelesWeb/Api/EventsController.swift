@@ -101,18 +101,6 @@ struct EventsController {
     }
 }
 
-extension CandidacyEvent {
-    /// The stored event's kind.
-    public var storedKind: RegistrationEvent.Kind {
-        switch kind {
-        case .approved: .approval
-        case .updated: .update
-        case .substituted: .substitution
-        case .cancelled: .cancellation
-        }
-    }
-}
-
 extension Response {
     func withStatus(_ status: HTTPResponse.Status) -> Response {
         var copy = self
