@@ -7,9 +7,11 @@ public enum WebApplication {
     public static func buildRouter(context: WebContext) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: SecurityHeadersMiddleware())
         SiteController(context: context).addRoutes(to: router)
         MetricsController(context: context).addRoutes(to: router)
         EventsController(context: context).addRoutes(to: router)
+        ActivationController(context: context).addRoutes(to: router)
         return router
     }
 

@@ -13,11 +13,14 @@ public struct WebContext: Sendable {
     public let eventSignature: EventSignature
     /// Enqueues jobs with the kinds' policies of `jobs/`.
     public let jobs: JobClient
+    /// Cookies marked `Secure` (the public URL is https).
+    public let secureCookies: Bool
 
     public init(
         database: Database, process: ElectionProcess, eventSecret: String, jobCatalog: JobCatalog = JobCatalog(),
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), secureCookies: Bool = false
     ) {
+        self.secureCookies = secureCookies
         self.database = database
         self.process = process
         self.metrics = metrics

@@ -61,7 +61,7 @@ extension Runtime {
             let (catalog, _) = loadQueueDefinitions()
             let context = WebContext(
                 database: database, process: process, eventSecret: configuration.security.eventHMACSecret,
-                jobCatalog: catalog, metrics: metrics)
+                jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"))
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in

@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+
+/// CSRF protection for forms by double submission: the page sets a random value in a
+/// `SameSite=Strict`, `HttpOnly` cookie and in a hidden field; a POST is accepted only when
+/// both are present and equal. Another site can neither read the cookie nor set it.
+enum CSRFToken {
+    static let cookieName = "conoceles_csrf"
+    static let fieldName = "csrf"
+
+    /// A fresh random value (32 bytes, hex).
+    static func generate() -> String {
+        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+
+    /// The cookie that carries `value`.
+    static func cookie(_ value: String, secure: Bool) -> Cookie {
+        Cookie(name: cookieName, value: value, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Whether the submitted field matches the request's cookie (constant-time comparison).
+    static func isValid(submitted: String?, request: Request) -> Bool {
+        guard let submitted, let cookie = request.cookies[cookieName]?.value,
+              submitted.utf8.count == 64, cookie.utf8.count == 64 else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(submitted.utf8, cookie.utf8) { difference |= a ^ b }
+        return difference == 0
+    }
+}
