@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -86,7 +87,7 @@ def wait_for(predicate, timeout, what):
 
 
 def test_approvals_become_one_credentials_mail_per_account_even_when_posted_twice(system):
-    base, secret, maildir, _ = system
+    base, secret, maildir, env = system
     n = 40
     for i in range(n):
         status, receipt = post(base, secret, approval(i, representative="rep.mc@example.mx" if i == 0 else None))
@@ -105,6 +106,25 @@ def test_approvals_become_one_credentials_mail_per_account_even_when_posted_twic
     assert "https://conoceles.example.mx/activar?token=" in text
     assert "Presidencia municipal" in text and "c-e2e-7" in text
     assert "Conóceles" in decoded(m["Subject"])
+
+    # Follow the activation link over HTTP and choose a password.
+    link = next(line for line in text.splitlines() if "/activar?token=" in line).strip()
+    local = base + link[link.index("/activar"):]
+    with urllib.request.urlopen(local, timeout=10) as r:
+        page = r.read().decode()
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+    assert "c-e2e-7" in page
+    csrf = page.split('name="csrf" value="')[1][:64]
+    token = link.split("token=")[1]
+    form = urllib.parse.urlencode({"token": token, "csrf": csrf, "contrasena": "mi-clave-segura-2024",
+                                   "confirmacion": "mi-clave-segura-2024"}).encode()
+    req = urllib.request.Request(base + "/activar", data=form, method="POST", headers={"Cookie": cookie})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and "Su cuenta está activa" in r.read().decode()
+    activated = subprocess.run(["psql", env["CONOCELES_DATABASE_URL"], "-tAc",
+                                "SELECT activated_at IS NOT NULL AND password_hash LIKE '$2%' FROM accounts WHERE username = 'c-e2e-7'"],
+                               capture_output=True, text=True).stdout.strip()
+    assert activated == "t"
 
 
 def test_a_cancellation_that_arrives_first_is_held_then_applied(system):
