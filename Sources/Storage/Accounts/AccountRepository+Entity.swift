@@ -34,3 +34,12 @@ extension AccountRepository {
         }
     }
 }
+
+extension AccountRepository {
+    /// Marks the credentials as not sent, so that `mail.credentials` sends a new link (re-send).
+    public func clearCredentialsSent(accountID: UUID, by actor: AuditActor, at now: Date = Date()) async throws {
+        try await update(accountID, action: "account.credentials_resend", by: actor, at: now, """
+            UPDATE accounts SET credentials_sent_at = NULL, updated_at = \(now) WHERE id = \(accountID) RETURNING id
+            """)
+    }
+}

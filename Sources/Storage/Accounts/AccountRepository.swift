@@ -156,7 +156,7 @@ public struct AccountRepository: Sendable {
             """)
     }
 
-    private func update(_ id: UUID, action: String, by actor: AuditActor, at now: Date, _ query: PostgresQuery) async throws {
+    func update(_ id: UUID, action: String, by actor: AuditActor, at now: Date, _ query: PostgresQuery) async throws {
         try await client.transaction(logger: logger) { connection in
             var changed = false
             for try await _ in try await connection.query(query, logger: logger).decode(UUID.self) { changed = true }

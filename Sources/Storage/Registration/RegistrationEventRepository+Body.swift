@@ -11,3 +11,16 @@ extension RegistrationEventRepository {
         return nil
     }
 }
+
+extension RegistrationEventRepository {
+    /// The most recent applied approval, update or substitution that carried this candidacy.
+    public func latestApplied(candidacyID: String) async throws -> String? {
+        let rows = try await client.query("""
+            SELECT id FROM registration_events
+             WHERE candidacy_id = \(candidacyID) AND status = 'applied' AND type IN ('approval', 'update', 'substitution')
+             ORDER BY received_at DESC LIMIT 1
+            """, logger: logger)
+        for try await id in rows.decode(String.self) { return id }
+        return nil
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import ConocelesJobs
+import Foundation
+import JobQueue
+import Storage
+
+/// `conoceles accounts …`: credentials follow-up for staff and IT.
+struct AccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accounts",
+        abstract: "Cuentas de acceso: reenvío y plazos / accounts: re-send and deadlines.",
+        subcommands: [Late.self, Resend.self])
+
+    struct Late: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Candidaturas cuyas cuentas se enviaron fuera de plazo o siguen sin enviarse / late credentials.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let runtime = try await Runtime.load(options, label: "accounts")
+            try await runtime.withDatabase {
+                let days = runtime.process.deadlines.accountsSentDays
+                let late = try await AccountDeadlines(client: runtime.database.client, logger: runtime.logger)
+                    .late(processID: runtime.process.id, timeZone: runtime.process.timeZone, days: days)
+                print("Plazo: \(days) días naturales desde la aprobación (zona \(runtime.process.timeZone)).")
+                print("candidatura\tpartido\tcargo\taprobada\tvence\tenviada")
+                for row in late {
+                    print("\(row.candidacyID)\t\(row.entityCode)\t\(row.officeCode)\t\(row.approvedAt.formatted(.iso8601))\t"
+                          + "\(row.deadline.formatted(.iso8601))\t\(row.sentAt?.formatted(.iso8601) ?? "sin enviar")")
+                }
+                print("Fuera de plazo: \(late.count)")
+            }
+        }
+    }
+
+    struct Resend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Vuelve a enviar el enlace de activación de una candidatura / re-send a candidacy's activation link.",
+            discussion: "Emite un enlace nuevo (el anterior deja de servir) y lo envía por correo a la cuenta de la candidatura.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Identificador de la candidatura / candidacy id.") var candidacy: String
+
+        func run() async throws {
+            let runtime = try await Runtime.load(options, label: "accounts")
+            let (catalog, _) = runtime.loadQueueDefinitions()
+            let candidacy = self.candidacy
+            try await runtime.withDatabase {
+                let client = runtime.database.client
+                let accounts = AccountRepository(client: client, logger: runtime.logger)
+                guard let account = try await accounts.account(candidacyID: candidacy) else {
+                    throw ValidationError("La candidatura «\(candidacy)» no tiene cuenta todavía.")
+                }
+                guard account.activatedAt == nil else {
+                    throw ValidationError("La cuenta \(account.username) ya está activa; para una contraseña olvidada use la recuperación de contraseña.")
+                }
+                guard let eventID = try await RegistrationEventRepository(client: client, logger: runtime.logger)
+                    .latestApplied(candidacyID: candidacy)
+                else { throw ValidationError("No hay un evento aplicado para «\(candidacy)».") }
+                try await accounts.clearCredentialsSent(accountID: account.id, by: .system("cli.accounts.resend"))
+                let job = try await JobClient(client: client, catalog: catalog, logger: runtime.logger).insert(
+                    NewJob(kind: CredentialsMailWorker.kind, args: CandidacyJob(candidacyID: candidacy, eventID: eventID)))
+                print("Reenvío encolado (trabajo \(job.id)) para \(account.username) <\(account.email)>.")
+            }
+        }
+    }
+}
