@@ -12,6 +12,7 @@ final class JobCompleter: Sendable {
     private let logger: Logger
     private let buffer = Mutex<[JobResult]>([])
     private let wake = WakeSignal()
+    private let stopping = Atomic<Bool>(false)
     private let pipelines: PipelineEngine?
 
     init(client: PostgresClient, pipelines: PipelineEngine?, logger: Logger) {
@@ -25,13 +26,21 @@ final class JobCompleter: Sendable {
         wake.signal()
     }
 
-    /// Flushes until cancelled, then flushes what is left.
+    /// Flushes until `stop()`, then flushes what is left. It is stopped by a flag, not by
+    /// cancellation: PostgresNIO refuses queries from a cancelled task, so a cancelled
+    /// completer could not write its last results (the jobs would stay `running` until rescued).
     func run() async {
-        while !Task.isCancelled {
+        while !stopping.load(ordering: .acquiring) {
             await wake.wait()
             await flushAll()
         }
         await flushAll()
+    }
+
+    /// Ends `run()` once everything added so far is written.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        wake.signal()
     }
 
     /// Writes everything buffered now; on a database error keeps the results and retries.

@@ -21,8 +21,18 @@ public struct JobContext: Sendable {
     public let attempt: Int
     public let maxAttempts: Int
     public let pipelineRun: Int64?
-    /// Carries `job_id`, `job_kind`, `queue`, `attempt`.
-    public let logger: Logger
+    /// Carries `job_id`, `job_kind`, `queue`, `attempt`. Built when asked for (most jobs
+    /// never log, and attaching metadata costs a log handler's formatting): a handler that
+    /// logs often can keep a copy.
+    public var logger: Logger {
+        var logger = processLogger
+        logger.handler.metadata.merge([
+            "job_id": "\(jobID)", "job_kind": .string(kind), "queue": .string(queue), "attempt": "\(attempt)",
+        ]) { $1 }
+        return logger
+    }
+    /// The processor's logger, without the job's metadata.
+    let processLogger: Logger
 }
 
 /// Thrown by a worker: the job failed for good; discard it now, keeping this reason.
