@@ -174,6 +174,22 @@ struct ExecutionTests {
         }
     }
 
+    /// Results still buffered in the completer when shutdown begins are written, not
+    /// dropped (a cancelled completer could not query, leaving the jobs `running`).
+    @Test func shutdownRightAfterTheLastJobWritesEveryResult() async throws {
+        try await TestDatabase.with { db async throws in
+            var workers = JobWorkers()
+            workers.register(kind: "noop") { _, _ in }
+            let jobs = 3_000
+            let c = catalog(JobKindPolicy(kind: "noop"), concurrency: 500)
+            try await withProcessor(db, catalog: c, workers: workers) { processor, client in
+                try await client.insertMany((0..<jobs).map { _ in NewJob(kind: "noop") })
+                try await waitUntil("every job ran") { processor.finishedCount.load(ordering: .relaxed) == jobs }
+            }
+            #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE state = 'completed'") == jobs)
+        }
+    }
+
     /// Two processors on one queue never run the same job twice.
     @Test func twoProcessorsShareTheWorkWithoutDuplicates() async throws {
         try await TestDatabase.with { db async throws in

@@ -12,6 +12,7 @@ final class JobCompleter: Sendable {
     private let logger: Logger
     private let buffer = Mutex<[JobResult]>([])
     private let wake = WakeSignal()
+    private let stopping = Atomic<Bool>(false)
     private let pipelines: PipelineEngine?
 
     init(client: PostgresClient, pipelines: PipelineEngine?, logger: Logger) {
@@ -25,21 +26,20 @@ final class JobCompleter: Sendable {
         wake.signal()
     }
 
-    private let stopRequested = Atomic<Bool>(false)
-
-    /// Flushes until `stop()`, then flushes what is left. Not stopped by cancellation: the
-    /// last results (e.g. attempts interrupted by shutdown) must still be written.
+    /// Flushes until `stop()`, then flushes what is left. It is stopped by a flag, not by
+    /// cancellation: PostgresNIO refuses queries from a cancelled task, so a cancelled
+    /// completer could not write its last results (the jobs would stay `running` until rescued).
     func run() async {
-        while !stopRequested.load(ordering: .acquiring) {
+        while !stopping.load(ordering: .acquiring) {
             await wake.wait()
             await flushAll()
         }
         await flushAll()
     }
 
-    /// Ends `run()` after a last flush.
+    /// Ends `run()` once everything added so far is written.
     func stop() {
-        stopRequested.store(true, ordering: .releasing)
+        stopping.store(true, ordering: .releasing)
         wake.signal()
     }
 

@@ -26,6 +26,9 @@ public final class JobProcessor: Service, Sendable {
         public var shutdownGrace: Duration = .seconds(20)
         /// Where run counts and durations go (default: the process's bootstrapped metrics system).
         public var metricsFactory: any MetricsFactory = MetricsSystem.factory
+        /// How often running attempts are checked against their kind's timeout (default 100 ms):
+        /// an attempt is cancelled at most this late.
+        public var timeoutCheckInterval: Duration = .milliseconds(100)
 
         public init(queues: [String: Int], workerID: String = JobProcessor.defaultWorkerID()) {
             self.queues = queues
@@ -39,7 +42,7 @@ public final class JobProcessor: Service, Sendable {
     let configuration: Configuration
     let logger: Logger
     let completer: JobCompleter
-    let running = Mutex<[Int64: Task<Result<Void, any Error>, Never>]>([:])
+    let running = Mutex<[Int64: RunningAttempt]>([:])
     let wakes: [String: WakeSignal]
     let stopping = Atomic<Bool>(false)
     /// Counts finished attempts; tests and benchmarks wait on it.
@@ -72,6 +75,7 @@ public final class JobProcessor: Service, Sendable {
                 let completerTask = Task { await completer.run() }
                 group.addTask { await self.listen() }
                 group.addTask { await self.heartbeat() }
+                group.addTask { await self.enforceTimeouts() }
                 group.addTask {
                     await withTaskGroup(of: Void.self) { producers in
                         for (queue, limit) in self.configuration.queues {
@@ -135,7 +139,7 @@ public final class JobProcessor: Service, Sendable {
             let drain = Task { [self] in
                 try? await Task.sleep(for: grace)
                 if Task.isCancelled { return }
-                let tasks = self.running.withLock { Array($0.values) }
+                let tasks = self.running.withLock { $0.values.map(\.task) }
                 if !tasks.isEmpty {
                     logger.warning("cancelling running jobs after the grace period", metadata: ["queue": "\(queue)", "count": "\(tasks.count)"])
                 }
@@ -187,15 +191,13 @@ public final class JobProcessor: Service, Sendable {
 
     /// Runs one attempt with its timeout and hands the result to the completer.
     func execute(_ job: FetchedJob) async {
-        var jobLogger = logger
-        jobLogger[metadataKey: "job_id"] = "\(job.id)"
-        jobLogger[metadataKey: "job_kind"] = "\(job.kind)"
-        jobLogger[metadataKey: "queue"] = "\(job.queue)"
-        jobLogger[metadataKey: "attempt"] = "\(job.attempt)"
         let policy = catalog.policy(for: job.kind)
+        // The job's logger (with its metadata) is built only when something logs: attaching
+        // metadata costs a handler such as StreamLogHandler a formatting pass, which was
+        // more than the rest of a no-op job.
         let context = JobContext(
             jobID: job.id, kind: job.kind, queue: job.queue, attempt: job.attempt, maxAttempts: job.maxAttempts,
-            pipelineRun: job.pipelineRun, logger: jobLogger)
+            pipelineRun: job.pipelineRun, logger: logger)
         let start = ContinuousClock.now
         let outcome: Result<Void, any Error>
         if let handler = workers.handlers[job.kind] {
@@ -210,7 +212,9 @@ public final class JobProcessor: Service, Sendable {
         switch outcome {
         case .success:
             completer.add(.completed(id: job.id))
-            jobLogger.debug("job completed", metadata: ["duration_ms": "\(elapsed.milliseconds)"])
+            if logger.logLevel <= .debug {
+                context.logger.debug("job completed", metadata: ["duration_ms": "\(elapsed.milliseconds)"])
+            }
         case .failure(let error as JobSnooze):
             completer.add(.snoozed(id: job.id, until: Date().addingTimeInterval(error.seconds)))
         case .failure(let error):
@@ -221,7 +225,7 @@ public final class JobProcessor: Service, Sendable {
                 : permanent || last ? nil : Date().addingTimeInterval(policy.backoff.delay(afterAttempt: job.attempt))
             let message = (error as? JobCancel)?.reason ?? String(describing: error)
             completer.add(.failed(id: job.id, error: message, failedAt: Date(), retryAt: retryAt))
-            jobLogger.warning(retryAt == nil ? "job discarded" : "job failed, will retry", metadata: [
+            context.logger.warning(retryAt == nil ? "job discarded" : "job failed, will retry", metadata: [
                 "error": "\(String(reflecting: error))", "duration_ms": "\(elapsed.milliseconds)"])
         }
         finishedCount.add(1, ordering: .relaxed)
@@ -248,34 +252,53 @@ public final class JobProcessor: Service, Sendable {
         let description: String
     }
 
-    /// Runs `body` in its own task so it can be cancelled by id; fails after `seconds`.
+    /// An attempt in progress: its task, so it can be cancelled by id, and its deadline.
+    struct RunningAttempt: Sendable {
+        let task: Task<Result<Void, any Error>, Never>
+        let deadline: ContinuousClock.Instant
+        /// Set by `enforceTimeouts()` when it cancels the task.
+        var timedOut = false
+    }
+
+    /// Runs `body` in its own task so it can be cancelled by id; fails after `seconds`
+    /// (`enforceTimeouts()` cancels it).
     func runWithTimeout(id: Int64, seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error> {
-        let timedOut = Atomic<Bool>(false)
         let task = Task<Result<Void, any Error>, Never> {
             do { try await body(); return .success(()) } catch { return .failure(error) }
         }
-        running.withLock { $0[id] = task }
-        let timer = Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            if !Task.isCancelled {
-                timedOut.store(true, ordering: .relaxed)
-                task.cancel()
-            }
-        }
+        running.withLock { $0[id] = RunningAttempt(task: task, deadline: .now + .seconds(seconds)) }
         let result = await withTaskCancellationHandler {
             await task.value
         } onCancel: {
             task.cancel()
         }
-        timer.cancel()
-        let wasCancelled = running.withLock { $0.removeValue(forKey: id) }?.isCancelled ?? false
-        if timedOut.load(ordering: .relaxed) {
+        let attempt = running.withLock { $0.removeValue(forKey: id) }
+        let wasCancelled = attempt?.task.isCancelled ?? false
+        if attempt?.timedOut == true {
             return .failure(AttemptInterrupted(description: "timeout: the attempt ran longer than \(seconds) s"))
         }
         if wasCancelled || Task.isCancelled, case .failure = result {
             return .failure(AttemptInterrupted(description: "interrupted: the worker stopped the attempt (shutdown or cancellation)"))
         }
         return result
+    }
+
+    /// Cancels the attempts past their deadline, every `timeoutCheckInterval`. One loop for
+    /// all attempts: a timer task per attempt cost a dispatch timer (and a wake-up of
+    /// dispatch's manager thread) per job.
+    func enforceTimeouts() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.timeoutCheckInterval)
+            let now = ContinuousClock.now
+            let expired = running.withLock { running -> [Task<Result<Void, any Error>, Never>] in
+                let ids = running.compactMap { id, attempt in attempt.deadline <= now && !attempt.timedOut ? id : nil }
+                return ids.compactMap { id in
+                    running[id]?.timedOut = true
+                    return running[id]?.task
+                }
+            }
+            for task in expired { task.cancel() }
+        }
     }
 
     /// LISTEN on a pooled connection; wakes the queue named in each notification. Reconnects.
@@ -316,7 +339,7 @@ public final class JobProcessor: Service, Sendable {
                     """, logger: logger)
                 var alive: Set<Int64> = []
                 for try await id in rows.decode(Int64.self) { alive.insert(id) }
-                let lost = running.withLock { running in ids.filter { !alive.contains($0) }.compactMap { running[$0] } }
+                let lost = running.withLock { running in ids.filter { !alive.contains($0) }.compactMap { running[$0]?.task } }
                 for task in lost { task.cancel() }
             } catch {
                 logger.warning("heartbeat failed", metadata: ["error": "\(String(reflecting: error))"])

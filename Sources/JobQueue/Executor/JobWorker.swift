@@ -21,9 +21,20 @@ public struct JobContext: Sendable {
     public let attempt: Int
     public let maxAttempts: Int
     public let pipelineRun: Int64?
-    /// Carries `job_id`, `job_kind`, `queue`, `attempt`.
-    public let logger: Logger
+    /// Carries `job_id`, `job_kind`, `queue`, `attempt`. Built when asked for (most jobs
+    /// never log, and attaching metadata costs a log handler's formatting): a handler that
+    /// logs often can keep a copy.
+    public var logger: Logger {
+        var logger = processLogger
+        logger.handler.metadata.merge([
+            "job_id": "\(jobID)", "job_kind": .string(kind), "queue": .string(queue), "attempt": "\(attempt)",
+        ]) { $1 }
+        return logger
+    }
+    /// The processor's logger, without the job's metadata.
+    let processLogger: Logger
 
+    /// A context for running a job outside the processor (tests, tools).
     public init(jobID: Int64, kind: String, queue: String, attempt: Int, maxAttempts: Int, pipelineRun: Int64?, logger: Logger) {
         self.jobID = jobID
         self.kind = kind
@@ -31,7 +42,7 @@ public struct JobContext: Sendable {
         self.attempt = attempt
         self.maxAttempts = maxAttempts
         self.pipelineRun = pipelineRun
-        self.logger = logger
+        self.processLogger = logger
     }
 }
 
