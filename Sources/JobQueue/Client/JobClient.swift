@@ -74,7 +74,8 @@ public struct JobClient: Sendable {
                                   tags, metadata, pipeline_run, pipeline_step, state)
                 SELECT kind, queue, args::jsonb, priority, greatest(scheduled_at, now()), max_attempts,
                        nullif(unique_key, ''), nullif(unique_scope, ''),
-                       ARRAY(SELECT jsonb_array_elements_text(tags::jsonb)), metadata::jsonb,
+                       CASE WHEN tags = '[]' THEN '{}'::text[] ELSE ARRAY(SELECT jsonb_array_elements_text(tags::jsonb)) END,
+                       metadata::jsonb,
                        nullif(pipeline_run, 0), nullif(pipeline_step, ''),
                        (CASE WHEN scheduled_at > now() THEN 'scheduled' ELSE 'available' END)::job_state
                   FROM input ORDER BY ord

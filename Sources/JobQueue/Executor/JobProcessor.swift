@@ -164,7 +164,11 @@ public final class JobProcessor: Service, Sendable {
     func fetch(queue: String, limit: Int) async -> [FetchedJob] {
         do {
             let rows = try await client.query("""
-                WITH locked AS MATERIALIZED (
+                WITH durability AS MATERIALIZED (
+                    -- This transaction's commit need not wait for the disk: if PostgreSQL
+                    -- crashes first, the jobs are simply available again (at-least-once).
+                    SELECT set_config('synchronous_commit', 'off', true)
+                ), locked AS MATERIALIZED (
                     SELECT id FROM jobs
                      WHERE state = 'available' AND queue = \(queue) AND scheduled_at <= now()
                      ORDER BY priority, scheduled_at, id
@@ -174,7 +178,7 @@ public final class JobProcessor: Service, Sendable {
                 UPDATE jobs j
                    SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
                        attempted_by = \(configuration.workerID), heartbeat_at = now()
-                  FROM locked WHERE j.id = locked.id
+                  FROM locked, durability WHERE j.id = locked.id
                 RETURNING j.id, j.kind, j.args::text, j.attempt::int, j.max_attempts::int, j.pipeline_run
                 """, logger: logger)
             var jobs: [FetchedJob] = []
