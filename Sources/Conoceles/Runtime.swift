@@ -32,7 +32,7 @@ struct Runtime: Sendable {
                 host: url.host, port: url.port, username: url.username, password: url.password,
                 database: url.database, requireTLS: url.requireTLS)
             try await Database.preflight(endpoint, logger: logger)
-            let database = Database(endpoint: endpoint, logger: logger)
+            let database = Database(endpoint: endpoint, maximumConnections: configuration.databaseMaxConnections, logger: logger)
             let metrics = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
             return Runtime(

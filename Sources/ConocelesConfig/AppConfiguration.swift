@@ -7,6 +7,8 @@ import SystemPackage
 /// (`database.url` → `CONOCELES_DATABASE_URL`). Validated once, at start-up.
 public struct AppConfiguration: Sendable {
     public var database: DatabaseURL
+    /// Connections this process may open to PostgreSQL (web requests and jobs share them).
+    public var databaseMaxConnections: Int
     public var http: HTTPSettings
     public var smtp: SMTPSettings
     public var photo: PhotoLimits
@@ -116,6 +118,7 @@ extension AppConfiguration {
         do { database = try DatabaseURL(parsing: urlText) } catch {
             throw ConfigurationError(key: "database.url", reason: error.reason)
         }
+        databaseMaxConnections = try r.int("database.max_connections", in: 2...1_000)
         let host = try r.string("http.host")
         let port = try r.int("http.port", in: 1...65535)
         http = HTTPSettings(

@@ -2,6 +2,7 @@
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 
@@ -53,4 +54,9 @@ def wait_http(url, proc, timeout=30):
 
 
 def start(binary, args, env):
-    return subprocess.Popen([binary, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """Starts the binary with its output in a log file (a pipe nobody reads would fill up and
+    block the server); `proc.log()` returns what it wrote so far."""
+    log = tempfile.NamedTemporaryFile(prefix="conoceles-", suffix=".log", delete=False)
+    proc = subprocess.Popen([binary, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc.log = lambda: open(log.name, encoding="utf-8", errors="replace").read()
+    return proc

@@ -58,9 +58,9 @@ def test_up_serves_health_and_home_then_stops_on_sigterm(binary, env):
             assert "Conóceles" in page and 'lang="es-MX"' in page
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0, err
-    assert env["CONOCELES_SECURITY_ENCRYPTION_KEY"] not in out + err
+        proc.wait(timeout=15)
+    assert proc.returncode == 0, proc.log()
+    assert env["CONOCELES_SECURITY_ENCRYPTION_KEY"] not in proc.log()
 
 
 def test_migrate_is_idempotent(binary, env):

@@ -1,5 +1,6 @@
 """Registration events end to end: signed events over HTTP → candidacies → accounts →
 credential e-mails in the real SMTP sink (aiosmtpd Maildir)."""
+import concurrent.futures
 import email.header
 import hashlib
 import hmac
@@ -45,6 +46,12 @@ def post(base, secret, event, raw=None):
         return e.code, json.loads(e.read())
 
 
+def mail_count(maildir):
+    """Messages delivered so far (the sink creates the Maildir itself; don't race it)."""
+    new = os.path.join(str(maildir), "new")
+    return len(os.listdir(new)) if os.path.isdir(new) else 0
+
+
 def messages(maildir):
     box = mailbox.Maildir(maildir, create=False)
     return [box[k] for k in box.keys()]
@@ -73,7 +80,7 @@ def system(binary, env, tmp_path):
         yield base, env["CONOCELES_SECURITY_EVENT_HMAC_SECRET"], str(maildir), env
     finally:
         proc.terminate()
-        proc.communicate(timeout=30)
+        proc.wait(timeout=30)
         sink.kill()
 
 
@@ -88,15 +95,14 @@ def wait_for(predicate, timeout, what):
 
 def test_approvals_become_one_credentials_mail_per_account_even_when_posted_twice(system):
     base, secret, maildir, env = system
-    n = 40
-    for i in range(n):
-        status, receipt = post(base, secret, approval(i, representative="rep.mc@example.mx" if i == 0 else None))
-        assert status == 202, receipt
-    for i in range(n):  # every event again: no second effect
-        status, receipt = post(base, secret, approval(i, representative="rep.mc@example.mx" if i == 0 else None))
-        assert status == 200 and receipt["duplicate"] is True
-    os.makedirs(maildir + "/new", exist_ok=True)
-    wait_for(lambda: len(os.listdir(maildir + "/new")) >= n + 1, 60, "one mail per account (40 candidates + 1 party)")
+    n = 1000
+    events = [approval(i, representative="rep.mc@example.mx" if i == 0 else None) for i in range(n)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        first = list(pool.map(lambda e: post(base, secret, e), events))
+        assert all(status == 202 for status, _ in first), [r for r in first if r[0] != 202][:3]
+        again = list(pool.map(lambda e: post(base, secret, e), events))  # every event again: no second effect
+        assert all(status == 200 and r["duplicate"] is True for status, r in again)
+    wait_for(lambda: mail_count(maildir) >= n + 1, 180, "one mail per account (1,000 candidates + 1 party)")
     time.sleep(1.5)  # a duplicate would arrive now
     expected = sorted([f"Persona Candidata Número {i} <persona{i}@example.mx>" for i in range(n)] + ["Representación MC <rep.mc@example.mx>"])
     got = to_addresses(maildir)
@@ -158,3 +164,34 @@ def test_an_event_for_an_unknown_office_is_kept_as_rejected(system):
 
     wait_for(lambda: row().startswith("rejected|"), 30, "the event is rejected with its reason")
     assert "SENADURIA" in row()
+
+
+def test_events_are_accepted_while_the_smtp_server_is_down_and_mailed_once_when_it_returns(binary, env, tmp_path):
+    maildir = tmp_path / "maildir"
+    port = str(__import__("conftest").free_port())
+    env = dict(env, CONOCELES_SMTP_PORT=port)
+    proc = start(binary, ["up"], env)
+    base = f"http://127.0.0.1:{env['CONOCELES_HTTP_PORT']}"
+    secret = env["CONOCELES_SECURITY_EVENT_HMAC_SECRET"]
+    sink = None
+    try:
+        wait_http(base + "/health", proc)
+        for i in range(5):
+            assert post(base, secret, approval(500 + i))[0] == 202
+        url = env["CONOCELES_DATABASE_URL"]
+
+        def retrying():
+            return subprocess.run(["psql", url, "-tAc", "SELECT count(*) FROM jobs WHERE kind = 'mail.credentials' AND state = 'retryable'"],
+                                  capture_output=True, text=True).stdout.strip()
+
+        wait_for(lambda: retrying() == "5", 60, "the credentials mails wait for the SMTP server")
+        sink = subprocess.Popen([os.path.join(ROOT, ".venv/bin/python"), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                                 "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
+        wait_for(lambda: mail_count(maildir) >= 5, 90, "every mail arrives once the server is back")
+        time.sleep(1.5)
+        assert to_addresses(str(maildir)) == sorted(f"Persona Candidata Número {500 + i} <persona{500 + i}@example.mx>" for i in range(5))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if sink:
+            sink.kill()

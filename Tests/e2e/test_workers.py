@@ -48,7 +48,7 @@ def test_a_worker_killed_mid_job_has_its_job_rescued_by_another(binary, env):
             assert "stopped heartbeating" in shown
         finally:
             second.send_signal(signal.SIGTERM)
-            second.communicate(timeout=30)
+            second.wait(timeout=30)
     finally:
         if first.poll() is None:
             first.kill()
@@ -61,7 +61,7 @@ def test_sigterm_during_a_job_loses_nothing(binary, env):
     job_id = int(p.stdout.split()[1])
     wait_for(lambda: job_state(binary, env, job_id)[0] == "running", 15, "the probe job runs")
     worker.send_signal(signal.SIGTERM)
-    worker.communicate(timeout=30)
+    worker.wait(timeout=30)
     assert worker.returncode == 0
     state, shown = job_state(binary, env, job_id)
     assert state in ("retryable", "available"), shown

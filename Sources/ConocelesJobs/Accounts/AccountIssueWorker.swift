@@ -41,6 +41,16 @@ public struct AccountIssueWorker: JobWorker {
                 username: Self.username(forEntity: entity), email: representative,
                 displayName: "Representación \(entity.code)", processID: candidacy.processID, entity: entity), ttl: ttl, actor: actor)
         }
+        // The generic account's e-mail is its own job, one per account ever (unique key), so
+        // two candidacies of one party never mail it twice; enqueued again after a crash
+        // between the account's creation and here, deduplicated by the same key.
+        if let generic = try await accounts.representativeAccount(processID: candidacy.processID, entity: entity),
+           generic.credentialsSentAt == nil {
+            try await JobClient(client: client, logger: context.logger).insert(NewJob(
+                kind: CredentialsMailWorker.kind,
+                args: CandidacyJob(candidacyID: candidacy.id, eventID: args.eventID, accountID: generic.id),
+                uniqueness: .anyState(key: "credentials:\(generic.id.uuidString.lowercased())")))
+        }
     }
 
     /// Creates the account; a concurrent twin (unique violation) counts as done.

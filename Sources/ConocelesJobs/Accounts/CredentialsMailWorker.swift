@@ -4,10 +4,12 @@ import JobQueue
 import Mail
 import Storage
 
-/// `mail.credentials` (after `account.issue`): e-mails the candidacy's account — and its
-/// party's generic account when that one has not been sent yet — an activation link. A
-/// fresh single-use token is issued right before sending (only its hash is stored), and
-/// `credentials_sent_at` is the idempotency record: an account already sent is skipped.
+/// `mail.credentials` (after `account.issue`): e-mails the candidacy's account (or, when the
+/// job names one, its party's generic account) an activation link. A fresh single-use token
+/// is issued right before sending (only its hash is stored), and `credentials_sent_at` is
+/// the idempotency record: an account already sent is skipped. One job per account (the
+/// pipeline step per candidacy, a unique job per generic account), so two jobs never mail
+/// one account at the same time.
 public struct CredentialsMailWorker: JobWorker {
     public typealias Args = CandidacyJob
     public static let kind = "mail.credentials"
@@ -23,20 +25,14 @@ public struct CredentialsMailWorker: JobWorker {
         guard let candidacy = try await CandidacyRepository(client: environment.client, logger: context.logger)
             .candidacy(id: args.candidacyID), candidacy.status == .approved
         else { return }
-        var recipients: [Account] = []
-        if let own = try await accounts.account(candidacyID: candidacy.id) { recipients.append(own) }
-        if let generic = try await accounts.representativeAccount(processID: candidacy.processID, entity: candidacy.postulatingEntity) {
-            recipients.append(generic)
+        let account: Account?
+        if let id = args.accountID {
+            account = try await accounts.account(id: id)
+        } else {
+            account = try await accounts.account(candidacyID: candidacy.id)
         }
-        for account in recipients where account.credentialsSentAt == nil {
-            try await accounts.withCredentialsLock(accountID: account.id) {
-                // Re-read under the lock: another job may have sent it meanwhile.
-                guard let current = try await accounts.account(id: account.id), current.credentialsSentAt == nil,
-                      current.disabledAt == nil, current.activatedAt == nil
-                else { return }
-                try await send(to: current, candidacy: candidacy, accounts: accounts, context: context)
-            }
-        }
+        guard let account, account.credentialsSentAt == nil, account.disabledAt == nil, account.activatedAt == nil else { return }
+        try await send(to: account, candidacy: candidacy, accounts: accounts, context: context)
     }
 
     func send(to account: Account, candidacy: Candidacy, accounts: AccountRepository, context: JobContext) async throws {
