@@ -68,7 +68,8 @@ struct SMTPMailerTests {
         let mailer = try SMTPMailer(settings: MessageFactory.settings(port: port))
         let start = ContinuousClock.now
         let error = try await #require(throws: SMTPError.self) { try await mailer.send(try MessageFactory.message()) }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // Refused at once, not after the 10 s connect timeout (bound loose for a loaded machine).
+        #expect(ContinuousClock.now - start < .seconds(5))
         #expect(error.code == .connectionFailed)
         #expect(error.isRetryable)
         #expect(error.curlCode == 7)

@@ -91,11 +91,11 @@ struct CredentialsMessage {
             Si no esperabas este correo, ignóralo: nadie puede entrar a tu cuenta sin este enlace.
             """
         let html = """
-            <p>Hola, \(Self.escape(account.displayName)):</p>
-            <p>El \(Self.escape(process.electoralBody)) te da acceso al sistema «Candidatas y Candidatos, Conóceles» \
-            del \(Self.escape(process.name)) para capturar la información de \(Self.escape(forWhom)).</p>
-            <p>Tu usuario es: <strong>\(Self.escape(account.username))</strong></p>
-            <p><a href="\(Self.escape(link))">Activa tu cuenta y elige tu contraseña</a></p>
+            <p>Hola, \(account.displayName.htmlEscaped):</p>
+            <p>El \(process.electoralBody.htmlEscaped) te da acceso al sistema «Candidatas y Candidatos, Conóceles» \
+            del \(process.name.htmlEscaped) para capturar la información de \(forWhom.htmlEscaped).</p>
+            <p>Tu usuario es: <strong>\(account.username.htmlEscaped)</strong></p>
+            <p><a href="\(link.htmlEscaped)">Activa tu cuenta y elige tu contraseña</a></p>
             <p>El enlace sirve una sola vez y vence en \(ttlHours) horas.</p>
             """
         var message = try MailMessage(
@@ -104,11 +104,6 @@ struct CredentialsMessage {
             messageID: "credentials-\(account.id.uuidString.lowercased())-\(token.prefix(8))@\(from.domain)")
         try message.addHeader("X-Conoceles-Idempotency-Key", "credentials-\(account.id.uuidString.lowercased())")
         return message
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }
 
