@@ -96,13 +96,20 @@ static inline uint32_t on_white(uint32_t c, uint32_t a) {
     return (c * a + 255u * (255u - a) + 127u) / 255u;
 }
 
+/* The largest k with ceil(n / k) >= m: ceil(n / k) >= m <=> n > k (m - 1). n when m <= 1. */
+static uint32_t largest_factor(uint32_t n, uint32_t m) {
+    return m <= 1 ? n : (n - 1) / (m - 1);
+}
+
 /* The largest integer factor k such that the image reduced by k (rounding up) still covers
- * min_width x min_height; 1 when nothing smaller covers it. */
+ * min_width x min_height; 1 when nothing smaller covers it or either minimum is 0. */
 static uint32_t reduction_factor(uint32_t w, uint32_t h, uint32_t min_width, uint32_t min_height) {
-    uint32_t k = 1;
-    if (min_width == 0 || min_height == 0) return 1;
-    while ((w + k) / (k + 1) >= min_width && (h + k) / (k + 1) >= min_height) k++;
-    return k;
+    uint32_t kw, kh, k;
+    if (min_width == 0 || min_height == 0 || w == 0 || h == 0) return 1;
+    kw = largest_factor(w, min_width);
+    kh = largest_factor(h, min_height);
+    k = kw < kh ? kw : kh;
+    return k < 1 ? 1 : k;
 }
 
 /* Writes the averages of one output row of sums (box rows tall) into dst. */

@@ -41,4 +41,12 @@ struct DecoderMemoryTests {
             #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 5 }, "\(probe): \(got)")
         }
     }
+
+    @Test("A PNG whose fitted height rounds to one pixel is reduced and accepted (no endless search for the factor)")
+    func extremeAspectPNG() throws {
+        let bytes = Fixtures.png(width: 3000, height: 2)
+        let photo = try #require(PhotoChecker.check(bytes, publicationDate: Fixtures.publicationDate).accepted)
+        #expect(photo.profile.size == PixelSize(width: 600, height: 1))
+        #expect(photo.thumbnail.size == PixelSize(width: 150, height: 1))
+    }
 }
