@@ -22,7 +22,8 @@ load_local_secrets() {
 #   start_smtp_sink PORT MAILDIR
 start_smtp_sink() {
   local port=$1 maildir=$2
-  mkdir -p "$maildir"
+  # aiosmtpd creates the Maildir (new/, cur/, tmp/) only when the folder does not exist yet.
+  mkdir -p "$(dirname "$maildir")"
   "$ROOT/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
     >"$ROOT/.data/smtp-sink.log" 2>&1 &
   local pid=$!

@@ -17,8 +17,10 @@ extension Runtime {
         }
     }
 
-    /// The SMTP mailer of `smtp.*`; a wrong setting stops the program naming the key.
-    func makeMailer() -> SMTPMailer {
+    /// The SMTP mailers of `smtp.*`, one per job the `mail` queue runs at once (so concurrent
+    /// mail jobs don't wait for each other's SMTP round trips); a wrong setting stops the
+    /// program naming the key.
+    func makeMailer(connections: Int) -> SMTPMailerPool {
         let smtp = configuration.smtp
         do {
             let from = try MailAddress(parsing: smtp.from)
@@ -28,7 +30,8 @@ extension Runtime {
             case .tls: .tls
             }
             let credentials = smtp.username.map { SMTPSettings.Credentials(username: $0, password: smtp.password ?? "") }
-            return try SMTPMailer(settings: SMTPSettings(host: smtp.host, port: smtp.port, security: security, credentials: credentials, from: from))
+            let settings = SMTPSettings(host: smtp.host, port: smtp.port, security: security, credentials: credentials, from: from)
+            return try SMTPMailerPool(settings: settings, size: connections)
         } catch {
             Runtime.fail("Configuración inválida en «smtp»: \(error)")
         }
@@ -41,7 +44,8 @@ extension Runtime {
         let jobs = JobClient(client: client, catalog: catalog, logger: logger)
         let engine = PipelineEngine(definitions: pipelines, jobs: jobs, logger: logger)
         let environment = JobEnvironment(
-            client: client, process: process, catalogs: catalogs, configuration: configuration, mail: makeMailer(),
+            client: client, process: process, catalogs: catalogs, configuration: configuration,
+            mail: makeMailer(connections: catalog.queues[catalog.policy(for: CredentialsMailWorker.kind).queue] ?? 1),
             pipelines: engine, logger: logger)
         var processorConfiguration = JobProcessor.Configuration(queues: catalog.queues)
         processorConfiguration.pollInterval = .milliseconds(Int64(configuration.worker.pollIntervalSeconds * 1_000))

@@ -41,19 +41,24 @@ public struct PipelineEngine: Sendable {
     }
 
     func insertSteps(_ steps: [PipelineDefinition.Step], run: Int64, argsJSON: String, on connection: PostgresConnection) async throws {
-        var newJobs: [NewJob] = []
-        for step in steps {
+        try await jobs.insertMany(stepJobs(steps, run: run, argsJSON: argsJSON), on: connection)
+    }
+
+    func stepJobs(_ steps: [PipelineDefinition.Step], run: Int64, argsJSON: String) -> [NewJob] {
+        steps.map { step in
             var job = NewJob(kind: step.kind, argsJSON: argsJSON, tags: ["pipeline"])
             job.pipelineRun = run
             job.pipelineStep = step.name
             // One job per run and step, even if two completions race.
             job.uniqueness = .anyState(key: "pipeline:\(run):\(step.name)")
-            newJobs.append(job)
+            return job
         }
-        try await jobs.insertMany(newJobs, on: connection)
     }
 
-    /// Called by the completer in the transaction that wrote these results.
+    /// Called by the completer in the transaction that wrote these results. A constant
+    /// number of statements whatever the batch size (the completer writes thousands of
+    /// results at once under load; one round trip per run made its transactions grow with
+    /// the backlog and starve the next steps).
     func advance(completed: [Int64], failed: [Int64], on connection: PostgresConnection) async throws {
         let ids = completed + failed
         // The ended jobs that belong to a run, with their final state.
@@ -73,29 +78,39 @@ public struct PipelineEngine: Sendable {
                 """, logger: logger)
         }
         let runs = Set(ended.filter { $0.state == "completed" }.map(\.run)).subtracting(failedRuns).sorted()
+        guard !runs.isEmpty else { return }
+        // Lock the runs, in id order (two completers lock in the same order, so they can't
+        // deadlock): two transactions completing the last two predecessors of a join step
+        // serialize here, and the second sees the first's completion.
+        var headers: [Int64: (pipeline: String, args: String)] = [:]
+        for try await (id, name, json) in try await connection.query("""
+            SELECT id, pipeline, args::text FROM pipeline_runs WHERE id = ANY(\(runs)::bigint[]) ORDER BY id FOR UPDATE
+            """, logger: logger).decode((Int64, String, String).self) { headers[id] = (name, json) }
+        var stepStates: [Int64: [String: String]] = [:]
+        for try await (run, step, state) in try await connection.query("""
+            SELECT pipeline_run, pipeline_step, state::text FROM jobs
+             WHERE pipeline_run = ANY(\(runs)::bigint[]) AND pipeline_step IS NOT NULL
+            """, logger: logger).decode((Int64, String, String).self) { stepStates[run, default: [:]][step] = state }
+        var newJobs: [NewJob] = []
+        var finishedRuns: [Int64] = []
         for run in runs {
-            // Lock the run: two transactions completing the last two predecessors of a join
-            // step serialize here, and the second sees the first's completion.
-            var pipeline = "", args = "{}"
-            for try await (name, json) in try await connection.query(
-                "SELECT pipeline, args::text FROM pipeline_runs WHERE id = \(run) FOR UPDATE", logger: logger
-            ).decode((String, String).self) { (pipeline, args) = (name, json) }
-            guard let definition = definitions[pipeline] else { continue }
-            var stepStates: [String: String] = [:]
-            for try await (step, state) in try await connection.query(
-                "SELECT pipeline_step, state::text FROM jobs WHERE pipeline_run = \(run) AND pipeline_step IS NOT NULL",
-                logger: logger
-            ).decode((String, String).self) { stepStates[step] = state }
-            let done = Set(stepStates.filter { $0.value == "completed" }.keys)
+            guard let (pipeline, args) = headers[run], let definition = definitions[pipeline] else { continue }
+            let states = stepStates[run] ?? [:]
+            let done = Set(states.filter { $0.value == "completed" }.keys)
             let next = definition.steps.filter { step in
-                stepStates[step.name] == nil && !step.after.isEmpty && step.after.allSatisfy(done.contains)
+                states[step.name] == nil && !step.after.isEmpty && step.after.allSatisfy(done.contains)
             }
             if !next.isEmpty {
-                try await insertSteps(next, run: run, argsJSON: args, on: connection)
+                newJobs += stepJobs(next, run: run, argsJSON: args)
             } else if done.count == definition.steps.count {
-                try await connection.query(
-                    "UPDATE pipeline_runs SET state = 'completed', finished_at = now() WHERE id = \(run)", logger: logger)
+                finishedRuns.append(run)
             }
+        }
+        try await jobs.insertMany(newJobs, on: connection)
+        if !finishedRuns.isEmpty {
+            try await connection.query("""
+                UPDATE pipeline_runs SET state = 'completed', finished_at = now() WHERE id = ANY(\(finishedRuns)::bigint[])
+                """, logger: logger)
         }
     }
 
