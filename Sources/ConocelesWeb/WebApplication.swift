@@ -4,11 +4,17 @@ import Logging
 /// Builds the HTTP application: router, middleware and controllers.
 public enum WebApplication {
     /// The router with every route of the site.
-    public static func buildRouter(context: WebContext) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func buildRouter(context: WebContext) -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: FileMiddleware(Templates.staticFolder, urlBasePath: "/estatico", cacheControl: .init([
+            (.init(type: .text, subType: "css"), [.maxAge(3_600)]), (.textJavascript, [.maxAge(3_600)]),
+        ]), searchForIndexHtml: false, logger: context.database.logger))
+        router.add(middleware: CSRFMiddleware(secureCookies: context.secureCookies, process: context.process))
+        router.add(middleware: SessionMiddleware(sessions: context.sessions(logger: context.database.logger), secureCookies: context.secureCookies))
         SiteController(context: context).addRoutes(to: router)
+        SessionController(context: context).addRoutes(to: router)
         MetricsController(context: context).addRoutes(to: router)
         EventsController(context: context).addRoutes(to: router)
         ActivationController(context: context).addRoutes(to: router)
@@ -16,7 +22,7 @@ public enum WebApplication {
     }
 
     /// The application listening on `host:port`.
-    public static func build(context: WebContext, host: String, port: Int, logger: Logger) -> Application<RouterResponder<BasicRequestContext>> {
+    public static func build(context: WebContext, host: String, port: Int, logger: Logger) -> Application<RouterResponder<WebRequestContext>> {
         Application(
             router: buildRouter(context: context),
             configuration: .init(address: .hostname(host, port: port), serverName: "Conoceles"),

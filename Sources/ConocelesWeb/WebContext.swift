@@ -1,6 +1,7 @@
 import ConocelesCore
 import JobQueue
 import Prometheus
+import Logging
 import Storage
 
 /// What every controller may use: the database, the process served, and site settings.
@@ -15,16 +16,27 @@ public struct WebContext: Sendable {
     public let jobs: JobClient
     /// Cookies marked `Secure` (the public URL is https).
     public let secureCookies: Bool
+    /// Idle expiry of sessions (configuration `security.session_ttl_minutes`).
+    public let sessionTTL: Duration
 
     public init(
         database: Database, process: ElectionProcess, eventSecret: String, jobCatalog: JobCatalog = JobCatalog(),
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), secureCookies: Bool = false
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), secureCookies: Bool = false,
+        sessionTTL: Duration = .seconds(30 * 60)
     ) {
+        self.sessionTTL = sessionTTL
         self.secureCookies = secureCookies
         self.database = database
         self.process = process
         self.metrics = metrics
         self.eventSignature = EventSignature(secret: eventSecret)
         self.jobs = JobClient(client: database.client, catalog: jobCatalog, logger: database.logger)
+    }
+}
+
+extension WebContext {
+    /// The session store with this site's expiries.
+    func sessions(logger: Logger) -> SessionRepository {
+        SessionRepository(client: database.client, logger: logger, idleTimeout: sessionTTL)
     }
 }

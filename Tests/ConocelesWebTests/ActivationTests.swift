@@ -84,7 +84,7 @@ struct ActivationTests {
             for uri in ["/activar", "/activar?token=abc", "/activar?token=" + String(repeating: "z", count: 43)] {
                 try await client.execute(uri: uri, method: .get) { r in
                     #expect(r.status == .gone)
-                    #expect(String(buffer: r.body).contains("El enlace no es válido"))
+                    #expect(String(buffer: r.body).contains("El enlace de activación ya se usó, venció o está incompleto"))
                 }
             }
         }

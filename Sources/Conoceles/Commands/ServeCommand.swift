@@ -61,7 +61,8 @@ extension Runtime {
             let (catalog, _) = loadQueueDefinitions()
             let context = WebContext(
                 database: database, process: process, eventSecret: configuration.security.eventHMACSecret,
-                jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"))
+                jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
+                sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in

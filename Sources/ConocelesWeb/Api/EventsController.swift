@@ -14,7 +14,7 @@ struct EventsController {
     /// Largest body accepted, checked while reading (default 1 MB).
     static let maxBodyBytes = 1 << 20
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<WebRequestContext>) {
         router.post("/api/v1/events", use: receive)
     }
 
@@ -24,7 +24,7 @@ struct EventsController {
         let duplicate: Bool
     }
 
-    @Sendable func receive(_ request: Request, _ ctx: BasicRequestContext) async throws -> Response {
+    @Sendable func receive(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
@@ -96,7 +96,7 @@ struct EventsController {
         return request.headers.first { $0.name.canonicalName == lowered }?.value
     }
 
-    func problem(_ status: HTTPResponse.Status, _ code: String, _ title: String, _ request: Request, _ ctx: BasicRequestContext) throws -> Response {
+    func problem(_ status: HTTPResponse.Status, _ code: String, _ title: String, _ request: Request, _ ctx: WebRequestContext) throws -> Response {
         try ProblemDetails(status: status, code: code, title: title).response(from: request, context: ctx)
     }
 }

@@ -7,11 +7,11 @@ import Storage
 struct MetricsController {
     let context: WebContext
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/metrics", use: metrics)
     }
 
-    @Sendable func metrics(_ request: Request, _ ctx: BasicRequestContext) async throws -> Response {
+    @Sendable func metrics(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         var text = context.metrics.emitToString()
         text += try await JobClient(client: context.database.client, logger: ctx.logger).prometheusGauges()
         let process = context.process

@@ -6,13 +6,13 @@ import Storage
 struct SiteController {
     let context: WebContext
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/", use: home)
         router.get("/health", use: health)
     }
 
     /// Says what the site is, for which process and electoral body.
-    @Sendable func home(_ request: Request, _ ctx: BasicRequestContext) async throws -> HTMLPage {
+    @Sendable func home(_ request: Request, _ ctx: WebRequestContext) async throws -> HTMLPage {
         let process = context.process
         return HTMLPage(
             title: "Inicio",
@@ -28,7 +28,7 @@ struct SiteController {
     }
 
     /// 200 only when PostgreSQL answers; 503 otherwise.
-    @Sendable func health(_ request: Request, _ ctx: BasicRequestContext) async -> Response {
+    @Sendable func health(_ request: Request, _ ctx: WebRequestContext) async -> Response {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await context.database.client.query("SELECT 1") }

@@ -24,6 +24,11 @@ public struct AccountRepository: Sendable {
         activation_expires_at, activated_at, credentials_sent_at, disabled_at, created_at
         """
 
+    /// The same columns qualified by the table alias `alias` (for joins; a constant, never input).
+    static func prefixedColumns(_ alias: String) -> String {
+        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
+    }
+
     /// Creates one account and returns it with its activation token (valid for
     /// `activationTTL`), which the caller e-mails and never stores.
     /// - Throws: `StorageError.conflict` when the username is taken or the candidacy or
@@ -82,6 +87,18 @@ public struct AccountRepository: Sendable {
     /// The account with this username (case-insensitive), or nil.
     public func account(username: String) async throws -> Account? {
         try await first("SELECT \(unescaped: Self.columns) FROM accounts WHERE username = \(username.lowercased())")
+    }
+
+    /// The usable (activated, not disabled) accounts with this e-mail address (case-insensitive).
+    public func usableAccounts(email: String) async throws -> [Account] {
+        var found: [Account] = []
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.columns) FROM accounts
+             WHERE lower(email) = \(email.lowercased()) AND activated_at IS NOT NULL AND disabled_at IS NULL
+             ORDER BY username LIMIT 20
+            """, logger: logger)
+        for try await row in rows { found.append(try Self.decode(row)) }
+        return found
     }
 
     /// The candidate account of `candidacyID`, or nil.

@@ -1,0 +1,201 @@
+import ConocelesCore
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import ConocelesJobs
+import JobQueue
+import NIOPosix
+import Storage
+
+/// Sign-in (`/entrar`), sign-out (`/salir`) and password reset (`/recuperar`,
+/// `/restablecer`). Attempts are limited per username and per address (`LoginThrottle`);
+/// an unknown username costs the same bcrypt time as a wrong password, and both get the
+/// same answer, so usernames cannot be probed.
+struct SessionController {
+    let context: WebContext
+
+    func addRoutes(to router: Router<WebRequestContext>) {
+        router.get("/entrar", use: showSignIn)
+        router.post("/entrar", use: signIn)
+        router.post("/salir", use: signOut)
+        router.get("/recuperar", use: showRecovery)
+        router.post("/recuperar", use: requestReset)
+        router.get("/restablecer", use: showReset)
+        router.post("/restablecer", use: reset)
+        router.get("/inicio", use: home)
+    }
+
+    struct SignInView {
+        let csrf: String
+        let next: String
+        let username: String
+        let error: String?
+    }
+
+    struct SignInForm: Decodable {
+        var usuario: String?
+        var contrasena: String?
+        var siguiente: String?
+    }
+
+    /// A bcrypt hash nobody's password matches, checked when the username is unknown.
+    static let decoyHash = Bcrypt.hash("conoceles-decoy-\(UInt64.random(in: 0 ... .max))", cost: 12)
+
+    @Sendable func showSignIn(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        if ctx.user != nil { return .redirect(to: "/inicio", type: .normal) }
+        let next = Self.localPath(request.uri.queryParameters.get("siguiente"))
+        return try ctx.page("sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: "", error: nil))
+            .response(from: request, context: ctx)
+    }
+
+    @Sendable func signIn(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let form = try await Forms.decode(SignInForm.self, from: request)
+        let username = (form.usuario ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let password = form.contrasena ?? ""
+        let next = Self.localPath(form.siguiente)
+        let throttle = LoginThrottle(client: context.database.client, logger: ctx.logger)
+        func refuse(_ message: String, _ status: HTTPResponse.Status) throws -> Response {
+            try ctx.page("sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: username, error: message),
+                         status: status).response(from: request, context: ctx)
+        }
+        guard try await throttle.allows(username: username, address: ctx.clientAddress) else {
+            ctx.logger.notice("sign-in throttled", metadata: ["client_address": "\(ctx.clientAddress)"])
+            return try refuse("Demasiados intentos fallidos. Espere 15 minutos e intente de nuevo, o restablezca su contraseña.", .tooManyRequests)
+        }
+        let found = username.isEmpty || username.utf8.count > 64
+            ? nil : try await AccountRepository(client: context.database.client, logger: ctx.logger).credentials(username: username)
+        let hash = found?.1 ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard let (account, _) = found, matches, account.processID == nil || account.processID == context.process.id else {
+            try await throttle.record(username: username, address: ctx.clientAddress, succeeded: false)
+            return try refuse("El usuario o la contraseña no son correctos.", .unauthorized)
+        }
+        try await throttle.record(username: username, address: ctx.clientAddress, succeeded: true)
+        let sessions = context.sessions(logger: ctx.logger)
+        if let previous = ctx.sessionToken { try await sessions.revoke(previous) }
+        let token = try await sessions.create(accountID: account.id)
+        ctx.logger.info("signed in", metadata: ["account_id": "\(account.id)"])
+        var response = Response.redirect(to: next == "/" ? "/inicio" : next, type: .normal)
+        response.setCookie(SessionMiddleware.cookie(token, secure: context.secureCookies))
+        return response
+    }
+
+    @Sendable func signOut(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        if let token = ctx.sessionToken { try await context.sessions(logger: ctx.logger).revoke(token) }
+        var response = Response.redirect(to: "/entrar", type: .normal)
+        response.setCookie(SessionMiddleware.expiredCookie(secure: context.secureCookies))
+        return response
+    }
+
+    /// Where each role starts.
+    @Sendable func home(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let user = try ctx.requireUser(request: request)
+        switch user.role {
+        case .candidate: return .redirect(to: "/candidaturas/\(user.candidacyID ?? "")", type: .normal)
+        case .representative: return .redirect(to: "/candidaturas", type: .normal)
+        case .transparencyStaff: return .redirect(to: "/instancia/verificacion", type: .normal)
+        case .itStaff: return .redirect(to: "/instancia/cuentas", type: .normal)
+        case .genderEqualityStaff:
+            return try ctx.message(title: "Inicio", "Las estadísticas de identidad y los registros de consentimiento estarán en esta área.")
+                .response(from: request, context: ctx)
+        }
+    }
+
+    // MARK: Password reset
+
+    struct RecoveryView {
+        let csrf: String
+        let sent: Bool
+        let error: String?
+    }
+
+    @Sendable func showRecovery(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        try ctx.page("sesion/recuperar", title: "Restablecer la contraseña", RecoveryView(csrf: ctx.csrf, sent: false, error: nil))
+            .response(from: request, context: ctx)
+    }
+
+    /// Enqueues the reset e-mail when the username or address names a usable account; the
+    /// answer is the same either way. At most one e-mail per account every 5 minutes.
+    @Sendable func requestReset(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let form = try await Forms.decode(SignInForm.self, from: request)
+        let given = (form.usuario ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard !given.isEmpty, given.utf8.count <= 254 else {
+            return try ctx.page("sesion/recuperar", title: "Restablecer la contraseña",
+                                RecoveryView(csrf: ctx.csrf, sent: false, error: "Escriba su usuario o su correo."), status: .unprocessableContent)
+                .response(from: request, context: ctx)
+        }
+        let accounts = AccountRepository(client: context.database.client, logger: ctx.logger)
+        let matching = given.contains("@") ? try await accounts.usableAccounts(email: given) : try await accounts.account(username: given).map { [$0] } ?? []
+        let jobs = try matching.filter(\.isUsable).map {
+            try NewJob(kind: PasswordResetMailWorker.kind, args: PasswordResetMailWorker.Args(accountID: $0.id),
+                       uniqueness: .window(key: "password-reset:\($0.id.uuidString.lowercased())", seconds: 300))
+        }
+        if !jobs.isEmpty { _ = try await context.jobs.insertMany(jobs) }
+        return try ctx.page("sesion/recuperar", title: "Restablecer la contraseña", RecoveryView(csrf: ctx.csrf, sent: true, error: nil))
+            .response(from: request, context: ctx)
+    }
+
+    struct ResetView {
+        let csrf: String
+        let token: String
+        let username: String
+        let minimumLength: Int
+        let passwordError: String?
+        let confirmationError: String?
+    }
+
+    struct ResetForm: Decodable {
+        var token: String?
+        var contrasena: String?
+        var confirmacion: String?
+    }
+
+    @Sendable func showReset(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let token = request.uri.queryParameters.get("token") ?? ""
+        guard let account = try await resettable(token, ctx) else { return try invalidResetLink(request, ctx) }
+        return try ctx.page("sesion/restablecer", title: "Contraseña nueva", ResetView(
+            csrf: ctx.csrf, token: token, username: account.username, minimumLength: PasswordRules.minimumLength,
+            passwordError: nil, confirmationError: nil)).response(from: request, context: ctx)
+    }
+
+    @Sendable func reset(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let form = try await Forms.decode(ResetForm.self, from: request)
+        let token = form.token ?? ""
+        guard let account = try await resettable(token, ctx) else { return try invalidResetLink(request, ctx) }
+        let password = form.contrasena ?? ""
+        let passwordError = PasswordRules.problem(with: password, username: account.username)
+        let confirmationError = form.confirmacion == password ? nil : "La confirmación no coincide con la contraseña."
+        guard passwordError == nil, confirmationError == nil else {
+            return try ctx.page("sesion/restablecer", title: "Contraseña nueva", ResetView(
+                csrf: ctx.csrf, token: token, username: account.username, minimumLength: PasswordRules.minimumLength,
+                passwordError: passwordError, confirmationError: confirmationError), status: .unprocessableContent)
+                .response(from: request, context: ctx)
+        }
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        do {
+            _ = try await PasswordResetRepository(client: context.database.client, logger: ctx.logger)
+                .reset(token: SecretToken(value: token), passwordHash: hash)
+        } catch let error as StorageError where error.code == .notFound {
+            return try invalidResetLink(request, ctx)
+        }
+        ctx.logger.info("password reset", metadata: ["account_id": "\(account.id)"])
+        return try ctx.message(title: "Contraseña guardada", "Su contraseña nueva quedó guardada. Entre con ella.",
+                               link: LinkView(href: "/entrar", label: "Entrar")).response(from: request, context: ctx)
+    }
+
+    func resettable(_ token: String, _ ctx: WebRequestContext) async throws -> Account? {
+        guard (16...256).contains(token.utf8.count) else { return nil }
+        return try await PasswordResetRepository(client: context.database.client, logger: ctx.logger).account(for: SecretToken(value: token))
+    }
+
+    func invalidResetLink(_ request: Request, _ ctx: WebRequestContext) throws -> Response {
+        try ctx.message(title: "Enlace no válido", "El enlace para restablecer la contraseña ya se usó, venció o está incompleto. Pida uno nuevo.",
+                        status: .gone, link: LinkView(href: "/recuperar", label: "Pedir un enlace nuevo")).response(from: request, context: ctx)
+    }
+
+    /// `path` when it is a path of this site, "/" otherwise (no open redirect).
+    static func localPath(_ path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.utf8.count < 512 else { return "/" }
+        return path
+    }
+}

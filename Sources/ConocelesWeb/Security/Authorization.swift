@@ -1,0 +1,46 @@
+import ConocelesCore
+import Logging
+import Storage
+
+/// Who may do what with a candidacy. Every route that names a candidacy asks here; a refusal
+/// is the same 403 whether the record belongs to someone else or does not exist, so ids
+/// cannot be probed.
+enum Authorization {
+    /// Roles that capture profiles: the candidate (its own) and the representative (its entity's).
+    static let capturing: Set<AccountRole> = [.candidate, .representative]
+    /// Roles of the transparency office's staff area.
+    static let reviewing: Set<AccountRole> = [.transparencyStaff]
+    /// Roles that manage accounts (issue, re-send).
+    static let managingAccounts: Set<AccountRole> = [.transparencyStaff, .itStaff]
+
+    /// Whether `account` may read and fill in the profile of `candidacy`.
+    static func mayCapture(_ account: Account, _ candidacy: Candidacy) -> Bool {
+        guard account.isUsable, account.processID == candidacy.processID else { return false }
+        switch account.role {
+        case .candidate: return account.candidacyID == candidacy.id
+        case .representative: return account.entity == candidacy.postulatingEntity
+        case .transparencyStaff, .genderEqualityStaff, .itStaff: return false
+        }
+    }
+
+    /// Whether `account` may review (verify, return, publish) the profile of `candidacy`.
+    static func mayReview(_ account: Account, _ candidacy: Candidacy) -> Bool {
+        account.isUsable && account.role == .transparencyStaff
+    }
+
+    /// Whether `account` may authorize publication or request a modification (the representative).
+    static func mayAuthorize(_ account: Account, _ candidacy: Candidacy) -> Bool {
+        account.role == .representative && mayCapture(account, candidacy)
+    }
+}
+
+extension WebContext {
+    /// The candidacy `id` when `account` may capture it.
+    /// - Throws: `WebError.forbidden` when it is not theirs or does not exist.
+    func capturableCandidacy(_ id: String, by account: Account, logger: Logger) async throws -> Candidacy {
+        guard id.utf8.count <= 64, let candidacy = try await CandidacyRepository(client: database.client, logger: logger).candidacy(id: id),
+              Authorization.mayCapture(account, candidacy)
+        else { throw WebError.forbidden }
+        return candidacy
+    }
+}

@@ -1,0 +1,37 @@
+import ConocelesCore
+import Hummingbird
+import NIOCore
+import Storage
+
+/// The context of every request: Hummingbird's core storage plus who is signed in (set by
+/// `SessionMiddleware`) and the request's CSRF token (set by `CSRFMiddleware`).
+public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connected peer, for per-address sign-in limits (nil in in-process tests).
+    public let remoteAddress: SocketAddress?
+    /// The signed-in account, if any.
+    public var user: Account?
+    /// The session token of the signed-in account (sign-out revokes it).
+    var sessionToken: SecretToken?
+    /// The process this site serves (set by `CSRFMiddleware`, the first of the site's).
+    public var process: ElectionProcess?
+    /// The CSRF value of this browser: the cookie's, or a new one the response will set.
+    var csrf: String = ""
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client address as text ("desconocida" when the transport has none).
+    var clientAddress: String { remoteAddress?.ipAddress ?? "desconocida" }
+
+    /// The signed-in account, when its role is one of `roles` (any role when `roles` is nil).
+    /// - Throws: `WebError.signInRequired` (a redirect to the sign-in page) when nobody is
+    ///   signed in, `WebError.forbidden` when the role may not use the page.
+    func requireUser(_ roles: Set<AccountRole>? = nil, request: Request) throws -> Account {
+        guard let user else { throw WebError.signInRequired(next: request.uri.path) }
+        if let roles, !roles.contains(user.role) { throw WebError.forbidden }
+        return user
+    }
+}
