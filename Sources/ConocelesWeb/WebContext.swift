@@ -16,15 +16,21 @@ public struct WebContext: Sendable {
     public let jobs: JobClient
     /// Cookies marked `Secure` (the public URL is https).
     public let secureCookies: Bool
+    /// Seals and opens the sensitive identity answers.
+    public let cipher: SensitiveDataCipher
+    /// Photos and signed consent documents.
+    public let blobs: FileBlobStore
     /// Idle expiry of sessions (configuration `security.session_ttl_minutes`).
     public let sessionTTL: Duration
 
     public init(
-        database: Database, process: ElectionProcess, eventSecret: String, jobCatalog: JobCatalog = JobCatalog(),
+        database: Database, process: ElectionProcess, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), secureCookies: Bool = false,
         sessionTTL: Duration = .seconds(30 * 60)
     ) {
         self.sessionTTL = sessionTTL
+        self.cipher = cipher
+        self.blobs = blobs
         self.secureCookies = secureCookies
         self.database = database
         self.process = process

@@ -15,8 +15,12 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let testEventSecret = String(repeating: "s", count: 40)
 
 func testContext(_ db: Database, _ process: ElectionProcess) -> WebContext {
-    WebContext(database: db, process: process, eventSecret: testEventSecret)
+    WebContext(database: db, process: process, eventSecret: testEventSecret, cipher: testCipher,
+               blobs: FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("conoceles-web-\(UUID().uuidString)").path))
 }
+
+/// The key the web tests seal identity answers with.
+let testCipher = try! SensitiveDataCipher(key: [UInt8](repeating: 9, count: 32), keyID: "web-test")
 
 func jalisco() throws -> ElectionProcess {
     try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config").0

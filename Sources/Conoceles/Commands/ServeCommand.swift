@@ -3,6 +3,7 @@ import ConocelesJobs
 import ConocelesWeb
 import Hummingbird
 import ServiceLifecycle
+import Storage
 
 /// `conoceles serve`: the web application only (run as many as needed against one database).
 struct ServeCommand: AsyncParsableCommand {
@@ -59,8 +60,11 @@ extension Runtime {
         var services: [any Service] = []
         if web {
             let (catalog, _) = loadQueueDefinitions()
+            let security = configuration.security
             let context = WebContext(
-                database: database, process: process, eventSecret: configuration.security.eventHMACSecret,
+                database: database, process: process, eventSecret: security.eventHMACSecret,
+                cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
+                blobs: FileBlobStore(root: configuration.blobsDirectory),
                 jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
                 sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
             let http = configuration.http

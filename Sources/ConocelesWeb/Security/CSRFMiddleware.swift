@@ -36,7 +36,7 @@ struct CSRFMiddleware: RouterMiddleware {
             }
             guard !isNew, CSRFToken.isValid(submitted: submitted, request: request) else { throw WebError.invalidCSRF }
         }
-        var response = try await next(request, context)
+        var response = try await Self.respond(request, context, next)
         if isNew { response.setCookie(CSRFToken.cookie(context.csrf, secure: secureCookies)) }
         return response
     }

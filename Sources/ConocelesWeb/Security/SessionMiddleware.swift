@@ -21,7 +21,7 @@ struct SessionMiddleware: RouterMiddleware {
                 stale = true
             }
         }
-        var response = try await next(request, context)
+        var response = try await Self.respond(request, context, next)
         if stale, response.headers[.setCookie] == nil { response.setCookie(Self.expiredCookie(secure: secureCookies)) }
         return response
     }
@@ -36,5 +36,17 @@ struct SessionMiddleware: RouterMiddleware {
     /// A cookie that deletes the session cookie.
     static func expiredCookie(secure: Bool) -> Cookie {
         Cookie(name: cookieName, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+}
+
+extension RouterMiddleware where Context == WebRequestContext {
+    /// The response of `next`, with a thrown `HTTPResponseError` turned into its response here,
+    /// so the middleware can still add its cookies to an error page or a redirect.
+    static func respond(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            return try error.response(from: request, context: context)
+        }
     }
 }
