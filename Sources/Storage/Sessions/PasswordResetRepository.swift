@@ -70,4 +70,12 @@ public struct PasswordResetRepository: Sendable {
             return account
         }
     }
+
+    /// Deletes used and expired links; returns how many.
+    public func purgeFinished(at now: Date = Date()) async throws -> Int {
+        let rows = try await client.query("DELETE FROM password_resets WHERE used_at IS NOT NULL OR expires_at <= \(now) RETURNING 1", logger: logger)
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
 }

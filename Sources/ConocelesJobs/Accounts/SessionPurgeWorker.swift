@@ -1,0 +1,35 @@
+import Foundation
+import JobQueue
+import Storage
+
+/// `sessions.purge` (hourly, `jobs/schedules.yaml`): deletes expired web sessions, used or
+/// expired password-reset links, and sign-in attempts older than the retention (30 days by
+/// default; they are kept that long to investigate attacks).
+public struct SessionPurgeWorker: JobWorker {
+    public static let kind = "sessions.purge"
+
+    public struct Args: Codable, Sendable {
+        /// Days sign-in attempts are kept (default 30).
+        public var attemptRetentionDays: Int?
+        public init(attemptRetentionDays: Int? = nil) { self.attemptRetentionDays = attemptRetentionDays }
+        enum CodingKeys: String, CodingKey { case attemptRetentionDays = "attempt_retention_days" }
+    }
+
+    let environment: JobEnvironment
+
+    public init(environment: JobEnvironment) {
+        self.environment = environment
+    }
+
+    public func work(_ args: Args, context: JobContext) async throws {
+        let days = max(1, args.attemptRetentionDays ?? 30)
+        let sessions = try await SessionRepository(client: environment.client, logger: context.logger, idleTimeout: .seconds(60))
+            .purgeExpired()
+        let resets = try await PasswordResetRepository(client: environment.client, logger: context.logger).purgeFinished()
+        let attempts = try await LoginThrottle(client: environment.client, logger: context.logger)
+            .purge(olderThan: .seconds(days * 86_400))
+        context.logger.info("sessions purged", metadata: [
+            "sessions": "\(sessions)", "password_resets": "\(resets)", "login_attempts": "\(attempts)",
+        ])
+    }
+}
