@@ -8,8 +8,44 @@ import Storage
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts",
-        abstract: "Cuentas de acceso: reenvío y plazos / accounts: re-send and deadlines.",
-        subcommands: [Late.self, Resend.self])
+        abstract: "Cuentas de acceso: personal, reenvío y plazos / accounts: staff, re-send and deadlines.",
+        subcommands: [Staff.self, Late.self, Resend.self])
+
+    struct Staff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crea una cuenta de personal e imprime su enlace de activación / creates a staff account and prints its activation link.",
+            discussion: """
+                Roles: instancia_interna (transparencia), igualdad_genero, informatica. El enlace sirve una vez y vence \
+                según accounts.activation_ttl_hours; entréguelo a la persona por un medio seguro.
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "instancia_interna | igualdad_genero | informatica") var role: String
+        @Option(help: "Usuario (minúsculas, dígitos, . _ -) / username.") var username: String
+        @Option(help: "Correo / e-mail.") var email: String
+        @Option(help: "Nombre que se muestra / display name.") var name: String
+
+        func validate() throws {
+            guard let role = AccountRole(rawValue: role), [.transparencyStaff, .genderEqualityStaff, .itStaff].contains(role) else {
+                throw ValidationError("Rol «\(role)» no válido: use instancia_interna, igualdad_genero o informatica.")
+            }
+        }
+
+        func run() async throws {
+            let runtime = try await Runtime.load(options, label: "accounts")
+            let role = AccountRole(rawValue: self.role)!
+            let (username, email, name) = (self.username, self.email, self.name)
+            try await runtime.withDatabase {
+                let ttl = runtime.configuration.accounts.activationTTLHours
+                let (account, token) = try await AccountRepository(client: runtime.database.client, logger: runtime.logger).create(
+                    .staff(role, username: username, email: email, displayName: name),
+                    activationTTL: .seconds(ttl * 3_600), by: .system("cli.accounts.staff"))
+                let base = runtime.configuration.http.publicURL.hasSuffix("/")
+                    ? String(runtime.configuration.http.publicURL.dropLast()) : runtime.configuration.http.publicURL
+                print("Cuenta \(account.username) (\(role.label)) creada. Enlace de activación (vence en \(ttl) horas):")
+                print("\(base)/activar?token=\(token.value)")
+            }
+        }
+    }
 
     struct Late: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
