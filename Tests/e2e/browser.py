@@ -1,0 +1,49 @@
+"""Headless Chromium through selenium (STACK.md), with axe-core checks."""
+import os
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+
+def chromium():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915", "--lang=es-MX"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def serious_violations(driver):
+    """axe-core's serious and critical violations on the current page, as readable lines."""
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    return [f"{driver.current_url}: {v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
+            for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def fill(driver, field_id, value):
+    element = driver.find_element(By.ID, field_id)
+    element.clear()
+    element.send_keys(value)
+
+
+def submit(driver, text):
+    """Clicks the submit button whose text is `text`."""
+    driver.find_element(By.XPATH, f"//button[normalize-space()='{text}']").click()
+
+
+def wait_text(driver, text, timeout=15):
+    """Waits until `text` is on the page (a click returns before the next page has loaded)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+
+
+def wait_url(driver, predicate, timeout=15):
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, timeout).until(lambda d: predicate(d.current_url))
