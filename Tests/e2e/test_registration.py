@@ -132,6 +132,24 @@ def test_approvals_become_one_credentials_mail_per_account_even_when_posted_twic
                                capture_output=True, text=True).stdout.strip()
     assert activated == "t"
 
+    # And sign in with it: a session cookie, and the candidate lands on its own profile.
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    form = urllib.parse.urlencode({"usuario": "c-e2e-7", "contrasena": "mi-clave-segura-2024", "csrf": csrf}).encode()
+    try:
+        opener.open(urllib.request.Request(base + "/entrar", data=form, method="POST", headers={"Cookie": cookie}), timeout=30)
+        raise AssertionError("sign-in should redirect")
+    except urllib.error.HTTPError as e:
+        assert e.code == 303 and e.headers["Location"] == "/inicio"
+        session = next(c for c in e.headers.get_all("Set-Cookie") if c.startswith("conoceles_sesion=")).split(";")[0]
+    try:
+        opener.open(urllib.request.Request(base + "/inicio", headers={"Cookie": f"{cookie}; {session}"}), timeout=10)
+        raise AssertionError("/inicio should redirect")
+    except urllib.error.HTTPError as e:
+        assert e.code == 303 and e.headers["Location"] == "/candidaturas/E2E-7"
+
 
 def test_a_cancellation_that_arrives_first_is_held_then_applied(system):
     base, secret, maildir, env = system
