@@ -1,0 +1,170 @@
+import ConocelesCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Signed express-consent documents of independent candidacies: stored sealed in the blob
+/// store, then received (recording the consent they state) or refused by staff.
+public struct ConsentDocumentRepository: Sendable {
+    let client: PostgresClient
+    let cipher: SensitiveDataCipher
+    let blobs: FileBlobStore
+    let logger: Logger
+    /// Largest document accepted; 5 MB by default.
+    public let maximumBytes: Int
+
+    /// Documents over `client`, sealed with `cipher` into `blobs`.
+    public init(client: PostgresClient, cipher: SensitiveDataCipher, blobs: FileBlobStore, logger: Logger, maximumBytes: Int = 5 * 1_024 * 1_024) {
+        self.client = client
+        self.cipher = cipher
+        self.blobs = blobs
+        self.logger = logger
+        self.maximumBytes = maximumBytes
+    }
+
+    /// The encryption context of a document's blob (binds the ciphertext to its purpose).
+    static let context = "consent_document"
+
+    /// Stores `pdf` for `candidacyID`, pending review; returns its id.
+    /// - Throws: `ConsentDocumentError` (Spanish) for an empty, oversized or non-PDF file.
+    public func store(_ pdf: [UInt8], for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> UUID {
+        guard !pdf.isEmpty else { throw ConsentDocumentError.empty }
+        guard pdf.count <= maximumBytes else { throw ConsentDocumentError.tooLarge(maximumBytes: maximumBytes) }
+        guard pdf.starts(with: Array("%PDF-".utf8)) else { throw ConsentDocumentError.notPDF }
+        let sealed = try cipher.seal(Data(pdf), context: Self.context)
+        let address = try await blobs.put(Array(sealed.nonce) + Array(sealed.ciphertext))
+        return try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO consent_documents (candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at)
+                VALUES (\(candidacyID), \(address.sha256), \(sealed.keyID), \(pdf.count), \(actor.id), \(now)) RETURNING id
+                """, logger: logger)
+            var id: UUID?
+            for try await value in rows.decode(UUID.self) { id = value }
+            guard let id else { throw StorageError(.notFound, "No se pudo guardar el documento.") }
+            try await AuditLog(client: client, logger: logger).append(
+                .candidacy(candidacyID, "consent_document.upload", by: actor, changes: ["documento": id.uuidString], at: now), on: connection)
+            return id
+        }
+    }
+
+    /// The documents of `candidacyID`, newest first.
+    public func documents(for candidacyID: String) async throws -> [StoredConsentDocument] {
+        try await list("SELECT \(unescaped: Self.columns) FROM consent_documents WHERE candidacy_id = \(candidacyID) ORDER BY uploaded_at DESC")
+    }
+
+    /// Documents waiting for review in `processID`, oldest first.
+    public func pending(processID: String, limit: Int = 500) async throws -> [StoredConsentDocument] {
+        try await list("""
+            SELECT \(unescaped: Self.prefixed) FROM consent_documents d JOIN candidacies c ON c.id = d.candidacy_id
+             WHERE d.status = 'pending' AND c.process_id = \(processID) ORDER BY d.uploaded_at LIMIT \(limit)
+            """)
+    }
+
+    /// One document, or nil.
+    public func document(id: UUID) async throws -> StoredConsentDocument? {
+        try await list("SELECT \(unescaped: Self.columns) FROM consent_documents WHERE id = \(id)").first
+    }
+
+    /// The PDF of a stored document (decrypted), or nil when its blob is gone.
+    public func contents(of document: StoredConsentDocument) async throws -> [UInt8]? {
+        guard let address = BlobAddress(sha256: document.sha256), let stored = try await blobs.get(address), stored.count > 12 else { return nil }
+        let sealed = SealedValue(ciphertext: Data(stored.dropFirst(12)), nonce: Data(stored.prefix(12)), keyID: document.keyID)
+        return Array(try cipher.open(sealed, context: Self.context))
+    }
+
+    /// Staff mark a pending document received, stating whether the person authorizes publishing
+    /// the identity answers; the consent is recorded with the document, in one step.
+    /// - Throws: `StorageError.conflict` when the document was already reviewed.
+    public func receive(id: UUID, publishIdentity: Bool, by actor: AuditActor, at now: Date = Date()) async throws {
+        let document = try await review(id: id, status: "received", publish: publishIdentity, observations: nil, by: actor, at: now)
+        _ = try await QuestionnaireRepository(client: client, cipher: cipher, logger: logger).recordConsent(
+            granted: publishIdentity, for: document.candidacyID, document: ConsentDocument(sha256: document.sha256, keyID: document.keyID),
+            by: actor, at: now)
+    }
+
+    /// Staff refuse a pending document with `observations` (required).
+    public func refuse(id: UUID, observations: String, by actor: AuditActor, at now: Date = Date()) async throws {
+        guard !observations.isBlank else { throw ConsentDocumentError.observationsRequired }
+        _ = try await review(id: id, status: "refused", publish: nil, observations: observations, by: actor, at: now)
+    }
+
+    func review(id: UUID, status: String, publish: Bool?, observations: String?, by actor: AuditActor, at now: Date) async throws -> StoredConsentDocument {
+        try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                UPDATE consent_documents
+                   SET status = \(status), publish_identity = \(publish), observations = \(observations),
+                       reviewed_by = \(actor.id), reviewed_at = \(now)
+                 WHERE id = \(id) AND status = 'pending'
+                RETURNING \(unescaped: Self.columns)
+                """, logger: logger)
+            var found: StoredConsentDocument?
+            for try await row in rows { found = try Self.decode(row) }
+            guard let found else { throw StorageError(.conflict, "El documento ya fue revisado o no existe.") }
+            try await AuditLog(client: client, logger: logger).append(.candidacy(
+                found.candidacyID, "consent_document.\(status == "received" ? "receive" : "refuse")", by: actor,
+                changes: ["documento": id.uuidString], at: now), on: connection)
+            return found
+        }
+    }
+
+    static let columns = "id, candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at, status, publish_identity, observations, reviewed_at"
+    static let prefixed = columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
+    func list(_ query: PostgresQuery) async throws -> [StoredConsentDocument] {
+        var found: [StoredConsentDocument] = []
+        for try await row in try await client.query(query, logger: logger) { found.append(try Self.decode(row)) }
+        return found
+    }
+
+    static func decode(_ row: PostgresRow) throws -> StoredConsentDocument {
+        let (id, candidacyID, sha256, keyID, bytes, uploadedBy, uploadedAt, status, publish, observations, reviewedAt) =
+            try row.decode((UUID, String, String, String, Int, String, Date, String, Bool?, String?, Date?).self)
+        return StoredConsentDocument(
+            id: id, candidacyID: candidacyID, sha256: sha256, keyID: keyID, byteCount: bytes, uploadedBy: uploadedBy,
+            uploadedAt: uploadedAt, status: StoredConsentDocument.Status(rawValue: status) ?? .pending,
+            publishIdentity: publish, observations: observations, reviewedAt: reviewedAt)
+    }
+}
+
+/// A signed consent document as stored.
+public struct StoredConsentDocument: Sendable, Hashable, Identifiable {
+    public enum Status: String, Sendable {
+        case pending, received, refused
+        /// Spanish label.
+        public var label: String {
+            switch self {
+            case .pending: "En revisión"
+            case .received: "Recibido"
+            case .refused: "No aceptado"
+            }
+        }
+    }
+    public var id: UUID
+    public var candidacyID: String
+    public var sha256: String
+    public var keyID: String
+    public var byteCount: Int
+    public var uploadedBy: String
+    public var uploadedAt: Date
+    public var status: Status
+    public var publishIdentity: Bool?
+    public var observations: String?
+    public var reviewedAt: Date?
+}
+
+/// Why a consent document was refused on upload, in Spanish.
+public enum ConsentDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case tooLarge(maximumBytes: Int)
+    case notPDF
+    case observationsRequired
+
+    public var description: String {
+        switch self {
+        case .empty: "El archivo está vacío."
+        case .tooLarge(let maximum): "El archivo supera el límite de \(maximum / 1_048_576) MB."
+        case .notPDF: "El archivo no es un PDF. Escanee o guarde el formato firmado como PDF."
+        case .observationsRequired: "Escriba las observaciones: qué debe corregir la candidatura."
+        }
+    }
+}
