@@ -7,6 +7,7 @@ public enum WorkerRegistry {
     /// only name these.
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
+        PhotoCheckWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -16,6 +17,7 @@ public enum WorkerRegistry {
         workers.register(RegistrationIngestWorker(environment: environment))
         workers.register(AccountIssueWorker(environment: environment))
         workers.register(CredentialsMailWorker(environment: environment))
+        workers.register(PhotoCheckWorker(environment: environment))
         return workers
     }
 }
