@@ -5,6 +5,7 @@ public struct PhotoCheckJob: Codable, Sendable, Equatable {
     /// The `photos` row, as `PhotoRepository.recordUpload` returned it.
     public let photoID: UUID
 
+    /// The check of photo `photoID`.
     public init(photoID: UUID) {
         self.photoID = photoID
     }
