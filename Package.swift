@@ -128,6 +128,11 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "ConocelesJobsTests",
+            dependencies: ["ConocelesJobs", "ConocelesConfig", "ConocelesCore", "Imaging", "CImagingShim", "JobQueue", "Storage", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ConocelesWebTests",
             dependencies: [
                 "ConocelesWeb", "ConocelesJobs", "TestSupport",

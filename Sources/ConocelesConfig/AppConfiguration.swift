@@ -50,10 +50,25 @@ public struct AppConfiguration: Sendable {
         public var from: String
     }
 
-    /// Photo limits (DOMAIN.md: under 700 KB).
+    /// Photo limits (DOMAIN.md: under 700 KB). Imaging's `PhotoPolicy` documents each one.
     public struct PhotoLimits: Sendable, Equatable {
+        /// Largest accepted upload, in bytes (`photo.max_bytes`).
         public var maxBytes: Int
+        /// Largest accepted image, in pixels, checked before decoding (`photo.max_pixels`).
         public var maxPixels: Int
+        /// Most memory the JPEG decoder may keep for a multi-scan (progressive) JPEG's DCT
+        /// coefficients (`photo.max_coefficient_bytes`); default 25,165,824 (24 MiB).
+        public var maxCoefficientBytes: Int
+
+        /// The default of `maxCoefficientBytes`, the same as `PhotoPolicy`'s.
+        public static let defaultMaxCoefficientBytes = 24 << 20
+
+        /// Limits as given (tests, tools); the configuration file's are validated by `load`.
+        public init(maxBytes: Int, maxPixels: Int, maxCoefficientBytes: Int = defaultMaxCoefficientBytes) {
+            self.maxBytes = maxBytes
+            self.maxPixels = maxPixels
+            self.maxCoefficientBytes = maxCoefficientBytes
+        }
     }
 
     /// Account issuing settings.
@@ -102,6 +117,21 @@ extension AppConfiguration {
         file: String = "config/conoceles.yaml",
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> AppConfiguration {
+        try AppConfiguration(reader: try await reader(file: file, environment: environment))
+    }
+
+    /// Reads and validates only the `photo.*` keys, for tools that check photos without the
+    /// rest of the configuration (secrets included): `conoceles photo check`.
+    /// - Throws: `ConfigurationError` naming the first wrong key.
+    public static func loadPhotoLimits(
+        file: String = "config/conoceles.yaml",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> PhotoLimits {
+        try PhotoLimits(reader: try await reader(file: file, environment: environment))
+    }
+
+    /// The file's values under the environment's.
+    private static func reader(file: String, environment: [String: String]) async throws -> Reader {
         let yaml: FileProvider<YAMLSnapshot>
         do {
             yaml = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file))
@@ -109,8 +139,7 @@ extension AppConfiguration {
             throw ConfigurationError(key: "(archivo)", reason: "no se pudo leer \(file): \(error)")
         }
         let env = EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "conoceles")
-        let reader = ConfigReader(providers: [env, yaml])
-        return try AppConfiguration(reader: Reader(config: reader))
+        return Reader(config: ConfigReader(providers: [env, yaml]))
     }
 
     init(reader r: Reader) throws(ConfigurationError) {
@@ -132,9 +161,7 @@ extension AppConfiguration {
             host: try r.string("smtp.host"), port: try r.int("smtp.port", in: 1...65535), security: security,
             username: r.optionalString("smtp.username"), password: r.optionalString("smtp.password", secret: true),
             from: try r.string("smtp.from"))
-        photo = PhotoLimits(
-            maxBytes: try r.int("photo.max_bytes", in: 1_024...50_000_000),
-            maxPixels: try r.int("photo.max_pixels", in: 10_000...200_000_000))
+        photo = try PhotoLimits(reader: r)
         accounts = AccountSettings(activationTTLHours: try r.int("accounts.activation_ttl_hours", in: 1...24 * 60))
         retention = RetentionSettings(sensitiveDataDays: try r.int("retention.sensitive_data_days", in: 0...3_650))
         let keyText = try r.string("security.encryption_key", secret: true)
@@ -171,6 +198,14 @@ extension AppConfiguration {
     }
 }
 
+extension AppConfiguration.PhotoLimits {
+    init(reader r: Reader) throws(ConfigurationError) {
+        maxBytes = try r.int("photo.max_bytes", in: 1_024...50_000_000)
+        maxPixels = try r.int("photo.max_pixels", in: 10_000...200_000_000)
+        maxCoefficientBytes = try r.int("photo.max_coefficient_bytes", in: 1 << 20...1 << 30, default: Self.defaultMaxCoefficientBytes)
+    }
+}
+
 /// Typed look-ups that turn every failure into a `ConfigurationError` naming the key.
 struct Reader {
     let config: ConfigReader
@@ -188,7 +223,9 @@ struct Reader {
         throw ConfigurationError(key: key, reason: "falta el valor (es obligatorio)")
     }
 
-    func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    /// The integer at `key`, within `range`; `defaultValue` when the key is absent (a key
+    /// without a default is required).
+    func int(_ key: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) throws(ConfigurationError) -> Int {
         let value: Int
         if let int = config.int(forKey: ConfigKey(key)) {
             value = int
@@ -197,6 +234,8 @@ struct Reader {
                 throw ConfigurationError(key: key, reason: "«\(text)» no es un número entero")
             }
             value = parsed
+        } else if let defaultValue {
+            value = defaultValue
         } else {
             throw ConfigurationError(key: key, reason: "falta el valor (es obligatorio)")
         }

@@ -8,6 +8,7 @@ public enum WorkerRegistry {
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
+        PhotoCheckWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -19,6 +20,7 @@ public enum WorkerRegistry {
         workers.register(CredentialsMailWorker(environment: environment))
         workers.register(PasswordResetMailWorker(environment: environment))
         workers.register(SessionPurgeWorker(environment: environment))
+        workers.register(PhotoCheckWorker(environment: environment))
         return workers
     }
 }

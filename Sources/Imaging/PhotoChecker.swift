@@ -66,16 +66,7 @@ public enum PhotoChecker {
     /// Size, format by magic bytes, header dimensions (decompression bombs), PNG chunk walk and
     /// EXIF: everything that is checked before decoding, cheapest first.
     static func plan(_ bytes: [UInt8], policy: PhotoPolicy) throws(PhotoRefusal) -> Plan {
-        guard !bytes.isEmpty else { throw .emptyFile }
-        guard bytes.count <= policy.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: policy.maxBytes) }
-
-        let format: ImageFormat
-        switch FormatSniffer.sniff(bytes) {
-        case .supported(let supported): format = supported
-        case .other(let name): throw .unsupportedFormat(looksLike: name)
-        case .unknown: throw .unsupportedFormat(looksLike: nil)
-        }
-
+        let format = try screen(bytes, policy: policy)
         let header = try decoding(format) { () throws(ShimFailure) in try readHeader(bytes, format) }
         let stored = header.size
         guard stored.pixelCount <= policy.maxPixels else { throw .tooManyPixels(stored, limit: policy.maxPixels) }

@@ -26,6 +26,7 @@ struct AppConfigurationTests {
         #expect(config.database.password == "p@ss")
         #expect(config.database.requireTLS)
         #expect(config.photo.maxBytes == 716_800)
+        #expect(config.photo.maxCoefficientBytes == 25_165_824)
         #expect(config.processID == "jalisco-2024")
         #expect(config.security.encryptionKey.count == 32)
         #expect(!config.database.description.contains("p@ss"))
@@ -39,6 +40,8 @@ struct AppConfigurationTests {
         ("CONOCELES_SMTP_SECURITY", "ssl3", "smtp.security", "no es válido"),
         ("CONOCELES_SECURITY_ENCRYPTION_KEY", "corta", "security.encryption_key", "32 bytes"),
         ("CONOCELES_PHOTO_MAX_BYTES", "0", "photo.max_bytes", "fuera del rango"),
+        ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "1000", "photo.max_coefficient_bytes", "fuera del rango"),
+        ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "mucho", "photo.max_coefficient_bytes", "no es un número"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -49,6 +52,23 @@ struct AppConfigurationTests {
         #expect(error?.key == key)
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
         #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func theDecoderMemoryLimitHasADefault() async throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("max_coefficient_bytes") }.joined(separator: "\n")
+        let copy = NSTemporaryDirectory() + "conoceles-\(UUID().uuidString).yaml"
+        try text.write(toFile: copy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let config = try await AppConfiguration.load(file: copy, environment: secrets)
+        #expect(config.photo.maxCoefficientBytes == AppConfiguration.PhotoLimits.defaultMaxCoefficientBytes)
+    }
+
+    @Test func photoLimitsLoadWithoutSecrets() async throws {
+        let limits = try await AppConfiguration.loadPhotoLimits(
+            file: file, environment: ["CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES": "8388608"])
+        #expect(limits == AppConfiguration.PhotoLimits(maxBytes: 716_800, maxPixels: 40_000_000, maxCoefficientBytes: 8 << 20))
     }
 
     @Test func missingSecretsAreRefused() async throws {

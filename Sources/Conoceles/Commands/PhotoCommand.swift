@@ -1,4 +1,6 @@
 import ArgumentParser
+import ConocelesConfig
+import ConocelesJobs
 import Foundation
 import Imaging
 
@@ -10,14 +12,17 @@ struct PhotoCommand: AsyncParsableCommand {
         subcommands: [Check.self, Bench.self]
     )
 
-    /// `conoceles photo check FILE... [--out DIR]`: the same check an upload gets, one line per
-    /// file; exits with status 1 when any file is refused or unreadable.
+    /// `conoceles photo check FILE... [--out DIR]`: the same check an upload gets (the `photo.*`
+    /// limits of the configuration file, no secrets needed), one line per file; exits with
+    /// status 1 when any file is refused or unreadable.
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Revisa fotos como se revisan al subirlas: una línea por archivo.",
             discussion: "Termina con código 1 si alguna foto se rechaza."
         )
+
+        @OptionGroup var options: GlobalOptions
 
         @Argument(help: "Fotos a revisar (JPEG o PNG).")
         var files: [String]
@@ -28,18 +33,25 @@ struct PhotoCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Fecha de publicación AAAA-MM-DD para la regla de antigüedad (por omisión, hoy).")
         var publicationDate: String?
 
-        @Option(name: .long, help: "Tamaño máximo del archivo en KB de 1024 bytes.")
-        var maxKb: Int = PhotoPolicy().maxBytes / 1024
+        @Option(name: .long, help: "Tamaño máximo del archivo en KB de 1024 bytes (por omisión, photo.max_bytes de la configuración).")
+        var maxKb: Int?
 
         func validate() throws {
             if let publicationDate, CalendarDay(publicationDate) == nil {
                 throw ValidationError("--publication-date debe tener la forma AAAA-MM-DD: «\(publicationDate)».")
             }
-            guard maxKb > 0 else { throw ValidationError("--max-kb debe ser mayor que cero.") }
+            if let maxKb, maxKb <= 0 { throw ValidationError("--max-kb debe ser mayor que cero.") }
         }
 
         func run() async throws {
-            let policy = PhotoPolicy(maxBytes: maxKb * 1024)
+            let limits: AppConfiguration.PhotoLimits
+            do {
+                limits = try await AppConfiguration.loadPhotoLimits(file: options.configFile)
+            } catch let error as ConfigurationError {
+                Runtime.fail(error.description)
+            }
+            var policy = PhotoPolicy(limits)
+            if let maxKb { policy.maxBytes = maxKb * 1024 }
             let date = publicationDate.flatMap(CalendarDay.init) ?? Self.today()
             let outDirectory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
             if let outDirectory {

@@ -5,7 +5,9 @@ extension PostgresClient {
     /// Runs `body` in one transaction on a pooled connection and rethrows the body's own
     /// error as is: PostgresNIO wraps it in `PostgresTransactionError`, which is unwrapped
     /// here, in one place, so callers can match typed errors (`StorageError`, `ProfileTransitionError`).
-    func transaction<Result: Sendable>(
+    /// Public for callers outside Storage that combine a repository's `on:` writes with other
+    /// work in one transaction (an upload and its job).
+    public func transaction<Result: Sendable>(
         logger: Logger,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {

@@ -38,18 +38,21 @@ enum WebFixtures {
         return try await accounts.activate(token: token, passwordHash: passwordHash)
     }
 
+    @discardableResult
     static func candidateAccount(_ db: Database, for candidacy: Candidacy, username: String? = nil) async throws -> Account {
         try await activated(db, .candidate(
             username: username ?? "cand-\(candidacy.id.lowercased())", email: "cand@example.org", displayName: candidacy.fullName,
             processID: candidacy.processID, candidacyID: candidacy.id))
     }
 
+    @discardableResult
     static func representativeAccount(_ db: Database, party: String, username: String? = nil) async throws -> Account {
         try await activated(db, .representative(
             username: username ?? "rep-\(party.lowercased())", email: "rep-\(party.lowercased())@example.org",
             displayName: "Representación \(party)", processID: "jalisco-2024", entity: .party(code: party)))
     }
 
+    @discardableResult
     static func staffAccount(_ db: Database, _ role: AccountRole, username: String? = nil) async throws -> Account {
         try await activated(db, .staff(role, username: username ?? "staff-\(role.rawValue.replacingOccurrences(of: "_", with: "-"))",
                                        email: "staff@example.org", displayName: "Personal \(role.label)"))

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Arguments of `photo.check`: the uploaded photo to judge.
+public struct PhotoCheckJob: Codable, Sendable, Equatable {
+    /// The `photos` row, as `PhotoRepository.recordUpload` returned it.
+    public let photoID: UUID
+
+    /// The check of photo `photoID`.
+    public init(photoID: UUID) {
+        self.photoID = photoID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case photoID = "photo_id"
+    }
+}
