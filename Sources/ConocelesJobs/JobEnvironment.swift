@@ -30,6 +30,9 @@ public struct JobEnvironment: Sendable {
         self.logger = logger
     }
 
+    /// Inserts jobs with the kinds' policies of `jobs/` (the pipeline engine's client).
+    public var jobs: JobClient { pipelines.jobs }
+
     /// The pipeline started by an approval or the approval of a substitute.
     public static let approvedPipeline = "candidacy-approved"
 }

@@ -46,7 +46,7 @@ public struct AccountIssueWorker: JobWorker {
         // between the account's creation and here, deduplicated by the same key.
         if let generic = try await accounts.representativeAccount(processID: candidacy.processID, entity: entity),
            generic.credentialsSentAt == nil {
-            try await JobClient(client: client, logger: context.logger).insert(NewJob(
+            try await environment.jobs.insert(NewJob(
                 kind: CredentialsMailWorker.kind,
                 args: CandidacyJob(candidacyID: candidacy.id, eventID: args.eventID, accountID: generic.id),
                 uniqueness: .anyState(key: "credentials:\(generic.id.uuidString.lowercased())")))

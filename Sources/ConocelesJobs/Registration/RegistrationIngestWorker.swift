@@ -110,8 +110,7 @@ public struct RegistrationIngestWorker: JobWorker {
         let replacing = try await heldSubstitutions(replacing: candidacyID)
         let ids = held.map(\.id) + replacing
         guard !ids.isEmpty else { return }
-        let jobs = JobClient(client: environment.client, catalog: JobCatalog(), logger: context.logger)
-        try await jobs.insertMany(ids.map { try NewJob(kind: Self.kind, args: IngestJob(eventID: $0)) })
+        try await environment.jobs.insertMany(ids.map { try NewJob(kind: Self.kind, args: IngestJob(eventID: $0)) })
     }
 
     /// Held substitutions whose replaced candidacy is this one (they are stored under the substitute's id).

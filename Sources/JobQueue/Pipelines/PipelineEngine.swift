@@ -7,7 +7,8 @@ import PostgresNIO
 /// (downstream steps never run); retrying that step resumes the run.
 public struct PipelineEngine: Sendable {
     public let definitions: [String: PipelineDefinition]
-    let jobs: JobClient
+    /// The client it inserts steps with (its catalog gives each kind its queue and policy).
+    public let jobs: JobClient
     let logger: Logger
 
     public init(definitions: [PipelineDefinition], jobs: JobClient, logger: Logger) {
