@@ -113,7 +113,7 @@ let package = Package(
         // Shared test support: a throwaway database per test on the cluster started by scripts/db.
         .target(
             name: "TestSupport",
-            dependencies: ["Storage", "ConocelesConfig", "JobQueue", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Storage", "ConocelesConfig", "JobQueue", "CImagingShim", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

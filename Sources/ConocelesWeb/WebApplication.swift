@@ -15,6 +15,7 @@ public enum WebApplication {
         router.add(middleware: SessionMiddleware(sessions: context.sessions(logger: context.database.logger), secureCookies: context.secureCookies))
         SiteController(context: context).addRoutes(to: router)
         SessionController(context: context).addRoutes(to: router)
+        PhotoController(context: context).addRoutes(to: router)
         MetricsController(context: context).addRoutes(to: router)
         EventsController(context: context).addRoutes(to: router)
         ActivationController(context: context).addRoutes(to: router)

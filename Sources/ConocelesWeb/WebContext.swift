@@ -1,4 +1,5 @@
 import ConocelesCore
+import Imaging
 import JobQueue
 import Prometheus
 import Logging
@@ -20,6 +21,8 @@ public struct WebContext: Sendable {
     public let cipher: SensitiveDataCipher
     /// Photos and signed consent documents.
     public let blobs: FileBlobStore
+    /// How uploaded photos are judged (configuration `photo.*`); the defaults until set.
+    public var photoPolicy = PhotoPolicy()
     /// Idle expiry of sessions (configuration `security.session_ttl_minutes`).
     public let sessionTTL: Duration
 

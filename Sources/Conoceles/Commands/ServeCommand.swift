@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConocelesJobs
+import Imaging
 import ConocelesWeb
 import Hummingbird
 import ServiceLifecycle
@@ -61,12 +62,13 @@ extension Runtime {
         if web {
             let (catalog, _) = loadQueueDefinitions()
             let security = configuration.security
-            let context = WebContext(
+            var context = WebContext(
                 database: database, process: process, eventSecret: security.eventHMACSecret,
                 cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
                 blobs: FileBlobStore(root: configuration.blobsDirectory),
                 jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
                 sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
+            context.photoPolicy = PhotoPolicy(configuration.photo)
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in
