@@ -16,6 +16,7 @@ public enum WebApplication {
         SiteController(context: context).addRoutes(to: router)
         SessionController(context: context).addRoutes(to: router)
         PhotoController(context: context).addRoutes(to: router)
+        ConsentDocumentController(context: context).addRoutes(to: router)
         MetricsController(context: context).addRoutes(to: router)
         EventsController(context: context).addRoutes(to: router)
         ActivationController(context: context).addRoutes(to: router)

@@ -74,6 +74,7 @@ struct MenuView {
         case .representative: [LinkView(href: "/candidaturas", label: "Candidaturas")]
         case .transparencyStaff: [LinkView(href: "/instancia/verificacion", label: "Verificación"),
                                   LinkView(href: "/instancia/modificaciones", label: "Modificaciones"),
+                                  LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
                                   LinkView(href: "/instancia/cuentas", label: "Cuentas")]
         case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio")]
         case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas")]
