@@ -1,4 +1,6 @@
 import ArgumentParser
+import ConocelesJobs
+import Imaging
 import Foundation
 import Storage
 
@@ -41,6 +43,15 @@ struct DemoCommand: AsyncParsableCommand {
                 bar.finish()
                 for line in summary.lines { print(line) }
                 if !summary.matchesProcess { throw ExitCode(1) }
+                let photosBar = ProgressBar(label: "Fotos sintéticas")
+                let attached = try await DemoPhotos(
+                    client: runtime.database.client, blobs: FileBlobStore(root: runtime.configuration.blobsDirectory),
+                    policy: PhotoPolicy(runtime.configuration.photo), logger: runtime.logger
+                ).attach(processID: runtime.process.id, publicationDate: runtime.process.publicationDate, seed: seed) { done, total in
+                    photosBar.show(done, of: total)
+                }
+                photosBar.finish()
+                print("Fotos: \(attached) perfiles con una de las fotos sintéticas (archivos en \(runtime.configuration.blobsDirectory))")
             } catch let error as DemoLoader.DataExists {
                 bar.finish()
                 Runtime.fail(error.description)

@@ -9,12 +9,35 @@ struct PhotoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "photo",
         abstract: "Herramientas para las fotos de las candidaturas.",
-        subcommands: [Check.self, Bench.self]
+        subcommands: [Check.self, Sample.self, Bench.self]
     )
 
     /// `conoceles photo check FILE... [--out DIR]`: the same check an upload gets (the `photo.*`
     /// limits of the configuration file, no secrets needed), one line per file; exits with
     /// status 1 when any file is refused or unreadable.
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Escribe una foto sintética (JPEG, no es una persona) para demostraciones y pruebas / writes a synthetic portrait JPEG.")
+        @Argument(help: "Archivo de salida / output file.") var file: String
+        @Option(help: "Semilla / seed.") var seed: UInt64 = 1
+        @Option(help: "Ancho en píxeles / width.") var width: Int = 600
+        @Option(help: "Alto en píxeles / height.") var height: Int = 800
+
+        func validate() throws {
+            guard (16...8_000).contains(width), (16...8_000).contains(height) else {
+                throw ValidationError("El ancho y el alto deben estar entre 16 y 8000 píxeles.")
+            }
+        }
+
+        func run() throws {
+            let bytes = try SyntheticPortrait.jpeg(seed: seed, width: width, height: height)
+            guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
+                throw ValidationError("No se pudo escribir «\(file)».")
+            }
+            print("\(file): \(width)x\(height), \(bytes.count / 1_024) KB")
+        }
+    }
+
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",

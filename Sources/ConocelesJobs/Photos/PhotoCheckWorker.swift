@@ -67,7 +67,7 @@ public struct PhotoCheckWorker: JobWorker {
                 "code": "\(refusal.code)", "detail": "\(refusal.detail ?? "")", "changed": "\(changed)",
             ]) { $1 })
         case .accepted(let accepted):
-            let variants = try await store([(.published, accepted.profile), (.thumbnail, accepted.thumbnail)])
+            let variants = try await accepted.storeVariants(in: blobs)
             var takenOn = photo.takenOn
             var takenOnSource = photo.takenOnSource
             if let capture = accepted.captureDate, let day = LocalDate(capture.day) {
@@ -93,17 +93,5 @@ public struct PhotoCheckWorker: JobWorker {
             logger.error("photo blob unreadable: \(String(reflecting: error))", metadata: metadata)
             return nil
         }
-    }
-
-    /// Stores each variant's JPEG in the blob store and returns their records.
-    private func store(_ variants: [(StoredPhotoVariant.Kind, PhotoVariant)]) async throws -> [StoredPhotoVariant] {
-        var records: [StoredPhotoVariant] = []
-        for (kind, variant) in variants {
-            let address = try await blobs.put(variant.jpeg)
-            records.append(StoredPhotoVariant(
-                kind: kind, sha256: address.sha256, byteCount: variant.jpeg.count, contentType: ImageFormat.jpeg.mimeType,
-                width: variant.size.width, height: variant.size.height))
-        }
-        return records
     }
 }

@@ -57,7 +57,6 @@ public struct DemoSummary: Sendable {
         lines.append("Cuestionarios curriculares: \(n(curricularPassing + curricularFailing)) (cumplen las reglas \(n(curricularPassing)), incumplen una a propósito \(n(curricularFailing)))")
         lines.append("Cuestionarios de identidad cifrados: \(n(identityQuestionnaires)); consentimientos otorgados: \(n(consentsGranted))")
         lines.append("Transiciones: \(n(transitions)); solicitudes de modificación: \(n(modificationRequests)); eventos de registro: \(n(registrationEvents)); bitácora: \(n(auditEntries))")
-        lines.append("Fotografías: descritas en los cuestionarios (hash, tamaño, fecha); no se generan archivos de imagen.")
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         lines.append("Tiempo: \(String(format: "%.1f", seconds).replacingOccurrences(of: ".", with: ",")) s")
         return lines

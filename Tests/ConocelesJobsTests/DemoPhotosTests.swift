@@ -1,0 +1,47 @@
+import ConocelesConfig
+import ConocelesCore
+import ConocelesJobs
+import Foundation
+import Imaging
+import Storage
+import Testing
+import TestSupport
+
+@Suite("Demo photos")
+struct DemoPhotosTests {
+    @Test func everyDemoProfileWithAPhotoGetsARealCheckedFile() async throws {
+        try await TestDatabase.with { db in
+            let process = PhotoFixtures.process
+            let catalogs = try ProcessLoader.load(processID: process.id, configDirectory: "\(PhotoFixtures.repositoryRoot)/config").1
+            try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
+            let election = DemoElection(process: process, catalogs: catalogs, seed: 7, scale: .small)
+            _ = try await DemoLoader(client: db.client, cipher: try SensitiveDataCipher(key: [UInt8](repeating: 1, count: 32), keyID: "t"),
+                                     logger: TestDatabase.logger).load(election) { _, _ in }
+            let blobs = PhotoFixtures.blobStore()
+            let attached = try await DemoPhotos(client: db.client, blobs: blobs, policy: PhotoPolicy(), logger: TestDatabase.logger)
+                .attach(processID: process.id, publicationDate: process.publicationDate, count: 4, seed: 7)
+            let withPhoto = try await db.client.query("""
+                SELECT count(*) FROM curricular_questionnaires q JOIN candidacies c ON c.id = q.candidacy_id
+                 WHERE c.status = 'aprobada' AND q.answers ? 'photo'
+                """).collect().first!.decode(Int.self)
+            #expect(attached > 0 && attached == withPhoto)
+            // The questionnaire refers to the stored file, and each file is a real, accepted JPEG.
+            let rows = try await db.client.query("""
+                SELECT p.sha256, v.sha256 FROM photos p JOIN curricular_questionnaires q ON q.candidacy_id = p.candidacy_id
+                  JOIN photo_variants v ON v.photo_id = p.id AND v.variant = 'thumbnail'
+                 WHERE p.status = 'accepted' AND q.answers->'photo'->>'sha256' = p.sha256
+                """).collect()
+            #expect(rows.count == attached)
+            let originals = Set(try rows.map { try $0.decode((String, String).self).0 })
+            #expect(originals.count == 4)
+            for sha in originals {
+                let address = try #require(BlobAddress(sha256: sha))
+                let bytes = try #require(try await blobs.get(address))
+                #expect(PhotoChecker.check(bytes, policy: PhotoPolicy(), publicationDate: CalendarDay(process.publicationDate)).accepted != nil)
+            }
+            // Attaching again adds nothing.
+            #expect(try await DemoPhotos(client: db.client, blobs: blobs, policy: PhotoPolicy(), logger: TestDatabase.logger)
+                .attach(processID: process.id, publicationDate: process.publicationDate, count: 4, seed: 7) == 0)
+        }
+    }
+}
