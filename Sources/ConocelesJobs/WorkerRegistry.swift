@@ -7,7 +7,7 @@ public enum WorkerRegistry {
     /// only name these.
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
-        PasswordResetMailWorker.kind,
+        PasswordResetMailWorker.kind, ProfileReturnedMailWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -18,6 +18,7 @@ public enum WorkerRegistry {
         workers.register(AccountIssueWorker(environment: environment))
         workers.register(CredentialsMailWorker(environment: environment))
         workers.register(PasswordResetMailWorker(environment: environment))
+        workers.register(ProfileReturnedMailWorker(environment: environment))
         return workers
     }
 }

@@ -22,6 +22,9 @@ public struct WebContext: Sendable {
     public let blobs: FileBlobStore
     /// Idle expiry of sessions (configuration `security.session_ttl_minutes`).
     public let sessionTTL: Duration
+    /// The pipelines of `pipelines/` (the staff's accounts page starts `candidacy-approved`);
+    /// none by default.
+    public var pipelineDefinitions: [PipelineDefinition] = []
 
     public init(
         database: Database, process: ElectionProcess, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),

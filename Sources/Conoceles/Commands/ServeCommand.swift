@@ -59,14 +59,15 @@ extension Runtime {
     func runServices(web: Bool, workers: Bool) async throws {
         var services: [any Service] = []
         if web {
-            let (catalog, _) = loadQueueDefinitions()
+            let (catalog, pipelines) = loadQueueDefinitions()
             let security = configuration.security
-            let context = WebContext(
+            var context = WebContext(
                 database: database, process: process, eventSecret: security.eventHMACSecret,
                 cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
                 blobs: FileBlobStore(root: configuration.blobsDirectory),
                 jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
                 sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
+            context.pipelineDefinitions = pipelines
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in
