@@ -42,4 +42,11 @@ struct ProfileReturnedMailTests {
             }
         }
     }
+
+    @Test func itsPolicyIsReadFromTheJobsFolder() throws {
+        let catalog = try JobCatalog.load(directory: "\(repositoryRoot)/jobs", knownKinds: WorkerRegistry.kinds)
+        let policy = catalog.policy(for: ProfileReturnedMailWorker.kind)
+        #expect(policy.queue == "mail")
+        #expect(policy.maxAttempts == 25)
+    }
 }

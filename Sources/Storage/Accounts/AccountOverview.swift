@@ -5,6 +5,7 @@ import Foundation
 public struct AccountOverviewRow: Sendable, Hashable {
     /// The account, nil when the candidacy has none yet.
     public var accountID: UUID?
+    /// Login name, nil without an account.
     public var username: String?
     /// The candidate role for a candidacy's line, the representative role for an entity's.
     public var role: AccountRole
@@ -50,8 +51,11 @@ public struct AccountOverviewTotals: Sendable, Hashable {
 /// event `mail.credentials` takes as its arguments (for a generic account, one approved
 /// candidacy of its entity).
 public struct CredentialsTarget: Sendable, Hashable {
+    /// The account to e-mail.
     public var accountID: UUID
+    /// The candidacy the e-mail speaks of (its own, or one of the generic account's entity).
     public var candidacyID: String
+    /// That candidacy's latest applied registration event.
     public var eventID: String
     /// Whether it is a generic (representative) account rather than the candidacy's own.
     public var isGeneric: Bool
