@@ -20,6 +20,7 @@ public enum WebApplication {
         MetricsController(context: context).addRoutes(to: router)
         EventsController(context: context).addRoutes(to: router)
         ActivationController(context: context).addRoutes(to: router)
+        StaffController(context: context).addRoutes(to: router)
         return router
     }
 

@@ -25,6 +25,9 @@ public struct WebContext: Sendable {
     public var photoPolicy = PhotoPolicy()
     /// Idle expiry of sessions (configuration `security.session_ttl_minutes`).
     public let sessionTTL: Duration
+    /// The pipelines of `pipelines/` (the staff's accounts page starts `candidacy-approved`);
+    /// none by default.
+    public var pipelineDefinitions: [PipelineDefinition] = []
 
     public init(
         database: Database, process: ElectionProcess, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),

@@ -86,16 +86,15 @@ struct AccountsCommand: AsyncParsableCommand {
                 guard let account = try await accounts.account(candidacyID: candidacy) else {
                     throw ValidationError("La candidatura «\(candidacy)» no tiene cuenta todavía.")
                 }
-                guard account.activatedAt == nil else {
-                    throw ValidationError("La cuenta \(account.username) ya está activa; para una contraseña olvidada use la recuperación de contraseña.")
+                let jobs = JobClient(client: client, catalog: catalog, logger: runtime.logger)
+                let jobID: Int64
+                do {
+                    jobID = try await CredentialsResend(jobs: jobs, logger: runtime.logger)
+                        .resend(accountID: account.id, processID: runtime.process.id, by: .system("cli.accounts.resend"))
+                } catch let refusal as CredentialsResend.Refusal {
+                    throw ValidationError(refusal.message)
                 }
-                guard let eventID = try await RegistrationEventRepository(client: client, logger: runtime.logger)
-                    .latestApplied(candidacyID: candidacy)
-                else { throw ValidationError("No hay un evento aplicado para «\(candidacy)».") }
-                try await accounts.clearCredentialsSent(accountID: account.id, by: .system("cli.accounts.resend"))
-                let job = try await JobClient(client: client, catalog: catalog, logger: runtime.logger).insert(
-                    NewJob(kind: CredentialsMailWorker.kind, args: CandidacyJob(candidacyID: candidacy, eventID: eventID)))
-                print("Reenvío encolado (trabajo \(job.id)) para \(account.username) <\(account.email)>.")
+                print("Reenvío encolado (trabajo \(jobID)) para \(account.username) <\(account.email)>.")
             }
         }
     }

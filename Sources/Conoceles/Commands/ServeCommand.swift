@@ -60,7 +60,7 @@ extension Runtime {
     func runServices(web: Bool, workers: Bool) async throws {
         var services: [any Service] = []
         if web {
-            let (catalog, _) = loadQueueDefinitions()
+            let (catalog, pipelines) = loadQueueDefinitions()
             let security = configuration.security
             var context = WebContext(
                 database: database, process: process, eventSecret: security.eventHMACSecret,
@@ -69,6 +69,7 @@ extension Runtime {
                 jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
                 sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
             context.photoPolicy = PhotoPolicy(configuration.photo)
+            context.pipelineDefinitions = pipelines
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in

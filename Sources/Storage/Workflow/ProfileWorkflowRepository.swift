@@ -22,12 +22,17 @@ public struct ProfileWorkflowRepository: Sendable {
 
     /// Applies `action` by `actor` to the profile of `candidacyID` (see
     /// `ProfileLifecycle.transition` for `completeness` and `observations`).
+    ///
+    /// `alongside`, when given, runs on the transaction's connection after the transition is
+    /// written and before it commits (e.g. to enqueue the e-mail a return sends): if it
+    /// throws, the transition rolls back with it.
     /// - Throws: `ProfileTransitionError` when the lifecycle refuses;
     ///   `StorageError.notFound` for an unknown candidacy; `.conflict` when it is withdrawn.
     @discardableResult
     public func apply(
         _ action: ProfileAction, to candidacyID: String, by actor: ProfileActor, at date: Date = Date(),
-        completeness: CompletenessReport? = nil, observations: String? = nil
+        completeness: CompletenessReport? = nil, observations: String? = nil,
+        alongside: (@Sendable (ProfileTransition, PostgresConnection) async throws -> Void)? = nil
     ) async throws -> ProfileTransition {
         try await client.transaction(logger: logger) { connection in
             let state = try await lockedState(of: candidacyID, on: connection)
@@ -36,6 +41,7 @@ public struct ProfileWorkflowRepository: Sendable {
             try await record(transition, of: candidacyID, on: connection)
             try await applyConsequences(of: transition, to: candidacyID, reason: observations, on: connection)
             try await audit.append(Self.auditEntry(for: transition, of: candidacyID), on: connection)
+            try await alongside?(transition, connection)
             return transition
         }
     }

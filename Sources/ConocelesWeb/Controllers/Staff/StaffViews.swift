@@ -1,0 +1,128 @@
+import ConocelesCore
+
+/// An option of a filter's `<select>`.
+struct OptionView {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+/// A labelled counter.
+struct CountView {
+    let label: String
+    let count: Int
+}
+
+/// The verification queue page (Mustache reads stored properties only, hence `hasRows`).
+struct QueueView {
+    let offices: [OptionView]
+    let entities: [OptionView]
+    let counts: [CountView]
+    let total: Int
+    let rows: [QueueRowView]
+    let pager: PagerView
+    let hasRows: Bool
+
+    init(offices: [OptionView], entities: [OptionView], counts: [CountView], total: Int, rows: [QueueRowView], pager: PagerView) {
+        self.offices = offices
+        self.entities = entities
+        self.counts = counts
+        self.total = total
+        self.rows = rows
+        self.pager = pager
+        hasRows = !rows.isEmpty
+    }
+}
+
+struct QueueRowView {
+    let href: String
+    let name: String
+    let id: String
+    let office: String
+    let entity: String
+    let state: String
+    let since: String
+}
+
+/// One curricular field on the review page: its current text and, when it changed since
+/// the published version, the word-level difference.
+struct FieldView {
+    let label: String
+    let text: String
+    let empty: Bool
+    let changed: Bool
+    let segments: [SegmentView]
+}
+
+/// A run of a difference: the template wraps deleted runs in `<del>` and inserted ones in `<ins>`.
+struct SegmentView {
+    let text: String
+    let same: Bool
+    let deleted: Bool
+    let inserted: Bool
+
+    init(_ segment: TextDiff.Segment) {
+        text = segment.text
+        same = segment.kind == .same
+        deleted = segment.kind == .deleted
+        inserted = segment.kind == .inserted
+    }
+}
+
+struct PhotoView {
+    let status: String
+    let reason: String?
+    let uploadedAt: String
+}
+
+/// A profile as staff review it. Identity answers appear only as answered or not.
+struct ReviewView {
+    let csrf: String
+    let id: String
+    let base: String
+    let name: String
+    let office: String
+    let position: String
+    let entity: String
+    let state: String
+    let captured: Bool
+    let publishedAt: String?
+    let changedCount: Int
+    let fields: [FieldView]
+    let photo: PhotoView?
+    let identity: String
+    let consent: String
+    let canVerify: Bool
+    let canPublish: Bool
+    let canReturn: Bool
+    let canDecideModification: Bool
+    let error: String?
+    let observations: String
+    let observationsError: String?
+}
+
+/// The audit trail page.
+struct TrailView {
+    let name: String
+    let id: String
+    let office: String
+    let base: String
+    let entries: [TrailEntryView]
+    let hasEntries: Bool
+
+    init(name: String, id: String, office: String, base: String, entries: [TrailEntryView]) {
+        self.name = name
+        self.id = id
+        self.office = office
+        self.base = base
+        self.entries = entries
+        hasEntries = !entries.isEmpty
+    }
+}
+
+struct TrailEntryView {
+    let date: String
+    let role: String
+    let action: String
+    let detail: String
+}
