@@ -362,6 +362,41 @@ struct RepresentativeTests {
         }
     }
 
+    @Test func namesWithMarkupComeBackEscapedOnEveryPage() async throws {
+        let payload = "<script>alert(1)</script> Pérez"
+        let candidacies = [WebFixtures.candidacy("PAN-X", party: "PAN", office: "GUB", name: payload)]
+        try await withSite(candidacies) { browser, db in
+            try await Self.complete(db, "PAN-X")
+            try await browser.signIn("rep-pan")
+            let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; Pérez"
+            let list = try await browser.get("/candidaturas").text
+            let authorized = try await browser.post("/candidaturas/autorizar", [("ids[]", "PAN-X")]).text
+            let (type, body) = Self.multipart(Self.csvRow(["Clave de la candidatura", "Correos electrónicos públicos (uno por renglón)"])
+                                              + "\r\n\"PAN-X\",\"malo\"")
+            let report = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text
+            for page in [list, authorized, report] {
+                #expect(page.contains(escaped))
+                #expect(!page.contains("<script>alert(1)"))
+            }
+        }
+    }
+
+    @Test func aFileSavedAsPlainExcelCSVIsReadAsWindows1252() async throws {
+        try await withSite { browser, db in
+            try await browser.signIn("rep-pan")
+            let csv = "Clave de la candidatura;Grado máximo de estudios;Estatus del grado máximo de estudios\r\nPAN-1;Maestría;Cédula\r\n"
+            let bytes = try #require(csv.data(using: .windowsCP1252))
+            let boundary = "limite"
+            var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"archivo\"; filename=\"a.csv\"\r\n\r\n")
+            body.writeBytes(bytes)
+            body.writeString("\r\n--\(boundary)--\r\n")
+            let page = try await browser.upload("/candidaturas/carga", contentType: "multipart/form-data; boundary=\(boundary)", body: body).text
+            #expect(page.contains("Guardados como borrador: <strong>1</strong>"))
+            let saved = try #require(try await Self.curricular(db, "PAN-1"))
+            #expect(saved.answers.maximumDegree == "maestria" && saved.answers.degreeStatus == "cedula")
+        }
+    }
+
     // MARK: Refusals
 
     @Test func postsWithoutTheCSRFTokenAreRefused() async throws {
