@@ -1,0 +1,247 @@
+import ConocelesCore
+import CSV
+import Foundation
+
+/// The curricular questionnaire as a spreadsheet, for representatives who capture hundreds
+/// of candidacies: a template (UTF-8 with BOM, Spanish headers, one row per candidacy with
+/// its current draft) and the reading of the filled-in file. It only moves values between
+/// cells and the questionnaire; whether they are valid is the questionnaire's own check
+/// (`CurricularQuestionnaire.completeness`), exactly as for the form.
+enum CurricularCSV {
+    /// The column that names the candidacy of a row.
+    static let idHeader = "Clave de la candidatura"
+    /// Columns shown for orientation only; their values are ignored on upload.
+    static let nameHeader = "Nombre"
+    static let officeHeader = "Cargo"
+    /// Rows per file at most (a party's candidacies fit many times over).
+    static let maximumRows = 5_000
+
+    /// An editable column: one field of the questionnaire.
+    enum Column: CaseIterable {
+        case maximumDegree, degreeStatus, otherTraining, professionalHistory, politicalTrajectory, publicOfficeMotivation
+        case firstProposal, secondProposal, genderProposal
+        case facebook, twitter, youtube, instagram, tiktok, webPage, emails, phones, campaignHouseAddresses
+        case publicationAuthorization
+
+        typealias Field = CurricularQuestionnaire.Field
+
+        /// The Spanish header, the form's label (lists say how to separate their entries).
+        var header: String {
+            switch self {
+            case .maximumDegree: Field.maximumDegree.label
+            case .degreeStatus: Field.degreeStatus.label
+            case .otherTraining: Field.otherTraining(0).label + " (una por renglón)"
+            case .professionalHistory: Field.professionalHistory.label
+            case .politicalTrajectory: Field.politicalTrajectory.label
+            case .publicOfficeMotivation: Field.publicOfficeMotivation.label
+            case .firstProposal: Field.firstProposal.label
+            case .secondProposal: Field.secondProposal.label
+            case .genderProposal: Field.genderProposal.label
+            case .facebook: SocialNetwork.facebook.label
+            case .twitter: SocialNetwork.twitter.label
+            case .youtube: SocialNetwork.youtube.label
+            case .instagram: SocialNetwork.instagram.label
+            case .tiktok: SocialNetwork.tiktok.label
+            case .webPage: PublicContact.Field.webPage.label
+            case .emails: "Correos electrónicos públicos (uno por renglón)"
+            case .phones: "Teléfonos públicos de contacto (uno por renglón)"
+            case .campaignHouseAddresses: "Domicilios de casas de campaña (uno por renglón)"
+            case .publicationAuthorization: Field.publicationAuthorization.label + " (Sí/No)"
+            }
+        }
+
+        /// The cell of this column for `answers` (catalog values by their Spanish names).
+        func cell(_ answers: CurricularQuestionnaire, rules: ValidationRules) -> String {
+            switch self {
+            case .maximumDegree: answers.maximumDegree.map { name(of: $0, in: rules.educationLevels) } ?? ""
+            case .degreeStatus: answers.degreeStatus.map { name(of: $0, in: rules.educationStatuses) } ?? ""
+            case .otherTraining: answers.otherTraining.joined(separator: "\n")
+            case .professionalHistory: answers.professionalHistory
+            case .politicalTrajectory: answers.politicalTrajectory
+            case .publicOfficeMotivation: answers.publicOfficeMotivation
+            case .firstProposal: answers.firstProposal
+            case .secondProposal: answers.secondProposal
+            case .genderProposal: answers.genderProposal
+            case .facebook: answers.contact.facebook ?? ""
+            case .twitter: answers.contact.twitter ?? ""
+            case .youtube: answers.contact.youtube ?? ""
+            case .instagram: answers.contact.instagram ?? ""
+            case .tiktok: answers.contact.tiktok ?? ""
+            case .webPage: answers.contact.webPage ?? ""
+            case .emails: answers.contact.emails.joined(separator: "\n")
+            case .phones: answers.contact.phones.joined(separator: "\n")
+            case .campaignHouseAddresses: answers.contact.campaignHouseAddresses.joined(separator: "\n")
+            case .publicationAuthorization: answers.publicationAuthorization.map { $0 ? "Sí" : "No" } ?? ""
+            }
+        }
+
+        /// Writes `cell` into `answers`; returns a Spanish problem when the cell cannot be
+        /// read as a value at all (anything readable is left to the questionnaire's check).
+        func write(_ cell: String, into answers: inout CurricularQuestionnaire, rules: ValidationRules) -> String? {
+            let text = cell.trimmedOfWhiteSpace
+            let optional: String? = text.isEmpty ? nil : text
+            let lines = text.components(separatedBy: "\n").map(\.trimmedOfWhiteSpace).filter { !$0.isEmpty }
+            switch self {
+            case .maximumDegree: answers.maximumDegree = optional.map { key(of: $0, in: rules.educationLevels) }
+            case .degreeStatus: answers.degreeStatus = optional.map { key(of: $0, in: rules.educationStatuses) }
+            case .otherTraining: answers.otherTraining = lines
+            case .professionalHistory: answers.professionalHistory = text
+            case .politicalTrajectory: answers.politicalTrajectory = text
+            case .publicOfficeMotivation: answers.publicOfficeMotivation = text
+            case .firstProposal: answers.firstProposal = text
+            case .secondProposal: answers.secondProposal = text
+            case .genderProposal: answers.genderProposal = text
+            case .facebook: answers.contact.facebook = optional
+            case .twitter: answers.contact.twitter = optional
+            case .youtube: answers.contact.youtube = optional
+            case .instagram: answers.contact.instagram = optional
+            case .tiktok: answers.contact.tiktok = optional
+            case .webPage: answers.contact.webPage = optional
+            case .emails: answers.contact.emails = lines
+            case .phones: answers.contact.phones = lines
+            case .campaignHouseAddresses: answers.contact.campaignHouseAddresses = lines
+            case .publicationAuthorization:
+                switch text.lowercased() {
+                case "": answers.publicationAuthorization = nil
+                case "sí", "si": answers.publicationAuthorization = true
+                case "no": answers.publicationAuthorization = false
+                default: return "«\(header)»: «\(text.prefix(40))» no es una respuesta; escriba «Sí» o «No», o deje la celda vacía."
+                }
+            }
+            return nil
+        }
+
+        private func name(of key: String, in catalog: [CatalogEntry]) -> String {
+            catalog.first { $0.key == key }?.name ?? key
+        }
+
+        /// The key of the entry named `text` (or keyed so); otherwise `text` itself, which the
+        /// questionnaire's check reports as not in the catalog.
+        private func key(of text: String, in catalog: [CatalogEntry]) -> String {
+            let wanted = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            return catalog.first {
+                $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) == wanted || $0.key == text
+            }?.key ?? text
+        }
+    }
+
+    /// One candidacy of the template.
+    struct TemplateRow {
+        let candidacyID: String
+        let name: String
+        let office: String
+        let answers: CurricularQuestionnaire?
+    }
+
+    /// The template: BOM, Spanish headers, one row per candidacy with its current draft.
+    static func template(_ rows: [TemplateRow], rules: ValidationRules = .default) -> String {
+        var lines = [([idHeader, nameHeader, officeHeader] + Column.allCases.map(\.header)).map(quoted).joined(separator: ",")]
+        for row in rows {
+            let answers = row.answers ?? CurricularQuestionnaire()
+            let cells = [row.candidacyID, row.name, row.office] + Column.allCases.map { $0.cell(answers, rules: rules) }
+            lines.append(cells.map { quoted(defused($0)) }.joined(separator: ","))
+        }
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A row of an uploaded file.
+    struct Row: Sendable {
+        /// The spreadsheet's row number (the header is row 1).
+        let number: Int
+        let candidacyID: String
+        /// The editable columns the file has, by column.
+        let cells: [Column: String]
+    }
+
+    /// Why a file cannot be read at all (the message is Spanish).
+    struct FileError: Error, Sendable {
+        let message: String
+    }
+
+    /// The rows of an uploaded file (BOM removed; comma or semicolon separated, as Excel
+    /// saves it with either list separator). Columns it lacks keep their current values.
+    static func read(_ text: String) throws(FileError) -> [Row] {
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
+        let delimiter: UnicodeScalar = firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter)
+        } catch {
+            throw FileError(message: "El archivo no es un CSV válido. Descargue la plantilla y úsela sin cambiar sus encabezados.")
+        }
+        let header = (reader.headerRow ?? []).map(\.trimmedOfWhiteSpace)
+        guard let idIndex = header.firstIndex(where: { $0.caseInsensitiveCompare(idHeader) == .orderedSame }) else {
+            throw FileError(message: "Falta la columna «\(idHeader)». Descargue la plantilla y úsela sin cambiar sus encabezados.")
+        }
+        var columns: [(Int, Column)] = []
+        for (index, name) in header.enumerated() where index != idIndex && !name.isEmpty {
+            if let column = Column.allCases.first(where: { $0.header.caseInsensitiveCompare(name) == .orderedSame }) {
+                guard !columns.contains(where: { $0.1 == column }) else { throw FileError(message: "La columna «\(name)» está repetida.") }
+                columns.append((index, column))
+            } else if ![nameHeader, officeHeader].contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+                throw FileError(message: "La columna «\(name)» no es de la plantilla. Descargue la plantilla y úsela sin cambiar sus encabezados.")
+            }
+        }
+        var rows: [Row] = []
+        var number = 1
+        while let values = reader.next() {
+            number += 1
+            if values.allSatisfy(\.isBlank) { continue }
+            guard rows.count < maximumRows else {
+                throw FileError(message: "El archivo tiene más de \(SpanishNumberFormat.format(maximumRows)) renglones; divídalo en varios.")
+            }
+            func value(_ index: Int) -> String {
+                index < values.count ? restored(values[index].replacingOccurrences(of: "\r\n", with: "\n")) : ""
+            }
+            var cells: [Column: String] = [:]
+            for (index, column) in columns { cells[column] = value(index) }
+            rows.append(Row(number: number, candidacyID: value(idIndex).trimmedOfWhiteSpace, cells: cells))
+        }
+        if reader.error != nil {
+            throw FileError(message: "El archivo no es un CSV válido cerca del renglón \(number + 1): revise las comillas.")
+        }
+        return rows
+    }
+
+    /// `current` with the cells of `row` written over it (columns the file lacks are kept),
+    /// and the cells that could not be read as values.
+    static func answers(from row: Row, over current: CurricularQuestionnaire,
+                        rules: ValidationRules = .default) -> (CurricularQuestionnaire, problems: [String]) {
+        var answers = current
+        var problems: [String] = []
+        for column in Column.allCases {
+            guard let cell = row.cells[column] else { continue }
+            if let problem = column.write(cell, into: &answers, rules: rules) { problems.append(problem) }
+        }
+        return (answers, problems)
+    }
+
+    /// `answers` as the file would bring them back: what a template downloaded and uploaded
+    /// unchanged reads as (so that an unchanged row is not saved again).
+    static func roundTripped(_ answers: CurricularQuestionnaire, rules: ValidationRules = .default) -> CurricularQuestionnaire {
+        let cells = Dictionary(uniqueKeysWithValues: Column.allCases.map { ($0, $0.cell(answers, rules: rules)) })
+        return self.answers(from: Row(number: 0, candidacyID: "", cells: cells), over: answers, rules: rules).0
+    }
+
+    /// A cell in double quotes, its quotes doubled.
+    private static func quoted(_ cell: String) -> String {
+        "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Characters that make a spreadsheet read a cell as a formula.
+    private static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A cell that a spreadsheet would run as a formula, prefixed with an apostrophe so it
+    /// stays text (a candidate's text must not execute on the representative's computer).
+    private static func defused(_ cell: String) -> String {
+        guard let first = cell.first, formulaStarts.contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    /// The cell without the apostrophe `defused` added.
+    private static func restored(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, formulaStarts.contains(second) else { return cell }
+        return String(cell.dropFirst())
+    }
+}

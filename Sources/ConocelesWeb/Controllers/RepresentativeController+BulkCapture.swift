@@ -1,0 +1,225 @@
+import ConocelesCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Storage
+
+/// Bulk capture of curricular questionnaires by CSV: a template prefilled with the entity's
+/// candidacies and their drafts, and the upload of the filled-in file. Every row is checked
+/// by the questionnaire's own validation, exactly like the form; a row with a problem
+/// changes nothing, a good row is saved as a draft, and the page reports each row.
+extension RepresentativeController {
+    /// Uploads larger than this are refused before they are read.
+    static let maximumUploadBytes = 5 * 1024 * 1024
+    static let maximumUploadLabel = "5 MB"
+
+    // MARK: Template
+
+    @Sendable func template(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (_, entity) = try representative(request, ctx)
+        let profiles = try await ownProfiles(entity, ctx)
+        let drafts = try await questionnaires(ctx).curricularAnswers(for: profiles.map(\.candidacy.id))
+        let text = CurricularCSV.template(profiles.map { profile in
+            CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
+                                      office: officeName(profile.candidacy), answers: drafts[profile.candidacy.id])
+        })
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"plantilla-candidaturas.csv\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    // MARK: Upload
+
+    struct UploadView {
+        let csrf: String
+        let maximum: String
+        let error: String?
+        let report: ReportView?
+    }
+
+    struct ReportView {
+        let summary: [SummaryItem]
+        let rows: [RowReport]
+    }
+
+    struct SummaryItem {
+        let label: String
+        let count: String
+    }
+
+    struct RowReport {
+        let number: Int
+        let candidacy: String
+        let result: String
+        let saved: Bool
+        let messages: [String]
+    }
+
+    /// What became of one row.
+    enum RowOutcome {
+        case saved, unchanged, failed([String]), refused(String)
+    }
+
+    @Sendable func showUpload(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        _ = try representative(request, ctx)
+        return try uploadPage(error: nil, report: nil, status: .ok, ctx).response(from: request, context: ctx)
+    }
+
+    @Sendable func upload(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (user, entity) = try representative(request, ctx)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumUploadBytes)
+        } catch is NIOTooManyBytesError {
+            throw WebError.tooLarge(limit: Self.maximumUploadLabel)
+        }
+        let rows: [CurricularCSV.Row]
+        do {
+            let parts = try MultipartForm.parse(body: body, contentType: request.headers[.contentType] ?? "")
+            guard let file = parts.first(where: { $0.name == "archivo" && $0.filename != nil }), !file.bytes.isEmpty else {
+                return try uploadPage(error: "Elija el archivo CSV que llenó.", report: nil, status: .unprocessableContent, ctx)
+                    .response(from: request, context: ctx)
+            }
+            rows = try CurricularCSV.read(Self.text(of: file.bytes))
+        } catch let error as MultipartForm.FormatError {
+            return try uploadPage(error: error.message, report: nil, status: .badRequest, ctx).response(from: request, context: ctx)
+        } catch let error as CurricularCSV.FileError {
+            return try uploadPage(error: error.message, report: nil, status: .unprocessableContent, ctx).response(from: request, context: ctx)
+        }
+        guard !rows.isEmpty else {
+            return try uploadPage(error: "El archivo no tiene renglones con candidaturas.", report: nil, status: .unprocessableContent, ctx)
+                .response(from: request, context: ctx)
+        }
+        let report = try await importRows(rows, by: user, entity: entity, ctx)
+        return try uploadPage(error: nil, report: report, status: .ok, ctx).response(from: request, context: ctx)
+    }
+
+    /// Checks and saves every row; returns the page's report.
+    func importRows(_ rows: [CurricularCSV.Row], by user: Account, entity: PostulatingEntity, _ ctx: WebRequestContext) async throws -> ReportView {
+        // Only the entity's active candidacies are read; a row naming any other is refused.
+        let profiles = try await ownProfiles(entity, ctx)
+        let own = Dictionary(profiles.map { ($0.candidacy.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let wanted = Set(rows.map(\.candidacyID)).filter { own[$0] != nil }
+        let repository = questionnaires(ctx)
+        let drafts = try await repository.curricularAnswers(for: Array(wanted))
+        let rules = ValidationRules.default
+        let auditActor = AuditActor(role: .representative, id: user.id.uuidString)
+        var seen = Set<String>()
+        var reports: [RowReport] = []
+        var counts = (saved: 0, unchanged: 0, failed: 0, refused: 0)
+        for row in rows {
+            guard let profile = own[row.candidacyID], Authorization.mayCapture(user, profile.candidacy) else {
+                counts.refused += 1
+                let reason = row.candidacyID.isEmpty ? "Falta la clave de la candidatura."
+                    : "La candidatura de este renglón no corresponde a su representación o ya no está activa."
+                reports.append(RowReport(number: row.number, candidacy: "—", result: "Rechazado", saved: false, messages: [reason]))
+                continue
+            }
+            let candidacy = profile.candidacy
+            let label = "\(candidacy.fullName) (\(officeName(candidacy)))"
+            guard seen.insert(candidacy.id).inserted else {
+                counts.refused += 1
+                reports.append(RowReport(number: row.number, candidacy: label, result: "Rechazado", saved: false,
+                                         messages: ["La candidatura ya apareció en un renglón anterior; este renglón no se tomó en cuenta."]))
+                continue
+            }
+            let outcome = try await importRow(row, profile: profile, current: drafts[candidacy.id] ?? CurricularQuestionnaire(),
+                                              rules: rules, questionnaires: repository, auditActor: auditActor, user: user, ctx)
+            switch outcome {
+            case .saved:
+                counts.saved += 1
+                reports.append(RowReport(number: row.number, candidacy: label, result: "Guardado como borrador", saved: true, messages: []))
+            case .unchanged:
+                counts.unchanged += 1
+                reports.append(RowReport(number: row.number, candidacy: label, result: "Sin cambios", saved: false, messages: []))
+            case .failed(let messages):
+                counts.failed += 1
+                reports.append(RowReport(number: row.number, candidacy: label, result: "No se guardó", saved: false, messages: messages))
+            case .refused(let message):
+                counts.refused += 1
+                reports.append(RowReport(number: row.number, candidacy: label, result: "Rechazado", saved: false, messages: [message]))
+            }
+        }
+        ctx.logger.info("curricular csv imported", metadata: [
+            "rows": "\(rows.count)", "saved": "\(counts.saved)", "failed": "\(counts.failed)", "refused": "\(counts.refused)",
+        ])
+        let format = SpanishNumberFormat.format
+        return ReportView(summary: [
+            SummaryItem(label: "Renglones leídos", count: format(rows.count)),
+            SummaryItem(label: "Guardados como borrador", count: format(counts.saved)),
+            SummaryItem(label: "Sin cambios", count: format(counts.unchanged)),
+            SummaryItem(label: "Con errores (no se guardaron)", count: format(counts.failed)),
+            SummaryItem(label: "Rechazados", count: format(counts.refused)),
+        ], rows: reports)
+    }
+
+    /// One row: the cells over the current draft, checked like the form; saved when nothing
+    /// but missing answers remains (a draft may be incomplete), and the workflow told.
+    func importRow(_ row: CurricularCSV.Row, profile: CandidacyRepository.CandidacyProfile, current: CurricularQuestionnaire,
+                   rules: ValidationRules, questionnaires: QuestionnaireRepository, auditActor: AuditActor, user: Account,
+                   _ ctx: WebRequestContext) async throws -> RowOutcome {
+        let candidacy = profile.candidacy
+        let (answers, unreadable) = CurricularCSV.answers(from: row, over: current, rules: rules)
+        // A row as the template brought it (the draft as it is) has nothing to save or check.
+        if unreadable.isEmpty, CurricularCSV.roundTripped(answers, rules: rules) == CurricularCSV.roundTripped(current, rules: rules) {
+            return .unchanged
+        }
+        // The photo is not part of the file: its issues belong to the photo page, not to this row.
+        let issues = answers.completeness(rules: rules, registeredUnderAffirmativeAction: candidacy.isAffirmativeAction,
+                                          photoReferenceDate: photoReferenceDate())
+            .issues.filter { $0.code != .missing && $0.field != CurricularQuestionnaire.Field.photo.id }
+        guard unreadable.isEmpty, issues.isEmpty else {
+            return .failed(unreadable + issues.map { "«\($0.label)»: \($0.message)" })
+        }
+        do {
+            try await questionnaires.saveCurricular(answers, for: candidacy.id, by: auditActor)
+        } catch let error as StorageError where error.code == .conflict || error.code == .notFound {
+            return .failed([error.message])
+        }
+        if let action = ProfileLifecycle.action(onEditIn: profile.state) {
+            do {
+                try await workflows(ctx).apply(action, to: candidacy.id, by: Self.actor(user))
+            } catch let error as ProfileTransitionError {
+                // The profile moved since the list was read; the draft is saved all the same.
+                ctx.logger.warning("workflow not moved after a csv save", metadata: [
+                    "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))",
+                ])
+            }
+        }
+        return .saved
+    }
+
+    func uploadPage(error: String?, report: ReportView?, status: HTTPResponse.Status, _ ctx: WebRequestContext) throws -> WebPage {
+        ctx.page("candidaturas/carga", title: "Carga masiva de cuestionarios curriculares",
+                 UploadView(csrf: ctx.csrf, maximum: Self.maximumUploadLabel, error: error, report: report), status: status)
+    }
+
+    /// Every active candidacy of `entity` with its profile's state.
+    func ownProfiles(_ entity: PostulatingEntity, _ ctx: WebRequestContext) async throws -> [CandidacyRepository.CandidacyProfile] {
+        try await candidacies(ctx).profiles(processID: context.process.id, entity: entity, filter: .init(),
+                                            limit: CurricularCSV.maximumRows * 4, offset: 0)
+    }
+
+    func questionnaires(_ ctx: WebRequestContext) -> QuestionnaireRepository {
+        QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
+    }
+
+    /// The day photos are measured against: the later of today (in the process's zone) and
+    /// the publication date.
+    func photoReferenceDate() -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: context.process.timeZone) ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        let today = LocalDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? context.process.publicationDate
+        return max(today, context.process.publicationDate)
+    }
+
+    /// The file as text: UTF-8 (Excel's "CSV UTF-8"), otherwise Windows-1252 (Excel's plain "CSV").
+    static func text(of bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return String(data: Data(bytes), encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
+    }
+}
