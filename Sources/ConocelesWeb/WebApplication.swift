@@ -18,6 +18,7 @@ public enum WebApplication {
         MetricsController(context: context).addRoutes(to: router)
         EventsController(context: context).addRoutes(to: router)
         ActivationController(context: context).addRoutes(to: router)
+        CaptureController(context: context).addRoutes(to: router)
         return router
     }
 
