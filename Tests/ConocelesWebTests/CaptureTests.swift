@@ -173,6 +173,7 @@ struct CaptureTests {
             #expect(page.contains("<p class=\"error\" id=\"propuesta_2-error\">Sobran 10 caracteres (sin contar espacios) sobre el máximo de 1,600.</p>"))
             #expect(page.contains("value=\"https://www.marialopez.mx\""))
             #expect(page.contains("No se guardó: 4 datos no son válidos."))
+            #expect(page.contains("<li><a href=\"#correos-0\">Correo electrónico público</a>: \(EmailAddress.invalidMessage)</li>"))
             #expect(try await site.questionnaires.curricular(for: id)?.revision == saved.revision)
 
             // With the photo (its own page) and the identity questionnaire, the complete form completes the profile.

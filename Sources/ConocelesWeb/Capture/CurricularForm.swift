@@ -125,6 +125,8 @@ struct CurricularView {
     let readOnly: Bool
     /// "Revise los datos marcados" summary when the save was refused.
     let refusal: String?
+    /// The refused fields, each linked to its place in the form.
+    let refusedIssues: [IssueView]
     let networks: [InputView]
     let webPage: InputView
     let emails: [InputView]
@@ -148,8 +150,11 @@ struct CurricularView {
         status = StatusView(profile)
         readOnly = !profile.isEditable
         refusal = refused
-            ? "No se guardó: \(issues.count == 1 ? "un dato no es válido" : "\(issues.count) datos no son válidos"). Corríjalos y vuelva a guardar."
+            ? "No se guardó: \(issues.count == 1 ? "un dato no es válido" : "\(issues.count) datos no son válidos"). Corrija lo marcado y vuelva a guardar."
             : nil
+        refusedIssues = refused
+            ? issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
+            : []
         networks = SocialNetwork.allCases.map { network in
             let field = PublicContact.field(of: network)
             return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",

@@ -75,6 +75,13 @@ struct FollowUpsView {
     let questions: [QuestionView]
 }
 
+/// One missing or invalid datum, linked to its field when a form has it.
+struct IssueView {
+    let label: String
+    let message: String
+    let href: String?
+}
+
 /// The short status box at the top of every capture page.
 struct StatusView {
     let candidacyID: String

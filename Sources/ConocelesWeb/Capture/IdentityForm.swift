@@ -131,6 +131,8 @@ struct IdentityView {
     let status: StatusView
     let readOnly: Bool
     let refusal: String?
+    /// The refused questions, each linked to its place in the form.
+    let refusedIssues: [IssueView]
     let sections: [SectionView]
 
     init(answers: IdentityQuestionnaire, issues: [FieldIssue], profile: CaptureProfile, catalogs: Catalogs, csrf: String, refused: Bool) {
@@ -142,6 +144,9 @@ struct IdentityView {
         refusal = refused
             ? "No se guardó: \(issues.count == 1 ? "una respuesta falta o no es válida" : "\(issues.count) respuestas faltan o no son válidas"). Revise las preguntas marcadas."
             : nil
+        refusedIssues = refused
+            ? issues.map { IssueView(label: $0.label, message: $0.message, href: Self.elementID(for: $0.field).map { "#" + $0 }) }
+            : []
         let q = QuestionBuilder(messages: messages)
         let a = answers
         sections = [

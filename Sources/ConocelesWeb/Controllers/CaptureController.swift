@@ -76,13 +76,6 @@ struct CaptureController {
         let forms: [LinkView]
     }
 
-    /// One missing or invalid datum, linked to its field when a form has it.
-    struct IssueView {
-        let label: String
-        let message: String
-        let href: String?
-    }
-
     @Sendable func overview(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, candidacy) = try await access(request, ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
