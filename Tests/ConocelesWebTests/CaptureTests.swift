@@ -195,6 +195,16 @@ struct CaptureTests {
             #expect(done.text.contains("Perfil completo."))
             #expect(done.text.contains("<span class=\"estado\">Completo</span>"))
 
+            // Once authorized, a change lapses the authorization: the profile is complete again, awaiting a new one.
+            try await site.db.client.query("UPDATE profile_workflows SET state = 'autorizado' WHERE candidacy_id = \(id)")
+            #expect(try await browser.get("/candidaturas/\(id)/curricular").text.contains("la autorización queda sin efecto"))
+            var changed = Self.completeCurricular()
+            changed.removeAll { $0.0 == "facebook" }
+            #expect(try await browser.post("/candidaturas/\(id)/curricular", changed).status == .seeOther)
+            let history = try await ProfileWorkflowRepository(client: site.db.client, logger: TestDatabase.logger).workflow(for: id).history
+            #expect(history.suffix(2).map(\.action) == [.reopen, .markComplete])
+            #expect(try await site.state(of: site.panA) == .complete)
+
             // Emptying a required text reopens the profile.
             var incomplete = Self.completeCurricular()
             incomplete.removeAll { $0.0 == "motivacion" }
