@@ -22,6 +22,7 @@ public enum WebApplication {
         ActivationController(context: context).addRoutes(to: router)
         StaffController(context: context).addRoutes(to: router)
         RepresentativeController(context: context).addRoutes(to: router)
+        CaptureController(context: context).addRoutes(to: router)
         return router
     }
 

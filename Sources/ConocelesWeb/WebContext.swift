@@ -9,6 +9,8 @@ import Storage
 public struct WebContext: Sendable {
     public let database: Database
     public let process: ElectionProcess
+    /// The process's catalogs (states, municipalities, indigenous peoples, countries).
+    public let catalogs: Catalogs
     /// In-process metrics (HTTP, jobs run by this process) served on `/metrics`.
     public let metrics: PrometheusCollectorRegistry
     /// Verifies the registration system's signatures.
@@ -30,7 +32,7 @@ public struct WebContext: Sendable {
     public var pipelineDefinitions: [PipelineDefinition] = []
 
     public init(
-        database: Database, process: ElectionProcess, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),
+        database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), secureCookies: Bool = false,
         sessionTTL: Duration = .seconds(30 * 60)
     ) {
@@ -40,6 +42,7 @@ public struct WebContext: Sendable {
         self.secureCookies = secureCookies
         self.database = database
         self.process = process
+        self.catalogs = catalogs
         self.metrics = metrics
         self.eventSignature = EventSignature(secret: eventSecret)
         self.jobs = JobClient(client: database.client, catalog: jobCatalog, logger: database.logger)

@@ -22,7 +22,7 @@ struct PhotoUploadTests {
             try await WebFixtures.seed(db, process, [mine, other])
             try await WebFixtures.candidateAccount(db, for: mine, username: "cand-foto")
             try await WebFixtures.representativeAccount(db, party: "PRI")
-            var context = WebContext(database: db, process: process, eventSecret: testEventSecret, cipher: testCipher, blobs: Self.blobs,
+            var context = WebContext(database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher, blobs: Self.blobs,
                                      jobCatalog: try JobCatalog.load(directory: "\(repositoryRoot)/jobs", knownKinds: WorkerRegistry.kinds))
             context.photoPolicy = PhotoPolicy(maxBytes: 300 * 1_024)
             let app = Application(router: WebApplication.buildRouter(context: context))

@@ -15,12 +15,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let testEventSecret = String(repeating: "s", count: 40)
 
 func testContext(_ db: Database, _ process: ElectionProcess) -> WebContext {
-    WebContext(database: db, process: process, eventSecret: testEventSecret, cipher: testCipher,
+    WebContext(database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher,
                blobs: FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("conoceles-web-\(UUID().uuidString)").path))
 }
 
 /// The key the web tests seal identity answers with.
 let testCipher = try! SensitiveDataCipher(key: [UInt8](repeating: 9, count: 32), keyID: "web-test")
+
+/// The catalogs of the Jalisco process of `config/`.
+let jaliscoCatalogs = try! ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config").1
 
 func jalisco() throws -> ElectionProcess {
     try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config").0

@@ -63,7 +63,7 @@ extension Runtime {
             let (catalog, pipelines) = loadQueueDefinitions()
             let security = configuration.security
             var context = WebContext(
-                database: database, process: process, eventSecret: security.eventHMACSecret,
+                database: database, process: process, catalogs: catalogs, eventSecret: security.eventHMACSecret,
                 cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
                 blobs: FileBlobStore(root: configuration.blobsDirectory),
                 jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),

@@ -78,12 +78,6 @@ struct RepresentativeController {
         let href: String
     }
 
-    struct OptionView {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct RowView {
         let id: String
         let name: String

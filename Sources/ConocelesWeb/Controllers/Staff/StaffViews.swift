@@ -1,12 +1,5 @@
 import ConocelesCore
 
-/// An option of a filter's `<select>`.
-struct OptionView {
-    let value: String
-    let label: String
-    let selected: Bool
-}
-
 /// A labelled counter.
 struct CountView {
     let label: String

@@ -1,0 +1,227 @@
+import ConocelesCore
+
+/// The curricular form as posted (`/candidaturas/{id}/curricular`). Repeated entries
+/// (e-mails, phones, addresses, other training) come as `name[]`; blank ones are dropped.
+struct CurricularForm: Decodable {
+    var facebook: String?
+    var twitter: String?
+    var youtube: String?
+    var instagram: String?
+    var tiktok: String?
+    var webPage: String?
+    var emails: [String]?
+    var phones: [String]?
+    var addresses: [String]?
+    var degree: String?
+    var degreeStatus: String?
+    var training: [String]?
+    var professionalHistory: String?
+    var politicalTrajectory: String?
+    var motivation: String?
+    var firstProposal: String?
+    var secondProposal: String?
+    var genderProposal: String?
+    var authorization: String?
+
+    enum CodingKeys: String, CodingKey {
+        case facebook, twitter, youtube, instagram, tiktok
+        case webPage = "pagina_web"
+        case emails = "correos"
+        case phones = "telefonos"
+        case addresses = "domicilios"
+        case degree = "grado"
+        case degreeStatus = "estatus_grado"
+        case training = "formacion"
+        case professionalHistory = "historia_profesional"
+        case politicalTrajectory = "trayectoria_politica"
+        case motivation = "motivacion"
+        case firstProposal = "propuesta_1"
+        case secondProposal = "propuesta_2"
+        case genderProposal = "propuesta_genero"
+        case authorization = "autoriza_publicacion"
+    }
+
+    /// The answers of this form on top of `saved` (whose photo, captured elsewhere, is kept).
+    func questionnaire(keeping saved: CurricularQuestionnaire) -> CurricularQuestionnaire {
+        var answers = saved
+        answers.contact = PublicContact(
+            facebook: Self.optional(facebook), twitter: Self.optional(twitter), youtube: Self.optional(youtube),
+            instagram: Self.optional(instagram), tiktok: Self.optional(tiktok), webPage: Self.optional(webPage),
+            emails: Self.entries(emails), phones: Self.entries(phones), campaignHouseAddresses: Self.entries(addresses))
+        answers.maximumDegree = Self.optional(degree)
+        answers.degreeStatus = Self.optional(degreeStatus)
+        answers.otherTraining = Self.entries(training)
+        answers.professionalHistory = Self.text(professionalHistory)
+        answers.politicalTrajectory = Self.text(politicalTrajectory)
+        answers.publicOfficeMotivation = Self.text(motivation)
+        answers.firstProposal = Self.text(firstProposal)
+        answers.secondProposal = Self.text(secondProposal)
+        answers.genderProposal = Self.text(genderProposal)
+        answers.publicationAuthorization = switch authorization {
+        case "si"?: true
+        case "no"?: false
+        default: nil
+        }
+        return answers
+    }
+
+    /// A text as typed, with the browser's CR LF line breaks as LF and no surrounding white space.
+    static func text(_ value: String?) -> String {
+        (value ?? "").replacingOccurrences(of: "\r\n", with: "\n").trimmedOfWhiteSpace
+    }
+
+    static func optional(_ value: String?) -> String? {
+        let text = text(value)
+        return text.isEmpty ? nil : text
+    }
+
+    static func entries(_ values: [String]?) -> [String] {
+        (values ?? []).map(text).filter { !$0.isEmpty }
+    }
+
+    // MARK: Element ids
+
+    /// The element id of each single field, by the domain's field identifier.
+    static let elementIDs: [String: String] = {
+        var ids = [
+            PublicContact.Field.webPage.id: "pagina_web",
+            CurricularQuestionnaire.Field.maximumDegree.id: "grado",
+            CurricularQuestionnaire.Field.degreeStatus.id: "estatus_grado",
+            CurricularQuestionnaire.Field.professionalHistory.id: "historia_profesional",
+            CurricularQuestionnaire.Field.politicalTrajectory.id: "trayectoria_politica",
+            CurricularQuestionnaire.Field.publicOfficeMotivation.id: "motivacion",
+            CurricularQuestionnaire.Field.firstProposal.id: "propuesta_1",
+            CurricularQuestionnaire.Field.secondProposal.id: "propuesta_2",
+            CurricularQuestionnaire.Field.genderProposal.id: "propuesta_genero",
+            CurricularQuestionnaire.Field.publicationAuthorization.id: "autoriza_publicacion",
+        ]
+        for network in SocialNetwork.allCases { ids[PublicContact.field(of: network).id] = network.rawValue }
+        return ids
+    }()
+
+    /// Repeated fields: the domain identifier's prefix and the element ids' base.
+    static let repeatedElementIDs: [(prefix: String, base: String)] = [
+        ("curricular.contact.emails[", "correos"), ("curricular.contact.phones[", "telefonos"),
+        ("curricular.contact.campaign_house_addresses[", "domicilios"), ("curricular.other_training[", "formacion"),
+    ]
+
+    /// The element id of the domain field `fieldID` (`correos-1` for the second e-mail),
+    /// or nil when the form has no such field (the photo).
+    static func elementID(for fieldID: String) -> String? {
+        if let id = elementIDs[fieldID] { return id }
+        for (prefix, base) in repeatedElementIDs where fieldID.hasPrefix(prefix) && fieldID.hasSuffix("]") {
+            guard let index = Int(fieldID.dropFirst(prefix.count).dropLast()) else { return nil }
+            return "\(base)-\(index)"
+        }
+        return nil
+    }
+}
+
+/// What the curricular page shows: every field with its value and error.
+struct CurricularView {
+    let csrf: String
+    let action: String
+    let status: StatusView
+    let readOnly: Bool
+    /// "Revise los datos marcados" summary when the save was refused.
+    let refusal: String?
+    /// The refused fields, each linked to its place in the form.
+    let refusedIssues: [IssueView]
+    let networks: [InputView]
+    let webPage: InputView
+    let emails: [InputView]
+    let phones: [InputView]
+    let addresses: [InputView]
+    let degree: QuestionView
+    let degreeStatus: QuestionView
+    let training: [InputView]
+    let texts: [InputView]
+    let authorization: QuestionView
+    let affirmativeAction: Bool
+
+    /// The form for `answers`, with `issues` beside their fields.
+    init(answers: CurricularQuestionnaire, issues: [FieldIssue], profile: CaptureProfile, csrf: String,
+         rules: ValidationRules = .default, refused: Bool) {
+        let messages = issues.messagesByField
+        let fields = CurricularQuestionnaire.Field.self
+        func error(_ field: FormField) -> String? { messages[field.id] }
+        self.csrf = csrf
+        action = "/candidaturas/\(profile.candidacy.id)/curricular"
+        status = StatusView(profile)
+        readOnly = !profile.isEditable
+        refusal = refused
+            ? "No se guardó: \(issues.count == 1 ? "un dato no es válido" : "\(issues.count) datos no son válidos"). Corrija lo marcado y vuelva a guardar."
+            : nil
+        refusedIssues = refused
+            ? issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
+            : []
+        networks = SocialNetwork.allCases.map { network in
+            let field = PublicContact.field(of: network)
+            return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
+                             error: error(field), hint: "Dirección completa de su perfil, por ejemplo https://\(network.domains[0])/su-perfil")
+        }
+        webPage = InputView(id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
+                            value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
+                            hint: "Por ejemplo https://www.ejemplo.mx")
+        emails = Self.slots(answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
+                            extra: 1, messages: messages) { PublicContact.Field.email($0) }
+        phones = Self.slots(answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
+                            extra: 1, messages: messages) { PublicContact.Field.phone($0) }
+        addresses = Self.slots(answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
+                               type: "text", extra: 1, messages: messages) { PublicContact.Field.campaignHouseAddress($0) }
+        degree = Self.select(id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
+                             chosen: answers.maximumDegree, error: error(fields.maximumDegree))
+        degreeStatus = Self.select(id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
+                                   chosen: answers.degreeStatus, error: error(fields.degreeStatus))
+        let trainingRule = rules.otherTrainingEntry
+        training = Self.slots(answers.otherTraining, base: "formacion", label: "Curso, diplomado o seminario", type: "text",
+                              extra: 2, messages: messages, limit: trainingRule.maximum,
+                              hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }
+        let longTexts: [(String, FormField, String, LengthRule, String?)] = [
+            ("historia_profesional", fields.professionalHistory, answers.professionalHistory, rules.professionalHistory, nil),
+            ("trayectoria_politica", fields.politicalTrajectory, answers.politicalTrajectory, rules.politicalTrajectory, nil),
+            ("motivacion", fields.publicOfficeMotivation, answers.publicOfficeMotivation, rules.publicOfficeMotivation, nil),
+            ("propuesta_1", fields.firstProposal, answers.firstProposal, rules.proposal,
+             "Diga a qué población se dirige, qué metas persigue y en qué plazo."),
+            ("propuesta_2", fields.secondProposal, answers.secondProposal, rules.proposal,
+             "Diga a qué población se dirige, qué metas persigue y en qué plazo."),
+            ("propuesta_genero", fields.genderProposal, answers.genderProposal, rules.genderProposal, nil),
+        ]
+        texts = longTexts.map { id, field, value, rule, extraHint in
+            InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum,
+                      hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? ""))
+        }
+        let authorizationField = fields.publicationAuthorization
+        let authorizationError = error(authorizationField)
+        authorization = QuestionView(
+            id: "autoriza_publicacion", name: "autoriza_publicacion",
+            label: "¿Autoriza la publicación de la información de este cuestionario en el sistema Conóceles?",
+            options: [("si", "Sí, autorizo su publicación", true), ("no", "No autorizo su publicación", false)].map { value, label, flag in
+                OptionView(id: "autoriza_publicacion-\(value)", value: value, label: label, selected: answers.publicationAuthorization == flag)
+            },
+            error: authorizationError, radio: true, checkbox: false, select: false, other: nil,
+            errorID: authorizationError.map { _ in "autoriza_publicacion-error" })
+        affirmativeAction = profile.candidacy.isAffirmativeAction
+    }
+
+    /// The saved entries of a repeated field plus `extra` empty ones (at least two in all).
+    static func slots(
+        _ values: [String], base: String, label: String, type: String, extra: Int, messages: [String: String],
+        limit: Int? = nil, hint: String? = nil, field: (Int) -> FormField
+    ) -> [InputView] {
+        let count = max(values.count + extra, 2)
+        return (0..<count).map { index in
+            InputView(id: "\(base)-\(index)", name: "\(base)[]", label: "\(label) \(index + 1)", type: type,
+                      value: index < values.count ? values[index] : "", error: messages[field(index).id], limit: limit,
+                      hint: index == 0 ? hint : nil)
+        }
+    }
+
+    /// A select of a catalog with an empty first choice.
+    static func select(id: String, label: String, entries: [CatalogEntry], chosen: String?, error: String?) -> QuestionView {
+        let options = [OptionView(id: "", value: "", label: "Elija una opción", selected: chosen == nil)]
+            + entries.map { OptionView(id: "", value: $0.key, label: $0.name, selected: $0.key == chosen) }
+        return QuestionView(id: id, name: id, label: label, options: options, error: error, radio: false, checkbox: false,
+                            select: true, other: nil, errorID: error.map { _ in "\(id)-error" })
+    }
+}

@@ -1,0 +1,136 @@
+import ConocelesCore
+
+/// A text input or text area of a capture form. `id` is the element's id, `name` the form
+/// name (`correos[]` for repeated entries); the error, hint and counter ids derive from `id`.
+struct InputView {
+    let id: String
+    let name: String
+    let label: String
+    /// `text`, `url`, `email` or `tel` for inputs.
+    let type: String
+    let value: String
+    let error: String?
+    /// Maximum characters not counting white space (the live counter), if limited.
+    let limit: Int?
+    /// What the field takes, shown under the label.
+    let hint: String?
+    /// `aria-describedby`: the hint, the counter and the error that exist (stored, so
+    /// that Mustache sees it).
+    let describedBy: String?
+
+    init(id: String, name: String? = nil, label: String, type: String = "text", value: String, error: String? = nil,
+         limit: Int? = nil, hint: String? = nil) {
+        self.id = id
+        self.name = name ?? id
+        self.label = label
+        self.type = type
+        self.value = value
+        self.error = error
+        self.limit = limit
+        self.hint = hint
+        let described = [hint.map { _ in "\(id)-ayuda" }, limit.map { _ in "\(id)-contador" }, error.map { _ in "\(id)-error" }]
+            .compactMap { $0 }.joined(separator: " ")
+        describedBy = described.isEmpty ? nil : described
+    }
+}
+
+/// One option of a radio group, a set of checkboxes, a select or a filter.
+struct OptionView {
+    /// The element id of the radio or checkbox (nil for select options).
+    var id: String? = nil
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+/// A question answered with radio buttons, checkboxes or a select, with its error and,
+/// for "Otro/Otra", the text field saying which.
+struct QuestionView {
+    /// The id of the question's group (the anchor the status box links to).
+    let id: String
+    /// The form name (`discapacidad_tipos[]` for checkboxes).
+    let name: String
+    let label: String
+    let options: [OptionView]
+    let error: String?
+    let radio: Bool
+    let checkbox: Bool
+    let select: Bool
+    /// The "¿Cuál?" field of "Otro/Otra", if the question has one.
+    let other: InputView?
+    /// The id of the error paragraph when there is an error (for `aria-describedby`).
+    let errorID: String?
+}
+
+/// A section of a form: a heading, its questions and the follow-ups asked only after "Sí".
+struct SectionView {
+    let title: String
+    let questions: [QuestionView]
+    let followUps: FollowUpsView?
+}
+
+/// The follow-up questions of a section, in a fieldset whose legend says when to answer them.
+struct FollowUpsView {
+    let legend: String
+    let questions: [QuestionView]
+}
+
+/// One missing or invalid datum, linked to its field when a form has it.
+struct IssueView {
+    let label: String
+    let message: String
+    let href: String?
+}
+
+/// The short status box at the top of every capture page.
+struct StatusView {
+    let candidacyID: String
+    let name: String
+    let stateLabel: String
+    let summary: String
+    let complete: Bool
+    /// Why capture is closed in this state, when it is.
+    let closedReason: String?
+    /// A warning that saving lapses the representative's authorization, when it would.
+    let authorizationWarning: String?
+
+    init(_ profile: CaptureProfile) {
+        candidacyID = profile.candidacy.id
+        name = profile.candidacy.fullName
+        stateLabel = profile.state.label
+        summary = profile.report.summary
+        complete = profile.report.isComplete
+        closedReason = profile.identityBlocked
+            ? "La candidatura fue sustituida o cancelada: su información ya no puede modificarse."
+            : profile.state.captureClosedReason
+        authorizationWarning = profile.state == .authorized
+            ? "La representación ya autorizó la publicación. Si cambia algo, la autorización queda sin efecto y deberá autorizarse de nuevo."
+            : nil
+    }
+}
+
+extension ProfileState {
+    /// Why candidates and representatives may not change the profile in this state, in
+    /// Spanish, or nil when they may.
+    var captureClosedReason: String? {
+        switch self {
+        case .pending, .capturing, .complete, .authorized, .returned, .modifying: nil
+        case .verified: "La instancia interna ya verificó el perfil; se publicará tal como está."
+        case .published:
+            "El perfil ya está publicado. Para corregirlo, la representación puede solicitar la única modificación permitida."
+        case .modificationRequested: "La solicitud de modificación espera la respuesta de la instancia interna."
+        case .modificationSubmitted: "La modificación ya se envió y espera la verificación de la instancia interna."
+        case .reverified: "La modificación ya se verificó y espera su publicación."
+        case .republished: "El perfil se publicó de nuevo tras su única modificación; no admite más cambios."
+        }
+    }
+}
+
+extension Array where Element == FieldIssue {
+    /// The first message for each field, by field identifier.
+    var messagesByField: [String: String] {
+        var messages: [String: String] = [:]
+        for issue in self where messages[issue.field] == nil { messages[issue.field] = issue.message }
+        return messages
+    }
+}

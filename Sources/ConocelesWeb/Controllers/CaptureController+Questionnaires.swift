@@ -1,0 +1,133 @@
+import ConocelesCore
+import Foundation
+import Hummingbird
+import Storage
+
+/// The curricular and identity forms: drafts saved at any time, invalid values refused
+/// beside their fields (422, the input kept), the workflow kept in step after each save.
+extension CaptureController {
+    // MARK: Curricular
+
+    @Sendable func curricular(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (_, candidacy) = try await access(request, ctx)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        if let gate = noticeGate(profile) { return gate }
+        let view = CurricularView(answers: profile.curricular, issues: [], profile: profile, csrf: ctx.csrf, refused: false)
+        return try ctx.page("captura/curricular", title: "Cuestionario curricular", view, notice: Self.savedNotice(request, profile))
+            .response(from: request, context: ctx)
+    }
+
+    @Sendable func saveCurricular(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (user, candidacy) = try await access(request, ctx)
+        let form = try await Forms.decode(CurricularForm.self, from: request)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        if let gate = noticeGate(profile) { return gate }
+        guard profile.isEditable else { return try closed(request, ctx, profile) }
+        let answers = form.questionnaire(keeping: profile.curricular)
+        let issues = answers.draftIssues().issues
+        guard issues.isEmpty else {
+            let view = CurricularView(answers: answers, issues: issues, profile: profile, csrf: ctx.csrf, refused: true)
+            return try ctx.page("captura/curricular", title: "Cuestionario curricular", view, status: .unprocessableContent)
+                .response(from: request, context: ctx)
+        }
+        do {
+            try await context.questionnaires(logger: ctx.logger).saveCurricular(answers, for: candidacy.id, by: Self.actor(user))
+        } catch let error as StorageError where error.code == .conflict {
+            return try closed(request, ctx, try await context.captureProfile(candidacy, logger: ctx.logger))
+        }
+        ctx.logger.info("curricular questionnaire saved", metadata: ["candidacy_id": "\(candidacy.id)"])
+        _ = try await context.syncWorkflow(of: candidacy, by: user, changed: answers != profile.curricular, logger: ctx.logger)
+        return .redirect(to: "/candidaturas/\(candidacy.id)/curricular?guardado=1", type: .normal)
+    }
+
+    // MARK: Identity
+
+    @Sendable func identity(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (_, candidacy) = try await access(request, ctx)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        if let gate = noticeGate(profile) { return gate }
+        let view = IdentityView(answers: profile.identity ?? IdentityQuestionnaire(), issues: [], profile: profile,
+                                catalogs: context.catalogs, csrf: ctx.csrf, refused: false)
+        return try ctx.page("captura/identidad", title: "Cuestionario de identidad", view, notice: Self.savedNotice(request, profile))
+            .response(from: request, context: ctx)
+    }
+
+    @Sendable func saveIdentity(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (user, candidacy) = try await access(request, ctx)
+        let form = try await Forms.decode(IdentityForm.self, from: request)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        if let gate = noticeGate(profile) { return gate }
+        guard profile.isEditable else { return try closed(request, ctx, profile) }
+        let answers = form.questionnaire()
+        let issues = answers.draftIssues(catalogs: context.catalogs).issues
+        guard issues.isEmpty else {
+            let view = IdentityView(answers: answers, issues: issues, profile: profile, catalogs: context.catalogs, csrf: ctx.csrf,
+                                    refused: true)
+            return try ctx.page("captura/identidad", title: "Cuestionario de identidad", view, status: .unprocessableContent)
+                .response(from: request, context: ctx)
+        }
+        do {
+            try await context.questionnaires(logger: ctx.logger).saveIdentity(answers, for: candidacy.id, by: Self.actor(user))
+        } catch let error as StorageError where error.code == .conflict || error.code == .blocked {
+            return try closed(request, ctx, try await context.captureProfile(candidacy, logger: ctx.logger))
+        }
+        // The answers are sensitive: the log says that they were saved, never what they say.
+        ctx.logger.info("identity questionnaire saved", metadata: ["candidacy_id": "\(candidacy.id)"])
+        _ = try await context.syncWorkflow(of: candidacy, by: user, changed: answers != profile.identity, logger: ctx.logger)
+        return .redirect(to: "/candidaturas/\(candidacy.id)/identidad?guardado=1", type: .normal)
+    }
+
+    // MARK: Consent
+
+    struct ConsentView {
+        let csrf: String
+        let status: StatusView
+        let action: String
+        let current: String
+        let granted: Bool
+        let affirmativeAction: String?
+        let error: String?
+    }
+
+    struct ConsentForm: Decodable {
+        var decision: String?
+    }
+
+    @Sendable func consent(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (_, candidacy) = try await access(request, ctx)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        if let gate = noticeGate(profile) { return gate }
+        let notice: String? = switch request.uri.queryParameters.get("registrado") {
+        case "otorgado": "Se registró su consentimiento."
+        case "revocado": "Se registró la revocación de su consentimiento."
+        default: nil
+        }
+        return try ctx.page("captura/consentimiento", title: "Consentimiento", consentView(profile, ctx, error: nil), notice: notice)
+            .response(from: request, context: ctx)
+    }
+
+    @Sendable func decideConsent(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (user, candidacy) = try await access(request, ctx)
+        let form = try await Forms.decode(ConsentForm.self, from: request)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        if let gate = noticeGate(profile) { return gate }
+        let granted: Bool
+        switch form.decision ?? "" {
+        case "otorgar": granted = true
+        case "revocar": granted = false
+        default:
+            return try ctx.page("captura/consentimiento", title: "Consentimiento",
+                                consentView(profile, ctx, error: "Elija si da o revoca su consentimiento."), status: .unprocessableContent)
+                .response(from: request, context: ctx)
+        }
+        _ = try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user))
+        ctx.logger.info("identity consent recorded", metadata: ["candidacy_id": "\(candidacy.id)", "granted": "\(granted)"])
+        return .redirect(to: "/candidaturas/\(candidacy.id)/consentimiento?registrado=\(granted ? "otorgado" : "revocado")", type: .normal)
+    }
+
+    func consentView(_ profile: CaptureProfile, _ ctx: WebRequestContext, error: String?) -> ConsentView {
+        ConsentView(csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(profile.candidacy.id)/consentimiento",
+                    current: consentLabel(profile.consent), granted: profile.consent.isGranted,
+                    affirmativeAction: profile.candidacy.affirmativeAction?.label, error: error)
+    }
+}
