@@ -24,8 +24,10 @@ struct AuthorizationMatrixTests {
         case signedIn
         /// The candidate of the candidacy in `{id}` and the representative of its entity.
         case capture
-        /// The representative only (its own entity's candidacies).
+        /// The representative only, on its own entity's candidacy in `{id}`.
         case representative
+        /// Any representative (its area; the records shown are its entity's).
+        case representatives
         /// Staff of the transparency office.
         case staff
         /// Staff of the transparency office and IT (accounts).
@@ -43,6 +45,33 @@ struct AuthorizationMatrixTests {
         "GET /recuperar": .anyone, "POST /recuperar": .anyone,
         "GET /restablecer": .anyone, "POST /restablecer": .anyone,
         "GET /inicio": .signedIn,
+        "GET /aviso-de-privacidad": .anyone,
+        // Capture portal: the candidate's own profile, the representative's entity's.
+        "GET /candidaturas/{id}": .capture,
+        "GET /candidaturas/{id}/aviso": .capture, "POST /candidaturas/{id}/aviso": .capture,
+        "GET /candidaturas/{id}/curricular": .capture, "POST /candidaturas/{id}/curricular": .capture,
+        "GET /candidaturas/{id}/identidad": .capture, "POST /candidaturas/{id}/identidad": .capture,
+        "GET /candidaturas/{id}/consentimiento": .capture, "POST /candidaturas/{id}/consentimiento": .capture,
+        // The representative's area.
+        "GET /candidaturas": .representatives,
+        "GET /candidaturas/plantilla.csv": .representatives,
+        "GET /candidaturas/carga": .representatives, "POST /candidaturas/carga": .representatives,
+        "POST /candidaturas/autorizar": .representatives,
+        "POST /candidaturas/{id}/autorizar": .representative,
+        "GET /candidaturas/{id}/modificacion": .representative, "POST /candidaturas/{id}/modificacion": .representative,
+        // The transparency office.
+        "GET /instancia/verificacion": .staff,
+        "GET /instancia/candidaturas/{id}": .staff,
+        "GET /instancia/candidaturas/{id}/bitacora": .staff,
+        "POST /instancia/candidaturas/{id}/devolver": .staff,
+        "POST /instancia/candidaturas/{id}/verificar": .staff,
+        "POST /instancia/candidaturas/{id}/publicar": .staff,
+        "GET /instancia/modificaciones": .staff,
+        "POST /instancia/modificaciones/{id}/aprobar": .staff, "POST /instancia/modificaciones/{id}/rechazar": .staff,
+        "GET /instancia/cuentas": .accounts,
+        "POST /instancia/cuentas/emitir": .accounts,
+        "POST /instancia/cuentas/reenviar-pendientes": .accounts,
+        "POST /instancia/cuentas/{accountID}/reenviar": .accounts,
         "GET /candidaturas/{id}/foto": .capture, "POST /candidaturas/{id}/foto": .capture,
         "GET /candidaturas/{id}/foto/vista": .capture,
         "GET /candidaturas/{id}/consentimiento-expreso": .capture, "POST /candidaturas/{id}/consentimiento-expreso": .capture,
@@ -83,6 +112,7 @@ struct AuthorizationMatrixTests {
                     || (self == .representativePRI && id == "PRI-1")
             case .representative:
                 (self == .representativePAN && id == "PAN-1") || (self == .representativePRI && id == "PRI-1")
+            case .representatives: self == .representativePAN || self == .representativePRI
             case .staff: self == .staff
             case .accounts: self == .staff || self == .it
             }
