@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 @testable import ConocelesWeb
 import Foundation
 import HTTPTypes

@@ -47,7 +47,8 @@ struct PhotoUploadTests {
     /// Runs the `photo.check` jobs the uploads enqueued, as a worker would.
     func runChecks(_ db: Database, _ process: ElectionProcess) async throws {
         let worker = PhotoCheckWorker(client: db.client, blobs: Self.blobs, policy: PhotoPolicy(maxBytes: 300 * 1_024),
-                                      publicationDate: CalendarDay(process.publicationDate))
+                                      publicationDate: CalendarDay(process.publicationDate),
+                                      profiles: ProfileCapture(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs))
         for job in try await JobTesting.assertEnqueued(db, kind: PhotoCheckWorker.kind, args: PhotoCheckJob.self) {
             try await JobTesting.perform(worker, args: try job.decodeArgs(PhotoCheckJob.self))
         }
@@ -55,7 +56,8 @@ struct PhotoUploadTests {
 
     @Test func aGoodPhotoIsReceivedCheckedAndPreviewed() async throws {
         try await withCandidate { browser, db, candidacy in
-            let (type, body) = Self.multipart(TestImages.jpeg(width: 600, height: 800), date: "2024-02-10")
+            let recent = SpanishDates.today(timeZone: "America/Mexico_City", now: Date().addingTimeInterval(-10 * 86_400))
+            let (type, body) = Self.multipart(TestImages.jpeg(width: 600, height: 800), date: recent.description)
             let sent = try await browser.upload("/candidaturas/\(candidacy.id)/foto", contentType: type, body: body)
             #expect(sent.status == .seeOther)
             let queued = try await db.client.query("SELECT queue FROM jobs WHERE kind = 'photo.check'").collect().map { try $0.decode(String.self) }
@@ -64,7 +66,15 @@ struct PhotoUploadTests {
             try await runChecks(db, try jalisco())
             let page = try await browser.get("/candidaturas/\(candidacy.id)/foto")
             #expect(page.text.contains("Su foto fue aceptada"))
-            #expect(page.text.contains("10 de febrero de 2024 (declarada por la persona)"))
+            #expect(page.text.contains("\(recent.spanishDescription) (declarada por la persona)"))
+            // The questionnaire now refers to the accepted photo, so completeness counts it.
+            let stored = try await QuestionnaireRepository(client: db.client, cipher: testCipher, logger: TestDatabase.logger)
+                .curricular(for: candidacy.id)?.answers.photo
+            let photo = try #require(try await PhotoRepository(client: db.client, logger: TestDatabase.logger).currentPhoto(candidacyID: candidacy.id))
+            #expect(stored?.sha256 == photo.sha256 && stored?.takenOn == recent && stored?.takenOnSource == .declared)
+            let overview = try await browser.get("/candidaturas/\(candidacy.id)").text
+            #expect(overview.contains(#"href="/candidaturas/\#(candidacy.id)/foto""#))
+            #expect(!overview.contains(#"<a href="/candidaturas/\#(candidacy.id)/foto">Fotografía</a>"#))
             let preview = try await browser.get("/candidaturas/\(candidacy.id)/foto/vista")
             #expect(preview.status == .ok && preview.headers[.contentType] == "image/jpeg")
             #expect(Array(preview.body.readableBytesView.prefix(2)) == [0xFF, 0xD8])

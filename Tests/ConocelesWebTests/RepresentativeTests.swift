@@ -21,16 +21,14 @@ struct RepresentativeTests {
         WebFixtures.candidacy("PRI-1", party: "PRI", office: "GUB", name: priName),
     ]
 
-    func withSite(_ candidacies: [Candidacy] = Self.candidacies, extraRoutes: @Sendable (Router<WebRequestContext>) -> Void = { _ in },
+    func withSite(_ candidacies: [Candidacy] = Self.candidacies,
                   _ body: @Sendable @escaping (Browser, Database) async throws -> Void) async throws {
         let process = try jalisco()
         try await TestDatabase.with { db async throws in
             try await WebFixtures.seed(db, process, candidacies)
             _ = try await WebFixtures.representativeAccount(db, party: "PAN")
             _ = try await WebFixtures.representativeAccount(db, party: "PRI")
-            let router = WebApplication.buildRouter(context: testContext(db, process))
-            extraRoutes(router)
-            let app = Application(router: router)
+            let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in try await body(Browser(client), db) }
         }
     }
@@ -235,10 +233,8 @@ struct RepresentativeTests {
     // MARK: CSV
 
     @Test func theTemplateHasABOMSpanishHeadersAndOnlyTheEntitysCandidacies() async throws {
-        try await withSite(extraRoutes: { router in
-            // As the candidacy page of another controller will: `{id}` must not shadow the template.
-            router.get("/candidaturas/{id}") { _, _ in "detalle" }
-        }) { browser, db in
+        // The capture portal's `GET /candidaturas/{id}` is on the same router: `{id}` must not shadow the template.
+        try await withSite { browser, db in
             var draft = CurricularQuestionnaire()
             draft.professionalHistory = "=HYPERLINK(\"http://example.com\")"
             draft.maximumDegree = "licenciatura"
@@ -261,8 +257,8 @@ struct RepresentativeTests {
             #expect(text.contains("\"'=HYPERLINK(\"\"http://example.com\"\")\""))
             #expect(text.contains("PAN-2") && text.contains("PAN-3"))
             #expect(!text.contains("PRI-1") && !text.contains(Self.priName))
-            // The constant path wins over `{id}`.
-            #expect(try await browser.get("/candidaturas/PAN-1").text == "detalle")
+            // The constant path wins over `{id}`, which still serves the candidacy's own page.
+            #expect(try await browser.get("/candidaturas/PAN-1").text.contains("Ana Panista Uno"))
         }
     }
 

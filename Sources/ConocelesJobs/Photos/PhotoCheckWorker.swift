@@ -22,11 +22,15 @@ public struct PhotoCheckWorker: JobWorker {
     let blobs: any BlobStore
     let policy: PhotoPolicy
     let publicationDate: CalendarDay
+    /// Brings the profile's workflow in step once its photo is accepted (nil: leave it).
+    var profiles: ProfileCapture?
 
     /// A worker over explicit dependencies (tests, tools).
     /// - Parameter publicationDate: the process's first publication day; an EXIF capture date
     ///   more than `policy.maxCaptureAgeMonths` before it is logged for review.
-    public init(client: PostgresClient, blobs: any BlobStore, policy: PhotoPolicy, publicationDate: CalendarDay) {
+    public init(client: PostgresClient, blobs: any BlobStore, policy: PhotoPolicy, publicationDate: CalendarDay,
+                profiles: ProfileCapture? = nil) {
+        self.profiles = profiles
         self.client = client
         self.blobs = blobs
         self.policy = policy
@@ -39,7 +43,12 @@ public struct PhotoCheckWorker: JobWorker {
         self.init(
             client: environment.client, blobs: FileBlobStore(root: environment.configuration.blobsDirectory),
             policy: PhotoPolicy(environment.configuration.photo),
-            publicationDate: CalendarDay(environment.process.publicationDate))
+            publicationDate: CalendarDay(environment.process.publicationDate),
+            profiles: ProfileCapture(
+                client: environment.client,
+                cipher: try! SensitiveDataCipher(key: environment.configuration.security.encryptionKey,
+                                                 keyID: environment.configuration.security.encryptionKeyID),
+                process: environment.process, catalogs: environment.catalogs))
     }
 
     public func work(_ args: PhotoCheckJob, context: JobContext) async throws {
@@ -82,6 +91,11 @@ public struct PhotoCheckWorker: JobWorker {
                 ]) { $1 })
             }
             logger.info("photo accepted", metadata: metadata.merging(["changed": "\(changed)"]) { $1 })
+            // The photo may have been the last missing piece (or change an authorized profile).
+            if changed, let profiles,
+               let candidacy = try await CandidacyRepository(client: client, logger: logger).candidacy(id: photo.candidacyID) {
+                _ = try await profiles.sync(candidacy, by: .system(Self.kind), changed: true, logger: logger)
+            }
         }
     }
 

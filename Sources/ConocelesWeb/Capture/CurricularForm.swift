@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 
 /// The curricular form as posted (`/candidaturas/{id}/curricular`). Repeated entries
 /// (e-mails, phones, addresses, other training) come as `name[]`; blank ones are dropped.

@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 
 /// A text input or text area of a capture form. `id` is the element's id, `name` the form
 /// name (`correos[]` for repeated entries); the error, hint and counter ids derive from `id`.

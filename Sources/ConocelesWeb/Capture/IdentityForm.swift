@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 
 /// The identity form as posted (`/candidaturas/{id}/identidad`). Every follow-up is on the
 /// page (it works without JavaScript); `questionnaire()` keeps a follow-up only when its

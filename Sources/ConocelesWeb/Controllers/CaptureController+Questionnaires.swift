@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 import Foundation
 import Hummingbird
 import Storage

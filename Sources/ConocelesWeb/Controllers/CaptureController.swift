@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 import Foundation
 import Hummingbird
 import Storage
@@ -97,7 +98,9 @@ struct CaptureController {
                 LinkView(href: "\(base)/curricular", label: "Cuestionario curricular"),
                 LinkView(href: "\(base)/identidad", label: "Cuestionario de identidad"),
                 LinkView(href: "\(base)/consentimiento", label: "Consentimiento para publicar el cuestionario de identidad"),
-            ])
+                LinkView(href: "\(base)/foto", label: "Foto del perfil"),
+            ] + (candidacy.postulatingEntity.kind == .independent
+                ? [LinkView(href: "\(base)/consentimiento-expreso", label: "Formato de consentimiento expreso (candidaturas independientes)")] : []))
         return try ctx.page("captura/perfil", title: "Perfil de \(candidacy.fullName)", view).response(from: request, context: ctx)
     }
 
@@ -110,9 +113,10 @@ struct CaptureController {
         return nil
     }
 
-    /// Where the form field of `issue` is, or nil for the photo (captured on its own page).
+    /// Where the form field of `issue` is.
     static func href(of issue: FieldIssue, base: String) -> String? {
         if issue.field == ProfileCompleteness.privacyNoticeField.id { return "\(base)/aviso" }
+        if issue.field == CurricularQuestionnaire.Field.photo.id { return "\(base)/foto" }
         if let id = CurricularForm.elementID(for: issue.field) { return "\(base)/curricular#\(id)" }
         if let id = IdentityView.elementID(for: issue.field) { return "\(base)/identidad#\(id)" }
         return nil
@@ -128,11 +132,7 @@ struct CaptureController {
 
     /// A moment as a Spanish date and time in the process's time zone.
     func spanishDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "es_MX")
-        formatter.timeZone = TimeZone(identifier: context.process.timeZone)
-        formatter.dateFormat = "d 'de' MMMM 'de' yyyy, HH:mm"
-        return formatter.string(from: date)
+        SpanishDates.dateTime(date, timeZone: context.process.timeZone)
     }
 
     // MARK: Privacy notice

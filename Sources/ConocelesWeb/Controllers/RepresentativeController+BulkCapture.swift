@@ -167,10 +167,9 @@ extension RepresentativeController {
         if unreadable.isEmpty, CurricularCSV.roundTripped(answers, rules: rules) == CurricularCSV.roundTripped(current, rules: rules) {
             return .unchanged
         }
-        // The photo is not part of the file: its issues belong to the photo page, not to this row.
-        let issues = answers.completeness(rules: rules, registeredUnderAffirmativeAction: candidacy.isAffirmativeAction,
-                                          photoReferenceDate: photoReferenceDate())
-            .issues.filter { $0.code != .missing && $0.field != CurricularQuestionnaire.Field.photo.id }
+        // The same rules as the form's draft: wrong values fail the row; missing answers, the
+        // photo (not part of the file) and the authorization are left to completeness.
+        let issues = answers.draftIssues(rules: rules).issues
         guard unreadable.isEmpty, issues.isEmpty else {
             return .failed(unreadable + issues.map { "«\($0.label)»: \($0.message)" })
         }
@@ -179,16 +178,8 @@ extension RepresentativeController {
         } catch let error as StorageError where error.code == .conflict || error.code == .notFound {
             return .failed([error.message])
         }
-        if let action = ProfileLifecycle.action(onEditIn: profile.state) {
-            do {
-                try await workflows(ctx).apply(action, to: candidacy.id, by: Self.actor(user))
-            } catch let error as ProfileTransitionError {
-                // The profile moved since the list was read; the draft is saved all the same.
-                ctx.logger.warning("workflow not moved after a csv save", metadata: [
-                    "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))",
-                ])
-            }
-        }
+        // The workflow follows the save exactly as after the form (begin, resume, complete, reopen).
+        _ = try await context.syncWorkflow(of: candidacy, by: user, changed: true, logger: ctx.logger)
         return .saved
     }
 
@@ -205,16 +196,6 @@ extension RepresentativeController {
 
     func questionnaires(_ ctx: WebRequestContext) -> QuestionnaireRepository {
         QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
-    }
-
-    /// The day photos are measured against: the later of today (in the process's zone) and
-    /// the publication date.
-    func photoReferenceDate() -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: context.process.timeZone) ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        let today = LocalDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? context.process.publicationDate
-        return max(today, context.process.publicationDate)
     }
 
     /// The file as text: UTF-8 (Excel's "CSV UTF-8"), otherwise Windows-1252 (Excel's plain "CSV").

@@ -93,6 +93,7 @@ public struct PhotoRepository: Sendable {
                 RETURNING candidacy_id
                 """)
             guard let candidacyID else { return false }
+            try await referInQuestionnaire(photoID: photoID, candidacyID: candidacyID, by: actor, at: now, on: connection)
             if !variants.isEmpty {
                 try await connection.query("""
                     INSERT INTO photo_variants (photo_id, variant, sha256, byte_count, content_type, width, height, created_at)

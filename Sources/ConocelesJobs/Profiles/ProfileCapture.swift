@@ -1,0 +1,101 @@
+import ConocelesCore
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// Everything the capture pages show of one candidacy's profile: its workflow state, the
+/// privacy notice, both questionnaires, the consent and the completeness report.
+public struct CaptureProfile: Sendable {
+    public let candidacy: Candidacy
+    public let state: ProfileState
+    public let noticeAccepted: Bool
+    /// The saved curricular answers (empty when never saved).
+    public let curricular: CurricularQuestionnaire
+    /// The saved identity answers, or nil when never saved or blocked.
+    public let identity: IdentityQuestionnaire?
+    /// Whether the identity answers are blocked (candidacy substituted or cancelled).
+    public let identityBlocked: Bool
+    public let consent: IdentityConsent
+    public let report: CompletenessReport
+
+    /// Whether candidates and representatives may change the questionnaires now.
+    public var isEditable: Bool { state.isEditable && !identityBlocked }
+}
+
+/// The privacy notice shown before any capture.
+public enum PrivacyNotice {
+    /// The version of the simplified notice people accept; a new text needs a new version.
+    public static let version = "2024-01"
+    /// The page with the full (integral) notice.
+    public static let fullNoticePath = "/aviso-de-privacidad"
+}
+
+/// Loads a profile as its capture sees it and keeps its workflow state in step with its
+/// content after a save, whoever saved (a form, the bulk CSV, an accepted photo): one rule,
+/// `ProfileLifecycle.actionsAfterCapture`.
+public struct ProfileCapture: Sendable {
+    let client: PostgresClient
+    let cipher: SensitiveDataCipher
+    let process: ElectionProcess
+    let catalogs: Catalogs
+
+    public init(client: PostgresClient, cipher: SensitiveDataCipher, process: ElectionProcess, catalogs: Catalogs) {
+        self.client = client
+        self.cipher = cipher
+        self.process = process
+        self.catalogs = catalogs
+    }
+
+    /// The day a photo's age is measured against: the later of today (in the process's time
+    /// zone) and the first publication day.
+    public func photoReferenceDate(now: Date = Date()) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: process.timeZone) ?? TimeZone(identifier: "America/Mexico_City")!
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        let today = LocalDate(year: c.year ?? 2000, month: c.month ?? 1, day: c.day ?? 1) ?? process.publicationDate
+        return max(today, process.publicationDate)
+    }
+
+    /// Loads the profile of `candidacy` (authorization is the caller's).
+    public func load(_ candidacy: Candidacy, logger: Logger) async throws -> CaptureProfile {
+        let questionnaires = QuestionnaireRepository(client: client, cipher: cipher, logger: logger)
+        let state = try await ProfileWorkflowRepository(client: client, logger: logger).workflow(for: candidacy.id).state
+        let noticeAccepted = try await questionnaires.hasAcceptedPrivacyNotice(version: PrivacyNotice.version, for: candidacy.id)
+        let curricular = try await questionnaires.curricular(for: candidacy.id)?.answers ?? CurricularQuestionnaire()
+        var identity: IdentityQuestionnaire?
+        var blocked = false
+        do {
+            identity = try await questionnaires.identity(for: candidacy.id)
+        } catch let error as StorageError where error.code == .blocked {
+            blocked = true
+        }
+        let consent = try await questionnaires.consent(for: candidacy.id)
+        let report = ProfileCompleteness.check(
+            privacyNoticeAccepted: noticeAccepted, curricular: curricular, identity: identity, candidacy: candidacy,
+            catalogs: catalogs, photoReferenceDate: photoReferenceDate())
+        return CaptureProfile(candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
+                              identity: identity, identityBlocked: blocked, consent: consent, report: report)
+    }
+
+    /// After `actor` saved something of `candidacy`'s profile: applies the workflow actions
+    /// that follow and returns the profile as it now is. A transition refused because another
+    /// actor moved the profile meanwhile (or because this actor may not make it) is logged,
+    /// never hidden, and the save stands.
+    public func sync(_ candidacy: Candidacy, by actor: ProfileActor, changed: Bool, logger: Logger) async throws -> CaptureProfile {
+        let profile = try await load(candidacy, logger: logger)
+        let actions = ProfileLifecycle.actionsAfterCapture(in: profile.state, complete: profile.report.isComplete, changed: changed)
+        guard !actions.isEmpty else { return profile }
+        let workflows = ProfileWorkflowRepository(client: client, logger: logger)
+        do {
+            for action in actions {
+                try await workflows.apply(action, to: candidacy.id, by: actor, completeness: profile.report)
+            }
+        } catch let error as ProfileTransitionError {
+            logger.warning("profile transition after capture refused", metadata: [
+                "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))",
+            ])
+        }
+        return try await load(candidacy, logger: logger)
+    }
+}
