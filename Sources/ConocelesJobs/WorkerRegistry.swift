@@ -8,7 +8,7 @@ public enum WorkerRegistry {
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
-        PhotoCheckWorker.kind,
+        PhotoCheckWorker.kind, PrivacyPurgeWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -21,6 +21,7 @@ public enum WorkerRegistry {
         workers.register(PasswordResetMailWorker(environment: environment))
         workers.register(SessionPurgeWorker(environment: environment))
         workers.register(PhotoCheckWorker(environment: environment))
+        workers.register(PrivacyPurgeWorker(environment: environment))
         return workers
     }
 }
