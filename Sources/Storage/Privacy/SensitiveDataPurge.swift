@@ -127,10 +127,7 @@ public struct SensitiveDataPurge: Sendable {
     ///   nothing left to delete, and the file stays until removed by hand).
     public func purge(_ item: PurgeItem, by actor: AuditActor, at now: Date = Date()) async throws -> PurgeOutcome {
         let candidacyID = item.candidacyID
-        var outcome = PurgeOutcome(
-            candidacyID: candidacyID, reason: item.reason, identity: false, consentDocuments: 0, consentReferences: 0,
-            photos: 0, photoVariants: 0, blobs: 0)
-        let hashes: Set<String> = try await client.transaction(logger: logger) { connection in
+        let (deleted, hashes): (PurgeOutcome, Set<String>) = try await client.transaction(logger: logger) { connection in
             // Locks the candidacy as a photo upload does (NO KEY UPDATE), so an upload in
             // flight either commits before this purge (and its photo goes) or waits for it.
             var found = false
@@ -139,6 +136,9 @@ public struct SensitiveDataPurge: Sendable {
             ).decode(String.self) { found = true }
             guard found else { throw StorageError(.notFound, "La candidatura \(candidacyID) no existe.") }
 
+            var outcome = PurgeOutcome(
+                candidacyID: candidacyID, reason: item.reason, identity: false, consentDocuments: 0, consentReferences: 0,
+                photos: 0, photoVariants: 0, blobs: 0)
             var hashes = Set<String>()
             let identity = try await QuestionnaireRepository.deleteIdentity(of: candidacyID, on: connection, logger: logger)
             outcome.identity = identity.revision != nil
@@ -162,11 +162,13 @@ public struct SensitiveDataPurge: Sendable {
                 outcome.photos += 1
                 hashes.insert(hash)
             }
-            guard !outcome.isEmpty else { return [] }
-            try await audit.append(.candidacy(candidacyID, "privacy.purge", by: actor, changes: Self.auditChanges(outcome), at: now),
-                                   on: connection)
-            return hashes
+            if !outcome.isEmpty {
+                try await audit.append(.candidacy(candidacyID, "privacy.purge", by: actor, changes: Self.auditChanges(outcome), at: now),
+                                       on: connection)
+            }
+            return (outcome, hashes)
         }
+        var outcome = deleted
         outcome.blobs = try await deleteUnreferenced(hashes)
         if !outcome.isEmpty {
             logger.debug("sensitive data purged", metadata: [
