@@ -77,9 +77,24 @@ public struct AppConfiguration: Sendable {
         public var activationTTLHours: Int
     }
 
-    /// Retention of sensitive data of substituted/cancelled candidacies.
+    /// When sensitive data are deleted (`privacy.purge`).
     public struct RetentionSettings: Sendable, Equatable {
+        /// Days a substituted or cancelled candidacy's sensitive data are kept, blocked
+        /// (`retention.sensitive_data_days`, 0 to 3,650).
         public var sensitiveDataDays: Int
+        /// Days after election day when everyone's sensitive data go
+        /// (`retention.everyone_days_after_election`, 1 to 3,650; default 150: the final
+        /// report is due within four months of election day).
+        public var everyoneDaysAfterElection: Int
+
+        /// The default of `everyoneDaysAfterElection`.
+        public static let defaultEveryoneDaysAfterElection = 150
+
+        /// Settings as given (tests, tools); the configuration file's are validated by `load`.
+        public init(sensitiveDataDays: Int, everyoneDaysAfterElection: Int = defaultEveryoneDaysAfterElection) {
+            self.sensitiveDataDays = sensitiveDataDays
+            self.everyoneDaysAfterElection = everyoneDaysAfterElection
+        }
     }
 
     /// Secrets and session settings. Never logged.
@@ -163,7 +178,11 @@ extension AppConfiguration {
             from: try r.string("smtp.from"))
         photo = try PhotoLimits(reader: r)
         accounts = AccountSettings(activationTTLHours: try r.int("accounts.activation_ttl_hours", in: 1...24 * 60))
-        retention = RetentionSettings(sensitiveDataDays: try r.int("retention.sensitive_data_days", in: 0...3_650))
+        retention = RetentionSettings(
+            sensitiveDataDays: try r.int("retention.sensitive_data_days", in: 0...3_650),
+            everyoneDaysAfterElection: try r.int(
+                "retention.everyone_days_after_election", in: 1...3_650,
+                default: RetentionSettings.defaultEveryoneDaysAfterElection))
         let keyText = try r.string("security.encryption_key", secret: true)
         guard let key = Data(base64Encoded: keyText), key.count == 32 else {
             throw ConfigurationError(

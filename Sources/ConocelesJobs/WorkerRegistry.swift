@@ -8,7 +8,7 @@ public enum WorkerRegistry {
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
-        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind,
+        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -22,6 +22,7 @@ public enum WorkerRegistry {
         workers.register(SessionPurgeWorker(environment: environment))
         workers.register(PhotoCheckWorker(environment: environment))
         workers.register(ProfileReturnedMailWorker(environment: environment))
+        workers.register(PrivacyPurgeWorker(environment: environment))
         return workers
     }
 }

@@ -42,6 +42,7 @@ struct AppConfigurationTests {
         ("CONOCELES_PHOTO_MAX_BYTES", "0", "photo.max_bytes", "fuera del rango"),
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "1000", "photo.max_coefficient_bytes", "fuera del rango"),
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "mucho", "photo.max_coefficient_bytes", "no es un número"),
+        ("CONOCELES_RETENTION_EVERYONE_DAYS_AFTER_ELECTION", "0", "retention.everyone_days_after_election", "fuera del rango"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -63,6 +64,18 @@ struct AppConfigurationTests {
         defer { try? FileManager.default.removeItem(atPath: copy) }
         let config = try await AppConfiguration.load(file: copy, environment: secrets)
         #expect(config.photo.maxCoefficientBytes == AppConfiguration.PhotoLimits.defaultMaxCoefficientBytes)
+    }
+
+    @Test func theEndOfProcessRetentionHasADefault() async throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("everyone_days_after_election") }.joined(separator: "\n")
+        let copy = NSTemporaryDirectory() + "conoceles-\(UUID().uuidString).yaml"
+        try text.write(toFile: copy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let config = try await AppConfiguration.load(file: copy, environment: secrets)
+        #expect(config.retention.everyoneDaysAfterElection == 150)
+        #expect(config.retention.sensitiveDataDays == 30)
     }
 
     @Test func photoLimitsLoadWithoutSecrets() async throws {

@@ -129,24 +129,44 @@ public struct QuestionnaireRepository: Sendable {
     @discardableResult
     public func purgeIdentity(for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
-            var revision: Int?
-            for try await value in try await connection.query(
-                "DELETE FROM identity_questionnaires WHERE candidacy_id = \(candidacyID) RETURNING revision", logger: logger
-            ).decode(Int.self) { revision = value }
-            var documents = 0
-            for try await count in try await connection.query("""
-                WITH cleared AS (
-                    UPDATE identity_consents SET document_sha256 = NULL, document_key_id = NULL
-                     WHERE candidacy_id = \(candidacyID) AND document_sha256 IS NOT NULL RETURNING 1)
-                SELECT count(*) FROM cleared
-                """, logger: logger).decode(Int.self) { documents = count }
-            guard revision != nil || documents > 0 else { return false }
+            let deleted = try await Self.deleteIdentity(of: candidacyID, on: connection, logger: logger)
+            guard !deleted.isEmpty else { return false }
             try await audit.append(.candidacy(candidacyID, "identity.purge", by: actor, changes: [
-                "deleted": "cuestionario de identidad", "revision": revision.map(String.init) ?? "ninguna",
-                "consent_documents": String(documents),
+                "deleted": "cuestionario de identidad", "revision": deleted.revision.map(String.init) ?? "ninguna",
+                "consent_documents": String(deleted.documentHashes.count),
             ], at: now), on: connection)
             return true
         }
+    }
+
+    /// The deletes behind `purgeIdentity`, on the caller's connection and without an audit
+    /// line (the caller writes its own): the identity row, and the consent records' document
+    /// references (the consent decisions themselves stay). Shared with `SensitiveDataPurge`.
+    static func deleteIdentity(of candidacyID: String, on connection: PostgresConnection, logger: Logger) async throws -> DeletedIdentity {
+        var deleted = DeletedIdentity()
+        for try await value in try await connection.query(
+            "DELETE FROM identity_questionnaires WHERE candidacy_id = \(candidacyID) RETURNING revision", logger: logger
+        ).decode(Int.self) { deleted.revision = value }
+        // The old hashes come from the locked rows of `old` (UPDATE … RETURNING only sees the
+        // new, cleared values), so the caller can delete blobs no row references any more.
+        for try await hash in try await connection.query("""
+            UPDATE identity_consents c SET document_sha256 = NULL, document_key_id = NULL
+              FROM (SELECT id, document_sha256 FROM identity_consents
+                     WHERE candidacy_id = \(candidacyID) AND document_sha256 IS NOT NULL FOR UPDATE) old
+             WHERE c.id = old.id
+            RETURNING old.document_sha256
+            """, logger: logger).decode(String.self) { deleted.documentHashes.append(hash) }
+        return deleted
+    }
+
+    /// What `deleteIdentity` removed.
+    struct DeletedIdentity: Sendable {
+        /// Revision of the deleted identity row; nil when there was none.
+        var revision: Int?
+        /// Blob hashes of the cleared consent-document references (one per consent record).
+        var documentHashes: [String] = []
+
+        var isEmpty: Bool { revision == nil && documentHashes.isEmpty }
     }
 
     // MARK: Consent

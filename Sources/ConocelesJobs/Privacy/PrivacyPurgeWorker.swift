@@ -1,0 +1,72 @@
+import ConocelesConfig
+import ConocelesCore
+import Foundation
+import JobQueue
+import PostgresNIO
+import Storage
+
+/// `privacy.purge` (daily, `jobs/schedules.yaml`): deletes the sensitive data that are due
+/// (`SensitiveDataPurge`): of candidacies substituted or cancelled at least
+/// `retention.sensitive_data_days` ago, and of everyone once
+/// `retention.everyone_days_after_election` days have passed since election day. With
+/// `dry_run` it only counts. Logs counts, never content or names.
+///
+/// Idempotent: a retry or an overlapping run finds less or nothing to delete.
+public struct PrivacyPurgeWorker: JobWorker {
+    public static let kind = "privacy.purge"
+
+    public struct Args: Codable, Sendable {
+        /// Count what is due without deleting anything (default false).
+        public var dryRun: Bool?
+        public init(dryRun: Bool? = nil) { self.dryRun = dryRun }
+        enum CodingKeys: String, CodingKey { case dryRun = "dry_run" }
+    }
+
+    let client: PostgresClient
+    let blobs: any BlobStore
+    let process: ElectionProcess
+    let retention: AppConfiguration.RetentionSettings
+    let clock: @Sendable () -> Date
+    /// Candidacies read per batch (default 500).
+    let batchSize: Int
+
+    /// A worker over explicit dependencies (tests, tools); `clock` gives "now".
+    public init(
+        client: PostgresClient, blobs: any BlobStore, process: ElectionProcess, retention: AppConfiguration.RetentionSettings,
+        batchSize: Int = 500, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.client = client
+        self.blobs = blobs
+        self.process = process
+        self.retention = retention
+        self.batchSize = batchSize
+        self.clock = clock
+    }
+
+    /// The worker of this deployment: `paths.blobs`, the process and `retention.*`.
+    public init(environment: JobEnvironment) {
+        self.init(
+            client: environment.client, blobs: FileBlobStore(root: environment.configuration.blobsDirectory),
+            process: environment.process, retention: environment.configuration.retention)
+    }
+
+    public func work(_ args: Args, context: JobContext) async throws {
+        let dryRun = args.dryRun ?? false
+        let now = clock()
+        let purge = SensitiveDataPurge(client: client, blobs: blobs, logger: context.logger)
+        let actor = AuditActor.system(Self.kind)
+        let items = try await purge.allDue(
+            processID: process.id, electionDay: process.electionDay, timeZone: process.timeZone,
+            retentionDays: retention.sensitiveDataDays, everyoneAfterDays: retention.everyoneDaysAfterElection,
+            now: now, batchSize: batchSize)
+        var totals = PurgeTotals()
+        for item in items {
+            if dryRun {
+                totals.add(item)
+            } else {
+                totals.add(try await purge.purge(item, by: actor, at: now))
+            }
+        }
+        context.logger.info(dryRun ? "sensitive data due (dry run)" : "sensitive data purged", metadata: totals.metadata)
+    }
+}
