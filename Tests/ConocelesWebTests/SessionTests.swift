@@ -129,3 +129,22 @@ struct SessionTests {
         for name in Templates.names { #expect(Templates.library.getTemplate(named: name) != nil, "\(name)") }
     }
 }
+
+@Suite("Static files and unknown pages")
+struct StaticFilesTests {
+    @Test func stylesAndScriptsAreServedAndUnknownPathsGetASpanishPage() async throws {
+        let process = try jalisco()
+        try await TestDatabase.with { db async throws in
+            let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
+            try await app.test(.router) { client in
+                let browser = Browser(client)
+                let css = try await browser.get("/estatico/conoceles.css")
+                #expect(css.status == .ok && css.text.contains("--acento"))
+                let js = try await browser.get("/estatico/conoceles.js")
+                #expect(js.status == .ok && js.text.contains("data-limite"))
+                let missing = try await browser.get("/no-existe")
+                #expect(missing.status == .notFound && missing.text.contains("La página o el registro que busca no existe."))
+            }
+        }
+    }
+}
