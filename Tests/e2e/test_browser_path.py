@@ -29,7 +29,7 @@ def system(binary, env, tmp_path):
     proc = start(binary, ["up"], env)
     try:
         wait_http(base + "/health", proc)
-        yield base, env, str(maildir), tmp_path
+        yield base, env, str(maildir), tmp_path, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -73,7 +73,7 @@ def state(env, candidacy):
 
 
 def test_from_approval_to_a_published_profile(binary, system, driver):
-    base, env, maildir, tmp = system
+    base, env, maildir, tmp, proc = system
     violations = []
 
     def checked():
@@ -201,3 +201,10 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
     wait_text(driver, "Bitácora")
     checked()
     assert violations == [], "\n".join(violations)
+
+    # Nothing secret reached the logs: passwords, the shared secrets, activation tokens.
+    log = proc.log()
+    assert "signed in" in log  # the log is the server's, and it was written
+    for secret in (PASSWORD, env["CONOCELES_SECURITY_EVENT_HMAC_SECRET"], env["CONOCELES_SECURITY_ENCRYPTION_KEY"],
+                   candidate_link.split("token=")[1], rep_link.split("token=")[1], staff_link.split("token=")[1]):
+        assert secret not in log
