@@ -17,31 +17,34 @@ struct PortalController {
         router.get("/cumplimiento", use: compliance)
     }
 
+    /// The affirmative-action filter's values.
+    static let actionOptions: [(String, String)] =
+        [("cualquiera", "Cualquier acción afirmativa")] + IdentityGroup.allCases.map { ($0.rawValue, $0.label) }
+
     func repository(_ ctx: WebRequestContext) -> PublicationRepository {
         PublicationRepository(client: context.database.client, logger: ctx.logger)
     }
 
     @Sendable func search(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let process = context.process
-        let search = PublicSearch(request.uri, process: process, catalogs: context.catalogs)
+        let search = PublicSearch(request, process: process, catalogs: context.catalogs)
         let size = PublicSearch.pageSize
         let result = try await repository(ctx).search(
             processID: process.id, filter: search.filter, limit: size, offset: (search.page - 1) * size)
         let values = search.values
-        func options(_ all: [(value: String, label: String)], _ key: String) -> [OptionView] {
-            all.map { OptionView(value: $0.value, label: $0.label, selected: values[key] == $0.value) }
+        func options(_ all: [(String, String)], _ key: String) -> [OptionView] {
+            all.map { OptionView(value: $0.0, label: $0.1, selected: values[key] == $0.0) }
         }
         let view = SearchView(
             nombre: values["nombre"] ?? "",
             offices: options(process.offices.map { ($0.code, $0.name) }, "cargo"),
-            entities: options(PublicSearch.entityOptions(process), "partido"),
+            entities: options(PublicSearch.entityOptions(process).map { ($0.value, $0.label) }, "partido"),
             districts: options((0..<process.districts).map { ("\($0 + 1)", "Distrito \($0 + 1)") }, "distrito"),
             municipalities: options(context.catalogs.municipalities.entries.map { ($0.key, $0.name) }, "municipio"),
             genders: options(Gender.allCases.map { ($0.rawValue, $0.label) }, "genero"),
             education: options(ValidationRules.default.educationLevels.map { ($0.key, $0.name) }, "escolaridad"),
             ages: options(PublicSearch.ageRanges.map { ($0.key, $0.label) }, "edad"),
-            actions: options([("cualquiera", "Cualquier acción afirmativa")] + IdentityGroup.allCases.map { ($0.rawValue, $0.label) },
-                             "accion_afirmativa"),
+            actions: options(Self.actionOptions, "accion_afirmativa"),
             total: result.total, results: result.profiles.map(ResultView.init),
             pager: PagerView(page: search.page, size: size, total: result.total) { "/candidaturas-publicas?\(search.query(page: $0))" })
         return try ctx.page("publico/busqueda", title: "Candidaturas", view).response(from: request, context: ctx)

@@ -39,7 +39,7 @@ struct SearchView {
 }
 
 /// One label and value of a profile; `href` only for web addresses (http/https).
-struct FieldView {
+struct PublicFieldView {
     let label: String
     let value: String
     let href: String?
@@ -52,13 +52,13 @@ struct FieldView {
     }
 }
 
-struct IdentityView {
+struct PublicIdentityView {
     let label: String
     let basis: String
-    let details: [FieldView]
+    let details: [PublicFieldView]
     let hasDetails: Bool
 
-    init(label: String, basis: String, details: [FieldView]) {
+    init(label: String, basis: String, details: [PublicFieldView]) {
         self.label = label
         self.basis = basis
         self.details = details
@@ -75,13 +75,13 @@ struct ProfileView {
     let noInformation: String?
     let photo: String?
     let photoAlt: String
-    let personal: [FieldView]
-    let contact: [FieldView]
-    let education: [FieldView]
+    let personal: [PublicFieldView]
+    let contact: [PublicFieldView]
+    let education: [PublicFieldView]
     let training: [String]
-    let texts: [FieldView]
-    let identity: [IdentityView]
-    let dates: [FieldView]
+    let texts: [PublicFieldView]
+    let identity: [PublicIdentityView]
+    let dates: [PublicFieldView]
     let hasPersonal: Bool, hasContact: Bool, hasEducation: Bool, hasTraining: Bool, hasIdentity: Bool, hasDates: Bool
 
     init(_ profile: PublishedProfile) {
@@ -93,31 +93,31 @@ struct ProfileView {
         noInformation = profile.hasProfile ? nil : PublishedProfile.noInformationMark
         photo = profile.photo == nil ? nil : "/perfil/\(queryValue(profile.id))/foto.jpg"
         photoAlt = "Fotografía de \(profile.fullName)"
-        var personal: [FieldView] = []
-        if let gender = profile.gender { personal.append(FieldView("Sexo", gender.label)) }
-        if let age = profile.ageYears { personal.append(FieldView("Edad", "\(age) años")) }
-        if let action = profile.affirmativeAction { personal.append(FieldView("Acción afirmativa", action.label)) }
+        var personal: [PublicFieldView] = []
+        if let gender = profile.gender { personal.append(PublicFieldView("Sexo", gender.label)) }
+        if let age = profile.ageYears { personal.append(PublicFieldView("Edad", "\(age) años")) }
+        if let action = profile.affirmativeAction { personal.append(PublicFieldView("Acción afirmativa", action.label)) }
         self.personal = personal
-        var contact: [FieldView] = []
-        var education: [FieldView] = []
-        var texts: [FieldView] = []
+        var contact: [PublicFieldView] = []
+        var education: [PublicFieldView] = []
+        var texts: [PublicFieldView] = []
         if let c = profile.curricular {
-            for address in c.contact.campaignHouseAddresses { contact.append(FieldView("Casa de campaña", address)) }
-            for phone in c.contact.phones { contact.append(FieldView("Teléfono", phone)) }
-            for email in c.contact.emails { contact.append(FieldView("Correo electrónico", email)) }
-            if let web = c.contact.webPage { contact.append(FieldView(PublicContact.Field.webPage.label, web)) }
+            for address in c.contact.campaignHouseAddresses { contact.append(PublicFieldView("Casa de campaña", address)) }
+            for phone in c.contact.phones { contact.append(PublicFieldView("Teléfono", phone)) }
+            for email in c.contact.emails { contact.append(PublicFieldView("Correo electrónico", email)) }
+            if let web = c.contact.webPage { contact.append(PublicFieldView(PublicContact.Field.webPage.label, web)) }
             for network in SocialNetwork.allCases {
-                if let address = c.contact.address(of: network) { contact.append(FieldView(network.label, address)) }
+                if let address = c.contact.address(of: network) { contact.append(PublicFieldView(network.label, address)) }
             }
-            if let degree = c.education { education.append(FieldView("Grado máximo de estudios", degree)) }
-            if let status = c.educationStatus { education.append(FieldView("Estatus", status)) }
+            if let degree = c.education { education.append(PublicFieldView("Grado máximo de estudios", degree)) }
+            if let status = c.educationStatus { education.append(PublicFieldView("Estatus", status)) }
             texts = [
-                FieldView("Historia profesional y laboral", c.professionalHistory),
-                FieldView("Trayectoria política", c.politicalTrajectory),
-                FieldView("¿Por qué quiere ocupar un cargo público?", c.publicOfficeMotivation),
-                FieldView("Propuesta 1", c.firstProposal),
-                FieldView("Propuesta 2", c.secondProposal),
-                FieldView("Propuesta en materia de género o del grupo que representa", c.genderProposal),
+                PublicFieldView("Historia profesional y laboral", c.professionalHistory),
+                PublicFieldView("Trayectoria política", c.politicalTrajectory),
+                PublicFieldView("¿Por qué quiere ocupar un cargo público?", c.publicOfficeMotivation),
+                PublicFieldView("Propuesta 1", c.firstProposal),
+                PublicFieldView("Propuesta 2", c.secondProposal),
+                PublicFieldView("Propuesta en materia de género o del grupo que representa", c.genderProposal),
             ].filter { !$0.value.isBlank }
         }
         self.contact = contact
@@ -125,13 +125,13 @@ struct ProfileView {
         self.texts = texts
         training = profile.curricular?.otherTraining ?? []
         identity = profile.identity.map { group in
-            IdentityView(label: group.group.label,
+            PublicIdentityView(label: group.group.label,
                          basis: group.basis == .consent ? "Con su consentimiento expreso" : "Candidatura registrada por acción afirmativa",
-                         details: group.details.map { FieldView($0.label, $0.value) })
+                         details: group.details.map { PublicFieldView($0.label, $0.value) })
         }
-        var dates: [FieldView] = []
-        if let on = profile.publishedOn { dates.append(FieldView("Publicado el", on.spanishDescription)) }
-        if let on = profile.republishedOn { dates.append(FieldView("Modificación publicada el", on.spanishDescription)) }
+        var dates: [PublicFieldView] = []
+        if let on = profile.publishedOn { dates.append(PublicFieldView("Publicado el", on.spanishDescription)) }
+        if let on = profile.republishedOn { dates.append(PublicFieldView("Modificación publicada el", on.spanishDescription)) }
         self.dates = dates
         hasPersonal = !personal.isEmpty
         hasContact = !contact.isEmpty

@@ -16,7 +16,7 @@ struct PublicApiController {
     }
 
     @Sendable func search(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let search = PublicSearch(request.uri, process: context.process, catalogs: context.catalogs)
+        let search = PublicSearch(request, process: context.process, catalogs: context.catalogs)
         let size = max(1, min(Self.maximumPageSize, request.uri.queryParameters.get("por_pagina").flatMap { Int($0) } ?? PublicSearch.pageSize))
         let result = try await PublicationRepository(client: context.database.client, logger: ctx.logger).search(
             processID: context.process.id, filter: search.filter, limit: size, offset: (search.page - 1) * size)

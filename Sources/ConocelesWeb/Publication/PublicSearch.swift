@@ -20,8 +20,8 @@ struct PublicSearch {
 
     static let keys = ["nombre", "cargo", "partido", "distrito", "municipio", "genero", "escolaridad", "edad", "accion_afirmativa"]
 
-    init(_ query: URI, process: ElectionProcess, catalogs: Catalogs) {
-        let parameters = query.queryParameters
+    init(_ request: Request, process: ElectionProcess, catalogs: Catalogs) {
+        let parameters = request.uri.queryParameters
         var values: [String: String] = [:]
         for key in Self.keys {
             if let value = parameters.get(key)?.trimmedOfWhiteSpace, !value.isEmpty, value.utf8.count <= 100 { values[key] = value }
