@@ -1,3 +1,4 @@
+import Foundation
 import ConocelesCore
 import Hummingbird
 import Storage
@@ -21,10 +22,10 @@ struct PublicSearch {
     static let keys = ["nombre", "cargo", "partido", "distrito", "municipio", "genero", "escolaridad", "edad", "accion_afirmativa"]
 
     init(_ request: Request, process: ElectionProcess, catalogs: Catalogs) {
-        let parameters = request.uri.queryParameters
+        let parameters = Self.formValues(request.uri.query ?? "")
         var values: [String: String] = [:]
         for key in Self.keys {
-            if let value = parameters.get(key)?.trimmedOfWhiteSpace, !value.isEmpty, value.utf8.count <= 100 { values[key] = value }
+            if let value = parameters[key]?.trimmedOfWhiteSpace, !value.isEmpty, value.utf8.count <= 100 { values[key] = value }
         }
         var filter = PublicationFilter()
         filter.name = values["nombre"]
@@ -41,7 +42,22 @@ struct PublicSearch {
         filter.affirmativeAction = values["accion_afirmativa"].flatMap { $0 == "cualquiera" || IdentityGroup(rawValue: $0) != nil ? $0 : nil }
         self.filter = filter
         self.values = values
-        self.page = max(1, min(100_000, parameters.get("pagina").flatMap { Int($0) } ?? 1))
+        self.page = max(1, min(100_000, parameters["pagina"].flatMap { Int($0) } ?? 1))
+    }
+
+    /// The query string as a GET form sends it (`application/x-www-form-urlencoded`: "+" is
+    /// a space); the first value of each name.
+    static func formValues(_ query: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String? {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let name = parts.first.flatMap(decoded), values[name] == nil else { continue }
+            values[name] = parts.count == 2 ? decoded(parts[1]) : ""
+        }
+        return values
     }
 
     /// Parties, coalitions, common candidacies and independent candidacies as filter values.
