@@ -13,8 +13,8 @@ CREATE TABLE publication_snapshots (
 );
 CREATE INDEX publication_snapshots_process_idx ON publication_snapshots (process_id, version);
 
--- One row per listed candidacy of a snapshot: the columns the search filters on, and the
--- public document (ConocelesCore.PublishedProfile) with only what may be public.
+-- One row per listed candidacy of a snapshot: the columns the search filters on. Narrow on
+-- purpose (a search scans them); the documents are in `published_documents`.
 CREATE TABLE published_profiles (
     version             bigint NOT NULL REFERENCES publication_snapshots (version) ON DELETE CASCADE,
     candidacy_id        text NOT NULL,
@@ -30,10 +30,18 @@ CREATE TABLE published_profiles (
     education           text,
     affirmative_action  text,
     sort_key            integer NOT NULL,  -- office, territory, list, entity, formula order of the build
-    document            jsonb NOT NULL CHECK (jsonb_typeof(document) = 'object'),
     PRIMARY KEY (version, candidacy_id)
 );
 CREATE INDEX published_profiles_order_idx ON published_profiles (version, sort_key);
+
+-- The public document of each listed candidacy (ConocelesCore.PublishedProfile): only what
+-- may be public, read by primary key for a profile or a page of results.
+CREATE TABLE published_documents (
+    version       bigint NOT NULL REFERENCES publication_snapshots (version) ON DELETE CASCADE,
+    candidacy_id  text NOT NULL,
+    document      jsonb NOT NULL CHECK (jsonb_typeof(document) = 'object'),
+    PRIMARY KEY (version, candidacy_id)
+);
 
 -- The current snapshot of each process and the count of rebuild requests (bumped with every
 -- enqueue, so a rebuild that started before a request knows to run again).

@@ -26,7 +26,7 @@ extension PublicationRepository {
         let rows = try await client.query("""
             WITH cur AS (SELECT current_version AS version FROM publication_state WHERE process_id = \(processID)),
             matches AS (
-                SELECT p.sort_key, p.document::text AS document
+                SELECT p.sort_key, p.candidacy_id
                   FROM published_profiles p JOIN cur ON p.version = cur.version
                  WHERE (\(name)::text IS NULL OR strpos(p.search_name, \(name)) > 0)
                    AND (\(filter.officeCode)::text IS NULL OR p.office_code = \(filter.officeCode))
@@ -41,9 +41,13 @@ extension PublicationRepository {
                    AND (\(action)::text IS NULL OR (\(action) = 'cualquiera' AND p.affirmative_action IS NOT NULL)
                         OR p.affirmative_action = \(action))
             )
-            SELECT (SELECT coalesce(max(version), 0) FROM cur), (SELECT count(*) FROM matches), m.document
+            SELECT (SELECT coalesce(max(version), 0) FROM cur), (SELECT count(*) FROM matches), page.document
               FROM (SELECT 1) one
-              LEFT JOIN LATERAL (SELECT document FROM matches ORDER BY sort_key LIMIT \(limit) OFFSET \(offset)) m ON true
+              LEFT JOIN LATERAL (
+                   SELECT d.document::text AS document
+                     FROM (SELECT sort_key, candidacy_id FROM matches ORDER BY sort_key LIMIT \(limit) OFFSET \(offset)) m
+                     JOIN published_documents d ON d.version = (SELECT version FROM cur) AND d.candidacy_id = m.candidacy_id
+                    ORDER BY m.sort_key) page ON true
             """, logger: logger)
         var page = PublicationPage(version: 0, total: 0, profiles: [])
         for try await (version, total, document) in rows.decode((Int64, Int, String?).self) {
@@ -57,9 +61,9 @@ extension PublicationRepository {
     /// The candidacy `id` in the current snapshot, with the version; nil when it is not listed.
     public func profile(processID: String, id: String) async throws -> (version: Int64, profile: PublishedProfile)? {
         let rows = try await client.query("""
-            SELECT p.version, p.document::text FROM published_profiles p
-              JOIN publication_state s ON s.current_version = p.version
-             WHERE s.process_id = \(processID) AND p.candidacy_id = \(id)
+            SELECT d.version, d.document::text FROM published_documents d
+              JOIN publication_state s ON s.current_version = d.version
+             WHERE s.process_id = \(processID) AND d.candidacy_id = \(id)
             """, logger: logger)
         for try await (version, document) in rows.decode((Int64, String).self) {
             return (version, try JSONCoding.decode(PublishedProfile.self, from: document))
@@ -77,8 +81,9 @@ extension PublicationRepository {
     /// candidacies and how many have a published profile.
     public func compliance(processID: String) async throws -> [ComplianceRow] {
         let rows = try await client.query("""
-            SELECT p.document->>'entityName', p.document->>'officeName', count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
+            SELECT d.document->>'entityName', d.document->>'officeName', count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
               FROM published_profiles p JOIN publication_state s ON s.current_version = p.version
+              JOIN published_documents d ON d.version = p.version AND d.candidacy_id = p.candidacy_id
              WHERE s.process_id = \(processID)
              GROUP BY 1, 2, p.office_code ORDER BY 1, min(p.sort_key)
             """, logger: logger)

@@ -107,14 +107,18 @@ public struct PublicationRepository: Sendable {
         }
         try await connection.query("""
             INSERT INTO published_profiles (version, candidacy_id, has_profile, search_name, office_code, entity_kind, entity_code,
-                                            district, municipality, gender, age_years, education, affirmative_action, sort_key, document)
+                                            district, municipality, gender, age_years, education, affirmative_action, sort_key)
             SELECT \(version), id, has_profile, search_name, office_code, entity_kind, entity_code, nullif(district, 0),
-                   nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''), nullif(affirmative_action, ''), sort_key, document::jsonb
+                   nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''), nullif(affirmative_action, ''), sort_key
               FROM unnest(\(ids)::text[], \(hasProfile)::bool[], \(names)::text[], \(offices)::text[], \(kinds)::text[], \(codes)::text[],
                           \(districts)::int4[], \(municipalities)::text[], \(genders)::text[], \(ages)::int4[], \(education)::text[],
-                          \(actions)::text[], \(sortKeys)::int4[], \(documents)::text[])
+                          \(actions)::text[], \(sortKeys)::int4[])
                 AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
-                     education, affirmative_action, sort_key, document)
+                     education, affirmative_action, sort_key)
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO published_documents (version, candidacy_id, document)
+            SELECT \(version), id, document::jsonb FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
             """, logger: logger)
     }
 
