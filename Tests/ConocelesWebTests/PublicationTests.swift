@@ -1,3 +1,4 @@
+import ConocelesConfig
 import ConocelesCore
 import ConocelesJobs
 @testable import ConocelesWeb
@@ -6,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JobQueue
+import Mail
 import Storage
 import Testing
 import TestSupport
@@ -309,6 +311,42 @@ struct PublicationTests {
             let current = try #require(try await repository.current(processID: process.id))
             #expect(try await browser.get("/instancia/verificacion").text.contains("Versión pública \(current.version)"))
             #expect(try await browser.get("/perfil/C-JOB").status == .ok)
+        }
+    }
+
+    @Test func registrationApprovalsAndCancellationsRequestARebuild() async throws {
+        let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
+        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
+            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+        ])
+        try await withSite([]) { browser, db, _ in
+            let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
+            let definitions = try PipelineDefinition.loadAll(directory: "\(repositoryRoot)/pipelines", knownKinds: WorkerRegistry.kinds)
+            let environment = JobEnvironment(
+                client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: InMemoryMailTransport(),
+                pipelines: PipelineEngine(definitions: definitions, jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
+            let events = EventsApiTests()
+            let repository = PublicationRepository(client: db.client, logger: TestDatabase.logger)
+
+            try await events.post(browser.client, EventsApiTests.approval(id: "evt-1", candidacy: "C-1", name: "Ana Pérez")) {
+                #expect($0.status == .accepted || $0.status == .ok)
+            }
+            try await JobTesting.perform(RegistrationIngestWorker(environment: environment), args: IngestJob(eventID: "evt-1"))
+            #expect(try await repository.rebuildRequests(processID: process.id) == 1)
+            #expect(try await JobTesting.enqueued(db, kind: PublicationRebuildWorker.kind).count == 1)
+            try await Self.rebuild(db, process)
+            let listed = try await browser.get("/candidaturas-publicas?nombre=ana").text
+            #expect(listed.contains("Ana Pérez"))
+            #expect(listed.contains(PublishedProfile.noInformationMark))
+
+            let cancellation = #"{"id": "evt-2", "type": "candidacy.cancelled", "occurred_at": "2024-04-05T18:00:00Z", "candidacy_id": "C-1"}"#
+            try await events.post(browser.client, cancellation) { #expect($0.status == .accepted || $0.status == .ok) }
+            try await JobTesting.perform(RegistrationIngestWorker(environment: environment), args: IngestJob(eventID: "evt-2"))
+            #expect(try await repository.rebuildRequests(processID: process.id) == 2)
+            try await Self.rebuild(db, process)
+            #expect(!(try await browser.get("/candidaturas-publicas?nombre=ana").text.contains("Ana Pérez")))
+            #expect(try await browser.get("/perfil/C-1").status == .notFound)
         }
     }
 
