@@ -8,7 +8,7 @@ public enum WorkerRegistry {
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
-        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind,
+        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -23,6 +23,7 @@ public enum WorkerRegistry {
         workers.register(PhotoCheckWorker(environment: environment))
         workers.register(ProfileReturnedMailWorker(environment: environment))
         workers.register(PrivacyPurgeWorker(environment: environment))
+        workers.register(PublicationRebuildWorker(environment: environment))
         return workers
     }
 }

@@ -24,6 +24,7 @@ public enum WebApplication {
         StaffController(context: context).addRoutes(to: router)
         RepresentativeController(context: context).addRoutes(to: router)
         CaptureController(context: context).addRoutes(to: router)
+        PublicationRoutes(context: context).addRoutes(to: router)
         return router
     }
 

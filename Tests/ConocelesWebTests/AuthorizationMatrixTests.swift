@@ -79,6 +79,13 @@ struct AuthorizationMatrixTests {
         "GET /instancia/consentimientos/{document}/documento.pdf": .staff,
         "POST /instancia/consentimientos/{document}/recibir": .staff,
         "POST /instancia/consentimientos/{document}/rechazar": .staff,
+        // Publication: the public portal, open data and API; the staff's rebuild.
+        "GET /candidaturas-publicas": .anyone, "GET /perfil/{id}": .anyone, "GET /perfil/{id}/foto.jpg": .anyone,
+        "GET /cumplimiento": .anyone,
+        "GET /datos-abiertos": .anyone, "GET /datos-abiertos/candidaturas.csv": .anyone,
+        "GET /datos-abiertos/candidaturas.json": .anyone, "GET /datos-abiertos/estadisticas-identidad.csv": .anyone,
+        "GET /api/v1/publico/candidaturas": .anyone, "GET /api/v1/publico/candidaturas/{id}": .anyone,
+        "POST /instancia/publicacion/reconstruir": .staff,
     ]
 
     /// The signed-in actors (nil: anonymous) and the candidacy each owns.
