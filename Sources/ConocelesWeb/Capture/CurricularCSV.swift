@@ -224,24 +224,7 @@ enum CurricularCSV {
         return self.answers(from: Row(number: 0, candidacyID: "", cells: cells), over: answers, rules: rules).0
     }
 
-    /// A cell in double quotes, its quotes doubled.
-    private static func quoted(_ cell: String) -> String {
-        "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Characters that make a spreadsheet read a cell as a formula.
-    private static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
-
-    /// A cell that a spreadsheet would run as a formula, prefixed with an apostrophe so it
-    /// stays text (a candidate's text must not execute on the representative's computer).
-    private static func defused(_ cell: String) -> String {
-        guard let first = cell.first, formulaStarts.contains(first) else { return cell }
-        return "'" + cell
-    }
-
-    /// The cell without the apostrophe `defused` added.
-    private static func restored(_ cell: String) -> String {
-        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, formulaStarts.contains(second) else { return cell }
-        return String(cell.dropFirst())
-    }
+    private static func quoted(_ cell: String) -> String { SpreadsheetCell.quoted(cell) }
+    private static func defused(_ cell: String) -> String { SpreadsheetCell.defused(cell) }
+    private static func restored(_ cell: String) -> String { SpreadsheetCell.restored(cell) }
 }
