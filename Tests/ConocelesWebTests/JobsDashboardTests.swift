@@ -86,7 +86,7 @@ struct JobsDashboardTests {
             let chain = try PipelineDefinition(name: "cadena", event: "algo", steps: [.init(name: "primero", kind: "test.first")])
             let engine = PipelineEngine(definitions: [chain], jobs: jobs, logger: TestDatabase.logger)
             let run = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in try await engine.start("cadena", argsJSON: "{}", on: tx) }
-            var later = NewJob(kind: "test.later", args: Args(n: 4))
+            var later = try NewJob(kind: "test.later", args: Args(n: 4))
             later.scheduledAt = Date().addingTimeInterval(3_600)
             _ = try await jobs.insert(later)
             let browser = Browser(client)

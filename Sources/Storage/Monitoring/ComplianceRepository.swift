@@ -62,7 +62,7 @@ public struct ComplianceRepository: Sendable {
     }
 
     func counts(_ scope: ComplianceScope, byEntity: Bool, late: [String]) async throws -> [ComplianceRow] {
-        let keys = byEntity ? "entity_kind, entity_code" : "office_code, ''"
+        let keys = byEntity ? "entity_kind, entity_code" : "office_code, office_code"
         let sums = ComplianceIndicator.allCases.map { "count(*) FILTER (WHERE \($0.column))::int" }.joined(separator: ", ")
         let rows = try await client.query(Self.query(scope, late: late, select: """
             SELECT \(keys), \(sums) FROM base GROUP BY 1, 2 ORDER BY 1, 2

@@ -147,8 +147,8 @@ struct ComplianceController {
             .tables(filters.scope(process))
         let headers = ComplianceIndicator.allCases.map(label)
         func table(_ rows: [ComplianceRow], filters rowFilters: (ComplianceRow.Group?) -> Filters) -> TableView {
-            func row(_ label: String, _ count: (ComplianceIndicator) -> Int, _ group: ComplianceRow.Group?) -> RowView {
-                RowView(label: label, cells: ComplianceIndicator.allCases.map { indicator in
+            func row(_ title: String, _ count: (ComplianceIndicator) -> Int, _ group: ComplianceRow.Group?) -> RowView {
+                RowView(label: title, cells: ComplianceIndicator.allCases.map { indicator in
                     CellView(count: count(indicator),
                              href: "/instancia/cumplimiento/candidaturas?" + rowFilters(group).query("&indicador=\(indicator.rawValue)"),
                              header: label(indicator))
