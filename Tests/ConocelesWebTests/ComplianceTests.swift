@@ -32,8 +32,34 @@ struct ComplianceTests {
             try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).register(morena, by: .system("test"))
             try await WebFixtures.candidateAccount(db, for: morena, username: "cand-morena")
             try await WebFixtures.representativeAccount(db, party: "MORENA")
+            try await Self.substitutes(db)
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in try await body(client, db, process) }
+        }
+    }
+
+    /// Two PAN substitutes whose credentials went out on 1 March at 10:00 (local): one
+    /// complete at 23:30 of the 5th natural day after (in time), one at 00:30 of the 6th (late).
+    static func substitutes(_ db: Database) async throws {
+        for (id, completedAt) in [("PAN-SUST-A-TIEMPO", "2024-03-06 23:30"), ("PAN-SUST-TARDE", "2024-03-07 00:30")] {
+            var candidacy = WebFixtures.candidacy(id, party: "PAN", name: "Sustituta \(id)")
+            candidacy.replacesCandidacyID = "DEMO-GUB-PAN-P"
+            try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).register(candidacy, by: .system("test"))
+            try await WebFixtures.candidateAccount(db, for: candidacy)
+            try await db.client.query("""
+                UPDATE accounts SET credentials_sent_at = '2024-03-01 10:00'::timestamp AT TIME ZONE 'America/Mexico_City'
+                 WHERE candidacy_id = \(id)
+                """, logger: TestDatabase.logger)
+            try await db.client.query("""
+                UPDATE profile_workflows SET state = 'completo', transition_count = 2 WHERE candidacy_id = \(id)
+                """, logger: TestDatabase.logger)
+            try await db.client.query("""
+                INSERT INTO profile_transitions (candidacy_id, from_state, to_state, action, actor_role, actor_id, occurred_at)
+                VALUES (\(id), 'pendiente', 'en_captura', 'iniciar_captura', 'persona_candidata', 'test',
+                        '2024-03-02 09:00'::timestamp AT TIME ZONE 'America/Mexico_City'),
+                       (\(id), 'en_captura', 'completo', 'marcar_completo', 'persona_candidata', 'test',
+                        \(completedAt)::timestamp AT TIME ZONE 'America/Mexico_City')
+                """, logger: TestDatabase.logger)
         }
     }
 
@@ -130,6 +156,12 @@ struct ComplianceTests {
             let byOffice = try await Self.expectedCounts(db, groupBy: "c.office_code")
             let parsedOffices = Dictionary(uniqueKeysWithValues: table.dropFirst().filter { $0[0] == "Cargo" }.map { ($0[1], $0[3...].compactMap { Int($0) }) })
             #expect(parsedOffices == byOffice)
+
+            // The substitutes' deadline counts natural days in the process's time zone.
+            let inTime = try await browser.get("/instancia/cumplimiento/candidaturas?entidad=partido:PAN&indicador=sustituciones-en-plazo")
+            #expect(Self.listedIDs(inTime.text).contains("PAN-SUST-A-TIEMPO") && !Self.listedIDs(inTime.text).contains("PAN-SUST-TARDE"))
+            let substitutes = try await browser.get("/instancia/cumplimiento/candidaturas?entidad=partido:PAN&indicador=sustituciones")
+            #expect(Self.listedIDs(substitutes.text).isSuperset(of: ["PAN-SUST-A-TIEMPO", "PAN-SUST-TARDE"]))
 
             // Drill-downs list exactly the counted candidacies.
             for (entity, key) in [("PAN", "capturadas"), ("PRI", "cuentas-en-plazo"), ("PAN", "sustituciones-en-plazo"), ("PRD", "publicadas"), ("PRI", "sustituciones")] {
