@@ -28,7 +28,7 @@ struct ComplianceTests {
             try await WebFixtures.staffAccount(db, .transparencyStaff, username: "staff-transparencia")
             try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "staff-igualdad")
             try await WebFixtures.staffAccount(db, .itStaff, username: "staff-informatica")
-            let morena = WebFixtures.candidacy("MORENA-X1", party: "MORENA", name: "Candidata de Prueba")
+            let morena = WebFixtures.candidacy("MORENA-X1", party: "MORENA", name: "<script>alert(1)</script> Prueba")
             try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).register(morena, by: .system("test"))
             try await WebFixtures.candidateAccount(db, for: morena, username: "cand-morena")
             try await WebFixtures.representativeAccount(db, party: "MORENA")
@@ -216,6 +216,9 @@ struct ComplianceTests {
                     _ = try await browser.signIn(username)
                     #expect(try await browser.get("/instancia/cumplimiento").text.contains("href=\"/instancia/cumplimiento\""), "menu link")
                     for path in paths { #expect(try await browser.get(path).status == .ok, "\(username) \(path)") }
+                    // Names come back escaped.
+                    let list = try await browser.get(paths[2]).text
+                    #expect(list.contains("&lt;script&gt;alert(1)&lt;/script&gt; Prueba") && !list.contains("<script>alert(1)"))
                 }
             }
         }
