@@ -22,6 +22,7 @@ public enum WebApplication {
         EventsController(context: context).addRoutes(to: router)
         ActivationController(context: context).addRoutes(to: router)
         StaffController(context: context).addRoutes(to: router)
+        MonitoringController(context: context).addRoutes(to: router)
         RepresentativeController(context: context).addRoutes(to: router)
         CaptureController(context: context).addRoutes(to: router)
         PublicationRoutes(context: context).addRoutes(to: router)

@@ -75,9 +75,12 @@ struct MenuView {
         case .transparencyStaff: [LinkView(href: "/instancia/verificacion", label: "Verificación"),
                                   LinkView(href: "/instancia/modificaciones", label: "Modificaciones"),
                                   LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
-                                  LinkView(href: "/instancia/cuentas", label: "Cuentas")]
-        case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio")]
-        case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas")]
+                                  LinkView(href: "/instancia/cuentas", label: "Cuentas"),
+                                  LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento")]
+        case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio"),
+                                    LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento")]
+        case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas"),
+                        LinkView(href: "/instancia/trabajos", label: "Trabajos")]
         }
     }
 }

@@ -32,6 +32,10 @@ struct AuthorizationMatrixTests {
         case staff
         /// Staff of the transparency office and IT (accounts).
         case accounts
+        /// Staff of the transparency office and of gender equality (compliance dashboard).
+        case compliance
+        /// IT staff only (jobs dashboard).
+        case it
     }
 
     /// The policy of every route, `METHOD path` as the router names it.
@@ -86,6 +90,13 @@ struct AuthorizationMatrixTests {
         "GET /datos-abiertos/candidaturas.json": .anyone, "GET /datos-abiertos/estadisticas-identidad.csv": .anyone,
         "GET /api/v1/publico/candidaturas": .anyone, "GET /api/v1/publico/candidaturas/{id}": .anyone,
         "POST /instancia/publicacion/reconstruir": .staff,
+        // Monitoring: compliance (transparency, gender equality), jobs (IT).
+        "GET /instancia/cumplimiento": .compliance,
+        "GET /instancia/cumplimiento.csv": .compliance,
+        "GET /instancia/cumplimiento/candidaturas": .compliance,
+        "GET /instancia/trabajos": .it,
+        "POST /instancia/trabajos/{jobID}/reintentar": .it,
+        "POST /instancia/trabajos/{jobID}/cancelar": .it,
     ]
 
     /// The signed-in actors (nil: anonymous) and the candidacy each owns.
@@ -122,6 +133,8 @@ struct AuthorizationMatrixTests {
             case .representatives: self == .representativePAN || self == .representativePRI
             case .staff: self == .staff
             case .accounts: self == .staff || self == .it
+            case .compliance: self == .staff || self == .genderEquality
+            case .it: self == .it
             }
         }
     }

@@ -135,11 +135,11 @@ enum CurricularCSV {
 
     /// The template: BOM, Spanish headers, one row per candidacy with its current draft.
     static func template(_ rows: [TemplateRow], rules: ValidationRules = .default) -> String {
-        var lines = [([idHeader, nameHeader, officeHeader] + Column.allCases.map(\.header)).map(quoted).joined(separator: ",")]
+        var lines = [([idHeader, nameHeader, officeHeader] + Column.allCases.map(\.header)).map(SpreadsheetCell.quoted).joined(separator: ",")]
         for row in rows {
             let answers = row.answers ?? CurricularQuestionnaire()
             let cells = [row.candidacyID, row.name, row.office] + Column.allCases.map { $0.cell(answers, rules: rules) }
-            lines.append(cells.map { quoted(defused($0)) }.joined(separator: ","))
+            lines.append(cells.map { SpreadsheetCell.quoted(SpreadsheetCell.defused($0)) }.joined(separator: ","))
         }
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }
@@ -224,24 +224,5 @@ enum CurricularCSV {
         return self.answers(from: Row(number: 0, candidacyID: "", cells: cells), over: answers, rules: rules).0
     }
 
-    /// A cell in double quotes, its quotes doubled.
-    static func quoted(_ cell: String) -> String {
-        "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// Characters that make a spreadsheet read a cell as a formula.
-    private static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
-
-    /// A cell that a spreadsheet would run as a formula, prefixed with an apostrophe so it
-    /// stays text (a candidate's text must not execute on the representative's computer).
-    static func defused(_ cell: String) -> String {
-        guard let first = cell.first, formulaStarts.contains(first) else { return cell }
-        return "'" + cell
-    }
-
-    /// The cell without the apostrophe `defused` added.
-    private static func restored(_ cell: String) -> String {
-        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, formulaStarts.contains(second) else { return cell }
-        return String(cell.dropFirst())
-    }
+    private static func restored(_ cell: String) -> String { SpreadsheetCell.restored(cell) }
 }

@@ -71,9 +71,9 @@ struct OpenDataController {
     }
 
     /// RFC 4180 text: every cell quoted, CRLF line ends, cells a spreadsheet would run as a
-    /// formula defused (see `CurricularCSV.defused`).
+    /// formula defused (see `SpreadsheetCell.defused`).
     static func csv(_ lines: [[String]]) -> String {
-        lines.map { cells in cells.map { CurricularCSV.quoted(CurricularCSV.defused($0)) }.joined(separator: ",") }
+        lines.map { cells in cells.map { SpreadsheetCell.quoted(SpreadsheetCell.defused($0)) }.joined(separator: ",") }
             .joined(separator: "\r\n") + "\r\n"
     }
 }

@@ -12,6 +12,11 @@ enum Authorization {
     static let reviewing: Set<AccountRole> = [.transparencyStaff]
     /// Roles that manage accounts (issue, re-send).
     static let managingAccounts: Set<AccountRole> = [.transparencyStaff, .itStaff]
+    /// Roles that read the compliance dashboard (counts per party and office, and the
+    /// candidacies behind them).
+    static let monitoringCompliance: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
+    /// Roles that operate the job queue (the jobs dashboard, retry and cancel).
+    static let operatingJobs: Set<AccountRole> = [.itStaff]
 
     /// Whether `account` may read and fill in the profile of `candidacy`.
     static func mayCapture(_ account: Account, _ candidacy: Candidacy) -> Bool {

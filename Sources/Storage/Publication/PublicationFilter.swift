@@ -47,7 +47,7 @@ public struct PublicationPage: Sendable {
 
 /// One row of the public compliance table: of a party (or coalition, or independent
 /// candidacy) and an office, how many approved candidacies have a published profile.
-public struct ComplianceRow: Sendable, Hashable, Codable {
+public struct PublicComplianceRow: Sendable, Hashable, Codable {
     public var entityName: String
     public var officeName: String
     public var approved: Int

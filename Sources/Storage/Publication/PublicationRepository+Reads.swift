@@ -79,7 +79,7 @@ extension PublicationRepository {
 
     /// The compliance table of the current snapshot: per entity and office, approved
     /// candidacies and how many have a published profile.
-    public func compliance(processID: String) async throws -> [ComplianceRow] {
+    public func compliance(processID: String) async throws -> [PublicComplianceRow] {
         let rows = try await client.query("""
             SELECT d.document->>'entityName', d.document->>'officeName', count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
               FROM published_profiles p JOIN publication_state s ON s.current_version = p.version
@@ -87,9 +87,9 @@ extension PublicationRepository {
              WHERE s.process_id = \(processID)
              GROUP BY 1, 2, p.office_code ORDER BY 1, min(p.sort_key)
             """, logger: logger)
-        var result: [ComplianceRow] = []
+        var result: [PublicComplianceRow] = []
         for try await (entity, office, approved, published) in rows.decode((String, String, Int, Int).self) {
-            result.append(ComplianceRow(entityName: entity, officeName: office, approved: approved, published: published))
+            result.append(PublicComplianceRow(entityName: entity, officeName: office, approved: approved, published: published))
         }
         return result
     }
