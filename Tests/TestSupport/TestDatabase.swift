@@ -31,6 +31,10 @@ public enum TestDatabase {
         migrate: Bool = true,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
+        // A bounded number of test databases at once: each holds a pool of up to 8 connections,
+        // and hundreds of tests started together would exhaust the server's connection slots.
+        await slots.acquire()
+        defer { Task { await slots.release() } }
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         let admin = adminEndpoint
         try await withAdminConnection(admin) { connection in
@@ -54,6 +58,9 @@ public enum TestDatabase {
     /// Drops the test database. `WITH (FORCE)` refuses (42501) when an autovacuum worker
     /// happens to be in it and the role is not a superuser; that worker leaves within
     /// moments, so the drop is retried a few times.
+    /// How many test databases may exist at once (`CONOCELES_TEST_DATABASES`, default 12).
+    static let slots = AsyncSlots(Int(ProcessInfo.processInfo.environment["CONOCELES_TEST_DATABASES"] ?? "") ?? 12)
+
     static func drop(_ name: String, _ admin: DatabaseEndpoint) async throws {
         for attempt in 1...20 {
             do {
@@ -80,5 +87,25 @@ public enum TestDatabase {
             try? await connection.close()
             throw error
         }
+    }
+}
+
+/// A counting semaphore for async code: `acquire` waits while every slot is taken.
+actor AsyncSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = max(1, count) }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
