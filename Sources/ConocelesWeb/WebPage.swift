@@ -75,8 +75,10 @@ struct MenuView {
         case .transparencyStaff: [LinkView(href: "/instancia/verificacion", label: "Verificación"),
                                   LinkView(href: "/instancia/modificaciones", label: "Modificaciones"),
                                   LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
-                                  LinkView(href: "/instancia/cuentas", label: "Cuentas")]
-        case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio")]
+                                  LinkView(href: "/instancia/cuentas", label: "Cuentas"),
+                                  LinkView(href: "/instancia/informes", label: "Informes")]
+        case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio"),
+                                    LinkView(href: "/instancia/informes", label: "Informes")]
         case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas")]
         }
     }

@@ -32,6 +32,8 @@ struct AuthorizationMatrixTests {
         case staff
         /// Staff of the transparency office and IT (accounts).
         case accounts
+        /// Staff of the transparency office and of gender equality (progress reports).
+        case reports
     }
 
     /// The policy of every route, `METHOD path` as the router names it.
@@ -79,6 +81,8 @@ struct AuthorizationMatrixTests {
         "GET /instancia/consentimientos/{document}/documento.pdf": .staff,
         "POST /instancia/consentimientos/{document}/recibir": .staff,
         "POST /instancia/consentimientos/{document}/rechazar": .staff,
+        "GET /instancia/informes": .reports,
+        "GET /instancia/informes/{report}": .reports,
     ]
 
     /// The signed-in actors (nil: anonymous) and the candidacy each owns.
@@ -115,6 +119,7 @@ struct AuthorizationMatrixTests {
             case .representatives: self == .representativePAN || self == .representativePRI
             case .staff: self == .staff
             case .accounts: self == .staff || self == .it
+            case .reports: self == .staff || self == .genderEquality
             }
         }
     }

@@ -12,6 +12,8 @@ enum Authorization {
     static let reviewing: Set<AccountRole> = [.transparencyStaff]
     /// Roles that manage accounts (issue, re-send).
     static let managingAccounts: Set<AccountRole> = [.transparencyStaff, .itStaff]
+    /// Roles that read the progress reports (aggregated counts for the Consejo General).
+    static let reporting: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
 
     /// Whether `account` may read and fill in the profile of `candidacy`.
     static func mayCapture(_ account: Account, _ candidacy: Candidacy) -> Bool {
