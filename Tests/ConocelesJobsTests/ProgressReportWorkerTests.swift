@@ -55,7 +55,8 @@ struct ProgressReportWorkerTests {
             try await JobTesting.perform(Self.worker(db, on: "2024-05-31"), args: .init())
             let listed = try await reports.list(processID: Self.process.id)
             #expect(listed.count == 1)
-            let report = try #require(try await reports.report(id: try #require(listed.first).id, processID: Self.process.id))
+            let first = try #require(listed.first)
+            let report = try #require(try await reports.report(id: first.id, processID: Self.process.id))
             #expect(report.kind == .periodic && report.dueOn == LocalDate("2024-05-31"))
             let rows = Self.rows(report.csv)
 

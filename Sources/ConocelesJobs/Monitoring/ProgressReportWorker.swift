@@ -54,7 +54,7 @@ public struct ProgressReportWorker: JobWorker {
         let id = try await reports.store(
             processID: process.id, kind: due.kind, dueOn: due.date, title: report.title, html: report.html, csv: report.csv, at: now)
         context.logger.info("progress report generated", metadata: [
-            "report_kind": "\(due.kind.rawValue)", "due_on": "\(due.date)", "report_id": "\(id.map(String.init) ?? "already stored")"])
+            "report_kind": "\(due.kind.rawValue)", "due_on": "\(due.date)", "report_id": "\(id.map { String($0) } ?? "already stored")"])
     }
 
     /// The report of `scheduled` with today's numbers.
