@@ -11,20 +11,28 @@ import Testing
 struct ProgressReportWorkerTests {
     static let process = PhotoFixtures.process
     static let cipher = try! SensitiveDataCipher(key: [UInt8](repeating: 1, count: 32), keyID: "t")
+    static let catalogs = try! ProcessLoader.load(processID: process.id, configDirectory: "\(PhotoFixtures.repositoryRoot)/config").1
     /// States with a published version, written out here independently of ProfileState.
     static let publishedStates = "'publicado', 'modificacion_solicitada', 'en_modificacion', 'modificacion_enviada', 'reverificado', 'republicado'"
 
     static func worker(_ db: Database, on day: String) -> ProgressReportWorker {
         let now = try! Date("\(day)T18:00:00Z", strategy: .iso8601)
-        return ProgressReportWorker(client: db.client, process: process, cipher: { cipher }, clock: { now })
+        return ProgressReportWorker(
+            client: db.client, process: process, municipalities: catalogs.municipalities, cipher: { cipher }, clock: { now })
     }
 
     /// The small demo election of the process (seed 7).
     static func loadDemo(_ db: Database) async throws {
-        let catalogs = try ProcessLoader.load(processID: process.id, configDirectory: "\(PhotoFixtures.repositoryRoot)/config").1
         try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
         let election = DemoElection(process: process, catalogs: catalogs, seed: 7, scale: .small)
         _ = try await DemoLoader(client: db.client, cipher: cipher, logger: TestDatabase.logger).load(election) { _, _ in }
+    }
+
+    /// The catalog name of candidacy `id`'s municipality.
+    static func municipalityName(of id: String, _ db: Database) async throws -> String {
+        let rows = try await db.client.query("SELECT municipality FROM candidacies WHERE id = \(id)").collect()
+        let key = try #require(try rows.first?.decode(String.self))
+        return try #require(catalogs.municipalities.entry(forKey: key)?.name)
     }
 
     /// The CSV's rows (no quoted commas in the demo's numbers, names handled by a tiny parser).
@@ -112,6 +120,10 @@ struct ProgressReportWorkerTests {
                 """).collect().map { try $0.decode(String.self) })
             let listedUnpublished = rows.filter { $0[0] == "no_publicadas" }.map { $0[5] }
             #expect(Set(listedUnpublished) == unpublished && listedUnpublished.count == unpublished.count)
+            // Municipalities by their catalog names.
+            let municipal = try #require(rows.first { $0[0] == "no_publicadas" && $0[2].hasPrefix("Presidencia municipal") })
+            let municipality = try await Self.municipalityName(of: municipal[5], db)
+            #expect(municipal[2].contains(", \(municipality)"), "\(municipal[2])")
             #expect(report.html.contains("Candidaturas cuya información no se publicó"))
             #expect(report.html.contains("<h1>Informe periódico sobre la captura de información en Conóceles — 31 de mayo de 2024</h1>"))
             // No individual answer or sealed data in the report.

@@ -12,6 +12,7 @@ struct DeadlineReminderMessage {
     /// Natural days before the deadline this reminder is for.
     let reminderDay: Int
     let process: ElectionProcess
+    let place: CandidacyPlace
     let baseURL: String
     let from: MailAddress
 
@@ -19,15 +20,9 @@ struct DeadlineReminderMessage {
         (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/candidaturas"
     }
 
-    /// One line per candidacy: name, office and territory, state.
+    /// One line per candidacy: name, position, state.
     func describe(_ profile: CandidacyRepository.CandidacyProfile) -> (name: String, office: String, state: String) {
-        let candidacy = profile.candidacy
-        var office = process.office(code: candidacy.officeCode)?.name ?? candidacy.officeCode
-        if let district = candidacy.district { office += ", distrito \(district)" }
-        if let municipality = candidacy.municipality { office += ", municipio \(municipality)" }
-        if let position = candidacy.listPosition { office += ", lugar \(position)" }
-        office += " (\(candidacy.formulaPosition.label.lowercased()))"
-        return (candidacy.fullName, office, profile.state.label)
+        (profile.candidacy.fullName, place.describe(profile.candidacy), profile.state.label)
     }
 
     func message() throws -> MailMessage {

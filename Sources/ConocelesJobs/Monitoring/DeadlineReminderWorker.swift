@@ -25,6 +25,7 @@ public struct DeadlineReminderWorker: JobWorker {
 
     let client: PostgresClient
     let process: ElectionProcess
+    let municipalities: Catalog?
     let mail: any MailTransport
     let from: String
     let publicURL: String
@@ -32,21 +33,23 @@ public struct DeadlineReminderWorker: JobWorker {
 
     /// A worker over explicit dependencies; `clock` gives "now" (tests drive the schedule with it).
     public init(
-        client: PostgresClient, process: ElectionProcess, mail: any MailTransport, from: String, publicURL: String,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        client: PostgresClient, process: ElectionProcess, municipalities: Catalog? = nil, mail: any MailTransport, from: String,
+        publicURL: String, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.process = process
+        self.municipalities = municipalities
         self.mail = mail
         self.from = from
         self.publicURL = publicURL
         self.clock = clock
     }
 
-    /// The worker of this deployment: its process, mail transport, `smtp.from` and `http.public_url`.
+    /// The worker of this deployment: its process and municipalities, mail transport, `smtp.from` and `http.public_url`.
     public init(environment: JobEnvironment) {
         self.init(
-            client: environment.client, process: environment.process, mail: environment.mail,
+            client: environment.client, process: environment.process, municipalities: environment.catalogs.municipalities,
+            mail: environment.mail,
             from: environment.configuration.smtp.from, publicURL: environment.configuration.http.publicURL)
     }
 
@@ -73,6 +76,7 @@ public struct DeadlineReminderWorker: JobWorker {
                 }
                 let message = try DeadlineReminderMessage(
                     account: account, entity: entity, profiles: profiles, deadline: deadline, reminderDay: day, process: process,
+                    place: CandidacyPlace(process: process, municipalities: municipalities),
                     baseURL: publicURL, from: sender
                 ).message()
                 let key = DeadlineReminderLog.Key(processID: process.id, entity: entity, deadline: deadline, reminderDay: day)

@@ -29,7 +29,7 @@ extension ProgressReport {
             }
         }
         for profile in neverPublished ?? [] {
-            lines.append(["no_publicadas", entityName(profile.candidacy.postulatingEntity), place(profile.candidacy), "estado",
+            lines.append(["no_publicadas", entityName(profile.candidacy.postulatingEntity), place.describe(profile.candidacy), "estado",
                           profile.state.label, profile.candidacy.id, profile.candidacy.fullName])
         }
         return lines.map { $0.map(Self.cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"

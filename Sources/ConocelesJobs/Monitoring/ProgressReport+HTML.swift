@@ -99,7 +99,7 @@ extension ProgressReport {
                 """
             for profile in profiles {
                 out += "<tr><td>\(profile.candidacy.id.htmlEscaped)</td><th scope=\"row\">\(profile.candidacy.fullName.htmlEscaped)</th>"
-                    + "<td>\(place(profile.candidacy).htmlEscaped)</td><td>\(profile.state.label.htmlEscaped)</td></tr>\n"
+                    + "<td>\(place.describe(profile.candidacy).htmlEscaped)</td><td>\(profile.state.label.htmlEscaped)</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }

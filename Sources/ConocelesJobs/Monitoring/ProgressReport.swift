@@ -28,6 +28,7 @@ struct ProgressReport {
     }
 
     let process: ElectionProcess
+    let place: CandidacyPlace
     let scheduled: ScheduledReport
     let generatedOn: LocalDate
     let rows: [Row]
@@ -61,15 +62,6 @@ struct ProgressReport {
     }
 
     func officeName(_ code: String) -> String { process.office(code: code)?.name ?? code }
-
-    /// The office with its territory and formula position, as a list shows it.
-    func place(_ candidacy: Candidacy) -> String {
-        var text = officeName(candidacy.officeCode)
-        if let district = candidacy.district { text += ", distrito \(district)" }
-        if let municipality = candidacy.municipality { text += ", municipio \(municipality)" }
-        if let position = candidacy.listPosition { text += ", lugar \(position)" }
-        return text + " (\(candidacy.formulaPosition.label.lowercased()))"
-    }
 
     var totals: Row {
         rows.reduce(into: Row(entity: .party(code: ""), officeCode: "")) { sum, row in

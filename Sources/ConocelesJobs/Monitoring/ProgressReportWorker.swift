@@ -22,24 +22,27 @@ public struct ProgressReportWorker: JobWorker {
 
     let client: PostgresClient
     let process: ElectionProcess
+    let municipalities: Catalog?
     let cipher: @Sendable () throws -> SensitiveDataCipher
     let clock: @Sendable () -> Date
 
     /// A worker over explicit dependencies; `clock` gives "now" (tests drive the schedule with it).
     public init(
-        client: PostgresClient, process: ElectionProcess, cipher: @escaping @Sendable () throws -> SensitiveDataCipher,
+        client: PostgresClient, process: ElectionProcess, municipalities: Catalog? = nil, cipher: @escaping @Sendable () throws -> SensitiveDataCipher,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.process = process
+        self.municipalities = municipalities
         self.cipher = cipher
         self.clock = clock
     }
 
-    /// The worker of this deployment: its process and `security.encryption_key`.
+    /// The worker of this deployment: its process and municipalities and `security.encryption_key`.
     public init(environment: JobEnvironment) {
         let security = environment.configuration.security
-        self.init(client: environment.client, process: environment.process, cipher: {
+        self.init(
+            client: environment.client, process: environment.process, municipalities: environment.catalogs.municipalities, cipher: {
             try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID)
         })
     }
@@ -65,7 +68,8 @@ public struct ProgressReportWorker: JobWorker {
             .identityStatistics(processID: process.id)
         let afterCampaigns = scheduled.date > process.campaignEndDate
         return ProgressReport(
-            process: process, scheduled: scheduled, generatedOn: today, rows: ProgressReport.rows(counts, process: process),
+            process: process, place: CandidacyPlace(process: process, municipalities: municipalities), scheduled: scheduled,
+            generatedOn: today, rows: ProgressReport.rows(counts, process: process),
             statistics: statistics, neverPublished: afterCampaigns ? try await candidacies.neverPublished(processID: process.id) : nil)
     }
 }
