@@ -17,11 +17,11 @@ struct DeadlineReminderWorkerTests {
         try! Date("\(day)T18:00:00Z", strategy: .iso8601)
     }
 
-    static func worker(_ db: Database, _ mail: InMemoryMailTransport, on day: String) -> DeadlineReminderWorker {
+    static func worker(_ db: Database, _ mail: InMemoryMailTransport, on day: String, listLimit: Int = 300) -> DeadlineReminderWorker {
         let now = noon(day)
         return DeadlineReminderWorker(
             client: db.client, process: process, mail: mail, from: "Conóceles <conoceles@iepc.example>",
-            publicURL: "https://conoceles.example/", clock: { now })
+            publicURL: "https://conoceles.example/", listLimit: listLimit, clock: { now })
     }
 
     static func candidacy(_ id: String, party: String, name: String) -> Candidacy {
@@ -115,6 +115,19 @@ struct DeadlineReminderWorkerTests {
             #expect(try await DeadlineReminderLog(client: db.client, logger: TestDatabase.logger).count(processID: Self.process.id) == 0)
             try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08"), args: .init(), attempt: 2)
             #expect(mail.sentMessages.count == 1)
+        }
+    }
+
+    @Test func aLongListIsCutAndCounted() async throws {
+        try await TestDatabase.with { db in
+            try await Self.seed(db)
+            let mail = InMemoryMailTransport()
+            try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08", listLimit: 1), args: .init())
+            let message = try #require(mail.sentMessages.first)
+            #expect(message.textBody.contains("tiene 2 candidatura(s)"))
+            #expect(message.textBody.contains("Ana Pendiente Ruiz") != message.textBody.contains("Capturando"), "exactly one listed")
+            #expect(message.textBody.contains("y 1 candidatura(s) más"))
+            #expect(message.htmlBody?.contains("y 1 candidatura(s) más") == true)
         }
     }
 

@@ -15,6 +15,8 @@ struct DeadlineReminderMessage {
     let place: CandidacyPlace
     let baseURL: String
     let from: MailAddress
+    /// Candidacies listed at most; the rest are counted and found in the representative's list.
+    let listLimit: Int
 
     var link: String {
         (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/candidaturas"
@@ -27,16 +29,19 @@ struct DeadlineReminderMessage {
 
     func message() throws -> MailMessage {
         let entityName = entity.displayName(in: process) ?? entity.code
-        let lines = profiles.map(describe)
+        let lines = profiles.prefix(listLimit).map(describe)
+        let more = profiles.count - lines.count
+        let moreText = more > 0 ? "… y \(more) candidatura(s) más: consulta la lista completa en el sistema." : ""
         let when = deadline.spanishDescription
         let text = """
             Hola, \(account.displayName):
 
             El plazo de captura del sistema «Candidatas y Candidatos, Conóceles» del \(process.name) \
-            vence el \(when). \(entityName) tiene \(lines.count) candidatura(s) sin captura o con \
+            vence el \(when). \(entityName) tiene \(profiles.count) candidatura(s) sin captura o con \
             información incompleta:
 
             \(lines.map { "- \($0.name) — \($0.office): \($0.state)" }.joined(separator: "\n"))
+            \(moreText)
 
             Captura o completa su información en:
             \(link)
@@ -49,11 +54,12 @@ struct DeadlineReminderMessage {
         let html = """
             <p>Hola, \(account.displayName.htmlEscaped):</p>
             <p>El plazo de captura del sistema «Candidatas y Candidatos, Conóceles» del \(process.name.htmlEscaped) \
-            vence el <strong>\(when.htmlEscaped)</strong>. \(entityName.htmlEscaped) tiene \(lines.count) candidatura(s) \
+            vence el <strong>\(when.htmlEscaped)</strong>. \(entityName.htmlEscaped) tiene \(profiles.count) candidatura(s) \
             sin captura o con información incompleta:</p>
             <ul>
             \(items)
             </ul>
+            \(more > 0 ? "<p>\(moreText.htmlEscaped)</p>" : "")
             <p><a href="\(link.htmlEscaped)">Captura o completa su información</a></p>
             <p>Este recordatorio lo envía el \(process.electoralBody.htmlEscaped) a la representación ante el sistema.</p>
             """

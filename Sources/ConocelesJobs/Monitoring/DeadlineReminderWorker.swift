@@ -30,12 +30,15 @@ public struct DeadlineReminderWorker: JobWorker {
     let from: String
     let publicURL: String
     let clock: @Sendable () -> Date
+    /// Candidacies listed in one e-mail at most (default 300); the rest are counted.
+    let listLimit: Int
 
     /// A worker over explicit dependencies; `clock` gives "now" (tests drive the schedule with it).
     public init(
         client: PostgresClient, process: ElectionProcess, municipalities: Catalog? = nil, mail: any MailTransport, from: String,
-        publicURL: String, clock: @escaping @Sendable () -> Date = { Date() }
+        publicURL: String, listLimit: Int = 300, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.listLimit = listLimit
         self.client = client
         self.process = process
         self.municipalities = municipalities
@@ -77,7 +80,7 @@ public struct DeadlineReminderWorker: JobWorker {
                 let message = try DeadlineReminderMessage(
                     account: account, entity: entity, profiles: profiles, deadline: deadline, reminderDay: day, process: process,
                     place: CandidacyPlace(process: process, municipalities: municipalities),
-                    baseURL: publicURL, from: sender
+                    baseURL: publicURL, from: sender, listLimit: listLimit
                 ).message()
                 let key = DeadlineReminderLog.Key(processID: process.id, entity: entity, deadline: deadline, reminderDay: day)
                 let didSend = try await log.sendOnce(key, accountID: account.id, candidacies: profiles.count, at: now) {
