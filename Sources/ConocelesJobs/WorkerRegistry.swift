@@ -8,7 +8,7 @@ public enum WorkerRegistry {
     public static let kinds: Set<String> = [
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
-        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind,
+        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
         DeadlineReminderWorker.kind, ProgressReportWorker.kind,
     ]
 
@@ -26,6 +26,7 @@ public enum WorkerRegistry {
         workers.register(PrivacyPurgeWorker(environment: environment))
         workers.register(DeadlineReminderWorker(environment: environment))
         workers.register(ProgressReportWorker(environment: environment))
+        workers.register(PublicationRebuildWorker(environment: environment))
         return workers
     }
 }

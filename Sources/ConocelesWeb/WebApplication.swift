@@ -7,6 +7,7 @@ public enum WebApplication {
     public static func buildRouter(context: WebContext) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: NotFoundPageMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: FileMiddleware(Templates.staticFolder, urlBasePath: "/estatico", cacheControl: .init([
             (.init(type: .text, subType: "css"), [.maxAge(3_600)]), (.textJavascript, [.maxAge(3_600)]),
@@ -23,6 +24,7 @@ public enum WebApplication {
         StaffController(context: context).addRoutes(to: router)
         RepresentativeController(context: context).addRoutes(to: router)
         CaptureController(context: context).addRoutes(to: router)
+        PublicationRoutes(context: context).addRoutes(to: router)
         return router
     }
 

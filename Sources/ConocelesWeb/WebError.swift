@@ -48,3 +48,17 @@ enum WebError: HTTPResponseError {
             .response(from: request, context: context)
     }
 }
+
+/// Outermost: a path nothing serves (no route, no static file) gets the site's Spanish 404
+/// page instead of an empty body.
+struct NotFoundPageMiddleware: RouterMiddleware {
+    typealias Context = WebRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && !request.uri.path.hasPrefix("/api/") {
+            return try WebError.notFound.response(from: request, context: context)
+        }
+    }
+}

@@ -83,6 +83,13 @@ struct AuthorizationMatrixTests {
         "POST /instancia/consentimientos/{document}/rechazar": .staff,
         "GET /instancia/informes": .reports,
         "GET /instancia/informes/{report}": .reports,
+        // Publication: the public portal, open data and API; the staff's rebuild.
+        "GET /candidaturas-publicas": .anyone, "GET /perfil/{id}": .anyone, "GET /perfil/{id}/foto.jpg": .anyone,
+        "GET /cumplimiento": .anyone,
+        "GET /datos-abiertos": .anyone, "GET /datos-abiertos/candidaturas.csv": .anyone,
+        "GET /datos-abiertos/candidaturas.json": .anyone, "GET /datos-abiertos/estadisticas-identidad.csv": .anyone,
+        "GET /api/v1/publico/candidaturas": .anyone, "GET /api/v1/publico/candidaturas/{id}": .anyone,
+        "POST /instancia/publicacion/reconstruir": .staff,
     ]
 
     /// The signed-in actors (nil: anonymous) and the candidacy each owns.

@@ -88,6 +88,28 @@ struct SessionTests {
         }
     }
 
+    @Test func aPlantedSessionCookieNeverBecomesTheVictimsSession() async throws {
+        try await withSite { browser, db in
+            try await WebFixtures.staffAccount(db, .itStaff, username: "atacante")
+            try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
+            // The attacker's own valid session token, planted in the victim's browser.
+            let attacker = Browser(browser.client)
+            try await attacker.signIn("atacante")
+            let planted = try #require(attacker.cookies["conoceles_sesion"])
+            let victim = Browser(browser.client)
+            _ = try await victim.get("/entrar")
+            victim.plant("conoceles_sesion", planted)
+            let signedIn = try await victim.signIn("ana.staff")
+            #expect(signedIn.status == .seeOther)
+            let issued = try #require(victim.cookies["conoceles_sesion"])
+            #expect(issued != planted)
+            // The planted token does not carry the victim's session (it was ended at sign-in).
+            #expect(try await attacker.get("/inicio").status == .seeOther)
+            #expect(attacker.cookies["conoceles_sesion"] == nil)
+            #expect(try await victim.get("/inicio").location == "/instancia/verificacion")
+        }
+    }
+
     @Test func signInRedirectsOnlyWithinTheSite() async throws {
         #expect(SessionController.localPath("/candidaturas?x=1") == "/candidaturas?x=1")
         #expect(SessionController.localPath("//evil.example/") == "/")
@@ -127,5 +149,24 @@ struct SessionTests {
         #expect(Templates.names.contains("layout"))
         #expect(Templates.names.contains("sesion/entrar"))
         for name in Templates.names { #expect(Templates.library.getTemplate(named: name) != nil, "\(name)") }
+    }
+}
+
+@Suite("Static files and unknown pages")
+struct StaticFilesTests {
+    @Test func stylesAndScriptsAreServedAndUnknownPathsGetASpanishPage() async throws {
+        let process = try jalisco()
+        try await TestDatabase.with { db async throws in
+            let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
+            try await app.test(.router) { client in
+                let browser = Browser(client)
+                let css = try await browser.get("/estatico/conoceles.css")
+                #expect(css.status == .ok && css.text.contains("--acento"))
+                let js = try await browser.get("/estatico/conoceles.js")
+                #expect(js.status == .ok && js.text.contains("data-limite"))
+                let missing = try await browser.get("/no-existe")
+                #expect(missing.status == .notFound && missing.text.contains("La página o el registro que busca no existe."))
+            }
+        }
     }
 }

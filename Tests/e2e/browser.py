@@ -40,10 +40,32 @@ def submit(driver, text):
 
 def wait_text(driver, text, timeout=15):
     """Waits until `text` is on the page (a click returns before the next page has loaded)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(driver, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
 
 
 def wait_url(driver, predicate, timeout=15):
     from selenium.webdriver.support.ui import WebDriverWait
     WebDriverWait(driver, timeout).until(lambda d: predicate(d.current_url))
+
+
+def choose(driver, name, value):
+    """Picks `value` for the field `name`, whether a <select> or a group of radio buttons."""
+    from selenium.webdriver.support.ui import Select
+    element = driver.find_element(By.NAME, name)
+    if element.tag_name == "select":
+        Select(element).select_by_value(value)
+    else:
+        target = driver.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
+        target.click()
+
+
+def type_into(driver, name, value, index=0):
+    """Types `value` into the `index`-th field named `name` (text inputs and text areas)."""
+    element = driver.find_elements(By.NAME, name)[index]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.clear()
+    element.send_keys(value)

@@ -1,6 +1,7 @@
 import ConocelesCore
 import Foundation
 import JobQueue
+import Logging
 import PostgresNIO
 import Storage
 
@@ -48,6 +49,7 @@ public struct RegistrationIngestWorker: JobWorker {
                 try await environment.client.withTransaction(logger: context.logger) { tx in
                     try await candidacies.registerMany([candidacy], by: actor, on: tx)
                     try await startAccounts(candidacy.id, eventID: stored.id, on: tx)
+                    try await rebuildPublication(reason: "aprobacion", on: tx, logger: context.logger)
                     try await events.markApplied(stored.id, on: tx)
                 }
                 try await releaseHeld(candidacyID: candidacy.id, events: events, context: context)
@@ -63,6 +65,7 @@ public struct RegistrationIngestWorker: JobWorker {
             if current.status == .approved {
                 try await environment.client.withTransaction(logger: context.logger) { tx in
                     _ = try await candidacies.withdraw(current.id, as: .cancelled, by: actor, on: tx)
+                    try await rebuildPublication(reason: "cancelacion", on: tx, logger: context.logger)
                     try await events.markApplied(stored.id, on: tx)
                 }
             } else {
@@ -83,6 +86,7 @@ public struct RegistrationIngestWorker: JobWorker {
                 if old.status == .approved {
                     _ = try await candidacies.withdraw(old.id, as: .substituted, by: actor, on: tx)
                 }
+                try await rebuildPublication(reason: "sustitucion", on: tx, logger: context.logger)
                 if !alreadyThere {
                     try await candidacies.registerMany([substitute], by: actor, on: tx)
                     try await startAccounts(substitute.id, eventID: stored.id, on: tx)
@@ -90,6 +94,13 @@ public struct RegistrationIngestWorker: JobWorker {
                 try await events.markApplied(stored.id, on: tx)
             }
         }
+    }
+
+    /// Asks for the public snapshot to be rebuilt with the registration change on `tx`: an
+    /// approved candidacy is listed, a withdrawn one disappears.
+    func rebuildPublication(reason: String, on tx: PostgresConnection, logger: Logger) async throws {
+        try await PublicationRebuildWorker.enqueue(
+            processID: environment.process.id, reason: reason, jobs: environment.jobs, on: tx, logger: logger)
     }
 
     /// The reason a valid event can't apply to this process, if any.

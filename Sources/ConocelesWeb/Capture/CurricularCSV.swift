@@ -225,7 +225,7 @@ enum CurricularCSV {
     }
 
     /// A cell in double quotes, its quotes doubled.
-    private static func quoted(_ cell: String) -> String {
+    static func quoted(_ cell: String) -> String {
         "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -234,7 +234,7 @@ enum CurricularCSV {
 
     /// A cell that a spreadsheet would run as a formula, prefixed with an apostrophe so it
     /// stays text (a candidate's text must not execute on the representative's computer).
-    private static func defused(_ cell: String) -> String {
+    static func defused(_ cell: String) -> String {
         guard let first = cell.first, formulaStarts.contains(first) else { return cell }
         return "'" + cell
     }

@@ -44,15 +44,15 @@ struct ActivationController {
         let token = form.token ?? ""
         guard let account = try await pending(token, ctx) else { return try invalidLink(request, ctx) }
         let password = form.contrasena ?? ""
-        let passwordError = PasswordRules.problem(with: password, username: account.username)
-        let confirmationError = form.confirmacion == password ? nil : "La confirmación no coincide con la contraseña."
+        let (passwordError, confirmationError) = PasswordRules.problems(
+            password: password, confirmation: form.confirmacion, username: account.username)
         guard passwordError == nil, confirmationError == nil else {
             return try ctx.page("sesion/activar", title: "Activar cuenta", ActivationView(
                 csrf: ctx.csrf, token: token, username: account.username, displayName: account.displayName,
                 passwordError: passwordError, confirmationError: confirmationError), status: .unprocessableContent)
                 .response(from: request, context: ctx)
         }
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        let hash = try await PasswordRules.hash(password)
         do {
             _ = try await AccountRepository(client: context.database.client, logger: ctx.logger)
                 .activate(token: ActivationToken(value: token), passwordHash: hash)

@@ -123,6 +123,10 @@ extension CaptureController {
         }
         _ = try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user))
         ctx.logger.info("identity consent recorded", metadata: ["candidacy_id": "\(candidacy.id)", "granted": "\(granted)"])
+        if !granted {
+            // A revocation unpublishes the answers: the public snapshot is rebuilt now.
+            try await PublicationRebuildWorker.enqueue(processID: context.process.id, reason: "revocacion", jobs: context.jobs, logger: ctx.logger)
+        }
         return .redirect(to: "/candidaturas/\(candidacy.id)/consentimiento?registrado=\(granted ? "otorgado" : "revocado")", type: .normal)
     }
 

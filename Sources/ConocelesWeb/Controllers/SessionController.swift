@@ -163,15 +163,15 @@ struct SessionController {
         let token = form.token ?? ""
         guard let account = try await resettable(token, ctx) else { return try invalidResetLink(request, ctx) }
         let password = form.contrasena ?? ""
-        let passwordError = PasswordRules.problem(with: password, username: account.username)
-        let confirmationError = form.confirmacion == password ? nil : "La confirmación no coincide con la contraseña."
+        let (passwordError, confirmationError) = PasswordRules.problems(
+            password: password, confirmation: form.confirmacion, username: account.username)
         guard passwordError == nil, confirmationError == nil else {
             return try ctx.page("sesion/restablecer", title: "Contraseña nueva", ResetView(
                 csrf: ctx.csrf, token: token, username: account.username, minimumLength: PasswordRules.minimumLength,
                 passwordError: passwordError, confirmationError: confirmationError), status: .unprocessableContent)
                 .response(from: request, context: ctx)
         }
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        let hash = try await PasswordRules.hash(password)
         do {
             _ = try await PasswordResetRepository(client: context.database.client, logger: ctx.logger)
                 .reset(token: SecretToken(value: token), passwordHash: hash)

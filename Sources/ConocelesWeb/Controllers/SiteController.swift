@@ -24,6 +24,11 @@ struct SiteController {
                 candidaturas independientes, y la verifica el \(HTMLPage.escape(process.electoralBody))
                 antes de publicarla.</p>
                 <p>Jornada electoral: \(HTMLPage.escape(process.electionDay.description)).</p>
+                <ul>
+                <li><a href="/candidaturas-publicas">Buscar candidaturas</a></li>
+                <li><a href="/cumplimiento">Cumplimiento por partido y cargo</a></li>
+                <li><a href="/datos-abiertos">Datos abiertos</a></li>
+                </ul>
                 """)
     }
 

@@ -1,3 +1,6 @@
+import HummingbirdBcrypt
+import NIOPosix
+
 /// The rules a chosen password must meet (activation and reset).
 enum PasswordRules {
     /// Minimum length, in characters.
@@ -8,5 +11,15 @@ enum PasswordRules {
         if password.count < minimumLength { return "La contraseña debe tener al menos \(minimumLength) caracteres." }
         if password.lowercased().contains(username.lowercased()) { return "La contraseña no puede contener su nombre de usuario." }
         return nil
+    }
+
+    /// The Spanish reasons a chosen password and its confirmation are refused (each nil when fine).
+    static func problems(password: String, confirmation: String?, username: String) -> (password: String?, confirmation: String?) {
+        (problem(with: password, username: username), confirmation == password ? nil : "La confirmación no coincide con la contraseña.")
+    }
+
+    /// The bcrypt hash of `password` (cost 12), computed off the event loop.
+    static func hash(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
     }
 }

@@ -40,12 +40,13 @@ struct SessionMiddleware: RouterMiddleware {
 }
 
 extension RouterMiddleware where Context == WebRequestContext {
-    /// The response of `next`, with a thrown `HTTPResponseError` turned into its response here,
-    /// so the middleware can still add its cookies to an error page or a redirect.
+    /// The response of `next`, with a thrown `WebError` turned into its response here, so the
+    /// middleware can still add its cookies to an error page or a redirect. Other errors go on
+    /// (an unknown path's 404 must reach the static files' middleware as an error).
     static func respond(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as any HTTPResponseError {
+        } catch let error as WebError {
             return try error.response(from: request, context: context)
         }
     }

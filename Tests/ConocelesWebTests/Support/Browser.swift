@@ -49,6 +49,11 @@ final class Browser: @unchecked Sendable {
         try await post("/entrar", [("usuario", username), ("contrasena", password)])
     }
 
+    /// Sets a cookie as another site or person could have left it in this browser.
+    func plant(_ name: String, _ value: String) {
+        lock.withLock { cookies[name] = value }
+    }
+
     var currentCSRF: String? { lock.withLock { cookies["conoceles_csrf"] } }
 
     func send(_ uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {

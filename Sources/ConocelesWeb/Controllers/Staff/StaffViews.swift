@@ -15,6 +15,8 @@ struct QueueView {
     let rows: [QueueRowView]
     let pager: PagerView
     let hasRows: Bool
+    /// The publication's line: current snapshot and the "Re-publicar" button.
+    var publication: PublicationLineView?
 
     init(offices: [OptionView], entities: [OptionView], counts: [CountView], total: Int, rows: [QueueRowView], pager: PagerView) {
         self.offices = offices

@@ -2,6 +2,7 @@ import ConocelesCore
 import Foundation
 import Hummingbird
 import JobQueue
+import PostgresNIO
 import ConocelesJobs
 import Storage
 
@@ -51,7 +52,7 @@ struct VerificationController {
         let rows = try await repository.queue(processID: process.id, filter, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
         let total = counts.values.reduce(0, +)
         let format = StaffFormat(timeZoneIdentifier: process.timeZone)
-        let view = QueueView(
+        var view = QueueView(
             offices: process.offices.map { OptionView(value: $0.code, label: $0.name, selected: $0.code == office) },
             entities: Self.entityOptions(process).map { OptionView(value: $0.key, label: $0.label, selected: $0.key == entityKey && entity != nil) },
             counts: Self.queueStates.map { CountView(label: $0.label, count: counts[$0] ?? 0) },
@@ -65,7 +66,9 @@ struct VerificationController {
             pager: PagerView(page: page, size: Self.pageSize, total: total) { number in
                 "/instancia/verificacion?cargo=\(queryValue(office ?? ""))&entidad=\(queryValue(entity == nil ? "" : entityKey))&pagina=\(number)"
             })
-        return try ctx.page("instancia/verificacion", title: "Verificación de perfiles", view).response(from: request, context: ctx)
+        view.publication = try await PublicationStaffController(context: context).line(ctx)
+        let notice = query.get("hecho") == "republicar" ? "Se pidió reconstruir el sitio público; estará al día en unos momentos." : nil
+        return try ctx.page("instancia/verificacion", title: "Verificación de perfiles", view, notice: notice).response(from: request, context: ctx)
     }
 
     /// The parties, coalitions and common candidacies of the process as filter options.
@@ -184,7 +187,8 @@ struct VerificationController {
             let verification: ProfileAction = state == .modificationSubmitted ? .reverify : .verify
             let verified = try await repository.apply(verification, to: candidacy.id, by: Self.actor(user))
             guard form.publicar == "si" else { return Self.redirect(to: candidacy, done: "verificado") }
-            try await repository.apply(verified.to == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user))
+            try await repository.apply(verified.to == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
+                                       alongside: rebuildPublication(ctx))
         } catch let error as ProfileTransitionError {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
@@ -201,7 +205,8 @@ struct VerificationController {
         let repository = workflows(ctx)
         do {
             let state = try await repository.workflow(for: candidacy.id).state
-            try await repository.apply(state == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user))
+            try await repository.apply(state == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
+                                       alongside: rebuildPublication(ctx))
         } catch let error as ProfileTransitionError {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
@@ -210,6 +215,15 @@ struct VerificationController {
         }
         ctx.logger.info("profile published", metadata: ["candidacy_id": "\(candidacy.id)"])
         return Self.redirect(to: candidacy, done: "publicado")
+    }
+
+    /// Asks, in the publication's transaction, for the public snapshot to be rebuilt.
+    func rebuildPublication(_ ctx: WebRequestContext) -> @Sendable (ProfileTransition, PostgresConnection) async throws -> Void {
+        let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
+        return { transition, connection in
+            try await PublicationRebuildWorker.enqueue(
+                processID: processID, reason: transition.action.rawValue, jobs: jobs, on: connection, logger: logger)
+        }
     }
 
     /// Staff acting on a profile.

@@ -1,0 +1,107 @@
+import ConocelesCore
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// Builds a publication snapshot from the database and makes it current: every approved,
+/// active candidacy is listed; those whose profile has a published version carry it, with
+/// the identity groups `PublicationRules.publicIdentity` allows (the identity answers are
+/// opened here, in memory, and only what may be public is stored), the published photo
+/// and the publication dates. Substituted and cancelled candidacies are left out.
+public struct PublicationBuilder: Sendable {
+    /// What a build produced.
+    public struct Outcome: Sendable, Equatable {
+        public var version: Int64
+        public var listed: Int
+        public var published: Int
+    }
+
+    let client: PostgresClient
+    let cipher: SensitiveDataCipher
+    let process: ElectionProcess
+    let catalogs: Catalogs
+    let rules: ValidationRules
+    let clock: @Sendable () -> Date
+
+    /// A builder for `process`; `rules` give the education names (default `.default`).
+    public init(
+        client: PostgresClient, cipher: SensitiveDataCipher, process: ElectionProcess, catalogs: Catalogs,
+        rules: ValidationRules = .default, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.client = client
+        self.cipher = cipher
+        self.process = process
+        self.catalogs = catalogs
+        self.rules = rules
+        self.clock = clock
+    }
+
+    /// Builds and switches to a new snapshot.
+    public func build(logger: Logger) async throws -> Outcome {
+        let repository = PublicationRepository(client: client, logger: logger)
+        let sources = try await repository.sources(processID: process.id, timeZone: process.timeZone)
+        var entries: [(profile: PublishedProfile, groups: [IdentityGroup])] = []
+        entries.reserveCapacity(sources.count)
+        for source in sources {
+            guard let entry = profile(of: source, logger: logger) else { continue }
+            entries.append(entry)
+        }
+        let profiles = entries.map(\.profile)
+        let version = try await repository.saveSnapshot(
+            processID: process.id, profiles: profiles, statistics: IdentityStatistics.rows(entries), builtAt: clock())
+        return Outcome(version: version, listed: profiles.count, published: profiles.filter(\.hasProfile).count)
+    }
+
+    /// The public profile of `source` and the identity groups it identifies with (for the
+    /// aggregated statistics only); nil when the candidacy is not public at all.
+    func profile(of source: PublicationSource, logger: Logger) -> (profile: PublishedProfile, groups: [IdentityGroup])? {
+        let candidacy = source.candidacy
+        let visibility = PublicationRules.visibility(of: candidacy, profileState: source.state)
+        guard visibility != .hidden else { return nil }
+        let published = visibility == .profilePublished ? source.published : nil
+        var identity: IdentityQuestionnaire?
+        if published != nil, let sealed = source.sealedIdentity {
+            do {
+                identity = try cipher.open(IdentityQuestionnaire.self, from: sealed, context: candidacy.id)
+            } catch {
+                // Shows less, never more: the profile is published without identity answers.
+                logger.error("identity answers could not be opened for publication",
+                             metadata: ["candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))"])
+            }
+        }
+        let curricular = published.map { answers in
+            PublishedProfile.Curricular(
+                contact: answers.contact, education: name(of: answers.maximumDegree, in: rules.educationLevels),
+                educationStatus: name(of: answers.degreeStatus, in: rules.educationStatuses), otherTraining: answers.otherTraining,
+                professionalHistory: answers.professionalHistory, politicalTrajectory: answers.politicalTrajectory,
+                publicOfficeMotivation: answers.publicOfficeMotivation, firstProposal: answers.firstProposal,
+                secondProposal: answers.secondProposal, genderProposal: answers.genderProposal)
+        }
+        let hasProfile = curricular != nil
+        let entity = candidacy.postulatingEntity
+        let profile = PublishedProfile(
+            id: candidacy.id, fullName: candidacy.fullName, officeCode: candidacy.officeCode,
+            officeName: process.office(code: candidacy.officeCode)?.name ?? candidacy.officeCode,
+            entityKind: entity.kind, entityCode: entity.code, entityName: entity.displayName(in: process) ?? entity.code,
+            district: candidacy.district, municipality: candidacy.municipality,
+            municipalityName: candidacy.municipality.flatMap { catalogs.municipalities.entry(forKey: $0)?.name },
+            listPosition: candidacy.listPosition, formulaPosition: candidacy.formulaPosition,
+            gender: hasProfile ? candidacy.gender : nil,
+            ageYears: hasProfile ? candidacy.age.years(on: process.electionDay) : nil,
+            affirmativeAction: hasProfile ? candidacy.affirmativeAction : nil,
+            curricular: curricular, educationKey: published?.maximumDegree,
+            identity: hasProfile ? PublicationRules.publicIdentity(of: identity, candidacy: candidacy, consent: source.consent,
+                                                                   catalogs: catalogs) : [],
+            photo: hasProfile ? source.photo.map {
+                PublishedProfile.Photo(sha256: $0.sha256, contentType: $0.contentType, width: $0.width, height: $0.height)
+            } : nil,
+            publishedOn: hasProfile ? source.publishedOn : nil, republishedOn: hasProfile ? source.republishedOn : nil)
+        return (profile, identity?.groupsIdentifiedWith ?? [])
+    }
+
+    private func name(of key: String?, in catalog: [CatalogEntry]) -> String? {
+        guard let key else { return nil }
+        return catalog.first { $0.key == key }?.name ?? key
+    }
+}

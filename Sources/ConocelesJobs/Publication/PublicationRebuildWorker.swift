@@ -1,0 +1,84 @@
+import ConocelesConfig
+import ConocelesCore
+import Foundation
+import JobQueue
+import Logging
+import PostgresNIO
+import Storage
+
+/// `publication.rebuild`: builds a new publication snapshot and makes it current
+/// (`PublicationBuilder`). Unique over live jobs (`jobs/publication.rebuild.yaml`, and the
+/// explicit key of `job(reason:)`), so a burst of publications collapses into one run.
+///
+/// A request that arrives while a rebuild runs finds the running job and inserts nothing;
+/// so every enqueue also counts a request (`PublicationRepository.requestRebuild`) and the
+/// worker builds again, up to `maximumRounds` times, while the count moved during a build.
+public struct PublicationRebuildWorker: JobWorker {
+    public static let kind = "publication.rebuild"
+    /// Builds per job at most (default 5); a busier stream waits for the next request.
+    static let maximumRounds = 5
+
+    public struct Args: Codable, Sendable {
+        /// Why the rebuild was asked for ("publicar", "retiro", "instancia"): logs only.
+        public var reason: String?
+        public init(reason: String? = nil) { self.reason = reason }
+    }
+
+    let builder: PublicationBuilder
+    let client: PostgresClient
+    let processID: String
+
+    /// A worker over an explicit builder (tests).
+    public init(client: PostgresClient, builder: PublicationBuilder, processID: String) {
+        self.client = client
+        self.builder = builder
+        self.processID = processID
+    }
+
+    /// The worker of this deployment: the process, its catalogs and the identity key.
+    public init(environment: JobEnvironment) {
+        let security = environment.configuration.security
+        self.init(
+            client: environment.client,
+            builder: PublicationBuilder(
+                client: environment.client,
+                cipher: try! SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
+                process: environment.process, catalogs: environment.catalogs),
+            processID: environment.process.id)
+    }
+
+    public func work(_ args: Args, context: JobContext) async throws {
+        let logger = context.logger
+        let repository = PublicationRepository(client: client, logger: logger)
+        for round in 1...Self.maximumRounds {
+            let requests = try await repository.rebuildRequests(processID: processID)
+            let started = Date()
+            let outcome = try await builder.build(logger: logger)
+            logger.info("publication snapshot switched", metadata: [
+                "version": "\(outcome.version)", "listed": "\(outcome.listed)", "published": "\(outcome.published)",
+                "round": "\(round)", "reason": "\(args.reason ?? "-")", "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+            ])
+            guard try await repository.rebuildRequests(processID: processID) != requests else { return }
+        }
+    }
+
+    /// The job, unique among live jobs of its kind whatever its reason.
+    public static func job(reason: String) throws -> NewJob {
+        try NewJob(kind: kind, args: Args(reason: reason), uniqueness: .live(key: kind))
+    }
+
+    /// Asks for a rebuild of `processID` on the caller's connection, inside its transaction:
+    /// counts the request and inserts the job (or finds the live one), committing with the
+    /// change that needs it.
+    public static func enqueue(processID: String, reason: String, jobs: JobClient, on connection: PostgresConnection, logger: Logger) async throws {
+        try await PublicationRepository(client: jobs.client, logger: logger).requestRebuild(processID: processID, on: connection)
+        try await jobs.insertMany([try job(reason: reason)], on: connection)
+    }
+
+    /// `enqueue` in a transaction of its own (the staff's "Re-publicar").
+    public static func enqueue(processID: String, reason: String, jobs: JobClient, logger: Logger) async throws {
+        try await jobs.client.transaction(logger: logger) { connection in
+            try await enqueue(processID: processID, reason: reason, jobs: jobs, on: connection, logger: logger)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ConocelesCore
+import Foundation
+import Hummingbird
+import NIOCore
+import Storage
+
+/// Open data of the current publication snapshot: a page describing the files, the
+/// candidacies as CSV (INE's 25 columns, UTF-8) and JSON, and the aggregated identity
+/// statistics as CSV. Files carry the snapshot's version as ETag.
+struct OpenDataController {
+    let context: WebContext
+
+    func addRoutes(to router: Router<WebRequestContext>) {
+        router.get("/datos-abiertos", use: page)
+        router.get("/datos-abiertos/candidaturas.csv", use: candidaciesCSV)
+        router.get("/datos-abiertos/candidaturas.json", use: candidaciesJSON)
+        router.get("/datos-abiertos/estadisticas-identidad.csv", use: statisticsCSV)
+    }
+
+    func repository(_ ctx: WebRequestContext) -> PublicationRepository {
+        PublicationRepository(client: context.database.client, logger: ctx.logger)
+    }
+
+    /// Column headers of the statistics file after DIMENSION, VALOR, PERFILES_PUBLICADOS.
+    static let groupColumns = IdentityGroup.allCases.map { $0.rawValue.uppercased() }
+    /// What a suppressed count reads.
+    static let suppressed = "Reservado"
+
+    @Sendable func page(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let repository = repository(ctx)
+        let current = try await repository.current(processID: context.process.id)
+        let rows = try await repository.identityStatistics(processID: context.process.id)
+        let view = OpenDataView(
+            version: current.map { "\($0.version)" } ?? "(aún no hay)", columns: IneOpenData.columns,
+            statistics: rows.map { row in
+                StatisticsRowView(
+                    dimension: IdentityStatistics.dimensions.first { $0.key == row.dimension }?.label ?? row.dimension,
+                    value: row.value, profiles: row.profiles,
+                    counts: IdentityGroup.allCases.map { group in row.counts.map { "\($0[group.rawValue] ?? 0)" } ?? Self.suppressed })
+            },
+            groups: IdentityGroup.allCases.map(\.label))
+        return try ctx.page("publico/datos", title: "Datos abiertos", view).response(from: request, context: ctx)
+    }
+
+    @Sendable func candidaciesCSV(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (version, profiles) = try await repository(ctx).all(processID: context.process.id)
+        let process = context.process
+        let lines = [IneOpenData.columns] + profiles.map { IneOpenData.row(of: $0, in: process) }
+        return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "candidaturas.csv",
+                                   version: version, request: request)
+    }
+
+    @Sendable func candidaciesJSON(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (version, profiles) = try await repository(ctx).all(processID: context.process.id)
+        let body = try PublicResponse.encode(PublicCandidacyList(version: version, total: profiles.count, page: nil,
+                                                                 candidacies: profiles.map(PublicCandidacy.init)))
+        return PublicResponse.file(body, contentType: "application/json; charset=utf-8", name: "candidaturas.json",
+                                   version: version, request: request)
+    }
+
+    @Sendable func statisticsCSV(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let repository = repository(ctx)
+        let version = try await repository.current(processID: context.process.id)?.version ?? 0
+        let rows = try await repository.identityStatistics(processID: context.process.id)
+        let lines = [["DIMENSION", "VALOR", "PERFILES_PUBLICADOS"] + Self.groupColumns] + rows.map { row in
+            [row.dimension, row.value, String(row.profiles)]
+                + IdentityGroup.allCases.map { group in row.counts.map { String($0[group.rawValue] ?? 0) } ?? Self.suppressed }
+        }
+        return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "estadisticas-identidad.csv",
+                                   version: version, request: request)
+    }
+
+    /// RFC 4180 text: every cell quoted, CRLF line ends, cells a spreadsheet would run as a
+    /// formula defused (see `CurricularCSV.defused`).
+    static func csv(_ lines: [[String]]) -> String {
+        lines.map { cells in cells.map { CurricularCSV.quoted(CurricularCSV.defused($0)) }.joined(separator: ",") }
+            .joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -1,0 +1,87 @@
+import ConocelesCore
+import Foundation
+import Hummingbird
+import NIOCore
+import Storage
+
+/// The public portal (no sign-in): search with filters, the public profile and its photo,
+/// and the compliance table. Everything comes from the current publication snapshot
+/// (`PublicationRepository`), never from the drafts.
+struct PortalController {
+    let context: WebContext
+
+    func addRoutes(to router: Router<WebRequestContext>) {
+        router.get("/candidaturas-publicas", use: search)
+        router.get("/perfil/:id", use: profile)
+        router.get("/perfil/:id/foto.jpg", use: photo)
+        router.get("/cumplimiento", use: compliance)
+    }
+
+    /// The affirmative-action filter's values.
+    static let actionOptions: [(String, String)] =
+        [("cualquiera", "Cualquier acción afirmativa")] + IdentityGroup.allCases.map { ($0.rawValue, $0.label) }
+
+    func repository(_ ctx: WebRequestContext) -> PublicationRepository {
+        PublicationRepository(client: context.database.client, logger: ctx.logger)
+    }
+
+    @Sendable func search(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let process = context.process
+        let search = PublicSearch(request, process: process, catalogs: context.catalogs)
+        let size = PublicSearch.pageSize
+        let result = try await repository(ctx).search(
+            processID: process.id, filter: search.filter, limit: size, offset: (search.page - 1) * size)
+        let values = search.values
+        func options(_ all: [(String, String)], _ key: String) -> [OptionView] {
+            all.map { OptionView(value: $0.0, label: $0.1, selected: values[key] == $0.0) }
+        }
+        let view = SearchView(
+            nombre: values["nombre"] ?? "",
+            offices: options(process.offices.map { ($0.code, $0.name) }, "cargo"),
+            entities: options(PublicSearch.entityOptions(process).map { ($0.value, $0.label) }, "partido"),
+            districts: options((0..<process.districts).map { ("\($0 + 1)", "Distrito \($0 + 1)") }, "distrito"),
+            municipalities: options(context.catalogs.municipalities.entries.map { ($0.key, $0.name) }, "municipio"),
+            genders: options(Gender.allCases.map { ($0.rawValue, $0.label) }, "genero"),
+            education: options(ValidationRules.default.educationLevels.map { ($0.key, $0.name) }, "escolaridad"),
+            ages: options(PublicSearch.ageRanges.map { ($0.key, $0.label) }, "edad"),
+            actions: options(Self.actionOptions, "accion_afirmativa"),
+            total: result.total, results: result.profiles.map(ResultView.init),
+            pager: PagerView(page: search.page, size: size, total: result.total) { "/candidaturas-publicas?\(search.query(page: $0))" })
+        return try ctx.page("publico/busqueda", title: "Candidaturas", view).response(from: request, context: ctx)
+    }
+
+    @Sendable func profile(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let id = try ctx.parameters.require("id")
+        guard id.utf8.count <= 64, let found = try await repository(ctx).profile(processID: context.process.id, id: id) else {
+            throw WebError.notFound
+        }
+        return try ctx.page("publico/perfil", title: found.profile.fullName, ProfileView(found.profile)).response(from: request, context: ctx)
+    }
+
+    /// The published variant of the profile's photo (no metadata), cacheable by its hash.
+    @Sendable func photo(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let id = try ctx.parameters.require("id")
+        guard id.utf8.count <= 64, let found = try await repository(ctx).profile(processID: context.process.id, id: id),
+              let photo = found.profile.photo, let address = BlobAddress(sha256: photo.sha256) else { throw WebError.notFound }
+        let etag = "\"\(photo.sha256)\""
+        var headers = HTTPFields()
+        headers[.eTag] = etag
+        headers[.cacheControl] = "public, max-age=300"
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
+        guard let bytes = try await context.blobs.get(address) else {
+            ctx.logger.error("published photo missing from the blob store", metadata: ["candidacy_id": "\(id)"])
+            throw WebError.notFound
+        }
+        headers[.contentType] = photo.contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    @Sendable func compliance(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let rows = try await repository(ctx).compliance(processID: context.process.id)
+        let view = ComplianceView(
+            rows: rows.map { .init(entity: $0.entityName, office: $0.officeName, approved: $0.approved, published: $0.published,
+                                   share: PortalText.share($0.published, of: $0.approved)) },
+            approved: rows.map(\.approved).reduce(0, +), published: rows.map(\.published).reduce(0, +))
+        return try ctx.page("publico/cumplimiento", title: "Cumplimiento por partido y cargo", view).response(from: request, context: ctx)
+    }
+}

@@ -1,0 +1,71 @@
+import ConocelesCore
+import Foundation
+import PostgresNIO
+
+extension PublicationRepository {
+    /// Every approved, active candidacy of `processID` with what its public profile may be
+    /// built from, in display order (office, territory, list, entity, formula, name). Reads
+    /// committed data without locks: a change committed after this read counts as a new
+    /// rebuild request (`requestRebuild`), so the rebuild runs again.
+    public func sources(processID: String, timeZone: String) async throws -> [PublicationSource] {
+        let rows = try await client.query("""
+            SELECT \(unescaped: CandidacyRepository.prefixedColumns), w.state AS profile_state,
+                   q.published_answers::text AS published_answers,
+                   t.first_published::text AS first_published, t.last_republished::text AS last_republished,
+                   v.sha256 AS photo_sha256, v.byte_count AS photo_bytes, v.content_type AS photo_type, v.width AS photo_width, v.height AS photo_height,
+                   k.decision AS consent_decision, k.decided_at AS consent_at,
+                   i.ciphertext, i.nonce, i.key_id
+              FROM candidacies c
+              JOIN profile_workflows w ON w.candidacy_id = c.id
+              LEFT JOIN curricular_questionnaires q ON q.candidacy_id = c.id
+              LEFT JOIN LATERAL (
+                   SELECT (min(occurred_at) FILTER (WHERE action = 'publicar') AT TIME ZONE \(timeZone))::date AS first_published,
+                          (max(occurred_at) FILTER (WHERE action = 'republicar') AT TIME ZONE \(timeZone))::date AS last_republished
+                     FROM profile_transitions WHERE candidacy_id = c.id AND action IN ('publicar', 'republicar')) t ON true
+              LEFT JOIN LATERAL (
+                   SELECT pv.sha256, pv.byte_count, pv.content_type, pv.width, pv.height
+                     FROM photos p JOIN photo_variants pv ON pv.photo_id = p.id AND pv.variant = 'published'
+                    WHERE p.candidacy_id = c.id AND p.sha256 = q.published_answers->'photo'->>'sha256'
+                      AND p.status IN ('accepted', 'replaced')
+                    ORDER BY p.uploaded_at DESC LIMIT 1) v ON true
+              LEFT JOIN LATERAL (
+                   SELECT decision, decided_at FROM identity_consents
+                    WHERE candidacy_id = c.id ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
+              LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id AND i.blocked_at IS NULL
+             WHERE c.process_id = \(processID) AND c.status = 'aprobada'
+             ORDER BY c.office_code, c.district NULLS FIRST, c.municipality NULLS FIRST, c.list_position NULLS FIRST,
+                      c.entity_kind, c.entity_code, c.formula_position, c.full_name, c.id
+            """, logger: logger)
+        var result: [PublicationSource] = []
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            let rawState = try r["profile_state"].decode(String.self)
+            guard let state = ProfileState(rawValue: rawState) else {
+                throw StorageError(.invalidStoredData, "Estado «\(rawState)» desconocido.")
+            }
+            let published = try r["published_answers"].decode(String?.self)
+                .map { try JSONCoding.decode(CurricularQuestionnaire.self, from: $0) }
+            var photo: StoredPhotoVariant?
+            if let sha = try r["photo_sha256"].decode(String?.self) {
+                photo = StoredPhotoVariant(
+                    kind: .published, sha256: sha, byteCount: try r["photo_bytes"].decode(Int.self), contentType: try r["photo_type"].decode(String.self),
+                    width: try r["photo_width"].decode(Int.self), height: try r["photo_height"].decode(Int.self))
+            }
+            var consent = IdentityConsent.notGiven
+            if let decision = try r["consent_decision"].decode(String?.self), let at = try r["consent_at"].decode(Date?.self) {
+                consent = decision == "granted" ? .granted(at: at) : .revoked(at: at)
+            }
+            var sealed: SealedValue?
+            if let ciphertext = try r["ciphertext"].decode(Data?.self), let nonce = try r["nonce"].decode(Data?.self),
+               let keyID = try r["key_id"].decode(String?.self) {
+                sealed = SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID)
+            }
+            result.append(PublicationSource(
+                candidacy: try CandidacyRepository.decode(row), state: state, published: published,
+                publishedOn: try r["first_published"].decode(String?.self).flatMap { LocalDate($0) },
+                republishedOn: try r["last_republished"].decode(String?.self).flatMap { LocalDate($0) },
+                photo: photo, consent: consent, sealedIdentity: sealed))
+        }
+        return result
+    }
+}

@@ -1,0 +1,140 @@
+import ConocelesCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The publication snapshots: written whole by `publication.rebuild` and made current in
+/// the same transaction by updating the process's one `publication_state` row; read by the
+/// portal, the open data and the public API, always through that row, so a reader sees one
+/// version and never a draft.
+///
+/// Readers look up the current version in the same statement as the data (one primary-key
+/// row joined in), which costs less than keeping a cache coherent across processes; the
+/// switch still NOTIFYs `channel` with the new version for servers that cache.
+public struct PublicationRepository: Sendable {
+    /// NOTIFY channel announcing a new current snapshot; the payload is its version.
+    public static let channel = "conoceles_publication"
+
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A repository over `client`.
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    // MARK: Requests
+
+    /// Counts one more rebuild request for `processID`, on the caller's connection (in the
+    /// transaction of the change that needs it, with the job's insert).
+    public func requestRebuild(processID: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO publication_state (process_id, rebuild_requests) VALUES (\(processID), 1)
+            ON CONFLICT (process_id) DO UPDATE SET rebuild_requests = publication_state.rebuild_requests + 1
+            """, logger: logger)
+    }
+
+    /// How many rebuilds have been requested for `processID` so far (0 when none).
+    public func rebuildRequests(processID: String) async throws -> Int64 {
+        for try await count in try await client.query(
+            "SELECT rebuild_requests FROM publication_state WHERE process_id = \(processID)", logger: logger).decode(Int64.self) {
+            return count
+        }
+        return 0
+    }
+
+    // MARK: Writing a snapshot
+
+    /// Writes a snapshot of `profiles` (in display order) with `statistics`, makes it the
+    /// current one of `processID`, NOTIFYs `channel`, and deletes all but the newest `keep`
+    /// snapshots, in one transaction. Returns the new version.
+    @discardableResult
+    public func saveSnapshot(
+        processID: String, profiles: [PublishedProfile], statistics: [IdentityStatistics.Row], builtAt: Date, keep: Int = 3
+    ) async throws -> Int64 {
+        let statisticsJSON = try JSONCoding.encodeString(statistics)
+        let published = profiles.filter(\.hasProfile).count
+        return try await client.transaction(logger: logger) { connection in
+            var version: Int64 = 0
+            for try await value in try await connection.query("""
+                INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, identity_statistics)
+                VALUES (\(processID), \(builtAt), \(profiles.count), \(published), \(statisticsJSON)::jsonb) RETURNING version
+                """, logger: logger).decode(Int64.self) { version = value }
+            var start = 0
+            while start < profiles.count {
+                let chunk = Array(profiles[start..<min(start + 2_000, profiles.count)])
+                try await insert(chunk, version: version, firstSortKey: start, on: connection)
+                start += chunk.count
+            }
+            // The switch: one row, updated last, so the lock other transactions may wait on
+            // (a rebuild request) is held only until this commit.
+            try await connection.query("""
+                INSERT INTO publication_state (process_id, current_version, switched_at) VALUES (\(processID), \(version), \(builtAt))
+                ON CONFLICT (process_id) DO UPDATE SET current_version = EXCLUDED.current_version, switched_at = EXCLUDED.switched_at
+                """, logger: logger)
+            try await connection.query("SELECT pg_notify(\(Self.channel), \(String(version)))", logger: logger)
+            try await connection.query("""
+                DELETE FROM publication_snapshots
+                 WHERE process_id = \(processID)
+                   AND version NOT IN (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
+                                        ORDER BY version DESC LIMIT \(max(1, keep)))
+                """, logger: logger)
+            return version
+        }
+    }
+
+    private func insert(_ profiles: [PublishedProfile], version: Int64, firstSortKey: Int, on connection: PostgresConnection) async throws {
+        var ids: [String] = [], hasProfile: [Bool] = [], names: [String] = [], offices: [String] = []
+        var kinds: [String] = [], codes: [String] = [], districts: [Int] = [], municipalities: [String] = []
+        var genders: [String] = [], ages: [Int] = [], education: [String] = [], actions: [String] = []
+        var sortKeys: [Int] = [], documents: [String] = []
+        for (index, profile) in profiles.enumerated() {
+            ids.append(profile.id)
+            hasProfile.append(profile.hasProfile)
+            names.append(Self.searchKey(profile.fullName))
+            offices.append(profile.officeCode)
+            kinds.append(profile.entityKind.rawValue)
+            codes.append(profile.entityCode)
+            districts.append(profile.district ?? 0)
+            municipalities.append(profile.municipality ?? "")
+            genders.append(profile.gender?.rawValue ?? "")
+            ages.append(profile.ageYears ?? 0)
+            education.append(profile.educationKey ?? "")
+            actions.append(profile.affirmativeAction?.rawValue ?? "")
+            sortKeys.append(firstSortKey + index)
+            documents.append(try JSONCoding.encodeString(profile))
+        }
+        try await connection.query("""
+            INSERT INTO published_profiles (version, candidacy_id, has_profile, search_name, office_code, entity_kind, entity_code,
+                                            district, municipality, gender, age_years, education, affirmative_action, sort_key)
+            SELECT \(version), id, has_profile, search_name, office_code, entity_kind, entity_code, nullif(district, 0),
+                   nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''), nullif(affirmative_action, ''), sort_key
+              FROM unnest(\(ids)::text[], \(hasProfile)::bool[], \(names)::text[], \(offices)::text[], \(kinds)::text[], \(codes)::text[],
+                          \(districts)::int4[], \(municipalities)::text[], \(genders)::text[], \(ages)::int4[], \(education)::text[],
+                          \(actions)::text[], \(sortKeys)::int4[])
+                AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
+                     education, affirmative_action, sort_key)
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO published_documents (version, candidacy_id, document)
+            SELECT \(version), id, document::jsonb FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
+            """, logger: logger)
+    }
+
+    /// `text` as the search compares it: lower case, without accents or diaeresis, spaces collapsed.
+    public static func searchKey(_ text: String) -> String {
+        let folded = text.lowercased().map { character -> String in
+            switch character {
+            case "á", "à", "ä", "â": "a"
+            case "é", "è", "ë", "ê": "e"
+            case "í", "ì", "ï", "î": "i"
+            case "ó", "ò", "ö", "ô": "o"
+            case "ú", "ù", "ü", "û": "u"
+            case "ñ": "n"
+            default: String(character)
+            }
+        }.joined()
+        return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
