@@ -32,7 +32,7 @@ struct ProgressReport {
     let scheduled: ScheduledReport
     let generatedOn: LocalDate
     let rows: [Row]
-    let statistics: IdentityStatistics
+    let statistics: IdentityAnswerCounts
     /// Nil before the campaigns end.
     let neverPublished: [CandidacyRepository.CandidacyProfile]?
 

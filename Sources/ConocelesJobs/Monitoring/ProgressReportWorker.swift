@@ -65,7 +65,7 @@ public struct ProgressReportWorker: JobWorker {
         let candidacies = CandidacyRepository(client: client, logger: logger)
         let counts = try await candidacies.progressCounts(processID: process.id)
         let statistics = try await QuestionnaireRepository(client: client, cipher: try cipher(), logger: logger)
-            .identityStatistics(processID: process.id)
+            .identityAnswerCounts(processID: process.id)
         let afterCampaigns = scheduled.date > process.campaignEndDate
         return ProgressReport(
             process: process, place: CandidacyPlace(process: process, municipalities: municipalities), scheduled: scheduled,

@@ -6,8 +6,8 @@ extension QuestionnaireRepository {
     /// The aggregated identity statistics of the active candidacies of `processID` (blocked
     /// questionnaires of withdrawn candidacies are not read). Each questionnaire is opened,
     /// counted and dropped here: only the counts leave this function.
-    public func identityStatistics(processID: String) async throws -> IdentityStatistics {
-        var statistics = IdentityStatistics()
+    public func identityAnswerCounts(processID: String) async throws -> IdentityAnswerCounts {
+        var statistics = IdentityAnswerCounts()
         let rows = try await client.query("""
             SELECT q.candidacy_id, q.ciphertext, q.nonce, q.key_id, c.gender
               FROM identity_questionnaires q JOIN candidacies c ON c.id = q.candidacy_id

@@ -1,7 +1,8 @@
-/// Aggregated counts of identity questionnaires: for each group, how many answered Sí, No
-/// or "Prefiero no contestar" (and how many left it unanswered), in total and by gender.
+/// Counts of the identity answers of all active candidacies, for the progress reports (staff
+/// only; the public statistics are `IdentityStatistics`): for each group, how many answered Sí,
+/// No or "Prefiero no contestar" and how many left it unanswered, in total and Sí by gender.
 /// Only counts: an individual answer never leaves the accumulator.
-public struct IdentityStatistics: Sendable, Hashable {
+public struct IdentityAnswerCounts: Sendable, Hashable {
     /// Counts of one group's membership question.
     public struct Tally: Sendable, Hashable {
         public var yes = 0, no = 0, preferNotToAnswer = 0, unanswered = 0
