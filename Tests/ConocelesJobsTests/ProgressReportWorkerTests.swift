@@ -35,6 +35,37 @@ struct ProgressReportWorkerTests {
         return try #require(catalogs.municipalities.entry(forKey: key)?.name)
     }
 
+    /// Identity statistics: counts only, equal to opening each questionnaire here.
+    static func expectIdentityCounts(in rows: [[String]], _ db: Database) async throws {
+        let questionnaireRows = try await db.client.query("""
+            SELECT q.candidacy_id, c.gender FROM identity_questionnaires q JOIN candidacies c ON c.id = q.candidacy_id
+             WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada' AND q.blocked_at IS NULL
+            """).collect().map { try $0.decode((String, String).self) }
+        let questionnaireIDs = questionnaireRows.map(\.0)
+        #expect(questionnaireIDs.count > 0)
+        #expect(rows.first { $0[0] == "identidad" && $0[3] == "cuestionarios" }?[4] == String(questionnaireIDs.count))
+        let questionnaires = QuestionnaireRepository(client: db.client, cipher: cipher, logger: TestDatabase.logger)
+        var yes: [IdentityGroup: Int] = [:], yesByGender: [String: Int] = [:], byGender: [String: Int] = [:]
+        for (id, gender) in questionnaireRows {
+            let answers = try #require(try await questionnaires.identity(for: id))
+            byGender[gender, default: 0] += 1
+            for group in IdentityGroup.allCases where answers.membership(in: group) == .yes {
+                yes[group, default: 0] += 1
+                yesByGender["\(group.rawValue):si:\(gender)", default: 0] += 1
+            }
+        }
+        for group in IdentityGroup.allCases {
+            #expect(rows.first { $0[0] == "identidad" && $0[3] == "\(group.rawValue):si" }?[4] == String(yes[group] ?? 0), "\(group)")
+            for gender in ["mujer", "hombre", "no_binaria"] {
+                // Genders with fewer than 5 questionnaires are not broken down.
+                let expected = (byGender[gender] ?? 0) >= 5 ? String(yesByGender["\(group.rawValue):si:\(gender)"] ?? 0) : ""
+                #expect(rows.first { $0[0] == "identidad" && $0[3] == "\(group.rawValue):si:\(gender)" }?[4] == expected)
+            }
+        }
+        #expect(byGender.values.contains { $0 >= 5 }, "some gender is broken down")
+        #expect(yes.values.reduce(0, +) > 0)
+    }
+
     /// The CSV's rows (no quoted commas in the demo's numbers, names handled by a tiny parser).
     static func rows(_ csv: String) -> [[String]] {
         csv.split(separator: "\r\n").dropFirst().map { line in
@@ -95,23 +126,7 @@ struct ProgressReportWorkerTests {
             #expect(found == expected)
             #expect(expected.values.contains { $0[3] > 0 } && expected.values.contains { $0[3] < $0[0] }, "the demo has published and unpublished")
 
-            // Identity statistics: counts only, equal to opening each questionnaire here.
-            let questionnaireIDs = try await db.client.query("""
-                SELECT q.candidacy_id FROM identity_questionnaires q JOIN candidacies c ON c.id = q.candidacy_id
-                 WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada' AND q.blocked_at IS NULL
-                """).collect().map { try $0.decode(String.self) }
-            #expect(questionnaireIDs.count > 0)
-            #expect(rows.first { $0[0] == "identidad" && $0[3] == "cuestionarios" }?[4] == String(questionnaireIDs.count))
-            let questionnaires = QuestionnaireRepository(client: db.client, cipher: Self.cipher, logger: TestDatabase.logger)
-            var yes: [IdentityGroup: Int] = [:]
-            for id in questionnaireIDs {
-                let answers = try #require(try await questionnaires.identity(for: id))
-                for group in IdentityGroup.allCases where answers.membership(in: group) == .yes { yes[group, default: 0] += 1 }
-            }
-            for group in IdentityGroup.allCases {
-                #expect(rows.first { $0[0] == "identidad" && $0[3] == "\(group.rawValue):si" }?[4] == String(yes[group] ?? 0), "\(group)")
-            }
-            #expect(yes.values.reduce(0, +) > 0)
+            try await Self.expectIdentityCounts(in: rows, db)
 
             // The candidacies never published, per party.
             let unpublished = Set(try await db.client.query("""

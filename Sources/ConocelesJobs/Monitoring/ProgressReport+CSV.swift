@@ -7,7 +7,8 @@ extension ProgressReport {
 
     /// The report as CSV (UTF-8, CRLF): sections `avance` (indicators `candidaturas`,
     /// `con_captura`, `completas`, `publicadas` per entity and office), `identidad`
-    /// (`<grupo>:si|no|prefiere_no_contestar|sin_respuesta` and `<grupo>:si:<género>`) and
+    /// (`<grupo>:si|no|prefiere_no_contestar|sin_respuesta` and `<grupo>:si:<género>`, empty below
+    /// `IdentityStatistics.minimumRowSize` questionnaires of that gender) and
     /// `no_publicadas` (one row per candidacy, `VALOR` its state).
     var csv: String {
         var lines = [Self.csvHeader]
@@ -25,7 +26,8 @@ extension ProgressReport {
                 lines.append(["identidad", "", "", "\(group.rawValue):\(answer)", String(value), "", ""])
             }
             for gender in Gender.allCases {
-                lines.append(["identidad", "", "", "\(group.rawValue):si:\(gender.rawValue)", String(t.yesByGender[gender] ?? 0), "", ""])
+                lines.append(["identidad", "", "", "\(group.rawValue):si:\(gender.rawValue)",
+                              statistics.yes(group, gender: gender).map { String($0) } ?? "", "", ""])
             }
         }
         for profile in neverPublished ?? [] {

@@ -57,7 +57,8 @@ extension ProgressReport {
         var out = """
             <h2>Estadísticas de identidad</h2>
             <p>Conteos agregados de \(statistics.questionnaires) cuestionarios de identidad de candidaturas vigentes. \
-            No se muestra ninguna respuesta individual.</p>
+            No se muestra ninguna respuesta individual; «—» indica menos de \(IdentityStatistics.minimumRowSize) cuestionarios \
+            de ese sexo, que no se desglosan.</p>
             <table class="tabla">
             <thead><tr><th scope="col">Grupo</th><th scope="col">Sí</th><th scope="col">No</th>\
             <th scope="col">Prefiere no contestar</th><th scope="col">Sin respuesta</th>\
@@ -68,8 +69,9 @@ extension ProgressReport {
         for group in IdentityGroup.allCases {
             let t = statistics[group]
             out += "<tr><th scope=\"row\">\(group.label.htmlEscaped)</th>"
-                + [t.yes, t.no, t.preferNotToAnswer, t.unanswered, t.yesByGender[.woman] ?? 0, t.yesByGender[.man] ?? 0,
-                   t.yesByGender[.nonBinary] ?? 0].map { "<td>\($0)</td>" }.joined() + "</tr>\n"
+                + [t.yes, t.no, t.preferNotToAnswer, t.unanswered].map { "<td>\($0)</td>" }.joined()
+                + [Gender.woman, .man, .nonBinary].map { "<td>\(statistics.yes(group, gender: $0).map(String.init) ?? "—")</td>" }.joined()
+                + "</tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }

@@ -17,6 +17,8 @@ public struct IdentityAnswerCounts: Sendable, Hashable {
 
     /// Questionnaires counted.
     public private(set) var questionnaires = 0
+    /// Questionnaires counted by the candidacy's gender.
+    public private(set) var questionnairesByGender: [Gender: Int] = [:]
     /// Counts per group, every group present.
     public private(set) var groups: [IdentityGroup: Tally]
 
@@ -27,6 +29,7 @@ public struct IdentityAnswerCounts: Sendable, Hashable {
     /// Counts `answers` of a candidacy of `gender`.
     public mutating func add(_ answers: IdentityQuestionnaire, gender: Gender) {
         questionnaires += 1
+        questionnairesByGender[gender, default: 0] += 1
         for group in IdentityGroup.allCases {
             var tally = groups[group] ?? Tally()
             switch answers.membership(in: group) {
@@ -39,6 +42,14 @@ public struct IdentityAnswerCounts: Sendable, Hashable {
             }
             groups[group] = tally
         }
+    }
+
+    /// Sí to `group` among candidacies of `gender`, or nil when fewer than
+    /// `IdentityStatistics.minimumRowSize` of them answered (the public statistics' rule: with
+    /// two or three people a count would tell who answered what).
+    public func yes(_ group: IdentityGroup, gender: Gender) -> Int? {
+        guard (questionnairesByGender[gender] ?? 0) >= IdentityStatistics.minimumRowSize else { return nil }
+        return self[group].yesByGender[gender] ?? 0
     }
 
     /// The counts of `group`.
