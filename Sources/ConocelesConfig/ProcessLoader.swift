@@ -104,6 +104,31 @@ public enum ProcessLoader {
         guard process.districts >= 0, process.offices.allSatisfy({ $0.seats > 0 }) else {
             throw LoadError(file: path, reason: "los distritos y escaños deben ser positivos")
         }
+        try checkSchedule(process, path: path)
+    }
+
+    /// Reminders and reports: reminder days between 0 and 90 without repeats, periodic
+    /// reports before election day, the final one after it and within four months.
+    static func checkSchedule(_ process: ElectionProcess, path: String) throws(LoadError) {
+        let deadlines = process.deadlines
+        let key = "deadlines"
+        for day in deadlines.reminderDaysBefore where !(0...90).contains(day) {
+            throw LoadError(file: path, reason: "«\(key).reminder_days_before» admite días entre 0 y 90, no \(day)")
+        }
+        guard Set(deadlines.reminderDaysBefore).count == deadlines.reminderDaysBefore.count else {
+            throw LoadError(file: path, reason: "«\(key).reminder_days_before» tiene días repetidos")
+        }
+        for date in process.progressReportDates where date >= process.electionDay {
+            throw LoadError(file: path, reason: "«\(key).progress_reports»: el informe del \(date) debe ser anterior a la jornada electoral")
+        }
+        let final = process.finalReportDate
+        guard final > process.electionDay, final <= process.electionDay.addingMonths(4) else {
+            throw LoadError(file: path, reason:
+                "«\(key).final_report» (\(final)) debe caer dentro de los 4 meses posteriores a la jornada electoral")
+        }
+        guard process.campaignEndDate < process.electionDay else {
+            throw LoadError(file: path, reason: "«\(key).campaign_end» debe ser anterior a la jornada electoral")
+        }
     }
 
     static func describe(_ error: any Error) -> String {

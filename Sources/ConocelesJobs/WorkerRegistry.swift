@@ -9,6 +9,7 @@ public enum WorkerRegistry {
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
         PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
+        DeadlineReminderWorker.kind, ProgressReportWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -23,6 +24,8 @@ public enum WorkerRegistry {
         workers.register(PhotoCheckWorker(environment: environment))
         workers.register(ProfileReturnedMailWorker(environment: environment))
         workers.register(PrivacyPurgeWorker(environment: environment))
+        workers.register(DeadlineReminderWorker(environment: environment))
+        workers.register(ProgressReportWorker(environment: environment))
         workers.register(PublicationRebuildWorker(environment: environment))
         return workers
     }

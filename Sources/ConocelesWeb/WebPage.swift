@@ -76,9 +76,11 @@ struct MenuView {
                                   LinkView(href: "/instancia/modificaciones", label: "Modificaciones"),
                                   LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
                                   LinkView(href: "/instancia/cuentas", label: "Cuentas"),
-                                  LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento")]
+                                  LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
+                                  LinkView(href: "/instancia/informes", label: "Informes")]
         case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio"),
-                                    LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento")]
+                                    LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
+                                    LinkView(href: "/instancia/informes", label: "Informes")]
         case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas"),
                         LinkView(href: "/instancia/trabajos", label: "Trabajos")]
         }

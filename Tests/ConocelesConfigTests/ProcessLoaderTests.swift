@@ -67,5 +67,36 @@ struct ProcessLoaderTests {
             try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
         }
         #expect(dateError?.reason.contains("election_day") == true, "\(String(describing: dateError))")
+
+        // Reminders and reports: defaults when absent, Spanish errors naming the key when wrong.
+        #expect(process.deadlines.reminderDaysBefore == [7, 2])
+        #expect(process.progressReportDates == [LocalDate("2027-04-30")!, LocalDate("2027-05-31")!])
+        #expect(process.finalReportDate == LocalDate("2027-09-06"))
+        #expect(process.campaignEndDate == LocalDate("2027-06-02"))
+        let deadlines = "capture_deadlines: [] }"
+        for (replacement, key) in [
+            ("capture_deadlines: [], reminder_days_before: [7, -1] }", "reminder_days_before"),
+            ("capture_deadlines: [], reminder_days_before: [2, 2] }", "reminder_days_before"),
+            ("capture_deadlines: [], progress_reports: [\"2027-06-10\"] }", "progress_reports"),
+            ("capture_deadlines: [], final_report: \"2027-10-07\" }", "final_report"),
+            ("capture_deadlines: [], campaign_end: \"2027-06-06\" }", "campaign_end"),
+        ] {
+            try good.replacingOccurrences(of: deadlines, with: replacement)
+                .write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+            let error = #expect(throws: ProcessLoader.LoadError.self) {
+                try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+            }
+            #expect(error?.reason.contains("deadlines.\(key)") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test func jaliscoSchedulesRemindersAndReports() throws {
+        let process = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config").0
+        #expect(process.deadlines.captureDeadlines == [LocalDate("2024-04-15")!, LocalDate("2024-05-15")!])
+        #expect(process.deadlines.reminderDaysBefore == [7, 2])
+        #expect(process.scheduledReports.map(\.date.description) == ["2024-04-30", "2024-05-31", "2024-09-02"])
+        #expect(process.scheduledReports.map(\.kind) == [.periodic, .periodic, .final])
+        #expect(LocalDate("2024-03-01")!.advanced(byDays: -1) == LocalDate("2024-02-29"))
+        #expect(LocalDate("2024-12-31")!.days(until: LocalDate("2025-01-01")!) == 1)
     }
 }

@@ -36,6 +36,8 @@ struct AuthorizationMatrixTests {
         case compliance
         /// IT staff only (jobs dashboard).
         case it
+        /// Staff of the transparency office and of gender equality (progress reports).
+        case reports
     }
 
     /// The policy of every route, `METHOD path` as the router names it.
@@ -83,6 +85,8 @@ struct AuthorizationMatrixTests {
         "GET /instancia/consentimientos/{document}/documento.pdf": .staff,
         "POST /instancia/consentimientos/{document}/recibir": .staff,
         "POST /instancia/consentimientos/{document}/rechazar": .staff,
+        "GET /instancia/informes": .reports,
+        "GET /instancia/informes/{report}": .reports,
         // Publication: the public portal, open data and API; the staff's rebuild.
         "GET /candidaturas-publicas": .anyone, "GET /perfil/{id}": .anyone, "GET /perfil/{id}/foto.jpg": .anyone,
         "GET /cumplimiento": .anyone,
@@ -135,6 +139,7 @@ struct AuthorizationMatrixTests {
             case .accounts: self == .staff || self == .it
             case .compliance: self == .staff || self == .genderEquality
             case .it: self == .it
+            case .reports: self == .staff || self == .genderEquality
             }
         }
     }

@@ -138,16 +138,55 @@ public struct Deadlines: Sendable, Hashable, Codable {
     public var substituteCaptureDays: Int
     /// Dates before which non-compliant parties are reminded.
     public var captureDeadlines: [LocalDate]
+    /// Natural days before each capture deadline on which non-compliant parties are reminded
+    /// (`reminder_days_before`, default `[7, 2]`); 0 is the deadline's own day.
+    public var reminderDaysBefore: [Int]
+    /// Dates of the periodic progress reports (`progress_reports`); nil means the default,
+    /// the last day of April and of May of the election year.
+    public var progressReports: [LocalDate]?
+    /// Date of the final report (`final_report`); nil means three months after election day,
+    /// within the four months the guidelines allow.
+    public var finalReport: LocalDate?
+    /// Last day of the campaigns (`campaign_end`); nil means four days before election day.
+    /// Reports from the day after list the candidacies whose information was never published.
+    public var campaignEnd: LocalDate?
 
-    public init(accountsSentDays: Int, substituteCaptureDays: Int, captureDeadlines: [LocalDate]) {
+    /// Default days before a deadline on which reminders go out.
+    public static let defaultReminderDaysBefore = [7, 2]
+
+    public init(
+        accountsSentDays: Int, substituteCaptureDays: Int, captureDeadlines: [LocalDate],
+        reminderDaysBefore: [Int] = Deadlines.defaultReminderDaysBefore, progressReports: [LocalDate]? = nil,
+        finalReport: LocalDate? = nil, campaignEnd: LocalDate? = nil
+    ) {
         self.accountsSentDays = accountsSentDays
         self.substituteCaptureDays = substituteCaptureDays
         self.captureDeadlines = captureDeadlines
+        self.reminderDaysBefore = reminderDaysBefore
+        self.progressReports = progressReports
+        self.finalReport = finalReport
+        self.campaignEnd = campaignEnd
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            accountsSentDays: try c.decode(Int.self, forKey: .accountsSentDays),
+            substituteCaptureDays: try c.decode(Int.self, forKey: .substituteCaptureDays),
+            captureDeadlines: try c.decode([LocalDate].self, forKey: .captureDeadlines),
+            reminderDaysBefore: try c.decodeIfPresent([Int].self, forKey: .reminderDaysBefore) ?? Self.defaultReminderDaysBefore,
+            progressReports: try c.decodeIfPresent([LocalDate].self, forKey: .progressReports),
+            finalReport: try c.decodeIfPresent(LocalDate.self, forKey: .finalReport),
+            campaignEnd: try c.decodeIfPresent(LocalDate.self, forKey: .campaignEnd))
     }
 
     enum CodingKeys: String, CodingKey {
         case accountsSentDays = "accounts_sent_days"
         case substituteCaptureDays = "substitute_capture_days"
         case captureDeadlines = "capture_deadlines"
+        case reminderDaysBefore = "reminder_days_before"
+        case progressReports = "progress_reports"
+        case finalReport = "final_report"
+        case campaignEnd = "campaign_end"
     }
 }

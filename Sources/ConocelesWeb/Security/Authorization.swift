@@ -17,6 +17,8 @@ enum Authorization {
     static let monitoringCompliance: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
     /// Roles that operate the job queue (the jobs dashboard, retry and cancel).
     static let operatingJobs: Set<AccountRole> = [.itStaff]
+    /// Roles that read the progress reports (aggregated counts for the Consejo General).
+    static let reporting: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
 
     /// Whether `account` may read and fill in the profile of `candidacy`.
     static func mayCapture(_ account: Account, _ candidacy: Candidacy) -> Bool {

@@ -12,6 +12,7 @@ struct StaffController {
         VerificationController(context: context).addRoutes(to: router)
         ModificationsController(context: context).addRoutes(to: router)
         AccountsController(context: context).addRoutes(to: router)
+        ReportsController(context: context).addRoutes(to: router)
         PublicationStaffController(context: context).addRoutes(to: router)
     }
 }

@@ -1,0 +1,76 @@
+import ConocelesCore
+import Mail
+import Storage
+
+/// The Spanish e-mail reminding a representative of the candidacies still to capture before
+/// a deadline: text and HTML, every value escaped in the HTML.
+struct DeadlineReminderMessage {
+    let account: Account
+    let entity: PostulatingEntity
+    let profiles: [CandidacyRepository.CandidacyProfile]
+    let deadline: LocalDate
+    /// Natural days before the deadline this reminder is for.
+    let reminderDay: Int
+    let process: ElectionProcess
+    let place: CandidacyPlace
+    let baseURL: String
+    let from: MailAddress
+    /// Candidacies listed at most; the rest are counted and found in the representative's list.
+    let listLimit: Int
+
+    var link: String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/candidaturas"
+    }
+
+    /// One line per candidacy: name, position, state.
+    func describe(_ profile: CandidacyRepository.CandidacyProfile) -> (name: String, office: String, state: String) {
+        (profile.candidacy.fullName, place.describe(profile.candidacy), profile.state.label)
+    }
+
+    func message() throws -> MailMessage {
+        let entityName = entity.displayName(in: process) ?? entity.code
+        let lines = profiles.prefix(listLimit).map(describe)
+        let more = profiles.count - lines.count
+        let moreText = more > 0 ? "… y \(more) candidatura(s) más: consulta la lista completa en el sistema." : ""
+        let when = deadline.spanishDescription
+        let text = """
+            Hola, \(account.displayName):
+
+            El plazo de captura del sistema «Candidatas y Candidatos, Conóceles» del \(process.name) \
+            vence el \(when). \(entityName) tiene \(profiles.count) candidatura(s) sin captura o con \
+            información incompleta:
+
+            \(lines.map { "- \($0.name) — \($0.office): \($0.state)" }.joined(separator: "\n"))
+            \(moreText)
+
+            Captura o completa su información en:
+            \(link)
+
+            Este recordatorio lo envía el \(process.electoralBody) a la representación ante el sistema.
+            """
+        let items = lines.map {
+            "<li><strong>\($0.name.htmlEscaped)</strong> — \($0.office.htmlEscaped): \($0.state.htmlEscaped)</li>"
+        }.joined(separator: "\n")
+        let html = """
+            <p>Hola, \(account.displayName.htmlEscaped):</p>
+            <p>El plazo de captura del sistema «Candidatas y Candidatos, Conóceles» del \(process.name.htmlEscaped) \
+            vence el <strong>\(when.htmlEscaped)</strong>. \(entityName.htmlEscaped) tiene \(profiles.count) candidatura(s) \
+            sin captura o con información incompleta:</p>
+            <ul>
+            \(items)
+            </ul>
+            \(more > 0 ? "<p>\(moreText.htmlEscaped)</p>" : "")
+            <p><a href="\(link.htmlEscaped)">Captura o completa su información</a></p>
+            <p>Este recordatorio lo envía el \(process.electoralBody.htmlEscaped) a la representación ante el sistema.</p>
+            """
+        // Only letters, digits and dashes: entity codes of independents come from the registration system.
+        let key = String("reminder-\(process.id)-\(entity.kind.rawValue)-\(entity.code)-\(deadline)-\(reminderDay)".lowercased()
+            .map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" })
+        var message = try MailMessage(
+            from: from, to: [try MailAddress(account.email, displayName: account.displayName)],
+            subject: "Recordatorio: el plazo de captura de Conóceles vence el \(when)", textBody: text, htmlBody: html,
+            messageID: "\(key)@\(from.domain)")
+        try message.addHeader("X-Conoceles-Idempotency-Key", key)
+        return message
+    }
+}

@@ -1,0 +1,174 @@
+import ConocelesConfig
+import ConocelesCore
+import ConocelesJobs
+import Foundation
+import JobQueue
+import Storage
+import TestSupport
+import Testing
+
+@Suite("ProgressReportWorker")
+struct ProgressReportWorkerTests {
+    static let process = PhotoFixtures.process
+    static let cipher = try! SensitiveDataCipher(key: [UInt8](repeating: 1, count: 32), keyID: "t")
+    static let catalogs = try! ProcessLoader.load(processID: process.id, configDirectory: "\(PhotoFixtures.repositoryRoot)/config").1
+    /// States with a published version, written out here independently of ProfileState.
+    static let publishedStates = "'publicado', 'modificacion_solicitada', 'en_modificacion', 'modificacion_enviada', 'reverificado', 'republicado'"
+
+    static func worker(_ db: Database, on day: String) -> ProgressReportWorker {
+        let now = try! Date("\(day)T18:00:00Z", strategy: .iso8601)
+        return ProgressReportWorker(
+            client: db.client, process: process, municipalities: catalogs.municipalities, cipher: { cipher }, clock: { now })
+    }
+
+    /// The small demo election of the process (seed 7).
+    static func loadDemo(_ db: Database) async throws {
+        try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
+        let election = DemoElection(process: process, catalogs: catalogs, seed: 7, scale: .small)
+        _ = try await DemoLoader(client: db.client, cipher: cipher, logger: TestDatabase.logger).load(election) { _, _ in }
+    }
+
+    /// The catalog name of candidacy `id`'s municipality.
+    static func municipalityName(of id: String, _ db: Database) async throws -> String {
+        let rows = try await db.client.query("SELECT municipality FROM candidacies WHERE id = \(id)").collect()
+        let key = try #require(try rows.first?.decode(String.self))
+        return try #require(catalogs.municipalities.entry(forKey: key)?.name)
+    }
+
+    /// Identity statistics: counts only, equal to opening each questionnaire here.
+    static func expectIdentityCounts(in rows: [[String]], _ db: Database) async throws {
+        let questionnaireRows = try await db.client.query("""
+            SELECT q.candidacy_id, c.gender FROM identity_questionnaires q JOIN candidacies c ON c.id = q.candidacy_id
+             WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada' AND q.blocked_at IS NULL
+            """).collect().map { try $0.decode((String, String).self) }
+        let questionnaireIDs = questionnaireRows.map(\.0)
+        #expect(questionnaireIDs.count > 0)
+        #expect(rows.first { $0[0] == "identidad" && $0[3] == "cuestionarios" }?[4] == String(questionnaireIDs.count))
+        let questionnaires = QuestionnaireRepository(client: db.client, cipher: cipher, logger: TestDatabase.logger)
+        var yes: [IdentityGroup: Int] = [:], yesByGender: [String: Int] = [:], byGender: [String: Int] = [:]
+        for (id, gender) in questionnaireRows {
+            let answers = try #require(try await questionnaires.identity(for: id))
+            byGender[gender, default: 0] += 1
+            for group in IdentityGroup.allCases where answers.membership(in: group) == .yes {
+                yes[group, default: 0] += 1
+                yesByGender["\(group.rawValue):si:\(gender)", default: 0] += 1
+            }
+        }
+        for group in IdentityGroup.allCases {
+            #expect(rows.first { $0[0] == "identidad" && $0[3] == "\(group.rawValue):si" }?[4] == String(yes[group] ?? 0), "\(group)")
+            for gender in ["mujer", "hombre", "no_binaria"] {
+                // Genders with fewer than 5 questionnaires are not broken down.
+                let expected = (byGender[gender] ?? 0) >= 5 ? String(yesByGender["\(group.rawValue):si:\(gender)"] ?? 0) : ""
+                #expect(rows.first { $0[0] == "identidad" && $0[3] == "\(group.rawValue):si:\(gender)" }?[4] == expected)
+            }
+        }
+        #expect(byGender.values.contains { $0 >= 5 }, "some gender is broken down")
+        #expect(yes.values.reduce(0, +) > 0)
+    }
+
+    /// The CSV's rows (no quoted commas in the demo's numbers, names handled by a tiny parser).
+    static func rows(_ csv: String) -> [[String]] {
+        csv.split(separator: "\r\n").dropFirst().map { line in
+            var cells: [String] = [], cell = "", quoted = false
+            var chars = Array(line)[...]
+            while let c = chars.popFirst() {
+                if quoted {
+                    if c == "\"" { if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false } } else { cell.append(c) }
+                } else if c == "\"" { quoted = true } else if c == "," { cells.append(cell); cell = "" } else { cell.append(c) }
+            }
+            cells.append(cell)
+            return cells
+        }
+    }
+
+    @Test func theReportOfTheDemoElectionHasTheNumbersOfTheDatabase() async throws {
+        try await TestDatabase.with { db in
+            try await Self.loadDemo(db)
+            let reports = ProgressReportRepository(client: db.client, logger: TestDatabase.logger)
+            // Before the first report date nothing is generated.
+            try await JobTesting.perform(Self.worker(db, on: "2024-04-29"), args: .init())
+            #expect(try await reports.list(processID: Self.process.id).isEmpty)
+
+            // On 31 May (after the campaigns' end, 29 May) the May report, with the unpublished list.
+            try await JobTesting.perform(Self.worker(db, on: "2024-05-31"), args: .init())
+            try await JobTesting.perform(Self.worker(db, on: "2024-05-31"), args: .init())
+            let listed = try await reports.list(processID: Self.process.id)
+            #expect(listed.count == 1)
+            let first = try #require(listed.first)
+            let report = try #require(try await reports.report(id: first.id, processID: Self.process.id))
+            #expect(report.kind == .periodic && report.dueOn == LocalDate("2024-05-31"))
+            let rows = Self.rows(report.csv)
+
+            // Progress per entity and office, against SQL written here.
+            var expected: [String: [Int]] = [:]
+            for try await (kind, code, office, total, captured, complete, published) in try await db.client.query("""
+                SELECT c.entity_kind, c.entity_code, c.office_code, count(*)::int8,
+                       count(*) FILTER (WHERE w.state <> 'pendiente')::int8,
+                       count(*) FILTER (WHERE w.state IN ('completo', 'autorizado', 'verificado', \(unescaped: Self.publishedStates)))::int8,
+                       count(*) FILTER (WHERE w.state IN (\(unescaped: Self.publishedStates)))::int8
+                  FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
+                 WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada'
+                 GROUP BY 1, 2, 3
+                """).decode((String, String, String, Int64, Int64, Int64, Int64).self) {
+                let entity = PostulatingEntity(kind: PostulatingEntity.Kind(rawValue: kind)!, code: code)
+                let name = entity.kind == .independent ? "Candidatura independiente \(code)" : entity.displayName(in: Self.process)!
+                expected["\(name)|\(Self.process.office(code: office)!.name)"] = [total, captured, complete, published].map { Int($0) }
+            }
+            var found: [String: [Int]] = [:]
+            let indicators = ["candidaturas", "con_captura", "completas", "publicadas"]
+            for row in rows where row[0] == "avance" {
+                let key = "\(row[1])|\(row[2])"
+                var values = found[key] ?? [0, 0, 0, 0]
+                values[indicators.firstIndex(of: row[3])!] = Int(row[4])!
+                found[key] = values
+            }
+            #expect(!expected.isEmpty)
+            #expect(found == expected)
+            #expect(expected.values.contains { $0[3] > 0 } && expected.values.contains { $0[3] < $0[0] }, "the demo has published and unpublished")
+
+            try await Self.expectIdentityCounts(in: rows, db)
+
+            // The candidacies never published, per party.
+            let unpublished = Set(try await db.client.query("""
+                SELECT c.id FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
+                 WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada' AND w.state NOT IN (\(unescaped: Self.publishedStates))
+                """).collect().map { try $0.decode(String.self) })
+            let listedUnpublished = rows.filter { $0[0] == "no_publicadas" }.map { $0[5] }
+            #expect(Set(listedUnpublished) == unpublished && listedUnpublished.count == unpublished.count)
+            // Municipalities by their catalog names.
+            let municipal = try #require(rows.first { $0[0] == "no_publicadas" && $0[2].hasPrefix("Presidencia municipal") })
+            let municipality = try await Self.municipalityName(of: municipal[5], db)
+            #expect(municipal[2].contains(", \(municipality)"), "\(municipal[2])")
+            #expect(report.html.contains("Candidaturas cuya información no se publicó"))
+            #expect(report.html.contains("<h1>Informe periódico sobre la captura de información en Conóceles — 31 de mayo de 2024</h1>"))
+            // No individual answer or sealed data in the report.
+            #expect(!report.csv.contains("prefiero_no_contestar\""))
+
+            // The final report on its date; none in between.
+            try await JobTesting.perform(Self.worker(db, on: "2024-07-01"), args: .init())
+            #expect(try await reports.list(processID: Self.process.id).count == 1)
+            try await JobTesting.perform(Self.worker(db, on: "2024-09-02"), args: .init())
+            let all = try await reports.list(processID: Self.process.id)
+            #expect(all.map(\.kind) == [.final, .periodic])
+        }
+    }
+
+    @Test func anAprilReportHasNoUnpublishedListYet() async throws {
+        try await TestDatabase.with { db in
+            try await Self.loadDemo(db)
+            try await JobTesting.perform(Self.worker(db, on: "2024-05-02"), args: .init())
+            let reports = ProgressReportRepository(client: db.client, logger: TestDatabase.logger)
+            let listed = try await reports.list(processID: Self.process.id)
+            #expect(listed.map(\.dueOn) == [LocalDate("2024-04-30")!])
+            let report = try #require(try await reports.report(id: listed[0].id, processID: Self.process.id))
+            #expect(!Self.rows(report.csv).contains { $0[0] == "no_publicadas" })
+            #expect(report.html.contains("esta lista se incluye en los informes posteriores"))
+        }
+    }
+
+    @Test func theKindIsDefinedAndScheduledDaily() throws {
+        let catalog = try PhotoFixtures.catalog()
+        #expect(catalog.policies[ProgressReportWorker.kind] != nil)
+        #expect(catalog.schedules.contains { $0.kind == ProgressReportWorker.kind })
+    }
+}
