@@ -75,6 +75,22 @@ public struct PublicationRebuildWorker: JobWorker {
         try await jobs.insertMany([try job(reason: reason)], on: connection)
     }
 
+    /// Seconds a listing change (a new approval) may wait for the snapshot: approvals arrive in
+    /// bursts of thousands, and one rebuild per window lists them all.
+    public static let listingWindowSeconds = 30
+
+    /// Asks for a rebuild that lists newly approved candidacies: one job per
+    /// `listingWindowSeconds` window, scheduled just after the window ends, so every approval
+    /// committed in the window is in it. Unlike `enqueue` it writes no shared row, so
+    /// thousands of concurrent approvals do not queue behind one row lock.
+    public static func enqueueListing(jobs: JobClient, on connection: PostgresConnection, now: Date = Date()) async throws {
+        let window = listingWindowSeconds
+        let windowEnd = (Int(now.timeIntervalSince1970) / window + 1) * window
+        try await jobs.insertMany([try NewJob(
+            kind: kind, args: Args(reason: "aprobacion"), scheduledAt: Date(timeIntervalSince1970: Double(windowEnd + 1)),
+            uniqueness: .window(key: "\(kind):listing", seconds: window))], on: connection)
+    }
+
     /// `enqueue` in a transaction of its own (the staff's "Re-publicar").
     public static func enqueue(processID: String, reason: String, jobs: JobClient, logger: Logger) async throws {
         try await jobs.client.transaction(logger: logger) { connection in

@@ -49,7 +49,8 @@ public struct RegistrationIngestWorker: JobWorker {
                 try await environment.client.withTransaction(logger: context.logger) { tx in
                     try await candidacies.registerMany([candidacy], by: actor, on: tx)
                     try await startAccounts(candidacy.id, eventID: stored.id, on: tx)
-                    try await rebuildPublication(reason: "aprobacion", on: tx, logger: context.logger)
+                    // Listed within a window (bursts of approvals); withdrawals below go at once.
+                    try await PublicationRebuildWorker.enqueueListing(jobs: environment.jobs, on: tx)
                     try await events.markApplied(stored.id, on: tx)
                 }
                 try await releaseHeld(candidacyID: candidacy.id, events: events, context: context)
