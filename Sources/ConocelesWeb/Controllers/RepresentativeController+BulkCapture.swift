@@ -19,7 +19,7 @@ extension RepresentativeController {
     @Sendable func template(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, entity) = try representative(request, ctx)
         let profiles = try await ownProfiles(entity, ctx)
-        let drafts = try await questionnaires(ctx).curricularAnswers(for: profiles.map(\.candidacy.id))
+        let drafts = try await context.questionnaires(logger: ctx.logger).curricularAnswers(for: profiles.map(\.candidacy.id))
         let text = CurricularCSV.template(profiles.map { profile in
             CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
                                       office: officeName(profile.candidacy), answers: drafts[profile.candidacy.id])
@@ -103,7 +103,7 @@ extension RepresentativeController {
         let profiles = try await ownProfiles(entity, ctx)
         let own = Dictionary(profiles.map { ($0.candidacy.id, $0) }, uniquingKeysWith: { first, _ in first })
         let wanted = Set(rows.map(\.candidacyID)).filter { own[$0] != nil }
-        let repository = questionnaires(ctx)
+        let repository = context.questionnaires(logger: ctx.logger)
         let drafts = try await repository.curricularAnswers(for: Array(wanted))
         let rules = ValidationRules.default
         let auditActor = AuditActor(role: .representative, id: user.id.uuidString)
@@ -192,10 +192,6 @@ extension RepresentativeController {
     func ownProfiles(_ entity: PostulatingEntity, _ ctx: WebRequestContext) async throws -> [CandidacyRepository.CandidacyProfile] {
         try await candidacies(ctx).profiles(processID: context.process.id, entity: entity, filter: .init(),
                                             limit: CurricularCSV.maximumRows * 4, offset: 0)
-    }
-
-    func questionnaires(_ ctx: WebRequestContext) -> QuestionnaireRepository {
-        QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
     }
 
     /// The file as text: UTF-8 (Excel's "CSV UTF-8"), otherwise Windows-1252 (Excel's plain "CSV").
