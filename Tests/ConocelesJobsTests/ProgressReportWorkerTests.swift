@@ -171,4 +171,26 @@ struct ProgressReportWorkerTests {
         #expect(catalog.policies[ProgressReportWorker.kind] != nil)
         #expect(catalog.schedules.contains { $0.kind == ProgressReportWorker.kind })
     }
+
+    @Test func aReportAskedForByStaffIsMadeTodayAndReplacedTheSameDay() async throws {
+        try await TestDatabase.with { db in
+            try await Self.loadDemo(db)
+            let reports = ProgressReportRepository(client: db.client, logger: TestDatabase.logger)
+            // Outside any scheduled date, and before any report is due.
+            try await JobTesting.perform(Self.worker(db, on: "2024-03-15"), args: .init())
+            #expect(try await reports.list(processID: Self.process.id).isEmpty)
+            try await JobTesting.perform(Self.worker(db, on: "2024-03-15"), args: .init(onDemand: true))
+            let first = try await reports.list(processID: Self.process.id)
+            #expect(first.map(\.kind) == [.onDemand] && first.map(\.dueOn) == [LocalDate("2024-03-15")!])
+            #expect(first[0].title.hasPrefix("Informe a solicitud"))
+            let body = try #require(try await reports.report(id: first[0].id, processID: Self.process.id))
+            try await Self.expectIdentityCounts(in: Self.rows(body.csv), db)
+            // Asked again the same day: one report, regenerated; the schedule is untouched.
+            try await JobTesting.perform(Self.worker(db, on: "2024-03-15"), args: .init(onDemand: true))
+            let second = try await reports.list(processID: Self.process.id)
+            #expect(second.count == 1 && second[0].id == first[0].id && second[0].generatedAt >= first[0].generatedAt)
+            try await JobTesting.perform(Self.worker(db, on: "2024-04-30"), args: .init())
+            #expect(try await reports.list(processID: Self.process.id).map(\.kind) == [.periodic, .onDemand])
+        }
+    }
 }

@@ -86,6 +86,7 @@ struct AuthorizationMatrixTests {
         "POST /instancia/consentimientos/{document}/recibir": .staff,
         "POST /instancia/consentimientos/{document}/rechazar": .staff,
         "GET /instancia/informes": .reports,
+        "POST /instancia/informes/generar": .reports,
         "GET /instancia/informes/{report}": .reports,
         // Publication: the public portal, open data and API; the staff's rebuild.
         "GET /candidaturas-publicas": .anyone, "GET /perfil/{id}": .anyone, "GET /perfil/{id}/foto.jpg": .anyone,

@@ -61,6 +61,13 @@ struct JobsDashboardTests {
             // A second retry of an available job changes nothing.
             #expect(try await browser.post("/instancia/trabajos/\(failed)/reintentar").location == "/instancia/trabajos?hecho=sin-cambio")
             #expect(try await browser.get("/instancia/trabajos?hecho=reintento").text.contains("quedó disponible"))
+            // Both requests are in the audit log, with whether they applied.
+            let audited = try await db.client.query("""
+                SELECT changes->>'applied' FROM audit_log WHERE action = 'job.retry' AND subject_id = \(String(failed)) ORDER BY id
+                """, logger: TestDatabase.logger)
+            var applied: [String] = []
+            for try await value in audited.decode(String.self) { applied.append(value) }
+            #expect(applied == ["sí", "no"])
         }
     }
 

@@ -1,4 +1,6 @@
 import ConocelesCore
+import ConocelesJobs
+import JobQueue
 @testable import ConocelesWeb
 import Foundation
 import HTTPTypes
@@ -14,7 +16,7 @@ struct ReportsTests {
     static let csv = "SECCION,VALOR\r\navance,42\r\n"
 
     /// The site with one stored report and accounts of every role; `body` gets the report's id.
-    func withReport(_ body: @Sendable @escaping (Browser, Int64) async throws -> Void) async throws {
+    func withReport(_ body: @Sendable @escaping (Browser, Int64, Database) async throws -> Void) async throws {
         let process = try jalisco()
         try await TestDatabase.with { db async throws in
             try await WebFixtures.seed(db, process, [WebFixtures.candidacy("PAN-1", party: "PAN")])
@@ -27,13 +29,13 @@ struct ReportsTests {
                 processID: process.id, kind: .periodic, dueOn: LocalDate("2024-04-30")!, title: "Informe periódico de prueba <b>",
                 html: Self.html, csv: Self.csv, at: Date()))
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
-            try await app.test(.router) { client in try await body(Browser(client), id) }
+            try await app.test(.router) { client in try await body(Browser(client), id, db) }
         }
     }
 
     @Test(arguments: ["staff-transparencia", "staff-igualdad"])
     func staffListPrintAndDownload(username: String) async throws {
-        try await withReport { browser, id in
+        try await withReport { browser, id, _ in
             #expect(try await browser.signIn(username).status == .seeOther)
             let list = try await browser.get("/instancia/informes")
             #expect(list.status == .ok)
@@ -54,7 +56,7 @@ struct ReportsTests {
 
     @Test(arguments: ["rep-pan", "cand-pan", "staff-informatica"])
     func otherRolesAreRefused(username: String) async throws {
-        try await withReport { browser, id in
+        try await withReport { browser, id, _ in
             #expect(try await browser.signIn(username).status == .seeOther)
             for uri in ["/instancia/informes", "/instancia/informes/\(id)", "/instancia/informes/\(id).csv"] {
                 let response = try await browser.get(uri)
@@ -65,9 +67,40 @@ struct ReportsTests {
     }
 
     @Test func anonymousIsSentToSignIn() async throws {
-        try await withReport { browser, id in
+        try await withReport { browser, id, _ in
             let response = try await browser.get("/instancia/informes/\(id).csv")
             #expect(response.status == .seeOther && response.location?.hasPrefix("/entrar") == true)
+        }
+    }
+
+    @Test func staffAskForAReportNowAndTheRequestIsAudited() async throws {
+        try await withReport { browser, _, db in
+            #expect(try await browser.signIn("staff-transparencia").status == .seeOther)
+            let list = try await browser.get("/instancia/informes")
+            #expect(list.text.contains("action=\"/instancia/informes/generar\""))
+            let asked = try await browser.post("/instancia/informes/generar")
+            #expect(asked.status == .seeOther && asked.location == "/instancia/informes?hecho=solicitado")
+            let jobs = try await JobTesting.assertEnqueued(db, kind: ProgressReportWorker.kind, args: ProgressReportWorker.Args.self) {
+                $0.onDemand == true
+            }
+            #expect(jobs.count == 1)
+            // A second click while the first is pending does not queue a second report.
+            _ = try await browser.post("/instancia/informes/generar")
+            #expect(try await JobTesting.enqueued(db, kind: ProgressReportWorker.kind).count == 1)
+            #expect(try await browser.get("/instancia/informes?hecho=solicitado").text.contains("Se está generando el informe"))
+            let audited = try await db.client.query(
+                "SELECT count(*) FROM audit_log WHERE action = 'report.request' AND subject_type = 'job'", logger: TestDatabase.logger)
+            for try await count in audited.decode(Int.self) { #expect(count == 2) }
+            // Without the token, nothing is queued.
+            #expect(try await browser.post("/instancia/informes/generar", csrf: false).status == .forbidden)
+        }
+    }
+
+    @Test func onlyReportingStaffMayAskForAReport() async throws {
+        try await withReport { browser, _, db in
+            #expect(try await browser.signIn("staff-informatica").status == .seeOther)
+            #expect(try await browser.post("/instancia/informes/generar").status == .forbidden)
+            try await JobTesting.assertNotEnqueued(db, kind: ProgressReportWorker.kind)
         }
     }
 }

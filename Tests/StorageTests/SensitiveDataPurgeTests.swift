@@ -51,8 +51,17 @@ struct SensitiveDataPurgeTests {
         var documents: Int
         var receivesFirstDocument: Bool
         var photos: [PhotoSpec]
+        /// The accepted photo (index in `photos`) that the published profile shows, if any.
+        var publishedPhoto: Int?
 
-        var holdsData: Bool { identity || documents > 0 || !photos.isEmpty }
+        /// Photos the purge keeps: those with the bytes of the published one, while the
+        /// candidacy is active (a published photo is public data, not sensitive).
+        var keptPhotos: Int {
+            guard status == .approved, let publishedPhoto else { return 0 }
+            return photos.filter { $0.blob == photos[publishedPhoto].blob }.count
+        }
+        var purgeablePhotos: Int { photos.count - keptPhotos }
+        var holdsData: Bool { identity || documents > 0 || purgeablePhotos > 0 }
 
         /// The rule under test, stated independently of the SQL.
         func isDue(at now: Date) -> PurgeItem.Reason? {
@@ -93,9 +102,12 @@ struct SensitiveDataPurgeTests {
                           outcome: random.pick([StoredPhoto.Status.received, .accepted, .accepted, .rejected]))
             }
             let documents = Int.random(in: 0...2, using: &random)
+            let accepted = photos.indices.filter { photos[$0].outcome == .accepted }
+            let publishedPhoto = accepted.isEmpty || !Bool.random(using: &random) ? nil : accepted.last
             return CandidacySpec(
                 id: "P\(number)-\(index)", status: status, changedAt: changedAt, identity: Bool.random(using: &random),
-                documents: documents, receivesFirstDocument: documents > 0 && Bool.random(using: &random), photos: photos)
+                documents: documents, receivesFirstDocument: documents > 0 && Bool.random(using: &random), photos: photos,
+                publishedPhoto: publishedPhoto)
         }
         return (now, specs)
     }
@@ -117,8 +129,16 @@ struct SensitiveDataPurgeTests {
             }
         }
         let photos = PhotoRepository(client: db.client, logger: logger)
-        for photo in spec.photos {
+        for (index, photo) in spec.photos.enumerated() {
             let address = try await blobs.put(pool.photos[photo.blob])
+            if index == spec.publishedPhoto {
+                // What publication leaves: the published answers name the photo's hash.
+                try await db.client.query("""
+                    INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_by, published_answers, published_at)
+                    VALUES (\(spec.id), '{}', 'test', jsonb_build_object('photo', jsonb_build_object('sha256', \(address.sha256)::text)), now())
+                    ON CONFLICT (candidacy_id) DO UPDATE SET published_answers = EXCLUDED.published_answers, published_at = EXCLUDED.published_at
+                    """, logger: logger)
+            }
             let id = try await db.client.transaction(logger: logger) { connection in
                 try await photos.recordUpload(
                     candidacyID: spec.id, sha256: address.sha256, byteCount: pool.photos[photo.blob].count,
@@ -239,7 +259,7 @@ struct SensitiveDataPurgeTests {
                     let spec = try #require(specs.first { $0.id == item.candidacyID })
                     #expect(item.identity == spec.identity)
                     #expect(item.consentDocuments == spec.documents + (spec.receivesFirstDocument ? 1 : 0))
-                    #expect(item.photos == spec.photos.count)
+                    #expect(item.photos == spec.purgeablePhotos)
                 }
                 for item in items {
                     let outcome = try await purge.purge(item, by: Self.actor, at: now)
@@ -253,7 +273,8 @@ struct SensitiveDataPurgeTests {
                     #expect(after[id] == text, "\(id) changed although not due")
                 }
                 for id in expected.keys {
-                    #expect(try await Self.sensitiveRows(db, id) == 0, "\(id) kept sensitive rows")
+                    let spec = try #require(specs.first { $0.id == id })
+                    #expect(try await Self.sensitiveRows(db, id) == spec.keptPhotos, "\(id) kept sensitive rows")
                 }
                 let referenced = try await Self.referencedBlobs(db)
                 for hash in blobsBefore {
@@ -269,6 +290,8 @@ struct SensitiveDataPurgeTests {
             let purged = cases.flatMap { c in c.specs.filter { $0.isDue(at: c.now) != nil } }.count
             #expect(try await Self.auditCount(db, action: "privacy.purge") == purged)
             #expect(purged > 10, "the seed should exercise the purge")
+            let kept = cases.flatMap { c in c.specs.filter { $0.isDue(at: c.now) != nil && $0.keptPhotos > 0 } }.count
+            #expect(kept > 0, "the seed should purge around a published photo")
             #expect(try await Self.auditLines(db, containing: StorageFactories.otherPeopleText) == 0)
             #expect(try await Self.auditLines(db, containing: "Consiento") == 0)
         }

@@ -1,15 +1,18 @@
 /// A report the process calls for on a date: a periodic progress report or the final one.
 public struct ScheduledReport: Sendable, Hashable {
-    /// Periodic (at least April and May) or final (within four months after election day).
+    /// Periodic (at least April and May), final (within four months after election day), or
+    /// asked for by staff at any time (never scheduled).
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case periodic = "periodico"
         case final = "final"
+        case onDemand = "a_solicitud"
 
         /// Spanish label ("Informe periódico").
         public var label: String {
             switch self {
             case .periodic: "Informe periódico"
             case .final: "Informe final"
+            case .onDemand: "Informe a solicitud"
             }
         }
     }

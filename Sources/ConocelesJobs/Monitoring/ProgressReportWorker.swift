@@ -13,11 +13,19 @@ import Storage
 /// Only the latest report whose date has come is generated, once: an earlier one that was
 /// missed is not made up later with today's numbers. A second run finds it stored and does
 /// nothing. Reports dated after the campaigns' end list the candidacies never published.
+///
+/// With `onDemand` (staff's "Generar informe ahora"), it generates a report dated today with
+/// the numbers of the moment, whatever the schedule, replacing that day's earlier one.
 public struct ProgressReportWorker: JobWorker {
     public static let kind = "reports.progress"
 
-    public struct Args: Codable, Sendable {
-        public init() {}
+    public struct Args: Codable, Sendable, Equatable {
+        /// Asked for by staff: a report of today, outside the schedule.
+        public var onDemand: Bool?
+
+        public init(onDemand: Bool? = nil) {
+            self.onDemand = onDemand
+        }
     }
 
     let client: PostgresClient
@@ -50,9 +58,15 @@ public struct ProgressReportWorker: JobWorker {
     public func work(_ args: Args, context: JobContext) async throws {
         let now = clock()
         let today = LocalDate(now, timeZone: process.timeZone)
-        guard let due = process.scheduledReports.last(where: { $0.date <= today }) else { return }
         let reports = ProgressReportRepository(client: client, logger: context.logger)
-        guard try await !reports.exists(processID: process.id, kind: due.kind, dueOn: due.date) else { return }
+        let due: ScheduledReport
+        if args.onDemand == true {
+            due = ScheduledReport(kind: .onDemand, date: today)
+        } else {
+            guard let scheduled = process.scheduledReports.last(where: { $0.date <= today }) else { return }
+            guard try await !reports.exists(processID: process.id, kind: scheduled.kind, dueOn: scheduled.date) else { return }
+            due = scheduled
+        }
         let report = try await build(due, today: today, logger: context.logger)
         let id = try await reports.store(
             processID: process.id, kind: due.kind, dueOn: due.date, title: report.title, html: report.html, csv: report.csv, at: now)

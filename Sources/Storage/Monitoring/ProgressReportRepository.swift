@@ -24,17 +24,25 @@ public struct ProgressReportRepository: Sendable {
     }
 
     /// Stores a report; returns its id, or nil when that report already existed (a second
-    /// run of the same day keeps the first).
+    /// run of the same day keeps the first). A report asked for by staff (`.onDemand`)
+    /// replaces that day's earlier one instead, with the numbers of the moment.
     public func store(
         processID: String, kind: ScheduledReport.Kind, dueOn: LocalDate, title: String, html: String, csv: String, at now: Date
     ) async throws -> Int64? {
         var id: Int64?
-        for try await value in try await client.query("""
+        let query: PostgresQuery = kind == .onDemand ? """
+            INSERT INTO progress_reports (process_id, kind, due_on, title, html, csv, generated_at)
+            VALUES (\(processID), \(kind.rawValue), \(dueOn.description)::date, \(title), \(html), \(csv), \(now))
+            ON CONFLICT ON CONSTRAINT progress_reports_once
+            DO UPDATE SET title = EXCLUDED.title, html = EXCLUDED.html, csv = EXCLUDED.csv, generated_at = EXCLUDED.generated_at
+            RETURNING id
+            """ : """
             INSERT INTO progress_reports (process_id, kind, due_on, title, html, csv, generated_at)
             VALUES (\(processID), \(kind.rawValue), \(dueOn.description)::date, \(title), \(html), \(csv), \(now))
             ON CONFLICT ON CONSTRAINT progress_reports_once DO NOTHING
             RETURNING id
-            """, logger: logger).decode(Int64.self) { id = value }
+            """
+        for try await value in try await client.query(query, logger: logger).decode(Int64.self) { id = value }
         return id
     }
 

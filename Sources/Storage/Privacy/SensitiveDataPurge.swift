@@ -15,11 +15,12 @@ import PostgresNIO
 ///   `everyoneAfterDays` after election day (`retention.everyone_days_after_election`, 150
 ///   by default: the final report is due within four months of election day).
 ///
-/// Photos: a withdrawn candidacy loses every photo (none of them is published any more). At
-/// the end of the process every photo goes too, the accepted ones of published profiles
-/// included: the process's sensitive data are deleted as a whole, and the portal stops
-/// showing photos then. Curricular answers and the consent decisions themselves (not their
-/// documents) are not sensitive and stay.
+/// Photos: only unpublished photos are sensitive. A withdrawn candidacy loses every photo
+/// (none of them is published any more). At the end of the process an approved candidacy
+/// keeps the one photo its published profile shows (the row whose hash the published
+/// curricular answers name, with its variants and files) and loses every other upload
+/// (rejected, replaced, never published). Curricular answers and the consent decisions
+/// themselves (not their documents) are not sensitive and stay.
 ///
 /// Each candidacy is purged in one transaction with one `privacy.purge` audit line that
 /// names the kinds and counts of what went, never content. Files are removed after the
@@ -72,7 +73,8 @@ public struct SensitiveDataPurge: Sendable {
         // `photos` has no index on candidacy_id alone.
         let rows = try await client.query("""
             WITH candidates AS (
-                SELECT id, (status <> 'aprobada' AND status_changed_at <= \(withdrawnBefore)) AS withdrawn
+                SELECT id, (status <> 'aprobada' AND status_changed_at <= \(withdrawnBefore)) AS withdrawn,
+                       status = 'aprobada' AS active
                   FROM candidacies
                  WHERE process_id = \(processID) AND id > coalesce(\(after)::text, '')
                    AND (\(ended) OR (status <> 'aprobada' AND status_changed_at <= \(withdrawnBefore)))
@@ -84,7 +86,12 @@ public struct SensitiveDataPurge: Sendable {
                      WHERE document_sha256 IS NOT NULL AND candidacy_id IN (SELECT id FROM candidates)
                 ) d GROUP BY candidacy_id
             ), pictures AS (
-                SELECT candidacy_id, count(*) AS n FROM photos WHERE candidacy_id IN (SELECT id FROM candidates) GROUP BY candidacy_id
+                -- Every photo but the published one of an active candidacy.
+                SELECT p.candidacy_id, count(*) AS n
+                  FROM photos p JOIN candidates c ON c.id = p.candidacy_id
+                  LEFT JOIN curricular_questionnaires q ON q.candidacy_id = p.candidacy_id
+                 WHERE NOT c.active OR p.sha256 IS DISTINCT FROM q.published_answers->'photo'->>'sha256'
+                 GROUP BY p.candidacy_id
             )
             SELECT c.id, c.withdrawn, i.candidacy_id IS NOT NULL, coalesce(d.n, 0)::int8, coalesce(p.n, 0)::int8
               FROM candidates c
@@ -131,9 +138,16 @@ public struct SensitiveDataPurge: Sendable {
             // Locks the candidacy as a photo upload does (NO KEY UPDATE), so an upload in
             // flight either commits before this purge (and its photo goes) or waits for it.
             var found = false
-            for try await _ in try await connection.query(
-                "SELECT id FROM candidacies WHERE id = \(candidacyID) FOR NO KEY UPDATE", logger: logger
-            ).decode(String.self) { found = true }
+            // The published photo an active candidacy keeps (empty: none is kept).
+            var kept = ""
+            for try await (_, published) in try await connection.query("""
+                SELECT c.id, CASE WHEN c.status = 'aprobada' THEN q.published_answers->'photo'->>'sha256' END
+                  FROM candidacies c LEFT JOIN curricular_questionnaires q ON q.candidacy_id = c.id
+                 WHERE c.id = \(candidacyID) FOR NO KEY UPDATE OF c
+                """, logger: logger).decode((String, String?).self) {
+                found = true
+                kept = published ?? ""
+            }
             guard found else { throw StorageError(.notFound, "La candidatura \(candidacyID) no existe.") }
 
             var outcome = PurgeOutcome(
@@ -151,14 +165,15 @@ public struct SensitiveDataPurge: Sendable {
             }
             // Variants first, for their hashes (the cascade from photos would not return them).
             for hash in try await deletedHashes("""
-                DELETE FROM photo_variants WHERE photo_id IN (SELECT id FROM photos WHERE candidacy_id = \(candidacyID))
+                DELETE FROM photo_variants
+                 WHERE photo_id IN (SELECT id FROM photos WHERE candidacy_id = \(candidacyID) AND sha256 <> \(kept))
                 RETURNING sha256
                 """, on: connection) {
                 outcome.photoVariants += 1
                 hashes.insert(hash)
             }
             for hash in try await deletedHashes(
-                "DELETE FROM photos WHERE candidacy_id = \(candidacyID) RETURNING sha256", on: connection) {
+                "DELETE FROM photos WHERE candidacy_id = \(candidacyID) AND sha256 <> \(kept) RETURNING sha256", on: connection) {
                 outcome.photos += 1
                 hashes.insert(hash)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JobQueue
+import Storage
 
 /// `/instancia/trabajos`: the job queue for IT staff — each queue's depth, jobs by kind and
 /// state, recent failures with their errors (retry, cancel), waiting and running jobs
@@ -151,6 +152,7 @@ struct JobsDashboardController {
         let id = try jobID(ctx)
         let done = try await context.jobs.retry(id: id)
         ctx.logger.info("job retry requested", metadata: ["job_id": "\(id)", "account_id": "\(user.id)", "applied": "\(done)"])
+        try await audit("job.retry", job: id, applied: done, by: user, ctx)
         return Self.redirect(done ? "reintento" : "sin-cambio")
     }
 
@@ -159,7 +161,15 @@ struct JobsDashboardController {
         let id = try jobID(ctx)
         let done = try await context.jobs.cancel(id: id)
         ctx.logger.info("job cancel requested", metadata: ["job_id": "\(id)", "account_id": "\(user.id)", "applied": "\(done)"])
+        try await audit("job.cancel", job: id, applied: done, by: user, ctx)
         return Self.redirect(done ? "cancelacion" : "sin-cambio")
+    }
+
+    /// An operator's retry or cancel, in the audit log (who, which job, whether it applied).
+    func audit(_ action: String, job id: Int64, applied: Bool, by user: Account, _ ctx: WebRequestContext) async throws {
+        try await AuditLog(client: context.database.client, logger: ctx.logger).append(AuditEntry(
+            actor: AuditActor(role: user.role, id: user.id.uuidString), action: action, subjectType: "job",
+            subjectID: String(id), changes: ["applied": applied ? "sí" : "no"]))
     }
 
     func jobID(_ ctx: WebRequestContext) throws -> Int64 {

@@ -1,6 +1,8 @@
 import ConocelesCore
+import ConocelesJobs
 import Foundation
 import Hummingbird
+import JobQueue
 import Storage
 
 /// `/instancia/informes`: the progress reports `reports.progress` generated, to print (HTML)
@@ -11,6 +13,7 @@ struct ReportsController {
 
     func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/instancia/informes", use: list)
+        router.post("/instancia/informes/generar", use: generate)
         // One route for `{report}` (HTML) and `{report}.csv`: the suffix picks the format.
         router.get("/instancia/informes/:report", use: show)
     }
@@ -18,6 +21,8 @@ struct ReportsController {
     struct ListView {
         let reports: [ReportView]
         let hasReports: Bool
+        let csrf: String
+        let notice: String?
     }
 
     struct ReportView {
@@ -38,8 +43,25 @@ struct ReportsController {
                        generatedAt: format.dateTime(report.generatedAt), htmlHref: "/instancia/informes/\(report.id)",
                        csvHref: "/instancia/informes/\(report.id).csv")
         }
-        return try ctx.page("instancia/informes", title: "Informes de avance", ListView(reports: reports, hasReports: !reports.isEmpty))
+        let notice = request.uri.queryParameters["hecho"] == "solicitado"
+            ? "Se está generando el informe a solicitud con las cifras de este momento; aparecerá en esta lista en unos segundos (recarga la página)."
+            : nil
+        return try ctx.page("instancia/informes", title: "Informes de avance",
+                            ListView(reports: reports, hasReports: !reports.isEmpty, csrf: ctx.csrf, notice: notice))
             .response(from: request, context: ctx)
+    }
+
+    /// "Generar informe ahora": enqueues `reports.progress` for a report of today outside the
+    /// schedule (the job's uniqueness collapses repeated clicks while one is pending).
+    @Sendable func generate(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let user = try ctx.requireUser(Authorization.reporting, request: request)
+        let job = try NewJob(kind: ProgressReportWorker.kind, args: ProgressReportWorker.Args(onDemand: true),
+                             uniqueness: .live(key: "reports.progress:a_solicitud:\(context.process.id)"))
+        let result = try await context.jobs.insert(job)
+        try await AuditLog(client: context.database.client, logger: ctx.logger).append(AuditEntry(
+            actor: AuditActor(role: user.role, id: user.id.uuidString), action: "report.request", subjectType: "job",
+            subjectID: String(result.id), changes: ["kind": ScheduledReport.Kind.onDemand.rawValue]))
+        return Response(status: .seeOther, headers: [.location: "/instancia/informes?hecho=solicitado"])
     }
 
     @Sendable func show(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
