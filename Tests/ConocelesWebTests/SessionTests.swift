@@ -41,6 +41,17 @@ struct SessionTests {
         }
     }
 
+    @Test(arguments: [(AccountRole.transparencyStaff, "/instancia/verificacion"), (.genderEqualityStaff, "/instancia/cumplimiento"),
+                      (.itStaff, "/instancia/cuentas")])
+    func eachStaffRoleStartsInItsArea(role: AccountRole, home: String) async throws {
+        try await withSite { browser, db in
+            try await WebFixtures.staffAccount(db, role, username: "persona.staff")
+            _ = try await browser.signIn("persona.staff")
+            #expect(try await browser.get("/inicio").location == home)
+            #expect(try await browser.get(home).status == .ok)
+        }
+    }
+
     @Test func wrongPasswordAndUnknownUserGetTheSameAnswer() async throws {
         try await withSite { browser, db in
             try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")

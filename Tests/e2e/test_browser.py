@@ -63,7 +63,7 @@ def test_staff_activates_signs_in_and_out_in_a_browser(binary, site, driver):
     wait_text(driver, "El usuario o la contraseña no son correctos.")
     fill(driver, "contrasena", "una-clave-muy-segura-2024")
     submit(driver, "Entrar")
-    wait_url(driver, lambda url: url == base + "/inicio")
+    wait_url(driver, lambda url: url == base + "/instancia/cumplimiento")
     assert "Ana Transparencia" in driver.page_source and "Instancia de igualdad de género" in driver.page_source
     violations += serious_violations(driver)
     submit(driver, "Salir")

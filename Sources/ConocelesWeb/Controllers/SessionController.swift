@@ -95,9 +95,7 @@ struct SessionController {
         case .representative: return .redirect(to: "/candidaturas", type: .normal)
         case .transparencyStaff: return .redirect(to: "/instancia/verificacion", type: .normal)
         case .itStaff: return .redirect(to: "/instancia/cuentas", type: .normal)
-        case .genderEqualityStaff:
-            return try ctx.message(title: "Inicio", "Las estadísticas de identidad y los registros de consentimiento estarán en esta área.")
-                .response(from: request, context: ctx)
+        case .genderEqualityStaff: return .redirect(to: "/instancia/cumplimiento", type: .normal)
         }
     }
 
