@@ -102,4 +102,59 @@ struct InsertTests {
             #expect(try await count(db, "SELECT count(*)::int FROM jobs") == 2)
         }
     }
+
+    /// The COPY path stores every field as `insertMany` would, escapes what COPY's text
+    /// format gives meaning to, and sends the jobs that need a unique key, a schedule or a
+    /// pipeline through `insertMany` (a duplicate is skipped, never an error).
+    @Test func insertManyFastStoresWhatInsertManyWould() async throws {
+        try await TestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+            let awkward = "tab\there\nnew line \\ backslash \r ñandú ✓ \\N \"quote\""
+            let plain = try (0..<1_200).map { try NewJob(kind: "fast", args: Payload(n: $0, text: awkward), queue: "qf", priority: 4, maxAttempts: 7,
+                                                       tags: ["a,b", "c\"d", "e\\f", "{g}"]) }
+            let unique = try NewJob(kind: "fast.unique", args: Payload(n: -1), uniqueness: .live(key: "only-one"))
+            let later = try NewJob(kind: "fast.later", args: Payload(n: -2), scheduledAt: Date().addingTimeInterval(3_600))
+            #expect(try await client.insertManyFast(plain + [unique, later]) == 1_202)
+            #expect(try await client.insertManyFast([unique]) == 0, "the duplicate is skipped")
+            let stored = try await client.list(kind: "fast", limit: 2_000)
+            #expect(stored.count == 1_200)
+            #expect(Set(try stored.map { try $0.decodeArgs(Payload.self).n }) == Set(0..<1_200))
+            for job in stored.prefix(50) {
+                #expect(try job.decodeArgs(Payload.self).text == awkward)
+                #expect(job.queue == "qf" && job.priority == 4 && job.maxAttempts == 7 && job.state == .available && job.attempt == 0)
+                #expect(job.tags == ["a,b", "c\"d", "e\\f", "{g}"])
+            }
+            #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE kind = 'fast.unique'") == 1)
+            #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE kind = 'fast.later' AND state = 'scheduled'") == 1)
+        }
+    }
+
+    /// The COPY path commits or rolls back with the caller's transaction, and its one
+    /// notification per queue arrives only at commit.
+    @Test func insertManyFastIsTransactionalAndNotifiesAtCommit() async throws {
+        try await TestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+            struct Boom: Error {}
+            await #expect(throws: (any Error).self) {
+                try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                    try await client.insertManyFast([NewJob(kind: "fast.rolled.back")], on: tx)
+                    throw Boom()
+                }
+            }
+            #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE kind = 'fast.rolled.back'") == 0)
+            let payloads = try await db.client.withConnection { listener in
+                try await listener.listen(on: JobClient.channel) { notifications in
+                    var received: [String] = []
+                    try await client.insertManyFast([NewJob(kind: "fast.one", queue: "qa"), NewJob(kind: "fast.two", queue: "qb"),
+                                                     NewJob(kind: "fast.three", queue: "qa")])
+                    for try await notification in notifications {
+                        received.append(notification.payload)
+                        if received.count == 2 { break }
+                    }
+                    return received.sorted()
+                }
+            }
+            #expect(payloads == ["qa", "qb"])
+        }
+    }
 }

@@ -42,8 +42,18 @@ struct QueueBenchmark: Sendable {
         for (round, concurrency) in settings.concurrencies.enumerated() {
             try await withDatabase { database in
                 try await reset(database)
+                if round == 0 {
+                    // The parameter-array path (`insertMany`, returns ids), for comparison.
+                    let cpuBefore = Self.processCPUSeconds()
+                    let unnest = try await enqueueBulk(database, fast: false)
+                    report("enqueue_unnest", [
+                        "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
+                        "seconds": Self.format(unnest.asSeconds, 3), "jobs_per_s": "\(Int(Double(settings.jobs) / unnest.asSeconds))",
+                        "client_cpu_s": Self.format(Self.processCPUSeconds() - cpuBefore, 2)])
+                    try await reset(database)
+                }
                 let cpuBefore = Self.processCPUSeconds()
-                let enqueue = try await enqueueBulk(database)
+                let enqueue = try await enqueueBulk(database, fast: true)
                 let cpu = Self.processCPUSeconds() - cpuBefore
                 report("enqueue", [
                     "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
@@ -76,15 +86,17 @@ struct QueueBenchmark: Sendable {
 
     // MARK: Phases
 
-    /// Inserts `settings.jobs` no-op jobs with `insertMany`, `settings.chunk` per statement.
-    func enqueueBulk(_ database: Database) async throws -> Duration {
+    /// Inserts `settings.jobs` no-op jobs, `settings.chunk` per transaction, with
+    /// `insertManyFast` (COPY) or `insertMany` (one `unnest` statement).
+    func enqueueBulk(_ database: Database, fast: Bool) async throws -> Duration {
         let client = JobClient(client: database.client, logger: logger)
         let chunk = (0..<min(settings.chunk, settings.jobs)).map { _ in Self.newJob() }
         let start = ContinuousClock.now
         var left = settings.jobs
         while left > 0 {
             let n = min(left, chunk.count)
-            try await client.insertMany(n == chunk.count ? chunk : Array(chunk.prefix(n)))
+            let batch = n == chunk.count ? chunk : Array(chunk.prefix(n))
+            if fast { try await client.insertManyFast(batch) } else { try await client.insertMany(batch) }
             left -= n
         }
         return ContinuousClock.now - start

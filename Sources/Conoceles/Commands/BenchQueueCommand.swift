@@ -19,7 +19,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
     @Option(help: "Jobs per drain (and for the bulk enqueue).")
     var jobs: Int = 100_000
 
-    @Option(help: "Jobs per insertMany statement.")
+    @Option(help: "Jobs per enqueue transaction (COPY; the first round also with insertMany).")
     var chunk: Int = 5_000
 
     @Option(help: "Queue concurrencies to drain with, comma-separated; the fetch batch is the free slots, so this is also the largest batch.")
