@@ -43,7 +43,7 @@ extension Runtime {
         let client = database.client
         let jobs = JobClient(client: client, catalog: catalog, logger: logger)
         let engine = PipelineEngine(definitions: pipelines, jobs: jobs, logger: logger)
-        let environment = JobEnvironment(
+        let environment = try JobEnvironment(
             client: client, process: process, catalogs: catalogs, configuration: configuration,
             mail: makeMailer(connections: catalog.queues[catalog.policy(for: CredentialsMailWorker.kind).queue] ?? 1),
             pipelines: engine, logger: logger)

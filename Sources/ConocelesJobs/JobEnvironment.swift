@@ -7,7 +7,7 @@ import PostgresNIO
 import Storage
 
 /// What the workers share: the database, the process and its catalogs, the configuration,
-/// the mail transport and the pipeline engine.
+/// the mail transport, the pipeline engine and the cipher of the sensitive data.
 public struct JobEnvironment: Sendable {
     public let client: PostgresClient
     public let process: ElectionProcess
@@ -16,11 +16,14 @@ public struct JobEnvironment: Sendable {
     public let mail: any MailTransport
     public let pipelines: PipelineEngine
     public let logger: Logger
+    /// Opens and seals the identity answers with `security.encryption_key`.
+    public let cipher: SensitiveDataCipher
 
+    /// - Throws: `SensitiveDataCipherError` when the configured key is unusable.
     public init(
         client: PostgresClient, process: ElectionProcess, catalogs: Catalogs, configuration: AppConfiguration,
         mail: any MailTransport, pipelines: PipelineEngine, logger: Logger
-    ) {
+    ) throws {
         self.client = client
         self.process = process
         self.catalogs = catalogs
@@ -28,6 +31,8 @@ public struct JobEnvironment: Sendable {
         self.mail = mail
         self.pipelines = pipelines
         self.logger = logger
+        self.cipher = try SensitiveDataCipher(
+            key: configuration.security.encryptionKey, keyID: configuration.security.encryptionKeyID)
     }
 
     /// Inserts jobs with the kinds' policies of `jobs/` (the pipeline engine's client).

@@ -28,7 +28,7 @@ struct ProfileReturnedMailTests {
                 .returnWithObservations, to: candidacy.id, by: StaffTests.staff, observations: "La foto es de 2019 <b>vieja</b>")
             let mail = InMemoryMailTransport()
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
-            let environment = JobEnvironment(
+            let environment = try JobEnvironment(
                 client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: mail,
                 pipelines: PipelineEngine(definitions: [], jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
             try await JobTesting.perform(ProfileReturnedMailWorker(environment: environment),

@@ -323,7 +323,7 @@ struct PublicationTests {
         try await withSite([]) { browser, db, _ in
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
             let definitions = try PipelineDefinition.loadAll(directory: "\(repositoryRoot)/pipelines", knownKinds: WorkerRegistry.kinds)
-            let environment = JobEnvironment(
+            let environment = try JobEnvironment(
                 client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: InMemoryMailTransport(),
                 pipelines: PipelineEngine(definitions: definitions, jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
             let events = EventsApiTests()

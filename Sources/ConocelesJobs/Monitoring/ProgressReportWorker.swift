@@ -48,11 +48,10 @@ public struct ProgressReportWorker: JobWorker {
 
     /// The worker of this deployment: its process and municipalities and `security.encryption_key`.
     public init(environment: JobEnvironment) {
-        let security = environment.configuration.security
+        let cipher = environment.cipher
         self.init(
-            client: environment.client, process: environment.process, municipalities: environment.catalogs.municipalities, cipher: {
-            try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID)
-        })
+            client: environment.client, process: environment.process, municipalities: environment.catalogs.municipalities,
+            cipher: { cipher })
     }
 
     public func work(_ args: Args, context: JobContext) async throws {

@@ -46,8 +46,7 @@ public struct PhotoCheckWorker: JobWorker {
             publicationDate: CalendarDay(environment.process.publicationDate),
             profiles: ProfileCapture(
                 client: environment.client,
-                cipher: try! SensitiveDataCipher(key: environment.configuration.security.encryptionKey,
-                                                 keyID: environment.configuration.security.encryptionKeyID),
+                cipher: environment.cipher,
                 process: environment.process, catalogs: environment.catalogs))
     }
 

@@ -37,12 +37,11 @@ public struct PublicationRebuildWorker: JobWorker {
 
     /// The worker of this deployment: the process, its catalogs and the identity key.
     public init(environment: JobEnvironment) {
-        let security = environment.configuration.security
         self.init(
             client: environment.client,
             builder: PublicationBuilder(
                 client: environment.client,
-                cipher: try! SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
+                cipher: environment.cipher,
                 process: environment.process, catalogs: environment.catalogs),
             processID: environment.process.id)
     }
