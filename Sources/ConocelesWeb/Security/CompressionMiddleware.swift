@@ -33,6 +33,14 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // A client revalidating a compressed copy sends back the weak tag this middleware made:
+        // the handlers compare the tag they know.
+        var request = request
+        if let match = request.headers[.ifNoneMatch], match.contains("W/") {
+            var head = request.head
+            head.headerFields[.ifNoneMatch] = match.replacingOccurrences(of: "W/", with: "")
+            request = Request(head: head, body: request.body)
+        }
         var response = try await next(request, context)
         guard Self.isCompressible(response.headers[.contentType]) else { return response }
         response.headers[.vary] = response.headers[.vary].map { $0.lowercased().contains("accept-encoding") ? $0 : "\($0), Accept-Encoding" }
