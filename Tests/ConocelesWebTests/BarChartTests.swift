@@ -20,7 +20,7 @@ struct BarChartTests {
         let grouped = BarChart(id: "g", title: "t", description: "d",
                                series: [.init(name: "Publicados", colour: BarChart.palette[0]), .init(name: "Aprobados", colour: BarChart.palette[1])],
                                sections: [.init(heading: nil, rows: [.init(label: "PAN", values: [3, 12]), .init(label: "PRI", values: [6, 6])])])
-        #expect(grouped.drawing.bars.map(\.length) == [85, 340, 170, 170])
+        #expect(grouped.drawing.bars.map(\.length) == [BarChart.barArea / 4, BarChart.barArea, BarChart.barArea / 2, BarChart.barArea / 2])
         #expect(grouped.drawing.legend.map(\.name) == ["Publicados", "Aprobados"])
         // All zero: no bar has a length (no division by zero).
         let empty = BarChart(id: "e", title: "t", description: "d", seriesName: "s", rows: [.init(label: "x", values: [0])])
@@ -35,8 +35,8 @@ struct BarChartTests {
         #expect(svg.contains("Partido &lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!svg.contains("<script>"))
         #expect(svg.components(separatedBy: "<rect ").count - 1 == 3)
-        #expect(svg.contains(#"width="340""#))
-        #expect(svg.contains(#"width="170""#))
+        #expect(svg.contains("width=\"\(BarChart.number(BarChart.barArea))\""))
+        #expect(svg.contains("width=\"\(BarChart.number(BarChart.barArea / 2))\""))
         #expect(svg.contains(#">10</text>"#))
     }
 

@@ -43,7 +43,7 @@ struct PortalFeaturesTests {
 
     @Test func searchResultsOfferCompareAndTheComparisonShowsThemSideBySide() async throws {
         let first = WebFixtures.candidacy("C-UNO", party: "PAN", name: "Aurelia Núñez Quintero")
-        let second = WebFixtures.candidacy("C-DOS", party: "PRI", name: "Bernardo Salas Ochoa")
+        let second = WebFixtures.candidacy("C-DOS", party: "PRI", name: "Bernardo Salas Ochoa \(Self.payload)")
         try await withSite([first, second]) { browser, db, process in
             try await PublicationTests.publish(db, first.id)
             try await PublicationTests.rebuild(db, process)
@@ -56,7 +56,9 @@ struct PortalFeaturesTests {
             let compare = try await browser.get("/comparar?id=C-UNO&id=C-DOS")
             #expect(compare.status == .ok)
             #expect(compare.text.contains("Aurelia Núñez Quintero"))
-            #expect(compare.text.contains("Bernardo Salas Ochoa"))
+            #expect(compare.text.contains("Bernardo Salas Ochoa &lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!compare.text.contains("<script>alert"))
+            #expect(!search.contains("<script>alert"))
             #expect(compare.text.contains("Trabajé veinte años como maestra rural"))
             #expect(compare.text.contains("Regidora de 2015 a 2018"))
             #expect(compare.text.contains(PublishedProfile.noInformationMark))
@@ -151,6 +153,44 @@ struct PortalFeaturesTests {
             let badDistrict = try await browser.get("/mi-boleta?municipio=039&distrito=99")
             #expect(badDistrict.status == .badRequest)
             #expect(badDistrict.text.contains("1 a 20"))
+        }
+    }
+
+    // MARK: Profile
+
+    @Test func theProfileOffersReadingAloudAndShowsItsPublicHistory() async throws {
+        let candidacy = WebFixtures.candidacy("C-HIST", party: "PAN", name: "Hilda Historia")
+        try await withSite([candidacy]) { browser, db, process in
+            try await PublicationTests.publish(db, candidacy.id)
+            try await PublicationTests.rebuild(db, process)
+            let first = try await browser.get("/perfil/C-HIST").text
+            // The button ships hidden; conoceles.js shows it only where speech synthesis exists.
+            #expect(first.contains(#"<button type="button" class="secundario" id="escuchar-perfil" data-escuchar="perfil" data-detener="Detener la lectura" hidden>Escuchar perfil</button>"#))
+            #expect(first.contains(#"<article class="perfil" id="perfil">"#))
+            let script = try await browser.get("/estatico/conoceles.js").text
+            #expect(script.contains("speechSynthesis"))
+            #expect(script.contains(#""es-MX""#))
+            #expect(script.contains("button.hidden = false"))
+            #expect(try await browser.get("/estatico/conoceles.css").text.contains("@media print"))
+            let today = SpanishDates.today(timeZone: process.timeZone).spanishDescription
+            #expect(first.contains("<h2>Historial de publicación</h2>"))
+            #expect(first.contains("<dt>Publicado el</dt><dd>\(today)</dd>"))
+            #expect(!first.contains("Modificación aplicada el"))
+
+            // Its one modification, applied and republished: both dates, no times.
+            let workflows = StaffTests.workflows(db)
+            try await workflows.apply(.requestModification, to: candidacy.id, by: StaffTests.representative, observations: "Cambió de empleo")
+            try await workflows.apply(.approveModification, to: candidacy.id, by: StaffTests.staff)
+            try await StaffTests.questionnaires(db).saveCurricular(StaffTests.curricular(history: "Ahora directora rural en Tepatitlán"),
+                                                                   for: candidacy.id, by: AuditActor(StaffTests.representative))
+            try await workflows.apply(.submitModification, to: candidacy.id, by: StaffTests.representative, completeness: CompletenessReport())
+            try await workflows.apply(.reverify, to: candidacy.id, by: StaffTests.staff)
+            try await workflows.apply(.republish, to: candidacy.id, by: StaffTests.staff)
+            try await PublicationTests.rebuild(db, process)
+            let modified = try await browser.get("/perfil/C-HIST").text
+            #expect(modified.contains("Ahora directora rural en Tepatitlán"))
+            #expect(modified.contains("<dt>Publicado el</dt><dd>\(today)</dd>"))
+            #expect(modified.contains("<dt>Modificación aplicada el</dt><dd>\(today)</dd>"))
         }
     }
 

@@ -39,8 +39,9 @@ struct BarChart {
 
     // Layout, in SVG user units (the chart scales to the width of the page).
     static let width = 720.0
-    static let labelWidth = 300.0
-    static let barArea = 340.0
+    /// Room for the longest group label ("Persona de la diversidad sexual (LGBTTTIQ+)").
+    static let labelWidth = 360.0
+    static let barArea = 300.0
     static let barHeight = 14.0
     static let gap = 8.0
     static let lineHeight = 22.0
