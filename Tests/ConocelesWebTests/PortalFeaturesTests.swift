@@ -142,6 +142,10 @@ struct PortalFeaturesTests {
             #expect(text.contains(PublishedProfile.noInformationMark))
             #expect(text.contains(#"<option value="039" selected>Guadalajara</option>"#))
 
+            let noMunicipality = try await browser.get("/mi-boleta?distrito=9")
+            #expect(noMunicipality.status == .ok)
+            #expect(noMunicipality.text.contains("Elija también su municipio"))
+            #expect(!noMunicipality.text.contains("Gabriela Gubernatura"))
             let noDistrict = try await browser.get("/mi-boleta?municipio=039")
             #expect(noDistrict.status == .ok)
             #expect(noDistrict.text.contains("Elija también su distrito local"))
@@ -285,6 +289,12 @@ struct PortalFeaturesTests {
             let carla = try await browser.get("/api/v1/publico/candidaturas?nombre=carla")
             let otra = try await browser.get("/api/v1/publico/candidaturas?nombre=otra")
             #expect(carla.headers[.eTag] != otra.headers[.eTag])
+
+            // A first visit receives its CSRF cookie: cacheable by the browser only.
+            let firstVisit = try await browser.get("/estadisticas")
+            #expect(firstVisit.headers[.setCookie] != nil)
+            #expect(firstVisit.headers[.cacheControl] == "private, max-age=60")
+            #expect(firstVisit.headers[.eTag] != nil)
 
             // Anonymous HTML pages: validators and Vary: Cookie.
             var tags: [String: String] = [:]

@@ -30,6 +30,7 @@ struct BallotController {
         if !municipalityKey.isEmpty, municipality == nil { errors.municipality = "Elija un municipio de la lista." }
         if !districtText.isEmpty, district == nil { errors.district = "Elija un distrito local de la lista (1 a \(process.districts))." }
         if municipality != nil, districtText.isEmpty { errors.district = "Elija también su distrito local: aparece en su credencial para votar." }
+        if municipalityKey.isEmpty, !districtText.isEmpty { errors.municipality = "Elija también su municipio." }
 
         var offices: [BallotView.OfficeView] = []
         if let municipality, let district, errors.isEmpty {
@@ -50,7 +51,9 @@ struct BallotController {
             districts: (1...max(1, process.districts)).map { OptionView(value: "\($0)", label: "Distrito \($0)", selected: $0 == district) },
             errors: errors, place: municipality.flatMap { m in district.map { "\(m.name), distrito local \($0)" } },
             offices: offices)
-        let status: HTTPResponse.Status = errors.municipality != nil || (errors.district != nil && !districtText.isEmpty) ? .badRequest : .ok
+        // A half-filled form is a question, not an error; a value outside the lists is.
+        let invalid = (!municipalityKey.isEmpty && municipality == nil) || (!districtText.isEmpty && district == nil)
+        let status: HTTPResponse.Status = invalid ? .badRequest : .ok
         return try ctx.page("publico/mi-boleta", title: "Mi boleta", view, status: status).response(from: request, context: ctx)
     }
 }

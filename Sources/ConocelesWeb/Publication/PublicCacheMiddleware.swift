@@ -9,7 +9,8 @@ import Storage
 ///   path and query; `Last-Modified` = when the snapshot became current;
 /// - a matching `If-None-Match` (or, without one, an `If-Modified-Since` not older than the
 ///   switch) answers 304 before the handler runs;
-/// - `Cache-Control: public, max-age=60`.
+/// - `Cache-Control: public, max-age=60` (`private` on a page that sets the visitor's first
+///   CSRF cookie, so no shared cache hands one token to many people).
 ///
 /// A page's menu depends on who is signed in (and holds that session's CSRF token), so a
 /// signed-in request gets no validators and keeps the page's `no-store`; anonymous HTML
@@ -21,6 +22,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
     /// Seconds a client or shared cache may reuse a response without asking (default 60).
     static let maxAge = 60
     static let cacheControl = "public, max-age=\(maxAge)"
+    static let privateCacheControl = "private, max-age=\(maxAge)"
 
     func handle(_ request: Request, context ctx: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let isAPI = request.uri.path.hasPrefix("/api/")
@@ -37,7 +39,9 @@ struct PublicCacheMiddleware: RouterMiddleware {
             let etag = Self.etag(version: current.version, path: request.uri.path, query: request.uri.query)
             headers[.eTag] = etag
             headers[.lastModified] = Self.httpDate(current.switchedAt)
-            headers[.cacheControl] = Self.cacheControl
+            // A first visit gets its CSRF cookie with this response: never store that in a shared cache.
+            let setsCookie = !isAPI && request.cookies[CSRFToken.cookieName]?.value.utf8.count != 64
+            headers[.cacheControl] = setsCookie ? Self.privateCacheControl : Self.cacheControl
             if Self.notModified(request.headers, etag: etag, lastModified: current.switchedAt) {
                 return Response(status: .notModified, headers: headers)
             }
