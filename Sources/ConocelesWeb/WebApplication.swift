@@ -7,6 +7,7 @@ public enum WebApplication {
     public static func buildRouter(context: WebContext) -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: CompressionMiddleware())
         router.add(middleware: NotFoundPageMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: FileMiddleware(Templates.staticFolder, urlBasePath: "/estatico", cacheControl: .init([

@@ -94,6 +94,7 @@ struct AuthorizationMatrixTests {
         "GET /datos-abiertos": .anyone, "GET /datos-abiertos/candidaturas.csv": .anyone,
         "GET /datos-abiertos/candidaturas.json": .anyone, "GET /datos-abiertos/estadisticas-identidad.csv": .anyone,
         "GET /api/v1/publico/candidaturas": .anyone, "GET /api/v1/publico/candidaturas/{id}": .anyone,
+        "GET /api/v1/publico/estadisticas": .anyone, "GET /estadisticas": .anyone, "GET /comparar": .anyone, "GET /mi-boleta": .anyone,
         "POST /instancia/publicacion/reconstruir": .staff,
         // Monitoring: compliance (transparency, gender equality), jobs (IT).
         "GET /instancia/cumplimiento": .compliance,

@@ -2,34 +2,12 @@ import Hummingbird
 import Logging
 import Storage
 
-/// The public home page and the health check.
+/// The health check (the public home page is `PortalController.home`).
 struct SiteController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/", use: home)
         router.get("/health", use: health)
-    }
-
-    /// Says what the site is, for which process and electoral body.
-    @Sendable func home(_ request: Request, _ ctx: WebRequestContext) async throws -> HTMLPage {
-        let process = context.process
-        return HTMLPage(
-            title: "Inicio",
-            body: """
-                <h1>Candidatas y Candidatos, Conóceles</h1>
-                <p>Conoce el perfil de las personas candidatas del \(HTMLPage.escape(process.name)):
-                su formación, su trayectoria profesional y política, por qué quieren el cargo y sus
-                propuestas. La información la capturan los partidos políticos, las coaliciones y las
-                candidaturas independientes, y la verifica el \(HTMLPage.escape(process.electoralBody))
-                antes de publicarla.</p>
-                <p>Jornada electoral: \(HTMLPage.escape(process.electionDay.description)).</p>
-                <ul>
-                <li><a href="/candidaturas-publicas">Buscar candidaturas</a></li>
-                <li><a href="/cumplimiento">Cumplimiento por partido y cargo</a></li>
-                <li><a href="/datos-abiertos">Datos abiertos</a></li>
-                </ul>
-                """)
     }
 
     /// 200 only when PostgreSQL answers; 503 otherwise.

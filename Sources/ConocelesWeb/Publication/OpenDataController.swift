@@ -6,11 +6,11 @@ import Storage
 
 /// Open data of the current publication snapshot: a page describing the files, the
 /// candidacies as CSV (INE's 25 columns, UTF-8) and JSON, and the aggregated identity
-/// statistics as CSV. Files carry the snapshot's version as ETag.
+/// statistics as CSV. `PublicCacheMiddleware` adds the cache headers.
 struct OpenDataController {
     let context: WebContext
 
-    func addRoutes(to router: Router<WebRequestContext>) {
+    func addRoutes(to router: some RouterMethods<WebRequestContext>) {
         router.get("/datos-abiertos", use: page)
         router.get("/datos-abiertos/candidaturas.csv", use: candidaciesCSV)
         router.get("/datos-abiertos/candidaturas.json", use: candidaciesJSON)
@@ -43,31 +43,26 @@ struct OpenDataController {
     }
 
     @Sendable func candidaciesCSV(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let (version, profiles) = try await repository(ctx).all(processID: context.process.id)
+        let (_, profiles) = try await repository(ctx).all(processID: context.process.id)
         let process = context.process
         let lines = [IneOpenData.columns] + profiles.map { IneOpenData.row(of: $0, in: process) }
-        return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "candidaturas.csv",
-                                   version: version, request: request)
+        return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "candidaturas.csv")
     }
 
     @Sendable func candidaciesJSON(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (version, profiles) = try await repository(ctx).all(processID: context.process.id)
         let body = try PublicResponse.encode(PublicCandidacyList(version: version, total: profiles.count, page: nil,
                                                                  candidacies: profiles.map(PublicCandidacy.init)))
-        return PublicResponse.file(body, contentType: "application/json; charset=utf-8", name: "candidaturas.json",
-                                   version: version, request: request)
+        return PublicResponse.file(body, contentType: "application/json; charset=utf-8", name: "candidaturas.json")
     }
 
     @Sendable func statisticsCSV(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let repository = repository(ctx)
-        let version = try await repository.current(processID: context.process.id)?.version ?? 0
-        let rows = try await repository.identityStatistics(processID: context.process.id)
+        let rows = try await repository(ctx).identityStatistics(processID: context.process.id)
         let lines = [["DIMENSION", "VALOR", "PERFILES_PUBLICADOS"] + Self.groupColumns] + rows.map { row in
             [row.dimension, row.value, String(row.profiles)]
                 + IdentityGroup.allCases.map { group in row.counts.map { String($0[group.rawValue] ?? 0) } ?? Self.suppressed }
         }
-        return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "estadisticas-identidad.csv",
-                                   version: version, request: request)
+        return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "estadisticas-identidad.csv")
     }
 
     /// RFC 4180 text: every cell quoted, CRLF line ends, cells a spreadsheet would run as a

@@ -10,11 +10,16 @@ import Storage
 struct PortalController {
     let context: WebContext
 
-    func addRoutes(to router: Router<WebRequestContext>) {
+    func addRoutes(to router: some RouterMethods<WebRequestContext>) {
+        router.get("/", use: home)
         router.get("/candidaturas-publicas", use: search)
         router.get("/perfil/:id", use: profile)
-        router.get("/perfil/:id/foto.jpg", use: photo)
         router.get("/cumplimiento", use: compliance)
+    }
+
+    /// The profile photo, cached by its own hash (outside `PublicCacheMiddleware`).
+    func addPhotoRoute(to router: some RouterMethods<WebRequestContext>) {
+        router.get("/perfil/:id/foto.jpg", use: photo)
     }
 
     /// The affirmative-action filter's values.
@@ -23,6 +28,13 @@ struct PortalController {
 
     func repository(_ ctx: WebRequestContext) -> PublicationRepository {
         PublicationRepository(client: context.database.client, logger: ctx.logger)
+    }
+
+    /// Says what the site is, for which process and electoral body, with a search box.
+    @Sendable func home(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let process = context.process
+        let view = HomeView(processName: process.name, electoralBody: process.electoralBody, electionDay: process.electionDay.spanishDescription)
+        return try ctx.page("publico/inicio", title: "Inicio", view).response(from: request, context: ctx)
     }
 
     @Sendable func search(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -45,7 +57,7 @@ struct PortalController {
             education: options(ValidationRules.default.educationLevels.map { ($0.key, $0.name) }, "escolaridad"),
             ages: options(PublicSearch.ageRanges.map { ($0.key, $0.label) }, "edad"),
             actions: options(Self.actionOptions, "accion_afirmativa"),
-            total: result.total, results: result.profiles.map(ResultView.init),
+            total: result.total, results: result.profiles.map(ResultView.init), hasResults: !result.profiles.isEmpty,
             pager: PagerView(page: search.page, size: size, total: result.total) { "/candidaturas-publicas?\(search.query(page: $0))" })
         return try ctx.page("publico/busqueda", title: "Candidaturas", view).response(from: request, context: ctx)
     }

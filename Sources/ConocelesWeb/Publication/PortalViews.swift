@@ -4,6 +4,9 @@ import Storage
 
 /// A candidacy in a list of results.
 struct ResultView {
+    let id: String
+    /// The element id of its "Comparar" checkbox.
+    let checkboxID: String
     let href: String
     let name: String
     let office: String
@@ -13,6 +16,8 @@ struct ResultView {
     let noInformation: String?
 
     init(_ profile: PublishedProfile) {
+        id = profile.id
+        checkboxID = "comparar-\(queryValue(profile.id))"
         href = "/perfil/\(queryValue(profile.id))"
         name = profile.fullName
         office = profile.officeName
@@ -35,6 +40,7 @@ struct SearchView {
     let actions: [OptionView]
     let total: Int
     let results: [ResultView]
+    let hasResults: Bool
     let pager: PagerView
 }
 
@@ -131,7 +137,7 @@ struct ProfileView {
         }
         var dates: [PublicFieldView] = []
         if let on = profile.publishedOn { dates.append(PublicFieldView("Publicado el", on.spanishDescription)) }
-        if let on = profile.republishedOn { dates.append(PublicFieldView("Modificación publicada el", on.spanishDescription)) }
+        if let on = profile.republishedOn { dates.append(PublicFieldView("Modificación aplicada el", on.spanishDescription)) }
         self.dates = dates
         hasPersonal = !personal.isEmpty
         hasContact = !contact.isEmpty
@@ -140,6 +146,13 @@ struct ProfileView {
         hasIdentity = !identity.isEmpty
         hasDates = !dates.isEmpty
     }
+}
+
+/// The home page: what the site is, a search box and the public pages.
+struct HomeView {
+    let processName: String
+    let electoralBody: String
+    let electionDay: String
 }
 
 struct ComplianceView {

@@ -4,15 +4,24 @@ import Hummingbird
 import Storage
 
 /// The read-only public JSON API over the current publication snapshot (documented in
-/// `docs/openapi.yaml`): search with the portal's filters and one candidacy. Open to any
-/// origin (CORS `*`), cacheable, ETag = the snapshot's version.
+/// `docs/openapi.yaml`): search with the portal's filters, one candidacy and the
+/// statistics. Open to any origin (CORS `*`) and cacheable (`PublicCacheMiddleware`).
 struct PublicApiController {
     let context: WebContext
     static let maximumPageSize = 100
+    static let json = "application/json; charset=utf-8"
 
-    func addRoutes(to router: Router<WebRequestContext>) {
+    func addRoutes(to router: some RouterMethods<WebRequestContext>) {
         router.get("/api/v1/publico/candidaturas", use: search)
         router.get("/api/v1/publico/candidaturas/:id", use: candidacy)
+        router.get("/api/v1/publico/estadisticas", use: statistics)
+    }
+
+    /// The numbers of the statistics page (`PortalStatistics`).
+    @Sendable func statistics(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let statistics = try await PortalStatistics.load(
+            PublicationRepository(client: context.database.client, logger: ctx.logger), processID: context.process.id)
+        return PublicResponse.file(try PublicResponse.encode(statistics), contentType: Self.json)
     }
 
     @Sendable func search(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -22,19 +31,17 @@ struct PublicApiController {
             processID: context.process.id, filter: search.filter, limit: size, offset: (search.page - 1) * size)
         let body = try PublicResponse.encode(PublicCandidacyList(
             version: result.version, total: result.total, page: search.page, candidacies: result.profiles.map(PublicCandidacy.init)))
-        return PublicResponse.file(body, contentType: "application/json; charset=utf-8", version: result.version, request: request, cors: true)
+        return PublicResponse.file(body, contentType: Self.json)
     }
 
     @Sendable func candidacy(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let id = try ctx.parameters.require("id")
         let repository = PublicationRepository(client: context.database.client, logger: ctx.logger)
         guard id.utf8.count <= 64, let found = try await repository.profile(processID: context.process.id, id: id) else {
-            let version = try await repository.current(processID: context.process.id)?.version ?? 0
             return PublicResponse.file(#"{"error":"No existe una candidatura pública con ese identificador."}"#,
-                                       contentType: "application/json; charset=utf-8", version: version, request: request,
-                                       cors: true, status: .notFound)
+                                       contentType: Self.json, status: .notFound)
         }
         let body = try PublicResponse.encode(PublicCandidacy(found.profile))
-        return PublicResponse.file(body, contentType: "application/json; charset=utf-8", version: found.version, request: request, cors: true)
+        return PublicResponse.file(body, contentType: Self.json)
     }
 }

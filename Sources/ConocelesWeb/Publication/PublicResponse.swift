@@ -31,8 +31,8 @@ struct PublicCandidacyList: Encodable {
     }
 }
 
-/// Responses of the public files and API: cacheable, with the snapshot's version as ETag
-/// (the content of a URL changes only with the snapshot), 304 on a matching If-None-Match.
+/// Bodies of the public files and API. Their cache headers (ETag from the snapshot's
+/// version, Last-Modified, Cache-Control, 304, CORS) come from `PublicCacheMiddleware`.
 enum PublicResponse {
     static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
@@ -40,19 +40,10 @@ enum PublicResponse {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func etag(_ version: Int64) -> String { "\"publicacion-\(version)\"" }
-
-    /// `body` with cache headers; `name` as the download's file name; `cors` for the API.
-    static func file(_ body: String, contentType: String, name: String? = nil, version: Int64, request: Request,
-                     cors: Bool = false, status: HTTPResponse.Status = .ok) -> Response {
+    /// `body` as `contentType`; `name` as the download's file name.
+    static func file(_ body: String, contentType: String, name: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
-        headers[.eTag] = etag(version)
-        headers[.cacheControl] = "public, max-age=60"
-        if cors { headers[.accessControlAllowOrigin] = "*" }
         if let name { headers[.contentDisposition] = "inline; filename=\"\(name)\"" }
-        if status == .ok, request.headers[.ifNoneMatch].map({ $0.contains(etag(version)) }) == true {
-            return Response(status: .notModified, headers: headers)
-        }
         headers[.contentType] = contentType
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }

@@ -37,7 +37,8 @@ struct CSRFMiddleware: RouterMiddleware {
             guard !isNew, CSRFToken.isValid(submitted: submitted, request: request) else { throw WebError.invalidCSRF }
         }
         var response = try await Self.respond(request, context, next)
-        if isNew { response.setCookie(CSRFToken.cookie(context.csrf, secure: secureCookies)) }
+        // The API has no forms: no cookie, so its public responses stay cacheable by shared caches.
+        if isNew, !request.uri.path.hasPrefix("/api/") { response.setCookie(CSRFToken.cookie(context.csrf, secure: secureCookies)) }
         return response
     }
 
