@@ -44,7 +44,7 @@ struct HelpView {
     let educationStatuses: String
     let photoMaximumKB: Int
     let photoMaximumAgeMonths: Int
-    let modificationReasonMaximum: Int
+    let modificationReasonMaximum: String
 
     init(process: ElectionProcess, rules: ValidationRules, photoMaximumBytes: Int, sessionMinutes: Int) {
         electoralBody = process.electoralBody
@@ -73,7 +73,7 @@ struct HelpView {
         educationStatuses = Self.list(rules.educationStatuses.map(\.name))
         photoMaximumKB = photoMaximumBytes / 1_024
         photoMaximumAgeMonths = rules.photoMaximumAgeMonths
-        modificationReasonMaximum = RepresentativeController.reasonRule.maximum
+        modificationReasonMaximum = SpanishNumberFormat.format(RepresentativeController.reasonRule.maximum)
     }
 
     /// "de 280 a 5,000 caracteres" or "hasta 250 caracteres", not counting white space.
