@@ -59,7 +59,7 @@ struct Runtime: Sendable {
             group.addTask { await database.run() }
             do {
                 if migrate {
-                    try await migrate()
+                    try await self.migrate()
                     try await ProcessStore(client: database.client, logger: logger).register(process)
                 }
                 try await body()

@@ -24,7 +24,7 @@ struct HelpTests {
             #expect(page.status == .ok)
             let html = page.text
             #expect(html.contains("<h1>Manual para partidos"))
-            let anchors = Set(Self.matches(of: #"href="#([a-z-]+)""#, in: html)).subtracting(["contenido"])
+            let anchors = Set(Self.matches(of: ##"href="#([a-z-]+)""##, in: html)).subtracting(["contenido"])
             #expect(anchors.count == 14)
             for anchor in anchors {
                 #expect(html.contains("id=\"\(anchor)\""), "the table of contents points at #\(anchor), which is missing")
