@@ -114,7 +114,7 @@ def drive_demo_flow(binary, cluster, env, maildir, tmp_path, candidacies):
                      30, f"{candidacy} complete")
         except AssertionError:
             print(sql(env, "SELECT candidacy_id, state FROM profile_workflows ORDER BY 1"))
-            print(sql(env, "SELECT candidacy_id, status, status_reason FROM photos ORDER BY 1"))
+            print(sql(env, "SELECT candidacy_id, status FROM photos ORDER BY 1"))
             print(sql(env, "SELECT candidacy_id, action, from_state, to_state, actor_id, occurred_at FROM profile_transitions ORDER BY id"))
             print(sql(env, "SELECT candidacy_id, answers->'photo' FROM curricular_questionnaires ORDER BY 1"))
             raise
