@@ -51,6 +51,9 @@ extension Runtime {
         processorConfiguration.pollInterval = .milliseconds(Int64(configuration.worker.pollIntervalSeconds * 1_000))
         processorConfiguration.shutdownGrace = .seconds(configuration.worker.shutdownGraceSeconds)
         processorConfiguration.heartbeatInterval = .seconds(configuration.worker.heartbeatSeconds)
+        if listenEndpoint != database.endpoint {
+            processorConfiguration.listenConnection = listenEndpoint.connectionConfiguration
+        }
         let processor = JobProcessor(
             client: client, catalog: catalog, workers: WorkerRegistry.make(environment), configuration: processorConfiguration,
             pipelines: engine, logger: logger)

@@ -4,6 +4,7 @@ import ConocelesCore
 import Foundation
 import Logging
 import Metrics
+import PostgresNIO
 import Prometheus
 import Storage
 
@@ -14,6 +15,9 @@ struct Runtime: Sendable {
     let process: ElectionProcess
     let catalogs: Catalogs
     let database: Database
+    /// Where LISTEN and the migrations' session lock connect: `database.listen_url`, the
+    /// same endpoint as `database` unless the pool goes through pgbouncer.
+    let listenEndpoint: DatabaseEndpoint
     let logger: Logger
     /// This process's metrics, bootstrapped as the global metrics system.
     let metrics: PrometheusCollectorRegistry
@@ -27,16 +31,18 @@ struct Runtime: Sendable {
             let configuration = try await AppConfiguration.load(file: options.configFile)
             let (process, catalogs) = try ProcessLoader.load(
                 processID: configuration.processID, configDirectory: configuration.configDirectory)
-            let url = configuration.database
-            let endpoint = DatabaseEndpoint(
-                host: url.host, port: url.port, username: url.username, password: url.password,
-                database: url.database, requireTLS: url.requireTLS)
+            let endpoint = DatabaseEndpoint(configuration.database)
+            let listenEndpoint = DatabaseEndpoint(configuration.listenDatabase)
             try await Database.preflight(endpoint, logger: logger)
+            if listenEndpoint != endpoint {
+                try await Database.preflight(listenEndpoint, logger: logger)
+            }
             let database = Database(endpoint: endpoint, maximumConnections: configuration.databaseMaxConnections, logger: logger)
             let metrics = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
             return Runtime(
-                configuration: configuration, process: process, catalogs: catalogs, database: database, logger: logger,
+                configuration: configuration, process: process, catalogs: catalogs, database: database,
+                listenEndpoint: listenEndpoint, logger: logger,
                 metrics: metrics)
         } catch let error as ConfigurationError {
             fail(error.description)
@@ -53,7 +59,7 @@ struct Runtime: Sendable {
             group.addTask { await database.run() }
             do {
                 if migrate {
-                    try await Migrator().migrate(database.client, logger: logger)
+                    try await self.migrate()
                     try await ProcessStore(client: database.client, logger: logger).register(process)
                 }
                 try await body()
@@ -68,8 +74,36 @@ struct Runtime: Sendable {
         }
     }
 
+    /// Applies the pending migrations over a direct connection when `database.listen_url`
+    /// names one (a session lock cannot go through pgbouncer in transaction mode), else over
+    /// the pool. Returns the versions applied now.
+    @discardableResult
+    func migrate() async throws -> [Int] {
+        guard listenEndpoint != database.endpoint else {
+            return try await Migrator().migrate(database.client, logger: logger)
+        }
+        let connection = try await PostgresConnection.connect(
+            configuration: listenEndpoint.connectionConfiguration, id: 0, logger: logger)
+        do {
+            let applied = try await Migrator().migrate(on: connection, logger: logger)
+            try await connection.close()
+            return applied
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         Foundation.exit(78)  // EX_CONFIG
+    }
+}
+
+extension DatabaseEndpoint {
+    /// The endpoint of a configured URL.
+    init(_ url: DatabaseURL) {
+        self.init(host: url.host, port: url.port, username: url.username, password: url.password,
+                  database: url.database, requireTLS: url.requireTLS)
     }
 }

@@ -7,6 +7,10 @@ import SystemPackage
 /// (`database.url` → `CONOCELES_DATABASE_URL`). Validated once, at start-up.
 public struct AppConfiguration: Sendable {
     public var database: DatabaseURL
+    /// A direct connection to PostgreSQL (`database.listen_url`, default `database.url`) for
+    /// what a pooler in transaction mode (pgbouncer) cannot carry: the workers' LISTEN and
+    /// the migrations' session advisory lock. Set it when `database.url` goes through one.
+    public var listenDatabase: DatabaseURL
     /// Connections this process may open to PostgreSQL (web requests and jobs share them).
     public var databaseMaxConnections: Int
     public var http: HTTPSettings
@@ -161,6 +165,13 @@ extension AppConfiguration {
         let urlText = try r.string("database.url")
         do { database = try DatabaseURL(parsing: urlText) } catch {
             throw ConfigurationError(key: "database.url", reason: error.reason)
+        }
+        if let listenText = r.optionalString("database.listen_url") {
+            do { listenDatabase = try DatabaseURL(parsing: listenText) } catch {
+                throw ConfigurationError(key: "database.listen_url", reason: error.reason)
+            }
+        } else {
+            listenDatabase = database
         }
         databaseMaxConnections = try r.int("database.max_connections", in: 2...1_000)
         let host = try r.string("http.host")

@@ -26,6 +26,7 @@ public enum WebApplication {
         MonitoringController(context: context).addRoutes(to: router)
         RepresentativeController(context: context).addRoutes(to: router)
         CaptureController(context: context).addRoutes(to: router)
+        HelpController(context: context).addRoutes(to: router)
         PublicationRoutes(context: context).addRoutes(to: router)
         return router
     }

@@ -28,7 +28,8 @@ public struct DatabaseEndpoint: Sendable, Equatable {
         return copy
     }
 
-    var connectionConfiguration: PostgresConnection.Configuration {
+    /// The configuration of one direct connection (LISTEN, the migrations' lock, preflight).
+    public var connectionConfiguration: PostgresConnection.Configuration {
         PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database,
             tls: requireTLS ? .require(try! .init(configuration: .makeClientConfiguration())) : .disable)

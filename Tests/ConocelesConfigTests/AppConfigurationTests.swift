@@ -37,6 +37,7 @@ struct AppConfigurationTests {
         ("CONOCELES_HTTP_PORT", "70000", "http.port", "fuera del rango"),
         ("CONOCELES_DATABASE_URL", "mysql://x@y/z", "database.url", "postgres://"),
         ("CONOCELES_DATABASE_URL", "postgres://127.0.0.1/db", "database.url", "falta el usuario"),
+        ("CONOCELES_DATABASE_LISTEN_URL", "pgbouncer:6432", "database.listen_url", "postgres://"),
         ("CONOCELES_SMTP_SECURITY", "ssl3", "smtp.security", "no es válido"),
         ("CONOCELES_SECURITY_ENCRYPTION_KEY", "corta", "security.encryption_key", "32 bytes"),
         ("CONOCELES_PHOTO_MAX_BYTES", "0", "photo.max_bytes", "fuera del rango"),
@@ -53,6 +54,17 @@ struct AppConfigurationTests {
         #expect(error?.key == key)
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
         #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func theListenURLDefaultsToTheMainURLAndCanBeADirectOne() async throws {
+        var env = secrets
+        env["CONOCELES_DATABASE_URL"] = "postgres://app@pgbouncer.example:6432/conoceles"
+        let pooled = try await AppConfiguration.load(file: file, environment: env)
+        #expect(pooled.listenDatabase == pooled.database)
+        env["CONOCELES_DATABASE_LISTEN_URL"] = "postgres://app@db.example:5432/conoceles"
+        let direct = try await AppConfiguration.load(file: file, environment: env)
+        #expect(direct.database.host == "pgbouncer.example" && direct.database.port == 6432)
+        #expect(direct.listenDatabase.host == "db.example" && direct.listenDatabase.port == 5432)
     }
 
     @Test func theDecoderMemoryLimitHasADefault() async throws {

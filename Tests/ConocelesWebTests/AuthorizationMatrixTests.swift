@@ -52,6 +52,7 @@ struct AuthorizationMatrixTests {
         "GET /restablecer": .anyone, "POST /restablecer": .anyone,
         "GET /inicio": .signedIn,
         "GET /aviso-de-privacidad": .anyone,
+        "GET /ayuda": .anyone,
         // Capture portal: the candidate's own profile, the representative's entity's.
         "GET /candidaturas/{id}": .capture,
         "GET /candidaturas/{id}/aviso": .capture, "POST /candidaturas/{id}/aviso": .capture,

@@ -28,6 +28,30 @@ struct QuestionnaireRepositoryTests {
         }
     }
 
+    @Test func aSaveBuiltBeforeAPhotoWasAcceptedKeepsThatPhoto() async throws {
+        try await TestDatabase.with { db in
+            let id = try await StorageFactories.seedOne(db)
+            let repository = StorageFactories.questionnaires(db)
+            // The form read the questionnaire without a photo…
+            var formAnswers = StorageFactories.curricular()
+            formAnswers.photo = nil
+            try await repository.saveCurricular(formAnswers, for: id, by: .system("form"))
+            // …a worker accepted a photo meanwhile (as PhotoRepository does)…
+            let accepted = try #require(StorageFactories.curricular().photo)
+            try await db.client.query("""
+                UPDATE curricular_questionnaires
+                   SET answers = jsonb_set(answers, '{photo}', \(String(decoding: try JSONEncoder().encode(accepted), as: UTF8.self))::jsonb)
+                 WHERE candidacy_id = \(id)
+                """)
+            // …and the form's save, built on the earlier read, does not undo it.
+            formAnswers.firstProposal = StorageFactories.text(700)
+            try await repository.saveCurricular(formAnswers, for: id, by: .system("form"))
+            let stored = try #require(try await repository.curricular(for: id))
+            #expect(stored.answers.photo == accepted)
+            #expect(stored.answers.firstProposal == formAnswers.firstProposal)
+        }
+    }
+
     @Test func savesAreRefusedWhenTheProfileIsNotEditable() async throws {
         try await TestDatabase.with { db in
             let id = try await StorageFactories.seedOne(db)

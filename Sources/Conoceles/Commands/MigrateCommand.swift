@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "migrate")
         try await runtime.withDatabase(migrate: false) {
-            let applied = try await Migrator().migrate(runtime.database.client, logger: runtime.logger)
+            let applied = try await runtime.migrate()
             try await ProcessStore(client: runtime.database.client, logger: runtime.logger).register(runtime.process)
             print(applied.isEmpty ? "La base de datos ya está al día." : "Migraciones aplicadas: \(applied.map(String.init).joined(separator: ", "))")
         }

@@ -79,23 +79,31 @@ public struct ProfileCapture: Sendable {
     }
 
     /// After `actor` saved something of `candidacy`'s profile: applies the workflow actions
-    /// that follow and returns the profile as it now is. A transition refused because another
-    /// actor moved the profile meanwhile (or because this actor may not make it) is logged,
-    /// never hidden, and the save stands.
+    /// that follow and returns the profile as it now is. Another process may move the profile
+    /// between this read and the transition (a worker accepting the photo while a server saves
+    /// a questionnaire): a transition refused because the state changed is retried on a fresh
+    /// read, so the last of two concurrent saves still completes the profile. A transition
+    /// this actor may not make is logged, never hidden, and the save stands.
     public func sync(_ candidacy: Candidacy, by actor: ProfileActor, changed: Bool, logger: Logger) async throws -> CaptureProfile {
-        let profile = try await load(candidacy, logger: logger)
-        let actions = ProfileLifecycle.actionsAfterCapture(in: profile.state, complete: profile.report.isComplete, changed: changed)
-        guard !actions.isEmpty else { return profile }
+        var profile = try await load(candidacy, logger: logger)
         let workflows = ProfileWorkflowRepository(client: client, logger: logger)
-        do {
-            for action in actions {
-                try await workflows.apply(action, to: candidacy.id, by: actor, completeness: profile.report)
+        for attempt in 1...3 {
+            let actions = ProfileLifecycle.actionsAfterCapture(in: profile.state, complete: profile.report.isComplete, changed: changed)
+            guard !actions.isEmpty else { return profile }
+            do {
+                for action in actions {
+                    try await workflows.apply(action, to: candidacy.id, by: actor, completeness: profile.report)
+                }
+                return try await load(candidacy, logger: logger)
+            } catch let error as ProfileTransitionError {
+                let moved = error.code == .transitionNotAllowed && attempt < 3
+                logger.log(level: moved ? .info : .warning, "profile transition after capture refused", metadata: [
+                    "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))", "retry": "\(moved)",
+                ])
+                profile = try await load(candidacy, logger: logger)
+                if !moved { return profile }
             }
-        } catch let error as ProfileTransitionError {
-            logger.warning("profile transition after capture refused", metadata: [
-                "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))",
-            ])
         }
-        return try await load(candidacy, logger: logger)
+        return profile
     }
 }

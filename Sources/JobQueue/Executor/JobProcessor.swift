@@ -29,6 +29,10 @@ public final class JobProcessor: Service, Sendable {
         /// How often running attempts are checked against their kind's timeout (default 100 ms):
         /// an attempt is cancelled at most this late.
         public var timeoutCheckInterval: Duration = .milliseconds(100)
+        /// A direct connection for LISTEN (default nil: a connection of the pool). Set it when
+        /// the pool goes through a pooler in transaction mode (pgbouncer), which hands each
+        /// transaction to any server connection and so never delivers notifications.
+        public var listenConnection: PostgresConnection.Configuration? = nil
 
         public init(queues: [String: Int], workerID: String = JobProcessor.defaultWorkerID()) {
             self.queues = queues
@@ -305,17 +309,24 @@ public final class JobProcessor: Service, Sendable {
         }
     }
 
-    /// LISTEN on a pooled connection; wakes the queue named in each notification. Reconnects.
+    /// LISTEN on a pooled connection, or on the direct `listenConnection` when one is set;
+    /// wakes the queue named in each notification. Reconnects.
     func listen() async {
         var failures = 0
         while !Task.isCancelled && !stopping.load(ordering: .relaxed) {
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: JobClient.channel) { notifications in
-                        failures = 0
-                        for try await notification in notifications {
-                            self.wakes[notification.payload]?.signal()
-                        }
+                if let direct = configuration.listenConnection {
+                    let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: logger)
+                    do {
+                        try await wakeOnNotifications(from: connection) { failures = 0 }
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try? await connection.close()
+                } else {
+                    try await client.withConnection { connection in
+                        try await wakeOnNotifications(from: connection) { failures = 0 }
                     }
                 }
             } catch {
@@ -323,6 +334,16 @@ public final class JobProcessor: Service, Sendable {
                 failures += 1
                 logger.warning("listen failed; polling meanwhile", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: .milliseconds(min(10_000, 200 * (1 << min(failures, 6)))))
+            }
+        }
+    }
+
+    /// LISTENs on `connection` until it fails; `listening` runs once the LISTEN is in place.
+    private func wakeOnNotifications(from connection: PostgresConnection, listening: () -> Void) async throws {
+        try await connection.listen(on: JobClient.channel) { notifications in
+            listening()
+            for try await notification in notifications {
+                self.wakes[notification.payload]?.signal()
             }
         }
     }

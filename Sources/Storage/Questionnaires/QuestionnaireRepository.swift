@@ -31,7 +31,10 @@ public struct QuestionnaireRepository: Sendable {
 
     // MARK: Curricular
 
-    /// Saves the curricular answers of `candidacyID`; returns the new revision.
+    /// Saves the curricular answers of `candidacyID`; returns the new revision. The photo
+    /// reference belongs to the photo check (`PhotoRepository`): a stored one is kept over
+    /// whatever `answers` carries, because the form built `answers` on what it read before
+    /// this transaction, and a photo accepted meanwhile (by a worker) must not be undone.
     /// - Throws: `StorageError.notFound` for an unknown candidacy, `.conflict` when its
     ///   profile is not editable in its state.
     @discardableResult
@@ -45,7 +48,10 @@ public struct QuestionnaireRepository: Sendable {
                 INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_at, updated_by)
                 VALUES (\(candidacyID), \(json)::jsonb, \(now), \(actor.id))
                 ON CONFLICT (candidacy_id) DO UPDATE
-                   SET answers = EXCLUDED.answers, revision = curricular_questionnaires.revision + 1,
+                   SET answers = CASE WHEN jsonb_typeof(curricular_questionnaires.answers->'photo') = 'object'
+                                      THEN jsonb_set(EXCLUDED.answers, '{photo}', curricular_questionnaires.answers->'photo')
+                                      ELSE EXCLUDED.answers END,
+                       revision = curricular_questionnaires.revision + 1,
                        updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
                 RETURNING revision
                 """, logger: logger).decode(Int.self) { revision = value }
