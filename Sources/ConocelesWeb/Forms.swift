@@ -10,7 +10,7 @@ enum Forms {
         do {
             return try URLEncodedFormDecoder().decode(Form.self, from: String(buffer: body))
         } catch {
-            throw HTTPError(.badRequest, message: "El formulario llegó incompleto o con un formato que no se reconoce.")
+            throw WebError.invalidForm
         }
     }
 }

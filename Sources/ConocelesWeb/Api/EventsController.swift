@@ -53,6 +53,10 @@ struct EventsController {
         } catch {
             return try problem(.badRequest, "malformed_json", "El cuerpo no es JSON válido (UTF-8).", request, ctx)
         }
+        if Self.containsNUL(body) {
+            return try problem(.badRequest, "nul_character",
+                               "El evento contiene el carácter nulo (U+0000), que no se admite en ningún campo.", request, ctx)
+        }
         let event: CandidacyEvent
         switch CandidacyEventParser.parse(wire, processID: context.process.id) {
         case .failure(let errors):
@@ -88,6 +92,25 @@ struct EventsController {
             }
             return try Receipt(id: event.id, status: status.rawValue, duplicate: true).response(from: request, context: ctx)
         }
+    }
+
+    /// Whether a JSON body holds U+0000, raw or as the escape `\u0000` (a backslash that is not
+    /// itself escaped). PostgreSQL's `jsonb` and `text` refuse it: stored as it is, the event
+    /// would fail with a 500 instead of a 400 that tells the sender what to fix.
+    static func containsNUL(_ body: [UInt8]) -> Bool {
+        var index = 0
+        var backslashes = 0
+        while index < body.count {
+            let byte = body[index]
+            if byte == 0 { return true }
+            if byte == UInt8(ascii: "u"), backslashes % 2 == 1, index + 4 < body.count,
+               body[(index + 1)...(index + 4)].elementsEqual(Array("0000".utf8)) {
+                return true
+            }
+            backslashes = byte == UInt8(ascii: "\\") ? backslashes + 1 : 0
+            index += 1
+        }
+        return false
     }
 
     /// A request header by name, case-insensitively.
