@@ -16,8 +16,10 @@ enum WebError: HTTPResponseError {
     case invalidCSRF
     /// The request body is larger than the page accepts.
     case tooLarge(limit: String)
-    /// The form's body is not a URL-encoded form this page understands.
+    /// The form's body is not a URL-encoded form this page understands (or holds U+0000).
     case invalidForm
+    /// The address holds a character no page accepts (U+0000).
+    case invalidAddress
 
     var status: HTTPResponse.Status {
         switch self {
@@ -25,7 +27,7 @@ enum WebError: HTTPResponseError {
         case .forbidden, .invalidCSRF: .forbidden
         case .notFound: .notFound
         case .tooLarge: .contentTooLarge
-        case .invalidForm: .badRequest
+        case .invalidForm, .invalidAddress: .badRequest
         }
     }
 
@@ -47,6 +49,8 @@ enum WebError: HTTPResponseError {
             (title, message) = ("Archivo demasiado grande", "El envío supera el límite de \(limit).")
         case .invalidForm:
             (title, message) = ("Solicitud no válida", "El formulario llegó incompleto o con un formato que no se reconoce.")
+        case .invalidAddress:
+            (title, message) = ("Solicitud no válida", "La dirección contiene un carácter que no se admite (%00).")
         }
         let user = (context as? WebRequestContext)?.user
         return try WebPage.message(title: title, message: message, status: status, user: user, csrf: (context as? WebRequestContext)?.csrf ?? "")

@@ -94,6 +94,25 @@ struct HostileInputRegressionTests {
         }
     }
 
+    /// U+0000 in a query parameter or a form field reached PostgreSQL, which refused it: a 500.
+    @Test func aNULInTheAddressOrAFormIsA400() async throws {
+        try await withSite { client in
+            try await client.execute(uri: "/api/v1/publico/candidaturas?nombre=a%00b", method: .get) { r in
+                #expect(r.status == .badRequest)
+                #expect(r.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                Self.expectSecurityHeaders(r)
+            }
+            try await client.execute(uri: "/candidaturas-publicas?nombre=%00", method: .get) { r in
+                #expect(r.status == .badRequest)
+                #expect(String(buffer: r.body).contains("carácter que no se admite"))
+            }
+            let browser = Browser(client)
+            let r = try await browser.post("/entrar", [("usuario", "ana\u{0}"), ("contrasena", "x")])
+            #expect(r.status == .badRequest)
+            #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
+        }
+    }
+
     /// HSTS only when the site is served over TLS (public URL https → secure cookies).
     @Test func strictTransportSecurityOnlyBehindHTTPS() async throws {
         try await withSite(secureCookies: true) { client in

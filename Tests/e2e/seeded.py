@@ -137,7 +137,8 @@ class FormReader(html.parser.HTMLParser):
             self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get").lower(),
                                "enctype": a.get("enctype", ""), "fields": []})
         elif self.forms and tag in ("input", "textarea", "select", "button") and a.get("name"):
-            field = {"name": a["name"], "tag": tag, "type": a.get("type", tag), "value": a.get("value", ""), "options": []}
+            field = {"name": a["name"], "tag": tag, "type": a.get("type") or ("text" if tag == "input" else tag),
+                     "value": a.get("value", ""), "options": []}
             self.forms[-1]["fields"].append(field)
             if tag == "select":
                 self._select = field
