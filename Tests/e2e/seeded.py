@@ -156,6 +156,13 @@ def forms(page_html):
     return reader.forms
 
 
+def page_form(page_html, path):
+    """The page's own POST form: the one that posts back to `path` (not the menu's sign-out)."""
+    path = path.split("?")[0]
+    posts = [f for f in forms(page_html) if f["method"] == "post" and f["action"].split("?")[0] != "/salir"]
+    return next((f for f in posts if f["action"].split("?")[0] in (path, "")), posts[0] if posts else None)
+
+
 def sign(secret, body, timestamp=None):
     ts = str(int(time.time()) if timestamp is None else timestamp)
     return {"Content-Type": "application/json", "X-Conoceles-Timestamp": ts,

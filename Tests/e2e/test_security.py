@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from seeded import PASSWORD, Client, forms, seeded_system, sign
+from seeded import PASSWORD, Client, forms, page_form, seeded_system, sign
 from test_registration import approval
 
 PUBLIC_PAGES = ["/", "/entrar", "/recuperar", "/restablecer?token=x", "/activar?token=x", "/candidaturas-publicas",
@@ -131,7 +131,7 @@ def test_stored_xss_in_text_fields_comes_back_escaped_on_every_page_that_shows_t
     candidate = system.client("candidate")
     page = candidate.get("/candidaturas/SEC-1/curricular")
     assert page.status == 200, page
-    curricular = next(f for f in forms(page.text) if f["method"] == "post")
+    curricular = page_form(page.text, "/candidaturas/SEC-1/curricular")
     fields = []
     for f in curricular["fields"]:
         if f["name"] == "csrf":
@@ -342,25 +342,21 @@ def test_api_authorization_matrix(system):
 # --- secrets --------------------------------------------------------------------------------------
 
 def identity_answers(client, candidacy, secret_text):
-    """Fills the identity questionnaire with "Otro" free texts that carry `secret_text`."""
+    """Saves an identity draft whose "Otro" free texts (indigenous people, LGBT identity) carry
+    `secret_text`, choosing the options the page offers for them."""
     page = client.get(f"/candidaturas/{candidacy}/identidad")
     assert page.status == 200, page
-    form = next(f for f in forms(page.text) if f["method"] == "post")
+    form = page_form(page.text, f"/candidaturas/{candidacy}/identidad")
+    offered = {f["name"]: f for f in form["fields"]}
     fields = []
-    for f in form["fields"]:
-        if f["name"] == "csrf":
-            continue
-        if f["tag"] == "select":
-            options = [o for o in f["options"] if o]
-            choice = "otro" if "otro" in options else ("si" if "si" in options else (options[0] if options else ""))
-            fields.append((f["name"], choice))
-        elif f["type"] in ("radio", "checkbox"):
-            if f["value"] in ("si", "otro", "otra") and f["name"] not in [n for n, _ in fields]:
-                fields.append((f["name"], f["value"]))
-        elif f["type"] in ("text", "textarea"):
-            fields.append((f["name"], secret_text))
+    for question, follow_up, other in (("indigena", "pueblo_indigena", "pueblo_indigena_otro"),
+                                       ("lgbt", "lgbt_identidad", "lgbt_identidad_otra")):
+        assert other in offered, (other, sorted(offered))
+        values = [v for f in form["fields"] if f["name"] == follow_up for v in [f["value"], *f["options"]]]
+        other_value = next(v for v in values if v.startswith("otr"))
+        fields += [(question, "si"), (follow_up, other_value), (other, secret_text)]
     r = client.form(form["action"], fields)
-    assert r.status in (200, 303), r
+    assert r.status in (200, 303), r.text[r.text.find("<main"):][:1500]
     return fields
 
 
@@ -369,6 +365,7 @@ def test_no_secret_in_the_logs_and_no_plaintext_identity_answer_in_a_database_du
     candidate = system.client("candidate")
     fields = identity_answers(candidate, "SEC-1", answer)
     assert any(value == answer for _, value in fields)
+    assert answer in candidate.get("/candidaturas/SEC-1/identidad").text, "the answer was saved (and is shown to its owner)"
     stored = system.sql("SELECT count(*) FROM identity_questionnaires") if system.sql(
         "SELECT to_regclass('identity_questionnaires') IS NOT NULL") == "t" else None
     # Drive sign-ins (right and wrong passwords) and an event, then read everything written.

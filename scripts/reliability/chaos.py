@@ -33,7 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts", "bench"))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "e2e"))
 from ingest import events, psql  # noqa: E402
-from seeded import Client, forms, sign  # noqa: E402
+from seeded import Client, page_form, sign  # noqa: E402
 
 PASSWORD = "clave-del-caos-2024"
 
@@ -272,7 +272,7 @@ class Candidates:
             if not page or page.status != 200:
                 time.sleep(1)
                 continue
-            form = next((f for f in forms(page.text) if f["method"] == "post"), None)
+            form = page_form(page.text, f"/candidaturas/{candidacy}/curricular")
             if not form:
                 time.sleep(1)
                 continue

@@ -23,7 +23,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts", "bench"))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "e2e"))
 from ingest import PARTIES, events  # noqa: E402
-from seeded import Client, forms, sign  # noqa: E402
+from seeded import Client, page_form, sign  # noqa: E402
 
 PASSWORD = "clave-de-carga-2024"
 
@@ -62,8 +62,8 @@ def timed(stats, kind, fn):
     return r
 
 
-def form_fields(page, text_value):
-    form = next((f for f in forms(page.text) if f["method"] == "post"), None)
+def form_fields(page, path, text_value):
+    form = page_form(page.text, path)
     if not form:
         return None, []
     fields = []
@@ -92,7 +92,7 @@ def person(base, username, role, candidacies, stats, start, stop):
             questionnaire = random.choice(["curricular", "identidad"])
             page = timed(stats, f"{questionnaire} page", lambda: c.get(f"/candidaturas/{cid}/{questionnaire}"))
             if page and page.status == 200:
-                action, fields = form_fields(page, f"Respuesta {n} de {username}, capturada bajo carga.")
+                action, fields = form_fields(page, f"/candidaturas/{cid}/{questionnaire}", f"Respuesta {n} de {username}, capturada bajo carga.")
                 if action:
                     timed(stats, f"{questionnaire} save", lambda: c.form(action, fields))
         else:
@@ -100,7 +100,7 @@ def person(base, username, role, candidacies, stats, start, stop):
             cid = random.choice(candidacies)
             page = timed(stats, "curricular page", lambda: c.get(f"/candidaturas/{cid}/curricular"))
             if page and page.status == 200:
-                action, fields = form_fields(page, f"Captura {n} de la representación {username}.")
+                action, fields = form_fields(page, f"/candidaturas/{cid}/curricular", f"Captura {n} de la representación {username}.")
                 if action:
                     timed(stats, "curricular save", lambda: c.form(action, fields))
         time.sleep(random.uniform(0.5, 1.5))  # a person reads before the next click
