@@ -222,6 +222,7 @@ class Candidates:
         self.statuses = collections.Counter()
         self.stop = threading.Event()
         self.threads = []
+        self.logged = 0
 
     def start(self):
         threading.Thread(target=self.recruit, daemon=True).start()
@@ -236,14 +237,18 @@ class Candidates:
             self.threads.append(t)
         log(f"{len(self.threads)} simulated candidates saving forms")
 
-    def call(self, fn):
-        """A request that may meet a fault: retried, and every answer counted."""
+    def call(self, fn, what):
+        """A request that may meet a fault: retried, and every answer counted (the first few
+        refusals are logged with what was asked)."""
         for _ in range(100):
             if self.stop.is_set():
                 return None
             try:
                 r = fn()
                 self.statuses[r.status // 100 * 100] += 1
+                if r.status >= 400 and self.logged < 5:
+                    self.logged += 1
+                    log(f"candidate request {what} answered {r.status}: {r.text[r.text.find('<main'):][:300]!r}")
                 if r.status < 500:
                     return r
             except OSError:
@@ -255,20 +260,20 @@ class Candidates:
         c = Client(self.base, timeout=30)
         path = link[link.index("/activar"):]
         token = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)["token"][0]
-        if not self.call(lambda: c.get(path)):
+        if not self.call(lambda: c.get(path), "GET /activar"):
             return
-        self.call(lambda: c.form("/activar", [("token", token), ("contrasena", PASSWORD), ("confirmacion", PASSWORD)]))
-        r = self.call(lambda: c.form("/entrar", [("usuario", username), ("contrasena", PASSWORD)]))
+        self.call(lambda: c.form("/activar", [("token", token), ("contrasena", PASSWORD), ("confirmacion", PASSWORD)]), "POST /activar")
+        r = self.call(lambda: c.form("/entrar", [("usuario", username), ("contrasena", PASSWORD)]), "POST /entrar")
         if not r or r.status != 303:
             return
-        home = self.call(lambda: c.get("/inicio"))
+        home = self.call(lambda: c.get("/inicio"), "GET /inicio")
         candidacy = home.header("location").rsplit("/", 1)[1] if home and home.header("location") else None
         if not candidacy:
             return
-        self.call(lambda: c.form(f"/candidaturas/{candidacy}/aviso", [("acepto", "si")]))
+        self.call(lambda: c.form(f"/candidaturas/{candidacy}/aviso", [("acepto", "si")]), "POST aviso")
         n = 0
         while not self.stop.is_set():
-            page = self.call(lambda: c.get(f"/candidaturas/{candidacy}/curricular"))
+            page = self.call(lambda: c.get(f"/candidaturas/{candidacy}/curricular"), "GET curricular")
             if not page or page.status != 200:
                 time.sleep(1)
                 continue
@@ -285,7 +290,7 @@ class Candidates:
                     fields.append((f["name"], f["options"][-1]))
                 elif f["type"] in ("text", "textarea"):
                     fields.append((f["name"], f"Texto de prueba número {n} de {username}."))
-            self.call(lambda: c.form(form["action"], fields))
+            self.call(lambda: c.form(form["action"], fields), "POST curricular")
             time.sleep(random.uniform(0.5, 2.0))
 
 
@@ -336,6 +341,15 @@ def audit(args, run_id, posted_ids, fleet):
         f"addresses with a message {len(per_address)}, without {len(missing)}, duplicated {len(duplicates)}")
     if duplicates:
         log("duplicated addresses (first 10):", dict(list(duplicates.items())[:10]))
+        # Each duplicate should be a mail.credentials job with an attempt that ended without
+        # recording its success: rescued (worker killed) or failed on the database.
+        explained = 0
+        for address in duplicates:
+            (attempts,), = psql(url, f"""
+                SELECT coalesce(max(j.attempt), 0) FROM jobs j JOIN accounts a ON a.candidacy_id = j.args->>'candidacy_id'
+                 WHERE j.kind = 'mail.credentials' AND lower(a.email) = '{address.replace("'", "''")}'""")
+            explained += int(attempts) > 1
+        log(f"duplicates explained by a mail.credentials job that needed another attempt: {explained} of {len(duplicates)}")
         log("a duplicate is a message the sink accepted whose completion the worker could not record: "
             "a worker killed (or PostgreSQL restarted) between the SMTP transaction and the job's commit; "
             "the job is then rescued and sends again (at-least-once delivery)")
