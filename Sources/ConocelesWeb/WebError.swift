@@ -62,8 +62,9 @@ enum WebError: HTTPResponseError {
 /// into the site's answer, so that no error leaves as Hummingbird's bare default (an empty 500,
 /// or a JSON body on an HTML page) and every error answer carries the security headers.
 /// A path nothing serves gets the Spanish 404 page; other `HTTPError`s a Spanish page that
-/// says what their status means; under `/api/` an RFC 9457 problem; an unexpected error is logged and
-/// answered with a Spanish 500 that reveals nothing of it.
+/// says what their status means; under `/api/` an RFC 9457 problem; the database unreachable
+/// (a restart) a 503 with Retry-After; any other unexpected error is logged and answered with
+/// a Spanish 500 that reveals nothing of it.
 struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
 
@@ -86,6 +87,16 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return response
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
+        } catch where PostgresErrorText.isUnavailable(error) {
+            // The database is restarting or unreachable: worth sending again in a moment.
+            context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            let message = "El servicio no está disponible por un momento; intente de nuevo en unos segundos."
+            var response = api
+                ? try ProblemDetails(status: .serviceUnavailable, code: "service_unavailable", title: message).response(from: request, context: context)
+                : try WebPage.message(title: "Servicio no disponible", message: message, status: .serviceUnavailable, user: context.user,
+                                      csrf: context.csrf).response(from: request, context: context)
+            response.headers[.retryAfter] = "5"
+            return response
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             if api {
