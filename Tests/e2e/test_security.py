@@ -164,7 +164,7 @@ def test_sql_injection_probes_on_every_parameter_and_field_change_nothing(system
     baseline = []
     for _ in range(5):
         baseline.append(anonymous.get("/candidaturas-publicas?nombre=Persona").elapsed)
-    slowest_ok = max(2.0, statistics.median(baseline) * 10)
+    slowest_ok = max(4.0, statistics.median(baseline) * 10)  # a pg_sleep(5) takes longer
     total_before = anonymous.get("/api/v1/publico/candidaturas").json()["total"]
     probes = 0
     targets = [(anonymous, p) for p in PUBLIC_PAGES] + [(c, p) for _, c, p in role_pages(system)]
