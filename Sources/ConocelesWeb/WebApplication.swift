@@ -8,8 +8,9 @@ public enum WebApplication {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: CompressionMiddleware())
-        router.add(middleware: NotFoundPageMiddleware())
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: context.secureCookies))
+        router.add(middleware: ErrorPageMiddleware())
+        router.add(middleware: NULRefusalMiddleware())
         router.add(middleware: FileMiddleware(Templates.staticFolder, urlBasePath: "/estatico", cacheControl: .init([
             (.init(type: .text, subType: "css"), [.maxAge(3_600)]), (.textJavascript, [.maxAge(3_600)]),
         ]), searchForIndexHtml: false, logger: context.database.logger))

@@ -16,6 +16,10 @@ enum WebError: HTTPResponseError {
     case invalidCSRF
     /// The request body is larger than the page accepts.
     case tooLarge(limit: String)
+    /// The form's body is not a URL-encoded form this page understands (or holds U+0000).
+    case invalidForm
+    /// The address holds a character no page accepts (U+0000).
+    case invalidAddress
 
     var status: HTTPResponse.Status {
         switch self {
@@ -23,6 +27,7 @@ enum WebError: HTTPResponseError {
         case .forbidden, .invalidCSRF: .forbidden
         case .notFound: .notFound
         case .tooLarge: .contentTooLarge
+        case .invalidForm, .invalidAddress: .badRequest
         }
     }
 
@@ -42,6 +47,10 @@ enum WebError: HTTPResponseError {
                                 "El formulario venció o no se envió desde esta página. Vuelva a la página anterior, recárguela e intente de nuevo.")
         case .tooLarge(let limit):
             (title, message) = ("Archivo demasiado grande", "El envío supera el límite de \(limit).")
+        case .invalidForm:
+            (title, message) = ("Solicitud no válida", "El formulario llegó incompleto o con un formato que no se reconoce.")
+        case .invalidAddress:
+            (title, message) = ("Solicitud no válida", "La dirección contiene un carácter que no se admite (%00).")
         }
         let user = (context as? WebRequestContext)?.user
         return try WebPage.message(title: title, message: message, status: status, user: user, csrf: (context as? WebRequestContext)?.csrf ?? "")
@@ -49,16 +58,66 @@ enum WebError: HTTPResponseError {
     }
 }
 
-/// Outermost: a path nothing serves (no route, no static file) gets the site's Spanish 404
-/// page instead of an empty body.
-struct NotFoundPageMiddleware: RouterMiddleware {
+/// Just inside `SecurityHeadersMiddleware`: turns every error a route or a middleware throws
+/// into the site's answer, so that no error leaves as Hummingbird's bare default (an empty 500,
+/// or a JSON body on an HTML page) and every error answer carries the security headers.
+/// A path nothing serves gets the Spanish 404 page; other `HTTPError`s a Spanish page that
+/// says what their status means; under `/api/` an RFC 9457 problem; the database unreachable
+/// (a restart) a 503 with Retry-After; any other unexpected error is logged and answered with
+/// a Spanish 500 that reveals nothing of it.
+struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let api = request.uri.path.hasPrefix("/api/")
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound && !request.uri.path.hasPrefix("/api/") {
-            return try WebError.notFound.response(from: request, context: context)
+        } catch let error as WebError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            if error.status == .notFound && !api { return try WebError.notFound.response(from: request, context: context) }
+            // Hummingbird's own messages are English: the answer says in Spanish what the status means.
+            let message = Self.spanish(error.status)
+            var response = api
+                ? try ProblemDetails(status: error.status, code: "http_\(error.status.code)", title: message)
+                    .response(from: request, context: context)
+                : try WebPage.message(title: "Solicitud no válida", message: message, status: error.status, user: context.user,
+                                      csrf: context.csrf).response(from: request, context: context)
+            for field in error.headers { response.headers.append(field) }
+            return response
+        } catch let error as HTTPResponseError {
+            return try error.response(from: request, context: context)
+        } catch where PostgresErrorText.isUnavailable(error) {
+            // The database is restarting or unreachable: worth sending again in a moment.
+            context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            let message = "El servicio no está disponible por un momento; intente de nuevo en unos segundos."
+            var response = api
+                ? try ProblemDetails(status: .serviceUnavailable, code: "service_unavailable", title: message).response(from: request, context: context)
+                : try WebPage.message(title: "Servicio no disponible", message: message, status: .serviceUnavailable, user: context.user,
+                                      csrf: context.csrf).response(from: request, context: context)
+            response.headers[.retryAfter] = "5"
+            return response
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            if api {
+                return try ProblemDetails(status: .internalServerError, code: "internal_error",
+                                          title: "Ocurrió un error interno; intente de nuevo en unos momentos.")
+                    .response(from: request, context: context)
+            }
+            return try WebPage.message(title: "Error interno", message: "Ocurrió un error interno; intente de nuevo en unos momentos.",
+                                       status: .internalServerError, user: context.user, csrf: context.csrf)
+                .response(from: request, context: context)
+        }
+    }
+
+    /// What an error status means, for the person who sent the request.
+    static func spanish(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "La página o el registro que busca no existe."
+        case 405: "Esta dirección no admite ese tipo de solicitud."
+        case 413: "El envío supera el tamaño permitido."
+        case 415: "El tipo de contenido enviado no se admite."
+        default: "La solicitud no se pudo atender: llegó incompleta o con un formato que no se reconoce."
         }
     }
 }

@@ -125,6 +125,22 @@ public enum PostgresErrorText {
         return String(describing: error)
     }
 
+    /// Whether `error` means the database could not be reached or went away (a restart, a
+    /// lost connection): the request may succeed if sent again, so the web answers 503, not 500.
+    public static func isUnavailable(_ error: any Error) -> Bool {
+        if let psql = error as? PSQLError {
+            if [PSQLError.Code.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed]
+                .contains(psql.code) { return true }
+            // 08: connection exception; 57P01–57P03: shutdown, crash shutdown, cannot connect now.
+            if let state = psql.serverInfo?[.sqlState] { return state.hasPrefix("08") || state.hasPrefix("57P") }
+            return false
+        }
+        if let transaction = error as? PostgresTransactionError {
+            return [transaction.beginError, transaction.closureError, transaction.commitError].contains { $0.map(isUnavailable) ?? false }
+        }
+        return false
+    }
+
     /// SQLSTATE of a server error, if the error came from the server.
     public static func sqlState(_ error: any Error) -> String? {
         if let psql = error as? PSQLError { return psql.serverInfo?[.sqlState] }

@@ -7,7 +7,8 @@ import Storage
 /// `mail.credentials` (after `account.issue`): e-mails the candidacy's account (or, when the
 /// job names one, its party's generic account) an activation link. A fresh single-use token
 /// is issued right before sending (only its hash is stored), and `credentials_sent_at` is
-/// the idempotency record: an account already sent is skipped. One job per account (the
+/// the idempotency record: an account already sent is skipped, and an account already
+/// activated (from the e-mail of an attempt that died before recording it) is recorded as sent. One job per account (the
 /// pipeline step per candidacy, a unique job per generic account), so two jobs never mail
 /// one account at the same time.
 public struct CredentialsMailWorker: JobWorker {
@@ -31,7 +32,17 @@ public struct CredentialsMailWorker: JobWorker {
         } else {
             account = try await accounts.account(candidacyID: candidacy.id)
         }
-        guard let account, account.credentialsSentAt == nil, account.disabledAt == nil, account.activatedAt == nil else { return }
+        guard let account, account.credentialsSentAt == nil, account.disabledAt == nil else { return }
+        if let activatedAt = account.activatedAt {
+            // Only a link from this e-mail activates such an account: an earlier attempt sent it
+            // and died before recording it (a worker killed between the SMTP transaction and
+            // `markCredentialsSent`; found by scripts/chaos). Record it, no later than the
+            // activation, rather than leave the account "never sent" on every deadline report.
+            try await accounts.markCredentialsSent(accountID: account.id, at: activatedAt)
+            context.logger.notice("credentials recorded as sent: the account was activated from a lost attempt's e-mail",
+                                  metadata: ["account_id": "\(account.id)", "candidacy_id": "\(candidacy.id)"])
+            return
+        }
         try await send(to: account, candidacy: candidacy, accounts: accounts, context: context)
     }
 

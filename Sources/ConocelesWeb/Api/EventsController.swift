@@ -53,6 +53,11 @@ struct EventsController {
         } catch {
             return try problem(.badRequest, "malformed_json", "El cuerpo no es JSON válido (UTF-8).", request, ctx)
         }
+        if Self.containsUnstorableCharacter(body) {
+            return try problem(.badRequest, "invalid_character",
+                               "El evento contiene el carácter nulo (U+0000) o medio par sustituto UTF-16 (\\uD800–\\uDFFF sin su pareja); ningún campo los admite.",
+                               request, ctx)
+        }
         let event: CandidacyEvent
         switch CandidacyEventParser.parse(wire, processID: context.process.id) {
         case .failure(let errors):
@@ -88,6 +93,45 @@ struct EventsController {
             }
             return try Receipt(id: event.id, status: status.rawValue, duplicate: true).response(from: request, context: ctx)
         }
+    }
+
+    /// Whether a JSON body holds a character PostgreSQL's `jsonb` refuses: U+0000, raw or as
+    /// the escape `\u0000`, or a `\u` escape of half a surrogate pair. Stored as it is, such an
+    /// event failed with a 500 instead of a 400 that tells the sender what to fix. Escapes
+    /// only occur inside JSON strings, so the scan needs no parser: a `\u` counts when its
+    /// backslash is not itself escaped.
+    static func containsUnstorableCharacter(_ body: [UInt8]) -> Bool {
+        var index = 0
+        var pendingHighSurrogate = false
+        while index < body.count {
+            let byte = body[index]
+            if byte == 0 { return true }
+            guard byte == UInt8(ascii: "\\"), index + 1 < body.count else {
+                if pendingHighSurrogate { return true }
+                index += 1
+                continue
+            }
+            guard body[index + 1] == UInt8(ascii: "u") else {
+                if pendingHighSurrogate { return true }
+                index += 2  // \\, \" and the others: the escaped character is skipped with its backslash
+                continue
+            }
+            guard index + 6 <= body.count, let value = UInt16(String(decoding: body[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16)
+            else { return false }  // not an escape JSON accepts: the decoder has refused it already
+            switch value {
+            case 0: return true
+            case 0xD800...0xDBFF:
+                if pendingHighSurrogate { return true }
+                pendingHighSurrogate = true
+            case 0xDC00...0xDFFF:
+                if !pendingHighSurrogate { return true }
+                pendingHighSurrogate = false
+            default:
+                if pendingHighSurrogate { return true }
+            }
+            index += 6
+        }
+        return pendingHighSurrogate
     }
 
     /// A request header by name, case-insensitively.

@@ -22,10 +22,14 @@ struct SiteController {
                 try await group.next()
                 group.cancelAll()
             }
-            return Response(status: .ok, body: .init(byteBuffer: .init(string: "ok\n")))
+            return Response(status: .ok, headers: Self.plainText, body: .init(byteBuffer: .init(string: "ok\n")))
         } catch {
             ctx.logger.warning("health check failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Response(status: .serviceUnavailable, body: .init(byteBuffer: .init(string: "base de datos no disponible\n")))
+            return Response(status: .serviceUnavailable, headers: Self.plainText,
+                            body: .init(byteBuffer: .init(string: "base de datos no disponible\n")))
         }
     }
+
+    /// The health check's content type, as docs/openapi.yaml documents it.
+    static let plainText: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
 }
