@@ -28,7 +28,7 @@ struct CredentialsMailRescueTests {
             #expect(activated.credentialsSentAt == nil)
             let mail = InMemoryMailTransport()
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
-            let environment = JobEnvironment(
+            let environment = try JobEnvironment(
                 client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: mail,
                 pipelines: PipelineEngine(definitions: [], jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
             try await JobTesting.perform(CredentialsMailWorker(environment: environment), args: .init(candidacyID: candidacy.id, eventID: "evt-rescate"))
