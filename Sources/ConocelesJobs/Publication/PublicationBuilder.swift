@@ -53,6 +53,19 @@ public struct PublicationBuilder: Sendable {
         return Outcome(version: version, listed: profiles.count, published: profiles.filter(\.hasProfile).count)
     }
 
+    /// Makes a new current snapshot in which only `candidacyID` changed (added, replaced or
+    /// removed), sharing every other row (`PublicationRepository.refreshProfile`); falls back
+    /// to a full `build` when there is no snapshot yet or no room in the display order. The
+    /// identity statistics are kept from the previous snapshot.
+    public func refresh(candidacyID: String, logger: Logger) async throws -> ProfileRefreshOutcome {
+        let repository = PublicationRepository(client: client, logger: logger)
+        let outcome = try await repository.refreshProfile(
+            processID: process.id, timeZone: process.timeZone, candidacyID: candidacyID, builtAt: clock()
+        ) { source in source.flatMap { profile(of: $0, logger: logger)?.profile } }
+        if outcome == .needsFullRebuild { _ = try await build(logger: logger) }
+        return outcome
+    }
+
     /// The public profile of `source` and the identity groups it identifies with (for the
     /// aggregated statistics only); nil when the candidacy is not public at all.
     func profile(of source: PublicationSource, logger: Logger) -> (profile: PublishedProfile, groups: [IdentityGroup])? {

@@ -64,7 +64,7 @@ public struct DemoLoader: Sendable {
     }
 
     /// Refuses a database with data; creates the staff and party accounts.
-    private func prepare(_ election: DemoElection) async throws {
+    func prepare(_ election: DemoElection) async throws {
         try await client.transaction(logger: logger) { connection in
             // Two demo loads at once would both see an empty database: serialize them.
             try await connection.query("SELECT pg_advisory_xact_lock(\(Int64(0x64656D6F)))", logger: logger)
@@ -97,7 +97,7 @@ public struct DemoLoader: Sendable {
         }
     }
 
-    private func write(_ profiles: [DemoProfile], of election: DemoElection, on connection: PostgresConnection) async throws {
+    func write(_ profiles: [DemoProfile], of election: DemoElection, on connection: PostgresConnection) async throws {
         let registeredAt = election.process.publicationDate.addingDays(-50).startInUTC
         try await CandidacyRepository(client: client, logger: logger)
             .registerMany(profiles.map(\.candidacy), by: .system("registration.ingest"), at: registeredAt, on: connection)
