@@ -57,7 +57,7 @@ public struct PublicationProfileRefreshWorker: JobWorker {
             "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
         ])
         if outcome.touchesPublishedProfiles {
-            try await jobs.client.withTransaction(logger: logger) { connection in
+            try await jobs.client.transaction(logger: logger) { connection in
                 try await PublicationRebuildWorker.enqueueListing(jobs: jobs, on: connection)
             }
         }
