@@ -1,3 +1,4 @@
+import ConocelesWeb
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -24,8 +25,10 @@ public struct PublicationWatcher: Service {
             do {
                 try await cancelWhenGracefulShutdown {
                     try await client.withConnection { connection in
-                        for try await notification in try await connection.listen(PublicationRepository.channel) {
-                            if let version = Int64(notification.payload) { cache.switchTo(version) }
+                        try await connection.listen(on: PublicationRepository.channel) { notifications in
+                            for try await notification in notifications {
+                                if let version = Int64(notification.payload) { cache.switchTo(version) }
+                            }
                         }
                     }
                 }

@@ -39,3 +39,5 @@ ALTER TABLE published_documents ALTER COLUMN process_id SET NOT NULL, ALTER COLU
     ADD PRIMARY KEY (process_id, candidacy_id, first_version);
 -- Readers of the current version ask for the open rows, in display order.
 CREATE INDEX published_profiles_live_idx ON published_profiles (process_id, last_version, sort_key);
+-- Closing the open rows (a rebuild) and pruning (every switch) find documents by range too.
+CREATE INDEX published_documents_live_idx ON published_documents (process_id, last_version);
