@@ -86,6 +86,10 @@ struct StaticExportTests {
             let listing = String(decoding: try #require(files["candidaturas-publicas/index.html"]), as: UTF8.self)
             #expect(listing.contains("action=\"\(Self.liveURL)/candidaturas-publicas\""))
             #expect(listing.contains("href=\"/perfil/C-EXPCAN/\""))
+            #expect(listing.contains("<a href=\"/candidaturas-publicas/cargo/DIP_MR/\">Diputación local de mayoría relativa</a>"))
+            let office = String(decoding: try #require(files["candidaturas-publicas/cargo/DIP_MR/index.html"]), as: UTF8.self)
+            #expect(office.contains("Carmen Espera Ruiz"))
+            #expect(!office.contains("Bernardo Salas Ochoa"))
             // Nothing of the export is left beside it.
             #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["sitio"])
 

@@ -90,6 +90,7 @@ public struct StaticSiteExporter: Sendable {
             if status == .ok { bodies[entry] = body } else { plan.drop(entry) }
         }
         let rewriter = StaticLinkRewriter(plan: plan, liveURL: liveURL)
+        let officeLinks = officeNavigation(plan)
         let entries = plan.entries
         let total = entries.count
         var done = 0, bytes = 0
@@ -110,7 +111,13 @@ public struct StaticSiteExporter: Sendable {
                         body = fetched
                     }
                     var data = Data(body!.readableBytesView)
-                    if entry.isPage { data = Data(rewriter.rewrite(String(decoding: data, as: UTF8.self)).utf8) }
+                    if entry.isPage {
+                        var html = rewriter.rewrite(String(decoding: data, as: UTF8.self))
+                        if entry.uri.hasPrefix(StaticSitePlan.listing) {
+                            html = html.replacingOccurrences(of: Self.resultsHeading, with: officeLinks + Self.resultsHeading)
+                        }
+                        data = Data(html.utf8)
+                    }
                     let file = root.appendingPathComponent(entry.file)
                     try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try data.write(to: file)
@@ -126,6 +133,26 @@ public struct StaticSiteExporter: Sendable {
             }
         }
         return Summary(version: version, files: total, bytes: bytes, skipped: plan.skipped)
+    }
+
+    /// Where the listing's results start: the office links go before it.
+    static let resultsHeading = "<h2 id=\"resultados\">"
+
+    /// The static listings by office, for the listing pages (the filter form needs the live
+    /// site; these pages don't).
+    func officeNavigation(_ plan: StaticSitePlan) -> String {
+        let links = context.process.offices.filter { plan.offices.contains($0.code) }.map { office in
+            "<li><a href=\"\(StaticSitePlan.encodedPath(StaticSitePlan.listingPath(office: office.code, page: 1)))\">"
+                + "\(Self.escapeHTML(office.name))</a></li>"
+        }
+        guard !links.isEmpty else { return "" }
+        return "<nav aria-labelledby=\"por-cargo\"><h2 id=\"por-cargo\">Candidaturas por cargo</h2><ul>"
+            + "<li><a href=\"\(StaticSitePlan.listing)/\">Todos los cargos</a></li>" + links.joined() + "</ul></nav>\n"
+    }
+
+    static func escapeHTML(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// The site's response to a GET of `uri`, as an anonymous visitor.

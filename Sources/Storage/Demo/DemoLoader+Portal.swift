@@ -6,10 +6,17 @@ extension DemoLoader {
     /// Loads the first `count` candidacies of `election` (choose `.national` for more than one
     /// state's worth), every one approved with a published profile, into an empty database:
     /// the snapshot the portal benchmark (`scripts/bench/portal`) rebuilds, serves and exports.
-    /// Returns how many were loaded (at most the election's slots).
+    /// Returns how many were loaded (at most the election's slots). No staff or representative
+    /// accounts are made (the replicas of `.national` share party codes, and the benchmark
+    /// signs nobody in).
     public func loadPublished(_ election: DemoElection, count: Int, batchSize: Int = 1_000,
                               progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
-        try await prepare(election)
+        var existing = 0
+        for try await value in try await client.query(
+            "SELECT count(*)::int8 FROM candidacies WHERE process_id = \(election.process.id)", logger: logger).decode(Int.self) {
+            existing = value
+        }
+        guard existing == 0 else { throw DataExists(processID: election.process.id, candidacies: existing) }
         let total = min(count, election.slotCount)
         for start in stride(from: 0, to: total, by: batchSize) {
             let profiles = try election.publishedProfiles(forSlotsIn: start..<min(start + batchSize, total))

@@ -64,7 +64,7 @@ public struct DemoLoader: Sendable {
     }
 
     /// Refuses a database with data; creates the staff and party accounts.
-    func prepare(_ election: DemoElection) async throws {
+    private func prepare(_ election: DemoElection) async throws {
         try await client.transaction(logger: logger) { connection in
             // Two demo loads at once would both see an empty database: serialize them.
             try await connection.query("SELECT pg_advisory_xact_lock(\(Int64(0x64656D6F)))", logger: logger)
