@@ -24,6 +24,8 @@ public final class PageCache: Sendable {
     struct State {
         var version: Int64?
         var checkedAt: ContinuousClock.Instant?
+        /// A request is asking the database for the version right now.
+        var checking = false
         var pages: [Key: (page: Page, lastUse: UInt64)] = [:]
         var bytes = 0
         var tick: UInt64 = 0
@@ -44,12 +46,22 @@ public final class PageCache: Sendable {
         self.checkInterval = checkInterval
     }
 
-    /// The known current version, if it was checked less than `checkInterval` ago.
-    var freshVersion: Int64? {
+    /// The version a request keys its page by, and whether this request should ask the
+    /// database first: when the version is unknown, or older than `checkInterval` and no
+    /// other request is asking already (the others keep using the known one meanwhile, so a
+    /// check costs one query, not one per request in flight).
+    func versionForRequest() -> (version: Int64?, check: Bool) {
         state.withLock { state in
-            guard let version = state.version, let checked = state.checkedAt, ContinuousClock.now - checked < checkInterval else { return nil }
-            return version
+            guard let version = state.version, let checked = state.checkedAt else { return (nil, true) }
+            guard ContinuousClock.now - checked >= checkInterval, !state.checking else { return (version, false) }
+            state.checking = true
+            return (version, true)
         }
+    }
+
+    /// A check of the version failed: the next request asks again.
+    func checkFailed() {
+        state.withLock { $0.checking = false }
     }
 
     /// Records `version` as the current one (checked now); a different version empties the cache.
@@ -61,6 +73,7 @@ public final class PageCache: Sendable {
             }
             state.version = version
             state.checkedAt = .now
+            state.checking = false
         }
     }
 

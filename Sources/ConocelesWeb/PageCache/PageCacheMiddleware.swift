@@ -30,14 +30,19 @@ struct PageCacheMiddleware: RouterMiddleware {
               request.headers[.ifNoneMatch] == nil, request.headers[.ifModifiedSince] == nil else {
             return try await next(request, context)
         }
-        let version: Int64
-        if let fresh = cache.freshVersion {
-            version = fresh
-        } else {
-            version = try await PublicationRepository(client: self.context.database.client, logger: context.logger)
-                .current(processID: self.context.process.id)?.version ?? 0
-            cache.switchTo(version)
+        var (version, check) = cache.versionForRequest()
+        if check {
+            do {
+                let current = try await PublicationRepository(client: self.context.database.client, logger: context.logger)
+                    .current(processID: self.context.process.id)?.version ?? 0
+                cache.switchTo(current)
+                version = current
+            } catch {
+                cache.checkFailed()
+                throw error
+            }
         }
+        guard let version else { return try await next(request, context) }
         let key = PageCache.Key(version: version, target: request.uri.description,
                                 gzip: request.headers[.acceptEncoding]?.contains("gzip") ?? false)
         if let page = cache.page(key) {
