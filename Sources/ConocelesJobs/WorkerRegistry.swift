@@ -9,6 +9,7 @@ public enum WorkerRegistry {
         ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
         PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
+        PublicationProfileRefreshWorker.kind,
         DeadlineReminderWorker.kind, ProgressReportWorker.kind,
     ]
 
@@ -27,6 +28,7 @@ public enum WorkerRegistry {
         workers.register(DeadlineReminderWorker(environment: environment))
         workers.register(ProgressReportWorker(environment: environment))
         workers.register(PublicationRebuildWorker(environment: environment))
+        workers.register(PublicationProfileRefreshWorker(environment: environment))
         return workers
     }
 }

@@ -16,6 +16,7 @@ public enum WebApplication {
         ]), searchForIndexHtml: false, logger: context.database.logger))
         router.add(middleware: CSRFMiddleware(secureCookies: context.secureCookies, process: context.process))
         router.add(middleware: SessionMiddleware(sessions: context.sessions(logger: context.database.logger), secureCookies: context.secureCookies))
+        if let cache = context.pageCache { router.add(middleware: PageCacheMiddleware(context: context, cache: cache)) }
         SiteController(context: context).addRoutes(to: router)
         SessionController(context: context).addRoutes(to: router)
         PhotoController(context: context).addRoutes(to: router)

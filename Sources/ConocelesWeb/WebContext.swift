@@ -30,6 +30,9 @@ public struct WebContext: Sendable {
     /// The pipelines of `pipelines/` (the staff's accounts page starts `candidacy-approved`);
     /// none by default.
     public var pipelineDefinitions: [PipelineDefinition] = []
+    /// Anonymous public pages kept in memory per snapshot version (`PageCacheMiddleware`);
+    /// none by default (tests), set by `serve`/`up`.
+    public var pageCache: PageCache?
 
     public init(
         database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),

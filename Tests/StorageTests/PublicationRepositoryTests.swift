@@ -72,4 +72,93 @@ struct PublicationRepositoryTests {
             #expect(compliance.map(\.published).reduce(0, +) == 2)
         }
     }
+
+    // MARK: One-profile refresh
+
+    /// Rows of `table` of the process, live or kept for an older version.
+    static func rowCount(_ db: Database, _ table: String) async throws -> Int {
+        for try await count in try await db.client.query("SELECT count(*)::int8 FROM \(unescaped: table)", logger: logger).decode(Int.self) {
+            return count
+        }
+        return 0
+    }
+
+    @Test func aOneProfileRefreshChangesOnlyItsRowAndSharesTheRest() async throws {
+        try await TestDatabase.with { db async throws in
+            let ids = ["C-A", "C-B", "C-D"]
+            try await StorageFactories.seed(db, ids.map { StorageFactories.candidacy($0) })
+            let repository = PublicationRepository(client: db.client, logger: Self.logger)
+            let processID = StorageFactories.processID, zone = StorageFactories.process.timeZone
+            let first = try await repository.saveSnapshot(
+                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, statistics: [], builtAt: Date())
+            func names() async throws -> [String] {
+                try await repository.search(processID: processID, filter: .init(), limit: 10, offset: 0).profiles.map(\.fullName)
+            }
+            func refresh(_ id: String, name: String) async throws -> ProfileRefreshOutcome {
+                try await repository.refreshProfile(processID: processID, timeZone: zone, candidacyID: id, builtAt: Date()) { source in
+                    source.map { Self.profile($0.candidacy.id, name: name) }
+                }
+            }
+
+            // Added: placed between its neighbours in the display order (by id here), every other row shared.
+            try await CandidacyRepository(client: db.client, logger: Self.logger).register(StorageFactories.candidacy("C-C"), by: .system("test"))
+            let added = try await refresh("C-C", name: "Perfil C-C")
+            #expect(added == .added(version: try #require(added.newVersion), hasProfile: true))
+            #expect(try await names() == ["Perfil C-A", "Perfil C-B", "Perfil C-C", "Perfil C-D"])
+            #expect(try await Self.rowCount(db, "published_profiles") == 4)
+            #expect(try await Self.rowCount(db, "published_documents") == 4)
+
+            // Replaced: the new version sees the new row; nothing else was copied.
+            let replaced = try await refresh("C-B", name: "Perfil C-B cambiado")
+            #expect(replaced.newVersion != nil)
+            #expect(try await names() == ["Perfil C-A", "Perfil C-B cambiado", "Perfil C-C", "Perfil C-D"])
+            #expect(try await repository.profile(processID: processID, id: "C-B")?.profile.fullName == "Perfil C-B cambiado")
+            #expect(try await Self.rowCount(db, "published_profiles") == 5)
+
+            // The same data again: no new version.
+            #expect(try await refresh("C-D", name: "Perfil C-D") == .unchanged(version: try #require(replaced.newVersion)))
+
+            // Removed: a cancelled candidacy has no source, its row is closed.
+            _ = try await CandidacyRepository(client: db.client, logger: Self.logger).withdraw("C-A", as: .cancelled, by: .system("test"))
+            let removed = try await refresh("C-A", name: "ignorado")
+            #expect(removed == .removed(version: try #require(removed.newVersion), hadProfile: true))
+            #expect(try await names() == ["Perfil C-B cambiado", "Perfil C-C", "Perfil C-D"])
+            #expect(try await repository.profile(processID: processID, id: "C-A") == nil)
+            let compliance = try await repository.compliance(processID: processID)
+            #expect(compliance.map(\.approved).reduce(0, +) == 3)
+            #expect(try await repository.listed(processID: processID).candidacies.map(\.id) == ["C-B", "C-C", "C-D"])
+
+            // Pruning: with 3 versions kept (v1 is gone), rows only v1 saw are deleted; the
+            // cancelled row stays while a kept version still sees it.
+            _ = try await refresh("C-B", name: "Perfil C-B otra vez")
+            var versions: [Int64] = []
+            for try await version in try await db.client.query("SELECT version FROM publication_snapshots ORDER BY version",
+                                                                 logger: Self.logger).decode(Int64.self) { versions.append(version) }
+            #expect(versions.count == 3)
+            #expect(!versions.contains(first))
+            let oldest = try #require(versions.first)
+            var stale = 0
+            for try await count in try await db.client.query(
+                "SELECT count(*)::int8 FROM published_profiles WHERE last_version < \(oldest)", logger: Self.logger).decode(Int.self) {
+                stale = count
+            }
+            #expect(stale == 0)
+            // Live: C-B (third), C-C, C-D; kept for older versions: C-A and the second C-B.
+            #expect(try await Self.rowCount(db, "published_profiles") == 5)
+            #expect(try await Self.rowCount(db, "published_documents") == 5)
+            #expect(try await names() == ["Perfil C-B otra vez", "Perfil C-C", "Perfil C-D"])
+        }
+    }
+
+    @Test func aRefreshBeforeAnySnapshotAsksForAFullRebuild() async throws {
+        try await TestDatabase.with { db async throws in
+            let id = try await StorageFactories.seedOne(db)
+            let repository = PublicationRepository(client: db.client, logger: Self.logger)
+            let outcome = try await repository.refreshProfile(
+                processID: StorageFactories.processID, timeZone: StorageFactories.process.timeZone, candidacyID: id, builtAt: Date()
+            ) { source in source.map { Self.profile($0.candidacy.id, name: "x") } }
+            #expect(outcome == .needsFullRebuild)
+            #expect(try await repository.current(processID: StorageFactories.processID) == nil)
+        }
+    }
 }

@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -197,6 +199,20 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
         time.sleep(0.2)
     assert state(env, candidacy) == "publicado"
     checked()
+    # The one-profile refresh (publication.refresh_profile) puts the profile on the public
+    # portal; the server's page cache follows the snapshot switch.
+    deadline = time.monotonic() + 30
+    public = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/perfil/{candidacy}") as response:
+                public = response.read().decode()
+        except urllib.error.HTTPError:
+            public = ""
+        if "Persona Candidata Número 1" in public and "aún no ha proporcionado" not in public:
+            break
+        time.sleep(0.3)
+    assert "Persona Candidata Número 1" in public and "aún no ha proporcionado" not in public
     driver.get(f"{base}/instancia/candidaturas/{candidacy}/bitacora")
     wait_text(driver, "Bitácora")
     checked()

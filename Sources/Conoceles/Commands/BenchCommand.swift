@@ -6,5 +6,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Mediciones de rendimiento / performance measurements.",
-        subcommands: [BenchQueueCommand.self])
+        subcommands: [BenchQueueCommand.self, BenchPortalCommand.self])
 }

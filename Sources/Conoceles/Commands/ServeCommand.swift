@@ -60,16 +60,10 @@ extension Runtime {
     func runServices(web: Bool, workers: Bool) async throws {
         var services: [any Service] = []
         if web {
-            let (catalog, pipelines) = loadQueueDefinitions()
-            let security = configuration.security
-            var context = WebContext(
-                database: database, process: process, catalogs: catalogs, eventSecret: security.eventHMACSecret,
-                cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
-                blobs: FileBlobStore(root: configuration.blobsDirectory),
-                jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
-                sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
-            context.photoPolicy = PhotoPolicy(configuration.photo)
-            context.pipelineDefinitions = pipelines
+            var context = try webContext()
+            let pageCache = PageCache()
+            context.pageCache = pageCache
+            services.append(PublicationWatcher(cache: pageCache, client: database.client, logger: logger))
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in
@@ -85,5 +79,20 @@ extension Runtime {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// The site's context: database, process, keys, blob store, queue definitions.
+    func webContext() throws -> WebContext {
+        let (catalog, pipelines) = loadQueueDefinitions()
+        let security = configuration.security
+        var context = WebContext(
+            database: database, process: process, catalogs: catalogs, eventSecret: security.eventHMACSecret,
+            cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
+            blobs: FileBlobStore(root: configuration.blobsDirectory),
+            jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
+            sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
+        context.photoPolicy = PhotoPolicy(configuration.photo)
+        context.pipelineDefinitions = pipelines
+        return context
     }
 }

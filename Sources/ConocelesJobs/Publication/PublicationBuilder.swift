@@ -37,10 +37,12 @@ public struct PublicationBuilder: Sendable {
         self.clock = clock
     }
 
-    /// Builds and switches to a new snapshot.
+    /// Builds and switches to a new snapshot. Logs how long reading, building and writing took.
     public func build(logger: Logger) async throws -> Outcome {
         let repository = PublicationRepository(client: client, logger: logger)
+        let started = ContinuousClock.now
         let sources = try await repository.sources(processID: process.id, timeZone: process.timeZone)
+        let read = ContinuousClock.now
         var entries: [(profile: PublishedProfile, groups: [IdentityGroup])] = []
         entries.reserveCapacity(sources.count)
         for source in sources {
@@ -48,9 +50,28 @@ public struct PublicationBuilder: Sendable {
             entries.append(entry)
         }
         let profiles = entries.map(\.profile)
-        let version = try await repository.saveSnapshot(
-            processID: process.id, profiles: profiles, statistics: IdentityStatistics.rows(entries), builtAt: clock())
+        let statistics = IdentityStatistics.rows(entries)
+        let built = ContinuousClock.now
+        let version = try await repository.saveSnapshot(processID: process.id, profiles: profiles, statistics: statistics, builtAt: clock())
+        let written = ContinuousClock.now
+        logger.info("publication snapshot built", metadata: [
+            "version": "\(version)", "listed": "\(profiles.count)", "read_ms": "\((read - started).milliseconds)",
+            "build_ms": "\((built - read).milliseconds)", "write_ms": "\((written - built).milliseconds)",
+        ])
         return Outcome(version: version, listed: profiles.count, published: profiles.filter(\.hasProfile).count)
+    }
+
+    /// Makes a new current snapshot in which only `candidacyID` changed (added, replaced or
+    /// removed), sharing every other row (`PublicationRepository.refreshProfile`); falls back
+    /// to a full `build` when there is no snapshot yet or no room in the display order. The
+    /// identity statistics are kept from the previous snapshot.
+    public func refresh(candidacyID: String, logger: Logger) async throws -> ProfileRefreshOutcome {
+        let repository = PublicationRepository(client: client, logger: logger)
+        let outcome = try await repository.refreshProfile(
+            processID: process.id, timeZone: process.timeZone, candidacyID: candidacyID, builtAt: clock()
+        ) { source in source.flatMap { profile(of: $0, logger: logger)?.profile } }
+        if outcome == .needsFullRebuild { _ = try await build(logger: logger) }
+        return outcome
     }
 
     /// The public profile of `source` and the identity groups it identifies with (for the
@@ -104,4 +125,9 @@ public struct PublicationBuilder: Sendable {
         guard let key else { return nil }
         return catalog.first { $0.key == key }?.name ?? key
     }
+}
+
+extension Duration {
+    /// Whole milliseconds, for logs.
+    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
 }

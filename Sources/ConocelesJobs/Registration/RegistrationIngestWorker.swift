@@ -66,7 +66,7 @@ public struct RegistrationIngestWorker: JobWorker {
             if current.status == .approved {
                 try await environment.client.withTransaction(logger: context.logger) { tx in
                     _ = try await candidacies.withdraw(current.id, as: .cancelled, by: actor, on: tx)
-                    try await rebuildPublication(reason: "cancelacion", on: tx, logger: context.logger)
+                    try await refreshPublication(current.id, reason: "cancelacion", on: tx, logger: context.logger)
                     try await events.markApplied(stored.id, on: tx)
                 }
             } else {
@@ -87,21 +87,23 @@ public struct RegistrationIngestWorker: JobWorker {
                 if old.status == .approved {
                     _ = try await candidacies.withdraw(old.id, as: .substituted, by: actor, on: tx)
                 }
-                try await rebuildPublication(reason: "sustitucion", on: tx, logger: context.logger)
+                try await refreshPublication(old.id, reason: "sustitucion", on: tx, logger: context.logger)
                 if !alreadyThere {
                     try await candidacies.registerMany([substitute], by: actor, on: tx)
                     try await startAccounts(substitute.id, eventID: stored.id, on: tx)
+                    try await refreshPublication(substitute.id, reason: "sustitucion", on: tx, logger: context.logger)
                 }
                 try await events.markApplied(stored.id, on: tx)
             }
         }
     }
 
-    /// Asks for the public snapshot to be rebuilt with the registration change on `tx`: an
-    /// approved candidacy is listed, a withdrawn one disappears.
-    func rebuildPublication(reason: String, on tx: PostgresConnection, logger: Logger) async throws {
-        try await PublicationRebuildWorker.enqueue(
-            processID: environment.process.id, reason: reason, jobs: environment.jobs, on: tx, logger: logger)
+    /// Asks for `candidacyID`'s row of the public snapshot to be refreshed with the
+    /// registration change on `tx` (one-profile path): a withdrawn candidacy disappears, a
+    /// substitute is listed.
+    func refreshPublication(_ candidacyID: String, reason: String, on tx: PostgresConnection, logger: Logger) async throws {
+        try await PublicationProfileRefreshWorker.enqueue(
+            processID: environment.process.id, candidacyID: candidacyID, reason: reason, jobs: environment.jobs, on: tx, logger: logger)
     }
 
     /// The reason a valid event can't apply to this process, if any.

@@ -124,8 +124,12 @@ extension CaptureController {
         _ = try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user))
         ctx.logger.info("identity consent recorded", metadata: ["candidacy_id": "\(candidacy.id)", "granted": "\(granted)"])
         if !granted {
-            // A revocation unpublishes the answers: the public snapshot is rebuilt now.
-            try await PublicationRebuildWorker.enqueue(processID: context.process.id, reason: "revocacion", jobs: context.jobs, logger: ctx.logger)
+            // A revocation unpublishes the answers: this profile is refreshed in the public snapshot now.
+            let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
+            try await jobs.client.transaction(logger: logger) { connection in
+                try await PublicationProfileRefreshWorker.enqueue(
+                    processID: processID, candidacyID: candidacy.id, reason: "revocacion", jobs: jobs, on: connection, logger: logger)
+            }
         }
         return .redirect(to: "/candidaturas/\(candidacy.id)/consentimiento?registrado=\(granted ? "otorgado" : "revocado")", type: .normal)
     }

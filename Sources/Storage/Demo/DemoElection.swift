@@ -44,6 +44,19 @@ public struct DemoElection: Sendable {
         try slots[range].flatMap { try profiles(for: $0) }
     }
 
+    /// The candidacies of the slots in `range`, every one approved and its profile published
+    /// (the portal benchmark's snapshot: no withdrawals, no profile in another state).
+    func publishedProfiles(forSlotsIn range: Range<Int>) throws -> [DemoProfile] {
+        try slots[range].map { slot in
+            var random = random(for: slot, salt: 1)
+            var formula = DemoRandom(seed: seed &+ 2, stream: UInt64(slot.index / 2))
+            let gender: Gender = formula.chance(0.01) ? .nonBinary : formula.chance(0.5) ? .woman : .man
+            let registeredAt = process.publicationDate.addingDays(-50).startInUTC
+            return try profile(for: slot, id: slot.candidacyID, gender: gender, registeredAt: registeredAt, replaces: nil,
+                               random: &random, state: .published)
+        }
+    }
+
     private func random(for slot: DemoSlot, salt: UInt64) -> DemoRandom {
         DemoRandom(seed: seed &+ salt, stream: UInt64(slot.index))
     }

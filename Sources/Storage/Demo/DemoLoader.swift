@@ -97,7 +97,7 @@ public struct DemoLoader: Sendable {
         }
     }
 
-    private func write(_ profiles: [DemoProfile], of election: DemoElection, on connection: PostgresConnection) async throws {
+    func write(_ profiles: [DemoProfile], of election: DemoElection, on connection: PostgresConnection) async throws {
         let registeredAt = election.process.publicationDate.addingDays(-50).startInUTC
         try await CandidacyRepository(client: client, logger: logger)
             .registerMany(profiles.map(\.candidacy), by: .system("registration.ingest"), at: registeredAt, on: connection)

@@ -27,8 +27,8 @@ extension PublicationRepository {
             WITH cur AS (SELECT current_version AS version FROM publication_state WHERE process_id = \(processID)),
             matches AS (
                 SELECT p.sort_key, p.candidacy_id
-                  FROM published_profiles p JOIN cur ON p.version = cur.version
-                 WHERE (\(name)::text IS NULL OR strpos(p.search_name, \(name)) > 0)
+                  FROM published_profiles p JOIN cur ON p.first_version <= cur.version AND p.last_version >= cur.version
+                 WHERE p.process_id = \(processID) AND (\(name)::text IS NULL OR strpos(p.search_name, \(name)) > 0)
                    AND (\(filter.officeCode)::text IS NULL OR p.office_code = \(filter.officeCode))
                    AND (\(entityKind)::text IS NULL OR p.entity_kind = \(entityKind))
                    AND (\(entityCode)::text IS NULL OR p.entity_code = \(entityCode))
@@ -46,7 +46,8 @@ extension PublicationRepository {
               LEFT JOIN LATERAL (
                    SELECT d.document::text AS document
                      FROM (SELECT sort_key, candidacy_id FROM matches ORDER BY sort_key LIMIT \(limit) OFFSET \(offset)) m
-                     JOIN published_documents d ON d.version = (SELECT version FROM cur) AND d.candidacy_id = m.candidacy_id
+                     JOIN published_documents d ON d.process_id = \(processID) AND d.candidacy_id = m.candidacy_id
+                      AND d.first_version <= (SELECT version FROM cur) AND d.last_version >= (SELECT version FROM cur)
                     ORDER BY m.sort_key) page ON true
             """, logger: logger)
         var page = PublicationPage(version: 0, total: 0, profiles: [])
@@ -61,8 +62,9 @@ extension PublicationRepository {
     /// The candidacy `id` in the current snapshot, with the version; nil when it is not listed.
     public func profile(processID: String, id: String) async throws -> (version: Int64, profile: PublishedProfile)? {
         let rows = try await client.query("""
-            SELECT d.version, d.document::text FROM published_documents d
-              JOIN publication_state s ON s.current_version = d.version
+            SELECT s.current_version, d.document::text FROM published_documents d
+              JOIN publication_state s ON s.process_id = d.process_id
+                   AND d.first_version <= s.current_version AND d.last_version >= s.current_version
              WHERE s.process_id = \(processID) AND d.candidacy_id = \(id)
             """, logger: logger)
         for try await (version, document) in rows.decode((Int64, String).self) {
@@ -82,8 +84,10 @@ extension PublicationRepository {
     public func compliance(processID: String) async throws -> [PublicComplianceRow] {
         let rows = try await client.query("""
             SELECT d.document->>'entityName', d.document->>'officeName', count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
-              FROM published_profiles p JOIN publication_state s ON s.current_version = p.version
-              JOIN published_documents d ON d.version = p.version AND d.candidacy_id = p.candidacy_id
+              FROM published_profiles p JOIN publication_state s ON s.process_id = p.process_id
+                   AND p.first_version <= s.current_version AND p.last_version >= s.current_version
+              JOIN published_documents d ON d.process_id = p.process_id AND d.candidacy_id = p.candidacy_id
+                   AND d.first_version <= s.current_version AND d.last_version >= s.current_version
              WHERE s.process_id = \(processID)
              GROUP BY 1, 2, p.office_code ORDER BY 1, min(p.sort_key)
             """, logger: logger)
@@ -104,5 +108,37 @@ extension PublicationRepository {
             return try JSONCoding.decode([IdentityStatistics.Row].self, from: text)
         }
         return []
+    }
+}
+
+extension PublicationRepository {
+    /// One candidacy of the current snapshot as the static export lists it.
+    public struct ListedCandidacy: Sendable, Hashable {
+        public var id: String
+        public var officeCode: String
+        public var hasPhoto: Bool
+    }
+
+    /// The current snapshot's version and its candidacies in display order, without their
+    /// documents (the static export renders each page through the site).
+    public func listed(processID: String) async throws -> (version: Int64, candidacies: [ListedCandidacy]) {
+        let rows = try await client.query("""
+            SELECT s.current_version, p.candidacy_id, p.office_code, coalesce(jsonb_typeof(d.document->'photo') = 'object', false)
+              FROM publication_state s
+              JOIN published_profiles p ON p.process_id = s.process_id
+                   AND p.first_version <= s.current_version AND p.last_version >= s.current_version
+              JOIN published_documents d ON d.process_id = p.process_id AND d.candidacy_id = p.candidacy_id
+                   AND d.first_version <= s.current_version AND d.last_version >= s.current_version
+             WHERE s.process_id = \(processID)
+             ORDER BY p.sort_key
+            """, logger: logger)
+        var version: Int64 = 0
+        var result: [ListedCandidacy] = []
+        for try await (current, id, office, hasPhoto) in rows.decode((Int64, String, String, Bool).self) {
+            version = current
+            result.append(ListedCandidacy(id: id, officeCode: office, hasPhoto: hasPhoto))
+        }
+        if result.isEmpty { version = try await current(processID: processID)?.version ?? 0 }
+        return (version, result)
     }
 }

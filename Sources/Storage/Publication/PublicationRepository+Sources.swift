@@ -8,7 +8,30 @@ extension PublicationRepository {
     /// committed data without locks: a change committed after this read counts as a new
     /// rebuild request (`requestRebuild`), so the rebuild runs again.
     public func sources(processID: String, timeZone: String) async throws -> [PublicationSource] {
-        let rows = try await client.query("""
+        let rows = try await client.query(Self.sourcesQuery(processID: processID, timeZone: timeZone, candidacyID: nil), logger: logger)
+        var result: [PublicationSource] = []
+        for try await row in rows { result.append(try Self.source(of: row)) }
+        return result
+    }
+
+    /// The source of the candidacy `candidacyID`, read on `connection` (a one-profile refresh
+    /// reads it under the publication lock); nil when it is not approved and active.
+    func source(processID: String, timeZone: String, candidacyID: String, on connection: PostgresConnection) async throws -> PublicationSource? {
+        let rows = try await connection.query(
+            Self.sourcesQuery(processID: processID, timeZone: timeZone, candidacyID: candidacyID), logger: logger)
+        for try await row in rows { return try Self.source(of: row) }
+        return nil
+    }
+
+    /// The display order of candidacies `c`: the snapshot's `sort_key` follows it.
+    static let displayOrder = """
+        c.office_code, c.district NULLS FIRST, c.municipality NULLS FIRST, c.list_position NULLS FIRST,
+        c.entity_kind, c.entity_code, c.formula_position, c.full_name, c.id
+        """
+
+    /// The sources of `processID` (only `candidacyID` when given) in display order.
+    static func sourcesQuery(processID: String, timeZone: String, candidacyID: String?) -> PostgresQuery {
+        return """
             SELECT \(unescaped: CandidacyRepository.prefixedColumns), w.state AS profile_state,
                    q.published_answers::text AS published_answers,
                    t.first_published::text AS first_published, t.last_republished::text AS last_republished,
@@ -32,40 +55,39 @@ extension PublicationRepository {
                    SELECT decision, decided_at FROM identity_consents
                     WHERE candidacy_id = c.id ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
               LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id AND i.blocked_at IS NULL
-             WHERE c.process_id = \(processID) AND c.status = 'aprobada'
-             ORDER BY c.office_code, c.district NULLS FIRST, c.municipality NULLS FIRST, c.list_position NULLS FIRST,
-                      c.entity_kind, c.entity_code, c.formula_position, c.full_name, c.id
-            """, logger: logger)
-        var result: [PublicationSource] = []
-        for try await row in rows {
-            let r = row.makeRandomAccess()
-            let rawState = try r["profile_state"].decode(String.self)
-            guard let state = ProfileState(rawValue: rawState) else {
-                throw StorageError(.invalidStoredData, "Estado «\(rawState)» desconocido.")
-            }
-            let published = try r["published_answers"].decode(String?.self)
-                .map { try JSONCoding.decode(CurricularQuestionnaire.self, from: $0) }
-            var photo: StoredPhotoVariant?
-            if let sha = try r["photo_sha256"].decode(String?.self) {
-                photo = StoredPhotoVariant(
-                    kind: .published, sha256: sha, byteCount: try r["photo_bytes"].decode(Int.self), contentType: try r["photo_type"].decode(String.self),
-                    width: try r["photo_width"].decode(Int.self), height: try r["photo_height"].decode(Int.self))
-            }
-            var consent = IdentityConsent.notGiven
-            if let decision = try r["consent_decision"].decode(String?.self), let at = try r["consent_at"].decode(Date?.self) {
-                consent = decision == "granted" ? .granted(at: at) : .revoked(at: at)
-            }
-            var sealed: SealedValue?
-            if let ciphertext = try r["ciphertext"].decode(Data?.self), let nonce = try r["nonce"].decode(Data?.self),
-               let keyID = try r["key_id"].decode(String?.self) {
-                sealed = SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID)
-            }
-            result.append(PublicationSource(
-                candidacy: try CandidacyRepository.decode(row), state: state, published: published,
-                publishedOn: try r["first_published"].decode(String?.self).flatMap { LocalDate($0) },
-                republishedOn: try r["last_republished"].decode(String?.self).flatMap { LocalDate($0) },
-                photo: photo, consent: consent, sealedIdentity: sealed))
+             WHERE c.process_id = \(processID) AND c.status = 'aprobada' AND (\(candidacyID)::text IS NULL OR c.id = \(candidacyID))
+             ORDER BY \(unescaped: displayOrder)
+            """
+    }
+
+    /// A row of `sourcesQuery`.
+    static func source(of row: PostgresRow) throws -> PublicationSource {
+        let r = row.makeRandomAccess()
+        let rawState = try r["profile_state"].decode(String.self)
+        guard let state = ProfileState(rawValue: rawState) else {
+            throw StorageError(.invalidStoredData, "Estado «\(rawState)» desconocido.")
         }
-        return result
+        let published = try r["published_answers"].decode(String?.self)
+            .map { try JSONCoding.decode(CurricularQuestionnaire.self, from: $0) }
+        var photo: StoredPhotoVariant?
+        if let sha = try r["photo_sha256"].decode(String?.self) {
+            photo = StoredPhotoVariant(
+                kind: .published, sha256: sha, byteCount: try r["photo_bytes"].decode(Int.self), contentType: try r["photo_type"].decode(String.self),
+                width: try r["photo_width"].decode(Int.self), height: try r["photo_height"].decode(Int.self))
+        }
+        var consent = IdentityConsent.notGiven
+        if let decision = try r["consent_decision"].decode(String?.self), let at = try r["consent_at"].decode(Date?.self) {
+            consent = decision == "granted" ? .granted(at: at) : .revoked(at: at)
+        }
+        var sealed: SealedValue?
+        if let ciphertext = try r["ciphertext"].decode(Data?.self), let nonce = try r["nonce"].decode(Data?.self),
+           let keyID = try r["key_id"].decode(String?.self) {
+            sealed = SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID)
+        }
+        return PublicationSource(
+            candidacy: try CandidacyRepository.decode(row), state: state, published: published,
+            publishedOn: try r["first_published"].decode(String?.self).flatMap { LocalDate($0) },
+            republishedOn: try r["last_republished"].decode(String?.self).flatMap { LocalDate($0) },
+            photo: photo, consent: consent, sealedIdentity: sealed)
     }
 }

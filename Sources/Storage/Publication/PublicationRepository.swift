@@ -46,9 +46,13 @@ public struct PublicationRepository: Sendable {
 
     // MARK: Writing a snapshot
 
+    /// `last_version` of the rows the current snapshot sees: still open.
+    static let openVersion = Int64.max
+
     /// Writes a snapshot of `profiles` (in display order) with `statistics`, makes it the
     /// current one of `processID`, NOTIFYs `channel`, and deletes all but the newest `keep`
-    /// snapshots, in one transaction. Returns the new version.
+    /// snapshots, in one transaction. Every row is written anew (the previous version's rows
+    /// are closed). Returns the new version.
     @discardableResult
     public func saveSnapshot(
         processID: String, profiles: [PublishedProfile], statistics: [IdentityStatistics.Row], builtAt: Date, keep: Int = 3
@@ -56,40 +60,77 @@ public struct PublicationRepository: Sendable {
         let statisticsJSON = try JSONCoding.encodeString(statistics)
         let published = profiles.filter(\.hasProfile).count
         return try await client.transaction(logger: logger) { connection in
+            try await lockWriters(processID: processID, on: connection)
             var version: Int64 = 0
             for try await value in try await connection.query("""
                 INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, identity_statistics)
                 VALUES (\(processID), \(builtAt), \(profiles.count), \(published), \(statisticsJSON)::jsonb) RETURNING version
                 """, logger: logger).decode(Int64.self) { version = value }
+            try await closeRows(processID: processID, candidacyID: nil, before: version, on: connection)
             var start = 0
             while start < profiles.count {
                 let chunk = Array(profiles[start..<min(start + 2_000, profiles.count)])
-                try await insert(chunk, version: version, firstSortKey: start, on: connection)
+                try await insert(chunk, processID: processID, version: version,
+                                 sortKeys: (start..<start + chunk.count).map(Double.init), on: connection)
                 start += chunk.count
             }
-            // The switch: one row, updated last, so the lock other transactions may wait on
-            // (a rebuild request) is held only until this commit.
-            try await connection.query("""
-                INSERT INTO publication_state (process_id, current_version, switched_at) VALUES (\(processID), \(version), \(builtAt))
-                ON CONFLICT (process_id) DO UPDATE SET current_version = EXCLUDED.current_version, switched_at = EXCLUDED.switched_at
-                """, logger: logger)
-            try await connection.query("SELECT pg_notify(\(Self.channel), \(String(version)))", logger: logger)
-            try await connection.query("""
-                DELETE FROM publication_snapshots
-                 WHERE process_id = \(processID)
-                   AND version NOT IN (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
-                                        ORDER BY version DESC LIMIT \(max(1, keep)))
-                """, logger: logger)
+            try await switchTo(version, processID: processID, builtAt: builtAt, keep: keep, on: connection)
             return version
         }
     }
 
-    private func insert(_ profiles: [PublishedProfile], version: Int64, firstSortKey: Int, on connection: PostgresConnection) async throws {
+    /// Serializes the writers of `processID`'s snapshots (a full rebuild and one-profile
+    /// refreshes) until the transaction ends. An advisory lock rather than the
+    /// `publication_state` row: that row is also bumped by every rebuild request, which must
+    /// not wait for a build.
+    func lockWriters(processID: String, on connection: PostgresConnection) async throws {
+        let key = "conoceles_publication:\(processID)"
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(key)))", logger: logger)
+    }
+
+    /// Ends the rows the current snapshot sees (of `candidacyID` only when given) at the
+    /// version before `version`, so the versions still kept keep seeing them.
+    func closeRows(processID: String, candidacyID: String?, before version: Int64, on connection: PostgresConnection) async throws {
+        for table in ["published_profiles", "published_documents"] {
+            try await connection.query("""
+                UPDATE \(unescaped: table) SET last_version = \(version - 1)
+                 WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
+                   AND (\(candidacyID)::text IS NULL OR candidacy_id = \(candidacyID))
+                """, logger: logger)
+        }
+    }
+
+    /// Makes `version` current, NOTIFYs `channel`, and prunes all but the newest `keep`
+    /// snapshots with the rows only they saw.
+    func switchTo(_ version: Int64, processID: String, builtAt: Date, keep: Int, on connection: PostgresConnection) async throws {
+        // The switch: one row, updated last, so the lock other transactions may wait on
+        // (a rebuild request) is held only until this commit.
+        try await connection.query("""
+            INSERT INTO publication_state (process_id, current_version, switched_at) VALUES (\(processID), \(version), \(builtAt))
+            ON CONFLICT (process_id) DO UPDATE SET current_version = EXCLUDED.current_version, switched_at = EXCLUDED.switched_at
+            """, logger: logger)
+        try await connection.query("SELECT pg_notify(\(Self.channel), \(String(version)))", logger: logger)
+        var oldestKept = version
+        for try await value in try await connection.query("""
+            SELECT min(version) FROM (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
+                                       ORDER BY version DESC LIMIT \(max(1, keep))) kept
+            """, logger: logger).decode(Int64.self) { oldestKept = value }
+        try await connection.query(
+            "DELETE FROM publication_snapshots WHERE process_id = \(processID) AND version < \(oldestKept)", logger: logger)
+        for table in ["published_profiles", "published_documents"] {
+            try await connection.query(
+                "DELETE FROM \(unescaped: table) WHERE process_id = \(processID) AND last_version < \(oldestKept)", logger: logger)
+        }
+    }
+
+    /// Inserts `profiles` as rows seen from `version` on, with their display `sortKeys`.
+    func insert(_ profiles: [PublishedProfile], processID: String, version: Int64, sortKeys: [Double],
+                on connection: PostgresConnection) async throws {
         var ids: [String] = [], hasProfile: [Bool] = [], names: [String] = [], offices: [String] = []
         var kinds: [String] = [], codes: [String] = [], districts: [Int] = [], municipalities: [String] = []
         var genders: [String] = [], ages: [Int] = [], education: [String] = [], actions: [String] = []
-        var sortKeys: [Int] = [], documents: [String] = []
-        for (index, profile) in profiles.enumerated() {
+        var documents: [String] = []
+        for profile in profiles {
             ids.append(profile.id)
             hasProfile.append(profile.hasProfile)
             names.append(Self.searchKey(profile.fullName))
@@ -102,23 +143,25 @@ public struct PublicationRepository: Sendable {
             ages.append(profile.ageYears ?? 0)
             education.append(profile.educationKey ?? "")
             actions.append(profile.affirmativeAction?.rawValue ?? "")
-            sortKeys.append(firstSortKey + index)
             documents.append(try JSONCoding.encodeString(profile))
         }
         try await connection.query("""
-            INSERT INTO published_profiles (version, candidacy_id, has_profile, search_name, office_code, entity_kind, entity_code,
-                                            district, municipality, gender, age_years, education, affirmative_action, sort_key)
-            SELECT \(version), id, has_profile, search_name, office_code, entity_kind, entity_code, nullif(district, 0),
-                   nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''), nullif(affirmative_action, ''), sort_key
+            INSERT INTO published_profiles (process_id, first_version, last_version, candidacy_id, has_profile, search_name, office_code,
+                                            entity_kind, entity_code, district, municipality, gender, age_years, education,
+                                            affirmative_action, sort_key)
+            SELECT \(processID), \(version), \(Self.openVersion), id, has_profile, search_name, office_code, entity_kind, entity_code,
+                   nullif(district, 0), nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''),
+                   nullif(affirmative_action, ''), sort_key
               FROM unnest(\(ids)::text[], \(hasProfile)::bool[], \(names)::text[], \(offices)::text[], \(kinds)::text[], \(codes)::text[],
                           \(districts)::int4[], \(municipalities)::text[], \(genders)::text[], \(ages)::int4[], \(education)::text[],
-                          \(actions)::text[], \(sortKeys)::int4[])
+                          \(actions)::text[], \(sortKeys)::float8[])
                 AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
                      education, affirmative_action, sort_key)
             """, logger: logger)
         try await connection.query("""
-            INSERT INTO published_documents (version, candidacy_id, document)
-            SELECT \(version), id, document::jsonb FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
+            INSERT INTO published_documents (process_id, first_version, last_version, candidacy_id, document)
+            SELECT \(processID), \(version), \(Self.openVersion), id, document::jsonb
+              FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
             """, logger: logger)
     }
 

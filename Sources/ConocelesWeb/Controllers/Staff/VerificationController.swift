@@ -188,7 +188,7 @@ struct VerificationController {
             let verified = try await repository.apply(verification, to: candidacy.id, by: Self.actor(user))
             guard form.publicar == "si" else { return Self.redirect(to: candidacy, done: "verificado") }
             try await repository.apply(verified.to == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
-                                       alongside: rebuildPublication(ctx))
+                                       alongside: refreshPublication(candidacy.id, ctx))
         } catch let error as ProfileTransitionError {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
@@ -206,7 +206,7 @@ struct VerificationController {
         do {
             let state = try await repository.workflow(for: candidacy.id).state
             try await repository.apply(state == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
-                                       alongside: rebuildPublication(ctx))
+                                       alongside: refreshPublication(candidacy.id, ctx))
         } catch let error as ProfileTransitionError {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
@@ -217,12 +217,13 @@ struct VerificationController {
         return Self.redirect(to: candidacy, done: "publicado")
     }
 
-    /// Asks, in the publication's transaction, for the public snapshot to be rebuilt.
-    func rebuildPublication(_ ctx: WebRequestContext) -> @Sendable (ProfileTransition, PostgresConnection) async throws -> Void {
+    /// Asks, in the publication's transaction, for this one profile to be refreshed in the
+    /// public snapshot (`publication.refresh_profile`: no full rebuild for one profile).
+    func refreshPublication(_ candidacyID: String, _ ctx: WebRequestContext) -> @Sendable (ProfileTransition, PostgresConnection) async throws -> Void {
         let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
         return { transition, connection in
-            try await PublicationRebuildWorker.enqueue(
-                processID: processID, reason: transition.action.rawValue, jobs: jobs, on: connection, logger: logger)
+            try await PublicationProfileRefreshWorker.enqueue(
+                processID: processID, candidacyID: candidacyID, reason: transition.action.rawValue, jobs: jobs, on: connection, logger: logger)
         }
     }
 

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Rewrites the links of an exported page so they resolve inside the export: a page's
+/// address gets its trailing "/" (`perfil/ID/index.html`), a listing's query becomes its
+/// static path (`?cargo=GUB&pagina=2` → `/candidaturas-publicas/cargo/GUB/pagina/2/`), and
+/// whatever the export does not hold (sign-in, the filter form, a filtered search) points
+/// to the live site at `liveURL`.
+struct StaticLinkRewriter: Sendable {
+    let plan: StaticSitePlan
+    /// The live site's public address, without a trailing "/".
+    let liveURL: String
+
+    /// `html` with every `href`, `src` and `action` that starts with "/" rewritten.
+    func rewrite(_ html: String) -> String {
+        var output = ""
+        output.reserveCapacity(html.utf8.count + 256)
+        var rest = html[...]
+        while let match = rest.firstMatch(of: Self.attribute) {
+            output += rest[rest.startIndex..<match.range.lowerBound]
+            let (_, name, value) = match.output
+            output += "\(name)=\"\(Self.escape(address(String(value), isFormAction: name == "action")))\""
+            rest = rest[match.range.upperBound...]
+        }
+        output += rest
+        return output
+    }
+
+    nonisolated(unsafe) static let attribute = /(href|src|action)="(\/[^"]*)"/
+
+    /// Where `escaped` (an attribute's value, HTML-escaped) points in the export.
+    func address(_ escaped: String, isFormAction: Bool) -> String {
+        let value = escaped.replacingOccurrences(of: "&amp;", with: "&")
+        if value.hasPrefix("//") { return value }
+        let live = liveURL + value
+        if isFormAction { return live }
+        var target = value
+        var fragment = ""
+        if let hash = target.firstIndex(of: "#") {
+            fragment = String(target[hash...])
+            target = String(target[..<hash])
+        }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts[0])
+        let query = parts.count > 1 ? String(parts[1]) : ""
+        guard let decoded = path.removingPercentEncoding else { return live }
+        if !query.isEmpty {
+            guard decoded == StaticSitePlan.listing, let listing = listingPath(query) else { return live }
+            return listing + fragment
+        }
+        if path.isEmpty { return fragment.isEmpty ? live : fragment }
+        guard let exported = plan.links[decoded] else { return live }
+        return exported + fragment
+    }
+
+    /// The static listing page of a query with only `cargo` and `pagina`; nil otherwise.
+    func listingPath(_ query: String) -> String? {
+        let values = PublicSearch.formValues(query)
+        guard Set(values.keys).isSubset(of: ["cargo", "pagina"]) else { return nil }
+        let office = values["cargo"].flatMap { $0.isEmpty ? nil : $0 }
+        if let office, !plan.offices.contains(office) { return nil }
+        let page = values["pagina"].map { Int($0) ?? 0 } ?? 1
+        guard page >= 1 else { return nil }
+        let path = StaticSitePlan.listingPath(office: office, page: page)
+        return plan.links[String(path.dropLast())] == nil ? nil : StaticSitePlan.encodedPath(path)
+    }
+
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

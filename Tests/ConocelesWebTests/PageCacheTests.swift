@@ -1,0 +1,103 @@
+import ConocelesCore
+import ConocelesJobs
+@testable import ConocelesWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import HummingbirdTesting
+import Storage
+import Testing
+import TestSupport
+
+/// `PageCacheMiddleware`: anonymous public pages served from memory per snapshot version,
+/// replaced when the version changes, never for a signed-in person.
+@Suite("Page cache of the public pages")
+struct PageCacheTests {
+    func withCachedSite(_ cache: PageCache, _ candidacies: [Candidacy],
+                        _ body: @Sendable @escaping (Browser, Database, ElectionProcess) async throws -> Void) async throws {
+        let process = try jalisco()
+        try await TestDatabase.with { db async throws in
+            try await WebFixtures.seed(db, process, candidacies)
+            var context = testContext(db, process)
+            context.pageCache = cache
+            let app = Application(router: WebApplication.buildRouter(context: context))
+            try await app.test(.router) { client in try await body(Browser(client), db, process) }
+        }
+    }
+
+    @Test func aPageIsServedFromTheCacheUntilTheSnapshotChanges() async throws {
+        // A long check interval: only a switch (what the NOTIFY listener does) renews the pages.
+        let cache = PageCache(checkInterval: .seconds(3_600))
+        let candidacy = WebFixtures.candidacy("C-CACHE", party: "PAN", name: "Aurelia Núñez Quintero")
+        try await withCachedSite(cache, [candidacy]) { browser, db, process in
+            try await PublicationTests.rebuild(db, process)
+            let first = try await browser.get("/perfil/C-CACHE")
+            #expect(first.text.contains(PublishedProfile.noInformationMark))
+            let again = try await browser.get("/perfil/C-CACHE")
+            #expect(again.text == first.text)
+            #expect(again.headers[.setCookie] == nil)  // the visitor's CSRF cookie was set once
+            #expect(cache.statistics.hits >= 1)
+
+            try await PublicationTests.publish(db, candidacy.id)
+            try await PublicationRefreshTests.refresh(db, process, candidacy.id)
+            // Still the cached page: the cache has not heard of the new version.
+            #expect(try await browser.get("/perfil/C-CACHE").text.contains(PublishedProfile.noInformationMark))
+            let version = try #require(try await PublicationRepository(client: db.client, logger: TestDatabase.logger)
+                .current(processID: process.id)).version
+            cache.switchTo(version)
+            let changed = try await browser.get("/perfil/C-CACHE").text
+            #expect(changed.contains("maestra rural"))
+            #expect(!changed.contains(PublishedProfile.noInformationMark))
+        }
+    }
+
+    @Test func withoutNotificationsTheVersionIsCheckedAgainAfterTheInterval() async throws {
+        let cache = PageCache(checkInterval: .zero)
+        let candidacy = WebFixtures.candidacy("C-CHECK", party: "PAN", name: "Aurelia Núñez Quintero")
+        try await withCachedSite(cache, [candidacy]) { browser, db, process in
+            try await PublicationTests.rebuild(db, process)
+            #expect(try await browser.get("/candidaturas-publicas?nombre=aurelia").text.contains(PublishedProfile.noInformationMark))
+            try await PublicationTests.publish(db, candidacy.id)
+            try await PublicationRefreshTests.refresh(db, process, candidacy.id)
+            #expect(!(try await browser.get("/candidaturas-publicas?nombre=aurelia").text.contains(PublishedProfile.noInformationMark)))
+        }
+    }
+
+    @Test func signedInPeopleAndOtherPagesAreNeverCached() async throws {
+        let cache = PageCache(checkInterval: .seconds(3_600))
+        try await withCachedSite(cache, [WebFixtures.candidacy("C-X", party: "PAN")]) { browser, db, process in
+            try await PublicationTests.rebuild(db, process)
+            _ = try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
+            try await browser.signIn("ana.staff")
+            let signedIn = try await browser.get("/candidaturas-publicas")
+            #expect(signedIn.text.contains("Salir"))
+            #expect(cache.statistics.pages == 0)
+            _ = try await browser.get("/instancia/verificacion")
+            #expect(cache.statistics.pages == 0)
+            // The anonymous page kept afterwards has no one's menu or token.
+            let anonymous = Browser(browser.client)
+            let page = try await anonymous.get("/candidaturas-publicas").text
+            #expect(!page.contains("Salir"))
+            #expect(cache.statistics.pages == 1)
+            #expect(!(try await anonymous.get("/candidaturas-publicas").text.contains("ana.staff")))
+        }
+    }
+
+    @Test func theCacheEvictsTheLeastRecentlyUsedPagesPastItsSize() {
+        let cache = PageCache(maximumBytes: 40_000, checkInterval: .seconds(3_600))
+        cache.switchTo(1)
+        let page = PageCache.Page(headers: [:], body: .init(string: String(repeating: "x", count: 3_000)))
+        for index in 0..<20 {
+            cache.store(page, for: .init(version: 1, target: "/perfil/\(index)", gzip: false))
+            _ = cache.page(.init(version: 1, target: "/perfil/0", gzip: false))  // keeps the first one in use
+        }
+        #expect(cache.statistics.bytes <= 40_000)
+        #expect(cache.page(.init(version: 1, target: "/perfil/0", gzip: false)) != nil)
+        #expect(cache.page(.init(version: 1, target: "/perfil/1", gzip: false)) == nil)
+        #expect(cache.page(.init(version: 1, target: "/perfil/19", gzip: false)) != nil)
+        cache.switchTo(2)
+        #expect(cache.statistics.pages == 0)
+        #expect(cache.page(.init(version: 1, target: "/perfil/19", gzip: false)) == nil)
+    }
+}
