@@ -64,15 +64,3 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 }
-
-/// Gathers a response body's buffers (a class: `ResponseBody.write` consumes its writer).
-private final class BodyCollector: ResponseBodyWriter {
-    var buffer = ByteBuffer()
-
-    func write(_ part: ByteBuffer) async throws {
-        var part = part
-        buffer.writeBuffer(&part)
-    }
-
-    func finish(_ trailingHeaders: HTTPFields?) async throws {}
-}
