@@ -37,15 +37,17 @@ extension PublicationRepository {
     /// narrow search table (one scan, grouped twice).
     public func profileCounts(processID: String) async throws -> PublishedProfileCounts {
         let rows = try await client.query("""
-            SELECT p.version, 'escolaridad', p.education, NULL::int4, count(*)::int8
-              FROM published_profiles p JOIN publication_state s ON s.current_version = p.version
+            SELECT s.current_version, 'escolaridad', p.education, NULL::int4, count(*)::int8
+              FROM published_profiles p JOIN publication_state s
+                ON s.process_id = p.process_id AND p.first_version <= s.current_version AND p.last_version >= s.current_version
              WHERE s.process_id = \(processID) AND p.has_profile
-             GROUP BY p.version, p.education
+             GROUP BY s.current_version, p.education
             UNION ALL
-            SELECT p.version, 'edad', NULL, p.age_years::int4, count(*)::int8
-              FROM published_profiles p JOIN publication_state s ON s.current_version = p.version
+            SELECT s.current_version, 'edad', NULL, p.age_years::int4, count(*)::int8
+              FROM published_profiles p JOIN publication_state s
+                ON s.process_id = p.process_id AND p.first_version <= s.current_version AND p.last_version >= s.current_version
              WHERE s.process_id = \(processID) AND p.has_profile
-             GROUP BY p.version, p.age_years
+             GROUP BY s.current_version, p.age_years
             """, logger: logger)
         var counts = PublishedProfileCounts()
         for try await (version, kind, education, age, count) in rows.decode((Int64, String, String?, Int?, Int).self) {
