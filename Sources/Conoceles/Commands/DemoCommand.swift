@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConocelesJobs
 import Imaging
+import JobQueue
 import Foundation
 import Storage
 
@@ -52,6 +53,13 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 photosBar.finish()
                 print("Fotos: \(attached) perfiles con una de las fotos sintéticas (archivos en \(runtime.configuration.blobsDirectory))")
+                // The public portal shows a snapshot: ask for the first one, so the demo's
+                // published profiles are public as soon as the workers start.
+                let (catalog, _) = runtime.loadQueueDefinitions()
+                try await PublicationRebuildWorker.enqueue(
+                    processID: runtime.process.id, reason: "demo",
+                    jobs: JobClient(client: runtime.database.client, catalog: catalog, logger: runtime.logger), logger: runtime.logger)
+                print("Publicación: se pidió la primera versión pública (la construye publication.rebuild al iniciar los trabajadores).")
             } catch let error as DemoLoader.DataExists {
                 bar.finish()
                 Runtime.fail(error.description)
