@@ -30,16 +30,14 @@ public struct ProgressReportRepository: Sendable {
         processID: String, kind: ScheduledReport.Kind, dueOn: LocalDate, title: String, html: String, csv: String, at now: Date
     ) async throws -> Int64? {
         var id: Int64?
-        let query: PostgresQuery = kind == .onDemand ? """
+        // One statement for both: the update applies only to an on-demand report (the WHERE),
+        // so a scheduled duplicate updates nothing and returns no id.
+        let query: PostgresQuery = """
             INSERT INTO progress_reports (process_id, kind, due_on, title, html, csv, generated_at)
             VALUES (\(processID), \(kind.rawValue), \(dueOn.description)::date, \(title), \(html), \(csv), \(now))
             ON CONFLICT ON CONSTRAINT progress_reports_once
             DO UPDATE SET title = EXCLUDED.title, html = EXCLUDED.html, csv = EXCLUDED.csv, generated_at = EXCLUDED.generated_at
-            RETURNING id
-            """ : """
-            INSERT INTO progress_reports (process_id, kind, due_on, title, html, csv, generated_at)
-            VALUES (\(processID), \(kind.rawValue), \(dueOn.description)::date, \(title), \(html), \(csv), \(now))
-            ON CONFLICT ON CONSTRAINT progress_reports_once DO NOTHING
+             WHERE progress_reports.kind = \(ScheduledReport.Kind.onDemand.rawValue)
             RETURNING id
             """
         for try await value in try await client.query(query, logger: logger).decode(Int64.self) { id = value }
