@@ -39,11 +39,23 @@ def submit(driver, text):
 
 
 def wait_text(driver, text, timeout=15):
-    """Waits until `text` is on the page (a click returns before the next page has loaded)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    """Waits until `text` is on the page (a click returns before the next page has loaded).
+
+    While the old page is replaced, Chromium may answer a read with a stale element or with
+    "Node with given id does not belong to the document"; both mean "not there yet"."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+
+    def present(d):
+        try:
+            return text in d.find_element(By.TAG_NAME, "body").text
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return False
+            raise
+    WebDriverWait(driver, timeout).until(present)
 
 
 def wait_url(driver, predicate, timeout=15):
