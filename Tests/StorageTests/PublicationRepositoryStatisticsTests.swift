@@ -25,7 +25,7 @@ struct PublicationRepositoryStatisticsTests {
                 Factory.profile("C-1", name: "Uno", age: 45), Factory.profile("C-2", name: "Dos", age: 45),
                 Factory.profile("C-3", name: "Tres", age: 25), noEducation,
                 Factory.profile("C-5", name: "Sin perfil", published: false),
-            ], statistics: [], builtAt: builtAt)
+            ], statistics: [], builtAt: builtAt).version
 
             let current = try #require(try await repository.currentSwitch(processID: id))
             #expect(current.version == version)

@@ -31,8 +31,9 @@ struct PublicationRepositoryTests {
             var versions: [Int64] = []
             for round in 1...4 {
                 versions.append(try await repository.saveSnapshot(
-                    processID: id, profiles: [Self.profile("C-\(round)", name: "Versión \(round)")], statistics: [], builtAt: Date()))
+                    processID: id, profiles: [Self.profile("C-\(round)", name: "Versión \(round)")], statistics: [], builtAt: Date()).version)
             }
+            #expect(try await repository.prune(processID: id) == 1)  // C-1's row: only version 1 saw it
             #expect(try await repository.current(processID: id)?.version == versions.last)
             let page = try await repository.search(processID: id, filter: .init(), limit: 10, offset: 0)
             #expect(page.profiles.map(\.id) == ["C-4"])
@@ -83,6 +84,50 @@ struct PublicationRepositoryTests {
         return 0
     }
 
+    @Test func aFullRebuildWritesOnlyTheRowsWhoseDocumentChangedAndOlderVersionsKeepTheirs() async throws {
+        try await TestDatabase.with { db async throws in
+            try await StorageFactories.seed(db)
+            let repository = PublicationRepository(client: db.client, logger: Self.logger)
+            let id = StorageFactories.processID
+            func save(_ profiles: [PublishedProfile]) async throws -> PublicationRepository.SavedSnapshot {
+                try await repository.saveSnapshot(processID: id, profiles: profiles, statistics: [], builtAt: Date())
+            }
+            func names() async throws -> [String] {
+                try await repository.search(processID: id, filter: .init(), limit: 10, offset: 0).profiles.map(\.fullName)
+            }
+            let first = try await save(["A", "B", "C"].map { Self.profile("C-\($0)", name: "Perfil \($0)") })
+            #expect(first.rowsWritten == 3)
+
+            let same = try await save(["A", "B", "C"].map { Self.profile("C-\($0)", name: "Perfil \($0)") })
+            #expect(same.version > first.version)
+            #expect(same.rowsWritten == 0 && same.rowsClosed == 0)
+            #expect(try await repository.current(processID: id)?.version == same.version)
+            #expect(try await names() == ["Perfil A", "Perfil B", "Perfil C"])
+            #expect(try await Self.rowCount(db, "published_documents") == 3)
+
+            // B changed and D is new (placed last): two rows written, B's old row closed.
+            let changed = try await save([Self.profile("C-A", name: "Perfil A"), Self.profile("C-B", name: "Perfil B cambiado"),
+                                          Self.profile("C-C", name: "Perfil C"), Self.profile("C-D", name: "Perfil D")])
+            #expect(changed.rowsWritten == 2 && changed.rowsClosed == 1)
+            #expect(try await names() == ["Perfil A", "Perfil B cambiado", "Perfil C", "Perfil D"])
+            #expect(try await repository.profile(processID: id, id: "C-B")?.profile.fullName == "Perfil B cambiado")
+            #expect(try await Self.rowCount(db, "published_documents") == 5)
+            // The previous version still sees B as it was, and no D.
+            var before: [String] = []
+            for try await name in try await db.client.query("""
+                SELECT d.document->>'fullName' FROM published_documents d
+                 WHERE d.process_id = \(id) AND d.first_version <= \(same.version) AND d.last_version >= \(same.version)
+                 ORDER BY d.candidacy_id
+                """, logger: Self.logger).decode(String.self) { before.append(name) }
+            #expect(before == ["Perfil A", "Perfil B", "Perfil C"])
+
+            // Every row gone: all closed, the snapshot lists nothing.
+            let empty = try await save([])
+            #expect(empty.rowsWritten == 0 && empty.rowsClosed == 4)
+            #expect(try await names().isEmpty)
+        }
+    }
+
     @Test func aOneProfileRefreshChangesOnlyItsRowAndSharesTheRest() async throws {
         try await TestDatabase.with { db async throws in
             let ids = ["C-A", "C-B", "C-D"]
@@ -90,7 +135,7 @@ struct PublicationRepositoryTests {
             let repository = PublicationRepository(client: db.client, logger: Self.logger)
             let processID = StorageFactories.processID, zone = StorageFactories.process.timeZone
             let first = try await repository.saveSnapshot(
-                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, statistics: [], builtAt: Date())
+                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, statistics: [], builtAt: Date()).version
             func names() async throws -> [String] {
                 try await repository.search(processID: processID, filter: .init(), limit: 10, offset: 0).profiles.map(\.fullName)
             }
@@ -131,6 +176,8 @@ struct PublicationRepositoryTests {
             // Pruning: with 3 versions kept (v1 is gone), rows only v1 saw are deleted; the
             // cancelled row stays while a kept version still sees it.
             _ = try await refresh("C-B", name: "Perfil C-B otra vez")
+            #expect(try await Self.rowCount(db, "published_profiles") == 6)  // nothing pruned by the switch itself
+            #expect(try await repository.prune(processID: processID) == 1)
             var versions: [Int64] = []
             for try await version in try await db.client.query("SELECT version FROM publication_snapshots ORDER BY version",
                                                                  logger: Self.logger).decode(Int64.self) { versions.append(version) }

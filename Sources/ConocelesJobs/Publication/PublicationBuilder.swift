@@ -15,6 +15,8 @@ public struct PublicationBuilder: Sendable {
         public var version: Int64
         public var listed: Int
         public var published: Int
+        /// Rows written: the candidacies whose public document or place changed.
+        public var rowsWritten: Int
     }
 
     let client: PostgresClient
@@ -52,13 +54,17 @@ public struct PublicationBuilder: Sendable {
         let profiles = entries.map(\.profile)
         let statistics = IdentityStatistics.rows(entries)
         let built = ContinuousClock.now
-        let version = try await repository.saveSnapshot(processID: process.id, profiles: profiles, statistics: statistics, builtAt: clock())
+        let saved = try await repository.saveSnapshot(processID: process.id, profiles: profiles, statistics: statistics, builtAt: clock())
         let written = ContinuousClock.now
+        let pruned = try await repository.prune(processID: process.id)
         logger.info("publication snapshot built", metadata: [
-            "version": "\(version)", "listed": "\(profiles.count)", "read_ms": "\((read - started).milliseconds)",
+            "version": "\(saved.version)", "listed": "\(profiles.count)", "rows_written": "\(saved.rowsWritten)",
+            "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\((read - started).milliseconds)",
             "build_ms": "\((built - read).milliseconds)", "write_ms": "\((written - built).milliseconds)",
+            "prune_ms": "\((ContinuousClock.now - written).milliseconds)",
         ])
-        return Outcome(version: version, listed: profiles.count, published: profiles.filter(\.hasProfile).count)
+        return Outcome(version: saved.version, listed: profiles.count, published: profiles.filter(\.hasProfile).count,
+                       rowsWritten: saved.rowsWritten)
     }
 
     /// Makes a new current snapshot in which only `candidacyID` changed (added, replaced or
@@ -70,7 +76,11 @@ public struct PublicationBuilder: Sendable {
         let outcome = try await repository.refreshProfile(
             processID: process.id, timeZone: process.timeZone, candidacyID: candidacyID, builtAt: clock()
         ) { source in source.flatMap { profile(of: $0, logger: logger)?.profile } }
-        if outcome == .needsFullRebuild { _ = try await build(logger: logger) }
+        if outcome == .needsFullRebuild {
+            _ = try await build(logger: logger)
+        } else if outcome.newVersion != nil {
+            try await repository.prune(processID: process.id)
+        }
         return outcome
     }
 

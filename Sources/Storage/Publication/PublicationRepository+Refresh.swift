@@ -1,4 +1,5 @@
 import ConocelesCore
+import Crypto
 import Foundation
 import PostgresNIO
 
@@ -42,7 +43,7 @@ extension PublicationRepository {
     /// can't commit in the wrong order. The previous identity statistics are kept (they need
     /// every profile; the caller asks for a full rebuild when they may have changed).
     public func refreshProfile(
-        processID: String, timeZone: String, candidacyID: String, builtAt: Date, keep: Int = 3,
+        processID: String, timeZone: String, candidacyID: String, builtAt: Date,
         build: @escaping @Sendable (PublicationSource?) -> PublishedProfile?
     ) async throws -> ProfileRefreshOutcome {
         try await client.transaction(logger: logger) { connection in
@@ -83,9 +84,11 @@ extension PublicationRepository {
                 """, logger: logger).decode(Int64.self) { version = value }
             if old != nil { try await closeRows(processID: processID, candidacyID: candidacyID, before: version, on: connection) }
             if let profile {
-                try await insert([profile], processID: processID, version: version, sortKeys: [sortKey], on: connection)
+                let document = try JSONCoding.encodeString(profile)
+                try await insert([profile], documents: [document], hashes: [Data(SHA256.hash(data: Data(document.utf8)))],
+                                 processID: processID, version: version, sortKeys: [sortKey], on: connection)
             }
-            try await switchTo(version, processID: processID, builtAt: builtAt, keep: keep, on: connection)
+            try await switchTo(version, processID: processID, builtAt: builtAt, on: connection)
             switch (old, profile) {
             case (nil, let profile?): return .added(version: version, hasProfile: profile.hasProfile)
             case (let old?, let profile?): return .replaced(version: version, hadProfile: old.profile.hasProfile, hasProfile: profile.hasProfile)

@@ -9,9 +9,12 @@ extension PublicationRepository {
     /// rebuild request (`requestRebuild`), so the rebuild runs again.
     public func sources(processID: String, timeZone: String) async throws -> [PublicationSource] {
         let rows = try await client.query(Self.sourcesQuery(processID: processID, timeZone: timeZone, candidacyID: nil), logger: logger)
-        var result: [PublicationSource] = []
-        for try await row in rows { result.append(try Self.source(of: row)) }
-        return result
+        var ranked: [(rank: Int64, source: PublicationSource)] = []
+        for try await row in rows {
+            ranked.append((try row.makeRandomAccess()["display_rank"].decode(Int64.self), try Self.source(of: row)))
+        }
+        ranked.sort { $0.rank < $1.rank }
+        return ranked.map(\.source)
     }
 
     /// The source of the candidacy `candidacyID`, read on `connection` (a one-profile refresh
@@ -29,16 +32,24 @@ extension PublicationRepository {
         c.entity_kind, c.entity_code, c.formula_position, c.full_name, c.id
         """
 
-    /// The sources of `processID` (only `candidacyID` when given) in display order.
+    /// The sources of `processID` (only `candidacyID` when given), each with its place in
+    /// the display order (`display_rank`). Only the narrow `ranked` rows are sorted: sorting
+    /// the wide result (published answers, ciphertexts) spilled 200 MB to disk at 30,000
+    /// candidacies; the caller orders by the rank.
     static func sourcesQuery(processID: String, timeZone: String, candidacyID: String?) -> PostgresQuery {
         return """
-            SELECT \(unescaped: CandidacyRepository.prefixedColumns), w.state AS profile_state,
+            WITH ranked AS (
+                 SELECT c.id, row_number() OVER (ORDER BY \(unescaped: displayOrder)) AS display_rank
+                   FROM candidacies c
+                  WHERE c.process_id = \(processID) AND c.status = 'aprobada' AND (\(candidacyID)::text IS NULL OR c.id = \(candidacyID)))
+            SELECT \(unescaped: CandidacyRepository.prefixedColumns), w.state AS profile_state, r.display_rank,
                    q.published_answers::text AS published_answers,
                    t.first_published::text AS first_published, t.last_republished::text AS last_republished,
                    v.sha256 AS photo_sha256, v.byte_count AS photo_bytes, v.content_type AS photo_type, v.width AS photo_width, v.height AS photo_height,
                    k.decision AS consent_decision, k.decided_at AS consent_at,
                    i.ciphertext, i.nonce, i.key_id
-              FROM candidacies c
+              FROM ranked r
+              JOIN candidacies c ON c.id = r.id
               JOIN profile_workflows w ON w.candidacy_id = c.id
               LEFT JOIN curricular_questionnaires q ON q.candidacy_id = c.id
               LEFT JOIN LATERAL (
@@ -55,8 +66,6 @@ extension PublicationRepository {
                    SELECT decision, decided_at FROM identity_consents
                     WHERE candidacy_id = c.id ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
               LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id AND i.blocked_at IS NULL
-             WHERE c.process_id = \(processID) AND c.status = 'aprobada' AND (\(candidacyID)::text IS NULL OR c.id = \(candidacyID))
-             ORDER BY \(unescaped: displayOrder)
             """
     }
 

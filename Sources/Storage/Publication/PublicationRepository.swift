@@ -1,4 +1,5 @@
 import ConocelesCore
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -49,34 +50,64 @@ public struct PublicationRepository: Sendable {
     /// `last_version` of the rows the current snapshot sees: still open.
     static let openVersion = Int64.max
 
-    /// Writes a snapshot of `profiles` (in display order) with `statistics`, makes it the
-    /// current one of `processID`, NOTIFYs `channel`, and deletes all but the newest `keep`
-    /// snapshots, in one transaction. Every row is written anew (the previous version's rows
-    /// are closed). Returns the new version.
+    /// Writes a snapshot of `profiles` (in display order) with `statistics` and makes it the
+    /// current one of `processID` (NOTIFYing `channel`), in one transaction. Rows whose
+    /// document and display key are unchanged are shared with the previous version; the
+    /// others are closed and written anew (`SnapshotDiff`). Versions older than the newest
+    /// `keep` are left for `prune`. Returns the new version and how many rows were written.
     @discardableResult
     public func saveSnapshot(
-        processID: String, profiles: [PublishedProfile], statistics: [IdentityStatistics.Row], builtAt: Date, keep: Int = 3
-    ) async throws -> Int64 {
+        processID: String, profiles: [PublishedProfile], statistics: [IdentityStatistics.Row], builtAt: Date
+    ) async throws -> SavedSnapshot {
         let statisticsJSON = try JSONCoding.encodeString(statistics)
         let published = profiles.filter(\.hasProfile).count
+        let documents = try profiles.map { try JSONCoding.encodeString($0) }
+        let hashes = documents.map { Data(SHA256.hash(data: Data($0.utf8))) }
         return try await client.transaction(logger: logger) { connection in
             try await lockWriters(processID: processID, on: connection)
+            var current: [String: SnapshotDiff.Row] = [:]
+            current.reserveCapacity(profiles.count)
+            for try await (id, sortKey, hash) in try await connection.query("""
+                SELECT candidacy_id, sort_key, document_sha256 FROM published_profiles
+                 WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
+                """, logger: logger).decode((String, Double, Data?).self) {
+                current[id] = SnapshotDiff.Row(sortKey: sortKey, documentHash: hash)
+            }
+            let diff = SnapshotDiff(current: current, ids: profiles.map(\.id), hashes: hashes)
             var version: Int64 = 0
             for try await value in try await connection.query("""
                 INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, identity_statistics)
                 VALUES (\(processID), \(builtAt), \(profiles.count), \(published), \(statisticsJSON)::jsonb) RETURNING version
                 """, logger: logger).decode(Int64.self) { version = value }
-            try await closeRows(processID: processID, candidacyID: nil, before: version, on: connection)
+            if diff.close.count == current.count {
+                try await closeRows(processID: processID, candidacyID: nil, before: version, on: connection)
+            } else {
+                var start = 0
+                while start < diff.close.count {
+                    let chunk = Array(diff.close[start..<min(start + 5_000, diff.close.count)])
+                    try await closeRows(processID: processID, candidacyIDs: chunk, before: version, on: connection)
+                    start += chunk.count
+                }
+            }
             var start = 0
-            while start < profiles.count {
-                let chunk = Array(profiles[start..<min(start + 2_000, profiles.count)])
-                try await insert(chunk, processID: processID, version: version,
-                                 sortKeys: (start..<start + chunk.count).map(Double.init), on: connection)
+            while start < diff.write.count {
+                let chunk = diff.write[start..<min(start + 2_000, diff.write.count)]
+                try await insert(chunk.map { profiles[$0] }, documents: chunk.map { documents[$0] }, hashes: chunk.map { hashes[$0] },
+                                 processID: processID, version: version, sortKeys: chunk.map { diff.sortKeys[$0] }, on: connection)
                 start += chunk.count
             }
-            try await switchTo(version, processID: processID, builtAt: builtAt, keep: keep, on: connection)
-            return version
+            try await switchTo(version, processID: processID, builtAt: builtAt, on: connection)
+            return SavedSnapshot(version: version, rowsWritten: diff.write.count, rowsClosed: diff.close.count)
         }
+    }
+
+    /// What `saveSnapshot` wrote.
+    public struct SavedSnapshot: Sendable, Equatable {
+        /// The new current version.
+        public var version: Int64
+        /// Rows written for it (new or changed candidacies) and rows of the previous version closed.
+        public var rowsWritten: Int
+        public var rowsClosed: Int
     }
 
     /// Serializes the writers of `processID`'s snapshots (a full rebuild and one-profile
@@ -100,9 +131,18 @@ public struct PublicationRepository: Sendable {
         }
     }
 
-    /// Makes `version` current, NOTIFYs `channel`, and prunes all but the newest `keep`
-    /// snapshots with the rows only they saw.
-    func switchTo(_ version: Int64, processID: String, builtAt: Date, keep: Int, on connection: PostgresConnection) async throws {
+    /// Ends the open rows of `candidacyIDs` at the version before `version`.
+    func closeRows(processID: String, candidacyIDs: [String], before version: Int64, on connection: PostgresConnection) async throws {
+        for table in ["published_profiles", "published_documents"] {
+            try await connection.query("""
+                UPDATE \(unescaped: table) SET last_version = \(version - 1)
+                 WHERE process_id = \(processID) AND last_version = \(Self.openVersion) AND candidacy_id = ANY(\(candidacyIDs)::text[])
+                """, logger: logger)
+        }
+    }
+
+    /// Makes `version` current and NOTIFYs `channel`.
+    func switchTo(_ version: Int64, processID: String, builtAt: Date, on connection: PostgresConnection) async throws {
         // The switch: one row, updated last, so the lock other transactions may wait on
         // (a rebuild request) is held only until this commit.
         try await connection.query("""
@@ -110,26 +150,43 @@ public struct PublicationRepository: Sendable {
             ON CONFLICT (process_id) DO UPDATE SET current_version = EXCLUDED.current_version, switched_at = EXCLUDED.switched_at
             """, logger: logger)
         try await connection.query("SELECT pg_notify(\(Self.channel), \(String(version)))", logger: logger)
-        var oldestKept = version
-        for try await value in try await connection.query("""
-            SELECT min(version) FROM (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
-                                       ORDER BY version DESC LIMIT \(max(1, keep))) kept
-            """, logger: logger).decode(Int64.self) { oldestKept = value }
-        try await connection.query(
-            "DELETE FROM publication_snapshots WHERE process_id = \(processID) AND version < \(oldestKept)", logger: logger)
-        for table in ["published_profiles", "published_documents"] {
+    }
+
+    /// Deletes all but the newest `keep` snapshots of `processID` and the rows only they saw,
+    /// in its own transaction: after a switch, so that making a version current never waits
+    /// for a large delete (a full rebuild that changed every row leaves a whole version to
+    /// delete two switches later). Returns the rows deleted.
+    @discardableResult
+    public func prune(processID: String, keep: Int = 3) async throws -> Int {
+        try await client.transaction(logger: logger) { connection in
+            try await lockWriters(processID: processID, on: connection)
+            var oldestKept: Int64?
+            for try await value in try await connection.query("""
+                SELECT min(version) FROM (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
+                                           ORDER BY version DESC LIMIT \(max(1, keep))) kept
+                """, logger: logger).decode(Int64?.self) { oldestKept = value }
+            guard let oldestKept else { return 0 }
             try await connection.query(
-                "DELETE FROM \(unescaped: table) WHERE process_id = \(processID) AND last_version < \(oldestKept)", logger: logger)
+                "DELETE FROM publication_snapshots WHERE process_id = \(processID) AND version < \(oldestKept)", logger: logger)
+            var deleted = 0
+            for table in ["published_profiles", "published_documents"] {
+                for try await count in try await connection.query("""
+                    WITH gone AS (DELETE FROM \(unescaped: table) WHERE process_id = \(processID) AND last_version < \(oldestKept)
+                                  RETURNING 1)
+                    SELECT count(*) FROM gone
+                    """, logger: logger).decode(Int.self) where table == "published_profiles" { deleted = count }
+            }
+            return deleted
         }
     }
 
-    /// Inserts `profiles` as rows seen from `version` on, with their display `sortKeys`.
-    func insert(_ profiles: [PublishedProfile], processID: String, version: Int64, sortKeys: [Double],
-                on connection: PostgresConnection) async throws {
+    /// Inserts `profiles` (encoded as `documents`, whose SHA-256 are `hashes`) as rows seen
+    /// from `version` on, with their display `sortKeys`.
+    func insert(_ profiles: [PublishedProfile], documents: [String], hashes: [Data], processID: String, version: Int64,
+                sortKeys: [Double], on connection: PostgresConnection) async throws {
         var ids: [String] = [], hasProfile: [Bool] = [], names: [String] = [], offices: [String] = []
         var kinds: [String] = [], codes: [String] = [], districts: [Int] = [], municipalities: [String] = []
         var genders: [String] = [], ages: [Int] = [], education: [String] = [], actions: [String] = []
-        var documents: [String] = []
         for profile in profiles {
             ids.append(profile.id)
             hasProfile.append(profile.hasProfile)
@@ -143,26 +200,37 @@ public struct PublicationRepository: Sendable {
             ages.append(profile.ageYears ?? 0)
             education.append(profile.educationKey ?? "")
             actions.append(profile.affirmativeAction?.rawValue ?? "")
-            documents.append(try JSONCoding.encodeString(profile))
         }
         try await connection.query("""
             INSERT INTO published_profiles (process_id, first_version, last_version, candidacy_id, has_profile, search_name, office_code,
                                             entity_kind, entity_code, district, municipality, gender, age_years, education,
-                                            affirmative_action, sort_key)
+                                            affirmative_action, sort_key, document_sha256)
             SELECT \(processID), \(version), \(Self.openVersion), id, has_profile, search_name, office_code, entity_kind, entity_code,
                    nullif(district, 0), nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''),
-                   nullif(affirmative_action, ''), sort_key
+                   nullif(affirmative_action, ''), sort_key, decode(document_sha256, 'hex')
               FROM unnest(\(ids)::text[], \(hasProfile)::bool[], \(names)::text[], \(offices)::text[], \(kinds)::text[], \(codes)::text[],
                           \(districts)::int4[], \(municipalities)::text[], \(genders)::text[], \(ages)::int4[], \(education)::text[],
-                          \(actions)::text[], \(sortKeys)::float8[])
+                          \(actions)::text[], \(sortKeys)::float8[], \(hashes.map(Self.hex))::text[])
                 AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
-                     education, affirmative_action, sort_key)
+                     education, affirmative_action, sort_key, document_sha256)
             """, logger: logger)
         try await connection.query("""
             INSERT INTO published_documents (process_id, first_version, last_version, candidacy_id, document)
             SELECT \(processID), \(version), \(Self.openVersion), id, document::jsonb
               FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
             """, logger: logger)
+    }
+
+    /// Lower-case hexadecimal of `bytes` (PostgreSQL's `decode(…, 'hex')`).
+    static func hex(_ bytes: Data) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `text` as the search compares it: lower case, without accents or diaeresis, spaces collapsed.
