@@ -115,7 +115,7 @@ struct PublicationRepositoryTests {
             // The previous version still sees B as it was, and no D.
             var before: [String] = []
             for try await name in try await db.client.query("""
-                SELECT d.document->>'fullName' FROM published_documents d
+                SELECT d.document::jsonb->>'fullName' FROM published_documents d
                  WHERE d.process_id = \(id) AND d.first_version <= \(same.version) AND d.last_version >= \(same.version)
                  ORDER BY d.candidacy_id
                 """, logger: Self.logger).decode(String.self) { before.append(name) }

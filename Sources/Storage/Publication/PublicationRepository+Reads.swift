@@ -44,7 +44,7 @@ extension PublicationRepository {
             SELECT (SELECT coalesce(max(version), 0) FROM cur), (SELECT count(*) FROM matches), page.document
               FROM (SELECT 1) one
               LEFT JOIN LATERAL (
-                   SELECT d.document::text AS document
+                   SELECT d.document
                      FROM (SELECT sort_key, candidacy_id FROM matches ORDER BY sort_key LIMIT \(limit) OFFSET \(offset)) m
                      JOIN published_documents d ON d.process_id = \(processID) AND d.candidacy_id = m.candidacy_id
                       AND d.first_version <= (SELECT version FROM cur) AND d.last_version >= (SELECT version FROM cur)
@@ -62,7 +62,7 @@ extension PublicationRepository {
     /// The candidacy `id` in the current snapshot, with the version; nil when it is not listed.
     public func profile(processID: String, id: String) async throws -> (version: Int64, profile: PublishedProfile)? {
         let rows = try await client.query("""
-            SELECT s.current_version, d.document::text FROM published_documents d
+            SELECT s.current_version, d.document FROM published_documents d
               JOIN publication_state s ON s.process_id = d.process_id
                    AND d.first_version <= s.current_version AND d.last_version >= s.current_version
              WHERE s.process_id = \(processID) AND d.candidacy_id = \(id)
@@ -83,11 +83,9 @@ extension PublicationRepository {
     /// candidacies and how many have a published profile.
     public func compliance(processID: String) async throws -> [PublicComplianceRow] {
         let rows = try await client.query("""
-            SELECT d.document->>'entityName', d.document->>'officeName', count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
+            SELECT p.entity_name, p.office_name, count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
               FROM published_profiles p JOIN publication_state s ON s.process_id = p.process_id
                    AND p.first_version <= s.current_version AND p.last_version >= s.current_version
-              JOIN published_documents d ON d.process_id = p.process_id AND d.candidacy_id = p.candidacy_id
-                   AND d.first_version <= s.current_version AND d.last_version >= s.current_version
              WHERE s.process_id = \(processID)
              GROUP BY 1, 2, p.office_code ORDER BY 1, min(p.sort_key)
             """, logger: logger)
@@ -123,12 +121,10 @@ extension PublicationRepository {
     /// documents (the static export renders each page through the site).
     public func listed(processID: String) async throws -> (version: Int64, candidacies: [ListedCandidacy]) {
         let rows = try await client.query("""
-            SELECT s.current_version, p.candidacy_id, p.office_code, coalesce(jsonb_typeof(d.document->'photo') = 'object', false)
+            SELECT s.current_version, p.candidacy_id, p.office_code, p.has_photo
               FROM publication_state s
               JOIN published_profiles p ON p.process_id = s.process_id
                    AND p.first_version <= s.current_version AND p.last_version >= s.current_version
-              JOIN published_documents d ON d.process_id = p.process_id AND d.candidacy_id = p.candidacy_id
-                   AND d.first_version <= s.current_version AND d.last_version >= s.current_version
              WHERE s.process_id = \(processID)
              ORDER BY p.sort_key
             """, logger: logger)

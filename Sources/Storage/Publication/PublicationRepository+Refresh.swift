@@ -58,7 +58,7 @@ extension PublicationRepository {
             let profile = build(source)
             var old: (profile: PublishedProfile, sortKey: Double)?
             for try await (document, sortKey) in try await connection.query("""
-                SELECT d.document::text, p.sort_key FROM published_profiles p
+                SELECT d.document, p.sort_key FROM published_profiles p
                   JOIN published_documents d ON d.process_id = p.process_id AND d.candidacy_id = p.candidacy_id
                        AND d.last_version = \(Self.openVersion)
                  WHERE p.process_id = \(processID) AND p.candidacy_id = \(candidacyID) AND p.last_version = \(Self.openVersion)

@@ -187,6 +187,7 @@ public struct PublicationRepository: Sendable {
         var ids: [String] = [], hasProfile: [Bool] = [], names: [String] = [], offices: [String] = []
         var kinds: [String] = [], codes: [String] = [], districts: [Int] = [], municipalities: [String] = []
         var genders: [String] = [], ages: [Int] = [], education: [String] = [], actions: [String] = []
+        var entityNames: [String] = [], officeNames: [String] = [], hasPhoto: [Bool] = []
         for profile in profiles {
             ids.append(profile.id)
             hasProfile.append(profile.hasProfile)
@@ -200,23 +201,27 @@ public struct PublicationRepository: Sendable {
             ages.append(profile.ageYears ?? 0)
             education.append(profile.educationKey ?? "")
             actions.append(profile.affirmativeAction?.rawValue ?? "")
+            entityNames.append(profile.entityName)
+            officeNames.append(profile.officeName)
+            hasPhoto.append(profile.photo != nil)
         }
         try await connection.query("""
             INSERT INTO published_profiles (process_id, first_version, last_version, candidacy_id, has_profile, search_name, office_code,
                                             entity_kind, entity_code, district, municipality, gender, age_years, education,
-                                            affirmative_action, sort_key, document_sha256)
+                                            affirmative_action, sort_key, document_sha256, entity_name, office_name, has_photo)
             SELECT \(processID), \(version), \(Self.openVersion), id, has_profile, search_name, office_code, entity_kind, entity_code,
                    nullif(district, 0), nullif(municipality, ''), nullif(gender, ''), nullif(age_years, 0), nullif(education, ''),
-                   nullif(affirmative_action, ''), sort_key, decode(document_sha256, 'hex')
+                   nullif(affirmative_action, ''), sort_key, decode(document_sha256, 'hex'), entity_name, office_name, has_photo
               FROM unnest(\(ids)::text[], \(hasProfile)::bool[], \(names)::text[], \(offices)::text[], \(kinds)::text[], \(codes)::text[],
                           \(districts)::int4[], \(municipalities)::text[], \(genders)::text[], \(ages)::int4[], \(education)::text[],
-                          \(actions)::text[], \(sortKeys)::float8[], \(hashes.map(Self.hex))::text[])
+                          \(actions)::text[], \(sortKeys)::float8[], \(hashes.map(Self.hex))::text[],
+                          \(entityNames)::text[], \(officeNames)::text[], \(hasPhoto)::bool[])
                 AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
-                     education, affirmative_action, sort_key, document_sha256)
+                     education, affirmative_action, sort_key, document_sha256, entity_name, office_name, has_photo)
             """, logger: logger)
         try await connection.query("""
             INSERT INTO published_documents (process_id, first_version, last_version, candidacy_id, document)
-            SELECT \(processID), \(version), \(Self.openVersion), id, document::jsonb
+            SELECT \(processID), \(version), \(Self.openVersion), id, document
               FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
             """, logger: logger)
     }
