@@ -45,12 +45,7 @@ public struct PublicationBuilder: Sendable {
         let started = ContinuousClock.now
         let sources = try await repository.sources(processID: process.id, timeZone: process.timeZone)
         let read = ContinuousClock.now
-        var entries: [(profile: PublishedProfile, groups: [IdentityGroup])] = []
-        entries.reserveCapacity(sources.count)
-        for source in sources {
-            guard let entry = profile(of: source, logger: logger) else { continue }
-            entries.append(entry)
-        }
+        let entries = try await sources.concurrentMap { source in profile(of: source, logger: logger) }.compactMap { $0 }
         let profiles = entries.map(\.profile)
         let statistics = IdentityStatistics.rows(entries)
         let built = ContinuousClock.now

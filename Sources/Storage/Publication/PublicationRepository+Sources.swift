@@ -9,12 +9,13 @@ extension PublicationRepository {
     /// rebuild request (`requestRebuild`), so the rebuild runs again.
     public func sources(processID: String, timeZone: String) async throws -> [PublicationSource] {
         let rows = try await client.query(Self.sourcesQuery(processID: processID, timeZone: timeZone, candidacyID: nil), logger: logger)
-        var ranked: [(rank: Int64, source: PublicationSource)] = []
-        for try await row in rows {
-            ranked.append((try row.makeRandomAccess()["display_rank"].decode(Int64.self), try Self.source(of: row)))
+        var received: [PostgresRow] = []
+        for try await row in rows { received.append(row) }
+        // Decoding (the published answers are JSON) is most of the read: on every core.
+        let ranked = try await received.concurrentMap { row in
+            (rank: try row.makeRandomAccess()["display_rank"].decode(Int64.self), source: try Self.source(of: row))
         }
-        ranked.sort { $0.rank < $1.rank }
-        return ranked.map(\.source)
+        return ranked.sorted { $0.rank < $1.rank }.map(\.source)
     }
 
     /// The source of the candidacy `candidacyID`, read on `connection` (a one-profile refresh

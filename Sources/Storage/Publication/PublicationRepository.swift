@@ -61,8 +61,11 @@ public struct PublicationRepository: Sendable {
     ) async throws -> SavedSnapshot {
         let statisticsJSON = try JSONCoding.encodeString(statistics)
         let published = profiles.filter(\.hasProfile).count
-        let documents = try profiles.map { try JSONCoding.encodeString($0) }
-        let hashes = documents.map { Data(SHA256.hash(data: Data($0.utf8))) }
+        let encoded = try await profiles.concurrentMap { profile -> (String, Data) in
+            let document = try JSONCoding.encodeString(profile)
+            return (document, Data(SHA256.hash(data: Data(document.utf8))))
+        }
+        let documents = encoded.map(\.0), hashes = encoded.map(\.1)
         return try await client.transaction(logger: logger) { connection in
             try await lockWriters(processID: processID, on: connection)
             var current: [String: SnapshotDiff.Row] = [:]
