@@ -53,7 +53,7 @@ enum WebError: HTTPResponseError {
             (title, message) = ("Solicitud no válida", "La dirección contiene un carácter que no se admite (%00).")
         }
         let user = (context as? WebRequestContext)?.user
-        return try WebPage.message(title: title, message: message, status: status, user: user, csrf: (context as? WebRequestContext)?.csrf ?? "")
+        return try WebPage.message(title: title, message: message, status: status, user: user, csrf: (context as? WebRequestContext)?.layoutCSRF ?? "")
             .response(from: request, context: context)
     }
 }
@@ -82,7 +82,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
                 ? try ProblemDetails(status: error.status, code: "http_\(error.status.code)", title: message)
                     .response(from: request, context: context)
                 : try WebPage.message(title: "Solicitud no válida", message: message, status: error.status, user: context.user,
-                                      csrf: context.csrf).response(from: request, context: context)
+                                      csrf: context.layoutCSRF).response(from: request, context: context)
             for field in error.headers { response.headers.append(field) }
             return response
         } catch let error as HTTPResponseError {
@@ -94,7 +94,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             var response = api
                 ? try ProblemDetails(status: .serviceUnavailable, code: "service_unavailable", title: message).response(from: request, context: context)
                 : try WebPage.message(title: "Servicio no disponible", message: message, status: .serviceUnavailable, user: context.user,
-                                      csrf: context.csrf).response(from: request, context: context)
+                                      csrf: context.layoutCSRF).response(from: request, context: context)
             response.headers[.retryAfter] = "5"
             return response
         } catch {
@@ -105,7 +105,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
                     .response(from: request, context: context)
             }
             return try WebPage.message(title: "Error interno", message: "Ocurrió un error interno; intente de nuevo en unos momentos.",
-                                       status: .internalServerError, user: context.user, csrf: context.csrf)
+                                       status: .internalServerError, user: context.user, csrf: context.layoutCSRF)
                 .response(from: request, context: context)
         }
     }

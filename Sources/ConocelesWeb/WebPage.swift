@@ -90,11 +90,11 @@ struct MenuView {
 extension WebRequestContext {
     /// `template` with `view` as a page for this request's account and CSRF token.
     func page(_ template: String, title: String, _ view: Any, status: HTTPResponse.Status = .ok, notice: String? = nil) -> WebPage {
-        WebPage(template: template, title: title, view: view, status: status, user: user, csrf: csrf, notice: notice)
+        WebPage(template: template, title: title, view: view, status: status, user: user, csrf: layoutCSRF, notice: notice)
     }
 
     /// A one-message page for this request.
     func message(title: String, _ message: String, status: HTTPResponse.Status = .ok, link: LinkView? = nil) -> WebPage {
-        WebPage.message(title: title, message: message, status: status, user: user, csrf: csrf, link: link)
+        WebPage.message(title: title, message: message, status: status, user: user, csrf: layoutCSRF, link: link)
     }
 }

@@ -15,8 +15,13 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
     var sessionToken: SecretToken?
     /// The process this site serves (set by `CSRFMiddleware`, the first of the site's).
     public var process: ElectionProcess?
+    /// This browser's CSRF token, set by `CSRFMiddleware` (nil outside it).
+    var csrfSlot: CSRFTokenSlot?
     /// The CSRF value of this browser: the cookie's, or a new one the response will set.
-    var csrf: String = ""
+    /// Read it only for a form: a page that never reads it sets no cookie and may be cached.
+    var csrf: String { csrfSlot?.token ?? "" }
+    /// The token for the layout's sign-out form, which only a signed-in account sees.
+    var layoutCSRF: String { user == nil ? "" : csrf }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Storage
 
 /// The registration system's signature on each event: HMAC-SHA256 with the shared secret
 /// over `"<timestamp>.<body>"`, sent as `X-Conoceles-Timestamp: <unix seconds>` and
@@ -52,7 +53,7 @@ public struct EventSignature: Sendable {
         var message = Array("\(timestamp).".utf8)
         message.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.encode(mac)
     }
 
     /// Checks the headers against the body at `now`; comparison in constant time.

@@ -5,7 +5,7 @@ import Storage
 
 /// Serves anonymous GETs of the public pages from `PageCache`. A response is kept only when
 /// it can be the same for every visitor: no signed-in user, a 200 without `Set-Cookie`, and
-/// a body without this visitor's CSRF token. Runs inside the CSRF and session middleware
+/// no read of this visitor's CSRF token while it was made (no form). Runs inside the CSRF and session middleware
 /// (their per-visitor cookies are added outside the cache). Conditional requests pass
 /// through, so ETag/304 handling keeps working.
 struct PageCacheMiddleware: RouterMiddleware {
@@ -53,8 +53,8 @@ struct PageCacheMiddleware: RouterMiddleware {
         let collector = BodyCollector()
         try await response.body.write(collector)
         let body = collector.buffer
-        // A page that shows this visitor's token is theirs alone.
-        if body.readableBytesView.firstRange(of: Array(context.csrf.utf8)) == nil {
+        // A page that read this visitor's token (a form) is theirs alone.
+        if context.csrfSlot?.wasRead != true {
             cache.store(PageCache.Page(headers: response.headers, body: body), for: key)
         }
         return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: body))

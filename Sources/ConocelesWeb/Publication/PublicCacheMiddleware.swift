@@ -9,8 +9,8 @@ import Storage
 ///   path and query; `Last-Modified` = when the snapshot became current;
 /// - a matching `If-None-Match` (or, without one, an `If-Modified-Since` not older than the
 ///   switch) answers 304 before the handler runs;
-/// - `Cache-Control: public, max-age=60` (`private` on a page that sets the visitor's first
-///   CSRF cookie, so no shared cache hands one token to many people).
+/// - `Cache-Control: public, max-age=60` (`private` on a response that sets a cookie, e.g. the
+///   visitor's first CSRF token on a page with a form, so no shared cache hands one token to many).
 ///
 /// A page's menu depends on who is signed in (and holds that session's CSRF token), so a
 /// signed-in request gets no validators and keeps the page's `no-store`; anonymous HTML
@@ -39,9 +39,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
             let etag = Self.etag(version: current.version, path: request.uri.path, query: request.uri.query)
             headers[.eTag] = etag
             headers[.lastModified] = Self.httpDate(current.switchedAt)
-            // A first visit gets its CSRF cookie with this response: never store that in a shared cache.
-            let setsCookie = !isAPI && request.cookies[CSRFToken.cookieName]?.value.utf8.count != 64
-            headers[.cacheControl] = setsCookie ? Self.privateCacheControl : Self.cacheControl
+            headers[.cacheControl] = Self.cacheControl
             if Self.notModified(request.headers, etag: etag, lastModified: current.switchedAt) {
                 return Response(status: .notModified, headers: headers)
             }
@@ -50,6 +48,8 @@ struct PublicCacheMiddleware: RouterMiddleware {
         if isAPI { response.headers[.accessControlAllowOrigin] = "*" }
         guard response.status == .ok, current != nil else { return response }
         for field in headers { response.headers[field.name] = field.value }
+        // A page with a form gives a first visitor a CSRF cookie: never store that in a shared cache.
+        if response.headers[.setCookie] != nil { response.headers[.cacheControl] = Self.privateCacheControl }
         return response
     }
 
@@ -61,13 +61,13 @@ struct PublicCacheMiddleware: RouterMiddleware {
             if let url = Bundle.module.resourceURL?.appendingPathComponent("Templates/\(name).mustache"),
                let data = try? Data(contentsOf: url) { hash.update(data: data) }
         }
-        return hash.finalize().prefix(6).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hash.finalize().prefix(6))
     }()
 
     /// `"v{version}-{hash}"`, strong: the hash covers the render revision, path and query.
     static func etag(version: Int64, path: String, query: String?) -> String {
         let digest = SHA256.hash(data: Data("\(renderRevision)\n\(path)?\(query ?? "")".utf8))
-        return "\"v\(version)-\(digest.prefix(8).map { String(format: "%02x", $0) }.joined())\""
+        return "\"v\(version)-\(Hex.encode(digest.prefix(8)))\""
     }
 
     /// Whether the client's copy is current: `If-None-Match` lists `etag` (weakly compared:

@@ -2,9 +2,11 @@ import ConocelesCore
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// CSRF protection for every state-changing request (double submission, see `CSRFToken`):
-/// gives each browser a token (the cookie's, or a new one set on the response) and refuses
+/// gives each browser a token (the cookie's, or a new one set on the response of the first
+/// page that shows a form) and refuses
 /// a POST whose form field `csrf` (or, for file uploads, the query parameter `csrf`) does
 /// not match the cookie. The signed API (`/api/`) is exempt: it authenticates by HMAC.
 struct CSRFMiddleware: RouterMiddleware {
@@ -20,7 +22,8 @@ struct CSRFMiddleware: RouterMiddleware {
         context.process = process
         let existing = request.cookies[CSRFToken.cookieName]?.value
         let isNew = existing.map { $0.utf8.count != 64 } ?? true
-        context.csrf = isNew ? CSRFToken.generate() : existing!
+        let slot = CSRFTokenSlot(existing: isNew ? nil : existing)
+        context.csrfSlot = slot
         var request = request
         if request.method == .post, !request.uri.path.hasPrefix("/api/") {
             var submitted = request.uri.queryParameters.get(CSRFToken.fieldName)
@@ -37,8 +40,9 @@ struct CSRFMiddleware: RouterMiddleware {
             guard !isNew, CSRFToken.isValid(submitted: submitted, request: request) else { throw WebError.invalidCSRF }
         }
         var response = try await Self.respond(request, context, next)
-        // The API has no forms: no cookie, so its public responses stay cacheable by shared caches.
-        if isNew, !request.uri.path.hasPrefix("/api/") { response.setCookie(CSRFToken.cookie(context.csrf, secure: secureCookies)) }
+        // A new token is set only when the page used it (a form): public pages without forms
+        // and the API send no cookie, so shared caches may keep them.
+        if let created = slot.created { response.setCookie(CSRFToken.cookie(created, secure: secureCookies)) }
         return response
     }
 
@@ -52,4 +56,38 @@ struct CSRFMiddleware: RouterMiddleware {
         }
         return nil
     }
+}
+
+/// This browser's CSRF token for one request: the cookie's, or a new one made the first time
+/// a page reads it. Shared by the copies of the request context, so that after the response
+/// `CSRFMiddleware` knows whether to set the cookie and `PageCacheMiddleware` whether the page
+/// shows the token.
+final class CSRFTokenSlot: Sendable {
+    private struct State {
+        var value: String?
+        var made = false
+        var read = false
+    }
+    private let state: Mutex<State>
+
+    /// A slot holding the browser's valid token, or none yet.
+    init(existing: String?) { state = Mutex(State(value: existing)) }
+
+    /// The token, made now if the browser had none.
+    var token: String {
+        state.withLock { state in
+            state.read = true
+            if let value = state.value { return value }
+            let made = CSRFToken.generate()
+            state.value = made
+            state.made = true
+            return made
+        }
+    }
+
+    /// The token made during this request, if one was (the response must set its cookie).
+    var created: String? { state.withLock { $0.made ? $0.value : nil } }
+
+    /// Whether anything read the token during this request (it may be in the page).
+    var wasRead: Bool { state.withLock { $0.read } }
 }

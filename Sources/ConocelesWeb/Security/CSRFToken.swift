@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Storage
 
 /// CSRF protection for forms by double submission: the page sets a random value in a
 /// `SameSite=Strict`, `HttpOnly` cookie and in a hidden field; a POST is accepted only when
@@ -8,9 +9,13 @@ enum CSRFToken {
     static let cookieName = "conoceles_csrf"
     static let fieldName = "csrf"
 
-    /// A fresh random value (32 bytes, hex).
+    /// A fresh random value (32 bytes from the system's generator, hex).
     static func generate() -> String {
-        (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for _ in 0..<4 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return Hex.encode(bytes)
     }
 
     /// The cookie that carries `value`.

@@ -28,7 +28,7 @@ public struct BlobAddress: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// The address of these bytes.
     public init(of bytes: [UInt8]) {
-        sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        sha256 = Hex.encode(SHA256.hash(data: bytes))
     }
 
     public var description: String { sha256 }

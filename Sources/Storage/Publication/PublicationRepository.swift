@@ -217,7 +217,7 @@ public struct PublicationRepository: Sendable {
                    nullif(affirmative_action, ''), sort_key, decode(document_sha256, 'hex'), entity_name, office_name, has_photo
               FROM unnest(\(ids)::text[], \(hasProfile)::bool[], \(names)::text[], \(offices)::text[], \(kinds)::text[], \(codes)::text[],
                           \(districts)::int4[], \(municipalities)::text[], \(genders)::text[], \(ages)::int4[], \(education)::text[],
-                          \(actions)::text[], \(sortKeys)::float8[], \(hashes.map(Self.hex))::text[],
+                          \(actions)::text[], \(sortKeys)::float8[], \(hashes.map(Hex.encode))::text[],
                           \(entityNames)::text[], \(officeNames)::text[], \(hasPhoto)::bool[])
                 AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
                      education, affirmative_action, sort_key, document_sha256, entity_name, office_name, has_photo)
@@ -227,18 +227,6 @@ public struct PublicationRepository: Sendable {
             SELECT \(processID), \(version), \(Self.openVersion), id, document
               FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)
             """, logger: logger)
-    }
-
-    /// Lower-case hexadecimal of `bytes` (PostgreSQL's `decode(…, 'hex')`).
-    static func hex(_ bytes: Data) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// `text` as the search compares it: lower case, without accents or diaeresis, spaces collapsed.
