@@ -15,7 +15,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Abre cada dato cifrado con la llave configurada / opens every sealed value with the configured key.",
+            abstract: "Abre cada dato cifrado con las llaves configuradas / opens every sealed value with the configured keys.",
             discussion: """
                 Descifra, sin mostrarlos, cada cuestionario de identidad y cada documento de consentimiento con \
                 security.encryption_key (identificador security.encryption_key_id) y las llaves anteriores de \
