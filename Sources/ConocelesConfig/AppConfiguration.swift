@@ -107,6 +107,10 @@ public struct AppConfiguration: Sendable {
         public var encryptionKey: [UInt8]
         /// Identifier stored next to each ciphertext, for key rotation.
         public var encryptionKeyID: String
+        /// Older keys (32 bytes each, by id) that still open what they sealed, during a key
+        /// rotation (`security.previous_keys`: a list of `id:base64`; none by default). New
+        /// seals always use `encryptionKey`; `conoceles keys rotate` re-seals the rest.
+        public var previousKeys: [String: [UInt8]] = [:]
         /// Shared secret of the registration system's HMAC-SHA256 signatures.
         public var eventHMACSecret: String
         /// Minutes of inactivity after which a session expires.
@@ -136,7 +140,8 @@ extension AppConfiguration {
         file: String = "config/conoceles.yaml",
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> AppConfiguration {
-        try AppConfiguration(reader: try await reader(file: file, environment: environment))
+        try refuseMappedPreviousKeys(file: file)
+        return try AppConfiguration(reader: try await reader(file: file, environment: environment))
     }
 
     /// Reads and validates only the `photo.*` keys, for tools that check photos without the
@@ -204,8 +209,11 @@ extension AppConfiguration {
         guard hmac.utf8.count >= 32 else {
             throw ConfigurationError(key: "security.event_hmac_secret", reason: "debe tener al menos 32 caracteres")
         }
+        let keyID = try r.string("security.encryption_key_id")
         self.security = SecuritySettings(
-            encryptionKey: Array(key), encryptionKeyID: try r.string("security.encryption_key_id"),
+            encryptionKey: Array(key), encryptionKeyID: keyID,
+            previousKeys: try SecuritySettings.parsePreviousKeys(
+                r.optionalList("security.previous_keys", secret: true), currentKey: Array(key), currentID: keyID),
             eventHMACSecret: hmac, sessionTTLMinutes: try r.int("security.session_ttl_minutes", in: 5...24 * 60))
         processID = try r.string("process.id")
         guard processID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
@@ -246,6 +254,15 @@ struct Reader {
         // A YAML number asked for as text (e.g. a numeric password) is still text.
         if let number = config.int(forKey: configKey, isSecret: secret) { return String(number) }
         return nil
+    }
+
+    /// The list at `key`: a YAML sequence, or a text of comma-separated items (how an
+    /// environment variable carries a list); empty items dropped, nil when absent.
+    func optionalList(_ key: String, secret: Bool = false) -> [String]? {
+        let configKey = ConfigKey(key)
+        let items = config.stringArray(forKey: configKey, isSecret: secret)
+            ?? config.string(forKey: configKey, isSecret: secret).map { $0.split(separator: ",").map(String.init) }
+        return items?.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func string(_ key: String, secret: Bool = false) throws(ConfigurationError) -> String {

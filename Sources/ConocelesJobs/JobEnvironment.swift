@@ -16,7 +16,7 @@ public struct JobEnvironment: Sendable {
     public let mail: any MailTransport
     public let pipelines: PipelineEngine
     public let logger: Logger
-    /// Opens and seals the identity answers with `security.encryption_key`.
+    /// Seals the identity answers with `security.encryption_key`; opens with it and `security.previous_keys`.
     public let cipher: SensitiveDataCipher
 
     /// - Throws: `SensitiveDataCipherError` when the configured key is unusable.
@@ -31,8 +31,7 @@ public struct JobEnvironment: Sendable {
         self.mail = mail
         self.pipelines = pipelines
         self.logger = logger
-        self.cipher = try SensitiveDataCipher(
-            key: configuration.security.encryptionKey, keyID: configuration.security.encryptionKeyID)
+        self.cipher = try SensitiveDataCipher(security: configuration.security)
     }
 
     /// Inserts jobs with the kinds' policies of `jobs/` (the pipeline engine's client).

@@ -20,8 +20,7 @@ struct BenchPortalCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try await Runtime.load(options, label: "bench.portal")
-            let security = runtime.configuration.security
-            let cipher = try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID)
+            let cipher = try SensitiveDataCipher(security: runtime.configuration.security)
             let election = DemoElection(process: runtime.process, catalogs: runtime.catalogs, seed: seed, scale: .national)
             let count = candidacies
             try await runtime.withDatabase {
@@ -44,8 +43,7 @@ struct BenchPortalCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try await Runtime.load(options, label: "bench.portal")
-            let security = runtime.configuration.security
-            let cipher = try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID)
+            let cipher = try SensitiveDataCipher(security: runtime.configuration.security)
             let (full, refreshes) = (self.full, self.refreshes)
             try await runtime.withDatabase {
                 let benchmark = PortalRebuildBenchmark(

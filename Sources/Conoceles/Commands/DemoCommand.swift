@@ -33,8 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "demo")
-        let security = runtime.configuration.security
-        let cipher = try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID)
+        let cipher = try SensitiveDataCipher(security: runtime.configuration.security)
         let election = DemoElection(process: runtime.process, catalogs: runtime.catalogs, seed: seed, scale: DemoScale(rawValue: scale)!)
         try await runtime.withDatabase {
             let loader = DemoLoader(client: runtime.database.client, cipher: cipher, logger: runtime.logger)

@@ -87,7 +87,7 @@ extension Runtime {
         let security = configuration.security
         var context = WebContext(
             database: database, process: process, catalogs: catalogs, eventSecret: security.eventHMACSecret,
-            cipher: try SensitiveDataCipher(key: security.encryptionKey, keyID: security.encryptionKeyID),
+            cipher: try SensitiveDataCipher(security: security),
             blobs: FileBlobStore(root: configuration.blobsDirectory),
             jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
             sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))

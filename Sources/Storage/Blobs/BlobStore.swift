@@ -70,6 +70,19 @@ public struct FileBlobStore: BlobStore {
         return address
     }
 
+    /// Stores the bytes like `put`, then flushes the file's directory, so that the new name
+    /// survives a crash too: for a blob that replaces another, whose old copy is deleted once
+    /// the row names the new one (key rotation).
+    public func putDurably(_ bytes: [UInt8]) async throws -> BlobAddress {
+        let address = try await put(bytes)
+        let directory = (path(address) as NSString).deletingLastPathComponent
+        let descriptor = open(directory, O_RDONLY)
+        guard descriptor >= 0 else { throw BlobStoreError.cannotWrite(directory) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw BlobStoreError.cannotWrite(directory) }
+        return address
+    }
+
     public func get(_ address: BlobAddress) async throws -> [UInt8]? {
         guard let data = FileManager.default.contents(atPath: path(address)) else { return nil }
         let bytes = [UInt8](data)
@@ -85,8 +98,16 @@ public struct FileBlobStore: BlobStore {
 }
 
 /// A blob store failure.
-public enum BlobStoreError: Error, Sendable, Equatable {
+public enum BlobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotWrite(String)
     /// The stored bytes no longer hash to their address.
     case corrupted(BlobAddress)
+
+    /// Spanish explanation for operators.
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path): "No se pudo escribir el archivo \(path) en el almacén de archivos."
+        case .corrupted(let address): "El archivo \(address) del almacén de archivos está dañado (su contenido ya no corresponde a su SHA-256)."
+        }
+    }
 }

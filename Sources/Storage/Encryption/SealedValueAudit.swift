@@ -50,26 +50,30 @@ public struct SealedValueAudit: Sendable {
         self.logger = logger
     }
 
-    /// Tries to open every sealed value; lists at most `failureLimit` failures per kind.
-    public func run(failureLimit: Int = 20) async throws -> Report {
+    /// Tries to open every sealed value, `pageSize` rows at a time; lists at most
+    /// `failureLimit` failures per kind.
+    public func run(failureLimit: Int = 20, pageSize: Int = 500) async throws -> Report {
         var report = Report()
-        let questionnaires = try await client.query(
-            "SELECT candidacy_id, ciphertext, nonce, key_id FROM identity_questionnaires ORDER BY candidacy_id", logger: logger)
-        for try await (id, ciphertext, nonce, keyID) in questionnaires.decode((String, Data, Data, String).self) {
-            record(&report.identityQuestionnaires, id: id, keyID: keyID, limit: failureLimit) {
-                _ = try cipher.open(SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID), context: id)
+        let rows = SealedValueRows(client: client, blobs: blobs, logger: logger)
+        var identities = try await rows.identities(limit: pageSize)
+        while let last = identities.last {
+            for identity in identities {
+                record(&report.identityQuestionnaires, id: identity.candidacyID, keyID: identity.sealed.keyID, limit: failureLimit) {
+                    _ = try cipher.open(identity.sealed, context: identity.candidacyID)
+                }
             }
+            identities = try await rows.identities(after: last.candidacyID, limit: pageSize)
         }
-        let documents = try await client.query(
-            "SELECT id::text, sha256, key_id FROM consent_documents ORDER BY uploaded_at, id", logger: logger)
-        for try await (id, sha256, keyID) in documents.decode((String, String, String).self) {
-            var stored: [UInt8]?
-            if let address = BlobAddress(sha256: sha256) { stored = try await blobs.get(address) }
-            record(&report.consentDocuments, id: id, keyID: keyID, limit: failureLimit) {
-                guard let stored, stored.count > 12 else { throw MissingBlob() }
-                let sealed = SealedValue(ciphertext: Data(stored.dropFirst(12)), nonce: Data(stored.prefix(12)), keyID: keyID)
-                _ = try cipher.open(sealed, context: ConsentDocumentRepository.context)
+        var documents = try await rows.documents(limit: pageSize)
+        while let last = documents.last {
+            for document in documents {
+                let sealed: Result<SealedValue, any Error>
+                do { sealed = .success(try await rows.sealed(document)) } catch { sealed = .failure(error) }
+                record(&report.consentDocuments, id: document.id.uuidString.lowercased(), keyID: document.keyID, limit: failureLimit) {
+                    _ = try cipher.open(try sealed.get(), context: ConsentDocumentRepository.context)
+                }
             }
+            documents = try await rows.documents(after: last.id, limit: pageSize)
         }
         return report
     }
@@ -83,9 +87,5 @@ public struct SealedValueAudit: Sendable {
             tally.failed += 1
             if tally.failures.count < limit { tally.failures.append(Failure(id: id, reason: "\(error)")) }
         }
-    }
-
-    struct MissingBlob: Error, CustomStringConvertible {
-        var description: String { "falta el archivo cifrado en el almacén de archivos" }
     }
 }

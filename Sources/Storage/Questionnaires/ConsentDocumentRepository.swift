@@ -32,7 +32,7 @@ public struct ConsentDocumentRepository: Sendable {
         guard pdf.count <= maximumBytes else { throw ConsentDocumentError.tooLarge(maximumBytes: maximumBytes) }
         guard pdf.starts(with: Array("%PDF-".utf8)) else { throw ConsentDocumentError.notPDF }
         let sealed = try cipher.seal(Data(pdf), context: Self.context)
-        let address = try await blobs.put(Array(sealed.nonce) + Array(sealed.ciphertext))
+        let address = try await blobs.put(sealed.blob)
         return try await client.transaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 INSERT INTO consent_documents (candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at)
@@ -67,8 +67,8 @@ public struct ConsentDocumentRepository: Sendable {
 
     /// The PDF of a stored document (decrypted), or nil when its blob is gone.
     public func contents(of document: StoredConsentDocument) async throws -> [UInt8]? {
-        guard let address = BlobAddress(sha256: document.sha256), let stored = try await blobs.get(address), stored.count > 12 else { return nil }
-        let sealed = SealedValue(ciphertext: Data(stored.dropFirst(12)), nonce: Data(stored.prefix(12)), keyID: document.keyID)
+        guard let address = BlobAddress(sha256: document.sha256), let stored = try await blobs.get(address),
+              let sealed = SealedValue(blob: stored, keyID: document.keyID) else { return nil }
         return Array(try cipher.open(sealed, context: Self.context))
     }
 
