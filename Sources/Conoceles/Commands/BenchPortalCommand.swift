@@ -38,7 +38,7 @@ struct BenchPortalCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mide la reconstrucción completa y la de un perfil / time the full and one-profile rebuilds.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Reconstrucciones completas / full rebuilds (the last one is reported).") var full = 2
+        @Option(help: "Reconstrucciones completas (se informa la más lenta) / full rebuilds (the slowest is reported: on a fresh seed the first, which writes every row).") var full = 2
         @Option(help: "Reconstrucciones de un perfil de cada tipo / one-profile refreshes of each kind.") var refreshes = 20
 
         func run() async throws {
