@@ -39,6 +39,9 @@ public struct PublicationBuilder: Sendable {
         self.clock = clock
     }
 
+    /// Rows written or closed by a rebuild past which the snapshot tables are analyzed.
+    static let analyzeAfterRows = 1_000
+
     /// Builds and switches to a new snapshot. Logs how long reading, building and writing took.
     public func build(logger: Logger) async throws -> Outcome {
         let repository = PublicationRepository(client: client, logger: logger)
@@ -52,11 +55,12 @@ public struct PublicationBuilder: Sendable {
         let saved = try await repository.saveSnapshot(processID: process.id, profiles: profiles, statistics: statistics, builtAt: clock())
         let written = ContinuousClock.now
         let pruned = try await repository.prune(processID: process.id)
+        if saved.rowsWritten + saved.rowsClosed >= Self.analyzeAfterRows { try await repository.analyze() }
         logger.info("publication snapshot built", metadata: [
             "version": "\(saved.version)", "listed": "\(profiles.count)", "rows_written": "\(saved.rowsWritten)",
             "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\((read - started).milliseconds)",
             "build_ms": "\((built - read).milliseconds)", "write_ms": "\((written - built).milliseconds)",
-            "prune_ms": "\((ContinuousClock.now - written).milliseconds)",
+            "prune_analyze_ms": "\((ContinuousClock.now - written).milliseconds)",
         ])
         return Outcome(version: saved.version, listed: profiles.count, published: profiles.filter(\.hasProfile).count,
                        rowsWritten: saved.rowsWritten)

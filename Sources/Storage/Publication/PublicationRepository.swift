@@ -155,6 +155,13 @@ public struct PublicationRepository: Sendable {
         try await connection.query("SELECT pg_notify(\(Self.channel), \(String(version)))", logger: logger)
     }
 
+    /// Refreshes the planner's statistics of the snapshot tables, after a rebuild that wrote
+    /// many rows: until autovacuum comes by, the one-profile refreshes that follow a first
+    /// rebuild of 30,000 rows were planned on an empty table (26 ms each instead of 8).
+    public func analyze() async throws {
+        try await client.query("ANALYZE published_profiles, published_documents", logger: logger)
+    }
+
     /// Deletes all but the newest `keep` snapshots of `processID` and the rows only they saw,
     /// in its own transaction: after a switch, so that making a version current never waits
     /// for a large delete (a full rebuild that changed every row leaves a whole version to
