@@ -98,7 +98,7 @@ public struct JobClient: Sendable {
             // The most recent job that holds each key (committed: ON CONFLICT waited for it).
             for try await (key, id) in try await connection.query("""
                 SELECT DISTINCT ON (unique_key) unique_key, id FROM jobs
-                 WHERE unique_key = ANY(\(Array(skippedKeys))) ORDER BY unique_key, id DESC
+                 WHERE unique_key IS NOT NULL AND unique_key = ANY(\(Array(skippedKeys))) ORDER BY unique_key, id DESC
                 """, logger: logger).decode((String, Int64).self) {
                 existing[key] = id
             }
