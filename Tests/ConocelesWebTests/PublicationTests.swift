@@ -314,6 +314,43 @@ struct PublicationTests {
         }
     }
 
+    @Test func theListingWindowGrowsWithTheLastRebuildsDuration() async throws {
+        try await TestDatabase.with { db async throws in
+            let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
+            /// The window of a newly asked listing rebuild (its unique key names it), checking
+            /// that it is scheduled within one window from now.
+            func window() async throws -> Int? {
+                try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                    try await PublicationRebuildWorker.enqueueListing(jobs: jobs, on: tx)
+                }
+                for try await (key, ahead) in try await db.client.query("""
+                    SELECT unique_key, extract(epoch FROM scheduled_at - now())::float8 FROM jobs
+                     WHERE kind = \(PublicationRebuildWorker.kind) AND state = 'scheduled' ORDER BY id DESC LIMIT 1
+                    """, logger: TestDatabase.logger).decode((String, Double).self) {
+                    let prefix = "\(PublicationRebuildWorker.kind):listing:"
+                    guard key.hasPrefix(prefix), let seconds = Int(key.dropFirst(prefix.count).prefix { $0 != "@" }) else { return nil }
+                    return ahead > 0 && ahead <= Double(seconds) + 2 ? seconds : nil
+                }
+                return nil
+            }
+            func completedRebuild(took seconds: Int) async throws {
+                try await db.client.query("""
+                    INSERT INTO jobs (kind, queue, args, state, attempted_at, finalized_at)
+                    VALUES (\(PublicationRebuildWorker.kind), 'publication', '{}', 'completed',
+                            now() - make_interval(secs => \(seconds)), now())
+                    """, logger: TestDatabase.logger)
+            }
+            // No rebuild yet: the 30 s window.
+            #expect(try await window() == 30)
+            // The last rebuild took 40 s: ten times that.
+            try await completedRebuild(took: 40)
+            #expect(try await window() == 400)
+            // Never more than 10 minutes.
+            try await completedRebuild(took: 7_200)
+            #expect(try await window() == 600)
+        }
+    }
+
     @Test func registrationApprovalsAndCancellationsRequestARebuild() async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
         let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [

@@ -74,20 +74,40 @@ public struct PublicationRebuildWorker: JobWorker {
         try await jobs.insertMany([try job(reason: reason)], on: connection)
     }
 
-    /// Seconds a listing change (a new approval) may wait for the snapshot: approvals arrive in
-    /// bursts of thousands, and one rebuild per window lists them all.
+    /// Seconds a listing change (a new approval) may wait for the snapshot at least: approvals
+    /// arrive in bursts of thousands, and one rebuild per window lists them all.
     public static let listingWindowSeconds = 30
+    /// The window is ten times the last rebuild's duration when that is longer, at most this.
+    static let maximumListingWindowSeconds = 600
 
-    /// Asks for a rebuild that lists newly approved candidacies: one job per
-    /// `listingWindowSeconds` window, scheduled just after the window ends, so every approval
-    /// committed in the window is in it. Unlike `enqueue` it writes no shared row, so
-    /// thousands of concurrent approvals do not queue behind one row lock.
-    public static func enqueueListing(jobs: JobClient, on connection: PostgresConnection, now: Date = Date()) async throws {
-        let window = listingWindowSeconds
+    /// Asks for a rebuild that lists newly approved candidacies: one job per listing window,
+    /// scheduled just after the window ends, so every approval committed in the window is in
+    /// it. Unlike `enqueue` it writes no shared row, so thousands of concurrent approvals do
+    /// not queue behind one row lock.
+    ///
+    /// The window is `listingWindowSeconds`, or ten times the duration of the last completed
+    /// rebuild when that is longer (`listingWindow`): at national scale a full rebuild takes
+    /// tens of seconds, and rebuilding every 30 s during a burst of approvals would spend a
+    /// core on rebuilds alone; this keeps them to about a tenth of one.
+    public static func enqueueListing(
+        jobs: JobClient, on connection: PostgresConnection, now: Date = Date(), logger: Logger = Logger(label: "conoceles.publication")
+    ) async throws {
+        let window = try await listingWindow(on: connection, logger: logger)
         let windowEnd = (Int(now.timeIntervalSince1970) / window + 1) * window
         try await jobs.insertMany([try NewJob(
             kind: kind, args: Args(reason: "aprobacion"), scheduledAt: Date(timeIntervalSince1970: Double(windowEnd + 1)),
-            uniqueness: .window(key: "\(kind):listing", seconds: window))], on: connection)
+            uniqueness: .window(key: "\(kind):listing:\(window)", seconds: window))], on: connection)
+    }
+
+    /// The current listing window in seconds (see `enqueueListing`).
+    static func listingWindow(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        var lastSeconds = 0.0
+        for try await seconds in try await connection.query("""
+            SELECT extract(epoch FROM finalized_at - attempted_at)::float8 FROM jobs
+             WHERE kind = \(kind) AND state = 'completed' AND attempted_at IS NOT NULL
+             ORDER BY id DESC LIMIT 1
+            """, logger: logger).decode(Double.self) { lastSeconds = seconds }
+        return min(maximumListingWindowSeconds, max(listingWindowSeconds, Int((lastSeconds * 10).rounded(.up))))
     }
 
     /// `enqueue` in a transaction of its own (the staff's "Re-publicar").
