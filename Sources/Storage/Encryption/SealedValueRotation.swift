@@ -94,40 +94,19 @@ public struct SealedValueRotation: Sendable {
         let total = try await pendingCount()
         var done = 0
         let current = cipher.keyID
-        var after = ""
-        while true {
-            let page = try await rows.identities(after: after, limit: batchSize, notSealedWith: current)
-            guard let last = page.last else { break }
-            after = last.candidacyID
-            for identity in page { report.identityQuestionnaires.byOldKey[identity.sealed.keyID, default: 0] += 1 }
-            var pending = page
-            for attempt in 1...maximumAttempts {
-                let lost = try await reseal(pending, dryRun: dryRun, into: &report.identityQuestionnaires, failureLimit: failureLimit)
-                guard !lost.isEmpty else { break }
-                report.identityQuestionnaires.changedMeanwhile += lost.count
-                guard attempt < maximumAttempts else { report.identityQuestionnaires.skipped += lost.count; break }
-                pending = try await rows.identities(lost, notSealedWith: current)
-            }
-            done += page.count
-            progress(done, max(total, done))
-        }
-        var afterDocument = SealedValueRows.firstDocument
-        while true {
-            let page = try await rows.documents(after: afterDocument, limit: batchSize, notSealedWith: current)
-            guard let last = page.last else { break }
-            afterDocument = last.id
-            for document in page { report.consentDocuments.byOldKey[document.keyID, default: 0] += 1 }
-            var pending = page
-            for attempt in 1...maximumAttempts {
-                let lost = try await reseal(pending, dryRun: dryRun, into: &report.consentDocuments, failureLimit: failureLimit)
-                guard !lost.isEmpty else { break }
-                report.consentDocuments.changedMeanwhile += lost.count
-                guard attempt < maximumAttempts else { report.consentDocuments.skipped += lost.count; break }
-                pending = try await rows.documents(lost, notSealedWith: current)
-            }
-            done += page.count
-            progress(done, max(total, done))
-        }
+        let rows = self.rows
+        try await pass(
+            first: "", next: \.candidacyID, keyID: \.sealed.keyID, tally: &report.identityQuestionnaires, done: &done,
+            total: total, progress: progress,
+            page: { after in try await rows.identities(after: after, limit: batchSize, notSealedWith: current) },
+            again: { ids in try await rows.identities(ids, notSealedWith: current) },
+            reseal: { page, tally in try await reseal(page, dryRun: dryRun, into: &tally, failureLimit: failureLimit) })
+        try await pass(
+            first: SealedValueRows.firstDocument, next: \.id, keyID: \.keyID, tally: &report.consentDocuments, done: &done,
+            total: total, progress: progress,
+            page: { after in try await rows.documents(after: after, limit: batchSize, notSealedWith: current) },
+            again: { ids in try await rows.documents(ids, notSealedWith: current) },
+            reseal: { page, tally in try await reseal(page, dryRun: dryRun, into: &tally, failureLimit: failureLimit) })
         if !dryRun { try await AuditLog(client: client, logger: logger).append(auditEntry(report, by: actor)) }
         logger.notice("sealed values rotated", metadata: [
             "key_id": "\(current)", "dry_run": "\(dryRun)",
@@ -141,6 +120,34 @@ public struct SealedValueRotation: Sendable {
     // MARK: Identity questionnaires
 
     /// Re-seals `identities`; returns the candidacy ids whose rows changed since they were read.
+    /// One kind of sealed value, page by page after `first` (pages keyed by `next`): counts
+    /// each page's values by old key, re-seals them, and reads again and retries those a
+    /// concurrent save changed meanwhile, up to `maximumAttempts` times.
+    private func pass<Row, ID>(
+        first: ID, next: KeyPath<Row, ID>, keyID: KeyPath<Row, String>, tally: inout Tally, done: inout Int, total: Int,
+        progress: (_ done: Int, _ total: Int) -> Void,
+        page: (ID) async throws -> [Row], again: ([ID]) async throws -> [Row],
+        reseal: ([Row], inout Tally) async throws -> [ID]
+    ) async throws {
+        var after = first
+        while true {
+            let rows = try await page(after)
+            guard let last = rows.last else { return }
+            after = last[keyPath: next]
+            for row in rows { tally.byOldKey[row[keyPath: keyID], default: 0] += 1 }
+            var pending = rows
+            for attempt in 1...maximumAttempts {
+                let lost = try await reseal(pending, &tally)
+                guard !lost.isEmpty else { break }
+                tally.changedMeanwhile += lost.count
+                guard attempt < maximumAttempts else { tally.skipped += lost.count; break }
+                pending = try await again(lost)
+            }
+            done += rows.count
+            progress(done, max(total, done))
+        }
+    }
+
     private func reseal(_ identities: [SealedValueRows.Identity], dryRun: Bool, into tally: inout Tally, failureLimit: Int) async throws -> [String] {
         var ids: [String] = [], oldKeys: [String] = [], oldNonces: [ByteBuffer] = []
         var ciphertexts: [ByteBuffer] = [], nonces: [ByteBuffer] = []
