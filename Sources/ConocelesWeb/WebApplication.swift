@@ -5,7 +5,8 @@ import Logging
 public enum WebApplication {
     /// The router with every route of the site.
     public static func buildRouter(context: WebContext) -> Router<WebRequestContext> {
-        let router = Router(context: WebRequestContext.self)
+        // HEAD of every GET route (RFC 9110 §9.3.2: link checkers, monitors and caches ask it).
+        let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: CompressionMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: context.secureCookies))

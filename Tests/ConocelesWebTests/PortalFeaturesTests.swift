@@ -290,6 +290,13 @@ struct PortalFeaturesTests {
             let otra = try await browser.get("/api/v1/publico/candidaturas?nombre=otra")
             #expect(carla.headers[.eTag] != otra.headers[.eTag])
 
+            // HEAD answers as GET without the body: same status and validators.
+            let head = try await browser.send("/perfil/C-CACHE", method: .head, headers: [:], body: nil)
+            let get = try await browser.get("/perfil/C-CACHE")
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            #expect(head.headers[.eTag] == get.headers[.eTag] && head.headers[.contentType] == get.headers[.contentType])
+            #expect(try await browser.send("/perfil/NO-EXISTE", method: .head, headers: [:], body: nil).status == .notFound)
+
             // A first visit to a page without a form gets no CSRF cookie: shared caches may keep it.
             let firstVisit = try await Browser(browser.client).get("/estadisticas")
             #expect(firstVisit.headers[.setCookie] == nil)

@@ -1,6 +1,6 @@
 import ConocelesConfig
 import ConocelesCore
-import ConocelesJobs
+@testable import ConocelesJobs
 @testable import ConocelesWeb
 import Foundation
 import HTTPTypes
@@ -317,21 +317,26 @@ struct PublicationTests {
     @Test func theListingWindowGrowsWithTheLastRebuildsDuration() async throws {
         try await TestDatabase.with { db async throws in
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
-            /// The window of a newly asked listing rebuild (its unique key names it), checking
-            /// that it is scheduled within one window from now.
-            func window() async throws -> Int? {
+            /// The listing window now, after checking that a newly asked listing rebuild is
+            /// keyed by the instant its window ends (aligned to the window) and runs just after.
+            func window() async throws -> Int {
+                let window = try await db.client.withConnection { connection in
+                    try await PublicationRebuildWorker.listingWindow(on: connection, logger: TestDatabase.logger)
+                }
                 try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
                     try await PublicationRebuildWorker.enqueueListing(jobs: jobs, on: tx)
                 }
+                var checked = false
                 for try await (key, ahead) in try await db.client.query("""
                     SELECT unique_key, extract(epoch FROM scheduled_at - now())::float8 FROM jobs
                      WHERE kind = \(PublicationRebuildWorker.kind) AND state = 'scheduled' ORDER BY id DESC LIMIT 1
                     """, logger: TestDatabase.logger).decode((String, Double).self) {
-                    let prefix = "\(PublicationRebuildWorker.kind):listing:"
-                    guard key.hasPrefix(prefix), let seconds = Int(key.dropFirst(prefix.count).prefix { $0 != "@" }) else { return nil }
-                    return ahead > 0 && ahead <= Double(seconds) + 2 ? seconds : nil
+                    let end = try #require(Int(key.split(separator: "@").last ?? ""))
+                    #expect(end % window == 0 && ahead > 0 && ahead <= Double(window) + 2)
+                    checked = true
                 }
-                return nil
+                #expect(checked)
+                return window
             }
             func completedRebuild(took seconds: Int) async throws {
                 try await db.client.query("""
@@ -342,12 +347,12 @@ struct PublicationTests {
             }
             // No rebuild yet: the 30 s window.
             #expect(try await window() == 30)
-            // The last rebuild took 40 s: ten times that.
-            try await completedRebuild(took: 40)
-            #expect(try await window() == 400)
-            // Never more than 10 minutes.
+            // The last rebuild took 20 s: doubled from 30 s until ten times that.
+            try await completedRebuild(took: 20)
+            #expect(try await window() == 240)
+            // Never more than 8 minutes.
             try await completedRebuild(took: 7_200)
-            #expect(try await window() == 600)
+            #expect(try await window() == 480)
         }
     }
 

@@ -77,18 +77,20 @@ public struct PublicationRebuildWorker: JobWorker {
     /// Seconds a listing change (a new approval) may wait for the snapshot at least: approvals
     /// arrive in bursts of thousands, and one rebuild per window lists them all.
     public static let listingWindowSeconds = 30
-    /// The window is ten times the last rebuild's duration when that is longer, at most this.
-    static let maximumListingWindowSeconds = 600
+    /// The longest window: 30 s × 2⁴.
+    static let maximumListingWindowSeconds = 480
 
     /// Asks for a rebuild that lists newly approved candidacies: one job per listing window,
     /// scheduled just after the window ends, so every approval committed in the window is in
     /// it. Unlike `enqueue` it writes no shared row, so thousands of concurrent approvals do
     /// not queue behind one row lock.
     ///
-    /// The window is `listingWindowSeconds`, or ten times the duration of the last completed
-    /// rebuild when that is longer (`listingWindow`): at national scale a full rebuild takes
-    /// tens of seconds, and rebuilding every 30 s during a burst of approvals would spend a
-    /// core on rebuilds alone; this keeps them to about a tenth of one.
+    /// The window is `listingWindowSeconds`, doubled until it is at least ten times the last
+    /// completed rebuild's duration (`listingWindow`, at most 8 minutes): at national scale a
+    /// full rebuild takes tens of seconds, and rebuilding every 30 s during a burst of
+    /// approvals would spend a core on rebuilds alone. Windows are aligned to the epoch and
+    /// the job is unique by the instant its window ends, so while the window changes size the
+    /// jobs of windows that end together are still one.
     public static func enqueueListing(
         jobs: JobClient, on connection: PostgresConnection, now: Date = Date(), logger: Logger = Logger(label: "conoceles.publication")
     ) async throws {
@@ -96,7 +98,7 @@ public struct PublicationRebuildWorker: JobWorker {
         let windowEnd = (Int(now.timeIntervalSince1970) / window + 1) * window
         try await jobs.insertMany([try NewJob(
             kind: kind, args: Args(reason: "aprobacion"), scheduledAt: Date(timeIntervalSince1970: Double(windowEnd + 1)),
-            uniqueness: .window(key: "\(kind):listing:\(window)", seconds: window))], on: connection)
+            uniqueness: .anyState(key: "\(kind):listing@\(windowEnd)"))], on: connection)
     }
 
     /// The current listing window in seconds (see `enqueueListing`).
@@ -107,7 +109,9 @@ public struct PublicationRebuildWorker: JobWorker {
              WHERE kind = \(kind) AND state = 'completed' AND attempted_at IS NOT NULL
              ORDER BY id DESC LIMIT 1
             """, logger: logger).decode(Double.self) { lastSeconds = seconds }
-        return min(maximumListingWindowSeconds, max(listingWindowSeconds, Int((lastSeconds * 10).rounded(.up))))
+        var window = listingWindowSeconds
+        while Double(window) < lastSeconds * 10, window < maximumListingWindowSeconds { window *= 2 }
+        return window
     }
 
     /// `enqueue` in a transaction of its own (the staff's "Re-publicar").
