@@ -36,7 +36,7 @@ struct PageCacheTests {
             #expect(first.text.contains(PublishedProfile.noInformationMark))
             let again = try await browser.get("/perfil/C-CACHE")
             #expect(again.text == first.text)
-            #expect(again.headers[.setCookie] == nil)  // the visitor's CSRF cookie was set once
+            #expect(again.headers[.setCookie] == nil)  // a page without a form sets no CSRF cookie
             #expect(cache.statistics.hits >= 1)
 
             try await PublicationTests.publish(db, candidacy.id)
@@ -81,6 +81,31 @@ struct PageCacheTests {
             #expect(!page.contains("Salir"))
             #expect(cache.statistics.pages == 1)
             #expect(!(try await anonymous.get("/candidaturas-publicas").text.contains("ana.staff")))
+        }
+    }
+
+    @Test func aPageThatReadsTheVisitorsCSRFTokenIsNeverCached() async throws {
+        let process = try jalisco()
+        try await TestDatabase.with { db async throws in
+            let cache = PageCache(checkInterval: .seconds(3_600))
+            cache.switchTo(1)
+            let context = testContext(db, process)
+            let router = Router(context: WebRequestContext.self)
+            router.add(middleware: CSRFMiddleware(secureCookies: false, process: process))
+            router.add(middleware: PageCacheMiddleware(context: context, cache: cache))
+            // "/" stands for a cached public path with a form; "/perfil/…" for one without.
+            router.get("/") { _, ctx in "<form><input name=\"csrf\" value=\"\(ctx.csrf)\"></form>" }
+            router.get("/perfil/sin-formulario") { _, _ in "sin formulario" }
+            try await Application(router: router).test(.router) { client in
+                let first = try await Browser(client).get("/"), second = try await Browser(client).get("/")
+                #expect(first.headers[.setCookie]?.hasPrefix("conoceles_csrf=") == true)
+                #expect(second.headers[.setCookie]?.hasPrefix("conoceles_csrf=") == true)
+                #expect(first.text != second.text)  // each visitor's own token, not a cached copy
+                _ = try await Browser(client).get("/perfil/sin-formulario")
+                let again = try await Browser(client).get("/perfil/sin-formulario")
+                #expect(again.headers[.setCookie] == nil)
+                #expect(cache.statistics.hits == 1)
+            }
         }
     }
 

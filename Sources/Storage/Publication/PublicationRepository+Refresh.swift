@@ -82,7 +82,7 @@ extension PublicationRepository {
                   FROM publication_snapshots WHERE version = \(current)
                 RETURNING version
                 """, logger: logger).decode(Int64.self) { version = value }
-            if old != nil { try await closeRows(processID: processID, candidacyID: candidacyID, before: version, on: connection) }
+            if old != nil { try await closeRows(processID: processID, candidacyIDs: [candidacyID], before: version, on: connection) }
             if let profile {
                 let document = try JSONCoding.encodeString(profile)
                 try await insert([profile], documents: [document], hashes: [Data(SHA256.hash(data: Data(document.utf8)))],

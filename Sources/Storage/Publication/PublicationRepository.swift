@@ -53,8 +53,8 @@ public struct PublicationRepository: Sendable {
     /// Writes a snapshot of `profiles` (in display order) with `statistics` and makes it the
     /// current one of `processID` (NOTIFYing `channel`), in one transaction. Rows whose
     /// document and display key are unchanged are shared with the previous version; the
-    /// others are closed and written anew (`SnapshotDiff`). Versions older than the newest
-    /// `keep` are left for `prune`. Returns the new version and how many rows were written.
+    /// others are closed and written anew (`SnapshotDiff`). Old versions are left for `prune`.
+    /// Returns the new version and how many rows were written and closed.
     @discardableResult
     public func saveSnapshot(
         processID: String, profiles: [PublishedProfile], statistics: [IdentityStatistics.Row], builtAt: Date
@@ -83,7 +83,7 @@ public struct PublicationRepository: Sendable {
                 VALUES (\(processID), \(builtAt), \(profiles.count), \(published), \(statisticsJSON)::jsonb) RETURNING version
                 """, logger: logger).decode(Int64.self) { version = value }
             if diff.close.count == current.count {
-                try await closeRows(processID: processID, candidacyID: nil, before: version, on: connection)
+                try await closeRows(processID: processID, candidacyIDs: nil, before: version, on: connection)
             } else {
                 var start = 0
                 while start < diff.close.count {
@@ -122,24 +122,14 @@ public struct PublicationRepository: Sendable {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(key)))", logger: logger)
     }
 
-    /// Ends the rows the current snapshot sees (of `candidacyID` only when given) at the
-    /// version before `version`, so the versions still kept keep seeing them.
-    func closeRows(processID: String, candidacyID: String?, before version: Int64, on connection: PostgresConnection) async throws {
+    /// Ends the rows the current snapshot sees (only those of `candidacyIDs` when given) at
+    /// the version before `version`, so the versions still kept keep seeing them.
+    func closeRows(processID: String, candidacyIDs: [String]?, before version: Int64, on connection: PostgresConnection) async throws {
         for table in ["published_profiles", "published_documents"] {
             try await connection.query("""
                 UPDATE \(unescaped: table) SET last_version = \(version - 1)
                  WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
-                   AND (\(candidacyID)::text IS NULL OR candidacy_id = \(candidacyID))
-                """, logger: logger)
-        }
-    }
-
-    /// Ends the open rows of `candidacyIDs` at the version before `version`.
-    func closeRows(processID: String, candidacyIDs: [String], before version: Int64, on connection: PostgresConnection) async throws {
-        for table in ["published_profiles", "published_documents"] {
-            try await connection.query("""
-                UPDATE \(unescaped: table) SET last_version = \(version - 1)
-                 WHERE process_id = \(processID) AND last_version = \(Self.openVersion) AND candidacy_id = ANY(\(candidacyIDs)::text[])
+                   AND (\(candidacyIDs == nil) OR candidacy_id = ANY(\(candidacyIDs ?? [])::text[]))
                 """, logger: logger)
         }
     }
