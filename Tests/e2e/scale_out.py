@@ -10,7 +10,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from test_registration import decoded, messages
+from test_registration import decoded, messages, wait_for  # noqa: F401 (test_scale_out imports it from here)
 
 PASSWORD = "una-clave-muy-segura-2024"
 LONG_TEXT = " ".join(["compromiso"] * 40)
@@ -134,11 +134,3 @@ def sql(env, query):
                           check=True).stdout.strip()
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out: {what}")

@@ -85,10 +85,12 @@ def system(binary, env, tmp_path):
 
 
 def wait_for(predicate, timeout, what):
+    """The first truthy value of predicate(), asked every 0.2 s for at most timeout seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        value = predicate()
+        if value:
+            return value
         time.sleep(0.2)
     raise AssertionError(f"timed out: {what}")
 

@@ -5,6 +5,7 @@ import subprocess
 import time
 
 from conftest import ROOT, start
+from test_registration import wait_for
 
 
 def jobs(binary, env, *args):
@@ -16,16 +17,6 @@ def job_state(binary, env, job_id):
     assert p.returncode == 0, p.stderr
     first = p.stdout.splitlines()[0].split("\t")
     return first[1], p.stdout
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out: {what}")
 
 
 def test_a_worker_killed_mid_job_has_its_job_rescued_by_another(binary, env):
