@@ -20,6 +20,8 @@ struct ProfileLifecycleTests {
         ],
         .returned: [.resumeCapture: (.capturing, [.candidate, .representative])],
         .verified: [
+            // A photo checked after the verification reopens it (photo.check, as the system).
+            .reopen: (.capturing, [.candidate, .representative, .system]),
             .publish: (.published, [.staff, .system]),
             .returnWithObservations: (.returned, [.staff]),
         ],

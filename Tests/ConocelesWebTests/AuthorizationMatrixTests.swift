@@ -66,10 +66,12 @@ struct AuthorizationMatrixTests {
         "POST /candidaturas/autorizar": .representatives,
         "POST /candidaturas/{id}/autorizar": .representative,
         "GET /candidaturas/{id}/modificacion": .representative, "POST /candidaturas/{id}/modificacion": .representative,
+        "POST /candidaturas/{id}/modificacion/enviar": .representative,
         // The transparency office.
         "GET /instancia/verificacion": .staff,
         "GET /instancia/candidaturas/{id}": .staff,
         "GET /instancia/candidaturas/{id}/bitacora": .staff,
+        "GET /instancia/candidaturas/{id}/foto": .staff,
         "POST /instancia/candidaturas/{id}/devolver": .staff,
         "POST /instancia/candidaturas/{id}/verificar": .staff,
         "POST /instancia/candidaturas/{id}/publicar": .staff,

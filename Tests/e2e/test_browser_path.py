@@ -216,6 +216,80 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
     driver.get(f"{base}/instancia/candidaturas/{candidacy}/bitacora")
     wait_text(driver, "Bitácora")
     checked()
+
+    # The one modification after publication, each step by the person who takes it.
+    def sign_in_again(username):
+        driver.get(base + "/entrar")
+        wait_text(driver, "Escriba el usuario")
+        fill(driver, "usuario", username)
+        fill(driver, "contrasena", PASSWORD)
+        submit(driver, "Entrar")
+        wait_url(driver, lambda url: "/entrar" not in url)
+
+    def public_profile():
+        try:
+            with urllib.request.urlopen(f"{base}/perfil/{candidacy}") as response:
+                return response.read().decode()
+        except urllib.error.HTTPError:
+            return ""
+
+    submit(driver, "Salir")
+    wait_url(driver, lambda url: url == base + "/entrar")
+    sign_in_again(rep_user)
+    driver.get(f"{base}/candidaturas/{candidacy}/modificacion")
+    wait_text(driver, "Solicitar la modificación")
+    checked()
+    fill(driver, "motivo", "La historia profesional cambió")
+    submit(driver, "Enviar la solicitud")
+    wait_text(driver, "Se envió la solicitud de modificación")
+    assert state(env, candidacy) == "modificacion_solicitada"
+    submit(driver, "Salir")
+    wait_url(driver, lambda url: url == base + "/entrar")
+
+    sign_in_again("ana.transparencia")
+    driver.get(f"{base}/instancia/modificaciones")
+    wait_text(driver, "La historia profesional cambió")
+    checked()
+    submit(driver, "Aprobar la modificación")
+    wait_text(driver, "quedó aprobada")
+    assert state(env, candidacy) == "en_modificacion"
+    submit(driver, "Salir")
+    wait_url(driver, lambda url: url == base + "/entrar")
+
+    sign_in_again(rep_user)
+    driver.get(f"{base}/candidaturas/{candidacy}")
+    wait_text(driver, "Modificación aprobada")
+    checked()
+    driver.get(f"{base}/candidaturas/{candidacy}/curricular")
+    corrected = "cooperativa " + " ".join(["artesanas"] * 40)
+    type_into(driver, "historia_profesional", corrected)
+    submit(driver, "Guardar borrador")
+    wait_url(driver, lambda url: "/curricular" in url)
+    driver.get(f"{base}/candidaturas/{candidacy}/modificacion")
+    wait_text(driver, "Enviar la modificación para su verificación")
+    checked()
+    submit(driver, "Enviar la modificación para su verificación")
+    wait_text(driver, "Se envió la modificación")
+    assert state(env, candidacy) == "modificacion_enviada"
+    # Until staff publish it again, the public profile keeps the first version.
+    assert "artesanas" not in public_profile()
+    submit(driver, "Salir")
+    wait_url(driver, lambda url: url == base + "/entrar")
+
+    sign_in_again("ana.transparencia")
+    driver.get(f"{base}/instancia/candidaturas/{candidacy}")
+    wait_text(driver, "Verificar y publicar")
+    checked()
+    submit(driver, "Verificar y publicar")
+    deadline = time.monotonic() + 15
+    while state(env, candidacy) != "republicado" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert state(env, candidacy) == "republicado"
+    deadline = time.monotonic() + 30
+    while "artesanas" not in public_profile() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    public = public_profile()
+    assert "cooperativa artesanas" in public and "compromiso compromiso" in public  # the new history, the other texts kept
     assert violations == [], "\n".join(violations)
 
     # Nothing secret reached the logs: passwords, the shared secrets, activation tokens.

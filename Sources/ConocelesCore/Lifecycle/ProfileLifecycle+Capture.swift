@@ -8,8 +8,11 @@ extension ProfileLifecycle {
     /// - `complete`, after a change that leaves it incomplete: reopened.
     /// - `authorized`, after a change: reopened (the authorization lapses), then marked
     ///   complete again when it still is, awaiting a new authorization.
-    /// - any other state (under review, published, in modification): nothing; a modification
-    ///   is submitted by the representative on purpose.
+    /// - `verified`, after a change (only a photo checked after the verification can change
+    ///   it; the forms are closed): reopened like `authorized`, so the new photo is authorized
+    ///   and verified again before it is published.
+    /// - any other state (published, in modification): nothing; a modification is submitted
+    ///   by the representative on purpose.
     ///
     /// - Parameters:
     ///   - state: the state before the actions.
@@ -22,8 +25,8 @@ extension ProfileLifecycle {
         case .returned: return changed ? [.resumeCapture] + completion : []
         case .capturing: return completion
         case .complete: return changed && !complete ? [.reopen] : []
-        case .authorized: return changed ? [.reopen] + completion : []
-        case .verified, .published, .modificationRequested, .modifying, .modificationSubmitted, .reverified, .republished:
+        case .authorized, .verified: return changed ? [.reopen] + completion : []
+        case .published, .modificationRequested, .modifying, .modificationSubmitted, .reverified, .republished:
             return []
         }
     }

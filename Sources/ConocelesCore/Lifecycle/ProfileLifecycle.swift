@@ -12,7 +12,7 @@ public enum ProfileLifecycle {
         switch (action, state) {
         case (.startCapture, .pending): .capturing
         case (.markComplete, .capturing): .complete
-        case (.reopen, .complete), (.reopen, .authorized): .capturing
+        case (.reopen, .complete), (.reopen, .authorized), (.reopen, .verified): .capturing
         case (.authorize, .complete): .authorized
         case (.verify, .authorized): .verified
         case (.returnWithObservations, .authorized), (.returnWithObservations, .verified): .returned

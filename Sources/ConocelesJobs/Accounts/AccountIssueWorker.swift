@@ -5,7 +5,8 @@ import Storage
 
 /// `account.issue` (first step of `candidacy-approved`): the candidacy's own account, and
 /// the generic account of its party, coalition or independent candidacy when it has none
-/// and the event named the representative's e-mail. Idempotent: existing accounts are kept.
+/// and the event named the representative's e-mail (while the entity has any approved
+/// candidacy). Idempotent: existing accounts are kept.
 public struct AccountIssueWorker: JobWorker {
     public typealias Args = CandidacyJob
     public static let kind = "account.issue"
@@ -18,10 +19,10 @@ public struct AccountIssueWorker: JobWorker {
 
     public func work(_ args: CandidacyJob, context: JobContext) async throws {
         let client = environment.client
-        guard let candidacy = try await CandidacyRepository(client: client, logger: context.logger).candidacy(id: args.candidacyID) else {
+        let candidacies = CandidacyRepository(client: client, logger: context.logger)
+        guard let candidacy = try await candidacies.candidacy(id: args.candidacyID) else {
             throw JobCancel("candidacy \(args.candidacyID) does not exist")
         }
-        guard candidacy.status == .approved else { return }  // withdrawn meanwhile: no account
         guard let event = try await RegistrationEventRepository(client: client, logger: context.logger).event(id: args.eventID),
               let wire = try? JSONDecoder().decode(CandidacyEventParser.Wire.self, from: Data(event.body.utf8)),
               let email = wire.candidacy?.email
@@ -29,27 +30,26 @@ public struct AccountIssueWorker: JobWorker {
         let accounts = AccountRepository(client: client, logger: context.logger)
         let actor = AuditActor.system(Self.kind)
         let ttl = Duration.seconds(environment.configuration.accounts.activationTTLHours * 3_600)
-        if try await accounts.account(candidacyID: candidacy.id) == nil {
+        // The candidacy's own account only while it is approved (withdrawn meanwhile: none).
+        if candidacy.status == .approved, try await accounts.account(candidacyID: candidacy.id) == nil {
             _ = try await createIgnoringDuplicate(accounts, .candidate(
                 username: Self.username(for: candidacy.id), email: email, displayName: candidacy.fullName,
                 processID: candidacy.processID, candidacyID: candidacy.id), ttl: ttl, actor: actor)
         }
+        // The generic account belongs to the entity, not to this candidacy: it is created and
+        // mailed while the entity has any approved candidacy, even if this one was withdrawn
+        // before this step ran.
         let entity = candidacy.postulatingEntity
+        guard try await candidacies.anyApproved(processID: candidacy.processID, entity: entity) != nil else { return }
         if let representative = wire.candidacy?.representativeEmail, !representative.isEmpty,
            try await accounts.representativeAccount(processID: candidacy.processID, entity: entity) == nil {
             _ = try await createIgnoringDuplicate(accounts, .representative(
                 username: Self.username(forEntity: entity), email: representative,
                 displayName: "Representación \(entity.code)", processID: candidacy.processID, entity: entity), ttl: ttl, actor: actor)
         }
-        // The generic account's e-mail is its own job, one per account ever (unique key), so
-        // two candidacies of one party never mail it twice; enqueued again after a crash
-        // between the account's creation and here, deduplicated by the same key.
         if let generic = try await accounts.representativeAccount(processID: candidacy.processID, entity: entity),
            generic.credentialsSentAt == nil {
-            try await environment.jobs.insert(NewJob(
-                kind: CredentialsMailWorker.kind,
-                args: CandidacyJob(candidacyID: candidacy.id, eventID: args.eventID, accountID: generic.id),
-                uniqueness: .anyState(key: "credentials:\(generic.id.uuidString.lowercased())")))
+            try await environment.jobs.insert(CredentialsMailWorker.genericJob(account: generic.id, candidacyID: candidacy.id, eventID: args.eventID))
         }
     }
 

@@ -21,18 +21,33 @@ public struct CredentialsMailWorker: JobWorker {
         self.environment = environment
     }
 
+    /// The e-mail job of a generic (entity) account: at most one live job per account, so two
+    /// candidacies of one party never mail it twice at once, and a job that found nothing to
+    /// send (no approved candidacy left at that moment) never stops a later one.
+    public static func genericJob(account: UUID, candidacyID: String, eventID: String) throws -> NewJob {
+        try NewJob(kind: kind, args: CandidacyJob(candidacyID: candidacyID, eventID: eventID, accountID: account),
+                   uniqueness: .live(key: "credentials:\(account.uuidString.lowercased())"))
+    }
+
     public func work(_ args: CandidacyJob, context: JobContext) async throws {
         let accounts = AccountRepository(client: environment.client, logger: context.logger)
-        guard let candidacy = try await CandidacyRepository(client: environment.client, logger: context.logger)
-            .candidacy(id: args.candidacyID), candidacy.status == .approved
-        else { return }
+        let candidacies = CandidacyRepository(client: environment.client, logger: context.logger)
         let account: Account?
+        let candidacy: Candidacy?
         if let id = args.accountID {
+            // A generic account is the entity's: any approved candidacy of the entity will do
+            // (the one that asked may have been withdrawn since).
             account = try await accounts.account(id: id)
+            if let entity = account?.entity, let processID = account?.processID {
+                candidacy = try await candidacies.anyApproved(processID: processID, entity: entity)
+            } else {
+                candidacy = nil
+            }
         } else {
-            account = try await accounts.account(candidacyID: candidacy.id)
+            candidacy = try await candidacies.candidacy(id: args.candidacyID).flatMap { $0.status == .approved ? $0 : nil }
+            account = candidacy == nil ? nil : try await accounts.account(candidacyID: args.candidacyID)
         }
-        guard let account, account.credentialsSentAt == nil, account.disabledAt == nil else { return }
+        guard let candidacy, let account, account.credentialsSentAt == nil, account.disabledAt == nil else { return }
         if let activatedAt = account.activatedAt {
             // Only a link from this e-mail activates such an account: an earlier attempt sent it
             // and died before recording it (a worker killed between the SMTP transaction and

@@ -24,7 +24,8 @@ struct DeadlineReminderMessage {
 
     /// One line per candidacy: name, position, state.
     func describe(_ profile: CandidacyRepository.CandidacyProfile) -> (name: String, office: String, state: String) {
-        (profile.candidacy.fullName, place.describe(profile.candidacy), profile.state.label)
+        (profile.candidacy.fullName, place.describe(profile.candidacy),
+         profile.state == .complete ? "Completo, falta que la representación autorice su publicación" : profile.state.label)
     }
 
     func message() throws -> MailMessage {
@@ -37,13 +38,13 @@ struct DeadlineReminderMessage {
             Hola, \(account.displayName):
 
             El plazo de captura del sistema «Candidatas y Candidatos, Conóceles» del \(process.name) \
-            vence el \(when). \(entityName) tiene \(profiles.count) candidatura(s) sin captura o con \
-            información incompleta:
+            vence el \(when). \(entityName) tiene \(profiles.count) candidatura(s) sin captura, con \
+            información incompleta o pendientes de autorizar:
 
             \(lines.map { "- \($0.name) — \($0.office): \($0.state)" }.joined(separator: "\n"))
             \(moreText)
 
-            Captura o completa su información en:
+            Captura, completa o autoriza su información en:
             \(link)
 
             Este recordatorio lo envía el \(process.electoralBody) a la representación ante el sistema.
@@ -55,12 +56,12 @@ struct DeadlineReminderMessage {
             <p>Hola, \(account.displayName.htmlEscaped):</p>
             <p>El plazo de captura del sistema «Candidatas y Candidatos, Conóceles» del \(process.name.htmlEscaped) \
             vence el <strong>\(when.htmlEscaped)</strong>. \(entityName.htmlEscaped) tiene \(profiles.count) candidatura(s) \
-            sin captura o con información incompleta:</p>
+            sin captura, con información incompleta o pendientes de autorizar:</p>
             <ul>
             \(items)
             </ul>
             \(more > 0 ? "<p>\(moreText.htmlEscaped)</p>" : "")
-            <p><a href="\(link.htmlEscaped)">Captura o completa su información</a></p>
+            <p><a href="\(link.htmlEscaped)">Captura, completa o autoriza su información</a></p>
             <p>Este recordatorio lo envía el \(process.electoralBody.htmlEscaped) a la representación ante el sistema.</p>
             """
         // Only letters, digits and dashes: entity codes of independents come from the registration system.

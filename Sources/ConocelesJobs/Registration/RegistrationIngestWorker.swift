@@ -9,7 +9,10 @@ import Storage
 /// - approval: registers the candidacy and starts the `candidacy-approved` pipeline
 ///   (accounts, then the credentials e-mail) in the same transaction;
 /// - cancellation / substitution of a candidacy not yet known: held, and applied when the
-///   approval arrives (events may come out of order);
+///   candidacy appears, by its approval or as another substitution's substitute (events may
+///   come out of order); released in the transaction that creates the candidacy;
+/// - a substitution that names the candidacy itself, or replaces a candidacy already
+///   withdrawn by another substitution or a cancellation: rejected with its reason;
 /// - an event that can't apply (unknown office or party): kept as rejected with its reason,
 ///   for staff to fix and replay — never dropped.
 public struct RegistrationIngestWorker: JobWorker {
@@ -38,6 +41,10 @@ public struct RegistrationIngestWorker: JobWorker {
         }
         let candidacies = CandidacyRepository(client: environment.client, logger: context.logger)
         let actor = AuditActor.system(Self.kind)
+        let logger = context.logger
+        // Each event applies in one transaction that first locks the candidacies it names, so
+        // an event held because its candidacy is unknown and the creation of that candidacy
+        // (which releases what is held for it, in its own transaction) can't cross.
         switch event.kind {
         case .approved, .updated:
             guard let candidacy = event.candidacy else { return }
@@ -45,32 +52,30 @@ public struct RegistrationIngestWorker: JobWorker {
                 try await settle(events, stored.id, .rejected, reason)
                 return
             }
-            if try await candidacies.candidacy(id: candidacy.id) == nil {
-                try await environment.client.withTransaction(logger: context.logger) { tx in
+            try await environment.client.withTransaction(logger: logger) { tx in
+                try await events.lockCandidacy(candidacy.id, on: tx)
+                if try await candidacies.candidacy(id: candidacy.id, on: tx) == nil {
                     try await candidacies.registerMany([candidacy], by: actor, on: tx)
                     try await startAccounts(candidacy.id, eventID: stored.id, on: tx)
                     // Listed within a window (bursts of approvals); withdrawals below go at once.
                     try await PublicationRebuildWorker.enqueueListing(jobs: environment.jobs, on: tx)
-                    try await events.markApplied(stored.id, on: tx)
+                    try await releaseHeld(for: candidacy.id, events: events, on: tx)
                 }
-                try await releaseHeld(candidacyID: candidacy.id, events: events, context: context)
-            } else {
                 // Already registered (another event approved it): nothing more to do.
-                try await settle(events, stored.id, .applied, nil)
+                try await events.markApplied(stored.id, on: tx)
             }
         case .cancelled:
-            guard let current = try await candidacies.candidacy(id: event.candidacyID) else {
-                try await settle(events, stored.id, .held, "La candidatura \(event.candidacyID) aún no está aprobada; se aplicará cuando llegue su aprobación.")
-                return
-            }
-            if current.status == .approved {
-                try await environment.client.withTransaction(logger: context.logger) { tx in
-                    _ = try await candidacies.withdraw(current.id, as: .cancelled, by: actor, on: tx)
-                    try await refreshPublication(current.id, reason: "cancelacion", on: tx, logger: context.logger)
-                    try await events.markApplied(stored.id, on: tx)
+            try await environment.client.withTransaction(logger: logger) { tx in
+                try await events.lockCandidacy(event.candidacyID, on: tx)
+                guard let current = try await candidacies.candidacy(id: event.candidacyID, on: tx) else {
+                    try await events.hold(stored.id, reason: "La candidatura \(event.candidacyID) aún no está aprobada; se aplicará cuando llegue su aprobación.", on: tx)
+                    return
                 }
-            } else {
-                try await settle(events, stored.id, .applied, nil)
+                if current.status == .approved {
+                    _ = try await candidacies.withdraw(current.id, as: .cancelled, by: actor, on: tx)
+                    try await refreshPublication(current.id, reason: "cancelacion", on: tx, logger: logger)
+                }
+                try await events.markApplied(stored.id, on: tx)
             }
         case .substituted:
             guard let substitute = event.candidacy, let replaced = event.replacesCandidacyID else { return }
@@ -78,20 +83,35 @@ public struct RegistrationIngestWorker: JobWorker {
                 try await settle(events, stored.id, .rejected, reason)
                 return
             }
-            guard let old = try await candidacies.candidacy(id: replaced) else {
-                try await settle(events, stored.id, .held, "La candidatura sustituida \(replaced) aún no está aprobada; se aplicará cuando llegue su aprobación.")
+            if replaced == substitute.id {
+                try await settle(events, stored.id, .rejected,
+                                 "La candidatura \(replaced) no puede sustituirse a sí misma: la sustitución debe nombrar otra candidatura.")
                 return
             }
-            let alreadyThere = try await candidacies.candidacy(id: substitute.id) != nil
-            try await environment.client.withTransaction(logger: context.logger) { tx in
+            try await environment.client.withTransaction(logger: logger) { tx in
+                // Both locks, always in the same order, so two substitutions can't deadlock.
+                for id in [replaced, substitute.id].sorted() { try await events.lockCandidacy(id, on: tx) }
+                guard let old = try await candidacies.candidacy(id: replaced, on: tx) else {
+                    try await events.hold(stored.id, reason: "La candidatura sustituida \(replaced) aún no está aprobada; se aplicará cuando llegue su aprobación.", on: tx)
+                    return
+                }
+                let alreadyThere = try await candidacies.candidacy(id: substitute.id, on: tx) != nil
+                if old.status != .approved && !alreadyThere {
+                    // A second substitution of the same candidacy (A→B, then A→C), or of one
+                    // already cancelled: one position never gets two people. Kept for staff.
+                    try await events.reject(stored.id, reason: "La candidatura \(replaced) ya está \(old.status.label.lowercased()); "
+                                            + "no puede sustituirse de nuevo por \(substitute.id). Revise la sustitución con el sistema de registro.", on: tx)
+                    return
+                }
                 if old.status == .approved {
                     _ = try await candidacies.withdraw(old.id, as: .substituted, by: actor, on: tx)
+                    try await refreshPublication(old.id, reason: "sustitucion", on: tx, logger: logger)
                 }
-                try await refreshPublication(old.id, reason: "sustitucion", on: tx, logger: context.logger)
                 if !alreadyThere {
                     try await candidacies.registerMany([substitute], by: actor, on: tx)
                     try await startAccounts(substitute.id, eventID: stored.id, on: tx)
-                    try await refreshPublication(substitute.id, reason: "sustitucion", on: tx, logger: context.logger)
+                    try await refreshPublication(substitute.id, reason: "sustitucion", on: tx, logger: logger)
+                    try await releaseHeld(for: substitute.id, events: events, on: tx)
                 }
                 try await events.markApplied(stored.id, on: tx)
             }
@@ -117,24 +137,13 @@ public struct RegistrationIngestWorker: JobWorker {
         try await environment.pipelines.start(JobEnvironment.approvedPipeline, argsJSON: args, on: tx)
     }
 
-    /// Events held for this candidacy (a cancellation or substitution that came first) go
-    /// back to the queue now that the candidacy exists.
-    func releaseHeld(candidacyID: String, events: RegistrationEventRepository, context: JobContext) async throws {
-        let held = try await events.heldEvents(candidacyID: candidacyID)
-        let replacing = try await heldSubstitutions(replacing: candidacyID)
-        let ids = held.map(\.id) + replacing
+    /// Events held for this candidacy (a cancellation, or a substitution of it, that came
+    /// first) go back to the queue in the transaction that made the candidacy exist: a crash
+    /// after that commit can't leave them held for good.
+    func releaseHeld(for candidacyID: String, events: RegistrationEventRepository, on tx: PostgresConnection) async throws {
+        let ids = try await events.releasableEvents(for: candidacyID, on: tx)
         guard !ids.isEmpty else { return }
-        try await environment.jobs.insertMany(ids.map { try NewJob(kind: Self.kind, args: IngestJob(eventID: $0)) })
-    }
-
-    /// Held substitutions whose replaced candidacy is this one (they are stored under the substitute's id).
-    func heldSubstitutions(replacing candidacyID: String) async throws -> [String] {
-        var ids: [String] = []
-        for try await id in try await environment.client.query("""
-            SELECT id FROM registration_events
-             WHERE status = 'held' AND type = 'substitution' AND body ->> 'replaces_candidacy_id' = \(candidacyID)
-            """).decode(String.self) { ids.append(id) }
-        return ids
+        _ = try await environment.jobs.insertMany(ids.map { try NewJob(kind: Self.kind, args: IngestJob(eventID: $0)) }, on: tx)
     }
 
     func settle(_ events: RegistrationEventRepository, _ id: String, _ status: RegistrationEvent.Status, _ reason: String?) async throws {

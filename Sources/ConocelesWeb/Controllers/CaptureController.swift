@@ -75,10 +75,14 @@ struct CaptureController {
         let consent: String
         let issues: [IssueView]
         let forms: [LinkView]
+        /// The approved modification is being captured (`en_modificacion`).
+        let modifying: Bool
+        /// Whether this account sends it (the entity's representative).
+        let canSubmitModification: Bool
     }
 
     @Sendable func overview(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let (_, candidacy) = try await access(request, ctx)
+        let (user, candidacy) = try await access(request, ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         let base = "/candidaturas/\(candidacy.id)"
         let process = context.process
@@ -100,7 +104,9 @@ struct CaptureController {
                 LinkView(href: "\(base)/consentimiento", label: "Consentimiento para publicar el cuestionario de identidad"),
                 LinkView(href: "\(base)/foto", label: "Foto del perfil"),
             ] + (candidacy.postulatingEntity.kind == .independent
-                ? [LinkView(href: "\(base)/consentimiento-expreso", label: "Formato de consentimiento expreso (candidaturas independientes)")] : []))
+                ? [LinkView(href: "\(base)/consentimiento-expreso", label: "Formato de consentimiento expreso (candidaturas independientes)")] : []),
+            modifying: profile.state == .modifying,
+            canSubmitModification: Authorization.mayAuthorize(user, candidacy))
         return try ctx.page("captura/perfil", title: "Perfil de \(candidacy.fullName)", view).response(from: request, context: ctx)
     }
 

@@ -81,6 +81,9 @@ struct PhotoController {
         } catch let refusal as PhotoRefusal {
             return try await page(candidacy, ctx, request, error: refusal.message, declared: declaredText, status: .unprocessableContent)
         }
+        // A new photo changes the profile: an authorized one goes back for a new authorization
+        // (and so for staff's review) before anything is published.
+        _ = try await context.syncWorkflow(of: candidacy, by: user, changed: true, logger: ctx.logger)
         ctx.logger.info("photo received", metadata: ["candidacy_id": "\(candidacy.id)"])
         return .redirect(to: "/candidaturas/\(candidacy.id)/foto", type: .normal)
     }

@@ -5,7 +5,10 @@ import Logging
 import Storage
 
 /// The one modification allowed after publication: the representative requests it with a
-/// reason (`solicitar_modificacion`, which records a `ModificationRequest`), staff decide.
+/// reason (`solicitar_modificacion`, which records a `ModificationRequest`), staff decide;
+/// once approved, the candidate and the representative edit the profile (`en_modificacion`)
+/// and the representative sends it (`enviar_modificacion`, complete profiles only) for staff
+/// to verify and publish again. The published version stays public until then.
 extension RepresentativeController {
     /// The reason's limit, in characters not counting white space (as every text of the site).
     static let reasonRule = LengthRule(minimum: nil, maximum: 1_000)
@@ -29,6 +32,12 @@ extension RepresentativeController {
         let reason: String
         let reasonError: String?
         let maximum: Int
+        /// Whether the approved modification may be sent now (state `en_modificacion`).
+        let canSubmit: Bool
+        /// What the profile still lacks before it can be sent.
+        let missing: [String]
+        let hasMissing: Bool
+        let submitError: String?
     }
 
     struct RequestView {
@@ -72,6 +81,28 @@ extension RepresentativeController {
             .response(from: request, context: ctx)
     }
 
+    /// Sends the approved modification (`enviar_modificacion`): the profile must be complete;
+    /// staff then verify and publish it again, and only then does the public profile change.
+    @Sendable func submitModification(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let (user, candidacy) = try await authorizable(request, ctx)
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        do {
+            try await workflows(ctx).apply(.submitModification, to: candidacy.id, by: Self.actor(user), completeness: profile.report)
+        } catch let error as ProfileTransitionError {
+            let status: HTTPResponse.Status = error.code == .profileIncomplete ? .unprocessableContent : .conflict
+            return try await modificationPage(candidacy, reason: "", error: nil, submitError: error.message, notice: nil, status: status, ctx)
+                .response(from: request, context: ctx)
+        } catch let error as StorageError where error.code == .conflict {
+            return try await modificationPage(candidacy, reason: "", error: nil, submitError: error.message, notice: nil, status: .conflict, ctx)
+                .response(from: request, context: ctx)
+        }
+        ctx.logger.info("modification submitted", metadata: ["candidacy_id": "\(candidacy.id)"])
+        return try await modificationPage(
+            candidacy, reason: "", error: nil,
+            notice: "Se envió la modificación. La instancia interna la verificará y la publicará; mientras tanto sigue visible la versión publicada.",
+            status: .ok, ctx).response(from: request, context: ctx)
+    }
+
     /// The signed-in representative and the candidacy of the path, when it is its entity's.
     func authorizable(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, Candidacy) {
         let (user, _) = try representative(request, ctx)
@@ -80,10 +111,11 @@ extension RepresentativeController {
         return (user, candidacy)
     }
 
-    func modificationPage(_ candidacy: Candidacy, reason: String, error: String?, notice: String?,
+    func modificationPage(_ candidacy: Candidacy, reason: String, error: String?, submitError: String? = nil, notice: String?,
                           status: HTTPResponse.Status, _ ctx: WebRequestContext) async throws -> WebPage {
         let repository = workflows(ctx)
-        let state = try await repository.workflow(for: candidacy.id).state
+        let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
+        let state = profile.state
         let requests = try await repository.modificationRequests(for: candidacy.id)
         let canRequest = ProfileLifecycle.target(of: .requestModification, from: state) != nil
         let unavailable: String? = if canRequest {
@@ -92,6 +124,10 @@ extension RepresentativeController {
             "Este perfil ya se modificó una vez después de publicarse; no admite otra modificación."
         } else if state == .modificationRequested {
             "Ya hay una solicitud de modificación pendiente de revisión."
+        } else if state == .modifying {
+            "La modificación fue aprobada: corrija el perfil y envíela para su verificación."
+        } else if state == .modificationSubmitted || state == .reverified {
+            "La modificación ya se envió; la instancia interna la verificará y la publicará."
         } else if state.hasPublishedVersion {
             "La modificación de este perfil ya está en curso."
         } else {
@@ -104,7 +140,11 @@ extension RepresentativeController {
                             decidedAt: request.decidedAt.map(spanishDate), observations: request.observations)
             },
             hasRequests: !requests.isEmpty, canRequest: canRequest, unavailable: unavailable, reason: reason, reasonError: error,
-            maximum: Self.reasonRule.maximum)
+            maximum: Self.reasonRule.maximum,
+            canSubmit: state == .modifying,
+            missing: state == .modifying ? profile.report.issues.map { "\($0.label): \($0.message)" } : [],
+            hasMissing: state == .modifying && !profile.report.isComplete,
+            submitError: submitError)
         return ctx.page("candidaturas/modificacion", title: "Solicitud de modificación", view, status: status, notice: notice)
     }
 

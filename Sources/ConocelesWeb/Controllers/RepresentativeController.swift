@@ -25,6 +25,7 @@ struct RepresentativeController {
         router.post("/candidaturas/{id}/autorizar", use: authorizeOne)
         router.get("/candidaturas/{id}/modificacion", use: showModification)
         router.post("/candidaturas/{id}/modificacion", use: requestModification)
+        router.post("/candidaturas/{id}/modificacion/enviar", use: submitModification)
         router.get("/candidaturas/plantilla.csv", use: template)
         router.get("/candidaturas/carga", use: showUpload)
         router.post("/candidaturas/carga", use: upload)

@@ -37,7 +37,7 @@ public struct AccountDeadlines: Sendable {
                        coalesce((SELECT min((e.body ->> 'occurred_at')::timestamptz) FROM registration_events e
                                   WHERE e.candidacy_id = c.id AND e.type IN ('approval', 'substitution') AND e.status = 'applied'),
                                 c.created_at) AS approved_at,
-                       a.credentials_sent_at
+                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at) AS credentials_sent_at
                   FROM candidacies c LEFT JOIN accounts a ON a.candidacy_id = c.id
                  WHERE c.process_id = \(processID) AND c.status = 'aprobada'
             ), due AS (

@@ -15,12 +15,13 @@ extension AccountRepository {
         let rows = try await client.query("""
             WITH lines AS (
                 SELECT false AS generic, c.entity_code, c.id AS candidacy_id, c.full_name AS holder, a.id AS account_id,
-                       a.username, 'persona_candidata' AS role, a.created_at, a.credentials_sent_at, a.activated_at
+                       a.username, 'persona_candidata' AS role, a.created_at,
+                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at) AS credentials_sent_at, a.activated_at
                   FROM candidacies c LEFT JOIN accounts a ON a.candidacy_id = c.id
                  WHERE c.process_id = \(processID) AND c.status = 'aprobada'
                 UNION ALL
                 SELECT true, a.entity_code, NULL, a.display_name, a.id, a.username, a.role, a.created_at,
-                       a.credentials_sent_at, a.activated_at
+                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at), a.activated_at
                   FROM accounts a
                  WHERE a.process_id = \(processID) AND a.role = 'representacion' AND a.disabled_at IS NULL
             )
@@ -49,11 +50,13 @@ extension AccountRepository {
     /// Totals over every line of the accounts page of `processID` (see `overview`).
     public func overviewTotals(processID: String) async throws -> AccountOverviewTotals {
         let rows = try await client.query("""
-            SELECT count(*)::int, count(a.id)::int, count(a.credentials_sent_at)::int, count(a.activated_at)::int
+            SELECT count(*)::int, count(a.id)::int, count(coalesce(a.first_credentials_sent_at, a.credentials_sent_at))::int,
+                   count(a.activated_at)::int
               FROM candidacies c LEFT JOIN accounts a ON a.candidacy_id = c.id
              WHERE c.process_id = \(processID) AND c.status = 'aprobada'
             UNION ALL
-            SELECT count(*)::int, count(*)::int, count(credentials_sent_at)::int, count(activated_at)::int
+            SELECT count(*)::int, count(*)::int, count(coalesce(first_credentials_sent_at, credentials_sent_at))::int,
+                   count(activated_at)::int
               FROM accounts WHERE process_id = \(processID) AND role = 'representacion' AND disabled_at IS NULL
             """, logger: logger)
         var totals = AccountOverviewTotals(lines: 0, issued: 0, sent: 0, activated: 0)

@@ -157,10 +157,16 @@ public struct AccountRepository: Sendable {
         return token
     }
 
-    /// Records that the credentials e-mail of `accountID` was sent at `date`.
+    /// Records that the credentials e-mail of `accountID` was sent at `date`: the first
+    /// sending stays the one deadlines are measured from; a later one counts as a resend.
     public func markCredentialsSent(accountID: UUID, at date: Date = Date()) async throws {
         try await update(accountID, action: "account.credentials_sent", by: .system("mail.credentials"), at: date, """
-            UPDATE accounts SET credentials_sent_at = \(date), updated_at = \(date) WHERE id = \(accountID) RETURNING id
+            UPDATE accounts
+               SET credentials_sent_at = \(date), updated_at = \(date),
+                   first_credentials_sent_at = coalesce(first_credentials_sent_at, \(date)),
+                   credentials_resends = credentials_resends + CASE WHEN first_credentials_sent_at IS NULL THEN 0 ELSE 1 END,
+                   credentials_last_resent_at = CASE WHEN first_credentials_sent_at IS NULL THEN NULL ELSE \(date) END
+             WHERE id = \(accountID) RETURNING id
             """)
     }
 

@@ -106,6 +106,20 @@ extension CandidacyRepository {
         return result
     }
 
+    /// One approved candidacy that `entity` postulates in `processID` (the oldest by id), or
+    /// nil when it has none: whether its generic account is still needed, and whom its
+    /// credentials e-mail names.
+    public func anyApproved(processID: String, entity: PostulatingEntity) async throws -> Candidacy? {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.columns) FROM candidacies
+             WHERE process_id = \(processID) AND entity_kind = \(entity.kind.rawValue) AND entity_code = \(entity.code)
+               AND status = 'aprobada'
+             ORDER BY id LIMIT 1
+            """, logger: logger)
+        for try await row in rows { return try Self.decode(row) }
+        return nil
+    }
+
     /// `columns` qualified with the alias `c` (a constant, never input).
     static let prefixedColumns = """
         c.id, c.process_id, c.office_code, c.district::int4 AS district, c.municipality, c.list_position, c.formula_position,

@@ -101,6 +101,14 @@ public struct CandidacyRepository: Sendable {
         try await list("SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = \(id)").first
     }
 
+    /// `candidacy(id:)` on the caller's connection (inside its transaction).
+    public func candidacy(id: String, on connection: PostgresConnection) async throws -> Candidacy? {
+        for try await row in try await connection.query("SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = \(id)", logger: logger) {
+            return try Self.decode(row)
+        }
+        return nil
+    }
+
     /// The candidacies of `processID`, optionally of one office and one entity, by office,
     /// territory, list position and formula position.
     public func candidacies(processID: String, officeCode: String? = nil, entity: PostulatingEntity? = nil) async throws -> [Candidacy] {

@@ -125,7 +125,7 @@ public struct DemoLoader: Sendable {
         let disabled = profiles.map { $0.withdrawnAt ?? Self.none }
         try await connection.query("""
             UPDATE accounts a
-               SET credentials_sent_at = t.sent,
+               SET credentials_sent_at = t.sent, first_credentials_sent_at = t.sent,
                    activated_at = nullif(t.activated, 'epoch'::timestamptz),
                    password_hash = CASE WHEN t.activated = 'epoch'::timestamptz THEN NULL ELSE \(Self.placeholderPasswordHash) END,
                    activation_token_hash = CASE WHEN t.activated = 'epoch'::timestamptz AND t.disabled = 'epoch'::timestamptz

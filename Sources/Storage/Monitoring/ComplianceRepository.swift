@@ -100,7 +100,7 @@ public struct ComplianceRepository: Sendable {
             WITH candidacy AS (
                 SELECT c.id, c.full_name, c.office_code, c.entity_kind, c.entity_code,
                        c.replaces_candidacy_id IS NOT NULL AS substitute,
-                       coalesce(w.state, 'pendiente') AS state, a.credentials_sent_at AS sent_at,
+                       coalesce(w.state, 'pendiente') AS state, coalesce(a.first_credentials_sent_at, a.credentials_sent_at) AS sent_at,
                        CASE WHEN c.replaces_candidacy_id IS NOT NULL THEN
                            (SELECT min(t.occurred_at) FROM profile_transitions t
                              WHERE t.candidacy_id = c.id AND t.to_state = 'completo') END AS completed_at

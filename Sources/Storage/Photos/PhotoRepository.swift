@@ -142,6 +142,16 @@ public struct PhotoRepository: Sendable {
             """)
     }
 
+    /// The candidacy's photo whose original has this hash (what its questionnaire refers to,
+    /// and so what a publication copies), with its variants, or nil.
+    public func photo(candidacyID: String, sha256: String) async throws -> StoredPhoto? {
+        try await first("""
+            SELECT \(unescaped: Self.columns) FROM photos
+             WHERE candidacy_id = \(candidacyID) AND sha256 = \(sha256) AND status <> 'rejected'
+             ORDER BY uploaded_at DESC LIMIT 1
+            """)
+    }
+
     /// The photo with this id, with its variants, or nil.
     public func photo(id: UUID) async throws -> StoredPhoto? {
         try await first("SELECT \(unescaped: Self.columns) FROM photos WHERE id = \(id)")

@@ -68,6 +68,30 @@ public struct RegistrationEventRepository: Sendable {
         }
     }
 
+    /// Serializes, until the end of the caller's transaction, every registration change of
+    /// `candidacyID` (its creation, withdrawal, or an event held for it): an event found
+    /// unappliable and held can't miss the creation that would release it, because both take
+    /// this lock before they look.
+    public func lockCandidacy(_ candidacyID: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('registration:' || \(candidacyID), 0))", logger: logger)
+    }
+
+    /// The held events that `candidacyID`'s appearance may let apply: those of the candidacy
+    /// itself (a cancellation that came first) and the substitutions that replace it (stored
+    /// under the substitute's id), oldest first. Read on the caller's connection.
+    public func releasableEvents(for candidacyID: String, on connection: PostgresConnection) async throws -> [String] {
+        var ids: [String] = []
+        for try await id in try await connection.query("""
+            SELECT id FROM registration_events
+             WHERE status = 'held'
+               AND (candidacy_id = \(candidacyID)
+                    OR (type = 'substitution' AND body ->> 'replaces_candidacy_id' = \(candidacyID)))
+             ORDER BY received_at, id
+            """, logger: logger).decode(String.self) { ids.append(id) }
+        return ids
+    }
+
     /// Pending events, oldest first, at most `limit`.
     public func pendingEvents(limit: Int = 100) async throws -> [RegistrationEvent] {
         try await client.withConnection { connection in
@@ -82,7 +106,8 @@ public struct RegistrationEventRepository: Sendable {
         try await settle(id, to: .applied, reason: nil, at: date, on: connection)
     }
 
-    /// Holds event `id` with a Spanish `reason` (from pending).
+    /// Holds event `id` with a Spanish `reason` (from pending; a held event released too
+    /// early stays held with the new reason).
     public func hold(_ id: String, reason: String, on connection: PostgresConnection) async throws {
         try await settle(id, to: .held, reason: reason, at: nil, on: connection)
     }
@@ -101,7 +126,7 @@ public struct RegistrationEventRepository: Sendable {
 
     private func settle(_ id: String, to status: RegistrationEvent.Status, reason: String?, at date: Date?,
                         on connection: PostgresConnection) async throws {
-        let from: [String] = status == .held ? ["pending"] : ["pending", "held"]
+        let from: [String] = ["pending", "held"]
         let rows = try await connection.query("""
             UPDATE registration_events SET status = \(status.rawValue), status_reason = \(reason), applied_at = \(date)
              WHERE id = \(id) AND status = ANY(\(from)::text[]) RETURNING 1

@@ -85,6 +85,9 @@ struct ReviewView {
     let changedCount: Int
     let fields: [FieldView]
     let photo: PhotoView?
+    /// The thumbnail of the photo a publication would copy (the accepted one the profile
+    /// refers to), or nil when it has none.
+    let photoToPublish: String?
     let identity: String
     let consent: String
     let canVerify: Bool

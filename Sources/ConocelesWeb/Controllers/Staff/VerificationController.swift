@@ -30,6 +30,7 @@ struct VerificationController {
         router.post("/instancia/candidaturas/:id/verificar", use: verify)
         router.post("/instancia/candidaturas/:id/publicar", use: publish)
         router.get("/instancia/candidaturas/:id/bitacora", use: trail)
+        router.get("/instancia/candidaturas/:id/foto", use: photoToPublish)
     }
 
     func workflows(_ ctx: WebRequestContext) -> ProfileWorkflowRepository {
@@ -129,6 +130,7 @@ struct VerificationController {
             changedCount: fieldViews.filter(\.changed).count,
             fields: fieldViews,
             photo: photo.map { PhotoView(status: $0.label, reason: $0.rejectionReason, uploadedAt: format.dateTime($0.uploadedAt)) },
+            photoToPublish: stored?.answers.photo == nil ? nil : "/instancia/candidaturas/\(queryValue(candidacy.id))/foto",
             identity: identity.map { $0.blocked ? "Bloqueado" : "Respondido" } ?? "No respondido",
             consent: consent.isGranted ? "Sí" : "No",
             canVerify: actions.contains(.verify) || actions.contains(.reverify),
@@ -243,6 +245,24 @@ struct VerificationController {
 
     static func redirect(to candidacy: Candidacy, done: String) -> Response {
         Response(status: .seeOther, headers: [.location: "/instancia/candidaturas/\(queryValue(candidacy.id))?hecho=\(done)"])
+    }
+
+    /// The thumbnail of the photo the profile refers to: what verifying and publishing it
+    /// would publish (a photo changed later sends the profile back for authorization).
+    @Sendable func photoToPublish(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let user = try ctx.requireUser(Authorization.reviewing, request: request)
+        let candidacy = try await context.reviewableCandidacy(try ctx.parameters.require("id"), by: user, logger: ctx.logger)
+        let questionnaires = QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
+        guard let reference = try await questionnaires.curricular(for: candidacy.id)?.answers.photo,
+              let photo = try await PhotoRepository(client: context.database.client, logger: ctx.logger)
+                .photo(candidacyID: candidacy.id, sha256: reference.sha256),
+              let variant = photo.variant(.thumbnail) ?? photo.variant(.published),
+              let address = BlobAddress(sha256: variant.sha256), let bytes = try await context.blobs.get(address)
+        else { throw WebError.notFound }
+        var headers = HTTPFields()
+        headers[.contentType] = variant.contentType
+        headers[.cacheControl] = "private, no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     // MARK: Audit trail
