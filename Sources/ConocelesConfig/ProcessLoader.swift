@@ -104,6 +104,9 @@ public enum ProcessLoader {
         guard process.districts >= 0, process.offices.allSatisfy({ $0.seats > 0 }) else {
             throw LoadError(file: path, reason: "los distritos y escaños deben ser positivos")
         }
+        if process.districts == 0, let office = process.offices.first(where: { $0.scope == .district }) {
+            throw LoadError(file: path, reason: "el cargo «\(office.code)» se elige por distrito, pero el proceso no tiene distritos (districts: 0)")
+        }
         try checkSchedule(process, path: path)
     }
 

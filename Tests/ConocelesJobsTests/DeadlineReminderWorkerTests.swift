@@ -29,8 +29,9 @@ struct DeadlineReminderWorkerTests {
                   age: .years(45), postulatingEntity: .party(code: party))
     }
 
-    /// PAN: two candidacies owing their capture (one with markup in its name) and one complete;
-    /// PRI: everything complete; MC: owes one but has no generic account. Accounts for PAN and PRI.
+    /// PAN: two candidacies owing their capture (one with markup in its name), one complete and
+    /// awaiting its authorization (owed by the party too) and one authorized (waiting on staff);
+    /// PRI: everything authorized; MC: owes one but has no generic account. Accounts for PAN and PRI.
     static func seed(_ db: Database) async throws {
         try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
         let candidacies = CandidacyRepository(client: db.client, logger: TestDatabase.logger)
@@ -38,11 +39,13 @@ struct DeadlineReminderWorkerTests {
             candidacy("PAN-1", party: "PAN", name: "Ana Pendiente Ruiz"),
             candidacy("PAN-2", party: "PAN", name: "<script>alert(1)</script> Capturando"),
             candidacy("PAN-3", party: "PAN", name: "Paula Completa Díaz"),
+            candidacy("PAN-4", party: "PAN", name: "Lucía Por Autorizar"),
             candidacy("PRI-1", party: "PRI", name: "Rosa Completa Gómez"),
             candidacy("MC-1", party: "MC", name: "Mario Sin Cuenta"),
         ] { try await candidacies.register(candidacy, by: .system("test")) }
         try await db.client.query("UPDATE profile_workflows SET state = 'en_captura' WHERE candidacy_id = 'PAN-2'")
-        try await db.client.query("UPDATE profile_workflows SET state = 'completo' WHERE candidacy_id IN ('PAN-3', 'PRI-1')")
+        try await db.client.query("UPDATE profile_workflows SET state = 'autorizado' WHERE candidacy_id IN ('PAN-3', 'PRI-1')")
+        try await db.client.query("UPDATE profile_workflows SET state = 'completo' WHERE candidacy_id = 'PAN-4'")
         let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
         for party in ["PAN", "PRI"] {
             _ = try await accounts.create(.representative(
@@ -60,7 +63,8 @@ struct DeadlineReminderWorkerTests {
             try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-05"), args: .init())
             #expect(mail.sentMessages.isEmpty)
 
-            // 7 days before: PAN's representative gets its two missing candidacies; PRI (compliant) nothing.
+            // 7 days before: PAN's representative gets its two missing candidacies and the one awaiting
+            // its authorization; PRI (everything authorized) nothing.
             try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08"), args: .init())
             #expect(mail.sentMessages.count == 1)
             let first = try #require(mail.sentMessages.first)
@@ -69,6 +73,8 @@ struct DeadlineReminderWorkerTests {
             let text = first.textBody
             #expect(text.contains("Ana Pendiente Ruiz") && text.contains("Pendiente"))
             #expect(text.contains("<script>alert(1)</script> Capturando") && text.contains("En captura"))
+            #expect(text.contains("Lucía Por Autorizar") && text.contains("falta que la representación autorice"))
+            #expect(text.contains("3 candidatura(s)"))
             #expect(!text.contains("Paula Completa") && !text.contains("Rosa Completa") && !text.contains("Mario Sin Cuenta"))
             #expect(text.contains("https://conoceles.example/candidaturas"))
             let html = try #require(first.htmlBody)
@@ -97,8 +103,8 @@ struct DeadlineReminderWorkerTests {
             #expect(mail.sentMessages.last?.subject.contains("15 de mayo de 2024") == true)
             #expect(try await DeadlineReminderLog(client: db.client, logger: TestDatabase.logger).count(processID: Self.process.id) == 3)
 
-            // Once PAN has captured everything it is compliant: the 2-day reminder of May does not go out.
-            try await db.client.query("UPDATE profile_workflows SET state = 'completo' WHERE candidacy_id IN ('PAN-1', 'PAN-2')")
+            // Once PAN has captured and authorized everything it is compliant: the 2-day reminder of May does not go out.
+            try await db.client.query("UPDATE profile_workflows SET state = 'autorizado' WHERE candidacy_id IN ('PAN-1', 'PAN-2', 'PAN-4')")
             try await JobTesting.perform(Self.worker(db, mail, on: "2024-05-13"), args: .init())
             #expect(mail.sentMessages.count == 3)
         }
@@ -124,10 +130,11 @@ struct DeadlineReminderWorkerTests {
             let mail = InMemoryMailTransport()
             try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08", listLimit: 1), args: .init())
             let message = try #require(mail.sentMessages.first)
-            #expect(message.textBody.contains("tiene 2 candidatura(s)"))
-            #expect(message.textBody.contains("Ana Pendiente Ruiz") != message.textBody.contains("Capturando"), "exactly one listed")
-            #expect(message.textBody.contains("y 1 candidatura(s) más"))
-            #expect(message.htmlBody?.contains("y 1 candidatura(s) más") == true)
+            #expect(message.textBody.contains("tiene 3 candidatura(s)"))
+            let listed = ["Ana Pendiente Ruiz", "Capturando", "Lucía Por Autorizar"].filter { message.textBody.contains($0) }
+            #expect(listed.count == 1, "exactly one listed")
+            #expect(message.textBody.contains("y 2 candidatura(s) más"))
+            #expect(message.htmlBody?.contains("y 2 candidatura(s) más") == true)
         }
     }
 

@@ -125,4 +125,67 @@ struct PageCacheTests {
         #expect(cache.statistics.pages == 0)
         #expect(cache.page(.init(version: 1, target: "/perfil/19", gzip: false)) == nil)
     }
+
+    // MARK: Junk cannot step around the cache
+
+    @Test func unknownParametersConditionalRequestsAndHeadAreServedFromTheCache() async throws {
+        let cache = PageCache(checkInterval: .seconds(3_600))
+        try await withCachedSite(cache, [WebFixtures.candidacy("C-JUNK", party: "PAN", name: "Aurelia Núñez Quintero")]) { browser, db, process in
+            try await PublicationTests.rebuild(db, process)
+            let first = try await browser.get("/perfil/C-JUNK")
+            #expect(first.status == .ok)
+            let etag = try #require(first.headers[.eTag])
+            let modified = try #require(first.headers[.lastModified])
+            let stored = cache.statistics.pages
+            // Unknown parameters: the same cached page, nothing new stored.
+            for junk in ["?r=1", "?r=2&utm_source=x", "?", "?nombre=aurelia"] {
+                let response = try await browser.get("/perfil/C-JUNK\(junk)")
+                #expect(response.status == .ok && response.text == first.text, "\(junk)")
+            }
+            #expect(cache.statistics.pages == stored)
+            let hits = cache.statistics.hits
+            // A conditional request: 304 from the cache, no handler.
+            for header in [(HTTPField.Name.ifNoneMatch, etag), (.ifNoneMatch, "W/\(etag)"), (.ifModifiedSince, modified)] {
+                let response = try await browser.send("/perfil/C-JUNK?r=9", method: .get, headers: [header.0: header.1], body: nil)
+                #expect(response.status == .notModified, "\(header.0)")
+            }
+            let stale = try await browser.send("/perfil/C-JUNK", method: .get, headers: [.ifNoneMatch: "\"v0-otra\""], body: nil)
+            #expect(stale.status == .ok && stale.text == first.text)
+            // HEAD: the headers, no body.
+            let head = try await browser.send("/perfil/C-JUNK?x=1", method: .head, headers: [:], body: nil)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            #expect(cache.statistics.hits >= hits + 5)
+            // Parameters a page reads still make different pages.
+            let search = try await browser.get("/candidaturas-publicas?nombre=aurelia&r=1").text
+            let other = try await browser.get("/candidaturas-publicas?nombre=zzz&r=1").text
+            #expect(search.contains("Aurelia Núñez") && !other.contains("Aurelia Núñez"))
+            #expect(try await browser.get("/candidaturas-publicas?nombre=aurelia&r=2").text == search)
+        }
+    }
+
+    @Test func canonicalTargetsKeepOnlyTheParametersTheRouteReads() {
+        #expect(PageCacheMiddleware.canonicalTarget(path: "/perfil/X", query: "r=1") == "/perfil/X")
+        #expect(PageCacheMiddleware.canonicalTarget(path: "/comparar", query: "id=A&r=1&id=B") == "/comparar?id=A&id=B")
+        #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "utm=1&nombre=ana&pagina=2")
+            == "/candidaturas-publicas?nombre=ana&pagina=2")
+        #expect(PageCacheMiddleware.canonicalTarget(path: "/mi-boleta", query: "municipio=039&distrito=1&x=y") == "/mi-boleta?municipio=039&distrito=1")
+        // Every parameter the search reads is part of the key.
+        for key in PublicSearch.keys {
+            #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "\(key)=v") == "/candidaturas-publicas?\(key)=v")
+        }
+    }
+
+    @Test func aFloodOfDistinctURLsDoesNotEvictAHotPage() {
+        let cache = PageCache(maximumBytes: 100_000, checkInterval: .seconds(3_600))
+        cache.switchTo(1)
+        let body = ByteBuffer(bytes: [UInt8](repeating: 65, count: 1_000))
+        let hot = PageCache.Key(version: 1, target: "/perfil/HOT", gzip: false)
+        cache.store(.init(headers: [:], body: body), for: hot)
+        #expect(cache.page(hot) != nil)  // read again: a page people keep reading
+        for index in 0..<2_000 {
+            cache.store(.init(headers: [:], body: body), for: .init(version: 1, target: "/candidaturas-publicas?nombre=\(index)", gzip: false))
+        }
+        #expect(cache.page(hot) != nil, "junk evicted the hot page")
+        #expect(cache.statistics.bytes <= 100_000)
+    }
 }

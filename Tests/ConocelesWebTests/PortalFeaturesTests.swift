@@ -78,11 +78,14 @@ struct PortalFeaturesTests {
             WebFixtures.candidacy("C-G3", party: "MC", name: "Gobernadora Tres"),
             WebFixtures.candidacy("C-G4", party: "PT", name: "Gobernadora Cuatro"),
             WebFixtures.candidacy("C-D1", party: "PAN", office: "DIP_MR", district: 9, name: "Diputada Nueve"),
+            WebFixtures.candidacy("C-D2", party: "PRI", office: "DIP_MR", district: 10, name: "Diputada Diez"),
+            WebFixtures.candidacy("C-D3", party: "MC", office: "DIP_MR", district: 9, name: "Diputada Otra Nueve"),
         ]
         try await withSite(candidacies) { browser, db, process in
             try await PublicationTests.rebuild(db, process)
             let three = try await browser.get("/comparar?id=C-G1&id=C-G2&id=C-G3")
             #expect(three.status == .ok)
+            #expect(try await browser.get("/comparar?id=C-D1&id=C-D3").status == .ok, "two candidacies for the same district")
             for (uri, expected) in [
                 ("/comparar", "dos o tres candidaturas"),
                 ("/comparar?id=C-G1", "dos o tres candidaturas"),
@@ -90,6 +93,7 @@ struct PortalFeaturesTests {
                 ("/comparar?id=C-G1&id=C-G2&id=C-G3&id=C-G4", "como máximo 3"),
                 ("/comparar?id=C-G1&id=NO-EXISTE", "no existe"),
                 ("/comparar?id=C-G1&id=C-D1", "mismo cargo"),
+                ("/comparar?id=C-D1&id=C-D2", "mismo puesto"),
                 ("/comparar?id=C-G1&id=\(queryValue(Self.payload))", "no existe"),
                 ("/comparar?id=C-G1&id=\(String(repeating: "x", count: 500))", "no existe"),
             ] {

@@ -41,7 +41,7 @@ extension Candidacy {
         case .state:
             break
         case .district:
-            if district.map({ !(1...max(process.districts, 1)).contains($0) }) ?? true {
+            if district.map({ !process.hasDistrict($0) }) ?? true {
                 found.append(.invalidDistrict(district))
             }
         case .list:

@@ -18,8 +18,15 @@ public struct ElectionProcess: Sendable, Hashable, Codable {
     public var publicationDate: LocalDate
     /// File in `config/catalogs/` with the entity's municipalities.
     public var municipalitiesCatalog: String
-    /// Number of single-member (mayoría relativa) districts.
+    /// Number of single-member (mayoría relativa) districts (0 for a body with only
+    /// municipal or list offices).
     public var districts: Int
+
+    /// The district numbers of the process, 1 through `districts` (empty when it has none).
+    public var districtNumbers: [Int] { districts > 0 ? Array(1...districts) : [] }
+
+    /// Whether `number` is one of the process's districts (never true when it has none).
+    public func hasDistrict(_ number: Int) -> Bool { number >= 1 && number <= districts }
     /// Offices contested in the process.
     public var offices: [Office]
     /// Political parties with registration in the process.

@@ -104,7 +104,7 @@ struct RepresentativeController {
         var filter = CandidacyRepository.EntityFilter()
         filter.officeCode = query.get("cargo").flatMap { process.office(code: $0) == nil ? nil : $0 }
         filter.municipality = query.get("municipio").flatMap { $0.utf8.count == 3 && $0.allSatisfy({ $0.isASCII && $0.isNumber }) ? $0 : nil }
-        filter.district = query.get("distrito").flatMap { Int($0) }.flatMap { (1...process.districts).contains($0) ? $0 : nil }
+        filter.district = query.get("distrito").flatMap { Int($0) }.flatMap { process.hasDistrict($0) ? $0 : nil }
         filter.state = query.get("estado").flatMap(ProfileState.init(rawValue:))
         let repository = candidacies(ctx)
         let counts = try await repository.profileStateCounts(processID: process.id, entity: entity, filter: filter)

@@ -7,7 +7,7 @@ import Synchronization
 /// visitors are served without a database query or a template render. Keyed by (snapshot
 /// version, path and query, compression), emptied when the current version changes
 /// (`switchTo(_:)`, called by `PublicationWatcher` on NOTIFY, or by the middleware's own
-/// check every `checkInterval`), least recently used pages evicted past `maximumBytes`.
+/// check every `checkInterval`), pages asked only once evicted first past `maximumBytes`.
 public final class PageCache: Sendable {
     /// A cached response: status 200, its headers and body.
     struct Page: Sendable {
@@ -26,7 +26,7 @@ public final class PageCache: Sendable {
         var checkedAt: ContinuousClock.Instant?
         /// A request is asking the database for the version right now.
         var checking = false
-        var pages: [Key: (page: Page, lastUse: UInt64)] = [:]
+        var pages: [Key: (page: Page, lastUse: UInt64, uses: Int)] = [:]
         var bytes = 0
         var tick: UInt64 = 0
         var hits = 0
@@ -85,6 +85,7 @@ public final class PageCache: Sendable {
             }
             state.tick += 1
             entry.lastUse = state.tick
+            entry.uses += 1
             state.pages[key] = entry
             state.hits += 1
             return entry.page
@@ -97,7 +98,7 @@ public final class PageCache: Sendable {
         state.withLock { state in
             guard key.version == state.version else { return }  // a switch happened while rendering
             state.tick += 1
-            if let old = state.pages.updateValue((page, state.tick), forKey: key) {
+            if let old = state.pages.updateValue((page, state.tick, 1), forKey: key) {
                 state.bytes -= old.page.body.readableBytes + key.target.utf8.count + 256
             }
             state.bytes += size
@@ -105,10 +106,16 @@ public final class PageCache: Sendable {
         }
     }
 
-    /// Drops the least recently used pages until `bytes` is at most `target` (sorting once
-    /// per eviction round, which is rare: a quarter of the budget goes at a time).
+    /// Drops pages until `bytes` is at most `target`: first those used only once, least
+    /// recently stored first, then the least recently used of the rest (a segmented LRU: a
+    /// flood of distinct URLs, each asked once, evicts only its own kind, never the pages
+    /// people keep reading). Sorting once per eviction round, which is rare: a quarter of the
+    /// budget goes at a time.
     private static func evict(_ state: inout State, downTo target: Int) {
-        for (key, entry) in state.pages.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+        let order = state.pages.sorted { a, b in
+            (a.value.uses > 1 ? 1 : 0, a.value.lastUse) < (b.value.uses > 1 ? 1 : 0, b.value.lastUse)
+        }
+        for (key, entry) in order {
             guard state.bytes > target else { break }
             state.pages[key] = nil
             state.bytes -= entry.page.body.readableBytes + key.target.utf8.count + 256

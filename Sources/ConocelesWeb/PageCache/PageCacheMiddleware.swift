@@ -3,11 +3,17 @@ import Hummingbird
 import NIOCore
 import Storage
 
-/// Serves anonymous GETs of the public pages from `PageCache`. A response is kept only when
-/// it can be the same for every visitor: no signed-in user, a 200 without `Set-Cookie`, and
-/// no read of this visitor's CSRF token while it was made (no form). Runs inside the CSRF and session middleware
-/// (their per-visitor cookies are added outside the cache). Conditional requests pass
-/// through, so ETag/304 handling keeps working.
+/// Serves anonymous GETs (and HEADs, and conditional requests) of the public pages from
+/// `PageCache`. A response is kept only when it can be the same for every visitor: no
+/// signed-in user, a 200 without `Set-Cookie`, and no read of this visitor's CSRF token while
+/// it was made (no form). Runs inside the CSRF and session middleware (their per-visitor
+/// cookies are added outside the cache).
+///
+/// Pages are keyed by their canonical URL: the path and only the query parameters its route
+/// reads (`parameters`), in the order given; anything else (`?r=<random>`, tracking tags) is
+/// ignored, so junk parameters neither miss the cache nor fill it. A conditional request
+/// whose validators match the cached page is answered 304 from the cache; HEAD gets the
+/// cached headers without a body.
 struct PageCacheMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
 
@@ -18,6 +24,16 @@ struct PageCacheMiddleware: RouterMiddleware {
         "/estadisticas", "/comparar", "/mi-boleta",
     ]
 
+    /// The query parameters each cached path's handler reads (any other path reads none). A
+    /// page that starts reading a parameter must list it here, or every value of it would get
+    /// the first one's page (`PageCacheTests` checks each one that exists).
+    static let parameters: [String: Set<String>] = [
+        "/candidaturas-publicas": Set(PublicSearch.keys + ["pagina"]),
+        "/api/v1/publico/candidaturas": Set(PublicSearch.keys + ["pagina", "por_pagina"]),
+        "/mi-boleta": ["municipio", "distrito"],
+        "/comparar": ["id"],
+    ]
+
     let context: WebContext
     let cache: PageCache
 
@@ -25,11 +41,23 @@ struct PageCacheMiddleware: RouterMiddleware {
         cachedPaths.contains { $0.hasSuffix("/") && $0 != "/" ? path.hasPrefix($0) : path == $0 }
     }
 
+    /// `path?query` with only the parameters the path's route reads, in their given order
+    /// (repeated ones kept: the comparison reads every `id`); no `?` when none is left.
+    static func canonicalTarget(path: String, query: String?) -> String {
+        guard let query, !query.isEmpty, let known = parameters[path] else { return path }
+        let kept = query.split(separator: "&").filter { pair in
+            let name = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            return known.contains(name.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? name)
+        }
+        return kept.isEmpty ? path : path + "?" + kept.joined(separator: "&")
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get, context.user == nil, Self.isCached(request.uri.path),
-              request.headers[.ifNoneMatch] == nil, request.headers[.ifModifiedSince] == nil else {
+        let isHead = request.method == .head
+        guard request.method == .get || isHead, context.user == nil, Self.isCached(request.uri.path) else {
             return try await next(request, context)
         }
+        let conditional = request.headers[.ifNoneMatch] != nil || request.headers[.ifModifiedSince] != nil
         var (version, check) = cache.versionForRequest()
         if check {
             do {
@@ -43,13 +71,26 @@ struct PageCacheMiddleware: RouterMiddleware {
             }
         }
         guard let version else { return try await next(request, context) }
-        let key = PageCache.Key(version: version, target: request.uri.description,
+        let key = PageCache.Key(version: version, target: Self.canonicalTarget(path: request.uri.path, query: request.uri.query),
                                 gzip: request.headers[.acceptEncoding]?.contains("gzip") ?? false)
         if let page = cache.page(key) {
+            if conditional, Self.notModified(request.headers, page.headers) {
+                var headers = page.headers
+                headers[.contentLength] = nil
+                headers[.contentEncoding] = nil
+                return Response(status: .notModified, headers: headers)
+            }
+            if isHead {
+                var headers = page.headers
+                headers[.contentLength] = String(page.body.readableBytes)
+                return Response(status: .ok, headers: headers)
+            }
             return Response(status: .ok, headers: page.headers, body: .init(byteBuffer: page.body))
         }
+        // A miss: conditional requests and HEADs are answered by the handlers (a 304 or an
+        // empty body is nothing to keep).
         let response = try await next(request, context)
-        guard response.status == .ok, response.headers[.setCookie] == nil else { return response }
+        guard !conditional, !isHead, response.status == .ok, response.headers[.setCookie] == nil else { return response }
         let collector = BodyCollector()
         try await response.body.write(collector)
         let body = collector.buffer
@@ -58,6 +99,14 @@ struct PageCacheMiddleware: RouterMiddleware {
             cache.store(PageCache.Page(headers: response.headers, body: body), for: key)
         }
         return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: body))
+    }
+
+    /// Whether the client's copy is the cached page: its validators, compared as
+    /// `PublicCacheMiddleware` compares them.
+    static func notModified(_ request: HTTPFields, _ cached: HTTPFields) -> Bool {
+        guard let etag = cached[.eTag].map({ $0.hasPrefix("W/") ? String($0.dropFirst(2)) : $0 }),
+              let modified = cached[.lastModified].flatMap(PublicCacheMiddleware.parseHTTPDate) else { return false }
+        return PublicCacheMiddleware.notModified(request, etag: etag, lastModified: Date(timeIntervalSince1970: modified))
     }
 }
 

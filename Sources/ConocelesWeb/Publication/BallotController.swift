@@ -25,10 +25,11 @@ struct BallotController {
         let municipalityKey = values["municipio"]?.trimmedOfWhiteSpace ?? ""
         let districtText = values["distrito"]?.trimmedOfWhiteSpace ?? ""
         let municipality = context.catalogs.municipalities.entries.first { $0.key == municipalityKey }
-        let district = Int(districtText).flatMap { (1...max(1, process.districts)).contains($0) ? $0 : nil }
+        let district = Int(districtText).flatMap { process.hasDistrict($0) ? $0 : nil }
         var errors = BallotView.Errors()
         if !municipalityKey.isEmpty, municipality == nil { errors.municipality = "Elija un municipio de la lista." }
-        if !districtText.isEmpty, district == nil { errors.district = "Elija un distrito local de la lista (1 a \(process.districts))." }
+        if !districtText.isEmpty, district == nil { errors.district = process.districts == 0
+            ? "Este proceso no tiene distritos locales." : "Elija un distrito local de la lista (1 a \(process.districts))." }
         if municipality != nil, districtText.isEmpty { errors.district = "Elija también su distrito local: aparece en su credencial para votar." }
         if municipalityKey.isEmpty, !districtText.isEmpty { errors.municipality = "Elija también su municipio." }
 
@@ -48,7 +49,7 @@ struct BallotController {
         }
         let view = BallotView(
             municipalities: context.catalogs.municipalities.entries.map { OptionView(value: $0.key, label: $0.name, selected: $0.key == municipalityKey) },
-            districts: (1...max(1, process.districts)).map { OptionView(value: "\($0)", label: "Distrito \($0)", selected: $0 == district) },
+            districts: process.districtNumbers.map { OptionView(value: "\($0)", label: "Distrito \($0)", selected: $0 == district) },
             errors: errors, place: municipality.flatMap { m in district.map { "\(m.name), distrito local \($0)" } },
             offices: offices)
         // A half-filled form is a question, not an error; a value outside the lists is.

@@ -5,7 +5,8 @@ import Storage
 
 /// `/comparar?id=A&id=B[&id=C]`: two or three listed candidacies of the same office side by
 /// side (rows = fields, columns = candidacies), from the current snapshot. Anything else
-/// (one id, more than three, unknown ids, different offices) is a 400 page that says why.
+/// (one id, more than three, unknown ids, different offices or seats: the mayors of two
+/// municipalities) is a 400 page that says why.
 struct CompareController {
     let context: WebContext
     /// The most candidacies compared at once.
@@ -40,7 +41,24 @@ struct CompareController {
             return try refuse("Solo se pueden comparar candidaturas del mismo cargo; usted eligió "
                 + profiles.map { "\($0.fullName) (\($0.officeName))" }.joined(separator: ", ") + ".")
         }
+        // The same office in two municipalities or districts is two contests, not one.
+        guard Set(profiles.map { Seat(district: $0.district, municipality: $0.municipality) }).count == 1 else {
+            return try refuse("Solo se pueden comparar candidaturas que compiten por el mismo puesto (el mismo municipio o distrito); usted eligió "
+                + profiles.map { "\($0.fullName) (\(Self.place(of: $0)))" }.joined(separator: ", ") + ".")
+        }
         return try ctx.page("publico/comparar", title: "Comparar candidaturas", ComparisonView(profiles)).response(from: request, context: ctx)
+    }
+
+    /// Where a candidacy competes within its office.
+    struct Seat: Hashable {
+        let district: Int?
+        let municipality: String?
+    }
+
+    static func place(of profile: PublishedProfile) -> String {
+        if let name = profile.municipalityName ?? profile.municipality { return "\(profile.officeName), \(name)" }
+        if let district = profile.district { return "\(profile.officeName), distrito \(district)" }
+        return profile.officeName
     }
 
     /// Every value of `name` in a form-encoded query string, in order.

@@ -36,7 +36,9 @@ struct PublicCacheMiddleware: RouterMiddleware {
         let current = try await PublicationRepository(client: context.database.client, logger: ctx.logger)
             .currentSwitch(processID: context.process.id)
         if let current {
-            let etag = Self.etag(version: current.version, path: request.uri.path, query: request.uri.query)
+            // Keyed by the canonical URL (the parameters the route reads), as the page cache is.
+            let target = PageCacheMiddleware.canonicalTarget(path: request.uri.path, query: request.uri.query)
+            let etag = Self.etag(version: current.version, path: target, query: nil)
             headers[.eTag] = etag
             headers[.lastModified] = Self.httpDate(current.switchedAt)
             headers[.cacheControl] = Self.cacheControl

@@ -31,7 +31,7 @@ struct PublicSearch {
         filter.name = values["nombre"]
         filter.officeCode = values["cargo"].flatMap { process.office(code: $0) == nil ? nil : $0 }
         filter.entity = values["partido"].flatMap { value in Self.entityOptions(process).contains { $0.value == value } ? value : nil }
-        filter.district = values["distrito"].flatMap { Int($0) }.flatMap { (1...process.districts).contains($0) ? $0 : nil }
+        filter.district = values["distrito"].flatMap { Int($0) }.flatMap { process.hasDistrict($0) ? $0 : nil }
         filter.municipality = values["municipio"].flatMap { catalogs.municipalities.contains(key: $0) ? $0 : nil }
         filter.gender = values["genero"].flatMap(Gender.init(rawValue:))
         filter.education = values["escolaridad"].flatMap { key in ValidationRules.default.educationLevels.contains { $0.key == key } ? key : nil }

@@ -21,7 +21,8 @@ public struct DemoPortrait: Sendable {
 extension PhotoRepository {
     /// Gives every approved demo candidacy whose curricular questionnaire refers to a photo,
     /// and that has no photo row yet, one of `portraits` (round robin): an accepted photo row
-    /// with its variants, and the questionnaire's reference pointed at the real blob. In a few
+    /// with its variants, and the questionnaire's reference (and its published copy's) pointed
+    /// at the real blob. In a few
     /// statements, whatever the number of candidacies. Returns how many photos were attached.
     public func attachDemoPhotos(processID: String, portraits: [DemoPortrait], at now: Date = Date()) async throws -> Int {
         guard !portraits.isEmpty else { return 0 }
@@ -60,7 +61,12 @@ extension PhotoRepository {
                 ), referenced AS (
                     UPDATE curricular_questionnaires q
                        SET answers = jsonb_set(jsonb_set(jsonb_set(q.answers, '{photo,sha256}', to_jsonb(i.sha256)),
-                                                         '{photo,byteCount}', to_jsonb(i.byte_count)), '{photo,format}', '"jpeg"')
+                                                         '{photo,byteCount}', to_jsonb(i.byte_count)), '{photo,format}', '"jpeg"'),
+                           -- The published copy names the same photo (the publication reads that copy).
+                           published_answers = CASE WHEN q.published_answers ? 'photo' THEN
+                               jsonb_set(jsonb_set(jsonb_set(q.published_answers, '{photo,sha256}', to_jsonb(i.sha256)),
+                                                   '{photo,byteCount}', to_jsonb(i.byte_count)), '{photo,format}', '"jpeg"')
+                               ELSE q.published_answers END
                       FROM inserted i WHERE q.candidacy_id = i.candidacy_id
                     RETURNING 1
                 )
