@@ -5,26 +5,35 @@ import Synchronization
 
 /// Writes attempt results in batches: whatever accumulated while the previous write ran
 /// goes in the next one, so a busy worker needs few round trips and an idle one adds no
-/// delay. Only rows still `running` are touched (a job cancelled or rescued meanwhile keeps
-/// its new state).
+/// delay. Only rows still `running` the same attempt of this worker are touched (a job
+/// cancelled, or rescued and fetched again meanwhile, keeps its new state). Results waiting
+/// to be written are still this worker's: `pendingIDs` keeps them in the heartbeat.
 final class JobCompleter: Sendable {
     private let client: PostgresClient
     private let logger: Logger
+    /// `attempted_by` of this process's attempts.
+    private let workerID: String
     private let buffer = Mutex<[JobResult]>([])
+    private let pending = Mutex<Set<Int64>>([])
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let pipelines: PipelineEngine?
 
-    init(client: PostgresClient, pipelines: PipelineEngine?, logger: Logger) {
+    init(client: PostgresClient, workerID: String, pipelines: PipelineEngine?, logger: Logger) {
         self.client = client
+        self.workerID = workerID
         self.pipelines = pipelines
         self.logger = logger
     }
 
     func add(_ result: JobResult) {
+        pending.withLock { _ = $0.insert(result.id) }
         buffer.withLock { $0.append(result) }
         wake.signal()
     }
+
+    /// Jobs whose result is not written yet (they keep heartbeating until it is).
+    var pendingIDs: Set<Int64> { pending.withLock { $0 } }
 
     /// Flushes until `stop()`, then flushes what is left. It is stopped by a flag, not by
     /// cancellation: PostgresNIO refuses queries from a cancelled task, so a cancelled
@@ -55,6 +64,7 @@ final class JobCompleter: Sendable {
             while true {
                 do {
                     try await write(batch)
+                    pending.withLock { pending in for result in batch { pending.remove(result.id) } }
                     break
                 } catch {
                     attempt += 1
@@ -62,78 +72,109 @@ final class JobCompleter: Sendable {
                         "error": "\(String(reflecting: error))", "results": "\(batch.count)", "try": "\(attempt)"])
                     // Keep trying: a result lost here would make the job run again after rescue.
                     try? await Task.sleep(for: .milliseconds(min(5_000, 100 * (1 << min(attempt, 6)))))
-                    if attempt > 50 { return }
+                    if attempt > 50 {
+                        pending.withLock { pending in for result in batch { pending.remove(result.id) } }
+                        return
+                    }
                 }
             }
         }
     }
 
     private func write(_ batch: [JobResult]) async throws {
-        var completed: [Int64] = []
-        var failedIDs: [Int64] = [], failedStates: [String] = [], failedTimes: [Date] = [], failedErrors: [String] = []
-        var failedAts: [Double] = []
-        var snoozedIDs: [Int64] = [], snoozedTimes: [Date] = []
+        var completed: [(Int64, Int)] = []
+        var failedIDs: [Int64] = [], failedAttempts: [Int] = [], failedStates: [String] = [], failedTimes: [Date] = []
+        var failedErrors: [String] = [], failedAts: [Double] = []
+        var snoozedIDs: [Int64] = [], snoozedAttempts: [Int] = [], snoozedTimes: [Date] = []
         for result in batch {
             switch result {
-            case .completed(let id):
-                completed.append(id)
-            case .failed(let id, let error, let failedAt, let retryAt):
+            case .completed(let id, let attempt):
+                completed.append((id, attempt))
+            case .failed(let id, let attempt, let error, let failedAt, let retryAt):
                 failedIDs.append(id)
+                failedAttempts.append(attempt)
                 failedAts.append(failedAt.timeIntervalSince1970)
                 failedStates.append(retryAt == nil ? "discarded" : "retryable")
                 failedTimes.append(retryAt ?? Date())
                 failedErrors.append(String(error.prefix(4_000)))
-            case .snoozed(let id, let until):
+            case .snoozed(let id, let attempt, let until):
                 snoozedIDs.append(id)
+                snoozedAttempts.append(attempt)
                 snoozedTimes.append(until)
+            case .givenBack(let id, let attempt):
+                snoozedIDs.append(id)
+                snoozedAttempts.append(attempt)
+                snoozedTimes.append(Date())
             }
         }
+        let failures = Failures(ids: failedIDs, attempts: failedAttempts, states: failedStates, times: failedTimes,
+                                errors: failedErrors, failedAts: failedAts)
         if let pipelines, !completed.isEmpty || !failedIDs.isEmpty {
-            // Pipeline steps need their successors inserted in the completing transaction.
+            // Pipeline steps need their successors inserted in the completing transaction, and
+            // only for the results that were written (a stale one advances nothing).
             try await client.withTransaction(logger: logger) { tx in
-                try await Self.complete(completed, on: tx, logger: logger)
-                try await Self.fail(failedIDs, failedStates, failedTimes, failedErrors, failedAts, on: tx, logger: logger)
-                try await pipelines.advance(completed: completed, failed: failedIDs, on: tx)
+                let done = try await Self.complete(completed, worker: workerID, on: tx, logger: logger)
+                let failed = try await Self.fail(failures, worker: workerID, on: tx, logger: logger)
+                try await pipelines.advance(completed: done, failed: failed, on: tx)
             }
         } else {
             try await client.withConnection { connection in
-                try await Self.complete(completed, on: connection, logger: logger)
-                try await Self.fail(failedIDs, failedStates, failedTimes, failedErrors, failedAts, on: connection, logger: logger)
+                _ = try await Self.complete(completed, worker: workerID, on: connection, logger: logger)
+                _ = try await Self.fail(failures, worker: workerID, on: connection, logger: logger)
             }
         }
         if !snoozedIDs.isEmpty {
+            // Snoozed or given back: the attempt is not counted; `scheduled` until `until`
+            // (the scheduler makes it available), or available at once when it is due.
             try await client.query("""
-                UPDATE jobs j SET state = 'scheduled', scheduled_at = s.until, attempt = greatest(j.attempt - 1, 0)
-                  FROM unnest(\(snoozedIDs)::bigint[], \(snoozedTimes)::timestamptz[]) AS s(id, until)
-                 WHERE j.id = s.id AND j.state = 'running'
+                UPDATE jobs j SET state = CASE WHEN s.until <= now() THEN 'available' ELSE 'scheduled' END::job_state,
+                                  scheduled_at = s.until, attempt = greatest(j.attempt - 1, 0)
+                  FROM unnest(\(snoozedIDs)::bigint[], \(snoozedAttempts)::int4[], \(snoozedTimes)::timestamptz[]) AS s(id, attempt, until)
+                 WHERE j.id = s.id AND j.state = 'running' AND j.attempt = s.attempt AND j.attempted_by = \(workerID)
                 """, logger: logger)
         }
     }
 
-    static func complete(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
-        guard !ids.isEmpty else { return }
-        try await connection.query("""
-            UPDATE jobs SET state = 'completed', finalized_at = now()
-             WHERE id = ANY(\(ids)::bigint[]) AND state = 'running'
-            """, logger: logger)
+    /// Failed attempts, column by column (the statement's arrays).
+    struct Failures {
+        var ids: [Int64], attempts: [Int], states: [String], times: [Date], errors: [String], failedAts: [Double]
     }
 
-    static func fail(
-        _ ids: [Int64], _ states: [String], _ times: [Date], _ errors: [String], _ failedAts: [Double],
-        on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        guard !ids.isEmpty else { return }
-        try await connection.query("""
+    /// Marks completed the jobs whose attempt is still this worker's; returns those written.
+    static func complete(_ results: [(Int64, Int)], worker: String, on connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
+        guard !results.isEmpty else { return [] }
+        var written: [Int64] = []
+        for try await id in try await connection.query("""
+            UPDATE jobs j SET state = 'completed', finalized_at = now()
+              FROM unnest(\(results.map(\.0))::bigint[], \(results.map(\.1))::int4[]) AS c(id, attempt)
+             WHERE j.id = c.id AND j.state = 'running' AND j.attempt = c.attempt AND j.attempted_by = \(worker)
+            RETURNING j.id
+            """, logger: logger).decode(Int64.self) { written.append(id) }
+        if written.count < results.count {
+            logger.warning("stale job results ignored: the attempt no longer owns the job", metadata: [
+                "ignored": "\(results.count - written.count)"])
+        }
+        return written
+    }
+
+    /// Marks failed (retryable or discarded) the jobs whose attempt is still this worker's;
+    /// returns those written.
+    static func fail(_ f: Failures, worker: String, on connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
+        guard !f.ids.isEmpty else { return [] }
+        var written: [Int64] = []
+        for try await id in try await connection.query("""
             UPDATE jobs j
                SET state = f.state::job_state,
                    scheduled_at = f.retry_at,
                    finalized_at = CASE WHEN f.state = 'discarded' THEN now() END,
                    errors = j.errors || jsonb_build_array(jsonb_build_object(
                        'attempt', j.attempt, 'at', f.failed_at, 'error', f.error, 'worker', j.attempted_by))
-              FROM unnest(\(ids)::bigint[], \(states)::text[], \(times)::timestamptz[], \(errors)::text[],
-                          \(failedAts)::float8[])
-                   AS f(id, state, retry_at, error, failed_at)
-             WHERE j.id = f.id AND j.state = 'running'
-            """, logger: logger)
+              FROM unnest(\(f.ids)::bigint[], \(f.attempts)::int4[], \(f.states)::text[], \(f.times)::timestamptz[],
+                          \(f.errors)::text[], \(f.failedAts)::float8[])
+                   AS f(id, attempt, state, retry_at, error, failed_at)
+             WHERE j.id = f.id AND j.state = 'running' AND j.attempt = f.attempt AND j.attempted_by = \(worker)
+            RETURNING j.id
+            """, logger: logger).decode(Int64.self) { written.append(id) }
+        return written
     }
 }

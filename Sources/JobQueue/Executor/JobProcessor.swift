@@ -61,7 +61,7 @@ public final class JobProcessor: Service, Sendable {
         self.workers = workers
         self.configuration = configuration
         self.logger = logger
-        self.completer = JobCompleter(client: client, pipelines: pipelines, logger: logger)
+        self.completer = JobCompleter(client: client, workerID: configuration.workerID, pipelines: pipelines, logger: logger)
         self.wakes = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, WakeSignal()) })
     }
 
@@ -209,30 +209,36 @@ public final class JobProcessor: Service, Sendable {
         let start = ContinuousClock.now
         let outcome: Result<Void, any Error>
         if let handler = workers.handlers[job.kind] {
-            outcome = await runWithTimeout(id: job.id, seconds: policy.timeoutSeconds) {
+            outcome = await runWithTimeout(id: job.id, attempt: job.attempt, seconds: policy.timeoutSeconds) {
                 try await handler(job.args, context)
             }
         } else {
-            outcome = .failure(JobCancel("no worker for kind \(job.kind) in this process"))
+            // A kind this process does not know (a newer release's, during a rolling deploy):
+            // put back for later without counting the attempt, never discarded here.
+            logger.warning("no worker for this job kind in this process; snoozed", metadata: [
+                "job_id": "\(job.id)", "job_kind": "\(job.kind)"])
+            outcome = .failure(JobSnooze(seconds: Self.unknownKindSnoozeSeconds))
         }
         let elapsed = ContinuousClock.now - start
         record(kind: job.kind, queue: job.queue, outcome: outcome, elapsed: elapsed)
         switch outcome {
         case .success:
-            completer.add(.completed(id: job.id))
+            completer.add(.completed(id: job.id, attempt: job.attempt))
             if logger.logLevel <= .debug {
                 context.logger.debug("job completed", metadata: ["duration_ms": "\(elapsed.milliseconds)"])
             }
         case .failure(let error as JobSnooze):
-            completer.add(.snoozed(id: job.id, until: Date().addingTimeInterval(error.seconds)))
+            completer.add(.snoozed(id: job.id, attempt: job.attempt, until: Date().addingTimeInterval(error.seconds)))
+        case .failure(let error as AttemptInterrupted) where error.byShutdown:
+            // Not the job's fault: available again at once, the attempt not counted.
+            completer.add(.givenBack(id: job.id, attempt: job.attempt))
+            context.logger.notice("job interrupted by shutdown, given back", metadata: ["duration_ms": "\(elapsed.milliseconds)"])
         case .failure(let error):
             let permanent = error is JobCancel
             let last = job.attempt >= job.maxAttempts
-            let interruptedByShutdown = error is AttemptInterrupted && stopping.load(ordering: .relaxed)
-            let retryAt: Date? = interruptedByShutdown ? Date()  // not the job's fault: run it again
-                : permanent || last ? nil : Date().addingTimeInterval(policy.backoff.delay(afterAttempt: job.attempt))
+            let retryAt: Date? = permanent || last ? nil : Date().addingTimeInterval(policy.backoff.delay(afterAttempt: job.attempt))
             let message = (error as? JobCancel)?.reason ?? String(describing: error)
-            completer.add(.failed(id: job.id, error: message, failedAt: Date(), retryAt: retryAt))
+            completer.add(.failed(id: job.id, attempt: job.attempt, error: message, failedAt: Date(), retryAt: retryAt))
             context.logger.warning(retryAt == nil ? "job discarded" : "job failed, will retry", metadata: [
                 "error": "\(String(reflecting: error))", "duration_ms": "\(elapsed.milliseconds)"])
         }
@@ -255,13 +261,21 @@ public final class JobProcessor: Service, Sendable {
             .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 
+    /// How long a job of a kind this process has no worker for waits before another try
+    /// (default 60 s): a process of the release that knows it will take it meanwhile.
+    static let unknownKindSnoozeSeconds: Double = 60
+
     /// Timed out, cancelled by the heartbeat (job cancelled by staff) or by shutdown.
     struct AttemptInterrupted: Error, CustomStringConvertible {
         let description: String
+        /// Whether this process's shutdown stopped it (the attempt is given back).
+        var byShutdown = false
     }
 
     /// An attempt in progress: its task, so it can be cancelled by id, and its deadline.
     struct RunningAttempt: Sendable {
+        /// The attempt number (a job rescued from a stuck attempt may run here again).
+        let attempt: Int
         let task: Task<Result<Void, any Error>, Never>
         let deadline: ContinuousClock.Instant
         /// Set by `enforceTimeouts()` when it cancels the task.
@@ -270,23 +284,26 @@ public final class JobProcessor: Service, Sendable {
 
     /// Runs `body` in its own task so it can be cancelled by id; fails after `seconds`
     /// (`enforceTimeouts()` cancels it).
-    func runWithTimeout(id: Int64, seconds: Double, _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error> {
+    func runWithTimeout(id: Int64, attempt number: Int, seconds: Double,
+                        _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error> {
         let task = Task<Result<Void, any Error>, Never> {
             do { try await body(); return .success(()) } catch { return .failure(error) }
         }
-        running.withLock { $0[id] = RunningAttempt(task: task, deadline: .now + .seconds(seconds)) }
+        running.withLock { $0[id] = RunningAttempt(attempt: number, task: task, deadline: .now + .seconds(seconds)) }
         let result = await withTaskCancellationHandler {
             await task.value
         } onCancel: {
             task.cancel()
         }
-        let attempt = running.withLock { $0.removeValue(forKey: id) }
-        let wasCancelled = attempt?.task.isCancelled ?? false
+        // Only this attempt's entry: a stuck earlier attempt of the same job leaves the newer one.
+        let attempt = running.withLock { running in running[id]?.attempt == number ? running.removeValue(forKey: id) : nil }
+        let wasCancelled = task.isCancelled
         if attempt?.timedOut == true {
             return .failure(AttemptInterrupted(description: "timeout: the attempt ran longer than \(seconds) s"))
         }
         if wasCancelled || Task.isCancelled, case .failure = result {
-            return .failure(AttemptInterrupted(description: "interrupted: the worker stopped the attempt (shutdown or cancellation)"))
+            return .failure(AttemptInterrupted(description: "interrupted: the worker stopped the attempt (shutdown or cancellation)",
+                                               byShutdown: stopping.load(ordering: .relaxed)))
         }
         return result
     }
@@ -348,13 +365,25 @@ public final class JobProcessor: Service, Sendable {
         }
     }
 
-    /// Touches the running jobs' heartbeat; a job no longer running for us (cancelled by
-    /// staff, or rescued after a stall) has its attempt cancelled here.
+    /// Touches the heartbeat of this process's jobs: attempts running within their timeout,
+    /// and finished ones whose result is not written yet. An attempt past its timeout is left
+    /// out even if its work ignores the cancellation (a call already in flight): the rescuer
+    /// then takes the job for another process, and this one logs that it has work stuck. A
+    /// job no longer running for us (cancelled by staff, or rescued after a stall) has its
+    /// attempt cancelled here.
     func heartbeat() async {
+        var reportedStuck: Set<Int64> = []
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.heartbeatInterval)
             if Task.isCancelled { return }
-            let ids = running.withLock { Array($0.keys) }
+            let (live, stuck) = running.withLock { running in
+                (running.filter { !$0.value.timedOut }.map(\.key), running.filter { $0.value.timedOut }.map(\.key))
+            }
+            for id in stuck where reportedStuck.insert(id).inserted {
+                logger.error("a timed-out attempt ignores its cancellation; its job is left for the rescuer", metadata: ["job_id": "\(id)"])
+            }
+            let finishing = completer.pendingIDs
+            let ids = Array(Set(live).union(finishing))
             guard !ids.isEmpty else { continue }
             do {
                 let rows = try await client.query("""
