@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "ConocelesCore", "ConocelesConfig", "JobQueue", "Imaging", "Mail", "Storage",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -170,3 +170,47 @@ struct AccountsAndPhotoFlowTests {
         }
     }
 }
+
+/// A configuration problem of the mail server never discards a message; a refused address
+/// discards only its message and shows on the account.
+@Suite("Mail failures: server problems wait, refused addresses are recorded")
+struct MailFailureTests {
+    @Test func aServerProblemSnoozesAndARefusedAddressIsRecordedOnTheAccount() async throws {
+        try await AccountsAndPhotoFlowTests().withHarness { h in
+            let accounts = AccountRepository(client: h.db.client, logger: TestDatabase.logger)
+            try await h.deliver(AccountsAndPhotoFlowTests.approval("e-1", "F-1", representative: nil))
+            try await h.runAll(AccountIssueWorker(environment: h.environment))
+            let account = try #require(try await accounts.account(candidacyID: "F-1"))
+            let send = CredentialsMailWorker(environment: h.environment)
+            let args = CandidacyJob(candidacyID: "F-1", eventID: "e-1")
+
+            // An expired SMTP password (and a refused relay): the job waits, nothing is discarded or marked.
+            for problem in [SMTPError(code: .authenticationFailed, replyCode: 535, detail: "Login denied"),
+                            SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 5.7.1 Relaying denied"),
+                            SMTPError(code: .tlsFailed, detail: "SSL connect error")] {
+                h.mail.failNextSends(with: [problem])
+                await #expect(throws: JobSnooze.self, "\(problem.code)") { try await JobTesting.perform(send, args: args) }
+                #expect(try await accounts.account(id: account.id)?.credentialsSentAt == nil)
+            }
+            // A connection failure retries as usual, and on the last attempt waits instead of being discarded.
+            h.mail.failNextSends(with: [SMTPError(code: .connectionFailed, detail: "refused")])
+            await #expect(throws: SMTPError.self) { try await JobTesting.perform(send, args: args) }
+            h.mail.failNextSends(with: [SMTPError(code: .connectionFailed, detail: "refused")])
+            await #expect(throws: JobSnooze.self) { try await JobTesting.perform(send, args: args, attempt: 20) }
+            #expect(try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
+                .collect().first?.decode(String?.self) == nil)
+
+            // The mailbox does not exist: this message is discarded and the account shows why.
+            h.mail.failNextSends(with: [SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 unknown user")])
+            await #expect(throws: JobCancel.self) { try await JobTesting.perform(send, args: args) }
+            let reply = try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
+                .collect().first?.decode(String?.self)
+            #expect(reply?.contains("550") == true)
+            // Once the server takes it (the password fixed, the address corrected), it is sent and the mark cleared.
+            try await JobTesting.perform(send, args: args)
+            #expect(h.mail.sentMessages.count == 1)
+            #expect(try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
+                .collect().first?.decode(String?.self) == nil)
+        }
+    }
+}

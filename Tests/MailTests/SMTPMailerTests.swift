@@ -98,6 +98,7 @@ struct SMTPMailerTests {
             #expect(permanent.code == .permanentRejection)
             #expect(permanent.replyCode == 550)
             #expect(!permanent.isRetryable)
+            #expect(permanent.isMessageRefusal, "an unknown mailbox refuses this message only")
 
             let transient = try await #require(throws: SMTPError.self) {
                 try await mailer.send(try MessageFactory.message(to: try MailAddress("alguien@temporal.invalid")))
@@ -105,6 +106,7 @@ struct SMTPMailerTests {
             #expect(transient.code == .transientRejection)
             #expect(transient.replyCode == 451)
             #expect(transient.isRetryable)
+            #expect(!transient.isMessageRefusal)
 
             try await mailer.send(try MessageFactory.message(idempotencyKey: "after-rejections"))
             let received = try await sink.deliveredMessages()
@@ -140,6 +142,7 @@ struct SMTPMailerTests {
             }
             #expect(untrusted.code == .tlsFailed)
             #expect(!untrusted.isRetryable)
+            #expect(!untrusted.isMessageRefusal, "a TLS problem refuses every message: never a reason to discard one")
         }
     }
 
@@ -166,6 +169,7 @@ struct SMTPMailerTests {
             #expect(error.code == .authenticationFailed)
             #expect(error.replyCode == 535)
             #expect(!error.isRetryable)
+            #expect(!error.isMessageRefusal, "an authentication problem refuses every message: never a reason to discard one")
             #expect(!String(reflecting: error).contains(password))
             #expect(!error.description.contains(password))
             #expect(try sink.deliveredFiles().isEmpty)

@@ -72,8 +72,12 @@ public struct CredentialsMailWorker: JobWorker {
         ).message()
         do {
             try await environment.mail.send(message)
-        } catch let error as SMTPError where !error.isRetryable {
-            throw JobCancel("credentials mail refused by the SMTP server: \(error.code)")
+        } catch let error as SMTPError {
+            if error.isMessageRefusal {
+                // A mistyped address: staff see the account with the server's reply.
+                try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
+            }
+            throw MailFailure.outcome(of: error, what: "credentials mail", context: context)
         }
         try await accounts.markCredentialsSent(accountID: account.id)
         context.logger.info("credentials sent", metadata: ["account_id": "\(account.id)", "candidacy_id": "\(candidacy.id)"])

@@ -58,8 +58,12 @@ public struct PasswordResetMailWorker: JobWorker {
             messageID: "reset-\(account.id.uuidString.lowercased())-\(token.value.prefix(8))@\(from.domain)")
         do {
             try await environment.mail.send(message)
-        } catch let error as SMTPError where !error.isRetryable {
-            throw JobCancel("password reset mail refused by the SMTP server: \(error.code)")
+        } catch let error as SMTPError {
+            if error.isMessageRefusal {
+                try await AccountRepository(client: environment.client, logger: context.logger)
+                    .markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
+            }
+            throw MailFailure.outcome(of: error, what: "password reset mail", context: context)
         }
         context.logger.info("password reset mail sent", metadata: ["account_id": "\(account.id)"])
     }

@@ -86,8 +86,8 @@ public struct DeadlineReminderWorker: JobWorker {
                 let didSend = try await log.sendOnce(key, accountID: account.id, candidacies: profiles.count, at: now) {
                     do {
                         try await mail.send(message)
-                    } catch let error as SMTPError where !error.isRetryable {
-                        throw JobCancel("deadline reminder refused by the SMTP server: \(error.code)")
+                    } catch let error as SMTPError {
+                        throw MailFailure.outcome(of: error, what: "deadline reminder", context: context)
                     }
                 }
                 if didSend { sent += 1 }

@@ -57,8 +57,12 @@ public struct ProfileReturnedMailWorker: JobWorker {
                 baseURL: environment.configuration.http.publicURL, from: from).message()
             do {
                 try await environment.mail.send(message)
-            } catch let error as SMTPError where !error.isRetryable {
-                throw JobCancel("profile returned mail refused by the SMTP server: \(error.code)")
+            } catch let error as SMTPError where error.isMessageRefusal {
+                // One recipient's bad address never keeps the other from the observations.
+                try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
+                context.logger.warning("profile returned mail refused for one recipient", metadata: ["account_id": "\(account.id)"])
+            } catch let error as SMTPError {
+                throw MailFailure.outcome(of: error, what: "profile returned mail", context: context)
             }
         }
         context.logger.info("profile returned mail sent", metadata: [

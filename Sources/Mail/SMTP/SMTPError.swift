@@ -54,6 +54,16 @@ public struct SMTPError: Error, Sendable, Hashable, CustomStringConvertible {
         [.connectionFailed, .timedOut, .transientRejection].contains(code)
     }
 
+    /// Whether this message itself was refused (its recipient or content: a 5xx such as
+    /// "550 unknown mailbox"), so the others still go through. False for problems of the
+    /// server or of the configuration (connection, TLS, authentication, a refused relay:
+    /// 5.7.x), which refuse every message alike and must never discard one.
+    public var isMessageRefusal: Bool {
+        guard code == .permanentRejection else { return false }
+        let text = detail.lowercased()
+        return !(text.contains("5.7.") || text.contains("relay") || text.contains("auth"))
+    }
+
     /// Spanish summary followed by the technical detail.
     public var description: String {
         let summary = switch code {

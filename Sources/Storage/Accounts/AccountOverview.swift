@@ -21,6 +21,8 @@ public struct AccountOverviewRow: Sendable, Hashable {
     public var credentialsSentAt: Date?
     /// When the person chose a password, if they did.
     public var activatedAt: Date?
+    /// The mail server's reply when a message to the account was refused for its address.
+    public var mailFailure: String? = nil
 }
 
 /// Which lines of the accounts page to show.

@@ -16,17 +16,18 @@ extension AccountRepository {
             WITH lines AS (
                 SELECT false AS generic, c.entity_code, c.id AS candidacy_id, c.full_name AS holder, a.id AS account_id,
                        a.username, 'persona_candidata' AS role, a.created_at,
-                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at) AS credentials_sent_at, a.activated_at
+                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at) AS credentials_sent_at, a.activated_at,
+                       a.mail_failure
                   FROM candidacies c LEFT JOIN accounts a ON a.candidacy_id = c.id
                  WHERE c.process_id = \(processID) AND c.status = 'aprobada'
                 UNION ALL
                 SELECT true, a.entity_code, NULL, a.display_name, a.id, a.username, a.role, a.created_at,
-                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at), a.activated_at
+                       coalesce(a.first_credentials_sent_at, a.credentials_sent_at), a.activated_at, a.mail_failure
                   FROM accounts a
                  WHERE a.process_id = \(processID) AND a.role = 'representacion' AND a.disabled_at IS NULL
             )
             SELECT account_id, username, role, candidacy_id, holder, entity_code, created_at, credentials_sent_at, activated_at,
-                   count(*) OVER ()::int
+                   mail_failure, count(*) OVER ()::int
               FROM lines
              WHERE \(filter.rawValue) = 'todas'
                 OR (\(filter.rawValue) = 'pendientes' AND activated_at IS NULL)
@@ -37,12 +38,13 @@ extension AccountRepository {
             """, logger: logger)
         var result: [AccountOverviewRow] = []
         var matching = 0
-        for try await (id, username, role, candidacyID, holder, entity, created, sent, activated, total) in rows.decode(
-            (UUID?, String?, String, String?, String, String, Date?, Date?, Date?, Int).self) {
+        for try await (id, username, role, candidacyID, holder, entity, created, sent, activated, failure, total) in rows.decode(
+            (UUID?, String?, String, String?, String, String, Date?, Date?, Date?, String?, Int).self) {
             matching = total
             result.append(AccountOverviewRow(
                 accountID: id, username: username, role: AccountRole(rawValue: role) ?? .candidate, candidacyID: candidacyID,
-                holderName: holder, entityCode: entity, issuedAt: created, credentialsSentAt: sent, activatedAt: activated))
+                holderName: holder, entityCode: entity, issuedAt: created, credentialsSentAt: sent, activatedAt: activated,
+                mailFailure: failure))
         }
         return (result, matching)
     }

@@ -157,12 +157,21 @@ public struct AccountRepository: Sendable {
         return token
     }
 
+    /// Records that a message to `accountID` was refused for its address, with the server's
+    /// reply (shown to staff); a later successful sending clears it.
+    public func markMailFailed(accountID: UUID, reply: String, at date: Date = Date()) async throws {
+        try await update(accountID, action: "account.mail_failed", by: .system("mail"), at: date, """
+            UPDATE accounts SET mail_failed_at = \(date), mail_failure = \(String(reply.prefix(500))), updated_at = \(date)
+             WHERE id = \(accountID) RETURNING id
+            """)
+    }
+
     /// Records that the credentials e-mail of `accountID` was sent at `date`: the first
     /// sending stays the one deadlines are measured from; a later one counts as a resend.
     public func markCredentialsSent(accountID: UUID, at date: Date = Date()) async throws {
         try await update(accountID, action: "account.credentials_sent", by: .system("mail.credentials"), at: date, """
             UPDATE accounts
-               SET credentials_sent_at = \(date), updated_at = \(date),
+               SET credentials_sent_at = \(date), updated_at = \(date), mail_failed_at = NULL, mail_failure = NULL,
                    first_credentials_sent_at = coalesce(first_credentials_sent_at, \(date)),
                    credentials_resends = credentials_resends + CASE WHEN first_credentials_sent_at IS NULL THEN 0 ELSE 1 END,
                    credentials_last_resent_at = CASE WHEN first_credentials_sent_at IS NULL THEN NULL ELSE \(date) END

@@ -62,6 +62,8 @@ struct AccountsController {
         let activatedAt: String
         let late: Bool
         let resendHref: String?
+        /// The mail server's reply when it refused the account's address.
+        let mailFailure: String?
     }
 
     static let filterLabels: [(AccountOverviewFilter, String)] = [
@@ -120,7 +122,8 @@ struct AccountsController {
                     issuedAt: format.dateTime(row.issuedAt), sentAt: format.dateTime(row.credentialsSentAt),
                     activatedAt: format.dateTime(row.activatedAt), late: isLate,
                     resendHref: row.accountID != nil && row.activatedAt == nil
-                        ? "/instancia/cuentas/\(row.accountID!.uuidString.lowercased())/reenviar" : nil)
+                        ? "/instancia/cuentas/\(row.accountID!.uuidString.lowercased())/reenviar" : nil,
+                    mailFailure: row.mailFailure)
             },
             hasRows: !rows.isEmpty,
             pager: PagerView(page: page, size: Self.pageSize, total: matching) { number in
