@@ -279,6 +279,7 @@ struct RepresentativeTests {
 
     @Test func uploadSavesGoodRowsAndReportsTheOthers() async throws {
         try await withSite { browser, db in
+            try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
             let header = Self.csvRow(["Clave de la candidatura", "Nombre", "Grado máximo de estudios",
                                       "Estatus del grado máximo de estudios", "Historia profesional y/o laboral",
