@@ -19,6 +19,8 @@ public struct AppConfiguration: Sendable {
     public var accounts: AccountSettings
     public var retention: RetentionSettings
     public var security: SecuritySettings
+    /// Who may read `/metrics`.
+    public var metrics: MetricsSettings
     /// Identifier of the process file in `config/processes/` (e.g. `jalisco-2024`).
     public var processID: String
     /// Folder that holds `processes/` and `catalogs/` (the repository's `config/` by default).
@@ -38,6 +40,27 @@ public struct AppConfiguration: Sendable {
         public var port: Int
         /// Public base URL used in e-mails (activation links); defaults to `http://host:port`.
         public var publicURL: String
+        /// Proxies whose `X-Forwarded-For` names the client (`http.trusted_proxies`: addresses
+        /// or blocks such as `10.0.0.0/8`; none by default). From any other peer the header is
+        /// ignored and the peer's address is the client's.
+        public var trustedProxies: [AddressRange] = []
+    }
+
+    /// Who may read `/metrics`: whoever sends `Authorization: Bearer <token>`, and clients
+    /// (resolved through trusted proxies) at `allowedAddresses`.
+    public struct MetricsSettings: Sendable, Equatable {
+        /// The bearer token (`metrics.token`, at least 16 characters; none by default: then
+        /// only `allowedAddresses`). A secret: set it in the environment.
+        public var token: String?
+        /// Clients that may read without the token (`metrics.allowed_addresses`; default
+        /// loopback only, `127.0.0.0/8` and `::1`).
+        public var allowedAddresses: [AddressRange]
+
+        /// Settings as given (tests, tools).
+        public init(token: String? = nil, allowedAddresses: [AddressRange] = AddressRange.loopback) {
+            self.token = token
+            self.allowedAddresses = allowedAddresses
+        }
     }
 
     /// SMTP submission settings.
@@ -183,7 +206,14 @@ extension AppConfiguration {
         let port = try r.int("http.port", in: 1...65535)
         http = HTTPSettings(
             host: host, port: port,
-            publicURL: r.optionalString("http.public_url") ?? "http://\(host):\(port)")
+            publicURL: r.optionalString("http.public_url") ?? "http://\(host):\(port)",
+            trustedProxies: try r.addressRanges("http.trusted_proxies") ?? [])
+        let metricsToken = r.optionalString("metrics.token", secret: true)
+        if let metricsToken, metricsToken.utf8.count < 16 {
+            throw ConfigurationError(key: "metrics.token", reason: "debe tener al menos 16 caracteres (genere uno con: openssl rand -hex 24)")
+        }
+        metrics = MetricsSettings(
+            token: metricsToken, allowedAddresses: try r.addressRanges("metrics.allowed_addresses") ?? AddressRange.loopback)
         let securityText = try r.string("smtp.security")
         guard let security = SMTPSettings.Security(rawValue: securityText) else {
             throw ConfigurationError(key: "smtp.security", reason: "«\(securityText)» no es válido; use none, starttls o tls")
@@ -263,6 +293,20 @@ struct Reader {
         let items = config.stringArray(forKey: configKey, isSecret: secret)
             ?? config.string(forKey: configKey, isSecret: secret).map { $0.split(separator: ",").map(String.init) }
         return items?.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The list of addresses and blocks at `key` (see `optionalList`); nil when absent.
+    /// - Throws: `ConfigurationError` naming the first item that is not an address or block.
+    func addressRanges(_ key: String) throws(ConfigurationError) -> [AddressRange]? {
+        guard let items = optionalList(key) else { return nil }
+        var ranges: [AddressRange] = []
+        for item in items {
+            guard let range = AddressRange(item) else {
+                throw ConfigurationError(key: key, reason: "«\(item)» no es una dirección IP ni un bloque (como 10.0.0.0/8)")
+            }
+            ranges.append(range)
+        }
+        return ranges
     }
 
     func string(_ key: String, secret: Bool = false) throws(ConfigurationError) -> String {

@@ -1,3 +1,4 @@
+import ConocelesConfig
 import ConocelesCore
 import Imaging
 import JobQueue
@@ -33,6 +34,12 @@ public struct WebContext: Sendable {
     /// Anonymous public pages kept in memory per snapshot version (`PageCacheMiddleware`);
     /// none by default (tests), set by `serve`/`up`.
     public var pageCache: PageCache?
+    /// Proxies whose `X-Forwarded-For` names the client (`http.trusted_proxies`); none by default.
+    public var trustedProxies: [AddressRange] = []
+    /// Who may read `/metrics` (`metrics.*`): by default loopback clients only, no token.
+    public var metricsAccess = AppConfiguration.MetricsSettings()
+    /// The database part of `/metrics`, rendered at most every few seconds.
+    var metricsCache = MetricsCache()
 
     public init(
         database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),

@@ -20,6 +20,8 @@ enum WebError: HTTPResponseError {
     case invalidForm
     /// The address holds a character no page accepts (U+0000).
     case invalidAddress
+    /// A write to a withdrawn (substituted or cancelled) candidacy: read-only but for staff.
+    case withdrawn
 
     var status: HTTPResponse.Status {
         switch self {
@@ -28,6 +30,7 @@ enum WebError: HTTPResponseError {
         case .notFound: .notFound
         case .tooLarge: .contentTooLarge
         case .invalidForm, .invalidAddress: .badRequest
+        case .withdrawn: .conflict
         }
     }
 
@@ -35,7 +38,7 @@ enum WebError: HTTPResponseError {
         let (title, message): (String, String)
         switch self {
         case .signInRequired(let next):
-            let target = next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
+            let target = LocalRedirect.path(next) ?? "/"
             let query = target == "/" ? "" : "?siguiente=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_."))) ?? "")
             return Response(status: .seeOther, headers: [.location: "/entrar" + query])
         case .forbidden:
@@ -51,6 +54,9 @@ enum WebError: HTTPResponseError {
             (title, message) = ("Solicitud no válida", "El formulario llegó incompleto o con un formato que no se reconoce.")
         case .invalidAddress:
             (title, message) = ("Solicitud no válida", "La dirección contiene un carácter que no se admite (%00).")
+        case .withdrawn:
+            (title, message) = ("Candidatura retirada",
+                                "Esta candidatura fue sustituida o cancelada: su información ya no se puede modificar. No se guardó nada.")
         }
         let user = (context as? WebRequestContext)?.user
         return try WebPage.message(title: title, message: message, status: status, user: user, csrf: (context as? WebRequestContext)?.layoutCSRF ?? "")

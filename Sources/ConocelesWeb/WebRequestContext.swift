@@ -23,13 +23,20 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The token for the layout's sign-out form, which only a signed-in account sees.
     var layoutCSRF: String { user == nil ? "" : csrf }
 
+    /// The client's address as text: the peer's, or the one a trusted proxy names in
+    /// `X-Forwarded-For` (set by `ClientAddressMiddleware`); "desconocida" when the transport
+    /// has none (in-process tests).
+    var clientAddress: String
+    /// Whether the request names a client in a forwarding header (`X-Forwarded-For`,
+    /// `Forwarded`, `X-Real-IP`) that this site does not trust: it came through a proxy that
+    /// is not configured, so the peer's address is not the client's (set by `ClientAddressMiddleware`).
+    var forwardedByUntrustedPeer = false
+
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.clientAddress = remoteAddress?.ipAddress ?? "desconocida"
     }
-
-    /// The client address as text ("desconocida" when the transport has none).
-    var clientAddress: String { remoteAddress?.ipAddress ?? "desconocida" }
 
     /// The signed-in account, when its role is one of `roles` (any role when `roles` is nil).
     /// - Throws: `WebError.signInRequired` (a redirect to the sign-in page) when nobody is

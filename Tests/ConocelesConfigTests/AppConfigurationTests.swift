@@ -44,6 +44,9 @@ struct AppConfigurationTests {
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "1000", "photo.max_coefficient_bytes", "fuera del rango"),
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "mucho", "photo.max_coefficient_bytes", "no es un número"),
         ("CONOCELES_RETENTION_EVERYONE_DAYS_AFTER_ELECTION", "0", "retention.everyone_days_after_election", "fuera del rango"),
+        ("CONOCELES_HTTP_TRUSTED_PROXIES", "127.0.0.1,nginx", "http.trusted_proxies", "«nginx» no es una dirección IP"),
+        ("CONOCELES_METRICS_ALLOWED_ADDRESSES", "10.0.0.0/99", "metrics.allowed_addresses", "no es una dirección IP"),
+        ("CONOCELES_METRICS_TOKEN", "corto", "metrics.token", "al menos 16 caracteres"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -54,6 +57,22 @@ struct AppConfigurationTests {
         #expect(error?.key == key)
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
         #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func metricsReadersAndTrustedProxiesDefaultToLoopbackAndNone() async throws {
+        let defaults = try await AppConfiguration.load(file: file, environment: secrets)
+        #expect(defaults.http.trustedProxies == [])
+        #expect(defaults.metrics.token == nil)
+        #expect(defaults.metrics.allowedAddresses.map(\.description) == ["127.0.0.0/8", "::1"])
+        var env = secrets
+        env["CONOCELES_HTTP_TRUSTED_PROXIES"] = "127.0.0.1, 10.0.0.0/8"
+        env["CONOCELES_METRICS_TOKEN"] = "un-token-largo-de-metricas"
+        env["CONOCELES_METRICS_ALLOWED_ADDRESSES"] = "10.1.0.0/16"
+        let set = try await AppConfiguration.load(file: file, environment: env)
+        #expect(set.http.trustedProxies.map(\.description) == ["127.0.0.1", "10.0.0.0/8"])
+        #expect(set.metrics.token == "un-token-largo-de-metricas")
+        #expect(set.metrics.allowedAddresses.first?.contains("10.1.200.3") == true)
+        #expect(set.metrics.allowedAddresses.first?.contains("10.2.0.1") == false)
     }
 
     @Test func theListenURLDefaultsToTheMainURLAndCanBeADirectOne() async throws {

@@ -20,6 +20,8 @@ struct AuthorizationMatrixTests {
         case anyone
         /// The signed API (HMAC), no session.
         case api
+        /// The metrics' bearer token or an allowed address, never a session (`MetricsAccessTests`).
+        case monitoring
         /// Any signed-in account.
         case signedIn
         /// The candidate of the candidacy in `{id}` and the representative of its entity.
@@ -44,7 +46,7 @@ struct AuthorizationMatrixTests {
     static let policy: [String: Access] = [
         "GET /": .anyone,
         "GET /health": .anyone,
-        "GET /metrics": .anyone,
+        "GET /metrics": .monitoring,
         "POST /api/v1/events": .api,
         "GET /activar": .anyone, "POST /activar": .anyone,
         "GET /entrar": .anyone, "POST /entrar": .anyone, "POST /salir": .anyone,
@@ -132,7 +134,7 @@ struct AuthorizationMatrixTests {
         /// Whether the actor may use a route of `access` on candidacy `id` (PAN-1 or PRI-1).
         func allowed(_ access: Access, candidacy id: String) -> Bool {
             switch access {
-            case .anyone, .api: true
+            case .anyone, .api, .monitoring: true
             case .signedIn: self != .anonymous
             case .capture:
                 (self == .candidate && id == "PAN-1") || (self == .representativePAN && id == "PAN-1")
@@ -187,7 +189,7 @@ struct AuthorizationMatrixTests {
                     }
                     for route in routes {
                         let access = try #require(Self.policy["\(route.method) \(route.path)"])
-                        guard access != .anyone, access != .api else { continue }
+                        guard access != .anyone, access != .api, access != .monitoring else { continue }
                         for candidacy in ["PAN-1", "PRI-1"] {
                             let uri = Self.concrete(route.path, candidacy: candidacy)
                             let response = route.method == .post ? try await browser.post(uri, []) : try await browser.get(uri)

@@ -18,6 +18,7 @@ struct ConsentDocumentTests {
             var independent = WebFixtures.candidacy("IND-1", name: "Juan Independiente <b>Pérez</b>")
             independent.postulatingEntity = .independent(code: "CI-JUAN")
             try await WebFixtures.seed(db, process, [independent, WebFixtures.candidacy("PAN-1")])
+            try await WebFixtures.acceptNotice(db, independent.id)  // every capture path waits for it
             try await WebFixtures.activated(db, .representative(
                 username: "rep-juan", email: "juan@example.org", displayName: "Representación de Juan", processID: process.id,
                 entity: .independent(code: "CI-JUAN")))

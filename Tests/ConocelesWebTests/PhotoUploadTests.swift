@@ -21,6 +21,7 @@ struct PhotoUploadTests {
             let mine = WebFixtures.candidacy("FOTO-1", party: "PAN"), other = WebFixtures.candidacy("FOTO-2", party: "PRI", name: "Otra Persona Distinta")
             try await WebFixtures.seed(db, process, [mine, other])
             try await WebFixtures.candidateAccount(db, for: mine, username: "cand-foto")
+            try await WebFixtures.acceptNotice(db, mine.id)  // every capture path waits for it
             try await WebFixtures.representativeAccount(db, party: "PRI")
             var context = WebContext(database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher, blobs: Self.blobs,
                                      jobCatalog: try JobCatalog.load(directory: "\(repositoryRoot)/jobs", knownKinds: WorkerRegistry.kinds))

@@ -279,6 +279,7 @@ struct RepresentativeTests {
 
     @Test func uploadSavesGoodRowsAndReportsTheOthers() async throws {
         try await withSite { browser, db in
+            try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
             let header = Self.csvRow(["Clave de la candidatura", "Nombre", "Grado máximo de estudios",
                                       "Estatus del grado máximo de estudios", "Historia profesional y/o laboral",
@@ -379,6 +380,7 @@ struct RepresentativeTests {
 
     @Test func aFileSavedAsPlainExcelCSVIsReadAsWindows1252() async throws {
         try await withSite { browser, db in
+            try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
             let csv = "Clave de la candidatura;Grado máximo de estudios;Estatus del grado máximo de estudios\r\nPAN-1;Maestría;Cédula\r\n"
             let bytes = try #require(csv.data(using: .windowsCP1252))

@@ -14,6 +14,30 @@ struct ConsentDocumentRepositoryTests {
                                           maximumBytes: maximumBytes), blobs)
     }
 
+    @Test func aCandidacyStoresAtMostFiveDocumentsEvenWhenTheyArriveTogether() async throws {
+        try await TestDatabase.with { db in
+            let id = try await StorageFactories.seedOne(db, StorageFactories.candidacy(entity: .independent(code: "CI-1")))
+            let (documents, _) = repository(db)
+            #expect(documents.maximumDocuments == 5)
+            let stored = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try await documents.store(Self.pdf, for: id, by: AuditActor(StorageFactories.representative))
+                            return true
+                        } catch ConsentDocumentError.tooMany(let maximum) where maximum == 5 {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(stored == 5)
+            #expect(try await documents.documents(for: id).count == 5)
+            #expect(ConsentDocumentError.tooMany(maximum: 5).description.contains("ya tiene 5 documentos"))
+        }
+    }
+
     @Test func aDocumentIsStoredSealedAndReceivingItRecordsTheConsent() async throws {
         try await TestDatabase.with { db in
             let id = try await StorageFactories.seedOne(db, StorageFactories.candidacy(entity: .independent(code: "CI-1")))

@@ -70,6 +70,24 @@ struct QuestionnaireRepositoryTests {
         }
     }
 
+    @Test func aWithdrawnCandidacyGetsNoNewRowNotEvenAFirstIdentitySave() async throws {
+        try await TestDatabase.with { db in
+            let id = try await StorageFactories.seedOne(db)
+            try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).withdraw(id, as: .substituted, by: .system("test"))
+            let repository = StorageFactories.questionnaires(db)
+            let identity = await #expect(throws: StorageError.self) {
+                try await repository.saveIdentity(StorageFactories.identity(), for: id, by: .system("t"))
+            }
+            #expect(identity?.code == .conflict && identity?.message.contains("sustituida o cancelada") == true)
+            let curricular = await #expect(throws: StorageError.self) {
+                try await repository.saveCurricular(StorageFactories.curricular(), for: id, by: .system("t"))
+            }
+            #expect(curricular?.code == .conflict)
+            #expect(try await repository.sealedIdentity(for: id) == nil)
+            #expect(try await repository.curricular(for: id) == nil)
+        }
+    }
+
     @Test func consentIsAppendedAndTheLatestDecisionCounts() async throws {
         try await TestDatabase.with { db in
             let id = try await StorageFactories.seedOne(db)

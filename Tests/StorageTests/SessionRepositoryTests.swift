@@ -53,21 +53,59 @@ struct SessionRepositoryTests {
         }
     }
 
-    @Test func failuresAreLimitedPerUsernameAndPerAddress() async throws {
+    @Test func attemptsAreCountedBeforeTheCheckAndWaitLongerAfterEachFailure() async throws {
         try await TestDatabase.with { db in
-            let throttle = LoginThrottle(client: db.client, logger: TestDatabase.logger, maximumFailuresPerAccount: 3,
-                                         maximumFailuresPerAddress: 5, window: .seconds(900))
+            let account = LoginThrottle.Policy(freeFailures: 3, firstDelay: .seconds(30), maximumDelay: .seconds(120), forgetAfter: .seconds(3_600))
+            let address = LoginThrottle.Policy(freeFailures: 5, firstDelay: .seconds(10), maximumDelay: .seconds(60), forgetAfter: .seconds(600))
+            let throttle = LoginThrottle(client: db.client, logger: TestDatabase.logger, account: account, address: address)
+            let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded())  // PostgreSQL keeps microseconds
+            // Three free attempts for a username (counted at `begin`, whatever their outcome)…
+            for _ in 0..<3 { #expect(try await throttle.begin(username: "Ana", address: "10.0.0.1", at: now) == .allowed) }
+            // …then a wait of 30 s, from any address, and nothing is counted meanwhile.
+            #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: now) == .refused(retryAt: now.addingTimeInterval(30)))
+            #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: now.addingTimeInterval(29)) != .allowed)
+            #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: now.addingTimeInterval(30)) == .allowed)
+            // The next wait doubles (60 s after the fourth counted attempt), up to the maximum.
+            let later = now.addingTimeInterval(30)
+            #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: later.addingTimeInterval(59)) == .refused(retryAt: later.addingTimeInterval(60)))
+            #expect(account.delay(afterFailures: 2) == .zero && account.delay(afterFailures: 3) == .seconds(30))
+            #expect(account.delay(afterFailures: 5) == .seconds(120) && account.delay(afterFailures: 500) == .seconds(120))
+            // A success clears the username's counter; a reset does too.
+            try await throttle.finish(username: "ana", address: "10.0.0.9", succeeded: true, at: later)
+            #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: later) == .allowed)
+            try await throttle.clear(username: "ANA")
+            let stored = try await db.client.query("SELECT count(*)::int FROM sign_in_throttles WHERE scope = 'account'").collect().first?.decode(Int.self)
+            #expect(stored == 0)
+            // Per address: failures (counted after the check) from many usernames; successes never count.
+            for name in ["b", "c", "d", "e", "f"] {
+                #expect(try await throttle.begin(username: name, address: "10.0.0.1", at: now) == .allowed)
+                try await throttle.finish(username: name, address: "10.0.0.1", succeeded: false, at: now)
+            }
+            #expect(try await throttle.begin(username: "otra", address: "10.0.0.1", at: now) == .refused(retryAt: now.addingTimeInterval(10)))
+            #expect(try await throttle.begin(username: "otra", address: "10.0.0.2", at: now) == .allowed)
+            for name in (0..<20).map({ "ok\($0)" }) {
+                #expect(try await throttle.begin(username: name, address: "10.0.0.3", at: now) == .allowed)
+                try await throttle.finish(username: name, address: "10.0.0.3", succeeded: true, at: now)
+            }
+            #expect(try await throttle.begin(username: "ok-21", address: "10.0.0.3", at: now) == .allowed)
+            // Counters go when forgotten; the history after its retention.
+            #expect(try await throttle.begin(username: "g", address: "10.0.0.1", at: now.addingTimeInterval(601)) == .allowed)
+            #expect(try await throttle.purge(olderThan: .seconds(60), at: now.addingTimeInterval(120)) == 26)
+            #expect(try await throttle.purge(olderThan: .seconds(60), at: now.addingTimeInterval(7_200)) == 0)
+            let left = try await db.client.query("SELECT count(*)::int FROM sign_in_throttles").collect().first?.decode(Int.self)
+            #expect(left == 0)
+        }
+    }
+
+    @Test func concurrentAttemptsNeverPassTheFreeFailures() async throws {
+        try await TestDatabase.with { db in
+            let throttle = LoginThrottle(client: db.client, logger: TestDatabase.logger)
             let now = Date()
-            for _ in 0..<3 { try await throttle.record(username: "Ana", address: "10.0.0.1", succeeded: false, at: now) }
-            #expect(try await throttle.allows(username: "ana", address: "10.0.0.9", at: now) == false)
-            #expect(try await throttle.allows(username: "otra", address: "10.0.0.1", at: now))
-            for name in ["b", "c"] { try await throttle.record(username: name, address: "10.0.0.1", succeeded: false, at: now) }
-            #expect(try await throttle.allows(username: "otra", address: "10.0.0.1", at: now) == false)
-            // Successes do not count; the window passes.
-            try await throttle.record(username: "d", address: "10.0.0.2", succeeded: true, at: now)
-            #expect(try await throttle.allows(username: "d", address: "10.0.0.2", at: now))
-            #expect(try await throttle.allows(username: "ana", address: "10.0.0.1", at: now.addingTimeInterval(901)))
-            #expect(try await throttle.purge(olderThan: .seconds(60), at: now.addingTimeInterval(120)) == 6)
+            let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<40 { group.addTask { try await throttle.begin(username: "victima", address: "10.0.0.1", at: now) == .allowed } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(allowed == LoginThrottle.Policy.account.freeFailures)
         }
     }
 

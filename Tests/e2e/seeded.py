@@ -203,7 +203,7 @@ class Seeded:
         return c
 
     def reset_throttle(self):
-        self.sql("DELETE FROM login_attempts")
+        self.sql("DELETE FROM login_attempts; DELETE FROM sign_in_throttles")
 
     def sql(self, query):
         return subprocess.run(["psql", self.env["CONOCELES_DATABASE_URL"], "-XtAc", query],

@@ -309,6 +309,56 @@ def test_sign_in_is_throttled_per_account_and_per_address(system):
     system.reset_throttle()
 
 
+def test_forty_concurrent_wrong_passwords_run_at_most_five_checks(system):
+    """Issue 19: the attempt is counted before bcrypt runs, so concurrent guesses cannot
+    outrun the limit; inside the wait the right password is refused too, unchecked."""
+    import concurrent.futures
+    system.reset_throttle()
+    username = system.usernames["same_party_candidate"]
+    client = Client(system.base)
+    client.csrf  # one cookie for every thread
+
+    def guess(i):
+        return client.form("/entrar", [("usuario", username), ("contrasena", f"mala-concurrente-{i}")]).status
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    assert statuses.count(401) == 5 and statuses.count(429) == 35, statuses
+    assert system.sql(f"SELECT failures FROM sign_in_throttles WHERE scope = 'account' AND key = '{username}'") == "5"
+    r = client.form("/entrar", [("usuario", username), ("contrasena", PASSWORD)])
+    assert r.status == 429 and "Espere" in r.text and r.header("retry-after"), r
+    # The wait passes (moved back here instead of sleeping): the right password works.
+    system.sql(f"UPDATE sign_in_throttles SET last_attempt_at = last_attempt_at - interval '30 seconds' "
+               f"WHERE scope = 'account' AND key = '{username}'")
+    assert client.form("/entrar", [("usuario", username), ("contrasena", PASSWORD)]).status == 303
+    system.reset_throttle()
+
+
+def test_the_reported_open_redirect_stays_on_the_site(system):
+    """Issue 19: `GET /entrar?siguiente=%2F%09%2Fevil.example%2F` then a valid sign-in
+    answered `Location: /<TAB>/evil.example/`, which browsers follow off-site."""
+    client = Client(system.base)
+    page = client.get("/entrar?siguiente=%2F%09%2Fevil.example%2F")
+    form = page_form(page.text, "/entrar")
+    fields = [(f["name"], f["value"]) for f in form["fields"] if f["name"] not in ("csrf", "usuario", "contrasena")]
+    assert ("siguiente", "/") in fields, fields
+    r = client.form("/entrar", fields + [("usuario", system.usernames["it"]), ("contrasena", PASSWORD)])
+    assert r.status == 303 and r.header("location") == "/inicio", r
+    for target in ["/\t/evil.example/", "/%2F/evil.example", "/\\evil.example", "//evil.example", "javascript:alert(1)"]:
+        r = Client(system.base).form("/entrar", [("usuario", system.usernames["it"]), ("contrasena", PASSWORD), ("siguiente", target)])
+        assert r.header("location") == "/inicio", (target, r.header("location"))
+
+
+def test_metrics_only_for_loopback_not_through_an_unconfigured_proxy(system):
+    """Issue 19: /metrics was public (also as /metrics/); now loopback only by default (or a
+    bearer token), and not when a proxy nobody configured forwarded the request."""
+    anonymous = Client(system.base)
+    for path in ["/metrics", "/metrics/", "//metrics", "/metrics?x"]:
+        assert anonymous.get(path).status == 200, path
+        r = anonymous.get(path, headers={"X-Forwarded-For": "203.0.113.9"})
+        assert r.status == 404 and "conoceles_" not in r.text, (path, r)
+
+
 # --- the API's authorization matrix ---------------------------------------------------------------
 
 def test_api_authorization_matrix(system):

@@ -135,6 +135,11 @@ def photos(args, run_id):
         people[party].sign_in(args.base_url, username)
     errors = []
 
+    # Every capture path waits for the candidacy's privacy notice (issue 19): accepted first, off the clock.
+    for party, ids in by_party.items():
+        for candidacy in ids:
+            people[party].post(args.base_url, f"/candidaturas/{candidacy}/aviso", [("acepto", "si")])
+
     def upload(party, ids):
         for i, candidacy in enumerate(ids):
             status, _, page = people[party].upload(args.base_url, f"/candidaturas/{candidacy}/foto", [("fecha_toma", taken)],

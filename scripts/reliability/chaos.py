@@ -356,14 +356,15 @@ def audit(args, run_id, posted_ids, fleet):
     if missing:
         log("addresses without a message (first 10):", missing[:10])
 
-    # The published snapshot against the database.
+    # The published snapshot against the database. A row of published_profiles is seen by
+    # every version in [first_version, last_version] of its process (migration 0024).
     snapshot = psql(url, """
         SELECT s.version, s.listed_count,
-               (SELECT count(*) FROM published_profiles p WHERE p.version = s.version),
+               (SELECT count(*) FROM published_profiles p WHERE p.process_id = s.process_id AND s.version BETWEEN p.first_version AND p.last_version),
                (SELECT count(*) FROM candidacies c WHERE c.status = 'aprobada'),
                (SELECT count(*) FROM (SELECT c.id FROM candidacies c WHERE c.status = 'aprobada'
-                                      EXCEPT SELECT p.candidacy_id FROM published_profiles p WHERE p.version = s.version) d),
-               (SELECT count(*) FROM (SELECT p.candidacy_id FROM published_profiles p WHERE p.version = s.version
+                                      EXCEPT SELECT p.candidacy_id FROM published_profiles p WHERE p.process_id = s.process_id AND s.version BETWEEN p.first_version AND p.last_version) d),
+               (SELECT count(*) FROM (SELECT p.candidacy_id FROM published_profiles p WHERE p.process_id = s.process_id AND s.version BETWEEN p.first_version AND p.last_version
                                       EXCEPT SELECT c.id FROM candidacies c WHERE c.status = 'aprobada') e)
           FROM publication_state st JOIN publication_snapshots s ON s.version = st.current_version""")
     if snapshot:

@@ -93,6 +93,8 @@ extension Runtime {
             sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
         context.photoPolicy = PhotoPolicy(configuration.photo)
         context.pipelineDefinitions = pipelines
+        context.trustedProxies = configuration.http.trustedProxies
+        context.metricsAccess = configuration.metrics
         return context
     }
 }

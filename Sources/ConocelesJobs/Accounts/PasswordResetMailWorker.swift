@@ -6,7 +6,9 @@ import Storage
 
 /// `mail.password_reset`: e-mails a usable account a link to choose a new password. The
 /// single-use token is issued right before sending (only its hash is stored), so the job's
-/// arguments hold no secret. The web page enqueues it at most once per account every 5 minutes.
+/// arguments hold no secret. The web page enqueues it at most once per account every 5 minutes,
+/// and for a name that matches nothing a decoy with an id no account has, which completes
+/// here without a message (the queue must not tell whether an account exists).
 public struct PasswordResetMailWorker: JobWorker {
     public static let kind = "mail.password_reset"
 

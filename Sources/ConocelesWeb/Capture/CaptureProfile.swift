@@ -1,6 +1,7 @@
 import ConocelesCore
 import ConocelesJobs
 import Foundation
+import Hummingbird
 import Logging
 import Storage
 
@@ -19,6 +20,20 @@ extension WebContext {
     /// The capture rules over this site's database, key and catalogs.
     var profileCapture: ProfileCapture {
         ProfileCapture(client: database.client, cipher: cipher, process: process, catalogs: catalogs)
+    }
+
+    /// The redirect to the privacy notice of `candidacy` while its current version is not
+    /// accepted, nil once it is: every capture path (forms, photo, consent document, each
+    /// row of a bulk upload) waits for it. The forms that load the whole profile use
+    /// `CaptureController.noticeGate`, which reads the same acceptance.
+    func noticeGate(_ candidacy: Candidacy, logger: Logger) async throws -> Response? {
+        try await noticeAccepted(candidacy.id, logger: logger)
+            ? nil : .redirect(to: "/candidaturas/\(candidacy.id)/aviso", type: .normal)
+    }
+
+    /// Whether the current privacy notice was accepted for `candidacyID`.
+    func noticeAccepted(_ candidacyID: String, logger: Logger) async throws -> Bool {
+        try await questionnaires(logger: logger).hasAcceptedPrivacyNotice(version: PrivacyNotice.version, for: candidacyID)
     }
 
     /// Loads the profile of `candidacy` (already authorized for the account asking).

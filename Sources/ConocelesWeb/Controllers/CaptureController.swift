@@ -30,7 +30,7 @@ struct CaptureController {
     /// The signed-in capturing account and the candidacy of the path, when it may capture it.
     func access(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, Candidacy) {
         let user = try ctx.requireUser(Authorization.capturing, request: request)
-        let candidacy = try await context.capturableCandidacy(ctx.parameters.get("id") ?? "", by: user, logger: ctx.logger)
+        let candidacy = try await context.capturableCandidacy(ctx.parameters.get("id") ?? "", by: user, request: request, logger: ctx.logger)
         return (user, candidacy)
     }
 

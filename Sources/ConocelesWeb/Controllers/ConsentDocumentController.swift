@@ -50,18 +50,21 @@ struct ConsentDocumentController {
     /// The candidacy when `user` captures it and it is independent.
     func independentCandidacy(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, Candidacy) {
         let user = try ctx.requireUser(Authorization.capturing, request: request)
-        let candidacy = try await context.capturableCandidacy(try ctx.parameters.require("id"), by: user, logger: ctx.logger)
+        let candidacy = try await context.capturableCandidacy(try ctx.parameters.require("id"), by: user, request: request, logger: ctx.logger)
         guard case .independent = candidacy.postulatingEntity else { throw WebError.notFound }
         return (user, candidacy)
     }
 
     @Sendable func format(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, candidacy) = try await independentCandidacy(request, ctx)
+        if let gate = try await context.noticeGate(candidacy, logger: ctx.logger) { return gate }
         return try await formatPage(candidacy, ctx, request)
     }
 
     @Sendable func upload(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (user, candidacy) = try await independentCandidacy(request, ctx)
+        // Nothing is read or stored before the privacy notice is accepted.
+        if let gate = try await context.noticeGate(candidacy, logger: ctx.logger) { return gate }
         let repository = documents(ctx)
         let body: ByteBuffer
         do {

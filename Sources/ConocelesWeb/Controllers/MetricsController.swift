@@ -1,21 +1,72 @@
+import ConocelesConfig
+import Crypto
+import Foundation
 import Hummingbird
 import JobQueue
+import Logging
 import NIOCore
 import Storage
 
 /// `GET /metrics`: Prometheus text — this process's metrics plus queue figures from the database.
+///
+/// Only for a configured reader: `Authorization: Bearer <metrics.token>`, or a client (as
+/// resolved through trusted proxies) in `metrics.allowed_addresses` (loopback by default)
+/// whose request did not come through a proxy nobody configured. The check is in the handler,
+/// so every spelling the router sends here (`/metrics/`, `//metrics`, `/metrics?x`, HEAD) is
+/// covered; everyone else gets the site's 404, as if nothing were there.
+///
+/// The database figures are rendered at most once per `MetricsCache.maximumAge` whatever the
+/// scrape rate, so the endpoint is no load amplifier. The figures of job kinds that would
+/// tell what a visitor did (`mail.password_reset`: whether `/recuperar` named a real account)
+/// are left out.
 struct MetricsController {
     let context: WebContext
+
+    /// Job kinds whose figures are never published (each is enqueued only for a real account).
+    static let privateKinds = ["mail.password_reset"]
 
     func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/metrics", use: metrics)
     }
 
     @Sendable func metrics(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        var text = context.metrics.emitToString()
-        text += try await JobClient(client: context.database.client, logger: ctx.logger).prometheusGauges()
+        guard Self.mayRead(request, ctx, access: context.metricsAccess) else {
+            ctx.logger.notice("metrics refused", metadata: ["client_address": "\(ctx.clientAddress)"])
+            throw WebError.notFound
+        }
+        let database = try await context.metricsCache.text { [context] in
+            try await Self.databaseFigures(context, logger: ctx.logger)
+        }
+        let text = Self.withoutPrivateKinds(context.metrics.emitToString() + database)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Whether the request may read the metrics under `access`.
+    static func mayRead(_ request: Request, _ ctx: WebRequestContext, access: AppConfiguration.MetricsSettings) -> Bool {
+        if let token = access.token, let given = bearerToken(request.headers[.authorization]) {
+            // Compared as digests: the time taken says nothing of how much of the token matched.
+            return SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(token.utf8))
+        }
+        return !ctx.forwardedByUntrustedPeer && access.allowedAddresses.containsAddress(ctx.clientAddress)
+    }
+
+    /// The token of an `Authorization: Bearer …` header, if that is what it holds.
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The figures read from the database: jobs by queue, kind and state, queue depth and
+    /// lag, late accounts.
+    static func databaseFigures(_ context: WebContext, logger: Logger) async throws -> String {
+        var text = try await JobClient(client: context.database.client, logger: logger).prometheusGauges()
         let process = context.process
-        let late = try await AccountDeadlines(client: context.database.client, logger: ctx.logger)
+        let late = try await AccountDeadlines(client: context.database.client, logger: logger)
             .late(processID: process.id, timeZone: process.timeZone, days: process.deadlines.accountsSentDays)
         text += """
             # HELP conoceles_accounts_late Approved candidacies whose credentials were sent after the deadline or are unsent past it.
@@ -23,8 +74,14 @@ struct MetricsController {
             conoceles_accounts_late \(late.count)
 
             """
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return text
+    }
+
+    /// `text` without the samples labelled with a private job kind.
+    static func withoutPrivateKinds(_ text: String) -> String {
+        let labels = privateKinds.map { "kind=\"\($0)\"" }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !labels.contains { line.contains($0) } }
+            .joined(separator: "\n")
     }
 }

@@ -40,11 +40,14 @@ struct PhotoController {
 
     @Sendable func show(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, candidacy) = try await authorized(request, ctx)
+        if let gate = try await context.noticeGate(candidacy, logger: ctx.logger) { return gate }
         return try await page(candidacy, ctx, request)
     }
 
     @Sendable func upload(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (user, candidacy) = try await authorized(request, ctx)
+        // Nothing is read or stored before the privacy notice is accepted.
+        if let gate = try await context.noticeGate(candidacy, logger: ctx.logger) { return gate }
         let policy = context.photoPolicy
         guard try await mayChangePhoto(candidacy, ctx) else {
             return try await page(candidacy, ctx, request, error: "El perfil no admite cambios en su estado actual.", status: .conflict)
@@ -105,7 +108,7 @@ struct PhotoController {
     func authorized(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, Candidacy) {
         let user = try ctx.requireUser(Authorization.capturing, request: request)
         let id = try ctx.parameters.require("id")
-        return (user, try await context.capturableCandidacy(id, by: user, logger: ctx.logger))
+        return (user, try await context.capturableCandidacy(id, by: user, request: request, logger: ctx.logger))
     }
 
     /// Whether the profile's state still lets the photo change (it is part of the capture).

@@ -38,7 +38,7 @@ extension RepresentativeController {
     @Sendable func authorizeOne(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (user, _) = try representative(request, ctx)
         let id = try ctx.parameters.require("id")
-        let candidacy = try await context.capturableCandidacy(id, by: user, logger: ctx.logger)
+        let candidacy = try await context.capturableCandidacy(id, by: user, request: request, logger: ctx.logger)
         guard Authorization.mayAuthorize(user, candidacy) else { throw WebError.forbidden }
         let outcome = try await authorize([candidacy], foreign: 0, by: user, ctx)
         return try ctx.page("candidaturas/resultado", title: "Autorización de publicación", outcomeView(outcome),

@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 import Foundation
 import Hummingbird
 import Logging
@@ -105,13 +106,15 @@ extension RepresentativeController {
         let wanted = Set(rows.map(\.candidacyID)).filter { own[$0] != nil }
         let repository = context.questionnaires(logger: ctx.logger)
         let drafts = try await repository.curricularAnswers(for: Array(wanted))
+        // Like every form, a row waits for its candidacy's privacy notice to be accepted.
+        let noticed = try await repository.acceptedPrivacyNotice(version: PrivacyNotice.version, for: Array(wanted))
         let rules = ValidationRules.default
         let auditActor = AuditActor(role: .representative, id: user.id.uuidString)
         var seen = Set<String>()
         var reports: [RowReport] = []
         var counts = (saved: 0, unchanged: 0, failed: 0, refused: 0)
         for row in rows {
-            guard let profile = own[row.candidacyID], Authorization.mayCapture(user, profile.candidacy) else {
+            guard let profile = own[row.candidacyID], Authorization.mayChange(user, profile.candidacy) else {
                 counts.refused += 1
                 let reason = row.candidacyID.isEmpty ? "Falta la clave de la candidatura."
                     : "La candidatura de este renglón no corresponde a su representación o ya no está activa."
@@ -127,7 +130,8 @@ extension RepresentativeController {
                 continue
             }
             let outcome = try await importRow(row, profile: profile, current: drafts[candidacy.id] ?? CurricularQuestionnaire(),
-                                              rules: rules, questionnaires: repository, auditActor: auditActor, user: user, ctx)
+                                              noticeAccepted: noticed.contains(candidacy.id), rules: rules, questionnaires: repository,
+                                              auditActor: auditActor, user: user, ctx)
             switch outcome {
             case .saved:
                 counts.saved += 1
@@ -157,9 +161,10 @@ extension RepresentativeController {
     }
 
     /// One row: the cells over the current draft, checked like the form; saved when nothing
-    /// but missing answers remains (a draft may be incomplete), and the workflow told.
+    /// but missing answers remains (a draft may be incomplete) and the candidacy's privacy
+    /// notice was accepted (`noticeAccepted`, the gate of every form), and the workflow told.
     func importRow(_ row: CurricularCSV.Row, profile: CandidacyRepository.CandidacyProfile, current: CurricularQuestionnaire,
-                   rules: ValidationRules, questionnaires: QuestionnaireRepository, auditActor: AuditActor, user: Account,
+                   noticeAccepted: Bool, rules: ValidationRules, questionnaires: QuestionnaireRepository, auditActor: AuditActor, user: Account,
                    _ ctx: WebRequestContext) async throws -> RowOutcome {
         let candidacy = profile.candidacy
         let (answers, unreadable) = CurricularCSV.answers(from: row, over: current, rules: rules)
@@ -172,6 +177,10 @@ extension RepresentativeController {
         let issues = answers.draftIssues(rules: rules).issues
         guard unreadable.isEmpty, issues.isEmpty else {
             return .failed(unreadable + issues.map { "«\($0.label)»: \($0.message)" })
+        }
+        guard noticeAccepted else {
+            return .refused("Aún no se acepta el aviso de privacidad de esta candidatura: ábrala en el portal, acepte el aviso "
+                            + "y vuelva a cargar el renglón. No se guardó.")
         }
         do {
             try await questionnaires.saveCurricular(answers, for: candidacy.id, by: auditActor)

@@ -106,7 +106,7 @@ extension RepresentativeController {
     /// The signed-in representative and the candidacy of the path, when it is its entity's.
     func authorizable(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, Candidacy) {
         let (user, _) = try representative(request, ctx)
-        let candidacy = try await context.capturableCandidacy(try ctx.parameters.require("id"), by: user, logger: ctx.logger)
+        let candidacy = try await context.capturableCandidacy(try ctx.parameters.require("id"), by: user, request: request, logger: ctx.logger)
         guard Authorization.mayAuthorize(user, candidacy) else { throw WebError.forbidden }
         return (user, candidacy)
     }

@@ -1,4 +1,5 @@
 import ConocelesCore
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
@@ -8,9 +9,10 @@ import NIOPosix
 import Storage
 
 /// Sign-in (`/entrar`), sign-out (`/salir`) and password reset (`/recuperar`,
-/// `/restablecer`). Attempts are limited per username and per address (`LoginThrottle`);
-/// an unknown username costs the same bcrypt time as a wrong password, and both get the
-/// same answer, so usernames cannot be probed.
+/// `/restablecer`). Attempts are counted per username before the password is checked and
+/// slowed down progressively per username and per client address (`LoginThrottle`); an
+/// unknown username is counted and costs the same bcrypt time as a wrong password, and both
+/// get the same answer, so usernames cannot be probed.
 struct SessionController {
     let context: WebContext
 
@@ -58,19 +60,22 @@ struct SessionController {
             try ctx.page("sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: username, error: message),
                          status: status).response(from: request, context: ctx)
         }
-        guard try await throttle.allows(username: username, address: ctx.clientAddress) else {
+        // Counted before the password is checked: a refused attempt costs no bcrypt.
+        if case .refused(let retryAt) = try await throttle.begin(username: username, address: ctx.clientAddress) {
             ctx.logger.notice("sign-in throttled", metadata: ["client_address": "\(ctx.clientAddress)"])
-            return try refuse("Demasiados intentos fallidos. Espere 15 minutos e intente de nuevo, o restablezca su contraseña.", .tooManyRequests)
+            var response = try refuse(Self.throttledMessage(retryAt: retryAt, timeZone: context.process.timeZone), .tooManyRequests)
+            response.headers[.retryAfter] = String(Self.secondsUntil(retryAt))
+            return response
         }
         let found = username.isEmpty || username.utf8.count > 64
             ? nil : try await AccountRepository(client: context.database.client, logger: ctx.logger).credentials(username: username)
         let hash = found?.1 ?? Self.decoyHash
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         guard let (account, _) = found, matches, account.processID == nil || account.processID == context.process.id else {
-            try await throttle.record(username: username, address: ctx.clientAddress, succeeded: false)
+            try await throttle.finish(username: username, address: ctx.clientAddress, succeeded: false)
             return try refuse("El usuario o la contraseña no son correctos.", .unauthorized)
         }
-        try await throttle.record(username: username, address: ctx.clientAddress, succeeded: true)
+        try await throttle.finish(username: username, address: ctx.clientAddress, succeeded: true)
         let sessions = context.sessions(logger: ctx.logger)
         if let previous = ctx.sessionToken { try await sessions.revoke(previous) }
         let token = try await sessions.create(accountID: account.id)
@@ -114,6 +119,12 @@ struct SessionController {
 
     /// Enqueues the reset e-mail when the username or address names a usable account; the
     /// answer is the same either way. At most one e-mail per account every 5 minutes.
+    ///
+    /// Nothing may tell the two cases apart, not even the queue: when nothing matches, a
+    /// decoy job is enqueued for an account id that exists nowhere (derived from what was
+    /// typed, so a repeated request is deduplicated within the same 5 minutes as a real
+    /// one); the worker finds no account and completes it without a message. `/metrics`
+    /// leaves this kind out as well (`MetricsController.privateKinds`).
     @Sendable func requestReset(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let form = try await Forms.decode(SignInForm.self, from: request)
         let given = (form.usuario ?? "").trimmingCharacters(in: .whitespaces).lowercased()
@@ -124,13 +135,24 @@ struct SessionController {
         }
         let accounts = AccountRepository(client: context.database.client, logger: ctx.logger)
         let matching = given.contains("@") ? try await accounts.usableAccounts(email: given) : try await accounts.account(username: given).map { [$0] } ?? []
-        let jobs = try matching.filter(\.isUsable).map {
-            try NewJob(kind: PasswordResetMailWorker.kind, args: PasswordResetMailWorker.Args(accountID: $0.id),
-                       uniqueness: .window(key: "password-reset:\($0.id.uuidString.lowercased())", seconds: 300))
+        let usable = matching.filter(\.isUsable).map(\.id)
+        let jobs = try (usable.isEmpty ? [Self.decoyAccountID(given)] : usable).map {
+            try NewJob(kind: PasswordResetMailWorker.kind, args: PasswordResetMailWorker.Args(accountID: $0),
+                       uniqueness: .window(key: "password-reset:\($0.uuidString.lowercased())", seconds: 300))
         }
-        if !jobs.isEmpty { _ = try await context.jobs.insertMany(jobs) }
+        _ = try await context.jobs.insertMany(jobs)
         return try ctx.page("sesion/recuperar", title: "Restablecer la contraseña", RecoveryView(csrf: ctx.csrf, sent: true, error: nil))
             .response(from: request, context: ctx)
+    }
+
+    /// The account id of the decoy job for `given` (a username or address nothing matched):
+    /// a version-4-shaped UUID from its SHA-256, which no account has (theirs are random).
+    static func decoyAccountID(_ given: String) -> UUID {
+        var bytes = Array(SHA256.hash(data: Data("conoceles-password-reset-decoy:\(given)".utf8)).prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
     struct ResetView {
@@ -176,6 +198,8 @@ struct SessionController {
         } catch let error as StorageError where error.code == .notFound {
             return try invalidResetLink(request, ctx)
         }
+        // Whoever reset the password by e-mail owns the account: its sign-in wait ends.
+        try await LoginThrottle(client: context.database.client, logger: ctx.logger).clear(username: account.username)
         ctx.logger.info("password reset", metadata: ["account_id": "\(account.id)"])
         return try ctx.message(title: "Contraseña guardada", "Su contraseña nueva quedó guardada. Entre con ella.",
                                link: LinkView(href: "/entrar", label: "Entrar")).response(from: request, context: ctx)
@@ -191,9 +215,23 @@ struct SessionController {
                         status: .gone, link: LinkView(href: "/recuperar", label: "Pedir un enlace nuevo")).response(from: request, context: ctx)
     }
 
-    /// `path` when it is a path of this site, "/" otherwise (no open redirect).
+    /// Whole seconds from now until `date` (at least 1).
+    static func secondsUntil(_ date: Date, now: Date = Date()) -> Int {
+        max(1, Int(date.timeIntervalSince(now).rounded(.up)))
+    }
+
+    /// The Spanish refusal of a throttled attempt: how long to wait and until when.
+    static func throttledMessage(retryAt: Date, timeZone: String, now: Date = Date()) -> String {
+        let seconds = secondsUntil(retryAt, now: now)
+        let wait = seconds < 60 ? (seconds == 1 ? "1 segundo" : "\(seconds) segundos")
+            : { let minutes = (seconds + 59) / 60; return minutes == 1 ? "1 minuto" : "\(minutes) minutos" }()
+        return "Demasiados intentos fallidos con este usuario o desde esta red. Espere \(wait) (hasta el "
+            + "\(SpanishDates.dateTime(retryAt.addingTimeInterval(59), timeZone: timeZone))) e intente de nuevo, "
+            + "o restablezca su contraseña."
+    }
+
+    /// `path` when it is a path of this site (`LocalRedirect`), "/" otherwise (no open redirect).
     static func localPath(_ path: String?) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), path.utf8.count < 512 else { return "/" }
-        return path
+        LocalRedirect.path(path) ?? "/"
     }
 }

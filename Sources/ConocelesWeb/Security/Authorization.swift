@@ -1,4 +1,5 @@
 import ConocelesCore
+import Hummingbird
 import Logging
 import Storage
 
@@ -39,15 +40,29 @@ enum Authorization {
     static func mayAuthorize(_ account: Account, _ candidacy: Candidacy) -> Bool {
         account.role == .representative && mayCapture(account, candidacy)
     }
+
+    /// Whether `account` may change the profile of `candidacy`: capture it, and the
+    /// candidacy is active (a withdrawn one is read-only for everyone but staff).
+    static func mayChange(_ account: Account, _ candidacy: Candidacy) -> Bool {
+        candidacy.status.isActive && mayCapture(account, candidacy)
+    }
 }
 
 extension WebContext {
-    /// The candidacy `id` when `account` may capture it.
-    /// - Throws: `WebError.forbidden` when it is not theirs or does not exist.
-    func capturableCandidacy(_ id: String, by account: Account, logger: Logger) async throws -> Candidacy {
+    /// The candidacy `id` when `account` may capture it. Every page of the capture portal
+    /// and of the representative's single candidacy comes here, so this is where a withdrawn
+    /// (substituted or cancelled) candidacy becomes read-only: it may still be read, but any
+    /// request that is not a GET or HEAD is refused before it can write anything.
+    /// - Throws: `WebError.forbidden` when it is not theirs or does not exist;
+    ///   `WebError.withdrawn` (409) for a write to a withdrawn candidacy.
+    func capturableCandidacy(_ id: String, by account: Account, request: Request, logger: Logger) async throws -> Candidacy {
         guard id.utf8.count <= 64, let candidacy = try await CandidacyRepository(client: database.client, logger: logger).candidacy(id: id),
               Authorization.mayCapture(account, candidacy)
         else { throw WebError.forbidden }
+        if !candidacy.status.isActive, request.method != .get, request.method != .head {
+            logger.notice("write to a withdrawn candidacy refused", metadata: ["candidacy_id": "\(candidacy.id)", "path": "\(request.uri.path)"])
+            throw WebError.withdrawn
+        }
         return candidacy
     }
 }

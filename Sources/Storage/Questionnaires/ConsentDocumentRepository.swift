@@ -12,28 +12,42 @@ public struct ConsentDocumentRepository: Sendable {
     let logger: Logger
     /// Largest document accepted; 5 MB by default.
     public let maximumBytes: Int
+    /// Most documents stored per candidacy, whatever their review; 5 by default (a person
+    /// re-sends a refused one a few times at most; more would only fill the blob store).
+    public let maximumDocuments: Int
 
     /// Documents over `client`, sealed with `cipher` into `blobs`.
-    public init(client: PostgresClient, cipher: SensitiveDataCipher, blobs: FileBlobStore, logger: Logger, maximumBytes: Int = 5 * 1_024 * 1_024) {
+    public init(client: PostgresClient, cipher: SensitiveDataCipher, blobs: FileBlobStore, logger: Logger, maximumBytes: Int = 5 * 1_024 * 1_024,
+                maximumDocuments: Int = 5) {
         self.client = client
         self.cipher = cipher
         self.blobs = blobs
         self.logger = logger
         self.maximumBytes = maximumBytes
+        self.maximumDocuments = maximumDocuments
     }
 
     /// The encryption context of a document's blob (binds the ciphertext to its purpose).
     static let context = "consent_document"
 
     /// Stores `pdf` for `candidacyID`, pending review; returns its id.
-    /// - Throws: `ConsentDocumentError` (Spanish) for an empty, oversized or non-PDF file.
+    /// - Throws: `ConsentDocumentError` (Spanish) for an empty, oversized or non-PDF file, or
+    ///   when the candidacy already has `maximumDocuments`.
     public func store(_ pdf: [UInt8], for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> UUID {
         guard !pdf.isEmpty else { throw ConsentDocumentError.empty }
         guard pdf.count <= maximumBytes else { throw ConsentDocumentError.tooLarge(maximumBytes: maximumBytes) }
         guard pdf.starts(with: Array("%PDF-".utf8)) else { throw ConsentDocumentError.notPDF }
+        // Checked before the blob is written (nothing stored when refused), and again below under the lock.
+        guard try await count(for: candidacyID, on: nil) < maximumDocuments else { throw ConsentDocumentError.tooMany(maximum: maximumDocuments) }
         let sealed = try cipher.seal(Data(pdf), context: Self.context)
         let address = try await blobs.put(sealed.blob)
         return try await client.transaction(logger: logger) { connection in
+            // The candidacy's row serializes concurrent uploads of one candidacy, so the
+            // count below cannot be passed by two of them at once.
+            try await connection.query("SELECT 1 FROM candidacies WHERE id = \(candidacyID) FOR NO KEY UPDATE", logger: logger)
+            guard try await count(for: candidacyID, on: connection) < maximumDocuments else {
+                throw ConsentDocumentError.tooMany(maximum: maximumDocuments)
+            }
             let rows = try await connection.query("""
                 INSERT INTO consent_documents (candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at)
                 VALUES (\(candidacyID), \(address.sha256), \(sealed.keyID), \(pdf.count), \(actor.id), \(now)) RETURNING id
@@ -45,6 +59,14 @@ public struct ConsentDocumentRepository: Sendable {
                 .candidacy(candidacyID, "consent_document.upload", by: actor, changes: ["documento": id.uuidString], at: now), on: connection)
             return id
         }
+    }
+
+    /// How many documents `candidacyID` has stored (on `connection`, or the pool when nil).
+    func count(for candidacyID: String, on connection: PostgresConnection?) async throws -> Int {
+        let query: PostgresQuery = "SELECT count(*)::int FROM consent_documents WHERE candidacy_id = \(candidacyID)"
+        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        for try await value in rows.decode(Int.self) { return value }
+        return 0
     }
 
     /// The documents of `candidacyID`, newest first.
@@ -158,6 +180,7 @@ public enum ConsentDocumentError: Error, Sendable, Equatable, CustomStringConver
     case tooLarge(maximumBytes: Int)
     case notPDF
     case observationsRequired
+    case tooMany(maximum: Int)
 
     public var description: String {
         switch self {
@@ -165,6 +188,9 @@ public enum ConsentDocumentError: Error, Sendable, Equatable, CustomStringConver
         case .tooLarge(let maximum): "El archivo supera el límite de \(maximum / 1_048_576) MB."
         case .notPDF: "El archivo no es un PDF. Escanee o guarde el formato firmado como PDF."
         case .observationsRequired: "Escriba las observaciones: qué debe corregir la candidatura."
+        case .tooMany(let maximum):
+            "Esta candidatura ya tiene \(maximum) documentos de consentimiento guardados, el máximo. Si necesita enviar otro, "
+                + "comuníquese con la instancia interna."
         }
     }
 }

@@ -224,6 +224,18 @@ public struct QuestionnaireRepository: Sendable {
         }
     }
 
+    /// Which of `candidacyIDs` have accepted the privacy notice `version` (a bulk upload's rows).
+    public func acceptedPrivacyNotice(version: String, for candidacyIDs: [String]) async throws -> Set<String> {
+        guard !candidacyIDs.isEmpty else { return [] }
+        let rows = try await client.query("""
+            SELECT candidacy_id FROM privacy_notice_acceptances
+             WHERE candidacy_id = ANY(\(candidacyIDs)::text[]) AND notice_version = \(version)
+            """, logger: logger)
+        var accepted = Set<String>()
+        for try await id in rows.decode(String.self) { accepted.insert(id) }
+        return accepted
+    }
+
     /// Whether the privacy notice `version` was accepted for `candidacyID`.
     public func hasAcceptedPrivacyNotice(version: String, for candidacyID: String) async throws -> Bool {
         let rows = try await client.query("""
@@ -238,14 +250,21 @@ public struct QuestionnaireRepository: Sendable {
     static let blockedError = StorageError(.blocked,
         "Los datos sensibles de esta candidatura están bloqueados porque fue sustituida o cancelada.")
 
-    /// Locks the profile's workflow row (shared) so that no transition slips between this
-    /// check and the save, and refuses when its state is not editable.
+    /// Locks the profile's workflow row and its candidacy (shared) so that no transition or
+    /// withdrawal slips between this check and the save, and refuses when the candidacy is
+    /// withdrawn (no row of a substituted or cancelled candidacy is written, not even a first
+    /// one) or its state is not editable.
     private func requireEditable(_ candidacyID: String, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query(
-            "SELECT state FROM profile_workflows WHERE candidacy_id = \(candidacyID) FOR SHARE", logger: logger)
-        var state: ProfileState?
-        for try await raw in rows.decode(String.self) { state = ProfileState(rawValue: raw) }
-        guard let state else { throw StorageError(.notFound, "La candidatura \(candidacyID) no existe.") }
+        let rows = try await connection.query("""
+            SELECT w.state, c.status FROM profile_workflows w JOIN candidacies c ON c.id = w.candidacy_id
+             WHERE w.candidacy_id = \(candidacyID) FOR SHARE
+            """, logger: logger)
+        var found: (state: ProfileState?, status: String)?
+        for try await (raw, status) in rows.decode((String, String).self) { found = (ProfileState(rawValue: raw), status) }
+        guard let found, let state = found.state else { throw StorageError(.notFound, "La candidatura \(candidacyID) no existe.") }
+        guard found.status == CandidacyStatus.approved.rawValue else {
+            throw StorageError(.conflict, "La candidatura fue sustituida o cancelada: su información ya no admite cambios.")
+        }
         guard state.isEditable else {
             throw StorageError(.conflict, "El perfil está en estado «\(state.label)» y no admite cambios.")
         }

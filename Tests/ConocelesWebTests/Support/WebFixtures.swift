@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 @testable import ConocelesWeb
 import Foundation
 import HummingbirdBcrypt
@@ -28,6 +29,12 @@ enum WebFixtures {
         try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
         let repository = CandidacyRepository(client: db.client, logger: TestDatabase.logger)
         for candidacy in candidacies { try await repository.register(candidacy, by: .system("test")) }
+    }
+
+    /// Records that the current privacy notice was accepted for `candidacyID` (every capture path waits for it).
+    static func acceptNotice(_ db: Database, _ candidacyID: String) async throws {
+        try await QuestionnaireRepository(client: db.client, cipher: testCipher, logger: TestDatabase.logger)
+            .acceptPrivacyNotice(version: PrivacyNotice.version, for: candidacyID, by: .system("test"))
     }
 
     /// Creates and activates `account` with `password`; returns it.
