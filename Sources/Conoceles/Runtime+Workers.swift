@@ -51,6 +51,8 @@ extension Runtime {
         processorConfiguration.pollInterval = .milliseconds(Int64(configuration.worker.pollIntervalSeconds * 1_000))
         processorConfiguration.shutdownGrace = .seconds(configuration.worker.shutdownGraceSeconds)
         processorConfiguration.heartbeatInterval = .seconds(configuration.worker.heartbeatSeconds)
+        // A process whose results stay unwritten (a wedged connection) exits for its supervisor.
+        processorConfiguration.exitWhenStuckAfter = .seconds(120)
         if listenEndpoint != database.endpoint {
             processorConfiguration.listenConnection = listenEndpoint.connectionConfiguration
         }

@@ -92,4 +92,28 @@ struct OwnershipTests {
             }
         }
     }
+
+    /// SIGTERM while an attempt ignores its cancellation (a call stuck on a dead connection):
+    /// the process still stops, within the grace period plus `abandonAfter`, and the job is
+    /// given back for another process.
+    @Test func shutdownIsNotHeldUpByAnAttemptThatIgnoresItsCancellation() async throws {
+        try await TestDatabase.with { db async throws in
+            var workers = JobWorkers()
+            workers.register(kind: "wedged") { _, _ in
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 60) { continuation.resume() }
+                }
+            }
+            let started = ContinuousClock.now
+            try await withProcessor(db, catalog: catalog(JobKindPolicy(kind: "wedged")), workers: workers, configure: {
+                $0.shutdownGrace = .seconds(1)
+                $0.abandonAfter = .seconds(1)
+            }) { _, client in
+                let id = try await client.insert(NewJob(kind: "wedged")).id
+                try await waitUntil("running") { try await client.job(id: id)?.state == .running }
+            }
+            #expect(ContinuousClock.now - started < .seconds(15), "shutdown waited for the wedged attempt")
+            #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE kind = 'wedged' AND state = 'available' AND attempt = 0") == 1)
+        }
+    }
 }

@@ -118,6 +118,7 @@ class Fleet:
             + (f"; killed after 40 s: {stuck}" if stuck else ""))
         if self.sink and self.sink.poll() is None:
             self.sink.kill()
+        return stuck
 
 
 def wait_http(base, timeout=120):
@@ -490,12 +491,13 @@ def main():
         print(f"CHAOS events={len(posted_ids)} applied_once={applied_once} lost_jobs={lost_jobs} "
               f"duplicate_mails={duplicate_mails} kills={fleet.kills}", flush=True)
         ok = drained and consistent and applied_once == len(posted_ids) and lost_jobs == 0 and missing == 0
-        return 0 if ok else 1
     finally:
         candidates.stop.set()
         for t in candidates.threads:
             t.join(timeout=60)
-        fleet.stop()
+        stuck = fleet.stop()
+    # Every process must stop on SIGTERM (a supervisor's stop must never need kill -9).
+    return 0 if ok and not stuck else 1
 
 
 if __name__ == "__main__":

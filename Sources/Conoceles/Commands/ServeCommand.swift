@@ -74,10 +74,18 @@ extension Runtime {
         if workers {
             services.append(contentsOf: try await makeWorkerServices())
         }
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        // SIGTERM always ends the process: running jobs get their grace period (and a stuck
+        // attempt its 10 s to notice its cancellation); whatever still runs 5 s after that is
+        // cancelled, and a service that ignores even that ends the process with an error, so
+        // its supervisor restarts it rather than leave it half-stopped.
+        let grace = (workers ? configuration.worker.shutdownGraceSeconds + 10 : 0) + 5
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(grace)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
 

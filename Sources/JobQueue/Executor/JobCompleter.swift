@@ -15,13 +15,19 @@ final class JobCompleter: Sendable {
     private let workerID: String
     private let buffer = Mutex<[JobResult]>([])
     private let pending = Mutex<Set<Int64>>([])
+    /// The longest one write may wait for PostgreSQL.
+    private let statementDeadline: Duration
+    /// Since when writes have been failing (nil while they succeed).
+    private let failingSince = Mutex<ContinuousClock.Instant?>(nil)
     private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let pipelines: PipelineEngine?
 
-    init(client: PostgresClient, workerID: String, pipelines: PipelineEngine?, logger: Logger) {
+    init(client: PostgresClient, workerID: String, pipelines: PipelineEngine?, statementDeadline: Duration = .seconds(30),
+         logger: Logger) {
         self.client = client
         self.workerID = workerID
+        self.statementDeadline = statementDeadline
         self.pipelines = pipelines
         self.logger = logger
     }
@@ -32,8 +38,18 @@ final class JobCompleter: Sendable {
         wake.signal()
     }
 
-    /// Jobs whose result is not written yet (they keep heartbeating until it is).
-    var pendingIDs: Set<Int64> { pending.withLock { $0 } }
+    /// Jobs whose result is not written yet: they keep heartbeating until it is, unless
+    /// writes have been failing for two statement deadlines (a wedged connection): then they
+    /// are left to the rescuer, and at-least-once runs them elsewhere.
+    var pendingIDs: Set<Int64> {
+        if let failing = failingFor, failing > statementDeadline * 2 { return [] }
+        return pending.withLock { $0 }
+    }
+
+    /// How long writes have been failing, or nil while they succeed.
+    var failingFor: Duration? {
+        failingSince.withLock { $0.map { ContinuousClock.now - $0 } }
+    }
 
     /// Flushes until `stop()`, then flushes what is left. It is stopped by a flag, not by
     /// cancellation: PostgresNIO refuses queries from a cancelled task, so a cancelled
@@ -63,10 +79,12 @@ final class JobCompleter: Sendable {
             var attempt = 0
             while true {
                 do {
-                    try await write(batch)
+                    try await Deadline.run(limit: statementDeadline) { try await self.write(batch) }
                     pending.withLock { pending in for result in batch { pending.remove(result.id) } }
+                    failingSince.withLock { $0 = nil }
                     break
                 } catch {
+                    failingSince.withLock { $0 = $0 ?? .now }
                     attempt += 1
                     logger.error("job results not written, retrying", metadata: [
                         "error": "\(String(reflecting: error))", "results": "\(batch.count)", "try": "\(attempt)"])

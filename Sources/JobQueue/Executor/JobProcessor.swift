@@ -29,6 +29,18 @@ public final class JobProcessor: Service, Sendable {
         /// How often running attempts are checked against their kind's timeout (default 100 ms):
         /// an attempt is cancelled at most this late.
         public var timeoutCheckInterval: Duration = .milliseconds(100)
+        /// How long a cancelled attempt (timed out, cancelled by staff or by shutdown) may go
+        /// on ignoring its cancellation before this process stops waiting for it (default
+        /// 10 s): its slot is freed, it counts as failed, and shutdown is never held up by it.
+        public var abandonAfter: Duration = .seconds(10)
+        /// The longest the queue's own statements (fetch, heartbeat, results) may wait for
+        /// PostgreSQL (default 30 s): past it the statement is given up and tried again, so a
+        /// connection the server dropped without a word never wedges the process.
+        public var statementDeadline: Duration = .seconds(30)
+        /// When set, a process whose results could not be written for this long exits with
+        /// status 75 so that its supervisor restarts it (`conoceles work`: 120 s); its jobs
+        /// stop heartbeating long before, so other processes take them meanwhile.
+        public var exitWhenStuckAfter: Duration? = nil
         /// A direct connection for LISTEN (default nil: a connection of the pool). Set it when
         /// the pool goes through a pooler in transaction mode (pgbouncer), which hands each
         /// transaction to any server connection and so never delivers notifications.
@@ -61,7 +73,8 @@ public final class JobProcessor: Service, Sendable {
         self.workers = workers
         self.configuration = configuration
         self.logger = logger
-        self.completer = JobCompleter(client: client, workerID: configuration.workerID, pipelines: pipelines, logger: logger)
+        self.completer = JobCompleter(client: client, workerID: configuration.workerID, pipelines: pipelines,
+                                      statementDeadline: configuration.statementDeadline, logger: logger)
         self.wakes = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, WakeSignal()) })
     }
 
@@ -167,6 +180,7 @@ public final class JobProcessor: Service, Sendable {
     /// MATERIALIZED keeps PostgreSQL from re-running the locking subquery per row.
     func fetch(queue: String, limit: Int) async -> [FetchedJob] {
         do {
+          return try await Deadline.run(limit: configuration.statementDeadline) { [self] in
             let rows = try await client.query("""
                 WITH durability AS MATERIALIZED (
                     -- This transaction's commit need not wait for the disk: if PostgreSQL
@@ -190,6 +204,7 @@ public final class JobProcessor: Service, Sendable {
                 jobs.append(FetchedJob(id: id, kind: kind, queue: queue, args: args, attempt: attempt, maxAttempts: maxAttempts, pipelineRun: run))
             }
             return jobs
+          }
         } catch {
             logger.error("fetch failed", metadata: ["queue": "\(queue)", "error": "\(String(reflecting: error))"])
             try? await Task.sleep(for: .milliseconds(500))
@@ -278,20 +293,32 @@ public final class JobProcessor: Service, Sendable {
         let attempt: Int
         let task: Task<Result<Void, any Error>, Never>
         let deadline: ContinuousClock.Instant
+        /// What the executor waits on: the task's result, or abandonment.
+        let outcome: AttemptOutcome
         /// Set by `enforceTimeouts()` when it cancels the task.
         var timedOut = false
+        /// When `enforceTimeouts()` first saw the task cancelled.
+        var cancelledSeen: ContinuousClock.Instant? = nil
     }
+
+    /// The result of one attempt, delivered once: by its task when it ends, or by
+    /// `enforceTimeouts()` when the attempt ignored its cancellation for `abandonAfter`.
+    typealias AttemptOutcome = Deadline.Outcome<Void>
 
     /// Runs `body` in its own task so it can be cancelled by id; fails after `seconds`
     /// (`enforceTimeouts()` cancels it).
     func runWithTimeout(id: Int64, attempt number: Int, seconds: Double,
                         _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error> {
+        let outcome = AttemptOutcome()
         let task = Task<Result<Void, any Error>, Never> {
-            do { try await body(); return .success(()) } catch { return .failure(error) }
+            let result: Result<Void, any Error>
+            do { try await body(); result = .success(()) } catch { result = .failure(error) }
+            outcome.deliver(result)
+            return result
         }
-        running.withLock { $0[id] = RunningAttempt(attempt: number, task: task, deadline: .now + .seconds(seconds)) }
+        running.withLock { $0[id] = RunningAttempt(attempt: number, task: task, deadline: .now + .seconds(seconds), outcome: outcome) }
         let result = await withTaskCancellationHandler {
-            await task.value
+            await outcome.value()
         } onCancel: {
             task.cancel()
         }
@@ -311,18 +338,35 @@ public final class JobProcessor: Service, Sendable {
     /// Cancels the attempts past their deadline, every `timeoutCheckInterval`. One loop for
     /// all attempts: a timer task per attempt cost a dispatch timer (and a wake-up of
     /// dispatch's manager thread) per job.
+    /// Also gives up on attempts that ignore their cancellation for `abandonAfter` (a call
+    /// already in flight on a dead connection): the executor gets a failure and frees the
+    /// slot, the task is left to end on its own, and shutdown is not held up by it.
     func enforceTimeouts() async {
+        let abandonAfter = configuration.abandonAfter
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.timeoutCheckInterval)
             let now = ContinuousClock.now
-            let expired = running.withLock { running -> [Task<Result<Void, any Error>, Never>] in
-                let ids = running.compactMap { id, attempt in attempt.deadline <= now && !attempt.timedOut ? id : nil }
-                return ids.compactMap { id in
-                    running[id]?.timedOut = true
-                    return running[id]?.task
+            let (expired, abandoned) = running.withLock { running -> ([Task<Result<Void, any Error>, Never>], [(Int64, AttemptOutcome)]) in
+                var expired: [Task<Result<Void, any Error>, Never>] = [], abandoned: [(Int64, AttemptOutcome)] = []
+                for (id, attempt) in running {
+                    if attempt.deadline <= now && !attempt.timedOut {
+                        running[id]?.timedOut = true
+                        expired.append(attempt.task)
+                    } else if attempt.task.isCancelled {
+                        let seen = attempt.cancelledSeen ?? now
+                        running[id]?.cancelledSeen = seen
+                        if now - seen >= abandonAfter { abandoned.append((id, attempt.outcome)) }
+                    }
                 }
+                return (expired, abandoned)
             }
             for task in expired { task.cancel() }
+            for (id, outcome) in abandoned {
+                logger.error("an attempt ignored its cancellation; abandoned (its job is retried)", metadata: ["job_id": "\(id)"])
+                outcome.deliver(.failure(AttemptInterrupted(
+                    description: "abandoned: the attempt ignored its cancellation for \(abandonAfter)",
+                    byShutdown: stopping.load(ordering: .relaxed))))
+            }
         }
     }
 
@@ -382,17 +426,25 @@ public final class JobProcessor: Service, Sendable {
             for id in stuck where reportedStuck.insert(id).inserted {
                 logger.error("a timed-out attempt ignores its cancellation; its job is left for the rescuer", metadata: ["job_id": "\(id)"])
             }
+            if let limit = configuration.exitWhenStuckAfter, let stuck = completer.failingFor, stuck > limit {
+                logger.critical("job results could not be written for too long; exiting so that the supervisor restarts this process",
+                                metadata: ["seconds": "\(stuck.components.seconds)"])
+                exit(75)
+            }
             let finishing = completer.pendingIDs
             let ids = Array(Set(live).union(finishing))
             guard !ids.isEmpty else { continue }
             do {
-                let rows = try await client.query("""
-                    UPDATE jobs SET heartbeat_at = now()
-                     WHERE id = ANY(\(ids)::bigint[]) AND state = 'running' AND attempted_by = \(configuration.workerID)
-                    RETURNING id
-                    """, logger: logger)
-                var alive: Set<Int64> = []
-                for try await id in rows.decode(Int64.self) { alive.insert(id) }
+                let alive: Set<Int64> = try await Deadline.run(limit: configuration.statementDeadline) { [self] in
+                    let rows = try await client.query("""
+                        UPDATE jobs SET heartbeat_at = now()
+                         WHERE id = ANY(\(ids)::bigint[]) AND state = 'running' AND attempted_by = \(configuration.workerID)
+                        RETURNING id
+                        """, logger: logger)
+                    var alive: Set<Int64> = []
+                    for try await id in rows.decode(Int64.self) { alive.insert(id) }
+                    return alive
+                }
                 let lost = running.withLock { running in ids.filter { !alive.contains($0) }.compactMap { running[$0]?.task } }
                 for task in lost { task.cancel() }
             } catch {
