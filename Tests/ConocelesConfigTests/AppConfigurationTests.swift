@@ -44,6 +44,8 @@ struct AppConfigurationTests {
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "1000", "photo.max_coefficient_bytes", "fuera del rango"),
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "mucho", "photo.max_coefficient_bytes", "no es un número"),
         ("CONOCELES_RETENTION_EVERYONE_DAYS_AFTER_ELECTION", "0", "retention.everyone_days_after_election", "fuera del rango"),
+        ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "0", "retention.consent_documents_days", "fuera del rango"),
+        ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "siempre", "retention.consent_documents_days", "no es un número"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -88,6 +90,13 @@ struct AppConfigurationTests {
         let config = try await AppConfiguration.load(file: copy, environment: secrets)
         #expect(config.retention.everyoneDaysAfterElection == 150)
         #expect(config.retention.sensitiveDataDays == 30)
+    }
+
+    @Test func signedConsentFormsAreKeptUnlessTheirOwnRetentionIsSet() async throws {
+        #expect(try await AppConfiguration.load(file: file, environment: secrets).retention.consentDocumentsDays == nil)
+        var env = secrets
+        env["CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS"] = "1825"
+        #expect(try await AppConfiguration.load(file: file, environment: env).retention.consentDocumentsDays == 1_825)
     }
 
     @Test func photoLimitsLoadWithoutSecrets() async throws {

@@ -23,7 +23,7 @@ extension RepresentativeController {
         let text = CurricularCSV.template(profiles.map { profile in
             CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
                                       office: officeName(profile.candidacy), answers: drafts[profile.candidacy.id])
-        })
+        }, rules: context.process.rules)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"plantilla-candidaturas.csv\""
@@ -105,7 +105,7 @@ extension RepresentativeController {
         let wanted = Set(rows.map(\.candidacyID)).filter { own[$0] != nil }
         let repository = context.questionnaires(logger: ctx.logger)
         let drafts = try await repository.curricularAnswers(for: Array(wanted))
-        let rules = ValidationRules.default
+        let rules = context.process.rules
         let auditActor = AuditActor(role: .representative, id: user.id.uuidString)
         var seen = Set<String>()
         var reports: [RowReport] = []

@@ -85,6 +85,9 @@ struct ReviewView {
     let changedCount: Int
     let fields: [FieldView]
     let photo: PhotoView?
+    /// The capture day of the photo the profile refers to (what gets published), with its source.
+    let photoTakenOn: String?
+    let photoMaximumAgeMonths: Int
     let identity: String
     let consent: String
     let canVerify: Bool
