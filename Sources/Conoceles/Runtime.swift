@@ -29,8 +29,7 @@ struct Runtime: Sendable {
         logger.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
         do {
             let configuration = try await AppConfiguration.load(file: options.configFile)
-            let (process, catalogs) = try ProcessLoader.load(
-                processID: configuration.processID, configDirectory: configuration.configDirectory)
+            let (process, catalogs) = try ProcessLoader.load(configuration: configuration)
             let endpoint = DatabaseEndpoint(configuration.database)
             let listenEndpoint = DatabaseEndpoint(configuration.listenDatabase)
             try await Database.preflight(endpoint, logger: logger)

@@ -114,13 +114,22 @@ public struct AppConfiguration: Sendable {
         /// report is due within four months of election day).
         public var everyoneDaysAfterElection: Int
 
+        /// Days after election day when the signed express-consent forms of independent
+        /// candidacies (and the consent records' references to them) go
+        /// (`retention.consent_documents_days`, 1 to 36,500), never before the candidacy's other
+        /// sensitive data; nil (the default, the key absent) keeps them: the plan has the
+        /// institute keep them on file, so they leave only by its archive's own disposal.
+        public var consentDocumentsDays: Int?
+
         /// The default of `everyoneDaysAfterElection`.
         public static let defaultEveryoneDaysAfterElection = 150
 
         /// Settings as given (tests, tools); the configuration file's are validated by `load`.
-        public init(sensitiveDataDays: Int, everyoneDaysAfterElection: Int = defaultEveryoneDaysAfterElection) {
+        public init(sensitiveDataDays: Int, everyoneDaysAfterElection: Int = defaultEveryoneDaysAfterElection,
+                    consentDocumentsDays: Int? = nil) {
             self.sensitiveDataDays = sensitiveDataDays
             self.everyoneDaysAfterElection = everyoneDaysAfterElection
+            self.consentDocumentsDays = consentDocumentsDays
         }
     }
 
@@ -228,7 +237,8 @@ extension AppConfiguration {
             sensitiveDataDays: try r.int("retention.sensitive_data_days", in: 0...3_650),
             everyoneDaysAfterElection: try r.int(
                 "retention.everyone_days_after_election", in: 1...3_650,
-                default: RetentionSettings.defaultEveryoneDaysAfterElection))
+                default: RetentionSettings.defaultEveryoneDaysAfterElection),
+            consentDocumentsDays: try r.optionalInt("retention.consent_documents_days", in: 1...36_500))
         let keyText = try r.string("security.encryption_key", secret: true)
         guard let key = Data(base64Encoded: keyText), key.count == 32 else {
             throw ConfigurationError(
@@ -312,6 +322,12 @@ struct Reader {
     func string(_ key: String, secret: Bool = false) throws(ConfigurationError) -> String {
         if let value = optionalString(key, secret: secret) { return value }
         throw ConfigurationError(key: key, reason: "falta el valor (es obligatorio)")
+    }
+
+    /// The integer at `key`, within `range`, or nil when the key is absent or empty.
+    func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard optionalString(key) != nil else { return nil }
+        return try int(key, in: range)
     }
 
     /// The integer at `key`, within `range`; `defaultValue` when the key is absent (a key

@@ -38,7 +38,30 @@ public enum ProcessLoader {
                 "\(configDirectory)/catalogs/\(CatalogFile.indigenousPeoples)", key: "clave", name: "agrupacion_linguistica"),
             countries: try loadCatalog("\(configDirectory)/catalogs/\(CatalogFile.countries)", key: "iso_alpha3", name: "pais"))
         try check(process, catalogs: catalogs, path: path)
+        try checkRules(process.rules, text: text, path: path)
         return (process, catalogs)
+    }
+
+    /// The process of `configuration` (`process.id` in `config.directory`) with the photo's
+    /// size limit of `photo.max_bytes` in its rules: the one setting the upload, the
+    /// `photo.check` job, completeness, the pages and `conoceles photo check` all read.
+    public static func load(configuration: AppConfiguration) throws(LoadError) -> (ElectionProcess, Catalogs) {
+        var (process, catalogs) = try load(processID: configuration.processID, configDirectory: configuration.configDirectory)
+        process.rules.photoMaximumBytes = configuration.photo.maxBytes
+        return (process, catalogs)
+    }
+
+    /// The `rules:` of a process file: usable limits and catalogs (`ValidationRules.problems`),
+    /// and no photo size of its own (that limit is `photo.max_bytes`, one setting for every path).
+    static func checkRules(_ rules: ValidationRules, text: String, path: String) throws(LoadError) {
+        if let problem = rules.problems().first {
+            throw LoadError(file: path, reason: "rules.\(problem)")
+        }
+        let root = (try? Yams.load(yaml: text)) as? [String: Any]
+        if let section = root?["rules"] as? [String: Any], section["photo_maximum_bytes"] != nil {
+            throw LoadError(file: path, reason: "«rules.photo_maximum_bytes» no se configura aquí: el tamaño máximo de la foto es "
+                            + "«photo.max_bytes» de config/conoceles.yaml, el mismo para la carga, la revisión y la completitud")
+        }
     }
 
     /// Reads a CSV catalog with a header row, taking the `key` and `name` columns.

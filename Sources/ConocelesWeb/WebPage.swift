@@ -79,6 +79,7 @@ struct MenuView {
                                   LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
                                   LinkView(href: "/instancia/informes", label: "Informes")]
         case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio"),
+                                    LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
                                     LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
                                     LinkView(href: "/instancia/informes", label: "Informes")]
         case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas"),

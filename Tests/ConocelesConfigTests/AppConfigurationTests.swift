@@ -47,6 +47,8 @@ struct AppConfigurationTests {
         ("CONOCELES_HTTP_TRUSTED_PROXIES", "127.0.0.1,nginx", "http.trusted_proxies", "«nginx» no es una dirección IP"),
         ("CONOCELES_METRICS_ALLOWED_ADDRESSES", "10.0.0.0/99", "metrics.allowed_addresses", "no es una dirección IP"),
         ("CONOCELES_METRICS_TOKEN", "corto", "metrics.token", "al menos 16 caracteres"),
+        ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "0", "retention.consent_documents_days", "fuera del rango"),
+        ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "siempre", "retention.consent_documents_days", "no es un número"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -107,6 +109,13 @@ struct AppConfigurationTests {
         let config = try await AppConfiguration.load(file: copy, environment: secrets)
         #expect(config.retention.everyoneDaysAfterElection == 150)
         #expect(config.retention.sensitiveDataDays == 30)
+    }
+
+    @Test func signedConsentFormsAreKeptUnlessTheirOwnRetentionIsSet() async throws {
+        #expect(try await AppConfiguration.load(file: file, environment: secrets).retention.consentDocumentsDays == nil)
+        var env = secrets
+        env["CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS"] = "1825"
+        #expect(try await AppConfiguration.load(file: file, environment: env).retention.consentDocumentsDays == 1_825)
     }
 
     @Test func photoLimitsLoadWithoutSecrets() async throws {

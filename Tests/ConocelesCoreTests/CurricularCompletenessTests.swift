@@ -118,11 +118,13 @@ struct CurricularCompletenessTests {
             == "La fotografía es del 15 de junio de 2023; debe tener como máximo 3 meses de antigüedad: tomada a partir del 1 de diciembre de 2023.")
     }
 
-    @Test("Photo size: under the limit", arguments: [(699_999, true), (700_000, false), (2_000_000, false)])
+    @Test("Photo size: at most the limit (716,800 bytes)", arguments: [(716_799, true), (716_800, true), (716_801, false), (2_000_000, false)])
     func photoSize(bytes: Int, valid: Bool) {
         var questionnaire = Factories.completeCurricular()
         questionnaire.photo?.byteCount = bytes
-        #expect(report(questionnaire).issues(for: F.photo.id).isEmpty == valid)
+        let issues = report(questionnaire).issues(for: F.photo.id)
+        #expect(issues.isEmpty == valid)
+        if !valid { #expect(issues.map(\.message) == [ValidationRules.default.photoTooLargeMessage(bytes: bytes)]) }
     }
 
     @Test func photoWithoutDateIsMissingTheDate() {

@@ -26,12 +26,17 @@ struct AuthorizationMatrixTests {
         case signedIn
         /// The candidate of the candidacy in `{id}` and the representative of its entity.
         case capture
+        /// The candidate only, on its own candidacy in `{id}` (consent to publish identity
+        /// answers: the data's owner decides, never a party).
+        case owner
         /// The representative only, on its own entity's candidacy in `{id}`.
         case representative
         /// Any representative (its area; the records shown are its entity's).
         case representatives
         /// Staff of the transparency office.
         case staff
+        /// Staff of the transparency office and of gender equality (signed consent forms).
+        case consentForms
         /// Staff of the transparency office and IT (accounts).
         case accounts
         /// Staff of the transparency office and of gender equality (compliance dashboard).
@@ -53,14 +58,15 @@ struct AuthorizationMatrixTests {
         "GET /recuperar": .anyone, "POST /recuperar": .anyone,
         "GET /restablecer": .anyone, "POST /restablecer": .anyone,
         "GET /inicio": .signedIn,
-        "GET /aviso-de-privacidad": .anyone,
+        "GET /aviso-de-privacidad": .anyone, "GET /aviso-de-privacidad-simplificado": .anyone,
         "GET /ayuda": .anyone,
         // Capture portal: the candidate's own profile, the representative's entity's.
         "GET /candidaturas/{id}": .capture,
         "GET /candidaturas/{id}/aviso": .capture, "POST /candidaturas/{id}/aviso": .capture,
         "GET /candidaturas/{id}/curricular": .capture, "POST /candidaturas/{id}/curricular": .capture,
         "GET /candidaturas/{id}/identidad": .capture, "POST /candidaturas/{id}/identidad": .capture,
-        "GET /candidaturas/{id}/consentimiento": .capture, "POST /candidaturas/{id}/consentimiento": .capture,
+        // Consent to publish identity answers: both read it, only the candidate decides it.
+        "GET /candidaturas/{id}/consentimiento": .capture, "POST /candidaturas/{id}/consentimiento": .owner,
         // The representative's area.
         "GET /candidaturas": .representatives,
         "GET /candidaturas/plantilla.csv": .representatives,
@@ -86,10 +92,11 @@ struct AuthorizationMatrixTests {
         "GET /candidaturas/{id}/foto": .capture, "POST /candidaturas/{id}/foto": .capture,
         "GET /candidaturas/{id}/foto/vista": .capture,
         "GET /candidaturas/{id}/consentimiento-expreso": .capture, "POST /candidaturas/{id}/consentimiento-expreso": .capture,
-        "GET /instancia/consentimientos": .staff,
-        "GET /instancia/consentimientos/{document}/documento.pdf": .staff,
-        "POST /instancia/consentimientos/{document}/recibir": .staff,
-        "POST /instancia/consentimientos/{document}/rechazar": .staff,
+        "GET /instancia/consentimientos": .consentForms,
+        "GET /instancia/consentimientos/archivo": .consentForms,
+        "GET /instancia/consentimientos/{document}/documento.pdf": .consentForms,
+        "POST /instancia/consentimientos/{document}/recibir": .consentForms,
+        "POST /instancia/consentimientos/{document}/rechazar": .consentForms,
         "GET /instancia/informes": .reports,
         "POST /instancia/informes/generar": .reports,
         "GET /instancia/informes/{report}": .reports,
@@ -139,10 +146,12 @@ struct AuthorizationMatrixTests {
             case .capture:
                 (self == .candidate && id == "PAN-1") || (self == .representativePAN && id == "PAN-1")
                     || (self == .representativePRI && id == "PRI-1")
+            case .owner: self == .candidate && id == "PAN-1"
             case .representative:
                 (self == .representativePAN && id == "PAN-1") || (self == .representativePRI && id == "PRI-1")
             case .representatives: self == .representativePAN || self == .representativePRI
             case .staff: self == .staff
+            case .consentForms: self == .staff || self == .genderEquality
             case .accounts: self == .staff || self == .it
             case .compliance: self == .staff || self == .genderEquality
             case .it: self == .it

@@ -76,9 +76,7 @@ struct ConsentDocumentTests {
         try await withSite { representative, staff, _ in
             let (type, body) = Self.multipart(Self.pdf)
             try await representative.upload("/candidaturas/IND-1/consentimiento-expreso", contentType: type, body: body)
-            let queue = try await staff.get("/instancia/consentimientos").text
-            let start = try #require(queue.range(of: "/instancia/consentimientos/")).upperBound
-            let id = String(queue[start...].prefix(36))
+            let id = try await ConsentPublicationTests.pendingDocument(staff)
             #expect(try await staff.post("/instancia/consentimientos/\(id)/rechazar", [("observaciones", " ")]).status == .unprocessableContent)
             #expect(try await staff.post("/instancia/consentimientos/\(id)/rechazar", [("observaciones", "Falta la firma <i>autógrafa</i>")]).status == .seeOther)
             let page = try await representative.get("/candidaturas/IND-1/consentimiento-expreso").text

@@ -28,10 +28,14 @@ struct SensitiveDataPurgeTests {
         FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("purge-\(UUID().uuidString)").path)
     }
 
-    static func due(_ purge: SensitiveDataPurge, processID: String, now: Date) async throws -> [PurgeItem] {
+    /// What is due at `now`; signed consent documents go with the rest unless
+    /// `documentsAfterDays` (days after election day) keeps them longer. The default, a
+    /// century before election day, makes them due whenever the rest is.
+    static func due(_ purge: SensitiveDataPurge, processID: String, now: Date, documentsAfterDays: Int? = -36_500) async throws -> [PurgeItem] {
         try await purge.allDue(
             processID: processID, electionDay: StorageFactories.process.electionDay, timeZone: StorageFactories.process.timeZone,
-            retentionDays: retentionDays, everyoneAfterDays: everyoneAfterDays, now: now, batchSize: 3)
+            retentionDays: retentionDays, everyoneAfterDays: everyoneAfterDays, consentDocumentsAfterDays: documentsAfterDays,
+            now: now, batchSize: 3)
     }
 
     // MARK: Random candidacies
@@ -323,6 +327,41 @@ struct SensitiveDataPurgeTests {
             ])
             // The consent decision itself stays (only its document went).
             #expect(try await StorageFactories.questionnaires(db).consent(for: id) != .notGiven)
+        }
+    }
+
+    @Test func signedConsentFormsAreKeptUnlessTheirOwnRetentionIsOver() async throws {
+        try await TestDatabase.with { db in
+            let blobs = Self.blobStore()
+            let id = try await StorageFactories.seedOne(db)
+            try await StorageFactories.questionnaires(db).saveIdentity(StorageFactories.identity(), for: id, by: .system("test"))
+            let documents = ConsentDocumentRepository(client: db.client, cipher: StorageFactories.cipher, blobs: blobs, logger: Self.logger)
+            let stored = try await documents.store(Self.pdf, for: id, by: .system("test"))
+            try await documents.receive(id: stored, publishIdentity: true, by: AuditActor(StorageFactories.staff))
+            let purge = SensitiveDataPurge(client: db.client, blobs: blobs, logger: Self.logger)
+
+            // The end of the process, without `retention.consent_documents_days`: the answers go, the form stays.
+            let items = try await Self.due(purge, processID: StorageFactories.processID, now: Self.processEnd, documentsAfterDays: nil)
+            #expect(items == [PurgeItem(candidacyID: id, reason: .endOfProcess, identity: true, consentDocuments: 0, photos: 0,
+                                        includesConsentDocuments: false)])
+            let outcome = try await purge.purge(items[0], by: Self.actor, at: Self.processEnd)
+            #expect(outcome.identity && outcome.consentDocuments == 0 && outcome.consentReferences == 0 && outcome.blobs == 0)
+            #expect(try await StorageFactories.questionnaires(db).sealedIdentity(for: id) == nil)
+            let kept = try #require(try await documents.document(id: stored))
+            #expect(try await documents.contents(of: kept) == Self.pdf)
+            #expect(try await Self.due(purge, processID: StorageFactories.processID, now: Self.processEnd.addingTimeInterval(86_400 * 3_650),
+                                       documentsAfterDays: nil).isEmpty, "kept for good without a retention of their own")
+
+            // With 365 days of their own: due from 00:00 of 2 June 2025 in Mexico City, not a second before.
+            let documentsEnd = try await purge.processEnd(electionDay: StorageFactories.process.electionDay, timeZone: "America/Mexico_City",
+                                                          everyoneAfterDays: 365)
+            #expect(try await Self.due(purge, processID: StorageFactories.processID, now: documentsEnd.addingTimeInterval(-1),
+                                       documentsAfterDays: 365).isEmpty)
+            let late = try await Self.due(purge, processID: StorageFactories.processID, now: documentsEnd, documentsAfterDays: 365)
+            #expect(late.map(\.consentDocuments) == [2])
+            let removed = try await purge.purge(late[0], by: Self.actor, at: documentsEnd)
+            #expect(removed.consentDocuments == 1 && removed.consentReferences == 1 && removed.blobs == 1)
+            #expect(try await documents.document(id: stored) == nil)
         }
     }
 

@@ -69,3 +69,63 @@ def test_migrate_is_idempotent(binary, env):
     p2, _ = run(binary, ["migrate"], env)
     assert p2.returncode == 0, p2.stderr
     assert "ya está al día" in p2.stdout
+
+
+def test_export_without_a_public_version_stops_with_a_spanish_message(binary, env, tmp_path):
+    out = tmp_path / "sitio"
+    p, _ = run(binary, ["export", "--out", str(out)], env, timeout=60)
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert "Aún no hay una versión pública que exportar" in p.stderr
+    assert "Versión pública 0" not in p.stdout
+    assert not out.exists()
+
+
+def test_publication_rebuild_waits_for_the_worker_and_prints_the_new_version(binary, env, tmp_path):
+    # No worker: the command says so after its timeout, non-zero.
+    p, _ = run(binary, ["publication", "rebuild", "--timeout", "2"], env, timeout=60)
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert "no terminó en 2 s" in p.stderr and "conoceles work" in p.stderr
+    worker = start(binary, ["work"], env)
+    try:
+        p, _ = run(binary, ["publication", "rebuild", "--timeout", "120"], env, timeout=180)
+        assert p.returncode == 0, (p.stdout, p.stderr, worker.log())
+        assert "versión pública actual: ninguna" in p.stdout
+        assert "Versión pública 1, construida el" in p.stdout
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    # Now there is a version to export.
+    p, _ = run(binary, ["export", "--out", str(tmp_path / "sitio")], env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "Versión pública 1:" in p.stdout
+
+
+def padded_jpeg(jpeg, size):
+    """`jpeg` grown to exactly `size` bytes with comment (COM) segments after its SOI marker."""
+    padding, remaining = b"", size - len(jpeg)
+    assert remaining >= 4
+    while remaining > 0:
+        segment = min(remaining, 65537)
+        if 1 <= remaining - segment <= 3:
+            segment -= 4
+        length = segment - 2
+        padding += bytes([0xFF, 0xFE, length >> 8, length & 0xFF]) + b" " * (length - 2)
+        remaining -= segment
+    return jpeg[:2] + padding + jpeg[2:]
+
+
+def test_photo_check_accepts_the_limit_and_refuses_one_byte_more(binary, env, tmp_path):
+    sample = tmp_path / "muestra.jpg"
+    p, _ = run(binary, ["photo", "sample", str(sample)], env)
+    assert p.returncode == 0, p.stderr
+    limit = 716800  # photo.max_bytes of config/conoceles.yaml
+    for size, accepted in [(limit - 1, True), (limit, True), (limit + 1, False)]:
+        photo = tmp_path / f"foto-{size}.jpg"
+        photo.write_bytes(padded_jpeg(sample.read_bytes(), size))
+        assert photo.stat().st_size == size
+        p, _ = run(binary, ["photo", "check", "--publication-date", "2024-04-01", str(photo)], env)
+        too_large = "El archivo pesa 701 KB y el máximo permitido es 700 KB. Reduzca la resolución o la calidad de la foto."
+        if accepted:
+            assert "máximo permitido" not in p.stdout, (size, p.stdout)
+        else:
+            assert p.returncode == 1 and too_large in p.stdout, (size, p.stdout)

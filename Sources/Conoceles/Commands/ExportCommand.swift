@@ -29,7 +29,13 @@ struct ExportCommand: AsyncParsableCommand {
                 context: try runtime.webContext(), liveURL: runtime.configuration.http.publicURL, logger: runtime.logger)
             let bar = ProgressBar(label: "Exportando el sitio público")
             let started = Date()
-            let summary = try await exporter.export(to: output) { done, total in bar.show(done, of: total) }
+            let summary: StaticSiteExporter.Summary
+            do {
+                summary = try await exporter.export(to: output) { done, total in bar.show(done, of: total) }
+            } catch let failure as StaticSiteExporter.Failure {
+                FileHandle.standardError.write(Data("error: \(failure.description)\n".utf8))
+                throw ExitCode(1)
+            }
             bar.finish()
             for id in summary.skipped {
                 print("Candidatura \(id) omitida: su identificador no puede ser un nombre de archivo.")

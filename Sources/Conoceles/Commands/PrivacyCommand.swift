@@ -39,10 +39,13 @@ struct PrivacyCommand: AsyncParsableCommand {
                     everyoneAfterDays: retention.everyoneDaysAfterElection)
                 print("Conservación tras sustitución o cancelación: \(retention.sensitiveDataDays) días. "
                       + "Fin del proceso para todas las candidaturas: \(end.formatted(.iso8601)) "
-                      + "(\(retention.everyoneDaysAfterElection) días tras la jornada del \(process.electionDay.spanishDescription)).")
+                      + "(\(retention.everyoneDaysAfterElection) días tras la jornada del \(process.electionDay.spanishDescription)). "
+                      + "Formatos de consentimiento expreso: "
+                      + (retention.consentDocumentsDays.map { "\($0) días tras la jornada." } ?? "se conservan (retention.consent_documents_days sin valor)."))
                 let items = try await purge.allDue(
                     processID: process.id, electionDay: process.electionDay, timeZone: process.timeZone,
-                    retentionDays: retention.sensitiveDataDays, everyoneAfterDays: retention.everyoneDaysAfterElection, now: now)
+                    retentionDays: retention.sensitiveDataDays, everyoneAfterDays: retention.everyoneDaysAfterElection,
+                    consentDocumentsAfterDays: retention.consentDocumentsDays, now: now)
                 var totals = PurgeTotals()
                 if dryRun {
                     for item in items {

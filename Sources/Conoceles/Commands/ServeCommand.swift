@@ -99,7 +99,7 @@ extension Runtime {
             blobs: FileBlobStore(root: configuration.blobsDirectory),
             jobCatalog: catalog, metrics: metrics, secureCookies: configuration.http.publicURL.hasPrefix("https://"),
             sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
-        context.photoPolicy = PhotoPolicy(configuration.photo)
+        context.photoPolicy = PhotoPolicy(configuration.photo, rules: process.rules)
         context.pipelineDefinitions = pipelines
         context.trustedProxies = configuration.http.trustedProxies
         context.metricsAccess = configuration.metrics

@@ -35,9 +35,13 @@ public struct ElectionProcess: Sendable, Hashable, Codable {
     public var coalitions: [Coalition]
     /// Deadlines in natural days and key dates.
     public var deadlines: Deadlines
+    /// The limits the questionnaires are checked against (`rules:` in the process file; every
+    /// absent key takes the plan's default). The photo's size limit is not the file's: it is
+    /// `photo.max_bytes` of the configuration, the one setting every photo path reads.
+    public var rules: ValidationRules
 
     enum CodingKeys: String, CodingKey {
-        case id, name, entity, districts, offices, parties, coalitions, deadlines
+        case id, name, entity, districts, offices, parties, coalitions, deadlines, rules
         case electoralBody = "electoral_body"
         case timeZone = "time_zone"
         case electionDay = "election_day"
@@ -48,7 +52,8 @@ public struct ElectionProcess: Sendable, Hashable, Codable {
     public init(
         id: String, name: String, electoralBody: String, entity: String, timeZone: String,
         electionDay: LocalDate, publicationDate: LocalDate, municipalitiesCatalog: String, districts: Int,
-        offices: [Office], parties: [PoliticalParty], coalitions: [Coalition], deadlines: Deadlines
+        offices: [Office], parties: [PoliticalParty], coalitions: [Coalition], deadlines: Deadlines,
+        rules: ValidationRules = .default
     ) {
         self.id = id
         self.name = name
@@ -63,6 +68,22 @@ public struct ElectionProcess: Sendable, Hashable, Codable {
         self.parties = parties
         self.coalitions = coalitions
         self.deadlines = deadlines
+        self.rules = rules
+    }
+
+    /// Decodes a process; `rules` is optional (the defaults).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            electoralBody: try c.decode(String.self, forKey: .electoralBody), entity: try c.decode(String.self, forKey: .entity),
+            timeZone: try c.decode(String.self, forKey: .timeZone), electionDay: try c.decode(LocalDate.self, forKey: .electionDay),
+            publicationDate: try c.decode(LocalDate.self, forKey: .publicationDate),
+            municipalitiesCatalog: try c.decode(String.self, forKey: .municipalitiesCatalog),
+            districts: try c.decode(Int.self, forKey: .districts), offices: try c.decode([Office].self, forKey: .offices),
+            parties: try c.decode([PoliticalParty].self, forKey: .parties), coalitions: try c.decode([Coalition].self, forKey: .coalitions),
+            deadlines: try c.decode(Deadlines.self, forKey: .deadlines),
+            rules: try c.decodeIfPresent(ValidationRules.self, forKey: .rules) ?? .default)
     }
 
     /// The office with this code, or nil.

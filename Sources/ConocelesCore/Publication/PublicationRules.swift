@@ -13,9 +13,17 @@ public enum PublicationRules {
         return profileState.hasPublishedVersion ? .profilePublished : .listedWithoutProfile
     }
 
+    /// Whether `consent` lets `candidacy`'s identity answers be public: it must be in force
+    /// and, for an independent candidacy, recorded from the signed express-consent form that
+    /// staff received (`signedForm`); the seed publishes theirs "una vez recibido el
+    /// consentimiento expreso", so the ordinary consent is not enough for them.
+    public static func consentPublishes(_ consent: IdentityConsent, signedForm: Bool, candidacy: Candidacy) -> Bool {
+        consent.isGranted && (signedForm || candidacy.postulatingEntity.kind != .independent)
+    }
+
     /// The identity groups shown on `candidacy`'s public profile.
     ///
-    /// - With express consent: every group the person identifies with ("Sí"), with the
+    /// - With express consent (`consentPublishes`): every group the person identifies with ("Sí"), with the
     ///   section's answers except "Prefiero no contestar".
     /// - Always (consent or not): the group of the affirmative action the candidacy was
     ///   registered under, without answers unless consent covers them.
@@ -25,10 +33,12 @@ public enum PublicationRules {
         of questionnaire: IdentityQuestionnaire?,
         candidacy: Candidacy,
         consent: IdentityConsent,
+        signedForm: Bool = false,
         catalogs: Catalogs
     ) -> [PublicIdentityGroup] {
         guard candidacy.status.isActive else { return [] }
-        let consented = consent.isGranted ? (questionnaire?.groupsIdentifiedWith ?? []) : []
+        let publishes = consentPublishes(consent, signedForm: signedForm, candidacy: candidacy)
+        let consented = publishes ? (questionnaire?.groupsIdentifiedWith ?? []) : []
         return IdentityGroup.allCases.compactMap { group in
             if consented.contains(group), let questionnaire {
                 return PublicIdentityGroup(group: group, basis: .consent, details: details(of: group, in: questionnaire, catalogs: catalogs))

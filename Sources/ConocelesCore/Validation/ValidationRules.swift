@@ -15,8 +15,11 @@ public struct ValidationRules: Sendable, Hashable, Codable {
     public var genderProposal: LengthRule
     /// Each entry of "Otra formación académica": at most 250.
     public var otherTrainingEntry: LengthRule
-    /// Photos must weigh less than this many bytes (default 700,000: under 700 KB whether
-    /// a kilobyte is read as 1,000 or 1,024 bytes).
+    /// Largest accepted photo, in bytes (default 716,800: the plan's "700 KB" with KB = 1,024
+    /// bytes, as `PhotoPolicy` reads it). One setting decides it for every path (upload,
+    /// `photo.check`, completeness, the pages' wording, `conoceles photo check`):
+    /// `photo.max_bytes` of `config/conoceles.yaml`, which `ProcessLoader.load(configuration:)`
+    /// copies here; a process file may not set it.
     public var photoMaximumBytes: Int
     /// A photo may be taken at most this many months before publication (default 3).
     public var photoMaximumAgeMonths: Int
@@ -38,7 +41,7 @@ public struct ValidationRules: Sendable, Hashable, Codable {
         proposal: LengthRule = LengthRule(minimum: 280, maximum: 1_600),
         genderProposal: LengthRule = LengthRule(minimum: 280, maximum: 1_600),
         otherTrainingEntry: LengthRule = LengthRule(minimum: nil, maximum: 250),
-        photoMaximumBytes: Int = 700_000,
+        photoMaximumBytes: Int = 716_800,
         photoMaximumAgeMonths: Int = 3,
         educationLevels: [CatalogEntry] = ValidationRules.defaultEducationLevels,
         educationStatuses: [CatalogEntry] = ValidationRules.defaultEducationStatuses,
@@ -111,6 +114,17 @@ public struct ValidationRules: Sendable, Hashable, Codable {
             educationLevelsWithoutStatus: try c.decodeIfPresent([String].self, forKey: .educationLevelsWithoutStatus)
                 ?? d.educationLevelsWithoutStatus
         )
+    }
+
+    /// Whether a photo of `bytes` is too large: more than `photoMaximumBytes`.
+    public func photoIsTooLarge(bytes: Int) -> Bool { bytes > photoMaximumBytes }
+
+    /// The Spanish refusal of a photo of `bytes` over the limit: word for word what the
+    /// upload and `conoceles photo check` say (`PhotoRefusal.tooLarge`; KB of 1,024 bytes,
+    /// rounded up), so a photo is refused everywhere with the same message.
+    public func photoTooLargeMessage(bytes: Int) -> String {
+        "El archivo pesa \((bytes + 1_023) / 1_024) KB y el máximo permitido es \(photoMaximumBytes / 1_024) KB. "
+            + "Reduzca la resolución o la calidad de la foto."
     }
 
     /// Problems that make these rules unusable (a minimum above its maximum, a

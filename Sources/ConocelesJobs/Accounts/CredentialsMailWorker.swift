@@ -99,6 +99,14 @@ struct CredentialsMessage {
         return "\(base)/activar?token=\(token)"
     }
 
+    /// For a substitute's own account: the capture deadline counted from this e-mail (no
+    /// date: the e-mail is the same bytes on every retry, whatever day it goes out).
+    var substituteNotice: String? {
+        guard account.role == .candidate, candidacy.replacesCandidacyID != nil else { return nil }
+        return "Tu candidatura es una sustitución: la información debe capturarse en un plazo no mayor a "
+            + "\(process.deadlines.substituteCaptureDays) días naturales posteriores a la recepción de este correo con tus cuentas de acceso."
+    }
+
     func message() throws -> MailMessage {
         let office = process.office(code: candidacy.officeCode)?.name ?? candidacy.officeCode
         let forWhom = account.role == .representative
@@ -110,7 +118,7 @@ struct CredentialsMessage {
             El \(process.electoralBody) te da acceso al sistema «Candidatas y Candidatos, Conóceles» \
             del \(process.name) para capturar la información de \(forWhom).
 
-            Tu usuario es: \(account.username)
+            \(substituteNotice.map { "\($0)\n\n" } ?? "")Tu usuario es: \(account.username)
 
             Para activar tu cuenta y elegir tu contraseña, abre este enlace:
             \(link)
@@ -124,6 +132,7 @@ struct CredentialsMessage {
             <p>Hola, \(account.displayName.htmlEscaped):</p>
             <p>El \(process.electoralBody.htmlEscaped) te da acceso al sistema «Candidatas y Candidatos, Conóceles» \
             del \(process.name.htmlEscaped) para capturar la información de \(forWhom.htmlEscaped).</p>
+            \(substituteNotice.map { "<p><strong>\($0.htmlEscaped)</strong></p>" } ?? "")
             <p>Tu usuario es: <strong>\(account.username.htmlEscaped)</strong></p>
             <p><a href="\(link.htmlEscaped)">Activa tu cuenta y elige tu contraseña</a></p>
             <p>El enlace sirve una sola vez y vence en \(ttlHours) horas.</p>

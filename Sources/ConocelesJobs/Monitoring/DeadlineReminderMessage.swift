@@ -22,10 +22,13 @@ struct DeadlineReminderMessage {
         (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/candidaturas"
     }
 
-    /// One line per candidacy: name, position, state.
+    /// One line per candidacy: name, position, state (a substitute's with its own capture
+    /// deadline: `deadlines.substitute_capture_days` after receiving its accounts).
     func describe(_ profile: CandidacyRepository.CandidacyProfile) -> (name: String, office: String, state: String) {
-        (profile.candidacy.fullName, place.describe(profile.candidacy),
-         profile.state == .complete ? "Completo, falta que la representación autorice su publicación" : profile.state.label)
+        let substitute = profile.candidacy.replacesCandidacyID == nil ? "" : " (sustitución: debe capturarse en un plazo no mayor a "
+            + "\(process.deadlines.substituteCaptureDays) días naturales posteriores a la recepción de sus cuentas de acceso)"
+        let state = profile.state == .complete ? "Completo, falta que la representación autorice su publicación" : profile.state.label
+        return (profile.candidacy.fullName, place.describe(profile.candidacy), state + substitute)
     }
 
     func message() throws -> MailMessage {

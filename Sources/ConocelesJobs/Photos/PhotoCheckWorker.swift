@@ -42,7 +42,7 @@ public struct PhotoCheckWorker: JobWorker {
     public init(environment: JobEnvironment) {
         self.init(
             client: environment.client, blobs: FileBlobStore(root: environment.configuration.blobsDirectory),
-            policy: PhotoPolicy(environment.configuration.photo),
+            policy: PhotoPolicy(environment.configuration.photo, rules: environment.process.rules),
             publicationDate: CalendarDay(environment.process.publicationDate),
             profiles: ProfileCapture(
                 client: environment.client,

@@ -8,7 +8,8 @@ import Storage
 /// `privacy.purge` (daily, `jobs/schedules.yaml`): deletes the sensitive data that are due
 /// (`SensitiveDataPurge`): of candidacies substituted or cancelled at least
 /// `retention.sensitive_data_days` ago, and of everyone once
-/// `retention.everyone_days_after_election` days have passed since election day. With
+/// `retention.everyone_days_after_election` days have passed since election day; signed
+/// consent documents only after `retention.consent_documents_days` (kept when unset). With
 /// `dry_run` it only counts. Logs counts, never content or names.
 ///
 /// Idempotent: a retry or an overlapping run finds less or nothing to delete.
@@ -58,7 +59,7 @@ public struct PrivacyPurgeWorker: JobWorker {
         let items = try await purge.allDue(
             processID: process.id, electionDay: process.electionDay, timeZone: process.timeZone,
             retentionDays: retention.sensitiveDataDays, everyoneAfterDays: retention.everyoneDaysAfterElection,
-            now: now, batchSize: batchSize)
+            consentDocumentsAfterDays: retention.consentDocumentsDays, now: now, batchSize: batchSize)
         var totals = PurgeTotals()
         for item in items {
             if dryRun {

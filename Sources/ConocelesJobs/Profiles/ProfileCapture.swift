@@ -17,7 +17,21 @@ public struct CaptureProfile: Sendable {
     /// Whether the identity answers are blocked (candidacy substituted or cancelled).
     public let identityBlocked: Bool
     public let consent: IdentityConsent
+    /// Whether the consent in force was recorded from a signed express-consent form.
+    public let consentBySignedForm: Bool
     public let report: CompletenessReport
+    /// For a substitute: the natural days it has to capture after receiving its accounts
+    /// (`deadlines.substitute_capture_days`) and, once its credentials were sent, the last day.
+    public var substituteCapture: SubstituteCapture? = nil
+
+    /// The capture deadline of a substitute (the plan: "un plazo no mayor a cinco (5) días
+    /// naturales posteriores a la recepción de las cuentas de acceso").
+    public struct SubstituteCapture: Sendable, Hashable {
+        /// Natural days after the accounts are received.
+        public let days: Int
+        /// The last day, in the process's time zone; nil while the credentials are not sent.
+        public let lastDay: LocalDate?
+    }
 
     /// Whether candidates and representatives may change the questionnaires now.
     public var isEditable: Bool { state.isEditable && !identityBlocked }
@@ -29,6 +43,8 @@ public enum PrivacyNotice {
     public static let version = "2024-01"
     /// The page with the full (integral) notice.
     public static let fullNoticePath = "/aviso-de-privacidad"
+    /// The public page with the simplified notice (the text accepted before capture).
+    public static let simplifiedNoticePath = "/aviso-de-privacidad-simplificado"
 }
 
 /// Loads a profile as its capture sees it and keeps its workflow state in step with its
@@ -70,12 +86,20 @@ public struct ProfileCapture: Sendable {
         } catch let error as StorageError where error.code == .blocked {
             blocked = true
         }
-        let consent = try await questionnaires.consent(for: candidacy.id)
+        let consent = try await questionnaires.consentInForce(for: candidacy.id)
         let report = ProfileCompleteness.check(
             privacyNoticeAccepted: noticeAccepted, curricular: curricular, identity: identity, candidacy: candidacy,
-            catalogs: catalogs, photoReferenceDate: photoReferenceDate())
-        return CaptureProfile(candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
-                              identity: identity, identityBlocked: blocked, consent: consent, report: report)
+            catalogs: catalogs, rules: process.rules, photoReferenceDate: photoReferenceDate())
+        var profile = CaptureProfile(candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
+                                     identity: identity, identityBlocked: blocked, consent: consent.consent,
+                                     consentBySignedForm: consent.signedForm, report: report)
+        if candidacy.replacesCandidacyID != nil {
+            let sent = try await AccountRepository(client: client, logger: logger).account(candidacyID: candidacy.id)?.credentialsSentAt
+            let days = process.deadlines.substituteCaptureDays
+            profile.substituteCapture = .init(
+                days: days, lastDay: sent.map { LocalDate($0, timeZone: process.timeZone).advanced(byDays: days) })
+        }
+        return profile
     }
 
     /// After `actor` saved something of `candidacy`'s profile: applies the workflow actions

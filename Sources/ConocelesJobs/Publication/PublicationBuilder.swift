@@ -26,16 +26,16 @@ public struct PublicationBuilder: Sendable {
     let rules: ValidationRules
     let clock: @Sendable () -> Date
 
-    /// A builder for `process`; `rules` give the education names (default `.default`).
+    /// A builder for `process`; `rules` give the education names (default: the process's).
     public init(
         client: PostgresClient, cipher: SensitiveDataCipher, process: ElectionProcess, catalogs: Catalogs,
-        rules: ValidationRules = .default, clock: @escaping @Sendable () -> Date = { Date() }
+        rules: ValidationRules? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.cipher = cipher
         self.process = process
         self.catalogs = catalogs
-        self.rules = rules
+        self.rules = rules ?? process.rules
         self.clock = clock
     }
 
@@ -121,8 +121,9 @@ public struct PublicationBuilder: Sendable {
             ageYears: hasProfile ? candidacy.age.years(on: process.electionDay) : nil,
             affirmativeAction: hasProfile ? candidacy.affirmativeAction : nil,
             curricular: curricular, educationKey: published?.maximumDegree,
-            identity: hasProfile ? PublicationRules.publicIdentity(of: identity, candidacy: candidacy, consent: source.consent,
-                                                                   catalogs: catalogs) : [],
+            identity: hasProfile ? PublicationRules.publicIdentity(
+                of: source.identityIsPublished ? identity : nil, candidacy: candidacy, consent: source.consent,
+                signedForm: source.consentBySignedForm, catalogs: catalogs) : [],
             photo: hasProfile ? source.photo.map {
                 PublishedProfile.Photo(sha256: $0.sha256, contentType: $0.contentType, width: $0.width, height: $0.height)
             } : nil,

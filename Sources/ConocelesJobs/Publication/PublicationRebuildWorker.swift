@@ -68,10 +68,15 @@ public struct PublicationRebuildWorker: JobWorker {
 
     /// Asks for a rebuild of `processID` on the caller's connection, inside its transaction:
     /// counts the request and inserts the job (or finds the live one), committing with the
-    /// change that needs it.
-    public static func enqueue(processID: String, reason: String, jobs: JobClient, on connection: PostgresConnection, logger: Logger) async throws {
+    /// change that needs it. Returns the job (the live one when there was already one).
+    @discardableResult
+    public static func enqueue(
+        processID: String, reason: String, jobs: JobClient, on connection: PostgresConnection, logger: Logger
+    ) async throws -> InsertResult {
         try await PublicationRepository(client: jobs.client, logger: logger).requestRebuild(processID: processID, on: connection)
-        try await jobs.insertMany([try job(reason: reason)], on: connection)
+        let inserted = try await jobs.insertMany([try job(reason: reason)], on: connection)
+        guard let result = inserted.first else { throw StorageError(.notFound, "No se pudo encolar la reconstrucción.") }
+        return result
     }
 
     /// Seconds a listing change (a new approval) may wait for the snapshot at least: approvals
@@ -114,8 +119,9 @@ public struct PublicationRebuildWorker: JobWorker {
         return window
     }
 
-    /// `enqueue` in a transaction of its own (the staff's "Re-publicar").
-    public static func enqueue(processID: String, reason: String, jobs: JobClient, logger: Logger) async throws {
+    /// `enqueue` in a transaction of its own (the staff's "Re-publicar", `conoceles publication rebuild`).
+    @discardableResult
+    public static func enqueue(processID: String, reason: String, jobs: JobClient, logger: Logger) async throws -> InsertResult {
         try await jobs.client.transaction(logger: logger) { connection in
             try await enqueue(processID: processID, reason: reason, jobs: jobs, on: connection, logger: logger)
         }

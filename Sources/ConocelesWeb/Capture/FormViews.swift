@@ -74,6 +74,8 @@ struct SectionView {
 struct FollowUpsView {
     let legend: String
     let questions: [QuestionView]
+    /// An explanation shown before the questions (the plan's own wording), if any.
+    var note: String? = nil
 }
 
 /// One missing or invalid datum, linked to its field when a form has it.
@@ -94,6 +96,8 @@ struct StatusView {
     let closedReason: String?
     /// A warning that saving lapses the representative's authorization, when it would.
     let authorizationWarning: String?
+    /// A substitute's capture deadline, while its profile is not yet complete.
+    let substituteDeadline: String?
 
     init(_ profile: CaptureProfile) {
         candidacyID = profile.candidacy.id
@@ -107,6 +111,12 @@ struct StatusView {
         authorizationWarning = profile.state == .authorized
             ? "La representación ya autorizó la publicación. Si cambia algo, la autorización queda sin efecto y deberá autorizarse de nuevo."
             : nil
+        substituteDeadline = profile.substituteCapture.flatMap { deadline in
+            guard !profile.state.hasPassedCompletenessCheck, !profile.identityBlocked else { return nil }
+            let last = deadline.lastDay.map { ", a más tardar el \($0.spanishDescription)" } ?? ""
+            return "Candidatura sustituta: su información debe capturarse en un plazo no mayor a \(deadline.days) días naturales "
+                + "posteriores a la recepción de las cuentas de acceso\(last)."
+        }
     }
 }
 

@@ -164,12 +164,12 @@ struct IdentityView {
                 q.choice("discapacidad_temporalidad", DisabilitySection.Field.duration, a.disability.duration?.answer),
                 q.multiple("discapacidad_tipos", DisabilitySection.Field.types, a.disability.types?.answer),
                 q.multiple("discapacidad_dificultades", DisabilitySection.Field.difficulties, a.disability.difficulties?.answer),
-            ])),
+            ], note: Self.sensoryNote)),
             SectionView(title: "Población afromexicana", questions: [
                 q.yesNo("afromexicana", IdentityQuestionnaire.Field.afroMexican, a.afroMexican),
             ], followUps: nil),
             SectionView(title: "Diversidad sexual", questions: [
-                q.yesNo("lgbt", SexualDiversitySection.Field.isLGBTTTIQ, a.sexualDiversity.isLGBTTTIQ),
+                q.yesNo("lgbt", SexualDiversitySection.Field.isLGBTTTIQ, a.sexualDiversity.isLGBTTTIQ, label: Self.lgbtQuestion),
             ], followUps: FollowUpsView(legend: Self.legend(SexualDiversitySection.Field.isLGBTTTIQ), questions: [
                 q.choice("lgbt_identidad", SexualDiversitySection.Field.identity, a.sexualDiversity.identity?.answer),
             ])),
@@ -196,6 +196,13 @@ struct IdentityView {
             ], followUps: nil),
         ]
     }
+
+    /// The plan's question with the expansion of the acronym.
+    static let lgbtQuestion = "¿Es usted una persona de la población LGBTTTIQ+ (Lesbiana, Gay, Bisexual, Transgénero, Travesti, "
+        + "Transexual, Intersexual, Queer, No Binaria, u otra)?"
+    /// The plan's explanation of the "Sensorial" type of disability.
+    static let sensoryNote = "Discapacidad sensorial: incluye la deficiencia estructural o funcional de los órganos de la audición, "
+        + "la visión, el olfato, el tacto y el gusto."
 
     static func legend(_ trigger: FormField) -> String {
         "Responda solo si contestó «Sí» a «\(trigger.label)»"

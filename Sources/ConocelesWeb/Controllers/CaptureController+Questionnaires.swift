@@ -13,7 +13,8 @@ extension CaptureController {
         let (_, candidacy) = try await access(request, ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         if let gate = noticeGate(profile) { return gate }
-        let view = CurricularView(answers: profile.curricular, issues: [], profile: profile, csrf: ctx.csrf, refused: false)
+        let view = CurricularView(answers: profile.curricular, issues: [], profile: profile, csrf: ctx.csrf,
+                                  rules: context.process.rules, refused: false)
         return try ctx.page("captura/curricular", title: "Cuestionario curricular", view, notice: Self.savedNotice(request, profile))
             .response(from: request, context: ctx)
     }
@@ -25,9 +26,10 @@ extension CaptureController {
         if let gate = noticeGate(profile) { return gate }
         guard profile.isEditable else { return try closed(request, ctx, profile) }
         let answers = form.questionnaire(keeping: profile.curricular)
-        let issues = answers.draftIssues().issues
+        let issues = answers.draftIssues(rules: context.process.rules).issues
         guard issues.isEmpty else {
-            let view = CurricularView(answers: answers, issues: issues, profile: profile, csrf: ctx.csrf, refused: true)
+            let view = CurricularView(answers: answers, issues: issues, profile: profile, csrf: ctx.csrf, rules: context.process.rules,
+                                      refused: true)
             return try ctx.page("captura/curricular", title: "Cuestionario curricular", view, status: .unprocessableContent)
                 .response(from: request, context: ctx)
         }
@@ -86,6 +88,10 @@ extension CaptureController {
         let action: String
         let current: String
         let granted: Bool
+        /// Whether the signed-in account decides (the candidate); the representative reads only.
+        let mayDecide: Bool
+        /// An independent candidacy gives its consent with the signed express-consent form.
+        let independent: Bool
         let affirmativeAction: String?
         let error: String?
     }
@@ -95,7 +101,7 @@ extension CaptureController {
     }
 
     @Sendable func consent(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let (_, candidacy) = try await access(request, ctx)
+        let (user, candidacy) = try await access(request, ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         if let gate = noticeGate(profile) { return gate }
         let notice: String? = switch request.uri.queryParameters.get("registrado") {
@@ -103,12 +109,19 @@ extension CaptureController {
         case "revocado": "Se registró la revocación de su consentimiento."
         default: nil
         }
-        return try ctx.page("captura/consentimiento", title: "Consentimiento", consentView(profile, ctx, error: nil), notice: notice)
+        return try ctx.page("captura/consentimiento", title: "Consentimiento", consentView(profile, user, ctx, error: nil), notice: notice)
             .response(from: request, context: ctx)
     }
 
+    /// Gives or revokes the consent: the candidate's own account only (`Authorization.consenting`;
+    /// anyone else gets 403 before any record is read). The change and the refresh of this
+    /// one public profile (`publication.refresh_profile`) commit together, so the answers
+    /// appear or disappear from every public output with the next refresh, not the next
+    /// full rebuild. An independent candidacy revokes here but consents only through its
+    /// signed express-consent form (`ConsentDocumentController`).
     @Sendable func decideConsent(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let (user, candidacy) = try await access(request, ctx)
+        let user = try ctx.requireUser(Authorization.consenting, request: request)
+        let candidacy = try await context.capturableCandidacy(ctx.parameters.get("id") ?? "", by: user, logger: ctx.logger)
         let form = try await Forms.decode(ConsentForm.self, from: request)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         if let gate = noticeGate(profile) { return gate }
@@ -118,25 +131,34 @@ extension CaptureController {
         case "revocar": granted = false
         default:
             return try ctx.page("captura/consentimiento", title: "Consentimiento",
-                                consentView(profile, ctx, error: "Elija si da o revoca su consentimiento."), status: .unprocessableContent)
+                                consentView(profile, user, ctx, error: "Elija si da o revoca su consentimiento."), status: .unprocessableContent)
                 .response(from: request, context: ctx)
         }
-        _ = try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user))
-        ctx.logger.info("identity consent recorded", metadata: ["candidacy_id": "\(candidacy.id)", "granted": "\(granted)"])
-        if !granted {
-            // A revocation unpublishes the answers: this profile is refreshed in the public snapshot now.
-            let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
-            try await jobs.client.transaction(logger: logger) { connection in
-                try await PublicationProfileRefreshWorker.enqueue(
-                    processID: processID, candidacyID: candidacy.id, reason: "revocacion", jobs: jobs, on: connection, logger: logger)
-            }
+        if granted, candidacy.postulatingEntity.kind == .independent {
+            return try ctx.page("captura/consentimiento", title: "Consentimiento", consentView(profile, user, ctx, error: Self.independentConsent),
+                                status: .conflict)
+                .response(from: request, context: ctx)
         }
+        let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
+        try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user)) { connection in
+            try await PublicationProfileRefreshWorker.enqueue(
+                processID: processID, candidacyID: candidacy.id, reason: granted ? "consentimiento" : "revocacion", jobs: jobs,
+                on: connection, logger: logger)
+        }
+        ctx.logger.info("identity consent recorded", metadata: ["candidacy_id": "\(candidacy.id)", "granted": "\(granted)"])
         return .redirect(to: "/candidaturas/\(candidacy.id)/consentimiento?registrado=\(granted ? "otorgado" : "revocado")", type: .normal)
     }
 
-    func consentView(_ profile: CaptureProfile, _ ctx: WebRequestContext, error: String?) -> ConsentView {
+    /// Why an independent candidacy cannot consent with the button.
+    static let independentConsent = "En una candidatura independiente el consentimiento para publicar las respuestas de identidad "
+        + "se da con el formato de consentimiento expreso firmado: descárguelo, fírmelo y súbalo en «Formato de consentimiento "
+        + "expreso». Las respuestas se publican cuando la instancia interna lo recibe."
+
+    func consentView(_ profile: CaptureProfile, _ user: Account, _ ctx: WebRequestContext, error: String?) -> ConsentView {
         ConsentView(csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(profile.candidacy.id)/consentimiento",
-                    current: consentLabel(profile.consent), granted: profile.consent.isGranted,
+                    current: consentLabel(profile), granted: profile.consent.isGranted,
+                    mayDecide: Authorization.consenting.contains(user.role),
+                    independent: profile.candidacy.postulatingEntity.kind == .independent,
                     affirmativeAction: profile.candidacy.affirmativeAction?.label, error: error)
     }
 }

@@ -14,6 +14,7 @@ struct CaptureController {
 
     func addRoutes(to router: Router<WebRequestContext>) {
         router.get("/aviso-de-privacidad", use: fullNotice)
+        router.get("/aviso-de-privacidad-simplificado", use: simplifiedNotice)
         router.get("/candidaturas/:id", use: overview)
         router.get("/candidaturas/:id/aviso", use: notice)
         router.post("/candidaturas/:id/aviso", use: acceptNotice)
@@ -95,7 +96,7 @@ struct CaptureController {
             entity: candidacy.postulatingEntity.displayName(in: process) ?? candidacy.postulatingEntity.code,
             affirmativeAction: candidacy.affirmativeAction?.label,
             noticeAccepted: profile.noticeAccepted,
-            consent: consentLabel(profile.consent),
+            consent: consentLabel(profile),
             issues: profile.report.issues.map { IssueView(label: $0.label, message: $0.message, href: Self.href(of: $0, base: base)) },
             forms: [
                 LinkView(href: "\(base)/aviso", label: "Aviso de privacidad"),
@@ -128,11 +129,23 @@ struct CaptureController {
         return nil
     }
 
-    func consentLabel(_ consent: IdentityConsent) -> String {
-        switch consent {
-        case .notGiven: "No ha dado su consentimiento: las respuestas de identidad solo se usan para estadísticas."
-        case .granted(let at): "Dio su consentimiento el \(spanishDate(at)): las respuestas de identidad se publican en el perfil."
-        case .revoked(let at): "Revocó su consentimiento el \(spanishDate(at)): las respuestas de identidad solo se usan para estadísticas."
+    /// The consent in force, in words; for an independent candidacy, whether the signed
+    /// express-consent form (what makes its answers public) was received.
+    func consentLabel(_ profile: CaptureProfile) -> String {
+        let independent = profile.candidacy.postulatingEntity.kind == .independent
+        switch profile.consent {
+        case .notGiven:
+            return "No ha dado su consentimiento: las respuestas de identidad solo se usan para estadísticas."
+        case .granted(let at) where independent && profile.consentBySignedForm:
+            return "La instancia interna recibió el \(spanishDate(at)) su formato de consentimiento expreso firmado, que autoriza publicar: "
+                + "las respuestas de identidad se publican en el perfil."
+        case .granted(let at) where independent:
+            return "Dio su consentimiento el \(spanishDate(at)), pero en una candidatura independiente las respuestas de identidad se "
+                + "publican solo cuando la instancia interna recibe el formato de consentimiento expreso firmado."
+        case .granted(let at):
+            return "Dio su consentimiento el \(spanishDate(at)): las respuestas de identidad se publican en el perfil."
+        case .revoked(let at):
+            return "Revocó su consentimiento el \(spanishDate(at)): las respuestas de identidad solo se usan para estadísticas."
         }
     }
 
@@ -154,6 +167,19 @@ struct CaptureController {
 
     struct FullNoticeView {
         let electoralBody: String
+    }
+
+    struct SimplifiedNoticeView {
+        let electoralBody: String
+        let fullNotice: String
+    }
+
+    /// The simplified notice for anyone (the plan: both notices are published on the
+    /// institute's site); the same text the capture portal asks to accept.
+    @Sendable func simplifiedNotice(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        try ctx.page("captura/aviso-simplificado", title: "Aviso de privacidad simplificado",
+                     SimplifiedNoticeView(electoralBody: context.process.electoralBody, fullNotice: PrivacyNotice.fullNoticePath))
+            .response(from: request, context: ctx)
     }
 
     @Sendable func fullNotice(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import ConocelesCore
+import ConocelesJobs
 import Foundation
 import Hummingbird
 import NIOCore
@@ -7,7 +8,10 @@ import Storage
 /// The express consent of independent candidacies (the seed: the format is published for
 /// them to download, sign and send; staff keep it and publish the identity answers only when
 /// it authorizes so). `/candidaturas/{id}/consentimiento-expreso`: the printable format and
-/// the upload of the signed PDF; `/instancia/consentimientos`: staff review.
+/// the upload of the signed PDF; `/instancia/consentimientos`: review by the transparency and
+/// gender-equality offices; `/instancia/consentimientos/archivo`: every form and decision.
+/// Receiving a form records the consent it states and refreshes the candidacy's public
+/// profile in the same transaction.
 struct ConsentDocumentController {
     let context: WebContext
 
@@ -15,6 +19,7 @@ struct ConsentDocumentController {
         router.get("/candidaturas/{id}/consentimiento-expreso", use: format)
         router.post("/candidaturas/{id}/consentimiento-expreso", use: upload)
         router.get("/instancia/consentimientos", use: pending)
+        router.get("/instancia/consentimientos/archivo", use: archive)
         router.get("/instancia/consentimientos/{document}/documento.pdf", use: download)
         router.post("/instancia/consentimientos/{document}/recibir", use: receive)
         router.post("/instancia/consentimientos/{document}/rechazar", use: refuse)
@@ -126,7 +131,7 @@ struct ConsentDocumentController {
     }
 
     @Sendable func pending(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        _ = try ctx.requireUser(Authorization.reviewing, request: request)
+        _ = try ctx.requireUser(Authorization.reviewingConsentForms, request: request)
         let candidacies = CandidacyRepository(client: context.database.client, logger: ctx.logger)
         var rows: [PendingView.Row] = []
         for document in try await documents(ctx).pending(processID: context.process.id) {
@@ -142,8 +147,56 @@ struct ConsentDocumentController {
             .response(from: request, context: ctx)
     }
 
+    struct ArchiveView {
+        let hasDocuments: Bool
+        let documents: [Row]
+
+        struct Row {
+            let id: String
+            let candidacyID: String
+            let name: String
+            let entity: String
+            let uploadedAt: String
+            let status: String
+            let decision: String?
+            let observations: String?
+            let reviewedAt: String?
+            let reviewer: String?
+        }
+    }
+
+    /// Every signed form of the process and what staff decided on it, newest first.
+    @Sendable func archive(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        _ = try ctx.requireUser(Authorization.reviewingConsentForms, request: request)
+        let candidacies = CandidacyRepository(client: context.database.client, logger: ctx.logger)
+        let accounts = AccountRepository(client: context.database.client, logger: ctx.logger)
+        let timeZone = context.process.timeZone
+        var reviewers: [String: String] = [:]
+        var rows: [ArchiveView.Row] = []
+        for document in try await documents(ctx).archive(processID: context.process.id) {
+            let candidacy = try await candidacies.candidacy(id: document.candidacyID)
+            var reviewer: String?
+            if let id = document.reviewedBy {
+                if reviewers[id] == nil, let uuid = UUID(uuidString: id) {
+                    reviewers[id] = try await accounts.account(id: uuid).map { "\($0.displayName) (\($0.role.label))" } ?? id
+                }
+                reviewer = reviewers[id] ?? id
+            }
+            rows.append(.init(
+                id: document.id.uuidString.lowercased(), candidacyID: document.candidacyID, name: candidacy?.fullName ?? "",
+                entity: candidacy?.postulatingEntity.code ?? "", uploadedAt: SpanishDates.dateTime(document.uploadedAt, timeZone: timeZone),
+                status: document.status.label,
+                decision: document.publishIdentity.map { $0 ? "Autoriza publicar" : "No autoriza publicar" },
+                observations: document.observations, reviewedAt: document.reviewedAt.map { SpanishDates.dateTime($0, timeZone: timeZone) },
+                reviewer: reviewer))
+        }
+        return try ctx.page("consentimiento/archivo", title: "Archivo de consentimientos expresos",
+                            ArchiveView(hasDocuments: !rows.isEmpty, documents: rows))
+            .response(from: request, context: ctx)
+    }
+
     func staffDocument(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, StoredConsentDocument) {
-        let user = try ctx.requireUser(Authorization.reviewing, request: request)
+        let user = try ctx.requireUser(Authorization.reviewingConsentForms, request: request)
         guard let id = UUID(uuidString: try ctx.parameters.require("document")), let document = try await documents(ctx).document(id: id),
               let candidacy = try await CandidacyRepository(client: context.database.client, logger: ctx.logger).candidacy(id: document.candidacyID),
               candidacy.processID == context.process.id
@@ -178,7 +231,13 @@ struct ConsentDocumentController {
                 .response(from: request, context: ctx)
         }
         do {
-            try await documents(ctx).receive(id: document.id, publishIdentity: choice == "si", by: AuditActor(role: user.role, id: user.id.uuidString))
+            // The decision changes what the public profile may show: its refresh commits with it.
+            let jobs = context.jobs, processID = context.process.id, logger = ctx.logger, candidacyID = document.candidacyID
+            try await documents(ctx).receive(id: document.id, publishIdentity: choice == "si", by: AuditActor(role: user.role, id: user.id.uuidString)) {
+                connection in
+                try await PublicationProfileRefreshWorker.enqueue(
+                    processID: processID, candidacyID: candidacyID, reason: "consentimiento_expreso", jobs: jobs, on: connection, logger: logger)
+            }
         } catch let error as StorageError where error.code == .conflict {
             return try ctx.message(title: "Ya revisado", error.message, status: .conflict,
                                    link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)

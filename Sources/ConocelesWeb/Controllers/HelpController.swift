@@ -13,7 +13,7 @@ struct HelpController {
 
     @Sendable func manual(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         try ctx.page("ayuda/manual", title: "Ayuda: manual para partidos y personas candidatas",
-                     HelpView(process: context.process, rules: .default, photoMaximumBytes: context.photoPolicy.maxBytes,
+                     HelpView(process: context.process, rules: context.process.rules, photoMaximumBytes: context.process.rules.photoMaximumBytes,
                               sessionMinutes: Int(context.sessionTTL.components.seconds / 60)))
             .response(from: request, context: ctx)
     }

@@ -23,6 +23,7 @@ struct PhotoController {
         let candidacyID: String
         let name: String
         let maximumKB: Int
+        let maximumAgeMonths: Int
         let hasPhoto: Bool
         let underReview: Bool
         let accepted: Bool
@@ -126,6 +127,7 @@ struct PhotoController {
         let refusal = photo == nil ? try await photos.latestRejectionReason(candidacyID: candidacy.id) : nil
         let view = PhotoView(
             csrf: ctx.csrf, candidacyID: candidacy.id, name: candidacy.fullName, maximumKB: context.photoPolicy.maxBytes / 1_024,
+            maximumAgeMonths: context.process.rules.photoMaximumAgeMonths,
             hasPhoto: photo != nil, underReview: photo?.status == .received, accepted: photo?.status == .accepted,
             rejected: refusal != nil, reason: refusal,
             dimensions: photo.flatMap { p in p.width.flatMap { w in p.height.map { "\(w) × \($0) píxeles" } } },

@@ -24,7 +24,7 @@ extension RepresentativeController {
         let text = CurricularCSV.template(profiles.map { profile in
             CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
                                       office: officeName(profile.candidacy), answers: drafts[profile.candidacy.id])
-        })
+        }, rules: context.process.rules)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"plantilla-candidaturas.csv\""
@@ -108,7 +108,7 @@ extension RepresentativeController {
         let drafts = try await repository.curricularAnswers(for: Array(wanted))
         // Like every form, a row waits for its candidacy's privacy notice to be accepted.
         let noticed = try await repository.acceptedPrivacyNotice(version: PrivacyNotice.version, for: Array(wanted))
-        let rules = ValidationRules.default
+        let rules = context.process.rules
         let auditActor = AuditActor(role: .representative, id: user.id.uuidString)
         var seen = Set<String>()
         var reports: [RowReport] = []

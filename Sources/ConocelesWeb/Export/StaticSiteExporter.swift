@@ -26,6 +26,11 @@ public struct StaticSiteExporter: Sendable {
     /// The export could not finish; the message is Spanish (shown to the operator).
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        /// Nothing to export yet: the public site was never built.
+        public static let noPublicVersion = Failure(description:
+            "Aún no hay una versión pública que exportar: el sitio público no se ha construido. Publique al menos un perfil "
+                + "o pida una reconstrucción (conoceles publication rebuild) y vuelva a intentarlo.")
     }
 
     static let maximumAttempts = 3
@@ -53,6 +58,7 @@ public struct StaticSiteExporter: Sendable {
         defer { channel.close(promise: nil) }
         let responder = WebApplication.buildRouter(context: context).buildResponder()
         let repository = PublicationRepository(client: context.database.client, logger: logger)
+        guard try await repository.current(processID: context.process.id) != nil else { throw Failure.noPublicVersion }
         for attempt in 1...Self.maximumAttempts {
             let (version, candidacies) = try await repository.listed(processID: context.process.id)
             let temporary = output.deletingLastPathComponent()

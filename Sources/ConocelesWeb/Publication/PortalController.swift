@@ -54,7 +54,7 @@ struct PortalController {
             districts: options((0..<process.districts).map { ("\($0 + 1)", "Distrito \($0 + 1)") }, "distrito"),
             municipalities: options(context.catalogs.municipalities.entries.map { ($0.key, $0.name) }, "municipio"),
             genders: options(Gender.allCases.map { ($0.rawValue, $0.label) }, "genero"),
-            education: options(ValidationRules.default.educationLevels.map { ($0.key, $0.name) }, "escolaridad"),
+            education: options(process.rules.educationLevels.map { ($0.key, $0.name) }, "escolaridad"),
             ages: options(PublicSearch.ageRanges.map { ($0.key, $0.label) }, "edad"),
             actions: options(Self.actionOptions, "accion_afirmativa"),
             total: result.total, results: result.profiles.map(ResultView.init), hasResults: !result.profiles.isEmpty,

@@ -34,7 +34,7 @@ struct PublicSearch {
         filter.district = values["distrito"].flatMap { Int($0) }.flatMap { process.hasDistrict($0) ? $0 : nil }
         filter.municipality = values["municipio"].flatMap { catalogs.municipalities.contains(key: $0) ? $0 : nil }
         filter.gender = values["genero"].flatMap(Gender.init(rawValue:))
-        filter.education = values["escolaridad"].flatMap { key in ValidationRules.default.educationLevels.contains { $0.key == key } ? key : nil }
+        filter.education = values["escolaridad"].flatMap { key in process.rules.educationLevels.contains { $0.key == key } ? key : nil }
         if let range = Self.ageRanges.first(where: { $0.key == values["edad"] }) {
             filter.minimumAge = range.minimum
             filter.maximumAge = range.maximum

@@ -9,6 +9,14 @@ import Storage
 enum Authorization {
     /// Roles that capture profiles: the candidate (its own) and the representative (its entity's).
     static let capturing: Set<AccountRole> = [.candidate, .representative]
+    /// Roles that decide the consent to publish identity answers: the candidate alone, on its
+    /// own candidacy. The guidelines ask for "la autorización expresa de la persona titular",
+    /// revocable only by her: a party's representative sees the consent, never decides it.
+    static let consenting: Set<AccountRole> = [.candidate]
+    /// Roles that review the signed express-consent forms of independent candidacies and keep
+    /// their archive: the transparency office and the gender-equality office (the seed gives
+    /// both the receipt and the safekeeping of those forms).
+    static let reviewingConsentForms: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
     /// Roles of the transparency office's staff area.
     static let reviewing: Set<AccountRole> = [.transparencyStaff]
     /// Roles that manage accounts (issue, re-send).

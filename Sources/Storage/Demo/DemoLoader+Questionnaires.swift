@@ -30,13 +30,16 @@ extension DemoLoader {
         var sealed: [SealedValue] = []
         for profile in identified { sealed.append(try cipher.seal(json: profile.identity!, context: profile.candidacy.id)) }
         try await connection.query("""
-            INSERT INTO identity_questionnaires (candidacy_id, ciphertext, nonce, key_id, updated_at, updated_by, blocked_at)
-            SELECT id, decode(ciphertext, 'hex'), decode(nonce, 'hex'), key_id, saved, actor, nullif(blocked, 'epoch')
+            INSERT INTO identity_questionnaires (candidacy_id, ciphertext, nonce, key_id, updated_at, updated_by, blocked_at,
+                                                 published_revision)
+            SELECT id, decode(ciphertext, 'hex'), decode(nonce, 'hex'), key_id, saved, actor, nullif(blocked, 'epoch'),
+                   CASE WHEN published THEN 1 END
               FROM unnest(\(identified.map(\.candidacy.id))::text[], \(sealed.map(\.ciphertext.hexString))::text[],
                           \(sealed.map(\.nonce.hexString))::text[], \(sealed.map(\.keyID))::text[],
                           \(identified.map { $0.history.first?.at.addingTimeInterval(3_600) ?? $0.registeredAt })::timestamptz[],
-                          \(identified.map(\.accountID.uuidString))::text[], \(identified.map { $0.withdrawnAt ?? Self.none })::timestamptz[])
-                   AS t(id, ciphertext, nonce, key_id, saved, actor, blocked)
+                          \(identified.map(\.accountID.uuidString))::text[], \(identified.map { $0.withdrawnAt ?? Self.none })::timestamptz[],
+                          \(identified.map { profile in profile.history.contains { $0.action == .publish || $0.action == .republish } })::bool[])
+                   AS t(id, ciphertext, nonce, key_id, saved, actor, blocked, published)
             """, logger: logger)
         let consenting = identified.filter { $0.consentGranted == true }
         try await connection.query("""

@@ -24,17 +24,23 @@ public struct PurgeItem: Sendable, Hashable, Codable {
     /// Whether its identity questionnaire (sealed answers) is still stored.
     public var identity: Bool
     /// Its signed consent documents: `consent_documents` rows plus consent records that still
-    /// reference a document.
+    /// reference a document; 0 while their own retention keeps them.
     public var consentDocuments: Int
+    /// Whether the signed consent documents go with the rest (their retention,
+    /// `retention.consent_documents_days`, is over); when false they stay, with the consent
+    /// records' references to them.
+    public var includesConsentDocuments: Bool
     /// Its photos (every status; their variants go with them).
     public var photos: Int
 
     /// An item as `due` finds it.
-    public init(candidacyID: String, reason: Reason, identity: Bool, consentDocuments: Int, photos: Int) {
+    public init(candidacyID: String, reason: Reason, identity: Bool, consentDocuments: Int, photos: Int,
+                includesConsentDocuments: Bool = true) {
         self.candidacyID = candidacyID
         self.reason = reason
         self.identity = identity
         self.consentDocuments = consentDocuments
         self.photos = photos
+        self.includesConsentDocuments = includesConsentDocuments
     }
 }

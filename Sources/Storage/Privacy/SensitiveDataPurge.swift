@@ -15,6 +15,11 @@ import PostgresNIO
 ///   `everyoneAfterDays` after election day (`retention.everyone_days_after_election`, 150
 ///   by default: the final report is due within four months of election day).
 ///
+/// Signed consent documents (the independents' express-consent forms) have a retention of
+/// their own: they go with a due candidacy's data only once `consentDocumentsAfterDays`
+/// days after election day have passed (`retention.consent_documents_days`); without it
+/// they are kept (the institute keeps them on file), with the consent records' references.
+///
 /// Photos: only unpublished photos are sensitive. A withdrawn candidacy loses every photo
 /// (none of them is published any more). At the end of the process an approved candidacy
 /// keeps the one photo its published profile shows (the row whose hash the published
@@ -60,13 +65,19 @@ public struct SensitiveDataPurge: Sendable {
     /// - Parameters:
     ///   - retentionDays: days a substituted or cancelled candidacy's data are kept.
     ///   - everyoneAfterDays: days after election day when everyone's data go.
+    ///   - consentDocumentsAfterDays: days after election day when signed consent documents
+    ///     go too; nil keeps them.
     /// - Returns: one item per candidacy; a withdrawn candidacy past its retention has reason
     ///   `.withdrawn` even after the end of the process.
     public func due(
         processID: String, electionDay: LocalDate, timeZone: String, retentionDays: Int, everyoneAfterDays: Int,
-        now: Date = Date(), after: String? = nil, limit: Int = 500
+        consentDocumentsAfterDays: Int? = nil, now: Date = Date(), after: String? = nil, limit: Int = 500
     ) async throws -> [PurgeItem] {
         let ended = try await processEnd(electionDay: electionDay, timeZone: timeZone, everyoneAfterDays: everyoneAfterDays) <= now
+        var documentsDue = false
+        if let consentDocumentsAfterDays {
+            documentsDue = try await processEnd(electionDay: electionDay, timeZone: timeZone, everyoneAfterDays: consentDocumentsAfterDays) <= now
+        }
         let withdrawnBefore = now.addingTimeInterval(-Double(retentionDays) * 86_400)
         // Read only, no locks: `purge` locks each candidacy and deletes what it finds then.
         // Counts are grouped per table (one pass each) rather than looked up per candidacy:
@@ -84,7 +95,7 @@ public struct SensitiveDataPurge: Sendable {
                     UNION ALL
                     SELECT candidacy_id FROM identity_consents
                      WHERE document_sha256 IS NOT NULL AND candidacy_id IN (SELECT id FROM candidates)
-                ) d GROUP BY candidacy_id
+                ) d WHERE \(documentsDue) GROUP BY candidacy_id
             ), pictures AS (
                 -- Every photo but the published one of an active candidacy.
                 SELECT p.candidacy_id, count(*) AS n
@@ -106,7 +117,7 @@ public struct SensitiveDataPurge: Sendable {
         for try await (id, withdrawn, identity, documents, photos) in rows.decode((String, Bool, Bool, Int, Int).self) {
             items.append(PurgeItem(
                 candidacyID: id, reason: withdrawn ? .withdrawn : .endOfProcess, identity: identity,
-                consentDocuments: documents, photos: photos))
+                consentDocuments: documents, photos: photos, includesConsentDocuments: documentsDue))
         }
         return items
     }
@@ -114,13 +125,14 @@ public struct SensitiveDataPurge: Sendable {
     /// Every due candidacy (see `due`), read in batches of `batchSize` (default 500).
     public func allDue(
         processID: String, electionDay: LocalDate, timeZone: String, retentionDays: Int, everyoneAfterDays: Int,
-        now: Date = Date(), batchSize: Int = 500
+        consentDocumentsAfterDays: Int? = nil, now: Date = Date(), batchSize: Int = 500
     ) async throws -> [PurgeItem] {
         var items: [PurgeItem] = []
         while true {
             let batch = try await due(
                 processID: processID, electionDay: electionDay, timeZone: timeZone, retentionDays: retentionDays,
-                everyoneAfterDays: everyoneAfterDays, now: now, after: items.last?.candidacyID, limit: batchSize)
+                everyoneAfterDays: everyoneAfterDays, consentDocumentsAfterDays: consentDocumentsAfterDays, now: now,
+                after: items.last?.candidacyID, limit: batchSize)
             items += batch
             if batch.count < batchSize { return items }
         }
@@ -154,14 +166,17 @@ public struct SensitiveDataPurge: Sendable {
                 candidacyID: candidacyID, reason: item.reason, identity: false, consentDocuments: 0, consentReferences: 0,
                 photos: 0, photoVariants: 0, blobs: 0)
             var hashes = Set<String>()
-            let identity = try await QuestionnaireRepository.deleteIdentity(of: candidacyID, on: connection, logger: logger)
+            let identity = try await QuestionnaireRepository.deleteIdentity(
+                of: candidacyID, clearingDocuments: item.includesConsentDocuments, on: connection, logger: logger)
             outcome.identity = identity.revision != nil
             outcome.consentReferences = identity.documentHashes.count
             hashes.formUnion(identity.documentHashes)
-            for hash in try await deletedHashes(
-                "DELETE FROM consent_documents WHERE candidacy_id = \(candidacyID) RETURNING sha256", on: connection) {
-                outcome.consentDocuments += 1
-                hashes.insert(hash)
+            if item.includesConsentDocuments {
+                for hash in try await deletedHashes(
+                    "DELETE FROM consent_documents WHERE candidacy_id = \(candidacyID) RETURNING sha256", on: connection) {
+                    outcome.consentDocuments += 1
+                    hashes.insert(hash)
+                }
             }
             // Variants first, for their hashes (the cascade from photos would not return them).
             for hash in try await deletedHashes("""

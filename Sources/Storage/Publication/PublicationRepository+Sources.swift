@@ -47,8 +47,8 @@ extension PublicationRepository {
                    q.published_answers::text AS published_answers,
                    t.first_published::text AS first_published, t.last_republished::text AS last_republished,
                    v.sha256 AS photo_sha256, v.byte_count AS photo_bytes, v.content_type AS photo_type, v.width AS photo_width, v.height AS photo_height,
-                   k.decision AS consent_decision, k.decided_at AS consent_at,
-                   i.ciphertext, i.nonce, i.key_id
+                   k.decision AS consent_decision, k.decided_at AS consent_at, coalesce(k.signed_form, false) AS consent_signed_form,
+                   i.ciphertext, i.nonce, i.key_id, coalesce(i.revision = i.published_revision, false) AS identity_published
               FROM ranked r
               JOIN candidacies c ON c.id = r.id
               JOIN profile_workflows w ON w.candidacy_id = c.id
@@ -64,7 +64,7 @@ extension PublicationRepository {
                       AND p.status IN ('accepted', 'replaced')
                     ORDER BY p.uploaded_at DESC LIMIT 1) v ON true
               LEFT JOIN LATERAL (
-                   SELECT decision, decided_at FROM identity_consents
+                   SELECT decision, decided_at, signed_form FROM identity_consents
                     WHERE candidacy_id = c.id ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
               LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id AND i.blocked_at IS NULL
             """
@@ -98,6 +98,7 @@ extension PublicationRepository {
             candidacy: try CandidacyRepository.decode(row), state: state, published: published,
             publishedOn: try r["first_published"].decode(String?.self).flatMap { LocalDate($0) },
             republishedOn: try r["last_republished"].decode(String?.self).flatMap { LocalDate($0) },
-            photo: photo, consent: consent, sealedIdentity: sealed)
+            photo: photo, consent: consent, consentBySignedForm: try r["consent_signed_form"].decode(Bool.self), sealedIdentity: sealed,
+            identityIsPublished: try r["identity_published"].decode(Bool.self))
     }
 }

@@ -16,6 +16,11 @@ public struct PublicationSource: Sendable {
     /// The `published` variant of the photo the published questionnaire references.
     public var photo: StoredPhotoVariant?
     public var consent: IdentityConsent
+    /// Whether the consent in force was recorded from a signed express-consent form.
+    public var consentBySignedForm: Bool
     /// The identity questionnaire as stored (never decrypted here); nil when never saved.
     public var sealedIdentity: SealedValue?
+    /// Whether the stored answers are the revision the last publication verified: only then
+    /// may they appear on the public profile (they feed the statistics either way).
+    public var identityIsPublished: Bool
 }

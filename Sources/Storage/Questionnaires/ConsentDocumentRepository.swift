@@ -82,6 +82,15 @@ public struct ConsentDocumentRepository: Sendable {
             """)
     }
 
+    /// Every document of `processID`, reviewed or not, newest first (the archive of forms and
+    /// decisions the gender-equality office keeps), at most `limit`.
+    public func archive(processID: String, limit: Int = 5_000) async throws -> [StoredConsentDocument] {
+        try await list("""
+            SELECT \(unescaped: Self.prefixed) FROM consent_documents d JOIN candidacies c ON c.id = d.candidacy_id
+             WHERE c.process_id = \(processID) ORDER BY d.uploaded_at DESC, d.id LIMIT \(limit)
+            """)
+    }
+
     /// One document, or nil.
     public func document(id: UUID) async throws -> StoredConsentDocument? {
         try await list("SELECT \(unescaped: Self.columns) FROM consent_documents WHERE id = \(id)").first
@@ -95,41 +104,54 @@ public struct ConsentDocumentRepository: Sendable {
     }
 
     /// Staff mark a pending document received, stating whether the person authorizes publishing
-    /// the identity answers; the consent is recorded with the document, in one step.
+    /// the identity answers; the consent is recorded with the document, in one transaction.
+    /// `alongside` runs on that transaction (the caller's public-profile refresh: a "Sí" makes
+    /// the answers public, a "No" withdraws them).
     /// - Throws: `StorageError.conflict` when the document was already reviewed.
-    public func receive(id: UUID, publishIdentity: Bool, by actor: AuditActor, at now: Date = Date()) async throws {
-        let document = try await review(id: id, status: "received", publish: publishIdentity, observations: nil, by: actor, at: now)
-        _ = try await QuestionnaireRepository(client: client, cipher: cipher, logger: logger).recordConsent(
-            granted: publishIdentity, for: document.candidacyID, document: ConsentDocument(sha256: document.sha256, keyID: document.keyID),
-            by: actor, at: now)
-    }
-
-    /// Staff refuse a pending document with `observations` (required).
-    public func refuse(id: UUID, observations: String, by actor: AuditActor, at now: Date = Date()) async throws {
-        guard !observations.isBlank else { throw ConsentDocumentError.observationsRequired }
-        _ = try await review(id: id, status: "refused", publish: nil, observations: observations, by: actor, at: now)
-    }
-
-    func review(id: UUID, status: String, publish: Bool?, observations: String?, by actor: AuditActor, at now: Date) async throws -> StoredConsentDocument {
+    public func receive(
+        id: UUID, publishIdentity: Bool, by actor: AuditActor, at now: Date = Date(),
+        alongside: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+    ) async throws {
+        let questionnaires = QuestionnaireRepository(client: client, cipher: cipher, logger: logger)
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
-                UPDATE consent_documents
-                   SET status = \(status), publish_identity = \(publish), observations = \(observations),
-                       reviewed_by = \(actor.id), reviewed_at = \(now)
-                 WHERE id = \(id) AND status = 'pending'
-                RETURNING \(unescaped: Self.columns)
-                """, logger: logger)
-            var found: StoredConsentDocument?
-            for try await row in rows { found = try Self.decode(row) }
-            guard let found else { throw StorageError(.conflict, "El documento ya fue revisado o no existe.") }
-            try await AuditLog(client: client, logger: logger).append(.candidacy(
-                found.candidacyID, "consent_document.\(status == "received" ? "receive" : "refuse")", by: actor,
-                changes: ["documento": id.uuidString], at: now), on: connection)
-            return found
+            let document = try await review(id: id, status: "received", publish: publishIdentity, observations: nil, by: actor, at: now,
+                                            on: connection)
+            _ = try await questionnaires.recordConsent(
+                granted: publishIdentity, for: document.candidacyID, document: ConsentDocument(sha256: document.sha256, keyID: document.keyID),
+                by: actor, at: now, on: connection, alongside: nil)
+            try await alongside?(connection)
         }
     }
 
-    static let columns = "id, candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at, status, publish_identity, observations, reviewed_at"
+    /// Staff refuse a pending document with `observations` (required). The consent in force
+    /// does not change.
+    public func refuse(id: UUID, observations: String, by actor: AuditActor, at now: Date = Date()) async throws {
+        guard !observations.isBlank else { throw ConsentDocumentError.observationsRequired }
+        try await client.transaction(logger: logger) { connection in
+            _ = try await review(id: id, status: "refused", publish: nil, observations: observations, by: actor, at: now, on: connection)
+        }
+    }
+
+    func review(id: UUID, status: String, publish: Bool?, observations: String?, by actor: AuditActor, at now: Date,
+                on connection: PostgresConnection) async throws -> StoredConsentDocument {
+        let rows = try await connection.query("""
+            UPDATE consent_documents
+               SET status = \(status), publish_identity = \(publish), observations = \(observations),
+                   reviewed_by = \(actor.id), reviewed_at = \(now)
+             WHERE id = \(id) AND status = 'pending'
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger)
+        var found: StoredConsentDocument?
+        for try await row in rows { found = try Self.decode(row) }
+        guard let found else { throw StorageError(.conflict, "El documento ya fue revisado o no existe.") }
+        try await AuditLog(client: client, logger: logger).append(.candidacy(
+            found.candidacyID, "consent_document.\(status == "received" ? "receive" : "refuse")", by: actor,
+            changes: ["documento": id.uuidString], at: now), on: connection)
+        return found
+    }
+
+    static let columns =
+        "id, candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at, status, publish_identity, observations, reviewed_at, reviewed_by"
     static let prefixed = columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     func list(_ query: PostgresQuery) async throws -> [StoredConsentDocument] {
@@ -139,12 +161,12 @@ public struct ConsentDocumentRepository: Sendable {
     }
 
     static func decode(_ row: PostgresRow) throws -> StoredConsentDocument {
-        let (id, candidacyID, sha256, keyID, bytes, uploadedBy, uploadedAt, status, publish, observations, reviewedAt) =
-            try row.decode((UUID, String, String, String, Int, String, Date, String, Bool?, String?, Date?).self)
+        let (id, candidacyID, sha256, keyID, bytes, uploadedBy, uploadedAt, status, publish, observations, reviewedAt, reviewedBy) =
+            try row.decode((UUID, String, String, String, Int, String, Date, String, Bool?, String?, Date?, String?).self)
         return StoredConsentDocument(
             id: id, candidacyID: candidacyID, sha256: sha256, keyID: keyID, byteCount: bytes, uploadedBy: uploadedBy,
             uploadedAt: uploadedAt, status: StoredConsentDocument.Status(rawValue: status) ?? .pending,
-            publishIdentity: publish, observations: observations, reviewedAt: reviewedAt)
+            publishIdentity: publish, observations: observations, reviewedAt: reviewedAt, reviewedBy: reviewedBy)
     }
 }
 
@@ -172,6 +194,8 @@ public struct StoredConsentDocument: Sendable, Hashable, Identifiable {
     public var publishIdentity: Bool?
     public var observations: String?
     public var reviewedAt: Date?
+    /// Account id of the staff member who reviewed it.
+    public var reviewedBy: String?
 }
 
 /// Why a consent document was refused on upload, in Spanish.

@@ -147,12 +147,16 @@ public struct QuestionnaireRepository: Sendable {
 
     /// The deletes behind `purgeIdentity`, on the caller's connection and without an audit
     /// line (the caller writes its own): the identity row, and the consent records' document
-    /// references (the consent decisions themselves stay). Shared with `SensitiveDataPurge`.
-    static func deleteIdentity(of candidacyID: String, on connection: PostgresConnection, logger: Logger) async throws -> DeletedIdentity {
+    /// references (the consent decisions themselves stay) unless `clearingDocuments` is false
+    /// (their own retention keeps them). Shared with `SensitiveDataPurge`.
+    static func deleteIdentity(
+        of candidacyID: String, clearingDocuments: Bool = true, on connection: PostgresConnection, logger: Logger
+    ) async throws -> DeletedIdentity {
         var deleted = DeletedIdentity()
         for try await value in try await connection.query(
             "DELETE FROM identity_questionnaires WHERE candidacy_id = \(candidacyID) RETURNING revision", logger: logger
         ).decode(Int.self) { deleted.revision = value }
+        guard clearingDocuments else { return deleted }
         // The old hashes come from the locked rows of `old` (UPDATE … RETURNING only sees the
         // new, cleared values), so the caller can delete blobs no row references any more.
         for try await hash in try await connection.query("""
@@ -178,34 +182,62 @@ public struct QuestionnaireRepository: Sendable {
     // MARK: Consent
 
     /// Records a decision on publishing the identity answers of `candidacyID`: `granted`
-    /// true to give consent, false to revoke it; returns the consent now in force.
+    /// true to give consent, false to revoke it; returns the consent now in force. A
+    /// decision taken from a signed express-consent form carries its `document`.
+    /// `alongside`, when given, runs on the decision's transaction after it is written (the
+    /// caller's public-profile refresh, so a change and its refresh commit together); it
+    /// does not run when nothing was recorded (revoking what was never given).
+    @discardableResult
     public func recordConsent(
-        granted: Bool, for candidacyID: String, document: ConsentDocument? = nil, by actor: AuditActor, at now: Date = Date()
+        granted: Bool, for candidacyID: String, document: ConsentDocument? = nil, by actor: AuditActor, at now: Date = Date(),
+        alongside: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws -> IdentityConsent {
-        let current = try await consent(for: candidacyID)
+        try await client.transaction(logger: logger) { connection in
+            try await recordConsent(granted: granted, for: candidacyID, document: document, by: actor, at: now, on: connection,
+                                    alongside: alongside)
+        }
+    }
+
+    /// `recordConsent` on the caller's transaction (a consent document's review records its
+    /// decision with it).
+    func recordConsent(
+        granted: Bool, for candidacyID: String, document: ConsentDocument?, by actor: AuditActor, at now: Date,
+        on connection: PostgresConnection, alongside: (@Sendable (PostgresConnection) async throws -> Void)?
+    ) async throws -> IdentityConsent {
+        let current = try await consentInForce(for: candidacyID, on: connection).consent
         let next = granted ? current.granting(at: now) : current.revoking(at: now)
         guard next != current || granted else { return current }  // revoking what was never given
-        try await client.transaction(logger: logger) { connection in
-            try await connection.query("""
-                INSERT INTO identity_consents (candidacy_id, decision, decided_at, decided_by, document_sha256, document_key_id)
-                VALUES (\(candidacyID), \(granted ? "granted" : "revoked"), \(now), \(actor.id), \(document?.sha256), \(document?.keyID))
-                """, logger: logger)
-            try await audit.append(.candidacy(candidacyID, granted ? "consent.grant" : "consent.revoke", by: actor,
-                                              changes: ["document": document == nil ? "no" : "sí"], at: now), on: connection)
-        }
+        try await connection.query("""
+            INSERT INTO identity_consents (candidacy_id, decision, decided_at, decided_by, document_sha256, document_key_id, signed_form)
+            VALUES (\(candidacyID), \(granted ? "granted" : "revoked"), \(now), \(actor.id), \(document?.sha256), \(document?.keyID),
+                    \(document != nil))
+            """, logger: logger)
+        try await audit.append(.candidacy(candidacyID, granted ? "consent.grant" : "consent.revoke", by: actor,
+                                          changes: ["document": document == nil ? "no" : "sí"], at: now), on: connection)
+        try await alongside?(connection)
         return next
     }
 
     /// The consent in force for `candidacyID` (the latest decision).
     public func consent(for candidacyID: String) async throws -> IdentityConsent {
-        let rows = try await client.query("""
-            SELECT decision, decided_at FROM identity_consents WHERE candidacy_id = \(candidacyID)
+        try await consentInForce(for: candidacyID).consent
+    }
+
+    /// The consent in force for `candidacyID` and whether it was recorded from a signed
+    /// express-consent form received by staff (what an independent candidacy's needs).
+    public func consentInForce(for candidacyID: String) async throws -> (consent: IdentityConsent, signedForm: Bool) {
+        try await client.withConnection { connection in try await consentInForce(for: candidacyID, on: connection) }
+    }
+
+    func consentInForce(for candidacyID: String, on connection: PostgresConnection) async throws -> (consent: IdentityConsent, signedForm: Bool) {
+        let rows = try await connection.query("""
+            SELECT decision, decided_at, signed_form FROM identity_consents WHERE candidacy_id = \(candidacyID)
              ORDER BY decided_at DESC, id DESC LIMIT 1
             """, logger: logger)
-        for try await (decision, at) in rows.decode((String, Date).self) {
-            return decision == "granted" ? .granted(at: at) : .revoked(at: at)
+        for try await (decision, at, signedForm) in rows.decode((String, Date, Bool).self) {
+            return (decision == "granted" ? .granted(at: at) : .revoked(at: at), signedForm)
         }
-        return .notGiven
+        return (.notGiven, false)
     }
 
     /// Records that the privacy notice `version` was accepted for `candidacyID` (required

@@ -22,8 +22,9 @@ extension ProfileWorkflowRepository {
         return result
     }
 
-    /// What a transition implies beyond the state: the modification request's life, and the
-    /// public copy of the curricular questionnaire at each publication.
+    /// What a transition implies beyond the state: the modification request's life, and at
+    /// each publication the public copy of the curricular questionnaire and the revision of
+    /// the identity answers that may be public (with consent).
     func applyConsequences(of transition: ProfileTransition, to candidacyID: String, reason: String?,
                            on connection: PostgresConnection) async throws {
         let by = transition.actor.id, at = transition.at
@@ -44,6 +45,10 @@ extension ProfileWorkflowRepository {
             try await connection.query("""
                 UPDATE curricular_questionnaires SET published_answers = answers, published_at = \(at)
                  WHERE candidacy_id = \(candidacyID)
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE identity_questionnaires SET published_revision = revision
+                 WHERE candidacy_id = \(candidacyID) AND blocked_at IS NULL
                 """, logger: logger)
             if transition.action == .republish {
                 try await connection.query("""

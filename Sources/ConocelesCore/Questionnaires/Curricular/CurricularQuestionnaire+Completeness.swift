@@ -47,21 +47,32 @@ extension CurricularQuestionnaire {
             collector.add(Field.photo, .missing, "Suba una fotografía en formato JPG o PNG.")
             return
         }
-        if photo.byteCount >= rules.photoMaximumBytes {
-            let limit = SpanishNumberFormat.format(rules.photoMaximumBytes / 1_000)
-            collector.add(Field.photo, .invalid, "La fotografía pesa \(SpanishNumberFormat.format((photo.byteCount + 999) / 1_000)) KB; debe pesar menos de \(limit) KB.")
+        if rules.photoIsTooLarge(bytes: photo.byteCount) {
+            collector.add(Field.photo, .invalid, rules.photoTooLargeMessage(bytes: photo.byteCount))
         }
-        guard let takenOn = photo.takenOn else {
+        guard photo.takenOn != nil else {
             collector.add(Field.photo, .missing, "Indique la fecha en que se tomó la fotografía.")
             return
         }
+        if let message = photoDateProblem(rules: rules, referenceDate: referenceDate) {
+            collector.add(Field.photo, .invalid, message)
+        }
+    }
+
+    /// Why the photo's capture day breaks the age rule on `referenceDate` (later than it, or
+    /// more than `rules.photoMaximumAgeMonths` months before it), or nil when it does not or
+    /// there is no dated photo. Completeness asks it while capturing; staff's verification
+    /// and publication ask it again on their own day.
+    public func photoDateProblem(rules: ValidationRules = .default, referenceDate: LocalDate) -> String? {
+        guard let takenOn = photo?.takenOn else { return nil }
         let earliest = referenceDate.addingMonths(-rules.photoMaximumAgeMonths)
         if takenOn > referenceDate {
-            collector.add(Field.photo, .invalid, "La fecha de la fotografía (\(takenOn.spanishDescription)) no puede ser posterior a hoy.")
-        } else if takenOn < earliest {
-            collector.add(Field.photo, .invalid,
-                "La fotografía es del \(takenOn.spanishDescription); debe tener como máximo \(rules.photoMaximumAgeMonths) meses de antigüedad: tomada a partir del \(earliest.spanishDescription).")
+            return "La fecha de la fotografía (\(takenOn.spanishDescription)) no puede ser posterior a hoy."
         }
+        if takenOn < earliest {
+            return "La fotografía es del \(takenOn.spanishDescription); debe tener como máximo \(rules.photoMaximumAgeMonths) meses de antigüedad: tomada a partir del \(earliest.spanishDescription)."
+        }
+        return nil
     }
 
     private func validateEducation(into collector: inout IssueCollector, rules: ValidationRules) {

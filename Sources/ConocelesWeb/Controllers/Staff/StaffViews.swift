@@ -88,6 +88,9 @@ struct ReviewView {
     /// The thumbnail of the photo a publication would copy (the accepted one the profile
     /// refers to), or nil when it has none.
     let photoToPublish: String?
+    /// The capture day of the photo the profile refers to (what gets published), with its source.
+    let photoTakenOn: String?
+    let photoMaximumAgeMonths: Int
     let identity: String
     let consent: String
     let canVerify: Bool

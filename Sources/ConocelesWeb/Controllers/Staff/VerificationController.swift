@@ -111,7 +111,7 @@ struct VerificationController {
         let identity = try await questionnaires.sealedIdentity(for: candidacy.id)
         let consent = try await questionnaires.consent(for: candidacy.id)
         let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
-        let fields = CurricularFields(rules: .default)
+        let fields = CurricularFields(rules: context.process.rules)
         let current = fields.lines(stored?.answers ?? CurricularQuestionnaire())
         let published = stored?.published.map(fields.lines)
         let fieldViews = current.enumerated().map { index, line in
@@ -131,6 +131,10 @@ struct VerificationController {
             fields: fieldViews,
             photo: photo.map { PhotoView(status: $0.label, reason: $0.rejectionReason, uploadedAt: format.dateTime($0.uploadedAt)) },
             photoToPublish: stored?.answers.photo == nil ? nil : "/instancia/candidaturas/\(queryValue(candidacy.id))/foto",
+            photoTakenOn: (stored?.answers.photo?.takenOn).map { day in
+                "\(day.spanishDescription) (\(stored?.answers.photo?.takenOnSource == .exif ? "registrada por la cámara" : "declarada por la persona"))"
+            },
+            photoMaximumAgeMonths: context.process.rules.photoMaximumAgeMonths,
             identity: identity.map { $0.blocked ? "Bloqueado" : "Respondido" } ?? "No respondido",
             consent: consent.isGranted ? "Sí" : "No",
             canVerify: actions.contains(.verify) || actions.contains(.reverify),
@@ -187,6 +191,9 @@ struct VerificationController {
         do {
             let state = try await repository.workflow(for: candidacy.id).state
             let verification: ProfileAction = state == .modificationSubmitted ? .reverify : .verify
+            if let refusal = try await photoRefusal(candidacy, ctx) {
+                return try await reviewPage(candidacy, ctx, error: refusal, status: .unprocessableContent).response(from: request, context: ctx)
+            }
             let verified = try await repository.apply(verification, to: candidacy.id, by: Self.actor(user))
             guard form.publicar == "si" else { return Self.redirect(to: candidacy, done: "verificado") }
             try await repository.apply(verified.to == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
@@ -207,6 +214,9 @@ struct VerificationController {
         let repository = workflows(ctx)
         do {
             let state = try await repository.workflow(for: candidacy.id).state
+            if let refusal = try await photoRefusal(candidacy, ctx) {
+                return try await reviewPage(candidacy, ctx, error: refusal, status: .unprocessableContent).response(from: request, context: ctx)
+            }
             try await repository.apply(state == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
                                        alongside: refreshPublication(candidacy.id, ctx))
         } catch let error as ProfileTransitionError {
@@ -217,6 +227,20 @@ struct VerificationController {
         }
         ctx.logger.info("profile published", metadata: ["candidacy_id": "\(candidacy.id)"])
         return Self.redirect(to: candidacy, done: "publicado")
+    }
+
+    /// Why the profile's photo may not be verified or published today, or nil: its age
+    /// (at most `rules.photoMaximumAgeMonths` months before the publication) checked again
+    /// against this day (`WebContext.photoReferenceDate`: today, or the first publication
+    /// day before it), since a photo fine when captured may be too old by the time staff
+    /// verify or publish.
+    func photoRefusal(_ candidacy: Candidacy, _ ctx: WebRequestContext) async throws -> String? {
+        let questionnaires = QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
+        guard let answers = try await questionnaires.curricular(for: candidacy.id)?.answers,
+              let problem = answers.photoDateProblem(rules: context.process.rules, referenceDate: context.photoReferenceDate())
+        else { return nil }
+        return "La fotografía no cumple la regla de antigüedad a la fecha de hoy: \(problem) "
+            + "Devuelva el perfil con observaciones para que envíen una foto reciente."
     }
 
     /// Asks, in the publication's transaction, for this one profile to be refreshed in the
