@@ -18,6 +18,7 @@ public struct AppConfiguration: Sendable {
     public var photo: PhotoLimits
     public var accounts: AccountSettings
     public var retention: RetentionSettings
+    public var publication: PublicationSettings
     public var security: SecuritySettings
     /// Identifier of the process file in `config/processes/` (e.g. `jalisco-2024`).
     public var processID: String
@@ -98,6 +99,22 @@ public struct AppConfiguration: Sendable {
         public init(sensitiveDataDays: Int, everyoneDaysAfterElection: Int = defaultEveryoneDaysAfterElection) {
             self.sensitiveDataDays = sensitiveDataDays
             self.everyoneDaysAfterElection = everyoneDaysAfterElection
+        }
+    }
+
+    /// Public portal settings.
+    public struct PublicationSettings: Sendable, Equatable {
+        /// Hours between two releases of the identity statistics
+        /// (`publication.statistics_refresh_hours`, 1 to 720; default 24: once a day, from local
+        /// midnight). Between releases the published tables do not change (docs/STATISTICS.md).
+        public var statisticsRefreshHours: Int
+
+        /// The default of `statisticsRefreshHours`.
+        public static let defaultStatisticsRefreshHours = 24
+
+        /// Settings as given (tests, tools); the configuration file's are validated by `load`.
+        public init(statisticsRefreshHours: Int = defaultStatisticsRefreshHours) {
+            self.statisticsRefreshHours = statisticsRefreshHours
         }
     }
 
@@ -199,6 +216,8 @@ extension AppConfiguration {
             everyoneDaysAfterElection: try r.int(
                 "retention.everyone_days_after_election", in: 1...3_650,
                 default: RetentionSettings.defaultEveryoneDaysAfterElection))
+        publication = PublicationSettings(statisticsRefreshHours: try r.int(
+            "publication.statistics_refresh_hours", in: 1...720, default: PublicationSettings.defaultStatisticsRefreshHours))
         let keyText = try r.string("security.encryption_key", secret: true)
         guard let key = Data(base64Encoded: keyText), key.count == 32 else {
             throw ConfigurationError(

@@ -33,6 +33,9 @@ public struct WebContext: Sendable {
     /// Anonymous public pages kept in memory per snapshot version (`PageCacheMiddleware`);
     /// none by default (tests), set by `serve`/`up`.
     public var pageCache: PageCache?
+    /// Hours between two releases of the identity statistics (`publication.statistics_refresh_hours`,
+    /// 24 until set): the pages say when the tables change next.
+    public var statisticsRefreshHours = 24
 
     public init(
         database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),

@@ -44,6 +44,8 @@ struct AppConfigurationTests {
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "1000", "photo.max_coefficient_bytes", "fuera del rango"),
         ("CONOCELES_PHOTO_MAX_COEFFICIENT_BYTES", "mucho", "photo.max_coefficient_bytes", "no es un número"),
         ("CONOCELES_RETENTION_EVERYONE_DAYS_AFTER_ELECTION", "0", "retention.everyone_days_after_election", "fuera del rango"),
+        ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "0", "publication.statistics_refresh_hours", "fuera del rango"),
+        ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "diario", "publication.statistics_refresh_hours", "no es un número"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -88,6 +90,19 @@ struct AppConfigurationTests {
         let config = try await AppConfiguration.load(file: copy, environment: secrets)
         #expect(config.retention.everyoneDaysAfterElection == 150)
         #expect(config.retention.sensitiveDataDays == 30)
+    }
+
+    @Test func theStatisticsAreReleasedDailyUnlessConfigured() async throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("statistics_refresh_hours") }.joined(separator: "\n")
+        let copy = NSTemporaryDirectory() + "conoceles-\(UUID().uuidString).yaml"
+        try text.write(toFile: copy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        #expect(try await AppConfiguration.load(file: copy, environment: secrets).publication.statisticsRefreshHours == 24)
+        var env = secrets
+        env["CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS"] = "6"
+        #expect(try await AppConfiguration.load(file: file, environment: env).publication.statisticsRefreshHours == 6)
     }
 
     @Test func photoLimitsLoadWithoutSecrets() async throws {

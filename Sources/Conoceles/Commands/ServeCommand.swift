@@ -93,6 +93,7 @@ extension Runtime {
             sessionTTL: .seconds(configuration.security.sessionTTLMinutes * 60))
         context.photoPolicy = PhotoPolicy(configuration.photo)
         context.pipelineDefinitions = pipelines
+        context.statisticsRefreshHours = configuration.publication.statisticsRefreshHours
         return context
     }
 }
