@@ -49,8 +49,9 @@ public struct DisclosureAttacker {
     }
 
     /// Everything the attacker derives that it must not: a shown count of 1 to 4; a reserved
-    /// count pinned to one value of 1 to 4 that the public profiles alone do not fix; and a
-    /// person whose membership follows (all the undisclosed people of a set are members).
+    /// count pinned to one value of 1 to 4 (or whose members not shown on their profiles are
+    /// pinned to 1 to 4) that includes someone who does not show the group; and a person whose
+    /// membership follows (all the undisclosed people of a set are members).
     public func findings() -> [Finding] {
         IdentityGroup.allCases.flatMap { solve($0).findings }
     }
@@ -182,8 +183,9 @@ public struct DisclosureAttacker {
             let known = disclosedMembers[row] ?? 0
             let bounds = Bounds(low: known + model.low[variable], high: known + model.high[variable])
             reserved[row] = bounds
-            let fixedByProfiles = (reservedSets[row] ?? []).isEmpty
-            if bounds.low == bounds.high && (1..<IdentityRelease.threshold).contains(bounds.low) && !fixedByProfiles {
+            // Pinned, small, and with members who do not show the group: their count is out.
+            let hidden = bounds.low - known, small = 1..<IdentityRelease.threshold
+            if bounds.low == bounds.high && hidden > 0 && (small.contains(bounds.low) || small.contains(hidden)) {
                 findings.append(Finding(group: group, what: "\(row) reservado pero vale \(bounds.low)"))
             }
         }

@@ -24,7 +24,7 @@ extension DisclosureControl {
     /// Verifies `outcome` against the data it was made from, independently of how it was
     /// made: every shown count is right and not small; every witness flips only answers that
     /// are not public, keeps every shown count of both releases and changes its target; every
-    /// reserved count that public profiles do not already fix is changed by some witness; and
+    /// small reserved count with members who do not show the group is changed by some witness; and
     /// every person who identifies with a group without showing it is cleared by some witness
     /// (or by one for an interchangeable person: same rows, same answer). Returns what fails.
     public static func check(_ outcome: Outcome, persons: [StatisticsPerson], previous: Previous?) -> [String] {
@@ -95,14 +95,15 @@ extension DisclosureControl {
                 }
             }
             for row in outcome.release.rows where row.count(group) == nil {
-                let key = GroupProblem.key(row.dimension, row.value)
-                if (now[key]?.undisclosed ?? 0) > 0 && !changed.contains("actual|" + key) {
+                let key = GroupProblem.key(row.dimension, row.value), real = now[key] ?? Tally()
+                if real.members > real.disclosedMembers && isSmall(members: real.members, disclosedMembers: real.disclosedMembers)
+                    && !changed.contains("actual|" + key) {
                     failures.append("\(group.rawValue): nada prueba que \(key) no pueda deducirse")
                 }
             }
             for row in previous?.release.rows ?? [] where row.count(group) == nil {
                 let key = GroupProblem.key(row.dimension, row.value), real = then[key] ?? Tally()
-                if real.undisclosed > 0 && isSmall(members: real.members, disclosedMembers: real.disclosedMembers)
+                if real.members > real.disclosedMembers && isSmall(members: real.members, disclosedMembers: real.disclosedMembers)
                     && !changed.contains("anterior|" + key) {
                     failures.append("\(group.rawValue): nada prueba que \(key) de la versión anterior no pueda deducirse")
                 }

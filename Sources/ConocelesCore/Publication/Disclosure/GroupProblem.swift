@@ -148,26 +148,45 @@ struct GroupProblem {
         var cellTargets: [Int] = []
         for index in cells.indices where isSmall(cells[index]) {
             if cells[index].release == Self.current { cells[index].published = false }
-            // A count that public profiles already fix (nobody else in the row) needs no proof.
-            if !cells[index].published && cells[index].undisclosed > 0 { cellTargets.append(index) }
+            // A count whose members all show the group on their profile hides nobody's answer:
+            // it is reserved, but needs no proof.
+            if !cells[index].published && cells[index].members > cells[index].disclosedMembers { cellTargets.append(index) }
         }
         // Current release first (its suppressions may serve the previous release's targets).
         cellTargets.sort { (-cells[$0].release, $0) < (-cells[$1].release, $1) }
         var witnesses: [DisclosureControl.Witness] = []
         var unprotected: [String] = []
         let personTargets = units.indices.filter { units[$0].member }
+        var missing: [Target] = []
         for target in cellTargets.map(Target.cell) + personTargets.map(Target.person) {
             guard let chosen = best(for: target) else {
-                unprotected.append(describe(target))
+                missing.append(target)
                 continue
             }
-            for index in chosen.alters { cells[index].published = false }
-            witnesses.append(DisclosureControl.Witness(
-                group: group, target: describe(target),
-                flips: chosen.units.map { DisclosureControl.Flip(personID: units[$0].personID, inPrevious: units[$0].inPrevious,
-                                                                   inCurrent: units[$0].inCurrent) }))
+            record(chosen, for: target, in: &witnesses)
+        }
+        if !missing.isEmpty {
+            // What the previous release showed leaves no witness within reach: this release shows
+            // nothing of this group, so it adds no equation to the previous one, and tries again.
+            for index in cells.indices where cells[index].release == Self.current { cells[index].published = false }
+            for target in missing {
+                guard let chosen = best(for: target) else {
+                    unprotected.append(describe(target))
+                    continue
+                }
+                record(chosen, for: target, in: &witnesses)
+            }
         }
         return (witnesses, unprotected)
+    }
+
+    /// Reserves what `chosen` alters and keeps it as the witness of `target`.
+    private mutating func record(_ chosen: Candidate, for target: Target, in witnesses: inout [DisclosureControl.Witness]) {
+        for index in chosen.alters { cells[index].published = false }
+        witnesses.append(DisclosureControl.Witness(
+            group: group, target: describe(target),
+            flips: chosen.units.map { DisclosureControl.Flip(personID: units[$0].personID, inPrevious: units[$0].inPrevious,
+                                                               inCurrent: units[$0].inCurrent) }))
     }
 
     enum Target {
