@@ -117,11 +117,11 @@ let package = Package(
         // Shared test support: a throwaway database per test on the cluster started by scripts/db.
         .target(
             name: "TestSupport",
-            dependencies: ["Storage", "ConocelesConfig", "JobQueue", "CImagingShim", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["ConocelesCore", "Storage", "ConocelesConfig", "JobQueue", "CImagingShim", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConocelesCoreTests", dependencies: ["ConocelesCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConocelesCoreTests", dependencies: ["ConocelesCore", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ConocelesConfigTests", dependencies: ["ConocelesConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JobQueueTests",

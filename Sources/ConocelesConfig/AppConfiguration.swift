@@ -18,6 +18,7 @@ public struct AppConfiguration: Sendable {
     public var photo: PhotoLimits
     public var accounts: AccountSettings
     public var retention: RetentionSettings
+    public var publication: PublicationSettings
     public var security: SecuritySettings
     /// Who may read `/metrics`.
     public var metrics: MetricsSettings
@@ -133,6 +134,22 @@ public struct AppConfiguration: Sendable {
         }
     }
 
+    /// Public portal settings.
+    public struct PublicationSettings: Sendable, Equatable {
+        /// Hours between two releases of the identity statistics
+        /// (`publication.statistics_refresh_hours`, 1 to 720; default 24: once a day, from local
+        /// midnight). Between releases the published tables do not change (docs/STATISTICS.md).
+        public var statisticsRefreshHours: Int
+
+        /// The default of `statisticsRefreshHours`.
+        public static let defaultStatisticsRefreshHours = 24
+
+        /// Settings as given (tests, tools); the configuration file's are validated by `load`.
+        public init(statisticsRefreshHours: Int = defaultStatisticsRefreshHours) {
+            self.statisticsRefreshHours = statisticsRefreshHours
+        }
+    }
+
     /// Secrets and session settings. Never logged.
     public struct SecuritySettings: Sendable, Equatable {
         /// AES-256-GCM key for sensitive columns (32 bytes).
@@ -239,6 +256,8 @@ extension AppConfiguration {
                 "retention.everyone_days_after_election", in: 1...3_650,
                 default: RetentionSettings.defaultEveryoneDaysAfterElection),
             consentDocumentsDays: try r.optionalInt("retention.consent_documents_days", in: 1...36_500))
+        publication = PublicationSettings(statisticsRefreshHours: try r.int(
+            "publication.statistics_refresh_hours", in: 1...720, default: PublicationSettings.defaultStatisticsRefreshHours))
         let keyText = try r.string("security.encryption_key", secret: true)
         guard let key = Data(base64Encoded: keyText), key.count == 32 else {
             throw ConfigurationError(

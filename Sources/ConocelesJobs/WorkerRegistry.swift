@@ -10,7 +10,7 @@ public enum WorkerRegistry {
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
         PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
         PublicationProfileRefreshWorker.kind,
-        DeadlineReminderWorker.kind, ProgressReportWorker.kind,
+        DeadlineReminderWorker.kind, ProgressReportWorker.kind, StatisticsReleaseWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -29,6 +29,7 @@ public enum WorkerRegistry {
         workers.register(ProgressReportWorker(environment: environment))
         workers.register(PublicationRebuildWorker(environment: environment))
         workers.register(PublicationProfileRefreshWorker(environment: environment))
+        workers.register(StatisticsReleaseWorker(environment: environment))
         return workers
     }
 }

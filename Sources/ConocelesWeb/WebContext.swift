@@ -40,6 +40,9 @@ public struct WebContext: Sendable {
     public var metricsAccess = AppConfiguration.MetricsSettings()
     /// The database part of `/metrics`, rendered at most every few seconds.
     var metricsCache = MetricsCache()
+    /// Hours between two releases of the identity statistics (`publication.statistics_refresh_hours`,
+    /// 24 until set): the pages say when the tables change next.
+    public var statisticsRefreshHours = 24
 
     public init(
         database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),

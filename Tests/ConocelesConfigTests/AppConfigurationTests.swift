@@ -49,6 +49,8 @@ struct AppConfigurationTests {
         ("CONOCELES_METRICS_TOKEN", "corto", "metrics.token", "al menos 16 caracteres"),
         ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "0", "retention.consent_documents_days", "fuera del rango"),
         ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "siempre", "retention.consent_documents_days", "no es un número"),
+        ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "0", "publication.statistics_refresh_hours", "fuera del rango"),
+        ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "diario", "publication.statistics_refresh_hours", "no es un número"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -116,6 +118,19 @@ struct AppConfigurationTests {
         var env = secrets
         env["CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS"] = "1825"
         #expect(try await AppConfiguration.load(file: file, environment: env).retention.consentDocumentsDays == 1_825)
+    }
+
+    @Test func theStatisticsAreReleasedDailyUnlessConfigured() async throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("statistics_refresh_hours") }.joined(separator: "\n")
+        let copy = NSTemporaryDirectory() + "conoceles-\(UUID().uuidString).yaml"
+        try text.write(toFile: copy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        #expect(try await AppConfiguration.load(file: copy, environment: secrets).publication.statisticsRefreshHours == 24)
+        var env = secrets
+        env["CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS"] = "6"
+        #expect(try await AppConfiguration.load(file: file, environment: env).publication.statisticsRefreshHours == 6)
     }
 
     @Test func photoLimitsLoadWithoutSecrets() async throws {

@@ -237,13 +237,16 @@ struct PortalFeaturesTests {
             let office = try #require(identity.first { $0["dimension"] as? String == "cargo" })
             #expect(office["valor"] as? String == "Gubernatura")
             #expect(office["perfiles"] as? Int == 3)
-            #expect(office["conteos"] == nil, "a row of fewer than 5 profiles carries no counts")
+            // Nobody answered the identity questionnaire: zeros are shown, nothing is reserved.
+            let counts = try #require(office["conteos"] as? [String: Any])
+            #expect(counts.count == IdentityGroup.allCases.count && counts.values.allSatisfy { $0 as? Int == 0 })
+            #expect((office["reservados"] as? [Any])?.isEmpty == true)
 
             let page = try await browser.get("/estadisticas")
             #expect(page.status == .ok)
             let text = page.text
             #expect(text.components(separatedBy: #"<svg class="grafica" role="img" aria-labelledby="#).count - 1 == 3,
-                    "progress, education and age are drawn; identity rows are all reserved")
+                    "progress, education and age are drawn; identity counts are all zero")
             #expect(text.contains(#"<title id="grafica-avance-titulo">"#))
             #expect(text.contains(#"<desc id="grafica-avance-descripcion">Partido Acción Nacional: 2 de 3"#))
             #expect(text.contains(#"<tr><th scope="row">Partido Acción Nacional</th><td>3</td><td>2</td><td>67 %</td></tr>"#))

@@ -27,11 +27,20 @@ struct PublicationTests {
         }
     }
 
-    /// Runs `publication.rebuild` as the queue would.
+    /// Runs `publication.rebuild` as the queue would, then releases the identity statistics (forced: in production a
+    /// release comes at most once per `publication.statistics_refresh_hours`).
     static func rebuild(_ db: Database, _ process: ElectionProcess) async throws {
         let builder = PublicationBuilder(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs)
         try await JobTesting.perform(PublicationRebuildWorker(client: db.client, builder: builder, processID: process.id),
                                      args: .init(reason: "test"))
+        try await JobTesting.perform(StatisticsReleaseWorker(publisher: statisticsPublisher(db, process)), args: .init(force: true))
+    }
+
+    /// The statistics publisher of the test site (daily releases in the process's time zone).
+    static func statisticsPublisher(_ db: Database, _ process: ElectionProcess, clock: @escaping @Sendable () -> Date = { Date() }) -> StatisticsPublisher {
+        StatisticsPublisher(
+            client: db.client, builder: PublicationBuilder(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs),
+            cipher: testCipher, processID: process.id, refreshHours: 24, timeZone: TimeZone(identifier: process.timeZone)!, clock: clock)
     }
 
     static func publish(_ db: Database, _ id: String, _ answers: CurricularQuestionnaire = StaffTests.curricular()) async throws {

@@ -17,7 +17,7 @@ struct PublicationRepositoryStatisticsTests {
             #expect(try await repository.profileCounts(processID: id) == PublishedProfileCounts())
 
             try await repository.saveSnapshot(processID: id, profiles: [Factory.profile("OLD", name: "Versión vieja", age: 30)],
-                                              statistics: [], builtAt: Date(timeIntervalSince1970: 1_700_000_000))
+                                              builtAt: Date(timeIntervalSince1970: 1_700_000_000))
             var noEducation = Factory.profile("C-4", name: "Sin escolaridad", age: 70)
             noEducation.educationKey = nil
             let builtAt = Date(timeIntervalSince1970: 1_712_000_000)
@@ -25,7 +25,7 @@ struct PublicationRepositoryStatisticsTests {
                 Factory.profile("C-1", name: "Uno", age: 45), Factory.profile("C-2", name: "Dos", age: 45),
                 Factory.profile("C-3", name: "Tres", age: 25), noEducation,
                 Factory.profile("C-5", name: "Sin perfil", published: false),
-            ], statistics: [], builtAt: builtAt).version
+            ], builtAt: builtAt).version
 
             let current = try #require(try await repository.currentSwitch(processID: id))
             #expect(current.version == version)

@@ -31,7 +31,7 @@ struct PublicationRepositoryTests {
             var versions: [Int64] = []
             for round in 1...4 {
                 versions.append(try await repository.saveSnapshot(
-                    processID: id, profiles: [Self.profile("C-\(round)", name: "Versión \(round)")], statistics: [], builtAt: Date()).version)
+                    processID: id, profiles: [Self.profile("C-\(round)", name: "Versión \(round)")], builtAt: Date()).version)
             }
             #expect(try await repository.prune(processID: id) == 1)  // C-1's row: only version 1 saw it
             #expect(try await repository.current(processID: id)?.version == versions.last)
@@ -54,7 +54,7 @@ struct PublicationRepositoryTests {
                 Self.profile("C-1", name: "José Ñúñez", age: 25),
                 Self.profile("C-2", name: "Ana Pérez", age: 61, entity: .party(code: "PB")),
                 Self.profile("C-3", name: "Jose Luis Sin Perfil", published: false),
-            ], statistics: [], builtAt: Date())
+            ], builtAt: Date())
             func ids(_ filter: PublicationFilter, limit: Int = 10, offset: Int = 0) async throws -> [String] {
                 try await repository.search(processID: id, filter: filter, limit: limit, offset: offset).profiles.map(\.id)
             }
@@ -90,7 +90,7 @@ struct PublicationRepositoryTests {
             let repository = PublicationRepository(client: db.client, logger: Self.logger)
             let id = StorageFactories.processID
             func save(_ profiles: [PublishedProfile]) async throws -> PublicationRepository.SavedSnapshot {
-                try await repository.saveSnapshot(processID: id, profiles: profiles, statistics: [], builtAt: Date())
+                try await repository.saveSnapshot(processID: id, profiles: profiles, builtAt: Date())
             }
             func names() async throws -> [String] {
                 try await repository.search(processID: id, filter: .init(), limit: 10, offset: 0).profiles.map(\.fullName)
@@ -135,7 +135,7 @@ struct PublicationRepositoryTests {
             let repository = PublicationRepository(client: db.client, logger: Self.logger)
             let processID = StorageFactories.processID, zone = StorageFactories.process.timeZone
             let first = try await repository.saveSnapshot(
-                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, statistics: [], builtAt: Date()).version
+                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, builtAt: Date()).version
             func names() async throws -> [String] {
                 try await repository.search(processID: processID, filter: .init(), limit: 10, offset: 0).profiles.map(\.fullName)
             }

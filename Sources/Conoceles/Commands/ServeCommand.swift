@@ -103,6 +103,7 @@ extension Runtime {
         context.pipelineDefinitions = pipelines
         context.trustedProxies = configuration.http.trustedProxies
         context.metricsAccess = configuration.metrics
+        context.statisticsRefreshHours = configuration.publication.statisticsRefreshHours
         return context
     }
 }

@@ -6,10 +6,10 @@ extension ProgressReport {
     static let csvHeader = ["SECCION", "PARTIDO_COALICION", "CARGO", "INDICADOR", "VALOR", "ID_CANDIDATURA", "NOMBRE"]
 
     /// The report as CSV (UTF-8, CRLF): sections `avance` (indicators `candidaturas`,
-    /// `con_captura`, `completas`, `publicadas` per entity and office), `identidad`
-    /// (`<grupo>:si|no|prefiere_no_contestar|sin_respuesta` and `<grupo>:si:<género>`, empty below
-    /// `IdentityStatistics.minimumRowSize` questionnaires of that gender) and
-    /// `no_publicadas` (one row per candidacy, `VALOR` its state).
+    /// `con_captura`, `completas`, `publicadas` per entity and office), `identidad` (the public
+    /// release: indicator `<tabla>|<valor>|perfiles` or `<tabla>|<valor>|<grupo>`, tables
+    /// `total`, `cargo`, `partido`, `sexo`; a reserved count reads `IdentityRelease.reservedText`)
+    /// and `no_publicadas` (one row per candidacy, `VALOR` its state).
     var csv: String {
         var lines = [Self.csvHeader]
         for row in rows {
@@ -19,15 +19,13 @@ extension ProgressReport {
                 lines.append(["avance", entity, office, indicator, String(value), "", ""])
             }
         }
-        lines.append(["identidad", "", "", "cuestionarios", String(statistics.questionnaires), "", ""])
-        for group in IdentityGroup.allCases {
-            let t = statistics[group]
-            for (answer, value) in [("si", t.yes), ("no", t.no), ("prefiere_no_contestar", t.preferNotToAnswer), ("sin_respuesta", t.unanswered)] {
-                lines.append(["identidad", "", "", "\(group.rawValue):\(answer)", String(value), "", ""])
-            }
-            for gender in Gender.allCases {
-                lines.append(["identidad", "", "", "\(group.rawValue):si:\(gender.rawValue)",
-                              statistics.yes(group, gender: gender).map { String($0) } ?? "", "", ""])
+        for row in statistics?.rows ?? [] {
+            let entity = row.dimension == IdentityRelease.Dimension.entity.rawValue ? row.value : ""
+            let office = row.dimension == IdentityRelease.Dimension.office.rawValue ? row.value : ""
+            lines.append(["identidad", entity, office, "\(row.dimension)|\(row.value)|perfiles", String(row.profiles), "", ""])
+            for group in IdentityGroup.allCases {
+                lines.append(["identidad", entity, office, "\(row.dimension)|\(row.value)|\(group.rawValue)",
+                              row.count(group).map(String.init) ?? IdentityRelease.reservedText, "", ""])
             }
         }
         for profile in neverPublished ?? [] {

@@ -1,4 +1,5 @@
 import ConocelesCore
+import Foundation
 
 extension ProgressReport {
     /// A standalone, printable HTML document (the site's style sheet, no scripts); every
@@ -54,26 +55,34 @@ extension ProgressReport {
     }
 
     private var statisticsSection: String {
+        guard let statistics, let releasedAt = statisticsReleasedAt else {
+            return "<h2>Estadísticas de identidad</h2>\n<p>Aún no se publican las estadísticas de identidad.</p>\n"
+        }
         var out = """
             <h2>Estadísticas de identidad</h2>
-            <p>Conteos agregados de \(statistics.questionnaires) cuestionarios de identidad de candidaturas vigentes. \
-            No se muestra ninguna respuesta individual; «—» indica menos de \(IdentityStatistics.minimumRowSize) cuestionarios \
-            de ese sexo, que no se desglosan.</p>
-            <table class="tabla">
-            <thead><tr><th scope="col">Grupo</th><th scope="col">Sí</th><th scope="col">No</th>\
-            <th scope="col">Prefiere no contestar</th><th scope="col">Sin respuesta</th>\
-            <th scope="col">Sí: mujeres</th><th scope="col">Sí: hombres</th><th scope="col">Sí: personas no binarias</th></tr></thead>
-            <tbody>
+            <p>Las mismas tablas que publica el portal, calculadas el \(LocalDate(releasedAt, timeZone: process.timeZone).spanishDescription.htmlEscaped) \
+            sobre \(statistics.profiles) perfiles publicados. No se muestra ninguna respuesta individual ni una cifra de 1 a 4: \
+            «\(IdentityRelease.reservedText)» marca una cifra de 1 a 4 personas o una que se reserva para que las otras tablas \
+            no permitan calcularla.</p>
 
             """
-        for group in IdentityGroup.allCases {
-            let t = statistics[group]
-            out += "<tr><th scope=\"row\">\(group.label.htmlEscaped)</th>"
-                + [t.yes, t.no, t.preferNotToAnswer, t.unanswered].map { "<td>\($0)</td>" }.joined()
-                + [Gender.woman, .man, .nonBinary].map { "<td>\(statistics.yes(group, gender: $0).map(String.init) ?? "—")</td>" }.joined()
-                + "</tr>\n"
+        let groups = IdentityGroup.allCases.map { "<th scope=\"col\">\($0.label.htmlEscaped)</th>" }.joined()
+        for dimension in IdentityRelease.Dimension.allCases {
+            out += """
+                <table class="tabla">
+                <caption>\(dimension == .total ? "Total" : "Por \(dimension.label.lowercased())")</caption>
+                <thead><tr><th scope="col">\(dimension.label.htmlEscaped)</th><th scope="col">Perfiles</th>\(groups)</tr></thead>
+                <tbody>
+
+                """
+            for row in statistics.rows(dimension) {
+                out += "<tr><th scope=\"row\">\(row.value.htmlEscaped)</th><td>\(row.profiles)</td>"
+                    + IdentityGroup.allCases.map { "<td>\((row.count($0).map(String.init) ?? IdentityRelease.reservedText).htmlEscaped)</td>" }.joined()
+                    + "</tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return out
     }
 
     private var neverPublishedSection: String {

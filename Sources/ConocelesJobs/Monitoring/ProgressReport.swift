@@ -3,8 +3,9 @@ import Foundation
 import Storage
 
 /// What a progress report says, computed from the database on the day it is generated:
-/// capture progress per entity and office, the aggregated identity statistics and, after the
-/// campaigns, the candidacies never published. Renders itself as printable HTML and CSV.
+/// capture progress per entity and office, the identity statistics (the release the public
+/// portal shows, protected by `DisclosureControl`: reports are circulated, so they show no
+/// more than the public) and, after the campaigns, the candidacies never published. Renders itself as printable HTML and CSV.
 struct ProgressReport {
     /// Progress of one entity in one office (active candidacies).
     struct Row: Hashable {
@@ -32,7 +33,9 @@ struct ProgressReport {
     let scheduled: ScheduledReport
     let generatedOn: LocalDate
     let rows: [Row]
-    let statistics: IdentityAnswerCounts
+    /// The identity statistics release the portal shows and when it was computed; nil before the first.
+    let statistics: IdentityRelease?
+    let statisticsReleasedAt: Date?
     /// Nil before the campaigns end.
     let neverPublished: [CandidacyRepository.CandidacyProfile]?
 

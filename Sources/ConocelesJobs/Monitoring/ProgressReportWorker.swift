@@ -31,27 +31,21 @@ public struct ProgressReportWorker: JobWorker {
     let client: PostgresClient
     let process: ElectionProcess
     let municipalities: Catalog?
-    let cipher: @Sendable () throws -> SensitiveDataCipher
     let clock: @Sendable () -> Date
 
     /// A worker over explicit dependencies; `clock` gives "now" (tests drive the schedule with it).
     public init(
-        client: PostgresClient, process: ElectionProcess, municipalities: Catalog? = nil, cipher: @escaping @Sendable () throws -> SensitiveDataCipher,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        client: PostgresClient, process: ElectionProcess, municipalities: Catalog? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.process = process
         self.municipalities = municipalities
-        self.cipher = cipher
         self.clock = clock
     }
 
-    /// The worker of this deployment: its process and municipalities and `security.encryption_key`.
+    /// The worker of this deployment: its process and municipalities.
     public init(environment: JobEnvironment) {
-        let cipher = environment.cipher
-        self.init(
-            client: environment.client, process: environment.process, municipalities: environment.catalogs.municipalities,
-            cipher: { cipher })
+        self.init(client: environment.client, process: environment.process, municipalities: environment.catalogs.municipalities)
     }
 
     public func work(_ args: Args, context: JobContext) async throws {
@@ -77,12 +71,12 @@ public struct ProgressReportWorker: JobWorker {
     func build(_ scheduled: ScheduledReport, today: LocalDate, logger: Logger) async throws -> ProgressReport {
         let candidacies = CandidacyRepository(client: client, logger: logger)
         let counts = try await candidacies.progressCounts(processID: process.id)
-        let statistics = try await QuestionnaireRepository(client: client, cipher: try cipher(), logger: logger)
-            .identityAnswerCounts(processID: process.id)
+        // The public release, not the answers: a circulated report shows no more than the portal.
+        let statistics = try await PublicationRepository(client: client, logger: logger).identityRelease(processID: process.id)
         let afterCampaigns = scheduled.date > process.campaignEndDate
         return ProgressReport(
             process: process, place: CandidacyPlace(process: process, municipalities: municipalities), scheduled: scheduled,
             generatedOn: today, rows: ProgressReport.rows(counts, process: process),
-            statistics: statistics, neverPublished: afterCampaigns ? try await candidacies.neverPublished(processID: process.id) : nil)
+            statistics: statistics?.release, statisticsReleasedAt: statistics?.releasedAt, neverPublished: afterCampaigns ? try await candidacies.neverPublished(processID: process.id) : nil)
     }
 }

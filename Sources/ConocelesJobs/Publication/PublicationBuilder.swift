@@ -8,7 +8,8 @@ import Storage
 /// active candidacy is listed; those whose profile has a published version carry it, with
 /// the identity groups `PublicationRules.publicIdentity` allows (the identity answers are
 /// opened here, in memory, and only what may be public is stored), the published photo
-/// and the publication dates. Substituted and cancelled candidacies are left out.
+/// and the publication dates. Substituted and cancelled candidacies are left out. The identity
+/// statistics are not part of a build: they change on their own schedule (`StatisticsPublisher`).
 public struct PublicationBuilder: Sendable {
     /// What a build produced.
     public struct Outcome: Sendable, Equatable {
@@ -50,9 +51,8 @@ public struct PublicationBuilder: Sendable {
         let read = ContinuousClock.now
         let entries = try await sources.concurrentMap { source in profile(of: source, logger: logger) }.compactMap { $0 }
         let profiles = entries.map(\.profile)
-        let statistics = IdentityStatistics.rows(entries)
         let built = ContinuousClock.now
-        let saved = try await repository.saveSnapshot(processID: process.id, profiles: profiles, statistics: statistics, builtAt: clock())
+        let saved = try await repository.saveSnapshot(processID: process.id, profiles: profiles, builtAt: clock())
         let written = ContinuousClock.now
         let pruned = try await repository.prune(processID: process.id)
         if saved.rowsWritten + saved.rowsClosed >= Self.analyzeAfterRows { try await repository.analyze() }
@@ -66,10 +66,18 @@ public struct PublicationBuilder: Sendable {
                        rowsWritten: saved.rowsWritten)
     }
 
+    /// The people the identity statistics count now: every published profile with the groups
+    /// its identity questionnaire says it identifies with (opened here, in memory) and what
+    /// its public profile already shows (`StatisticsPerson`).
+    public func statisticsPersons(logger: Logger) async throws -> [StatisticsPerson] {
+        let sources = try await PublicationRepository(client: client, logger: logger).sources(processID: process.id, timeZone: process.timeZone)
+        return try await sources.concurrentMap { source in profile(of: source, logger: logger) }
+            .compactMap { $0.flatMap { StatisticsPerson(profile: $0.profile, groups: $0.groups) } }
+    }
+
     /// Makes a new current snapshot in which only `candidacyID` changed (added, replaced or
     /// removed), sharing every other row (`PublicationRepository.refreshProfile`); falls back
-    /// to a full `build` when there is no snapshot yet or no room in the display order. The
-    /// identity statistics are kept from the previous snapshot.
+    /// to a full `build` when there is no snapshot yet or no room in the display order.
     public func refresh(candidacyID: String, logger: Logger) async throws -> ProfileRefreshOutcome {
         let repository = PublicationRepository(client: client, logger: logger)
         let outcome = try await repository.refreshProfile(

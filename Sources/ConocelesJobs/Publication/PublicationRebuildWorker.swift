@@ -27,12 +27,16 @@ public struct PublicationRebuildWorker: JobWorker {
     let builder: PublicationBuilder
     let client: PostgresClient
     let processID: String
+    /// Releases the identity statistics after the build when a release is due (none in tests
+    /// unless given).
+    let statistics: StatisticsPublisher?
 
     /// A worker over an explicit builder (tests).
-    public init(client: PostgresClient, builder: PublicationBuilder, processID: String) {
+    public init(client: PostgresClient, builder: PublicationBuilder, processID: String, statistics: StatisticsPublisher? = nil) {
         self.client = client
         self.builder = builder
         self.processID = processID
+        self.statistics = statistics
     }
 
     /// The worker of this deployment: the process, its catalogs and the identity key.
@@ -43,7 +47,7 @@ public struct PublicationRebuildWorker: JobWorker {
                 client: environment.client,
                 cipher: environment.cipher,
                 process: environment.process, catalogs: environment.catalogs),
-            processID: environment.process.id)
+            processID: environment.process.id, statistics: StatisticsPublisher(environment: environment))
     }
 
     public func work(_ args: Args, context: JobContext) async throws {
@@ -57,8 +61,10 @@ public struct PublicationRebuildWorker: JobWorker {
                 "version": "\(outcome.version)", "listed": "\(outcome.listed)", "published": "\(outcome.published)",
                 "round": "\(round)", "reason": "\(args.reason ?? "-")", "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
             ])
-            guard try await repository.rebuildRequests(processID: processID) != requests else { return }
+            guard try await repository.rebuildRequests(processID: processID) != requests else { break }
         }
+        // The first release comes with the first rebuild; later ones when their period turns.
+        try await statistics?.releaseIfDue(logger: logger)
     }
 
     /// The job, unique among live jobs of its kind whatever its reason.

@@ -23,22 +23,30 @@ struct OpenDataController {
 
     /// Column headers of the statistics file after DIMENSION, VALOR, PERFILES_PUBLICADOS.
     static let groupColumns = IdentityGroup.allCases.map { $0.rawValue.uppercased() }
-    /// What a suppressed count reads.
-    static let suppressed = "Reservado"
+    /// What a reserved count reads (`IdentityRelease.reservedText`).
+    static let suppressed = IdentityRelease.reservedText
+
+    /// The identity statistics file: one line per row of each table (total, cargo, partido,
+    /// sexo), a count or `suppressed` per group. Shared with the staff reports' data.
+    static func statisticsLines(_ release: IdentityRelease?) -> [[String]] {
+        [["DIMENSION", "VALOR", "PERFILES_PUBLICADOS"] + groupColumns] + (release?.rows ?? []).map { row in
+            [row.dimension, row.value, String(row.profiles)] + IdentityGroup.allCases.map { row.count($0).map(String.init) ?? suppressed }
+        }
+    }
 
     @Sendable func page(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let repository = repository(ctx)
         let current = try await repository.current(processID: context.process.id)
-        let rows = try await repository.identityStatistics(processID: context.process.id)
+        let rows = try await repository.identityRelease(processID: context.process.id)?.release.rows ?? []
         let view = OpenDataView(
             version: current.map { "\($0.version)" } ?? "(aún no hay)", columns: IneOpenData.columns,
             statistics: rows.map { row in
                 StatisticsRowView(
-                    dimension: IdentityStatistics.dimensions.first { $0.key == row.dimension }?.label ?? row.dimension,
+                    dimension: IdentityRelease.Dimension(rawValue: row.dimension)?.label ?? row.dimension,
                     value: row.value, profiles: row.profiles,
-                    counts: IdentityGroup.allCases.map { group in row.counts.map { "\($0[group.rawValue] ?? 0)" } ?? Self.suppressed })
+                    counts: IdentityGroup.allCases.map { row.count($0).map(String.init) ?? Self.suppressed })
             },
-            groups: IdentityGroup.allCases.map(\.label))
+            groups: IdentityGroup.allCases.map(\.label), reserved: Self.suppressed)
         return try ctx.page("publico/datos", title: "Datos abiertos", view).response(from: request, context: ctx)
     }
 
@@ -57,11 +65,7 @@ struct OpenDataController {
     }
 
     @Sendable func statisticsCSV(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let rows = try await repository(ctx).identityStatistics(processID: context.process.id)
-        let lines = [["DIMENSION", "VALOR", "PERFILES_PUBLICADOS"] + Self.groupColumns] + rows.map { row in
-            [row.dimension, row.value, String(row.profiles)]
-                + IdentityGroup.allCases.map { group in row.counts.map { String($0[group.rawValue] ?? 0) } ?? Self.suppressed }
-        }
+        let lines = Self.statisticsLines(try await repository(ctx).identityRelease(processID: context.process.id)?.release)
         return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "estadisticas-identidad.csv")
     }
 

@@ -3,9 +3,10 @@ import Foundation
 import Storage
 
 /// The numbers of the statistics page and of `/api/v1/publico/estadisticas`, all from the
-/// current snapshot: capture progress by party (approved vs published), the aggregated
-/// identity statistics (rows under `IdentityStatistics.minimumRowSize` profiles carry no
-/// counts), and published profiles by education level and by age range.
+/// current snapshot: capture progress by party (approved vs published), the identity
+/// statistics release it shows (`IdentityRelease`: protected by `DisclosureControl`, changed
+/// once per period; reserved counts are null), and published profiles by education level and
+/// by age range.
 struct PortalStatistics: Encodable {
     /// Approved, active candidacies of a party (or coalition, or independent candidacies) and
     /// how many of them have a published profile.
@@ -26,14 +27,36 @@ struct PortalStatistics: Encodable {
         enum CodingKeys: String, CodingKey { case key = "clave", label = "nombre", profiles = "perfiles" }
     }
 
-    /// An identity row: a dimension's value, its profiles and the group counts (nil = reserved).
+    /// An identity row: a table's value, its profiles, the group counts (null = reserved) and
+    /// the groups whose count is reserved.
     struct Identity: Encodable, Equatable {
         let dimension: String
         let value: String
         let profiles: Int
-        let counts: [String: Int]?
+        let counts: [String: Int?]
+        let reserved: [String]
 
-        enum CodingKeys: String, CodingKey { case dimension = "dimension", value = "valor", profiles = "perfiles", counts = "conteos" }
+        enum CodingKeys: String, CodingKey {
+            case dimension = "dimension", value = "valor", profiles = "perfiles", counts = "conteos", reserved = "reservados"
+        }
+
+        init(_ row: ConocelesCore.IdentityRelease.Row) {
+            dimension = row.dimension
+            value = row.value
+            profiles = row.profiles
+            counts = Dictionary(uniqueKeysWithValues: IdentityGroup.allCases.map { ($0.rawValue, row.count($0)) })
+            reserved = row.reserved.map(\.rawValue)
+        }
+    }
+
+    /// When the identity tables were computed and when they change next (ISO 8601), and what a
+    /// reserved count reads.
+    struct IdentityPublication: Encodable, Equatable {
+        let releasedAt: String?
+        let nextChange: String?
+        let reservedText: String
+
+        enum CodingKeys: String, CodingKey { case releasedAt = "corte", nextChange = "proxima_actualizacion", reservedText = "texto_reservado" }
     }
 
     /// The key and label of profiles without the datum.
@@ -41,23 +64,34 @@ struct PortalStatistics: Encodable {
 
     let version: Int64
     let progress: [Progress]
+    /// When the identity release was computed and when the next one is due (page text).
+    let releasedAt: Date?
+    let nextChange: Date?
     let identity: [Identity]
+    let identityRelease: IdentityPublication
     let education: [Count]
     let ages: [Count]
 
     enum CodingKeys: String, CodingKey {
-        case version = "version", progress = "avance_por_partido", identity = "identidad", education = "escolaridad", ages = "edad"
+        case version = "version", progress = "avance_por_partido", identity = "identidad", identityRelease = "identidad_publicacion",
+             education = "escolaridad", ages = "edad"
     }
 
-    /// The statistics of `processID`'s current snapshot.
-    static func load(_ repository: PublicationRepository, processID: String) async throws -> PortalStatistics {
+    /// The statistics of `context`'s current snapshot.
+    static func load(_ repository: PublicationRepository, context: WebContext) async throws -> PortalStatistics {
+        let processID = context.process.id
         let compliance = try await repository.compliance(processID: processID)
-        let identity = try await repository.identityStatistics(processID: processID)
+        let identity = try await repository.identityRelease(processID: processID)
         let counts = try await repository.profileCounts(processID: processID)
-        return PortalStatistics(version: counts.version, compliance: compliance, identity: identity, counts: counts)
+        let schedule = StatisticsSchedule(hours: context.statisticsRefreshHours,
+                                          timeZone: TimeZone(identifier: context.process.timeZone) ?? .current)
+        return PortalStatistics(version: counts.version, compliance: compliance, identity: identity?.release.rows ?? [],
+                                releasedAt: identity?.releasedAt, nextChange: identity.map { schedule.nextChange(after: $0.releasedAt) },
+                                counts: counts)
     }
 
-    init(version: Int64, compliance: [PublicComplianceRow], identity: [IdentityStatistics.Row], counts: PublishedProfileCounts) {
+    init(version: Int64, compliance: [PublicComplianceRow], identity: [ConocelesCore.IdentityRelease.Row], releasedAt: Date?,
+         nextChange: Date?, counts: PublishedProfileCounts) {
         self.version = version
         var order: [String] = []
         var byEntity: [String: (approved: Int, published: Int)] = [:]
@@ -67,7 +101,11 @@ struct PortalStatistics: Encodable {
             byEntity[row.entityName, default: (0, 0)].published += row.published
         }
         progress = order.map { Progress(entity: $0, approved: byEntity[$0]!.approved, published: byEntity[$0]!.published) }
-        self.identity = identity.map { Identity(dimension: $0.dimension, value: $0.value, profiles: $0.profiles, counts: $0.counts) }
+        self.identity = identity.map(Identity.init)
+        identityRelease = IdentityPublication(releasedAt: releasedAt?.formatted(.iso8601), nextChange: nextChange?.formatted(.iso8601),
+                                          reservedText: ConocelesCore.IdentityRelease.reservedText)
+        self.releasedAt = releasedAt
+        self.nextChange = nextChange
 
         let levels = ValidationRules.default.educationLevels
         var education = levels.map { level in Count(key: level.key, label: level.name, profiles: counts.byEducation[level.key] ?? 0) }

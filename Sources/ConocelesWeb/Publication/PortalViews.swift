@@ -173,6 +173,8 @@ struct OpenDataView {
     let columns: [String]
     let statistics: [StatisticsRowView]
     let groups: [String]
+    /// What a reserved count reads.
+    let reserved: String
 }
 
 struct StatisticsRowView {

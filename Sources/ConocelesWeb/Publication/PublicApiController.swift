@@ -20,7 +20,7 @@ struct PublicApiController {
     /// The numbers of the statistics page (`PortalStatistics`).
     @Sendable func statistics(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let statistics = try await PortalStatistics.load(
-            PublicationRepository(client: context.database.client, logger: ctx.logger), processID: context.process.id)
+            PublicationRepository(client: context.database.client, logger: ctx.logger), context: context)
         return PublicResponse.file(try PublicResponse.encode(statistics), contentType: Self.json)
     }
 

@@ -23,13 +23,14 @@ struct StatisticsPageView {
         let table: Table
     }
 
-    /// What a reserved identity count reads (as in the open-data file).
-    static let reserved = OpenDataController.suppressed
+    /// What a reserved identity count reads (as in every other output).
+    static let reserved = IdentityRelease.reservedText
 
     let version: Int64
     let blocks: [Block]
 
-    init(_ statistics: PortalStatistics) {
+    /// The blocks of `statistics`, dates in `timeZone`.
+    init(_ statistics: PortalStatistics, timeZone: String) {
         version = statistics.version
         var blocks: [Block] = []
         let progress = statistics.progress
@@ -48,32 +49,41 @@ struct StatisticsPageView {
                          columns: ["Postula", "Candidaturas aprobadas", "Perfiles publicados", "Porcentaje"],
                          rows: progress.map { TableRow(header: $0.entity, cells: ["\($0.approved)", "\($0.published)",
                                                                                   PortalText.share($0.published, of: $0.approved)]) })))
-        for (dimension, label) in IdentityStatistics.dimensions {
-            let rows = statistics.identity.filter { $0.dimension == dimension }
-            let shown = rows.filter { $0.counts != nil }
-            let by = label.lowercased()
+        let schedule = statistics.releasedAt.map { releasedAt in
+            " Estas tablas se calculan en un horario fijo, no con cada perfil: son las del "
+                + SpanishDates.dateTime(releasedAt, timeZone: timeZone)
+                + (statistics.nextChange.map { " y se actualizan de nuevo a partir del " + SpanishDates.dateTime($0, timeZone: timeZone) } ?? "")
+                + "."
+        } ?? " Se calculan en un horario fijo (una vez al día); aún no se publica la primera."
+        for dimension in IdentityRelease.Dimension.allCases {
+            let rows = statistics.identity.filter { $0.dimension == dimension.rawValue }
+            let shown = rows.filter { row in row.counts.values.contains { ($0 ?? 0) > 0 } }
+            let by = dimension == .total ? "en total" : "por \(dimension.label.lowercased())"
+            func count(_ row: PortalStatistics.Identity, _ group: IdentityGroup) -> String {
+                (row.counts[group.rawValue] ?? nil).map(String.init) ?? Self.reserved
+            }
             blocks.append(Block(
-                id: "identidad-\(dimension)", heading: "Grupos de atención prioritaria por \(by)",
-                intro: "Cuántos perfiles publicados se identifican con cada grupo, por \(by). Son conteos agregados: nunca se publica la respuesta de una persona, y un renglón con menos de \(IdentityStatistics.minimumRowSize) perfiles no muestra conteos («\(Self.reserved)»).",
+                id: "identidad-\(dimension.rawValue)", heading: "Grupos de atención prioritaria \(by)",
+                intro: "Cuántos perfiles publicados se identifican con cada grupo, \(by). Nunca se publica la respuesta de una "
+                    + "persona ni una cifra de 1 a 4: «\(Self.reserved)» marca una cifra de 1 a 4 personas o una que se reserva para "
+                    + "que las otras tablas no permitan calcularla (restando, por ejemplo)." + (dimension == .total ? schedule : ""),
                 chart: shown.isEmpty ? nil : BarChart(
-                    id: "grafica-identidad-\(dimension)", title: "Perfiles que se identifican con cada grupo, por \(by)",
+                    id: "grafica-identidad-\(dimension.rawValue)", title: "Perfiles que se identifican con cada grupo, \(by)",
                     description: shown.map { row in
-                        "\(row.value) (\(row.profiles) perfiles): " + IdentityGroup.allCases.map { "\($0.label) \(row.counts?[$0.rawValue] ?? 0)" }
+                        "\(row.value) (\(row.profiles) perfiles): " + IdentityGroup.allCases.map { "\($0.label) \(count(row, $0))" }
                             .joined(separator: ", ")
                     }.joined(separator: "; "),
                     series: [BarChart.Series(name: "Perfiles", colour: BarChart.palette[0])],
                     sections: shown.map { row in
-                        BarChart.Section(heading: "\(row.value) (\(row.profiles) perfiles publicados)", rows: IdentityGroup.allCases.map {
-                            BarChart.Row(label: $0.label, values: [row.counts?[$0.rawValue] ?? 0])
+                        BarChart.Section(heading: "\(row.value) (\(row.profiles) perfiles publicados)", rows: IdentityGroup.allCases.compactMap { group in
+                            (row.counts[group.rawValue] ?? nil).map { BarChart.Row(label: group.label, values: [$0]) }
                         })
                     }).drawing,
-                empty: rows.isEmpty ? "Aún no hay perfiles publicados." : "Ningún renglón llega a \(IdentityStatistics.minimumRowSize) perfiles publicados: los conteos se reservan.",
-                table: Table(caption: "Perfiles publicados que se identifican con cada grupo, por \(by)",
-                             columns: [label, "Perfiles publicados"] + IdentityGroup.allCases.map(\.label),
+                empty: rows.isEmpty ? "Aún no hay estadísticas de identidad publicadas." : "No hay barras que dibujar: cada cifra es cero o se reserva.",
+                table: Table(caption: "Perfiles publicados que se identifican con cada grupo, \(by)",
+                             columns: [dimension.label, "Perfiles publicados"] + IdentityGroup.allCases.map(\.label),
                              rows: rows.map { row in
-                                 TableRow(header: row.value, cells: ["\(row.profiles)"] + IdentityGroup.allCases.map { group in
-                                     row.counts.map { "\($0[group.rawValue] ?? 0)" } ?? Self.reserved
-                                 })
+                                 TableRow(header: row.value, cells: ["\(row.profiles)"] + IdentityGroup.allCases.map { count(row, $0) })
                              })))
         }
         blocks.append(Self.countBlock(id: "escolaridad", heading: "Escolaridad", noun: "grado máximo de estudios",

@@ -96,16 +96,19 @@ extension PublicationRepository {
         return result
     }
 
-    /// The aggregated identity statistics of the current snapshot.
-    public func identityStatistics(processID: String) async throws -> [IdentityStatistics.Row] {
+    /// The identity statistics release the current snapshot shows and when it was made;
+    /// nil before the first release.
+    public func identityRelease(processID: String) async throws -> (release: IdentityRelease, releasedAt: Date)? {
         let rows = try await client.query("""
-            SELECT s.identity_statistics::text FROM publication_state p JOIN publication_snapshots s ON s.version = p.current_version
+            SELECT r.tables::text, r.released_at FROM publication_state p
+              JOIN publication_snapshots s ON s.version = p.current_version
+              JOIN identity_statistics_releases r ON r.id = s.statistics_release_id
              WHERE p.process_id = \(processID)
             """, logger: logger)
-        for try await text in rows.decode(String.self) {
-            return try JSONCoding.decode([IdentityStatistics.Row].self, from: text)
+        for try await (text, releasedAt) in rows.decode((String, Date).self) {
+            return (try JSONCoding.decode(IdentityRelease.self, from: text), releasedAt)
         }
-        return []
+        return nil
     }
 }
 

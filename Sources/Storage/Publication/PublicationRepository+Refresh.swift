@@ -77,8 +77,8 @@ extension PublicationRepository {
             let publishedDelta = (profile?.hasProfile == true ? 1 : 0) - (old?.profile.hasProfile == true ? 1 : 0)
             var version: Int64 = 0
             for try await value in try await connection.query("""
-                INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, identity_statistics)
-                SELECT process_id, \(builtAt), listed_count + \(listedDelta), published_count + \(publishedDelta), identity_statistics
+                INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, statistics_release_id)
+                SELECT process_id, \(builtAt), listed_count + \(listedDelta), published_count + \(publishedDelta), statistics_release_id
                   FROM publication_snapshots WHERE version = \(current)
                 RETURNING version
                 """, logger: logger).decode(Int64.self) { version = value }

@@ -50,16 +50,16 @@ public struct PublicationRepository: Sendable {
     /// `last_version` of the rows the current snapshot sees: still open.
     static let openVersion = Int64.max
 
-    /// Writes a snapshot of `profiles` (in display order) with `statistics` and makes it the
-    /// current one of `processID` (NOTIFYing `channel`), in one transaction. Rows whose
+    /// Writes a snapshot of `profiles` (in display order) and makes it the current one of
+    /// `processID` (NOTIFYing `channel`), in one transaction. It shows the newest identity
+    /// statistics release (releases change on their own schedule: `saveStatisticsRelease`). Rows whose
     /// document and display key are unchanged are shared with the previous version; the
     /// others are closed and written anew (`SnapshotDiff`). Old versions are left for `prune`.
     /// Returns the new version and how many rows were written and closed.
     @discardableResult
     public func saveSnapshot(
-        processID: String, profiles: [PublishedProfile], statistics: [IdentityStatistics.Row], builtAt: Date
+        processID: String, profiles: [PublishedProfile], builtAt: Date
     ) async throws -> SavedSnapshot {
-        let statisticsJSON = try JSONCoding.encodeString(statistics)
         let published = profiles.filter(\.hasProfile).count
         let encoded = try await profiles.concurrentMap { profile -> (String, Data) in
             let document = try JSONCoding.encodeString(profile)
@@ -79,8 +79,10 @@ public struct PublicationRepository: Sendable {
             let diff = SnapshotDiff(current: current, ids: profiles.map(\.id), hashes: hashes)
             var version: Int64 = 0
             for try await value in try await connection.query("""
-                INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, identity_statistics)
-                VALUES (\(processID), \(builtAt), \(profiles.count), \(published), \(statisticsJSON)::jsonb) RETURNING version
+                INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, statistics_release_id)
+                VALUES (\(processID), \(builtAt), \(profiles.count), \(published),
+                        (SELECT max(id) FROM identity_statistics_releases WHERE process_id = \(processID)))
+                RETURNING version
                 """, logger: logger).decode(Int64.self) { version = value }
             if diff.close.count == current.count {
                 try await closeRows(processID: processID, candidacyIDs: nil, before: version, on: connection)
