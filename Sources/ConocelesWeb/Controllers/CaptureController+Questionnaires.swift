@@ -121,7 +121,7 @@ extension CaptureController {
     /// signed express-consent form (`ConsentDocumentController`).
     @Sendable func decideConsent(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let user = try ctx.requireUser(Authorization.consenting, request: request)
-        let candidacy = try await context.capturableCandidacy(ctx.parameters.get("id") ?? "", by: user, logger: ctx.logger)
+        let candidacy = try await context.capturableCandidacy(ctx.parameters.get("id") ?? "", by: user, request: request, logger: ctx.logger)
         let form = try await Forms.decode(ConsentForm.self, from: request)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         if let gate = noticeGate(profile) { return gate }
