@@ -72,7 +72,9 @@ struct CaptureWriteGuardTests {
                 writes.append(("curricular \(id)", try await pan.post("/candidaturas/\(id)/curricular", [("grado_maximo", "maestria")])))
                 // A first identity save: no row existed, none may appear.
                 writes.append(("identidad \(id)", try await pan.post("/candidaturas/\(id)/identidad", [("indigena", "no")])))
-                writes.append(("consentimiento \(id)", try await pan.post("/candidaturas/\(id)/consentimiento", [("decision", "otorgar")])))
+                // Consent is the candidate's own decision: the representative is refused before anything else.
+                let consent = try await pan.post("/candidaturas/\(id)/consentimiento", [("decision", "otorgar")])
+                #expect(consent.status == .forbidden, "consentimiento \(id): \(consent.status)")
                 let (type, body) = Self.photo()
                 writes.append(("foto \(id)", try await pan.upload("/candidaturas/\(id)/foto", contentType: type, body: body)))
                 writes.append(("autorizar \(id)", try await pan.post("/candidaturas/\(id)/autorizar")))

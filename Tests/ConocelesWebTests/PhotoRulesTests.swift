@@ -58,6 +58,7 @@ struct PhotoRulesTests {
             let mine = WebFixtures.candidacy("FOTO-LIMITE", party: "PAN")
             try await WebFixtures.seed(db, process, [mine])
             try await WebFixtures.candidateAccount(db, for: mine, username: "cand-limite")
+            try await WebFixtures.acceptNotice(db, mine.id)  // every capture path waits for the privacy notice
             // The site as `conoceles serve` builds it (`ServeCommand.webContext`).
             let context = {
                 var context = testContext(db, process)
