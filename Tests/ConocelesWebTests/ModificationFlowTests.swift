@@ -117,4 +117,30 @@ struct ModificationFlowTests {
             #expect(try await site.state(of: site.panA) == .modifying)
         }
     }
+
+    @Test func staffObservationsAreShownWhereTheCandidateAndTheRepresentativeWork() async throws {
+        try await CaptureTests().withSite { site in
+            let id = site.panA.id
+            try await StaffTests.authorize(site.db, id)
+            _ = try await WebFixtures.staffAccount(site.db, .transparencyStaff, username: "ana.staff")
+            try await site.browser.signIn("ana.staff")
+            let observations = "La foto no muestra el rostro de frente <b>corrija</b>"
+            #expect(try await site.browser.post("/instancia/candidaturas/\(id)/devolver", [("observaciones", observations)]).status == .seeOther)
+            _ = try await site.browser.post("/salir")
+            try await WebFixtures.acceptNotice(site.db, id)
+            for username in ["cand.pan.a", "rep.pan"] {
+                try await site.browser.signIn(username)
+                for page in ["", "/curricular"] {
+                    let text = try await site.browser.get("/candidaturas/\(id)\(page)").text
+                    #expect(text.contains("Observaciones de la instancia interna"), "\(username) \(page)")
+                    #expect(text.contains("La foto no muestra el rostro de frente &lt;b&gt;corrija&lt;/b&gt;"), "\(username) \(page)")
+                    #expect(text.contains("<details class=\"observaciones\" open>"), "open while the profile is returned")
+                }
+                _ = try await site.browser.post("/salir")
+            }
+            // Another candidacy's pages do not show them.
+            try await site.browser.signIn("rep.pan")
+            #expect(!(try await site.browser.get("/candidaturas/\(site.panB.id)").text.contains("rostro de frente")))
+        }
+    }
 }

@@ -23,6 +23,11 @@ public struct CaptureProfile: Sendable {
     /// For a substitute: the natural days it has to capture after receiving its accounts
     /// (`deadlines.substitute_capture_days`) and, once its credentials were sent, the last day.
     public var substituteCapture: SubstituteCapture? = nil
+    /// Every return with observations by staff (and every refused modification request),
+    /// newest first: what the candidate and the representative must fix, with its date.
+    public var observations: [ProfileTransition] = []
+    /// The process's time zone, for the dates the pages show.
+    public var timeZone = "America/Mexico_City"
 
     /// The capture deadline of a substitute (the plan: "un plazo no mayor a cinco (5) días
     /// naturales posteriores a la recepción de las cuentas de acceso").
@@ -76,7 +81,8 @@ public struct ProfileCapture: Sendable {
     /// Loads the profile of `candidacy` (authorization is the caller's).
     public func load(_ candidacy: Candidacy, logger: Logger) async throws -> CaptureProfile {
         let questionnaires = QuestionnaireRepository(client: client, cipher: cipher, logger: logger)
-        let state = try await ProfileWorkflowRepository(client: client, logger: logger).workflow(for: candidacy.id).state
+        let workflow = try await ProfileWorkflowRepository(client: client, logger: logger).workflow(for: candidacy.id)
+        let state = workflow.state
         let noticeAccepted = try await questionnaires.hasAcceptedPrivacyNotice(version: PrivacyNotice.version, for: candidacy.id)
         let curricular = try await questionnaires.curricular(for: candidacy.id)?.answers ?? CurricularQuestionnaire()
         var identity: IdentityQuestionnaire?
@@ -93,6 +99,10 @@ public struct ProfileCapture: Sendable {
         var profile = CaptureProfile(candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
                                      identity: identity, identityBlocked: blocked, consent: consent.consent,
                                      consentBySignedForm: consent.signedForm, report: report)
+        profile.timeZone = process.timeZone
+        profile.observations = workflow.history
+            .filter { ($0.action == .returnWithObservations || $0.action == .rejectModification) && $0.observations != nil }
+            .reversed()
         if candidacy.replacesCandidacyID != nil {
             let sent = try await AccountRepository(client: client, logger: logger).account(candidacyID: candidacy.id)?.credentialsSentAt
             let days = process.deadlines.substituteCaptureDays

@@ -98,10 +98,28 @@ struct StatusView {
     let authorizationWarning: String?
     /// A substitute's capture deadline, while its profile is not yet complete.
     let substituteDeadline: String?
+    /// Staff's observations, newest first (shown open while the profile is returned).
+    let observations: [ObservationView]
+    let hasObservations: Bool
+    let returned: Bool
+
+    /// One observation of staff, with its date.
+    struct ObservationView {
+        let date: String
+        let kind: String
+        let text: String
+    }
 
     init(_ profile: CaptureProfile) {
         candidacyID = profile.candidacy.id
         name = profile.candidacy.fullName
+        observations = profile.observations.map { transition in
+            ObservationView(date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
+                            kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
+                            text: transition.observations ?? "")
+        }
+        hasObservations = !profile.observations.isEmpty
+        returned = profile.state == .returned
         stateLabel = profile.state.label
         summary = profile.report.summary
         complete = profile.report.isComplete
