@@ -97,13 +97,9 @@ struct PhotoController {
     @Sendable func preview(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, candidacy) = try await authorized(request, ctx)
         guard let photo = try await PhotoRepository(client: context.database.client, logger: ctx.logger).currentPhoto(candidacyID: candidacy.id),
-              photo.status == .accepted, let variant = photo.variant(.thumbnail) ?? photo.variant(.published),
-              let address = BlobAddress(sha256: variant.sha256), let bytes = try await context.blobs.get(address)
+              photo.status == .accepted
         else { throw WebError.notFound }
-        var headers = HTTPFields()
-        headers[.contentType] = variant.contentType
-        headers[.cacheControl] = "private, no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return try await context.privateThumbnail(of: photo)
     }
 
     func authorized(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, Candidacy) {
@@ -136,5 +132,19 @@ struct PhotoController {
             uploadedAt: photo.map { SpanishDates.dateTime($0.uploadedAt, timeZone: context.process.timeZone) },
             error: error, dateError: dateError, declaredDate: declared, canUpload: try await mayChangePhoto(candidacy, ctx))
         return try ctx.page("foto/foto", title: "Foto del perfil", view, status: status).response(from: request, context: ctx)
+    }
+}
+
+extension WebContext {
+    /// A photo's thumbnail (or, without one, its published variant) for a signed-in person's
+    /// page: never stored by a shared cache. 404 when the file is missing.
+    func privateThumbnail(of photo: StoredPhoto) async throws -> Response {
+        guard let variant = photo.variant(.thumbnail) ?? photo.variant(.published),
+              let address = BlobAddress(sha256: variant.sha256), let bytes = try await blobs.get(address)
+        else { throw WebError.notFound }
+        var headers = HTTPFields()
+        headers[.contentType] = variant.contentType
+        headers[.cacheControl] = "private, no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

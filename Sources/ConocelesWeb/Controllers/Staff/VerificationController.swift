@@ -279,14 +279,9 @@ struct VerificationController {
         let questionnaires = QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
         guard let reference = try await questionnaires.curricular(for: candidacy.id)?.answers.photo,
               let photo = try await PhotoRepository(client: context.database.client, logger: ctx.logger)
-                .photo(candidacyID: candidacy.id, sha256: reference.sha256),
-              let variant = photo.variant(.thumbnail) ?? photo.variant(.published),
-              let address = BlobAddress(sha256: variant.sha256), let bytes = try await context.blobs.get(address)
+                .photo(candidacyID: candidacy.id, sha256: reference.sha256)
         else { throw WebError.notFound }
-        var headers = HTTPFields()
-        headers[.contentType] = variant.contentType
-        headers[.cacheControl] = "private, no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return try await context.privateThumbnail(of: photo)
     }
 
     // MARK: Audit trail
