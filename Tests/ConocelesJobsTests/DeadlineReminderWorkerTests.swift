@@ -124,6 +124,29 @@ struct DeadlineReminderWorkerTests {
         }
     }
 
+    /// PAN's address is refused (550) and PRI's server problem is passing: PRI waits for the
+    /// retry, PAN's failure is recorded on its account, and neither stops the other.
+    @Test func oneBouncingRepresentativeNeverBlocksTheOthers() async throws {
+        try await TestDatabase.with { db in
+            try await Self.seed(db)
+            try await db.client.query("UPDATE profile_workflows SET state = 'pendiente' WHERE candidacy_id = 'PRI-1'")
+            let mail = InMemoryMailTransport()
+            // Entities go in order (PAN, then PRI): PAN's address refused, PRI's attempt hits a dropped connection.
+            mail.failNextSends(with: [SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 no such user"),
+                                      SMTPError(code: .connectionFailed, detail: "reset")])
+            await #expect(throws: SMTPError.self) {
+                try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08"), args: .init())
+            }
+            let failure = try await db.client.query("SELECT mail_failure FROM accounts WHERE username = 'rep-pan'")
+                .collect().first?.decode(String?.self)
+            #expect(failure?.contains("550") == true)
+            // The retry reminds PRI; PAN's refused reminder is not sent again.
+            try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08"), args: .init(), attempt: 2)
+            #expect(mail.sentMessages.map { $0.to.map(\.address) } == [["rep-pri@partido.example"]])
+            #expect(try await DeadlineReminderLog(client: db.client, logger: TestDatabase.logger).count(processID: Self.process.id) == 2)
+        }
+    }
+
     @Test func aLongListIsCutAndCounted() async throws {
         try await TestDatabase.with { db in
             try await Self.seed(db)

@@ -69,6 +69,10 @@ public struct DeadlineReminderWorker: JobWorker {
         let log = DeadlineReminderLog(client: client, logger: context.logger)
         let sender = try MailAddress(parsing: from)
         var sent = 0
+        // One entity's failure never stops the others: a refused address is recorded on its
+        // account (and the reminder counts as given); any other failure makes this entity wait
+        // for the job's next attempt while the rest are reminded now.
+        var deferred: (any Error)?
         for (deadline, day) in due {
             for entity in byEntity.keys.sorted(by: { ($0.kind.rawValue, $0.code) < ($1.kind.rawValue, $1.code) }) {
                 let profiles = byEntity[entity] ?? []
@@ -83,16 +87,25 @@ public struct DeadlineReminderWorker: JobWorker {
                     baseURL: publicURL, from: sender, listLimit: listLimit
                 ).message()
                 let key = DeadlineReminderLog.Key(processID: process.id, entity: entity, deadline: deadline, reminderDay: day)
-                let didSend = try await log.sendOnce(key, accountID: account.id, candidacies: profiles.count, at: now) {
-                    do {
-                        try await mail.send(message)
-                    } catch let error as SMTPError {
-                        throw MailFailure.outcome(of: error, what: "deadline reminder", context: context)
+                do {
+                    let didSend = try await log.sendOnce(key, accountID: account.id, candidacies: profiles.count, at: now) {
+                        do {
+                            try await mail.send(message)
+                        } catch let error as SMTPError where error.isMessageRefusal {
+                            try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
+                            context.logger.warning("deadline reminder refused for this address; recorded on the account", metadata: [
+                                "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)"])
+                        }
                     }
+                    if didSend { sent += 1 }
+                } catch let error as SMTPError {
+                    context.logger.warning("deadline reminder not sent; this entity waits for the next attempt", metadata: [
+                        "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)", "code": "\(error.code)"])
+                    deferred = deferred ?? MailFailure.outcome(of: error, what: "deadline reminder", context: context)
                 }
-                if didSend { sent += 1 }
             }
         }
         context.logger.info("deadline reminders sent", metadata: ["sent": "\(sent)", "entities": "\(byEntity.count)"])
+        if let deferred { throw deferred }
     }
 }
