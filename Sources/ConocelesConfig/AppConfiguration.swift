@@ -244,8 +244,20 @@ extension AppConfiguration {
         guard let security = SMTPSettings.Security(rawValue: securityText) else {
             throw ConfigurationError(key: "smtp.security", reason: "«\(securityText)» no es válido; use none, starttls o tls")
         }
+        let smtpHost = try r.string("smtp.host")
+        // Activation and reset links travel in these messages: without TLS they may only go to
+        // a relay on this machine, unless the operator says so on purpose.
+        let loopback = smtpHost == "localhost" || smtpHost == "::1" || smtpHost.hasPrefix("127.")
+        let allowInsecure = r.optionalString("smtp.allow_insecure")
+        guard allowInsecure == nil || allowInsecure == "true" || allowInsecure == "false" else {
+            throw ConfigurationError(key: "smtp.allow_insecure", reason: "«\(allowInsecure ?? "")» no es válido; use true o false")
+        }
+        if security == .none, !loopback, allowInsecure != "true" {
+            throw ConfigurationError(key: "smtp.host", reason: "con smtp.security «none» se enviarían los enlaces de activación sin cifrar a \(smtpHost); "
+                + "use starttls o tls (o smtp.allow_insecure: true si el servidor está en una red de confianza)")
+        }
         smtp = SMTPSettings(
-            host: try r.string("smtp.host"), port: try r.int("smtp.port", in: 1...65535), security: security,
+            host: smtpHost, port: try r.int("smtp.port", in: 1...65535), security: security,
             username: r.optionalString("smtp.username"), password: r.optionalString("smtp.password", secret: true),
             from: try r.string("smtp.from"))
         photo = try PhotoLimits(reader: r)

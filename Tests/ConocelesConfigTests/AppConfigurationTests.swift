@@ -49,6 +49,8 @@ struct AppConfigurationTests {
         ("CONOCELES_METRICS_TOKEN", "corto", "metrics.token", "al menos 16 caracteres"),
         ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "0", "retention.consent_documents_days", "fuera del rango"),
         ("CONOCELES_RETENTION_CONSENT_DOCUMENTS_DAYS", "siempre", "retention.consent_documents_days", "no es un número"),
+        ("CONOCELES_SMTP_HOST", "smtp.iepc.example.mx", "smtp.host", "sin cifrar"),
+        ("CONOCELES_SMTP_ALLOW_INSECURE", "quizá", "smtp.allow_insecure", "no es válido"),
         ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "0", "publication.statistics_refresh_hours", "fuera del rango"),
         ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "diario", "publication.statistics_refresh_hours", "no es un número"),
     ])
