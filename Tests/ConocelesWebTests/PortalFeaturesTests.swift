@@ -52,6 +52,8 @@ struct PortalFeaturesTests {
             #expect(search.contains(#"name="id" value="C-UNO""#))
             #expect(search.contains(#"name="id" value="C-DOS""#))
             #expect(search.contains(#"<label for="comparar-C-UNO""#))
+            // Each row says whether it is the formula's proprietor or its substitute.
+            #expect(search.contains("Gubernatura · Propietaria/o ·") || search.contains("· Propietaria/o ·"))
 
             let compare = try await browser.get("/comparar?id=C-UNO&id=C-DOS")
             #expect(compare.status == .ok)

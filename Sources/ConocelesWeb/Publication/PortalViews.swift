@@ -10,6 +10,8 @@ struct ResultView {
     let href: String
     let name: String
     let office: String
+    /// Propietario/a or suplente: a proprietor and her substitute are two rows of one formula.
+    let position: String
     let entity: String
     let territory: String?
     let photo: String?
@@ -21,6 +23,7 @@ struct ResultView {
         href = "/perfil/\(queryValue(profile.id))"
         name = profile.fullName
         office = profile.officeName
+        position = profile.formulaPosition.label
         entity = profile.entityName
         territory = PortalText.territory(profile)
         photo = profile.photo == nil ? nil : "/perfil/\(queryValue(profile.id))/foto.jpg"
