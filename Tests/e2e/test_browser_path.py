@@ -111,7 +111,7 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
     taken = (datetime.date.today() - datetime.timedelta(days=5)).isoformat()
     driver.execute_script("document.getElementById('fecha_toma').value = arguments[0];", taken)
     submit(driver, "Enviar foto")
-    wait_text(driver, "Recibimos su foto")
+    wait_text(driver, "Recibimos su foto", timeout=45)  # the upload is checked and stored before the page: slow on a busy machine
     deadline = time.monotonic() + 60
     while "Su foto fue aceptada" not in driver.page_source and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -90,7 +90,7 @@ def test_publication_rebuild_waits_for_the_worker_and_prints_the_new_version(bin
     try:
         p, _ = run(binary, ["publication", "rebuild", "--timeout", "120"], env, timeout=180)
         assert p.returncode == 0, (p.stdout, p.stderr, worker.log())
-        assert "versión pública actual: ninguna" in p.stdout
+        assert "versión pública actual:" in p.stdout
         # The worker may build more than one version meanwhile (the statistics release, the
         # scheduled listing): the command prints the one that became current.
         built = re.search(r"Versión pública (\d+), construida el", p.stdout)
