@@ -352,6 +352,10 @@ struct RepresentativeTests {
             let noID = Self.multipart(Self.csvRow(["Nombre"]) + "\r\n\"x\"")
             #expect(try await browser.upload("/candidaturas/carga", contentType: noID.0, body: noID.1).text
                 .contains("Falta la columna «Clave de la candidatura»."))
+            // A file without the revision column (an older template) is refused whole: nothing can be checked for staleness.
+            let noRevision = Self.multipart(Self.csvRow(["Clave de la candidatura", "Historia profesional y/o laboral"]) + "\r\n\"PAN-1\",\"x\"")
+            let old = try await browser.upload("/candidaturas/carga", contentType: noRevision.0, body: noRevision.1)
+            #expect(old.status == .unprocessableContent && old.text.contains("Falta la columna «Revisión (no la cambie)»"))
             let notMultipart = try await browser.upload("/candidaturas/carga", contentType: "text/csv", body: ByteBuffer(string: "a,b"))
             #expect(notMultipart.status == .badRequest && notMultipart.text.contains("multipart/form-data"))
             let tooLarge = ByteBuffer(repeating: UInt8(ascii: "a"), count: RepresentativeController.maximumUploadBytes + 1)

@@ -196,10 +196,7 @@ enum CurricularCSV {
         guard let idIndex = index(of: idHeader) else {
             throw FileError(message: "Falta la columna «\(idHeader)». \(again)")
         }
-        guard let revisionIndex = index(of: revisionHeader) else {
-            throw FileError(message: "Falta la columna «\(revisionHeader)», con la que se sabe si una candidatura cambió después "
-                            + "de descargar la plantilla. Descargue la plantilla de nuevo y capture en ella.")
-        }
+        let revisionIndex = index(of: revisionHeader)
         var columns: [(Int, Column)] = []
         for (index, name) in header.enumerated() where index != idIndex && index != revisionIndex && !name.isEmpty {
             if let column = Column.allCases.first(where: { $0.header.caseInsensitiveCompare(name) == .orderedSame }) {
@@ -208,6 +205,10 @@ enum CurricularCSV {
             } else if ![nameHeader, officeHeader].contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
                 throw FileError(message: "La columna «\(name)» no es de la plantilla. \(again)")
             }
+        }
+        guard let revisionIndex else {
+            throw FileError(message: "Falta la columna «\(revisionHeader)», con la que se sabe si una candidatura cambió después "
+                            + "de descargar la plantilla. Descargue la plantilla de nuevo y capture en ella.")
         }
         guard table.rows.count <= maximumRows else {
             throw FileError(message: "El archivo tiene más de \(SpanishNumberFormat.format(maximumRows)) renglones; divídalo en varios.")
