@@ -67,8 +67,8 @@ def test_rejected_events_are_listed(binary, env, tmp_path):
     assert p.returncode == 0, p.stderr
     assert "No hay eventos rechazados." in p.stdout
     psql(env, "INSERT INTO registration_events (id, process_id, type, candidacy_id, body, source, status, status_reason) "
-              "VALUES ('rej-1', 'jalisco-2024', 'approval', 'C-REJ', '{}', 'api', 'rejected', 'El cargo «X» no existe en el proceso electoral.')")
+              "VALUES ('rej-1', 'jalisco-2024', 'approval', 'C-REJ', '{}', 'csv', 'rejected', 'El cargo «X» no existe en el proceso electoral.')")
     p = subprocess.run([binary, "import", "rejected"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "Eventos rechazados: 1" in p.stdout
-    assert "rej-1\tC-REJ\tapi\t" in p.stdout and "El cargo «X» no existe en el proceso electoral." in p.stdout
+    assert "rej-1\tC-REJ\tcsv\t" in p.stdout and "El cargo «X» no existe en el proceso electoral." in p.stdout
