@@ -91,6 +91,7 @@ struct AuthorizationMatrixTests {
         "POST /instancia/consentimientos/{document}/recibir": .staff,
         "POST /instancia/consentimientos/{document}/rechazar": .staff,
         "GET /instancia/informes": .reports,
+        "GET /instancia/eventos-rechazados": .accounts,
         "POST /instancia/informes/generar": .reports,
         "GET /instancia/informes/{report}": .reports,
         // Publication: the public portal, open data and API; the staff's rebuild.

@@ -69,3 +69,36 @@ struct CSVDownloadTests {
         text.components(separatedBy: "\r\n").dropFirst().dropLast().filter { $0.isEmpty }.count
     }
 }
+
+/// The rejected registration events, shown to staff with their reasons.
+@Suite("Rejected registration events page")
+struct RejectedEventsPageTests {
+    @Test func staffSeeEveryRejectedEventWithItsReason() async throws {
+        let process = try jalisco()
+        try await TestDatabase.with { db async throws in
+            try await WebFixtures.seed(db, process, [])
+            try await WebFixtures.staffAccount(db, .transparencyStaff, username: "staff-transparencia")
+            try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "staff-igualdad")
+            let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
+            for (id, candidacy) in [("rech-1", "C-<b>1"), ("bien-1", "C-2")] {
+                _ = try await events.record(RegistrationEvent(id: id, processID: process.id, kind: .approval, candidacyID: candidacy,
+                                                              body: "{}", source: .csv))
+            }
+            try await events.settle("rech-1", to: .rejected, reason: "El municipio 999 no está en el catálogo.")
+            let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
+            try await app.test(.router) { client in
+                let staff = Browser(client)
+                try await staff.signIn("staff-transparencia")
+                let page = try await staff.get("/instancia/eventos-rechazados")
+                #expect(page.status == .ok)
+                #expect(page.text.contains("rech-1") && page.text.contains("El municipio 999 no está en el catálogo."))
+                #expect(page.text.contains("C-&lt;b&gt;1") && !page.text.contains("C-<b>1"))
+                #expect(!page.text.contains("bien-1"), "only rejected events are listed")
+                #expect(page.text.contains("href=\"/instancia/eventos-rechazados\""), "the menu links the page")
+                let other = Browser(client)
+                try await other.signIn("staff-igualdad")
+                #expect(try await other.get("/instancia/eventos-rechazados").status == .forbidden)
+            }
+        }
+    }
+}
