@@ -182,12 +182,13 @@ extension RepresentativeController {
         if unreadable.isEmpty, CurricularCSV.roundTripped(answers, rules: rules) == CurricularCSV.roundTripped(current, rules: rules) {
             return .unchanged
         }
-        guard row.revision == revision else {
-            return .refused(row.revision == nil
-                ? "La celda «\(CurricularCSV.revisionHeader)» está vacía o cambió: sin ella no se sabe si la candidatura cambió "
-                    + "después de descargar la plantilla. Descargue la plantilla de nuevo. No se guardó."
-                : "La información de esta candidatura cambió después de que se descargó la plantilla (revisión \(row.revision!), "
-                    + "ahora \(revision)); no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
+        guard let downloaded = row.revision else {
+            return .refused("La celda «\(CurricularCSV.revisionHeader)» está vacía o cambió: sin ella no se sabe si la candidatura "
+                            + "cambió después de descargar la plantilla. Descargue la plantilla de nuevo. No se guardó.")
+        }
+        guard downloaded == revision else {
+            return .refused("La información de esta candidatura cambió después de que se descargó la plantilla (revisión \(downloaded), "
+                            + "ahora \(revision)); no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
         }
         // The same rules as the form's draft: wrong values fail the row; missing answers, the
         // photo (not part of the file) and the authorization are left to completeness.
