@@ -77,13 +77,15 @@ struct MenuView {
                                   LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
                                   LinkView(href: "/instancia/cuentas", label: "Cuentas"),
                                   LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
-                                  LinkView(href: "/instancia/informes", label: "Informes")]
+                                  LinkView(href: "/instancia/informes", label: "Informes"),
+                                  LinkView(href: "/instancia/eventos-rechazados", label: "Eventos rechazados")]
         case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio"),
                                     LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
                                     LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
                                     LinkView(href: "/instancia/informes", label: "Informes")]
         case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas"),
-                        LinkView(href: "/instancia/trabajos", label: "Trabajos")]
+                        LinkView(href: "/instancia/trabajos", label: "Trabajos"),
+                        LinkView(href: "/instancia/eventos-rechazados", label: "Eventos rechazados")]
         }
     }
 }

@@ -98,6 +98,7 @@ struct AuthorizationMatrixTests {
         "POST /instancia/consentimientos/{document}/recibir": .consentForms,
         "POST /instancia/consentimientos/{document}/rechazar": .consentForms,
         "GET /instancia/informes": .reports,
+        "GET /instancia/eventos-rechazados": .accounts,
         "POST /instancia/informes/generar": .reports,
         "GET /instancia/informes/{report}": .reports,
         // Publication: the public portal, open data and API; the staff's rebuild.

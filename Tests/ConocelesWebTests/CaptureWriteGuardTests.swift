@@ -52,8 +52,8 @@ struct CaptureWriteGuardTests {
     }
 
     static func csv(_ id: String) -> (String, ByteBuffer) {
-        RepresentativeTests.multipart([RepresentativeTests.csvRow(["Clave de la candidatura", "Grado máximo de estudios"]),
-                                       RepresentativeTests.csvRow([id, "Maestría"])].joined(separator: "\r\n"))
+        RepresentativeTests.multipart([RepresentativeTests.csvRow(["Clave de la candidatura", "Revisión (no la cambie)", "Grado máximo de estudios"]),
+                                       RepresentativeTests.csvRow([id, "0", "Maestría"])].joined(separator: "\r\n"))
     }
 
     @Test func aWithdrawnCandidacyIsReadOnlyOnEveryCapturePath() async throws {

@@ -250,7 +250,7 @@ struct PublicationTests {
     /// RFC 4180 parsing, independent of the writer.
     static func parseCSV(_ text: String) -> [[String]] {
         var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
-        var characters = Array(text)[...]
+        var characters = Array(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)[...]
         while let c = characters.popFirst() {
             if quoted {
                 if c == "\"" {

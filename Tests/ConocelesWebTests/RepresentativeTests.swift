@@ -249,9 +249,10 @@ struct RepresentativeTests {
             let bytes = Array(response.body.readableBytesView)
             #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
             let text = response.text
-            #expect(text.contains("\"Clave de la candidatura\",\"Nombre\",\"Cargo\",\"Grado máximo de estudios\""))
+            #expect(text.contains("\"Clave de la candidatura\",\"Nombre\",\"Cargo\",\"Revisión (no la cambie)\",\"Grado máximo de estudios\""))
             #expect(text.contains("\"Historia profesional y/o laboral\""))
-            #expect(text.contains("\"PAN-1\",\"Ana Panista Uno\",\"Gubernatura\",\"Licenciatura\""))
+            #expect(text.contains("\"PAN-1\",\"Ana Panista Uno\",\"Gubernatura\",\"1\",\"Licenciatura\""))
+            #expect(text.contains("\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\""))
             #expect(text.contains("\"uno@example.org\ndos@example.org\""))
             // A formula is kept as text, never run by the spreadsheet.
             #expect(text.contains("\"'=HYPERLINK(\"\"http://example.com\"\")\""))
@@ -281,13 +282,13 @@ struct RepresentativeTests {
         try await withSite { browser, db in
             try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
-            let header = Self.csvRow(["Clave de la candidatura", "Nombre", "Grado máximo de estudios",
+            let header = Self.csvRow(["Clave de la candidatura", "Nombre", "Revisión (no la cambie)", "Grado máximo de estudios",
                                       "Estatus del grado máximo de estudios", "Historia profesional y/o laboral",
                                       "Correos electrónicos públicos (uno por renglón)",
                                       "Manifestación de autorización para la publicación de la información (Sí/No)"])
-            let good = Self.csvRow(["PAN-1", "ignorado", "Maestría", "En curso", Self.text(300), "a@example.org\nb@example.org", "Sí"])
-            let bad = Self.csvRow(["PAN-2", "", "Licenciatura", "", String(repeating: "x", count: 5_001), "no-es-correo", "<script>alert(1)</script>"])
-            let foreign = Self.csvRow(["PRI-1", "", "Primaria", "Trunco", Self.text(300), "", "Sí"])
+            let good = Self.csvRow(["PAN-1", "ignorado", "0", "Maestría", "En curso", Self.text(300), "a@example.org\nb@example.org", "Sí"])
+            let bad = Self.csvRow(["PAN-2", "", "0", "Licenciatura", "", String(repeating: "x", count: 5_001), "no-es-correo", "<script>alert(1)</script>"])
+            let foreign = Self.csvRow(["PRI-1", "", "0", "Primaria", "Trunco", Self.text(300), "", "Sí"])
             let (type, body) = Self.multipart([header, good, bad, foreign].joined(separator: "\r\n"))
             let response = try await browser.upload("/candidaturas/carga", contentType: type, body: body)
             #expect(response.status == .ok)
@@ -351,6 +352,10 @@ struct RepresentativeTests {
             let noID = Self.multipart(Self.csvRow(["Nombre"]) + "\r\n\"x\"")
             #expect(try await browser.upload("/candidaturas/carga", contentType: noID.0, body: noID.1).text
                 .contains("Falta la columna «Clave de la candidatura»."))
+            // A file without the revision column (an older template) is refused whole: nothing can be checked for staleness.
+            let noRevision = Self.multipart(Self.csvRow(["Clave de la candidatura", "Historia profesional y/o laboral"]) + "\r\n\"PAN-1\",\"x\"")
+            let old = try await browser.upload("/candidaturas/carga", contentType: noRevision.0, body: noRevision.1)
+            #expect(old.status == .unprocessableContent && old.text.contains("Falta la columna «Revisión (no la cambie)»"))
             let notMultipart = try await browser.upload("/candidaturas/carga", contentType: "text/csv", body: ByteBuffer(string: "a,b"))
             #expect(notMultipart.status == .badRequest && notMultipart.text.contains("multipart/form-data"))
             let tooLarge = ByteBuffer(repeating: UInt8(ascii: "a"), count: RepresentativeController.maximumUploadBytes + 1)
@@ -368,8 +373,9 @@ struct RepresentativeTests {
             let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; Pérez"
             let list = try await browser.get("/candidaturas").text
             let authorized = try await browser.post("/candidaturas/autorizar", [("ids[]", "PAN-X")]).text
-            let (type, body) = Self.multipart(Self.csvRow(["Clave de la candidatura", "Correos electrónicos públicos (uno por renglón)"])
-                                              + "\r\n\"PAN-X\",\"malo\"")
+            let (type, body) = Self.multipart(Self.csvRow(["Clave de la candidatura", "Revisión (no la cambie)",
+                                                           "Correos electrónicos públicos (uno por renglón)"])
+                                              + "\r\n\"PAN-X\",\"0\",\"malo\"")
             let report = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text
             for page in [list, authorized, report] {
                 #expect(page.contains(escaped))
@@ -382,7 +388,9 @@ struct RepresentativeTests {
         try await withSite { browser, db in
             try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
-            let csv = "Clave de la candidatura;Grado máximo de estudios;Estatus del grado máximo de estudios\r\nPAN-1;Maestría;Cédula\r\n"
+            // Semicolons, CRLF and a comma in a cell: the separator comes from the header line.
+            let csv = "Clave de la candidatura;Revisión (no la cambie);Grado máximo de estudios;Estatus del grado máximo de estudios;"
+                + "Historia profesional y/o laboral\r\nPAN-1;0;Maestría;Cédula;Abogada, notaria y docente\r\n"
             let bytes = try #require(csv.data(using: .windowsCP1252))
             let boundary = "limite"
             var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"archivo\"; filename=\"a.csv\"\r\n\r\n")
@@ -392,6 +400,90 @@ struct RepresentativeTests {
             #expect(page.contains("Guardados como borrador: <strong>1</strong>"))
             let saved = try #require(try await Self.curricular(db, "PAN-1"))
             #expect(saved.answers.maximumDegree == "maestria" && saved.answers.degreeStatus == "cedula")
+            #expect(saved.answers.professionalHistory == "Abogada, notaria y docente")
+        }
+    }
+
+    @Test func aStaleTemplateRowIsRefusedAndTheNewerAnswersSurvive() async throws {
+        try await withSite { browser, db in
+            for id in ["PAN-1", "PAN-2"] { try await WebFixtures.acceptNotice(db, id) }
+            let questionnaires = QuestionnaireRepository(client: db.client, cipher: testCipher, logger: TestDatabase.logger)
+            var first = CurricularQuestionnaire()
+            first.professionalHistory = "Día 1"
+            try await questionnaires.saveCurricular(first, for: "PAN-1", by: .system("test"))
+            try await browser.signIn("rep-pan")
+            // Day 1: the representative downloads the template.
+            let template = try await browser.get("/candidaturas/plantilla.csv").text
+            // Day 2: the candidate captures more.
+            var second = first
+            second.professionalHistory = "Día 2, capturado por la candidata"
+            second.firstProposal = "Propuesta del día 2"
+            try await questionnaires.saveCurricular(second, for: "PAN-1", by: .system("test"))
+            // Day 3: the representative uploads the old template with changes on both rows.
+            let edited = template
+                .replacingOccurrences(of: "\"Día 1\"", with: "\"Día 3, desde la plantilla vieja\"")
+                .replacingOccurrences(of: "\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\",\"\"",
+                                      with: "\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\",\"Maestría\"")
+            #expect(edited.contains("Día 3") && edited.contains("\"0\",\"Maestría\""))
+            let (type, body) = Self.multipart(edited)
+            let page = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text
+            #expect(page.contains("Guardados como borrador: <strong>1</strong>"))
+            #expect(page.contains("Sin cambios: <strong>1</strong>"))
+            #expect(page.contains("Rechazados: <strong>1</strong>"))
+            #expect(page.contains("cambió después de que se descargó la plantilla (revisión 1, ahora 2); no se sobrescribió."))
+            // PAN-1 keeps day 2's answers; PAN-2 (unchanged since the download) took the file's.
+            let kept = try #require(try await Self.curricular(db, "PAN-1"))
+            #expect(kept.revision == 2 && kept.answers.professionalHistory == "Día 2, capturado por la candidata")
+            #expect(kept.answers.firstProposal == "Propuesta del día 2")
+            #expect(try await Self.curricular(db, "PAN-2")?.answers.maximumDegree == "maestria")
+            // The storage refuses a stale save on its own too (compare and set under the row lock).
+            await #expect(throws: StorageError.self) {
+                try await questionnaires.saveCurricular(first, for: "PAN-1", by: .system("test"), expectedRevision: 1)
+            }
+        }
+    }
+
+    @Test func anEmptyCellChangesNothingAndBORRARErases() async throws {
+        try await withSite { browser, db in
+            try await WebFixtures.acceptNotice(db, "PAN-1")
+            var draft = CurricularQuestionnaire()
+            draft.professionalHistory = "Historia que se queda"
+            draft.firstProposal = "Propuesta que se borra"
+            draft.contact.emails = ["a@example.org"]
+            try await QuestionnaireRepository(client: db.client, cipher: testCipher, logger: TestDatabase.logger)
+                .saveCurricular(draft, for: "PAN-1", by: .system("test"))
+            try await browser.signIn("rep-pan")
+            let header = Self.csvRow(["Clave de la candidatura", "Revisión (no la cambie)", "Historia profesional y/o laboral",
+                                      "Primera propuesta", "Correos electrónicos públicos (uno por renglón)", "Página web"])
+            let row = Self.csvRow(["PAN-1", "1", "", "borrar", "", "https://ejemplo.mx"])
+            let (type, body) = Self.multipart(header + "\r\n" + row)
+            let page = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text
+            #expect(page.contains("Guardados como borrador: <strong>1</strong>"), "\(page)")
+            let saved = try #require(try await Self.curricular(db, "PAN-1"))
+            #expect(saved.answers.professionalHistory == "Historia que se queda")
+            #expect(saved.answers.contact.emails == ["a@example.org"])
+            #expect(saved.answers.firstProposal == "")
+            #expect(saved.answers.contact.webPage == "https://ejemplo.mx")
+        }
+    }
+
+    @Test func aFileWithAStrayQuoteOrANULSaysWhereAndSavesNothingOfThatRow() async throws {
+        try await withSite { browser, db in
+            try await WebFixtures.acceptNotice(db, "PAN-1")
+            try await WebFixtures.acceptNotice(db, "PAN-2")
+            try await browser.signIn("rep-pan")
+            let header = Self.csvRow(["Clave de la candidatura", "Revisión (no la cambie)", "Historia profesional y/o laboral"])
+            let stray = Self.multipart(header + "\r\n\"PAN-1\",\"0\",\"bien\"\r\n\"PAN-2\",\"0\",\"sin cerrar\r\n\"PAN-3\",\"0\",\"x\"\r\n")
+            let refused = try await browser.upload("/candidaturas/carga", contentType: stray.0, body: stray.1)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("comillas sin cerrar o mal cerradas en el renglón 3"))
+            #expect(try await Self.curricular(db, "PAN-1") == nil)
+            let nul = Self.multipart(header + "\r\n\"PAN-1\",\"0\",\"bien\"\r\n\"PAN-2\",\"0\",\"ma\u{0}l\"\r\n")
+            let page = try await browser.upload("/candidaturas/carga", contentType: nul.0, body: nul.1).text
+            #expect(page.contains("Guardados como borrador: <strong>1</strong>") && page.contains("Rechazados: <strong>1</strong>"))
+            #expect(page.contains("El renglón 3 tiene un carácter nulo (NUL)"))
+            #expect(try await Self.curricular(db, "PAN-1")?.answers.professionalHistory == "bien")
+            #expect(try await Self.curricular(db, "PAN-2") == nil)
         }
     }
 

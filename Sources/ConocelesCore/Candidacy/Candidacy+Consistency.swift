@@ -12,6 +12,8 @@ public enum CandidacyInconsistency: Sendable, Hashable {
     case missingListPosition
     /// The formula position or list number is not positive.
     case invalidListPosition(Int)
+    /// A substitution that names the candidacy itself as the one it replaces.
+    case substitutesItself(String)
 
     /// Spanish explanation for staff reviewing an import.
     public var message: String {
@@ -22,6 +24,20 @@ public enum CandidacyInconsistency: Sendable, Hashable {
         case .invalidMunicipality(let key): "El municipio \(key ?? "(vacío)") no está en el catálogo."
         case .missingListPosition: "Falta el número de lista de la candidatura de representación proporcional."
         case .invalidListPosition(let number): "El número de lista o fórmula \(number) no es válido."
+        case .substitutesItself(let id):
+            "La candidatura \(id) no puede sustituirse a sí misma: la sustitución debe nombrar otra candidatura."
+        }
+    }
+
+    /// The event's field (as the API and the CSV import name it) the reason is about.
+    public var field: String {
+        switch self {
+        case .unknownOffice: "office"
+        case .unknownPostulatingEntity: "postulated_by"
+        case .invalidDistrict: "district"
+        case .invalidMunicipality: "municipality"
+        case .missingListPosition, .invalidListPosition: "list_position"
+        case .substitutesItself: "replaces_candidacy_id"
         }
     }
 }
@@ -50,6 +66,20 @@ extension Candidacy {
             if municipality.map({ !catalogs.municipalities.contains(key: $0) }) ?? true {
                 found.append(.invalidMunicipality(municipality))
             }
+        }
+        return found
+    }
+}
+
+extension CandidacyEvent {
+    /// Every way this valid event can't apply to `process` (its candidacy's
+    /// `inconsistencies`, a substitution of itself); empty when it can. The one check of
+    /// both the ingest worker, which rejects such an event, and the CSV import, which
+    /// reports the row before anything is stored.
+    public func inconsistencies(with process: ElectionProcess, catalogs: Catalogs) -> [CandidacyInconsistency] {
+        var found = candidacy?.inconsistencies(with: process, catalogs: catalogs) ?? []
+        if kind == .substituted, let candidacy, let replaced = replacesCandidacyID, replaced == candidacy.id {
+            found.append(.substitutesItself(replaced))
         }
         return found
     }

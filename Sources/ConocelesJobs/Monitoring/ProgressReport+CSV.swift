@@ -5,7 +5,7 @@ extension ProgressReport {
     /// The CSV header: one row per number (long format) plus one per unpublished candidacy.
     static let csvHeader = ["SECCION", "PARTIDO_COALICION", "CARGO", "INDICADOR", "VALOR", "ID_CANDIDATURA", "NOMBRE"]
 
-    /// The report as CSV (UTF-8, CRLF): sections `avance` (indicators `candidaturas`,
+    /// The report as CSV (`SpreadsheetWriter`: UTF-8 with BOM, CRLF): sections `avance` (indicators `candidaturas`,
     /// `con_captura`, `completas`, `publicadas` per entity and office), `identidad` (the public
     /// release: indicator `<tabla>|<valor>|perfiles` or `<tabla>|<valor>|<grupo>`, tables
     /// `total`, `cargo`, `partido`, `sexo`; a reserved count reads `IdentityRelease.reservedText`)
@@ -32,14 +32,6 @@ extension ProgressReport {
             lines.append(["no_publicadas", entityName(profile.candidacy.postulatingEntity), place.describe(profile.candidacy), "estado",
                           profile.state.label, profile.candidacy.id, profile.candidacy.fullName])
         }
-        return lines.map { $0.map(Self.cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// A quoted cell; text that a spreadsheet would read as a formula gets a leading apostrophe.
-    static func cell(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return SpreadsheetWriter.document(lines)
     }
 }

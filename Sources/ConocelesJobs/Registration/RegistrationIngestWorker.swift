@@ -39,6 +39,12 @@ public struct RegistrationIngestWorker: JobWorker {
             try await settle(events, stored.id, .rejected, errors.fields.map(\.message).joined(separator: " "))
             return
         }
+        // The same check as the CSV import's, which refuses such rows before storing them.
+        let found = event.inconsistencies(with: environment.process, catalogs: environment.catalogs)
+        guard found.isEmpty else {
+            try await settle(events, stored.id, .rejected, found.map(\.message).joined(separator: " "))
+            return
+        }
         let candidacies = CandidacyRepository(client: environment.client, logger: context.logger)
         let actor = AuditActor.system(Self.kind)
         let logger = context.logger
@@ -48,10 +54,6 @@ public struct RegistrationIngestWorker: JobWorker {
         switch event.kind {
         case .approved, .updated:
             guard let candidacy = event.candidacy else { return }
-            if let reason = inconsistency(of: candidacy) {
-                try await settle(events, stored.id, .rejected, reason)
-                return
-            }
             try await environment.client.withTransaction(logger: logger) { tx in
                 try await events.lockCandidacy(candidacy.id, on: tx)
                 if try await candidacies.candidacy(id: candidacy.id, on: tx) == nil {
@@ -79,15 +81,6 @@ public struct RegistrationIngestWorker: JobWorker {
             }
         case .substituted:
             guard let substitute = event.candidacy, let replaced = event.replacesCandidacyID else { return }
-            if let reason = inconsistency(of: substitute) {
-                try await settle(events, stored.id, .rejected, reason)
-                return
-            }
-            if replaced == substitute.id {
-                try await settle(events, stored.id, .rejected,
-                                 "La candidatura \(replaced) no puede sustituirse a sí misma: la sustitución debe nombrar otra candidatura.")
-                return
-            }
             try await environment.client.withTransaction(logger: logger) { tx in
                 // Both locks, always in the same order, so two substitutions can't deadlock.
                 for id in [replaced, substitute.id].sorted() { try await events.lockCandidacy(id, on: tx) }
@@ -124,12 +117,6 @@ public struct RegistrationIngestWorker: JobWorker {
     func refreshPublication(_ candidacyID: String, reason: String, on tx: PostgresConnection, logger: Logger) async throws {
         try await PublicationProfileRefreshWorker.enqueue(
             processID: environment.process.id, candidacyID: candidacyID, reason: reason, jobs: environment.jobs, on: tx, logger: logger)
-    }
-
-    /// The reason a valid event can't apply to this process, if any.
-    func inconsistency(of candidacy: Candidacy) -> String? {
-        let found = candidacy.inconsistencies(with: environment.process, catalogs: environment.catalogs)
-        return found.isEmpty ? nil : found.map(\.message).joined(separator: " ")
     }
 
     func startAccounts(_ candidacyID: String, eventID: String, on tx: PostgresConnection) async throws {

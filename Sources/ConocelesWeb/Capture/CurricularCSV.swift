@@ -1,15 +1,22 @@
 import ConocelesCore
-import CSV
 import Foundation
 
 /// The curricular questionnaire as a spreadsheet, for representatives who capture hundreds
-/// of candidacies: a template (UTF-8 with BOM, Spanish headers, one row per candidacy with
-/// its current draft) and the reading of the filled-in file. It only moves values between
-/// cells and the questionnaire; whether they are valid is the questionnaire's own check
-/// (`CurricularQuestionnaire.completeness`), exactly as for the form.
+/// of candidacies: a template (written by `SpreadsheetWriter`: Spanish headers, one row per
+/// candidacy with its current draft and that draft's revision) and the reading of the
+/// filled-in file (by `SpreadsheetTable`, the reader of every uploaded CSV). It only moves
+/// values between cells and the questionnaire; whether they are valid is the
+/// questionnaire's own check (`CurricularQuestionnaire.completeness`), exactly as for the
+/// form. An empty cell changes nothing; `eraseMarker` erases the field.
 enum CurricularCSV {
     /// The column that names the candidacy of a row.
     static let idHeader = "Clave de la candidatura"
+    /// The column with the revision of the questionnaire the row was downloaded with: a row
+    /// whose questionnaire changed since then is refused, so an old file can't overwrite
+    /// newer answers.
+    static let revisionHeader = "Revisión (no la cambie)"
+    /// A cell with this text (any case) erases its field; an empty cell leaves it as it is.
+    static let eraseMarker = "BORRAR"
     /// Columns shown for orientation only; their values are ignored on upload.
     static let nameHeader = "Nombre"
     static let officeHeader = "Cargo"
@@ -78,7 +85,9 @@ enum CurricularCSV {
         /// Writes `cell` into `answers`; returns a Spanish problem when the cell cannot be
         /// read as a value at all (anything readable is left to the questionnaire's check).
         func write(_ cell: String, into answers: inout CurricularQuestionnaire, rules: ValidationRules) -> String? {
-            let text = cell.trimmedOfWhiteSpace
+            var text = cell.trimmedOfWhiteSpace
+            if text.isEmpty { return nil }  // an empty cell: no change
+            if text.caseInsensitiveCompare(CurricularCSV.eraseMarker) == .orderedSame { text = "" }
             let optional: String? = text.isEmpty ? nil : text
             let lines = text.components(separatedBy: "\n").map(\.trimmedOfWhiteSpace).filter { !$0.isEmpty }
             switch self {
@@ -131,17 +140,18 @@ enum CurricularCSV {
         let name: String
         let office: String
         let answers: CurricularQuestionnaire?
+        /// The questionnaire's revision (0 when never saved).
+        let revision: Int
     }
 
-    /// The template: BOM, Spanish headers, one row per candidacy with its current draft.
+    /// The template: Spanish headers, one row per candidacy with its current draft and revision.
     static func template(_ rows: [TemplateRow], rules: ValidationRules = .default) -> String {
-        var lines = [([idHeader, nameHeader, officeHeader] + Column.allCases.map(\.header)).map(SpreadsheetCell.quoted).joined(separator: ",")]
+        var lines = [[idHeader, nameHeader, officeHeader, revisionHeader] + Column.allCases.map(\.header)]
         for row in rows {
             let answers = row.answers ?? CurricularQuestionnaire()
-            let cells = [row.candidacyID, row.name, row.office] + Column.allCases.map { $0.cell(answers, rules: rules) }
-            lines.append(cells.map { SpreadsheetCell.quoted(SpreadsheetCell.defused($0)) }.joined(separator: ","))
+            lines.append([row.candidacyID, row.name, row.office, String(row.revision)] + Column.allCases.map { $0.cell(answers, rules: rules) })
         }
-        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+        return SpreadsheetWriter.document(lines)
     }
 
     /// A row of an uploaded file.
@@ -149,8 +159,20 @@ enum CurricularCSV {
         /// The spreadsheet's row number (the header is row 1).
         let number: Int
         let candidacyID: String
+        /// The revision the row was downloaded with; nil when the cell is not a number.
+        let revision: Int?
         /// The editable columns the file has, by column.
         let cells: [Column: String]
+        /// Why the row can't be read (a NUL character, more cells than columns).
+        let problem: String?
+
+        init(number: Int, candidacyID: String, revision: Int?, cells: [Column: String], problem: String? = nil) {
+            self.number = number
+            self.candidacyID = candidacyID
+            self.revision = revision
+            self.cells = cells
+            self.problem = problem
+        }
     }
 
     /// Why a file cannot be read at all (the message is Spanish).
@@ -158,50 +180,46 @@ enum CurricularCSV {
         let message: String
     }
 
-    /// The rows of an uploaded file (BOM removed; comma or semicolon separated, as Excel
-    /// saves it with either list separator). Columns it lacks keep their current values.
-    static func read(_ text: String) throws(FileError) -> [Row] {
-        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r" }
-        let delimiter: UnicodeScalar = firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
-        let reader: CSVReader
+    /// The rows of an uploaded file, read by `SpreadsheetTable` (UTF-8 with or without BOM
+    /// or Windows-1252; comma, semicolon or tab; any line end). Columns it lacks keep their
+    /// current values; the revision column is required.
+    static func read(_ bytes: [UInt8]) throws(FileError) -> [Row] {
+        let table: SpreadsheetTable
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter)
+            table = try SpreadsheetTable.read(bytes)
         } catch {
-            throw FileError(message: "El archivo no es un CSV válido. Descargue la plantilla y úsela sin cambiar sus encabezados.")
+            throw FileError(message: error.message)
         }
-        let header = (reader.headerRow ?? []).map(\.trimmedOfWhiteSpace)
-        guard let idIndex = header.firstIndex(where: { $0.caseInsensitiveCompare(idHeader) == .orderedSame }) else {
-            throw FileError(message: "Falta la columna «\(idHeader)». Descargue la plantilla y úsela sin cambiar sus encabezados.")
+        let header = table.header
+        func index(of name: String) -> Int? { header.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame } }
+        let again = "Descargue la plantilla y úsela sin cambiar sus encabezados."
+        guard let idIndex = index(of: idHeader) else {
+            throw FileError(message: "Falta la columna «\(idHeader)». \(again)")
         }
+        let revisionIndex = index(of: revisionHeader)
         var columns: [(Int, Column)] = []
-        for (index, name) in header.enumerated() where index != idIndex && !name.isEmpty {
+        for (index, name) in header.enumerated() where index != idIndex && index != revisionIndex && !name.isEmpty {
             if let column = Column.allCases.first(where: { $0.header.caseInsensitiveCompare(name) == .orderedSame }) {
                 guard !columns.contains(where: { $0.1 == column }) else { throw FileError(message: "La columna «\(name)» está repetida.") }
                 columns.append((index, column))
             } else if ![nameHeader, officeHeader].contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
-                throw FileError(message: "La columna «\(name)» no es de la plantilla. Descargue la plantilla y úsela sin cambiar sus encabezados.")
+                throw FileError(message: "La columna «\(name)» no es de la plantilla. \(again)")
             }
         }
-        var rows: [Row] = []
-        var number = 1
-        while let values = reader.next() {
-            number += 1
-            if values.allSatisfy(\.isBlank) { continue }
-            guard rows.count < maximumRows else {
-                throw FileError(message: "El archivo tiene más de \(SpanishNumberFormat.format(maximumRows)) renglones; divídalo en varios.")
-            }
-            func value(_ index: Int) -> String {
-                index < values.count ? restored(values[index].replacingOccurrences(of: "\r\n", with: "\n")) : ""
-            }
+        guard let revisionIndex else {
+            throw FileError(message: "Falta la columna «\(revisionHeader)», con la que se sabe si una candidatura cambió después "
+                            + "de descargar la plantilla. Descargue la plantilla de nuevo y capture en ella.")
+        }
+        guard table.rows.count <= maximumRows else {
+            throw FileError(message: "El archivo tiene más de \(SpanishNumberFormat.format(maximumRows)) renglones; divídalo en varios.")
+        }
+        return table.rows.map { row in
             var cells: [Column: String] = [:]
-            for (index, column) in columns { cells[column] = value(index) }
-            rows.append(Row(number: number, candidacyID: value(idIndex).trimmedOfWhiteSpace, cells: cells))
+            for (index, column) in columns { cells[column] = SpreadsheetCell.restored(row.cell(index)) }
+            return Row(number: row.number, candidacyID: row.cell(idIndex).trimmedOfWhiteSpace,
+                       revision: Int(row.cell(revisionIndex).trimmedOfWhiteSpace),
+                       cells: cells, problem: row.nulProblem ?? row.overflowProblem(columns: header.count))
         }
-        if reader.error != nil {
-            throw FileError(message: "El archivo no es un CSV válido cerca del renglón \(number + 1): revise las comillas.")
-        }
-        return rows
     }
 
     /// `current` with the cells of `row` written over it (columns the file lacks are kept),
@@ -221,8 +239,6 @@ enum CurricularCSV {
     /// unchanged reads as (so that an unchanged row is not saved again).
     static func roundTripped(_ answers: CurricularQuestionnaire, rules: ValidationRules = .default) -> CurricularQuestionnaire {
         let cells = Dictionary(uniqueKeysWithValues: Column.allCases.map { ($0, $0.cell(answers, rules: rules)) })
-        return self.answers(from: Row(number: 0, candidacyID: "", cells: cells), over: answers, rules: rules).0
+        return self.answers(from: Row(number: 0, candidacyID: "", revision: nil, cells: cells), over: answers, rules: rules).0
     }
-
-    private static func restored(_ cell: String) -> String { SpreadsheetCell.restored(cell) }
 }

@@ -9,7 +9,8 @@ import Storage
 /// Bulk capture of curricular questionnaires by CSV: a template prefilled with the entity's
 /// candidacies and their drafts, and the upload of the filled-in file. Every row is checked
 /// by the questionnaire's own validation, exactly like the form; a row with a problem
-/// changes nothing, a good row is saved as a draft, and the page reports each row.
+/// changes nothing, a good row is saved as a draft, a row whose questionnaire changed since
+/// the template was downloaded (its revision) is refused, and the page reports each row.
 extension RepresentativeController {
     /// Uploads larger than this are refused before they are read.
     static let maximumUploadBytes = 5 * 1024 * 1024
@@ -20,10 +21,11 @@ extension RepresentativeController {
     @Sendable func template(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, entity) = try representative(request, ctx)
         let profiles = try await ownProfiles(entity, ctx)
-        let drafts = try await context.questionnaires(logger: ctx.logger).curricularAnswers(for: profiles.map(\.candidacy.id))
+        let drafts = try await context.questionnaires(logger: ctx.logger).curricularDrafts(for: profiles.map(\.candidacy.id))
         let text = CurricularCSV.template(profiles.map { profile in
-            CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
-                                      office: officeName(profile.candidacy), answers: drafts[profile.candidacy.id])
+            let draft = drafts[profile.candidacy.id]
+            return CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
+                                             office: officeName(profile.candidacy), answers: draft?.answers, revision: draft?.revision ?? 0)
         }, rules: context.process.rules)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
@@ -84,7 +86,7 @@ extension RepresentativeController {
                 return try uploadPage(error: "Elija el archivo CSV que llenó.", report: nil, status: .unprocessableContent, ctx)
                     .response(from: request, context: ctx)
             }
-            rows = try CurricularCSV.read(Self.text(of: file.bytes))
+            rows = try CurricularCSV.read(file.bytes)
         } catch let error as MultipartForm.FormatError {
             return try uploadPage(error: error.message, report: nil, status: .badRequest, ctx).response(from: request, context: ctx)
         } catch let error as CurricularCSV.FileError {
@@ -105,7 +107,7 @@ extension RepresentativeController {
         let own = Dictionary(profiles.map { ($0.candidacy.id, $0) }, uniquingKeysWith: { first, _ in first })
         let wanted = Set(rows.map(\.candidacyID)).filter { own[$0] != nil }
         let repository = context.questionnaires(logger: ctx.logger)
-        let drafts = try await repository.curricularAnswers(for: Array(wanted))
+        let drafts = try await repository.curricularDrafts(for: Array(wanted))
         // Like every form, a row waits for its candidacy's privacy notice to be accepted.
         let noticed = try await repository.acceptedPrivacyNotice(version: PrivacyNotice.version, for: Array(wanted))
         let rules = context.process.rules
@@ -114,6 +116,11 @@ extension RepresentativeController {
         var reports: [RowReport] = []
         var counts = (saved: 0, unchanged: 0, failed: 0, refused: 0)
         for row in rows {
+            if let problem = row.problem {
+                counts.refused += 1
+                reports.append(RowReport(number: row.number, candidacy: "—", result: "Rechazado", saved: false, messages: [problem]))
+                continue
+            }
             guard let profile = own[row.candidacyID], Authorization.mayChange(user, profile.candidacy) else {
                 counts.refused += 1
                 let reason = row.candidacyID.isEmpty ? "Falta la clave de la candidatura."
@@ -129,7 +136,8 @@ extension RepresentativeController {
                                          messages: ["La candidatura ya apareció en un renglón anterior; este renglón no se tomó en cuenta."]))
                 continue
             }
-            let outcome = try await importRow(row, profile: profile, current: drafts[candidacy.id] ?? CurricularQuestionnaire(),
+            let draft = drafts[candidacy.id]
+            let outcome = try await importRow(row, profile: profile, current: draft?.answers ?? CurricularQuestionnaire(), revision: draft?.revision ?? 0,
                                               noticeAccepted: noticed.contains(candidacy.id), rules: rules, questionnaires: repository,
                                               auditActor: auditActor, user: user, ctx)
             switch outcome {
@@ -162,8 +170,10 @@ extension RepresentativeController {
 
     /// One row: the cells over the current draft, checked like the form; saved when nothing
     /// but missing answers remains (a draft may be incomplete) and the candidacy's privacy
-    /// notice was accepted (`noticeAccepted`, the gate of every form), and the workflow told.
-    func importRow(_ row: CurricularCSV.Row, profile: CandidacyRepository.CandidacyProfile, current: CurricularQuestionnaire,
+    /// notice was accepted (`noticeAccepted`, the gate of every form) and the row was made on
+    /// the stored `revision` (otherwise refused: a newer answer is never overwritten), and
+    /// the workflow told.
+    func importRow(_ row: CurricularCSV.Row, profile: CandidacyRepository.CandidacyProfile, current: CurricularQuestionnaire, revision: Int,
                    noticeAccepted: Bool, rules: ValidationRules, questionnaires: QuestionnaireRepository, auditActor: AuditActor, user: Account,
                    _ ctx: WebRequestContext) async throws -> RowOutcome {
         let candidacy = profile.candidacy
@@ -171,6 +181,14 @@ extension RepresentativeController {
         // A row as the template brought it (the draft as it is) has nothing to save or check.
         if unreadable.isEmpty, CurricularCSV.roundTripped(answers, rules: rules) == CurricularCSV.roundTripped(current, rules: rules) {
             return .unchanged
+        }
+        guard let downloaded = row.revision else {
+            return .refused("La celda «\(CurricularCSV.revisionHeader)» está vacía o cambió: sin ella no se sabe si la candidatura "
+                            + "cambió después de descargar la plantilla. Descargue la plantilla de nuevo. No se guardó.")
+        }
+        guard downloaded == revision else {
+            return .refused("La información de esta candidatura cambió después de que se descargó la plantilla (revisión \(downloaded), "
+                            + "ahora \(revision)); no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
         }
         // The same rules as the form's draft: wrong values fail the row; missing answers, the
         // photo (not part of the file) and the authorization are left to completeness.
@@ -183,7 +201,9 @@ extension RepresentativeController {
                             + "y vuelva a cargar el renglón. No se guardó.")
         }
         do {
-            try await questionnaires.saveCurricular(answers, for: candidacy.id, by: auditActor)
+            try await questionnaires.saveCurricular(answers, for: candidacy.id, by: auditActor, expectedRevision: revision)
+        } catch let error as StorageError where error.code == .stale {
+            return .refused(error.message)
         } catch let error as StorageError where error.code == .conflict || error.code == .notFound {
             return .failed([error.message])
         }
@@ -201,11 +221,5 @@ extension RepresentativeController {
     func ownProfiles(_ entity: PostulatingEntity, _ ctx: WebRequestContext) async throws -> [CandidacyRepository.CandidacyProfile] {
         try await candidacies(ctx).profiles(processID: context.process.id, entity: entity, filter: .init(),
                                             limit: CurricularCSV.maximumRows * 4, offset: 0)
-    }
-
-    /// The file as text: UTF-8 (Excel's "CSV UTF-8"), otherwise Windows-1252 (Excel's plain "CSV").
-    static func text(of bytes: [UInt8]) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        return String(data: Data(bytes), encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -5,7 +5,7 @@ import NIOCore
 import Storage
 
 /// Open data of the current publication snapshot: a page describing the files, the
-/// candidacies as CSV (INE's 25 columns, UTF-8) and JSON, and the aggregated identity
+/// candidacies as CSV (INE's 25 columns, UTF-8 with BOM) and JSON, and the aggregated identity
 /// statistics as CSV. `PublicCacheMiddleware` adds the cache headers.
 struct OpenDataController {
     let context: WebContext
@@ -69,10 +69,11 @@ struct OpenDataController {
         return PublicResponse.file(Self.csv(lines), contentType: "text/csv; charset=utf-8", name: "estadisticas-identidad.csv")
     }
 
-    /// RFC 4180 text: every cell quoted, CRLF line ends, cells a spreadsheet would run as a
-    /// formula defused (see `SpreadsheetCell.defused`).
+    /// The file as every CSV of the system (`SpreadsheetWriter`: UTF-8 with BOM, CRLF, every
+    /// cell quoted and defused). The candidacies file keeps INE's own layout (its 25 columns,
+    /// their names and order, "No proporcionó"): only the bytes around them follow the writer,
+    /// which INE's readers of UTF-8 also take.
     static func csv(_ lines: [[String]]) -> String {
-        lines.map { cells in cells.map { SpreadsheetCell.quoted(SpreadsheetCell.defused($0)) }.joined(separator: ",") }
-            .joined(separator: "\r\n") + "\r\n"
+        SpreadsheetWriter.document(lines)
     }
 }

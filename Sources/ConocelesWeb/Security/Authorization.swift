@@ -24,6 +24,8 @@ enum Authorization {
     /// Roles that read the compliance dashboard (counts per party and office, and the
     /// candidacies behind them).
     static let monitoringCompliance: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
+    /// Roles that see the registration events the ingest worker rejected.
+    static let registrationEvents: Set<AccountRole> = [.transparencyStaff, .itStaff]
     /// Roles that operate the job queue (the jobs dashboard, retry and cancel).
     static let operatingJobs: Set<AccountRole> = [.itStaff]
     /// Roles that read the progress reports (aggregated counts for the Consejo General).

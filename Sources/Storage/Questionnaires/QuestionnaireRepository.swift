@@ -35,15 +35,20 @@ public struct QuestionnaireRepository: Sendable {
     /// reference belongs to the photo check (`PhotoRepository`): a stored one is kept over
     /// whatever `answers` carries, because the form built `answers` on what it read before
     /// this transaction, and a photo accepted meanwhile (by a worker) must not be undone.
+    /// With `expectedRevision` (0 for "never saved"), the save happens only if the stored
+    /// revision is still that one (a bulk template row downloaded before another change).
     /// - Throws: `StorageError.notFound` for an unknown candidacy, `.conflict` when its
-    ///   profile is not editable in its state.
+    ///   profile is not editable in its state, `.stale` when `expectedRevision` is not the
+    ///   stored revision (nothing saved).
     @discardableResult
-    public func saveCurricular(_ answers: CurricularQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> Int {
+    public func saveCurricular(_ answers: CurricularQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date(),
+                               expectedRevision: Int? = nil) async throws -> Int {
         let json = try JSONCoding.encodeString(answers)
         return try await client.transaction(logger: logger) { connection in
             try await requireEditable(candidacyID, on: connection)
             let previous = try await curricularJSON(candidacyID, on: connection)
-            var revision = 1
+            if let expectedRevision, expectedRevision > 0, previous == nil { throw Self.staleError }
+            var revision = 0
             for try await value in try await connection.query("""
                 INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_at, updated_by)
                 VALUES (\(candidacyID), \(json)::jsonb, \(now), \(actor.id))
@@ -53,8 +58,11 @@ public struct QuestionnaireRepository: Sendable {
                                       ELSE EXCLUDED.answers END,
                        revision = curricular_questionnaires.revision + 1,
                        updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
+                 WHERE \(expectedRevision)::int IS NULL OR curricular_questionnaires.revision = \(expectedRevision)::int
                 RETURNING revision
                 """, logger: logger).decode(Int.self) { revision = value }
+            // The update's condition (compare and set under the row's lock) held back a stale save.
+            guard revision > 0 else { throw Self.staleError }
             let changed = try Self.changedFields(from: previous, to: answers)
             try await audit.append(.candidacy(candidacyID, "curricular.save", by: actor, changes: [
                 "revision": String(revision), "fields": changed.joined(separator: ","),
@@ -286,6 +294,10 @@ public struct QuestionnaireRepository: Sendable {
     /// withdrawal slips between this check and the save, and refuses when the candidacy is
     /// withdrawn (no row of a substituted or cancelled candidacy is written, not even a first
     /// one) or its state is not editable.
+    /// A save based on a revision that is no longer the stored one.
+    static let staleError = StorageError(.stale, "La información de esta candidatura cambió después de que se descargó la plantilla; "
+                                         + "no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
+
     private func requireEditable(_ candidacyID: String, on connection: PostgresConnection) async throws {
         let rows = try await connection.query("""
             SELECT w.state, c.status FROM profile_workflows w JOIN candidacies c ON c.id = w.candidacy_id

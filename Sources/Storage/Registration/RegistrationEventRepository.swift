@@ -135,7 +135,7 @@ public struct RegistrationEventRepository: Sendable {
         throw StorageError(.conflict, "El evento \(id) no existe o ya fue procesado.")
     }
 
-    private func list(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [RegistrationEvent] {
+    func list(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [RegistrationEvent] {
         var result: [RegistrationEvent] = []
         for try await row in try await connection.query(query, logger: logger) {
             let r = row.makeRandomAccess()

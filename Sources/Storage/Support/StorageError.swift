@@ -7,6 +7,8 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case notFound = "not_found"
         /// A uniqueness or state rule refused the write (a second account, a stale state).
         case conflict = "conflict"
+        /// The write was based on a revision that changed meanwhile (nothing was written).
+        case stale = "stale"
         /// The data are blocked (sensitive data of a withdrawn candidacy).
         case blocked = "blocked"
         /// A stored value could not be decoded (a schema or a program bug).

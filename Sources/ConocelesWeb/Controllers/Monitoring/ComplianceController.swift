@@ -191,7 +191,7 @@ struct ComplianceController {
         let lines = [header] + (byEntity + byOffice).map { row in
             [Self.kindLabel(row.group), Self.code(row.group), name(row.group)] + ComplianceIndicator.allCases.map { String(row[$0]) }
         }
-        let text = "\u{FEFF}" + lines.map { $0.map(SpreadsheetCell.text).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        let text = SpreadsheetWriter.document(lines)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"cumplimiento.csv\""

@@ -77,7 +77,7 @@ struct ReportsController {
         if isCSV {
             headers[.contentType] = "text/csv; charset=utf-8"
             headers[.contentDisposition] = "attachment; filename=\"informe-\(report.kind.rawValue)-\(report.dueOn).csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.csv)))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: SpreadsheetWriter.withByteOrderMark(report.csv))))
         }
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: report.html)))

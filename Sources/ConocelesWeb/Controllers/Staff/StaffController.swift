@@ -13,6 +13,7 @@ struct StaffController {
         ModificationsController(context: context).addRoutes(to: router)
         AccountsController(context: context).addRoutes(to: router)
         ReportsController(context: context).addRoutes(to: router)
+        RejectedEventsController(context: context).addRoutes(to: router)
         PublicationStaffController(context: context).addRoutes(to: router)
     }
 }
