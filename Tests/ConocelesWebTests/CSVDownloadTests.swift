@@ -28,7 +28,7 @@ struct CSVDownloadTests {
             // A progress report made by its worker (a day it is asked for), stored as the staff page serves it.
             let now = try Date("2024-03-15T18:00:00Z", strategy: .iso8601)
             try await JobTesting.perform(ProgressReportWorker(client: db.client, process: process, municipalities: jaliscoCatalogs.municipalities,
-                                                              cipher: { testCipher }, clock: { now }), args: .init(onDemand: true))
+                                                              clock: { now }), args: .init(onDemand: true))
             let report = try #require(try await ProgressReportRepository(client: db.client, logger: TestDatabase.logger)
                 .list(processID: process.id).first)
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
