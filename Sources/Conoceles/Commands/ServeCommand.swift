@@ -79,12 +79,12 @@ extension Runtime {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // SIGTERM always ends the process: running jobs get their grace period (and a stuck
-        // attempt its 10 s to notice its cancellation); whatever still runs 5 s after that is
+        // attempt its 10 s to notice its cancellation); whatever still runs 2 s after that is
         // cancelled, and a service that ignores even that ends the process with an error, so
         // its supervisor restarts it rather than leave it half-stopped.
-        let grace = (workers ? configuration.worker.shutdownGraceSeconds + 10 : 0) + 5
+        let grace = (workers ? configuration.worker.shutdownGraceSeconds + 10 : 0) + 2
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(grace)
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        groupConfiguration.maximumCancellationDuration = .seconds(3)
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
