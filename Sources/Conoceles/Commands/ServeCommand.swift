@@ -1,4 +1,7 @@
 import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
 import ConocelesJobs
 import Imaging
 import ConocelesWeb
@@ -80,12 +83,13 @@ extension Runtime {
             logger: logger)
         // SIGTERM always ends the process: running jobs get their grace period (and a stuck
         // attempt its 10 s to notice its cancellation); whatever still runs 2 s after that is
-        // cancelled, and a service that ignores even that ends the process with an error, so
-        // its supervisor restarts it rather than leave it half-stopped.
+        // cancelled, and if a service ignores even that, the watchdog ends the process (status
+        // 75, no crash report to wait for) 3 s later, so a supervisor's stop never needs kill -9.
         let grace = (workers ? configuration.worker.shutdownGraceSeconds + 10 : 0) + 2
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(grace)
-        groupConfiguration.maximumCancellationDuration = .seconds(3)
         let group = ServiceGroup(configuration: groupConfiguration)
+        let watchdog = ShutdownWatchdog(limitSeconds: grace + 3, logger: logger)
+        watchdog.arm()
         try await group.run()
     }
 
@@ -105,5 +109,35 @@ extension Runtime {
         context.metricsAccess = configuration.metrics
         context.statisticsRefreshHours = configuration.publication.statisticsRefreshHours
         return context
+    }
+}
+
+/// Ends the process with status 75 when a shutdown (SIGTERM or SIGINT) has not finished
+/// within `limitSeconds`: a service stuck on a dead connection must not keep a stopped
+/// process alive. Listens to the signals alongside the service group's own handlers.
+final class ShutdownWatchdog: @unchecked Sendable {
+    let limitSeconds: Int
+    let logger: Logger
+    /// Kept alive for the process's life; set once by `arm()` before the services run.
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(limitSeconds: Int, logger: Logger) {
+        self.limitSeconds = limitSeconds
+        self.logger = logger
+    }
+
+    func arm() {
+        let created = [SIGTERM, SIGINT].map { signal -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { [limitSeconds, logger] in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(limitSeconds)) {
+                    logger.critical("shutdown did not finish in time; exiting", metadata: ["seconds": "\(limitSeconds)"])
+                    exit(75)
+                }
+            }
+            source.resume()
+            return source
+        }
+        sources = created
     }
 }
