@@ -45,6 +45,9 @@ public struct AppConfiguration: Sendable {
         /// or blocks such as `10.0.0.0/8`; none by default). From any other peer the header is
         /// ignored and the peer's address is the client's.
         public var trustedProxies: [AddressRange] = []
+        /// Seconds a request may take before it is answered 503 (`http.request_timeout_seconds`,
+        /// 30 by default): a request stuck on a dead database connection ends then.
+        public var requestTimeoutSeconds = 30
     }
 
     /// Who may read `/metrics`: whoever sends `Authorization: Bearer <token>`, and clients
@@ -233,7 +236,8 @@ extension AppConfiguration {
         http = HTTPSettings(
             host: host, port: port,
             publicURL: r.optionalString("http.public_url") ?? "http://\(host):\(port)",
-            trustedProxies: try r.addressRanges("http.trusted_proxies") ?? [])
+            trustedProxies: try r.addressRanges("http.trusted_proxies") ?? [],
+            requestTimeoutSeconds: try r.int("http.request_timeout_seconds", in: 1...3_600, default: 30))
         let metricsToken = r.optionalString("metrics.token", secret: true)
         if let metricsToken, metricsToken.utf8.count < 16 {
             throw ConfigurationError(key: "metrics.token", reason: "debe tener al menos 16 caracteres (genere uno con: openssl rand -hex 24)")

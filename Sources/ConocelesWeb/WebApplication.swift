@@ -35,10 +35,19 @@ public enum WebApplication {
         return router
     }
 
+    /// The router's responder inside the per-request deadline (`context.requestTimeout`).
+    public static func buildResponder(
+        context: WebContext, router: Router<WebRequestContext>? = nil
+    ) -> RequestDeadlineResponder<RouterResponder<WebRequestContext>> {
+        RequestDeadlineResponder((router ?? buildRouter(context: context)).buildResponder(), limit: context.requestTimeout,
+                                 strictTransportSecurity: context.secureCookies)
+    }
+
     /// The application listening on `host:port`.
-    public static func build(context: WebContext, host: String, port: Int, logger: Logger) -> Application<RouterResponder<WebRequestContext>> {
+    public static func build(context: WebContext, host: String, port: Int, logger: Logger)
+        -> Application<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
         Application(
-            router: buildRouter(context: context),
+            responder: buildResponder(context: context),
             configuration: .init(address: .hostname(host, port: port), serverName: "Conoceles"),
             logger: logger)
     }

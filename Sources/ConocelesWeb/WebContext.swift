@@ -36,6 +36,8 @@ public struct WebContext: Sendable {
     public var pageCache: PageCache?
     /// Proxies whose `X-Forwarded-For` names the client (`http.trusted_proxies`); none by default.
     public var trustedProxies: [AddressRange] = []
+    /// How long a request may take before it is answered 503 (`http.request_timeout_seconds`).
+    public var requestTimeout: Duration = .seconds(30)
     /// Who may read `/metrics` (`metrics.*`): by default loopback clients only, no token.
     public var metricsAccess = AppConfiguration.MetricsSettings()
     /// The database part of `/metrics`, rendered at most every few seconds.

@@ -65,16 +65,23 @@ struct SensitiveDataPurgeTests {
             return photos.filter { $0.blob == photos[publishedPhoto].blob }.count
         }
         var purgeablePhotos: Int { photos.count - keptPhotos }
+        /// Kept photos whose original upload goes at the end of the process: those with a
+        /// re-encoded published variant (accepted ones; the pool's variants never share the
+        /// original's bytes).
+        var keptOriginals: Int {
+            guard status == .approved, let publishedPhoto else { return 0 }
+            return photos.filter { $0.blob == photos[publishedPhoto].blob && $0.outcome == .accepted }.count
+        }
         var holdsData: Bool { identity || documents > 0 || purgeablePhotos > 0 }
 
         /// The rule under test, stated independently of the SQL.
         func isDue(at now: Date) -> PurgeItem.Reason? {
-            guard holdsData else { return nil }
             let retention = Double(SensitiveDataPurgeTests.retentionDays) * 86_400
             if let changedAt, status != .approved, changedAt.addingTimeInterval(retention) <= now {
-                return .withdrawn
+                return holdsData ? .withdrawn : nil
             }
-            return now >= SensitiveDataPurgeTests.processEnd ? .endOfProcess : nil
+            guard now >= SensitiveDataPurgeTests.processEnd, holdsData || keptOriginals > 0 else { return nil }
+            return .endOfProcess
         }
     }
 
@@ -206,10 +213,11 @@ struct SensitiveDataPurgeTests {
         return -1
     }
 
-    /// Every blob hash some row names.
+    /// Every blob hash some row names (a published photo whose original went names only its variants).
     static func referencedBlobs(_ db: Database) async throws -> Set<String> {
         let rows = try await db.client.query("""
-            SELECT sha256 FROM photos UNION SELECT sha256 FROM photo_variants UNION SELECT sha256 FROM consent_documents
+            SELECT sha256 FROM photos WHERE original_purged_at IS NULL
+            UNION SELECT sha256 FROM photo_variants UNION SELECT sha256 FROM consent_documents
             UNION SELECT document_sha256 FROM identity_consents WHERE document_sha256 IS NOT NULL
             """, logger: logger)
         var hashes = Set<String>()
@@ -264,12 +272,15 @@ struct SensitiveDataPurgeTests {
                     #expect(item.identity == spec.identity)
                     #expect(item.consentDocuments == spec.documents + (spec.receivesFirstDocument ? 1 : 0))
                     #expect(item.photos == spec.purgeablePhotos)
+                    #expect(item.photoOriginals == (item.reason == .endOfProcess ? spec.keptOriginals : 0))
+                    #expect(item.eventBodies == 0, "the seed sends no registration events")
                 }
                 for item in items {
                     let outcome = try await purge.purge(item, by: Self.actor, at: now)
                     #expect(outcome.identity == item.identity)
                     #expect(outcome.consentDocuments + outcome.consentReferences == item.consentDocuments)
                     #expect(outcome.photos == item.photos)
+                    #expect(outcome.photoOriginals == item.photoOriginals)
                 }
 
                 let after = try await Self.snapshot(db)
@@ -296,6 +307,8 @@ struct SensitiveDataPurgeTests {
             #expect(purged > 10, "the seed should exercise the purge")
             let kept = cases.flatMap { c in c.specs.filter { $0.isDue(at: c.now) != nil && $0.keptPhotos > 0 } }.count
             #expect(kept > 0, "the seed should purge around a published photo")
+            let originals = cases.flatMap { c in c.specs.filter { $0.isDue(at: c.now) == .endOfProcess && $0.keptOriginals > 0 } }.count
+            #expect(originals > 0, "the seed should strip a published photo's original")
             #expect(try await Self.auditLines(db, containing: StorageFactories.otherPeopleText) == 0)
             #expect(try await Self.auditLines(db, containing: "Consiento") == 0)
         }
@@ -324,6 +337,7 @@ struct SensitiveDataPurgeTests {
             #expect(line.entry.changes == [
                 "reason": "withdrawn", "deleted": "cuestionario de identidad, documentos de consentimiento", "identity": "sí",
                 "consent_documents": "1", "consent_references": "1", "photos": "0", "photo_variants": "0",
+                "photo_originals": "0", "event_bodies": "0",
             ])
             // The consent decision itself stays (only its document went).
             #expect(try await StorageFactories.questionnaires(db).consent(for: id) != .notGiven)

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ConocelesJobs
 import Foundation
+import JobQueue
 import Storage
 
 /// `conoceles privacy …`: retention of sensitive data.
@@ -17,8 +19,11 @@ struct PrivacyCommand: AsyncParsableCommand {
                 fotografías (con sus variantes y archivos) de: las candidaturas sustituidas o canceladas hace al menos \
                 retention.sensitive_data_days días; y de todas las candidaturas del proceso a partir de las 00:00 (hora \
                 del proceso) del día retention.everyone_days_after_election tras la jornada electoral. Al concluir el \
-                proceso se suprimen TODAS las fotografías, también las aceptadas de perfiles publicados. Un archivo \
-                compartido solo se borra cuando ningún registro lo usa ya. La bitácora registra qué tipo de dato se \
+                proceso cada candidatura conserva solo la fotografía de su perfil publicado, en sus versiones \
+                reprocesadas (sin metadatos EXIF): el archivo original que se subió se borra. De las candidaturas \
+                sustituidas o canceladas se reducen también los eventos del sistema de registro a sus identificadores \
+                (sin correo, teléfono ni fecha de nacimiento). Si se suprimieron respuestas de identidad, se pide una \
+                reconstrucción de la publicación. Un archivo compartido solo se borra cuando ningún registro lo usa ya. La bitácora registra qué tipo de dato se \
                 suprimió, de quién y cuándo, nunca su contenido. Con --dry-run solo muestra lo que se suprimiría.
                 """)
         @OptionGroup var options: GlobalOptions
@@ -30,9 +35,11 @@ struct PrivacyCommand: AsyncParsableCommand {
             let dryRun = self.dryRun
             try await runtime.withDatabase {
                 let process = runtime.process, retention = runtime.configuration.retention
-                let purge = SensitiveDataPurge(
+                let (catalog, _) = runtime.loadQueueDefinitions()
+                let purge = PrivacyPurgeWorker.purge(
                     client: runtime.database.client, blobs: FileBlobStore(root: runtime.configuration.blobsDirectory),
-                    logger: runtime.logger)
+                    processID: process.id,
+                    jobs: JobClient(client: runtime.database.client, catalog: catalog, logger: runtime.logger), logger: runtime.logger)
                 let now = Date()
                 let end = try await purge.processEnd(
                     electionDay: process.electionDay, timeZone: process.timeZone,
@@ -72,7 +79,8 @@ struct PrivacyCommand: AsyncParsableCommand {
                 print("\(dryRun ? "Se suprimirían" : "Suprimidos") datos de \(totals.candidacies) candidaturas "
                       + "(\(totals.withdrawn) sustituidas o canceladas, \(totals.candidacies - totals.withdrawn) por fin del proceso): "
                       + "\(totals.identities) cuestionarios de identidad, \(totals.consentDocuments) documentos de consentimiento, "
-                      + "\(totals.photos) fotografías" + (dryRun ? "." : "; \(totals.blobs) archivos borrados."))
+                      + "\(totals.photos) fotografías, \(totals.photoOriginals) originales de fotografías publicadas, "
+                      + "\(totals.eventBodies) eventos de registro" + (dryRun ? "." : "; \(totals.blobs) archivos borrados."))
             }
         }
 

@@ -106,6 +106,7 @@ extension Runtime {
         context.photoPolicy = PhotoPolicy(configuration.photo, rules: process.rules)
         context.pipelineDefinitions = pipelines
         context.trustedProxies = configuration.http.trustedProxies
+        context.requestTimeout = .seconds(configuration.http.requestTimeoutSeconds)
         context.metricsAccess = configuration.metrics
         context.statisticsRefreshHours = configuration.publication.statisticsRefreshHours
         return context

@@ -2,6 +2,7 @@ import ConocelesConfig
 import ConocelesCore
 import Foundation
 import JobQueue
+import Logging
 import PostgresNIO
 import Storage
 
@@ -30,16 +31,19 @@ public struct PrivacyPurgeWorker: JobWorker {
     let clock: @Sendable () -> Date
     /// Candidacies read per batch (default 500).
     let batchSize: Int
+    /// Where the publication rebuild is enqueued when identity answers went (nil: none).
+    let jobs: JobClient?
 
     /// A worker over explicit dependencies (tests, tools); `clock` gives "now".
     public init(
         client: PostgresClient, blobs: any BlobStore, process: ElectionProcess, retention: AppConfiguration.RetentionSettings,
-        batchSize: Int = 500, clock: @escaping @Sendable () -> Date = { Date() }
+        jobs: JobClient? = nil, batchSize: Int = 500, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.client = client
         self.blobs = blobs
         self.process = process
         self.retention = retention
+        self.jobs = jobs
         self.batchSize = batchSize
         self.clock = clock
     }
@@ -48,13 +52,25 @@ public struct PrivacyPurgeWorker: JobWorker {
     public init(environment: JobEnvironment) {
         self.init(
             client: environment.client, blobs: FileBlobStore(root: environment.configuration.blobsDirectory),
-            process: environment.process, retention: environment.configuration.retention)
+            process: environment.process, retention: environment.configuration.retention, jobs: environment.jobs)
+    }
+
+    /// The purge, asking for a publication rebuild in each transaction that deleted identity
+    /// answers (the snapshot shows consenting people's answers; it must not outlive them).
+    public static func purge(client: PostgresClient, blobs: any BlobStore, processID: String, jobs: JobClient?, logger: Logger)
+        -> SensitiveDataPurge {
+        SensitiveDataPurge(client: client, blobs: blobs, logger: logger, identityPurged: jobs.map { jobs in
+            { @Sendable connection in
+                try await PublicationRebuildWorker.enqueue(
+                    processID: processID, reason: "privacy.purge", jobs: jobs, on: connection, logger: logger)
+            }
+        })
     }
 
     public func work(_ args: Args, context: JobContext) async throws {
         let dryRun = args.dryRun ?? false
         let now = clock()
-        let purge = SensitiveDataPurge(client: client, blobs: blobs, logger: context.logger)
+        let purge = Self.purge(client: client, blobs: blobs, processID: process.id, jobs: jobs, logger: context.logger)
         let actor = AuditActor.system(Self.kind)
         let items = try await purge.allDue(
             processID: process.id, electionDay: process.electionDay, timeZone: process.timeZone,

@@ -16,6 +16,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
+        Self.apply(to: &response, strictTransportSecurity: strictTransportSecurity)
+        return response
+    }
+
+    /// Sets the headers on `response` (also used for answers made outside the router:
+    /// `RequestDeadlineResponder`).
+    static func apply(to response: inout Response, strictTransportSecurity: Bool) {
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
         response.headers[.xContentTypeOptions] = "nosniff"
@@ -24,6 +31,5 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         if strictTransportSecurity {
             response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
         }
-        return response
     }
 }

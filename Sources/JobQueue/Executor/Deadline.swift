@@ -4,14 +4,15 @@ import Synchronization
 /// cancellation (a PostgresNIO query on a connection the server dropped is never failed):
 /// the operation runs in its own task; the caller gets its result, or `Deadline.Exceeded`
 /// once `limit` passes, and the operation is cancelled and left to end on its own.
-enum Deadline {
+/// Used by the queue's database calls and by the web server's per-request deadline.
+public enum Deadline {
     /// The operation did not end within its deadline.
-    struct Exceeded: Error, CustomStringConvertible {
-        let limit: Duration
-        var description: String { "deadline exceeded: no answer within \(limit)" }
+    public struct Exceeded: Error, CustomStringConvertible {
+        public let limit: Duration
+        public var description: String { "deadline exceeded: no answer within \(limit)" }
     }
 
-    static func run<T: Sendable>(limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let outcome = Outcome<T>()
         let work = Task { do { outcome.deliver(.success(try await operation())) } catch { outcome.deliver(.failure(error)) } }
         let timer = Task {

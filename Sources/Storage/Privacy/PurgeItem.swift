@@ -32,15 +32,22 @@ public struct PurgeItem: Sendable, Hashable, Codable {
     public var includesConsentDocuments: Bool
     /// Its photos (every status; their variants go with them).
     public var photos: Int
+    /// Original uploads of the published photo whose files go (the re-encoded variants,
+    /// without EXIF, stay): at the end of the process.
+    public var photoOriginals: Int
+    /// Registration event bodies reduced to their identifiers: a withdrawn candidacy's.
+    public var eventBodies: Int
 
     /// An item as `due` finds it.
     public init(candidacyID: String, reason: Reason, identity: Bool, consentDocuments: Int, photos: Int,
-                includesConsentDocuments: Bool = true) {
+                includesConsentDocuments: Bool = true, photoOriginals: Int = 0, eventBodies: Int = 0) {
         self.candidacyID = candidacyID
         self.reason = reason
         self.identity = identity
         self.consentDocuments = consentDocuments
         self.photos = photos
         self.includesConsentDocuments = includesConsentDocuments
+        self.photoOriginals = photoOriginals
+        self.eventBodies = eventBodies
     }
 }

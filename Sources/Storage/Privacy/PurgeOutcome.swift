@@ -17,9 +17,14 @@ public struct PurgeOutcome: Sendable, Hashable {
     public var photoVariants: Int
     /// Files removed from the blob store (those no remaining row references).
     public var blobs: Int
+    /// Published photos whose original upload was deleted (their rows stay, marked).
+    public var photoOriginals = 0
+    /// Registration event bodies reduced to their identifiers.
+    public var eventBodies = 0
 
     /// Whether anything was deleted.
     public var isEmpty: Bool {
         !identity && consentDocuments == 0 && consentReferences == 0 && photos == 0 && photoVariants == 0 && blobs == 0
+            && photoOriginals == 0 && eventBodies == 0
     }
 }

@@ -14,6 +14,10 @@ public struct PurgeTotals: Sendable, Hashable {
     public var photos = 0
     /// Files removed from the blob store (real runs only).
     public var blobs = 0
+    /// Original uploads of published photos.
+    public var photoOriginals = 0
+    /// Registration event bodies.
+    public var eventBodies = 0
 
     /// Empty totals.
     public init() {}
@@ -25,6 +29,8 @@ public struct PurgeTotals: Sendable, Hashable {
         identities += item.identity ? 1 : 0
         consentDocuments += item.consentDocuments
         photos += item.photos
+        photoOriginals += item.photoOriginals
+        eventBodies += item.eventBodies
     }
 
     /// Counts what a purge deleted (a candidacy whose purge found nothing is not counted).
@@ -36,6 +42,8 @@ public struct PurgeTotals: Sendable, Hashable {
         consentDocuments += outcome.consentDocuments + outcome.consentReferences
         photos += outcome.photos
         blobs += outcome.blobs
+        photoOriginals += outcome.photoOriginals
+        eventBodies += outcome.eventBodies
     }
 
     /// The totals as log metadata (snake_case keys, counts only).
@@ -43,6 +51,7 @@ public struct PurgeTotals: Sendable, Hashable {
         [
             "candidacies": "\(candidacies)", "withdrawn": "\(withdrawn)", "identities": "\(identities)",
             "consent_documents": "\(consentDocuments)", "photos": "\(photos)", "blobs": "\(blobs)",
+            "photo_originals": "\(photoOriginals)", "event_bodies": "\(eventBodies)",
         ]
     }
 }

@@ -37,13 +37,22 @@ public struct SensitiveDataPurge: Sendable {
     let blobs: any BlobStore
     let logger: Logger
     let audit: AuditLog
+    /// Runs in each candidacy's purge transaction when identity answers went: the caller
+    /// asks for a publication rebuild there, so the public snapshot (which shows consenting
+    /// people's answers) drops them in the same commit that deleted their source.
+    let identityPurged: (@Sendable (PostgresConnection) async throws -> Void)?
 
-    /// A purge over `client` that deletes files from `blobs` (`paths.blobs`).
-    public init(client: PostgresClient, blobs: any BlobStore, logger: Logger) {
+    /// A purge over `client` that deletes files from `blobs` (`paths.blobs`); see
+    /// `identityPurged`.
+    public init(
+        client: PostgresClient, blobs: any BlobStore, logger: Logger,
+        identityPurged: (@Sendable (PostgresConnection) async throws -> Void)? = nil
+    ) {
         self.client = client
         self.blobs = blobs
         self.logger = logger
         self.audit = AuditLog(client: client, logger: logger)
+        self.identityPurged = identityPurged
     }
 
     /// The moment the process is over for everyone's sensitive data: 00:00 in `timeZone` (an
@@ -103,21 +112,41 @@ public struct SensitiveDataPurge: Sendable {
                   LEFT JOIN curricular_questionnaires q ON q.candidacy_id = p.candidacy_id
                  WHERE NOT c.active OR p.sha256 IS DISTINCT FROM q.published_answers->'photo'->>'sha256'
                  GROUP BY p.candidacy_id
+            ), originals AS (
+                -- The published photo's original upload (EXIF and all), once a re-encoded
+                -- variant is what the portal shows.
+                SELECT p.candidacy_id, count(*) AS n
+                  FROM photos p JOIN candidates c ON c.id = p.candidacy_id AND c.active
+                  JOIN curricular_questionnaires q ON q.candidacy_id = p.candidacy_id
+                 WHERE p.sha256 = q.published_answers->'photo'->>'sha256' AND p.original_purged_at IS NULL
+                   AND EXISTS (SELECT 1 FROM photo_variants v WHERE v.photo_id = p.id AND v.variant = 'published' AND v.sha256 <> p.sha256)
+                 GROUP BY p.candidacy_id
+            ), bodies AS (
+                -- What the registration system sent about a withdrawn candidacy.
+                SELECT e.candidacy_id, count(*) AS n
+                  FROM registration_events e JOIN candidates c ON c.id = e.candidacy_id AND c.withdrawn
+                 WHERE e.status IN ('applied', 'rejected') AND e.body_purged_at IS NULL
+                 GROUP BY e.candidacy_id
             )
-            SELECT c.id, c.withdrawn, i.candidacy_id IS NOT NULL, coalesce(d.n, 0)::int8, coalesce(p.n, 0)::int8
+            SELECT c.id, c.withdrawn, i.candidacy_id IS NOT NULL, coalesce(d.n, 0)::int8, coalesce(p.n, 0)::int8,
+                   coalesce(o.n, 0)::int8, coalesce(b.n, 0)::int8
               FROM candidates c
               LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id
               LEFT JOIN documents d ON d.candidacy_id = c.id
               LEFT JOIN pictures p ON p.candidacy_id = c.id
-             WHERE i.candidacy_id IS NOT NULL OR d.n > 0 OR p.n > 0
+              LEFT JOIN originals o ON o.candidacy_id = c.id
+              LEFT JOIN bodies b ON b.candidacy_id = c.id
+             WHERE i.candidacy_id IS NOT NULL OR d.n > 0 OR p.n > 0 OR o.n > 0 OR b.n > 0
              ORDER BY c.id
              LIMIT \(limit)
             """, logger: logger)
         var items: [PurgeItem] = []
-        for try await (id, withdrawn, identity, documents, photos) in rows.decode((String, Bool, Bool, Int, Int).self) {
+        for try await (id, withdrawn, identity, documents, photos, originals, bodies)
+            in rows.decode((String, Bool, Bool, Int, Int, Int, Int).self) {
             items.append(PurgeItem(
                 candidacyID: id, reason: withdrawn ? .withdrawn : .endOfProcess, identity: identity,
-                consentDocuments: documents, photos: photos, includesConsentDocuments: documentsDue))
+                consentDocuments: documents, photos: photos, includesConsentDocuments: documentsDue,
+                photoOriginals: originals, eventBodies: bodies))
         }
         return items
     }
@@ -192,6 +221,35 @@ public struct SensitiveDataPurge: Sendable {
                 outcome.photos += 1
                 hashes.insert(hash)
             }
+            // The kept photo's original upload, once its re-encoded variant is what is shown.
+            if item.reason == .endOfProcess, !kept.isEmpty {
+                for hash in try await deletedHashes("""
+                    UPDATE photos p SET original_purged_at = \(now)
+                     WHERE p.candidacy_id = \(candidacyID) AND p.sha256 = \(kept) AND p.original_purged_at IS NULL
+                       AND EXISTS (SELECT 1 FROM photo_variants v
+                                    WHERE v.photo_id = p.id AND v.variant = 'published' AND v.sha256 <> p.sha256)
+                    RETURNING p.sha256
+                    """, on: connection) {
+                    outcome.photoOriginals += 1
+                    hashes.insert(hash)
+                }
+            }
+            // What the registration system sent about a withdrawn candidacy, down to its
+            // identifiers (the hash of the body as received recognises a re-sent event).
+            if item.reason == .withdrawn {
+                let rows = try await connection.query("""
+                    UPDATE registration_events
+                       SET body_sha256 = encode(sha256(convert_to(body::text, 'UTF8')), 'hex'), body_purged_at = \(now),
+                           body = jsonb_strip_nulls(jsonb_build_object(
+                               'id', body->'id', 'type', body->'type', 'occurred_at', body->'occurred_at',
+                               'candidacy_id', to_jsonb(candidacy_id), 'replaces_candidacy_id', body->'replaces_candidacy_id',
+                               'purged', true))
+                     WHERE candidacy_id = \(candidacyID) AND status IN ('applied', 'rejected') AND body_purged_at IS NULL
+                    RETURNING id
+                    """, logger: logger)
+                for try await _ in rows.decode(String.self) { outcome.eventBodies += 1 }
+            }
+            if outcome.identity, let identityPurged { try await identityPurged(connection) }
             if !outcome.isEmpty {
                 try await audit.append(.candidacy(candidacyID, "privacy.purge", by: actor, changes: Self.auditChanges(outcome), at: now),
                                        on: connection)
@@ -215,11 +273,14 @@ public struct SensitiveDataPurge: Sendable {
         if outcome.identity { kinds.append("cuestionario de identidad") }
         if outcome.consentDocuments + outcome.consentReferences > 0 { kinds.append("documentos de consentimiento") }
         if outcome.photos > 0 { kinds.append("fotografías") }
+        if outcome.photoOriginals > 0 { kinds.append("original de la fotografía publicada") }
+        if outcome.eventBodies > 0 { kinds.append("datos de los eventos de registro") }
         return [
             "reason": outcome.reason.rawValue, "deleted": kinds.joined(separator: ", "),
             "identity": outcome.identity ? "sí" : "no", "consent_documents": String(outcome.consentDocuments),
             "consent_references": String(outcome.consentReferences), "photos": String(outcome.photos),
-            "photo_variants": String(outcome.photoVariants),
+            "photo_variants": String(outcome.photoVariants), "photo_originals": String(outcome.photoOriginals),
+            "event_bodies": String(outcome.eventBodies),
         ]
     }
 
@@ -234,7 +295,7 @@ public struct SensitiveDataPurge: Sendable {
         var unreferenced: [BlobAddress] = []
         for try await hash in try await client.query("""
             SELECT h FROM unnest(\(candidates)::text[]) AS t(h)
-             WHERE NOT EXISTS (SELECT 1 FROM photos WHERE sha256 = h)
+             WHERE NOT EXISTS (SELECT 1 FROM photos WHERE sha256 = h AND original_purged_at IS NULL)
                AND NOT EXISTS (SELECT 1 FROM photo_variants WHERE sha256 = h)
                AND NOT EXISTS (SELECT 1 FROM consent_documents WHERE sha256 = h)
                AND NOT EXISTS (SELECT 1 FROM identity_consents WHERE document_sha256 = h)
