@@ -70,7 +70,7 @@ struct SessionController {
         let found = username.isEmpty || username.utf8.count > 64
             ? nil : try await AccountRepository(client: context.database.client, logger: ctx.logger).credentials(username: username)
         let hash = found?.1 ?? Self.decoyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let matches = try await PasswordHashing.verify(password, hash: hash)
         guard let (account, _) = found, matches, account.processID == nil || account.processID == context.process.id else {
             try await throttle.finish(username: username, address: ctx.clientAddress, succeeded: false)
             return try refuse("El usuario o la contraseña no son correctos.", .unauthorized)

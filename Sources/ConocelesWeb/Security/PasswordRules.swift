@@ -1,6 +1,3 @@
-import HummingbirdBcrypt
-import NIOPosix
-
 /// The rules a chosen password must meet (activation and reset).
 enum PasswordRules {
     /// Minimum length, in characters.
@@ -18,8 +15,8 @@ enum PasswordRules {
         (problem(with: password, username: username), confirmation == password ? nil : "La confirmación no coincide con la contraseña.")
     }
 
-    /// The bcrypt hash of `password` (cost 12), computed off the event loop.
+    /// The bcrypt hash of `password` (cost 12), computed on the password pool (`PasswordHashing`).
     static func hash(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        try await PasswordHashing.hash(password)
     }
 }
