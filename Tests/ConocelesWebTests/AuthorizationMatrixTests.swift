@@ -45,6 +45,8 @@ struct AuthorizationMatrixTests {
         case it
         /// Staff of the transparency office and of gender equality (progress reports).
         case reports
+        /// Gender-equality staff only (the final report's qualitative section: sensitive free texts).
+        case genderEquality
     }
 
     /// The policy of every route, `METHOD path` as the router names it.
@@ -101,6 +103,8 @@ struct AuthorizationMatrixTests {
         "GET /instancia/eventos-rechazados": .accounts,
         "POST /instancia/informes/generar": .reports,
         "GET /instancia/informes/{report}": .reports,
+        "GET /instancia/informe-cualitativo": .genderEquality,
+        "GET /instancia/informe-cualitativo.csv": .genderEquality,
         // Publication: the public portal, open data and API; the staff's rebuild.
         "GET /candidaturas-publicas": .anyone, "GET /perfil/{id}": .anyone, "GET /perfil/{id}/foto.jpg": .anyone,
         "GET /cumplimiento": .anyone,
@@ -157,6 +161,7 @@ struct AuthorizationMatrixTests {
             case .compliance: self == .staff || self == .genderEquality
             case .it: self == .it
             case .reports: self == .staff || self == .genderEquality
+            case .genderEquality: self == .genderEquality
             }
         }
     }

@@ -30,6 +30,9 @@ enum Authorization {
     static let operatingJobs: Set<AccountRole> = [.itStaff]
     /// Roles that read the progress reports (aggregated counts for the Consejo General).
     static let reporting: Set<AccountRole> = [.transparencyStaff, .genderEqualityStaff]
+    /// The qualitative section of the final report (follow-up breakdowns and the "Otro" free
+    /// texts of everyone who answered, consenting or not): the gender-equality office only.
+    static let qualitativeReport: Set<AccountRole> = [.genderEqualityStaff]
 
     /// Whether `account` may read and fill in the profile of `candidacy`.
     static func mayCapture(_ account: Account, _ candidacy: Candidacy) -> Bool {
