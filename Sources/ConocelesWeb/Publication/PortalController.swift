@@ -67,7 +67,23 @@ struct PortalController {
         guard id.utf8.count <= 64, let found = try await repository(ctx).profile(processID: context.process.id, id: id) else {
             throw WebError.notFound
         }
-        return try ctx.page("publico/perfil", title: found.profile.fullName, ProfileView(found.profile)).response(from: request, context: ctx)
+        let partner = try await formulaPartner(of: found.profile, ctx)
+        return try ctx.page("publico/perfil", title: found.profile.fullName, ProfileView(found.profile, partner: partner))
+            .response(from: request, context: ctx)
+    }
+
+    /// The other member of `profile`'s formula (the suplente of a propietaria/o, and back)
+    /// when it is public too: same office, territory, postulating entity and list position,
+    /// the other formula position. Read through the search's own filters (a handful of rows).
+    func formulaPartner(of profile: PublishedProfile, _ ctx: WebRequestContext) async throws -> PublishedProfile? {
+        let filter = PublicationFilter(officeCode: profile.officeCode, entity: "\(profile.entityKind.rawValue):\(profile.entityCode)",
+                                       district: profile.district, municipality: profile.municipality)
+        let candidates = try await repository(ctx).search(processID: context.process.id, filter: filter, limit: 500, offset: 0)
+        return candidates.profiles.first { other in
+            other.id != profile.id && other.formulaPosition != profile.formulaPosition && other.listPosition == profile.listPosition
+                && other.entityCode == profile.entityCode && other.entityKind == profile.entityKind
+                && other.district == profile.district && other.municipality == profile.municipality
+        }
     }
 
     /// The published variant of the profile's photo (no metadata), cacheable by its hash.

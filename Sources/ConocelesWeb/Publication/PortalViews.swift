@@ -92,8 +92,21 @@ struct ProfileView {
     let identity: [PublicIdentityView]
     let dates: [PublicFieldView]
     let hasPersonal: Bool, hasContact: Bool, hasEducation: Bool, hasTraining: Bool, hasIdentity: Bool, hasDates: Bool
+    /// The other member of the formula, when public.
+    let partner: PartnerView?
 
-    init(_ profile: PublishedProfile) {
+    /// The link to the other member of a formula ("Su suplente: …", "Propietaria/o de su fórmula: …").
+    struct PartnerView {
+        let label: String
+        let name: String
+        let href: String
+    }
+
+    init(_ profile: PublishedProfile, partner: PublishedProfile? = nil) {
+        self.partner = partner.map { other in
+            PartnerView(label: other.formulaPosition == .alternate ? "Suplente de esta fórmula" : "Propietaria/o de esta fórmula",
+                        name: other.fullName, href: "/perfil/\(queryValue(other.id))")
+        }
         name = profile.fullName
         office = profile.officeName
         entity = profile.entityName
