@@ -102,6 +102,51 @@ def test_publication_rebuild_waits_for_the_worker_and_prints_the_new_version(bin
     p, _ = run(binary, ["export", "--out", str(tmp_path / "sitio")], env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert re.search(r"Versión pública \d+:", p.stdout), p.stdout
+    crawl_export_from_a_sub_path(tmp_path, "sitio")
+
+
+def crawl_export_from_a_sub_path(root, folder):
+    """Serves `root` with a plain static server and follows every link of the export under
+    /`folder`/ from its home page: each local link answers 200 and none leaves the sub-path."""
+    import functools
+    import http.server
+    import threading
+    import urllib.parse
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/{folder}/"
+    try:
+        seen, queue, broken = set(), [base + "index.html"], []
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    body = response.read()
+                    kind = response.headers.get("Content-Type", "")
+            except Exception as error:  # noqa: BLE001 - every failure is a broken link
+                broken.append(f"{url}: {error}")
+                continue
+            if "html" not in kind:
+                continue
+            for link in re.findall(r'(?:href|src)="([^"]*)"', body.decode("utf-8", "replace")):
+                link = link.replace("&amp;", "&")
+                target = urllib.parse.urljoin(url, link).split("#")[0]
+                if not target.startswith(f"http://127.0.0.1:{server.server_address[1]}/"):
+                    continue  # the live site (sign-in, forms)
+                if not target.startswith(base):
+                    broken.append(f"{url}: {link} leaves /{folder}/")
+                    continue
+                queue.append(target)
+        assert not broken, broken[:10]
+        assert base + "ayuda/index.html" in seen
+    finally:
+        server.shutdown()
 
 
 def padded_jpeg(jpeg, size):

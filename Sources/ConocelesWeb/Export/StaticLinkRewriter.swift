@@ -1,28 +1,50 @@
 import Foundation
 
-/// Rewrites the links of an exported page so they resolve inside the export: a page's
-/// address gets its trailing "/" (`perfil/ID/index.html`), a listing's query becomes its
-/// static path (`?cargo=GUB&pagina=2` → `/candidaturas-publicas/cargo/GUB/pagina/2/`), and
-/// whatever the export does not hold (sign-in, the filter form, a filtered search) points
-/// to the live site at `liveURL`.
+/// Rewrites the links of an exported page so they resolve inside the export, from any
+/// sub-path of a web server and from disk (`file://`): every link to something the export
+/// holds becomes relative to the page's own file and names the file itself
+/// (`../../perfil/ID/index.html`, `../estatico/conoceles.css`); a listing's query becomes its
+/// static page (`?cargo=GUB&pagina=2` → `candidaturas-publicas/cargo/GUB/pagina/2/index.html`);
+/// whatever the export does not hold (sign-in, the filter form, a filtered search) points to
+/// the live site at `liveURL`.
 struct StaticLinkRewriter: Sendable {
     let plan: StaticSitePlan
     /// The live site's public address, without a trailing "/".
     let liveURL: String
 
-    /// `html` with every `href`, `src` and `action` that starts with "/" rewritten.
-    func rewrite(_ html: String) -> String {
+    /// `html`, the page written at `file` (relative to the export's root, "perfil/ID/index.html"),
+    /// with every `href`, `src` and `action` that starts with "/" rewritten.
+    func rewrite(_ html: String, at file: String) -> String {
         var output = ""
         output.reserveCapacity(html.utf8.count + 256)
         var rest = html[...]
+        let directory = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
         while let match = rest.firstMatch(of: Self.attribute) {
             output += rest[rest.startIndex..<match.range.lowerBound]
             let (_, name, value) = match.output
-            output += "\(name)=\"\(Self.escape(address(String(value), isFormAction: name == "action")))\""
+            var target = address(String(value), isFormAction: name == "action")
+            if target.hasPrefix("/"), !target.hasPrefix("//") { target = Self.relative(target, from: directory) }
+            output += "\(name)=\"\(Self.escape(target))\""
             rest = rest[match.range.upperBound...]
         }
         output += rest
         return output
+    }
+
+    /// The exported address `address` ("/perfil/ID/", "/estatico/x.css", "/", with an optional
+    /// "#fragment") as a link relative to `directory` (the page's folder, split), naming the file.
+    static func relative(_ address: String, from directory: [String]) -> String {
+        var path = address, fragment = ""
+        if let hash = path.firstIndex(of: "#") {
+            fragment = String(path[hash...])
+            path = String(path[..<hash])
+        }
+        var target = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if path.hasSuffix("/") || target.isEmpty { target.append("index.html") }
+        var common = 0
+        while common < directory.count, common < target.count - 1, directory[common] == target[common] { common += 1 }
+        let up = Array(repeating: "..", count: directory.count - common)
+        return (up + target[common...]).joined(separator: "/") + fragment
     }
 
     nonisolated(unsafe) static let attribute = /(href|src|action)="(\/[^"]*)"/
@@ -48,7 +70,9 @@ struct StaticLinkRewriter: Sendable {
             return listing + fragment
         }
         if path.isEmpty { return fragment.isEmpty ? live : fragment }
-        guard let exported = plan.links[decoded] else { return live }
+        // A page's exported address itself ("/candidaturas-publicas/cargo/GUB/") is its own link.
+        let page = decoded.count > 1 && decoded.hasSuffix("/") ? String(decoded.dropLast()) : decoded
+        guard let exported = plan.links[decoded] ?? plan.links[page] else { return live }
         return exported + fragment
     }
 

@@ -118,11 +118,11 @@ public struct StaticSiteExporter: Sendable {
                     }
                     var data = Data(body!.readableBytesView)
                     if entry.isPage {
-                        var html = rewriter.rewrite(String(decoding: data, as: UTF8.self))
+                        var html = String(decoding: data, as: UTF8.self)
                         if entry.uri.hasPrefix(StaticSitePlan.listing) {
                             html = html.replacingOccurrences(of: Self.resultsHeading, with: officeLinks + Self.resultsHeading)
                         }
-                        data = Data(html.utf8)
+                        data = Data(rewriter.rewrite(html, at: entry.file).utf8)
                     }
                     let file = root.appendingPathComponent(entry.file)
                     try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

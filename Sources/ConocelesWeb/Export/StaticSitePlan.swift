@@ -22,7 +22,7 @@ struct StaticSitePlan: Sendable {
     static let pages: [(path: String, optional: Bool)] = [
         ("/", false), ("/cumplimiento", false), ("/datos-abiertos", false),
         ("/estadisticas", true), ("/mi-boleta", true),
-        ("/aviso-de-privacidad", false), ("/aviso-de-privacidad-simplificado", false),
+        ("/aviso-de-privacidad", false), ("/aviso-de-privacidad-simplificado", false), ("/ayuda", false),
     ]
     /// Public files, exported under their own names.
     static let files = ["/datos-abiertos/candidaturas.csv", "/datos-abiertos/candidaturas.json", "/datos-abiertos/estadisticas-identidad.csv"]
