@@ -78,20 +78,31 @@ struct PortalStatistics: Encodable {
     }
 
     /// The statistics of `context`'s current snapshot.
+    /// The figures are read in several statements; when the snapshot switched meanwhile they
+    /// are read again (at most `maximumReads` times), so one page never mixes two versions.
     static func load(_ repository: PublicationRepository, context: WebContext) async throws -> PortalStatistics {
         let processID = context.process.id
-        let compliance = try await repository.compliance(processID: processID)
-        let identity = try await repository.identityRelease(processID: processID)
-        let counts = try await repository.profileCounts(processID: processID)
-        let schedule = StatisticsSchedule(hours: context.statisticsRefreshHours,
-                                          timeZone: TimeZone(identifier: context.process.timeZone) ?? .current)
-        return PortalStatistics(version: counts.version, compliance: compliance, identity: identity?.release.rows ?? [],
-                                releasedAt: identity?.releasedAt, nextChange: identity.map { schedule.nextChange(after: $0.releasedAt) },
-                                counts: counts)
+        var read = 0
+        while true {
+            read += 1
+            let before = try await repository.current(processID: processID)?.version ?? 0
+            let compliance = try await repository.compliance(processID: processID)
+            let identity = try await repository.identityRelease(processID: processID)
+            let counts = try await repository.profileCounts(processID: processID)
+            let after = try await repository.current(processID: processID)?.version ?? 0
+            guard (before == after && counts.version == after) || read >= maximumReads else { continue }
+            let schedule = StatisticsSchedule(hours: context.statisticsRefreshHours,
+                                              timeZone: TimeZone(identifier: context.process.timeZone) ?? .current)
+            return PortalStatistics(version: counts.version, compliance: compliance, identity: identity?.release.rows ?? [],
+                                    releasedAt: identity?.releasedAt, nextChange: identity.map { schedule.nextChange(after: $0.releasedAt) },
+                                    counts: counts, educationLevels: context.process.rules.educationLevels)
+        }
     }
 
+    static let maximumReads = 5
+
     init(version: Int64, compliance: [PublicComplianceRow], identity: [ConocelesCore.IdentityRelease.Row], releasedAt: Date?,
-         nextChange: Date?, counts: PublishedProfileCounts) {
+         nextChange: Date?, counts: PublishedProfileCounts, educationLevels levels: [CatalogEntry]) {
         self.version = version
         var order: [String] = []
         var byEntity: [String: (approved: Int, published: Int)] = [:]
@@ -107,7 +118,6 @@ struct PortalStatistics: Encodable {
         self.releasedAt = releasedAt
         self.nextChange = nextChange
 
-        let levels = ValidationRules.default.educationLevels
         var education = levels.map { level in Count(key: level.key, label: level.name, profiles: counts.byEducation[level.key] ?? 0) }
         let unknownEducation = counts.byEducation.filter { key, _ in !levels.contains { $0.key == key } }.values.reduce(0, +)
         if unknownEducation > 0 { education.append(Count(key: Self.unknown.key, label: Self.unknown.label, profiles: unknownEducation)) }
