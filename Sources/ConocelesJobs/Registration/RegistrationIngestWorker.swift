@@ -8,6 +8,11 @@ import Storage
 /// `registration.ingest`: applies one stored registration event, once.
 /// - approval: registers the candidacy and starts the `candidacy-approved` pipeline
 ///   (accounts, then the credentials e-mail) in the same transaction;
+/// - update of a known candidacy: the registration system's correction of the person or its
+///   place (`CandidacyRepository.updatableFields`), audited, and the public profile follows;
+///   one that would change the office, who postulates it or the formula position, or that
+///   concerns a withdrawn candidacy, is kept as rejected with its reason (an update that
+///   arrives before the approval registers the candidacy, as an approval would);
 /// - cancellation / substitution of a candidacy not yet known: held, and applied when the
 ///   candidacy appears, by its approval or as another substitution's substitute (events may
 ///   come out of order); released in the transaction that creates the candidacy;
@@ -56,14 +61,27 @@ public struct RegistrationIngestWorker: JobWorker {
             guard let candidacy = event.candidacy else { return }
             try await environment.client.withTransaction(logger: logger) { tx in
                 try await events.lockCandidacy(candidacy.id, on: tx)
-                if try await candidacies.candidacy(id: candidacy.id, on: tx) == nil {
+                if let current = try await candidacies.candidacy(id: candidacy.id, on: tx) {
+                    // An approval of a candidacy already registered (another event approved it)
+                    // changes nothing; an update is the registration system's correction.
+                    if event.kind == .updated {
+                        if let refusal = CandidacyRepository.updateRefusal(of: current, to: candidacy) {
+                            try await events.reject(stored.id, reason: refusal, on: tx)
+                            return
+                        }
+                        let changed = try await candidacies.applyUpdate(candidacy, to: current, by: actor, on: tx)
+                        if !changed.isEmpty {
+                            try await refreshPublication(candidacy.id, reason: "actualizacion", on: tx, logger: logger)
+                            logger.info("candidacy updated", metadata: ["candidacy_id": "\(candidacy.id)", "fields": "\(changed.joined(separator: ","))"])
+                        }
+                    }
+                } else {
                     try await candidacies.registerMany([candidacy], by: actor, on: tx)
                     try await startAccounts(candidacy.id, eventID: stored.id, on: tx)
                     // Listed within a window (bursts of approvals); withdrawals below go at once.
                     try await PublicationRebuildWorker.enqueueListing(jobs: environment.jobs, on: tx)
                     try await releaseHeld(for: candidacy.id, events: events, on: tx)
                 }
-                // Already registered (another event approved it): nothing more to do.
                 try await events.markApplied(stored.id, on: tx)
             }
         case .cancelled:
