@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "serve")
-        try await runtime.withDatabase {
+        runtime.requirePublicURL()
+        try await runtime.withDatabase(service: true) {
             try await runtime.runServices(web: true, workers: false)
         }
     }
@@ -35,7 +36,8 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "up")
-        try await runtime.withDatabase {
+        runtime.requirePublicURL()
+        try await runtime.withDatabase(service: true) {
             try await runtime.runServices(web: true, workers: true)
         }
     }
@@ -51,7 +53,8 @@ struct WorkCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "work")
-        try await runtime.withDatabase {
+        runtime.requirePublicURL()
+        try await runtime.withDatabase(service: true) {
             try await runtime.runServices(web: false, workers: true)
         }
     }
