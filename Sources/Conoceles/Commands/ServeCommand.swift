@@ -69,7 +69,16 @@ extension Runtime {
             var context = try webContext()
             let pageCache = PageCache()
             context.pageCache = pageCache
-            services.append(PublicationWatcher(cache: pageCache, client: database.client, logger: logger))
+            // LISTEN needs a session of its own: through pgbouncer in transaction mode the
+            // notifications never arrive, so with `database.listen_url` the watcher has a
+            // one-connection pool to that direct endpoint (started before it, stopped after it).
+            if listenEndpoint != database.endpoint {
+                let direct = Database(endpoint: listenEndpoint, maximumConnections: 1, logger: logger)
+                services.append(direct)
+                services.append(PublicationWatcher(cache: pageCache, client: direct.client, logger: logger))
+            } else {
+                services.append(PublicationWatcher(cache: pageCache, client: database.client, logger: logger))
+            }
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in
