@@ -74,7 +74,7 @@ extension Runtime {
             // one-connection pool to that direct endpoint (started before it, stopped after it).
             if listenEndpoint != database.endpoint {
                 let direct = Database(endpoint: listenEndpoint, maximumConnections: 1, logger: logger)
-                services.append(direct)
+                services.append(PoolService(database: direct))
                 services.append(PublicationWatcher(cache: pageCache, client: direct.client, logger: logger))
             } else {
                 services.append(PublicationWatcher(cache: pageCache, client: database.client, logger: logger))
@@ -121,6 +121,17 @@ extension Runtime {
         context.metricsAccess = configuration.metrics
         context.statisticsRefreshHours = configuration.publication.statisticsRefreshHours
         return context
+    }
+}
+
+/// A connection pool run as a service that ends at graceful shutdown (services shut down in
+/// reverse order, so whatever was added after it has stopped using it by then).
+struct PoolService: Service {
+    let database: Database
+
+    func run() async throws {
+        // Cancelled at graceful shutdown: that is its normal end, not a failure.
+        try? await cancelWhenGracefulShutdown { await database.run() }
     }
 }
 
