@@ -55,16 +55,16 @@ struct ProcessLoaderTests {
         #expect(process.deadlines.accountsSentDays == 2)
 
         let unknownParty = good.replacingOccurrences(of: "parties: [A, B]", with: "parties: [A, Z]")
-        try unknownParty.write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+        try unknownParty.write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
         let error = #expect(throws: ProcessLoader.LoadError.self) {
-            try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+            try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
         }
         #expect(error?.reason.contains("«Z»") == true)
 
         let badDate = good.replacingOccurrences(of: "\"2027-06-06\"", with: "\"2027-02-30\"")
-        try badDate.write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+        try badDate.write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
         let dateError = #expect(throws: ProcessLoader.LoadError.self) {
-            try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+            try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
         }
         #expect(dateError?.reason.contains("election_day") == true, "\(String(describing: dateError))")
 
@@ -82,9 +82,9 @@ struct ProcessLoaderTests {
             ("capture_deadlines: [], campaign_end: \"2027-06-06\" }", "campaign_end"),
         ] {
             try good.replacingOccurrences(of: deadlines, with: replacement)
-                .write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+                .write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
             let error = #expect(throws: ProcessLoader.LoadError.self) {
-                try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+                try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
             }
             #expect(error?.reason.contains("deadlines.\(key)") == true, "\(String(describing: error))")
         }
