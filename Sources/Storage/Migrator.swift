@@ -172,12 +172,12 @@ public struct Migrator: Sendable {
             let query: PostgresQuery = hasChecksum
                 ? "SELECT version, checksum FROM schema_migrations" : "SELECT version, NULL::text FROM schema_migrations"
             for try await (version, checksum) in try await connection.query(query, logger: logger).decode((Int, String?).self) {
-                recorded[version] = checksum
+                recorded.updateValue(checksum, forKey: version)  // (a nil checksum must not remove the key)
             }
         }
         let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
         var state = SchemaState(applied: recorded.keys.sorted(), pending: [], unknown: [], changed: [], unchecked: [])
-        state.pending = migrations.map(\.version).filter { recorded[$0] == nil }
+        state.pending = migrations.map(\.version).filter { !recorded.keys.contains($0) }
         for (version, checksum) in recorded.sorted(by: { $0.key < $1.key }) {
             guard let migration = known[version] else { state.unknown.append(version); continue }
             if let checksum {

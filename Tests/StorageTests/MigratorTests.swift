@@ -62,7 +62,7 @@ struct MigratorSchemaTests {
         var found: [Int: String?] = [:]
         for try await (version, checksum) in try await db.client.query("SELECT version, checksum FROM schema_migrations")
             .decode((Int, String?).self) {
-            found[version] = checksum
+            found.updateValue(checksum, forKey: version)
         }
         return found
     }

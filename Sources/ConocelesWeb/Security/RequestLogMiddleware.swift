@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -54,7 +55,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     /// `incoming` when it is a sane id, else a new one (16 random bytes, hex).
     static func requestID(_ incoming: String?) -> String {
         if let incoming, (1...64).contains(incoming.utf8.count),
-           incoming.utf8.allSatisfy({ isalnum(Int32($0)) != 0 || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }) {
+           incoming.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
             return incoming
         }
         var generator = SystemRandomNumberGenerator()
