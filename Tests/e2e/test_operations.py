@@ -7,6 +7,7 @@ import os
 import pwd
 import subprocess
 import tempfile
+import urllib.error
 import urllib.request
 
 from conftest import ROOT, start, wait_http
@@ -53,11 +54,21 @@ def test_a_service_refuses_a_database_behind_until_conoceles_migrate_runs(binary
     assert psql(env["CONOCELES_DATABASE_URL"], "SELECT count(*) FROM pg_tables WHERE tablename = 'candidacies'") == "0"
     m = run(binary, ["migrate"], env)
     assert m.returncode == 0 and "Migraciones aplicadas" in m.stdout, m.stderr
-    proc = start(binary, ["serve"], service(env, CONOCELES_LOG_FORMAT="json"))
+    blobs = tempfile.mkdtemp(prefix="conoceles-blobs-")
+    proc = start(binary, ["serve"], service(env, CONOCELES_LOG_FORMAT="json", CONOCELES_PATHS_BLOBS=blobs))
     try:
         base = f"http://127.0.0.1:{env['CONOCELES_HTTP_PORT']}"
         status, body = wait_http(base + "/health/ready", proc)
         assert status == 200 and "base de datos: ok" in body and "archivos: ok" in body and "cola: ok" in body, body
+        # Readiness follows the blob store: its folder gone (an unmounted volume), 503.
+        os.rmdir(blobs)
+        try:
+            urllib.request.urlopen(base + "/health/ready")
+            raise AssertionError("ready without its blob folder")
+        except urllib.error.HTTPError as e:
+            body = e.read().decode()
+            assert e.code == 503 and "archivos: falla" in body and "base de datos: ok" in body, body
+        os.mkdir(blobs)
         # The request id: a sane incoming one comes back, anything else is replaced.
         with urllib.request.urlopen(urllib.request.Request(base + "/health", headers={"X-Request-Id": "lb-1234.abc"})) as r:
             assert r.headers["X-Request-Id"] == "lb-1234.abc"
