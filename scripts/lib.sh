@@ -2,6 +2,10 @@
 # shellcheck shell=bash
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
+# The local scripts (demo, tests, benchmarks, chaos) work on a developer's or a throwaway
+# database: their serve/work/up apply pending migrations at start. Production does not source
+# this file: there `conoceles migrate` is the upgrade step (docs/OPERATIONS.md §5).
+export CONOCELES_DATABASE_MIGRATE_ON_START="${CONOCELES_DATABASE_MIGRATE_ON_START:-true}"
 
 # Local secrets (encryption key, HMAC secret), generated once into .data/secrets.env and
 # exported. Production passes its own through the environment.
@@ -36,3 +40,24 @@ start_smtp_sink() {
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The value of SECTION.KEY in the configuration file (CONOCELES_CONFIG, default
+# config/conoceles.yaml), as the program reads it: the environment variable
+# CONOCELES_SECTION_KEY first, then the file's two-level `section:` / `  key: value`
+# (quotes and trailing comments removed). Prints nothing when absent.
+#   config_value paths blobs
+config_value() {
+  local section=$1 key=$2 file="${CONOCELES_CONFIG:-$ROOT/config/conoceles.yaml}"
+  local var; var="CONOCELES_$(echo "${section}_${key}" | tr '[:lower:]' '[:upper:]')"
+  if [ -n "${!var:-}" ]; then echo "${!var}"; return; fi
+  [ -f "$file" ] || return 0
+  awk -v s="$section" -v k="$key" '
+    /^[^[:space:]#][^:]*:/ { in_s = ($0 ~ "^" s ":") ; next }
+    in_s && $0 ~ "^[[:space:]]+" k ":" {
+      v = $0; sub("^[[:space:]]+" k ":[[:space:]]*", "", v)
+      if (v ~ /^"/) { sub(/^"/, "", v); sub(/".*$/, "", v) }
+      else if (v ~ /^'\''/) { sub(/^'\''/, "", v); sub(/'\''.*$/, "", v) }
+      else { sub(/[[:space:]]+#.*$/, "", v); sub(/[[:space:]]+$/, "", v) }
+      print v; exit
+    }' "$file"
+}

@@ -24,11 +24,9 @@ struct Runtime: Sendable {
 
     /// Loads everything or exits with a Spanish message and a non-zero code.
     static func load(_ options: GlobalOptions, label: String) async throws -> Runtime {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "conoceles.\(label)")
-        logger.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
         do {
             let configuration = try await AppConfiguration.load(file: options.configFile)
+            let logger = bootstrapLogging(configuration.log, flag: options.logLevel, label: label)
             let (process, catalogs) = try ProcessLoader.load(configuration: configuration)
             let endpoint = DatabaseEndpoint(configuration.database)
             let listenEndpoint = DatabaseEndpoint(configuration.listenDatabase)
@@ -52,17 +50,37 @@ struct Runtime: Sendable {
         }
     }
 
-    /// Runs `body` while the database pool runs; migrates and registers the process first.
-    func withDatabase(migrate: Bool = true, _ body: @Sendable @escaping () async throws -> Void) async throws {
+    /// Runs `body` while the database pool runs. First the schema: with `service` (`serve`,
+    /// `work`, `up`) it must match this build exactly — pending migrations are applied only
+    /// with `database.migrate_on_start`, else the process refuses to start (`conoceles
+    /// migrate` is the upgrade step); otherwise, with `migrate` (tools), pending migrations are
+    /// applied. Either way a changed or unknown applied migration stops the process. Then the
+    /// process file is registered.
+    func withDatabase(migrate: Bool = true, service: Bool = false, _ body: @Sendable @escaping () async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             do {
-                if migrate {
+                if service {
+                    let migrator = Migrator()
+                    let state = try await migrator.state(database.client, logger: logger)
+                    if configuration.migrateOnStart {
+                        try await self.migrate()
+                    } else {
+                        try migrator.verify(state, requireCurrent: true)
+                    }
+                    logger.info("schema checked", metadata: [
+                        "version": "\(migrator.migrations.last?.version ?? 0)",
+                        "migrated_on_start": "\(configuration.migrateOnStart)"])
+                    try await ProcessStore(client: database.client, logger: logger).register(process)
+                } else if migrate {
                     try await self.migrate()
                     try await ProcessStore(client: database.client, logger: logger).register(process)
                 }
                 try await body()
             } catch let error as Migrator.MigrationFailed {
+                group.cancelAll()
+                Runtime.fail(error.description)
+            } catch let error as Migrator.SchemaMismatch {
                 group.cancelAll()
                 Runtime.fail(error.description)
             } catch {
@@ -90,6 +108,35 @@ struct Runtime: Sendable {
         } catch {
             try? await connection.close()
             throw error
+        }
+    }
+
+    /// Installs the log handler of `log.format` once per process and returns this command's
+    /// logger at `--log-level`, else `log.level`; an unknown level stops the program.
+    static func bootstrapLogging(_ settings: AppConfiguration.LogSettings, flag: String?, label: String) -> Logger {
+        let levelText = flag ?? settings.level
+        guard let level = Logger.Level(rawValue: levelText) else {
+            fail("--log-level «\(levelText)» no es un nivel válido; use \(AppConfiguration.LogSettings.levels.joined(separator: ", ")).")
+        }
+        switch settings.format {
+        case .text: LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        }
+        var logger = Logger(label: "conoceles.\(label)")
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Stops a long-running process (`serve`, `work`, `up`) that has no `http.public_url`:
+    /// without it the e-mailed links would point at this machine's listener.
+    func requirePublicURL() {
+        guard configuration.http.publicURLConfigured else {
+            Runtime.fail("""
+                Configuración incompleta: falta «http.public_url» (variable CONOCELES_HTTP_PUBLIC_URL), la dirección \
+                pública del sitio, p. ej. https://conoceles.iepcjalisco.org.mx. Con ella se escriben los enlaces de \
+                activación y de contraseña de los correos y se deciden la cookie Secure y HSTS; sin ella los enlaces \
+                apuntarían a \(configuration.http.publicURL). En una prueba local: http://127.0.0.1:\(configuration.http.port).
+                """)
         }
     }
 

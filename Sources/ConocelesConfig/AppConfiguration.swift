@@ -13,6 +13,10 @@ public struct AppConfiguration: Sendable {
     public var listenDatabase: DatabaseURL
     /// Connections this process may open to PostgreSQL (web requests and jobs share them).
     public var databaseMaxConnections: Int
+    /// Whether `serve`, `work` and `up` apply pending migrations at start
+    /// (`database.migrate_on_start`, default false: they refuse a database that is not at
+    /// their schema, and `conoceles migrate` is the upgrade step). Local scripts set it.
+    public var migrateOnStart: Bool = false
     public var http: HTTPSettings
     public var smtp: SMTPSettings
     public var photo: PhotoLimits
@@ -34,13 +38,39 @@ public struct AppConfiguration: Sendable {
     public var pipelinesDirectory: String
     /// Queue worker settings.
     public var worker: WorkerSettings
+    /// Logging (`log.level`, `log.format`).
+    public var log: LogSettings = LogSettings()
+
+    /// How the processes log (to standard error).
+    public struct LogSettings: Sendable, Equatable {
+        /// Lines as plain text (the default) or one JSON object per line (`log.format: json`),
+        /// for a log collector.
+        public enum Format: String, Sendable, Equatable, CaseIterable {
+            case text, json
+        }
+        /// The levels swift-log knows, lowest first.
+        public static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        /// `log.level` (default info); `--log-level` overrides it.
+        public var level: String
+        public var format: Format
+
+        public init(level: String = "info", format: Format = .text) {
+            self.level = level
+            self.format = format
+        }
+    }
 
     /// HTTP listener.
     public struct HTTPSettings: Sendable, Equatable {
         public var host: String
         public var port: Int
-        /// Public base URL used in e-mails (activation links); defaults to `http://host:port`.
+        /// Public base URL of the site (`http.public_url`): the links of e-mails (activation,
+        /// password reset) and exports, and, when it is https, cookies marked `Secure` and HSTS.
+        /// Validated as an absolute http(s) URL; `http://host:port` when absent, which only
+        /// tools accept: `serve`, `work` and `up` refuse to start without it (`publicURLConfigured`).
         public var publicURL: String
+        /// Whether `http.public_url` was set (not the `http://host:port` fallback).
+        public var publicURLConfigured: Bool = true
         /// Proxies whose `X-Forwarded-For` names the client (`http.trusted_proxies`: addresses
         /// or blocks such as `10.0.0.0/8`; none by default). From any other peer the header is
         /// ignored and the peer's address is the client's.
@@ -231,13 +261,25 @@ extension AppConfiguration {
             listenDatabase = database
         }
         databaseMaxConnections = try r.int("database.max_connections", in: 2...1_000)
+        migrateOnStart = try r.bool("database.migrate_on_start", default: false)
         let host = try r.string("http.host")
         let port = try r.int("http.port", in: 1...65535)
+        let publicURL = r.optionalString("http.public_url")
+        if let publicURL { try Self.validatePublicURL(publicURL) }
         http = HTTPSettings(
             host: host, port: port,
-            publicURL: r.optionalString("http.public_url") ?? "http://\(host):\(port)",
+            publicURL: publicURL ?? "http://\(host):\(port)", publicURLConfigured: publicURL != nil,
             trustedProxies: try r.addressRanges("http.trusted_proxies") ?? [],
             requestTimeoutSeconds: try r.int("http.request_timeout_seconds", in: 1...3_600, default: 30))
+        let level = r.optionalString("log.level") ?? "info"
+        guard LogSettings.levels.contains(level) else {
+            throw ConfigurationError(key: "log.level", reason: "«\(level)» no es un nivel válido; use \(LogSettings.levels.joined(separator: ", "))")
+        }
+        let formatText = r.optionalString("log.format") ?? "text"
+        guard let format = LogSettings.Format(rawValue: formatText) else {
+            throw ConfigurationError(key: "log.format", reason: "«\(formatText)» no es válido; use text o json")
+        }
+        log = LogSettings(level: level, format: format)
         let metricsToken = r.optionalString("metrics.token", secret: true)
         if let metricsToken, metricsToken.utf8.count < 16 {
             throw ConfigurationError(key: "metrics.token", reason: "debe tener al menos 16 caracteres (genere uno con: openssl rand -hex 24)")
@@ -311,6 +353,24 @@ extension AppConfiguration {
     }
 }
 
+extension AppConfiguration {
+    /// Refuses a public URL that is not an absolute `http(s)://host[:port][/path]` (no
+    /// user, query or fragment): links built on it must reach the site.
+    static func validatePublicURL(_ text: String) throws(ConfigurationError) {
+        let example = "use la dirección con la que las personas llegan al sitio, p. ej. https://conoceles.iepcjalisco.org.mx"
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https" else {
+            throw ConfigurationError(key: "http.public_url", reason: "«\(text)» no es una URL absoluta http:// o https://; \(example)")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw ConfigurationError(key: "http.public_url", reason: "«\(text)» no tiene nombre de servidor; \(example)")
+        }
+        guard components.user == nil, components.password == nil, components.query == nil, components.fragment == nil else {
+            throw ConfigurationError(key: "http.public_url", reason: "«\(text)» no puede llevar usuario, consulta (?) ni fragmento (#); \(example)")
+        }
+    }
+}
+
 extension AppConfiguration.PhotoLimits {
     init(reader r: Reader) throws(ConfigurationError) {
         maxBytes = try r.int("photo.max_bytes", in: 1_024...50_000_000)
@@ -352,6 +412,17 @@ struct Reader {
             ranges.append(range)
         }
         return ranges
+    }
+
+    /// `true` or `false` at `key` (a YAML boolean or its text); `defaultValue` when absent.
+    func bool(_ key: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+        if let value = config.bool(forKey: ConfigKey(key)) { return value }
+        guard let text = optionalString(key) else { return defaultValue }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw ConfigurationError(key: key, reason: "«\(text)» no es válido; use true o false")
+        }
     }
 
     func string(_ key: String, secret: Bool = false) throws(ConfigurationError) -> String {

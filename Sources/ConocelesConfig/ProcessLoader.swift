@@ -30,16 +30,95 @@ public enum ProcessLoader {
         } catch {
             throw LoadError(file: path, reason: describe(error))
         }
+        guard process.id == processID else {
+            throw LoadError(file: path, reason: "«id: \(process.id)» no coincide con el nombre del archivo (\(processID).yaml, el que nombra "
+                            + "process.id): cambie uno de los dos para que sean iguales")
+        }
+        try checkKnownKeys(process, text: text, path: path)
+        let municipalitiesPath = "\(configDirectory)/catalogs/\(process.municipalitiesCatalog)"
         let catalogs = Catalogs(
             states: try loadCatalog("\(configDirectory)/catalogs/\(CatalogFile.states)", key: "clave_inegi", name: "entidad"),
-            municipalities: try loadCatalog(
-                "\(configDirectory)/catalogs/\(process.municipalitiesCatalog)", key: "clave_inegi", name: "municipio"),
+            municipalities: try loadCatalog(municipalitiesPath, key: "clave_inegi", name: "municipio"),
             indigenousPeoples: try loadCatalog(
                 "\(configDirectory)/catalogs/\(CatalogFile.indigenousPeoples)", key: "clave", name: "agrupacion_linguistica"),
             countries: try loadCatalog("\(configDirectory)/catalogs/\(CatalogFile.countries)", key: "iso_alpha3", name: "pais"))
         try check(process, catalogs: catalogs, path: path)
+        try checkMunicipalitiesBelong(to: process.entity, catalog: municipalitiesPath, processPath: path)
         try checkRules(process.rules, text: text, path: path)
         return (process, catalogs)
+    }
+
+    /// Refuses a key the process types do not read (a typo would otherwise silently leave the
+    /// default), naming its path (`offices[2].sceats`) and the keys valid there. The keys a
+    /// file may use are those the decoded process encodes back (same coding keys); a key
+    /// written with an empty value (`final_report:`) is not flagged.
+    static func checkKnownKeys(_ process: ElectionProcess, text: String, path: String) throws(LoadError) {
+        guard let yaml = try? Yams.load(yaml: text),
+              let data = try? JSONEncoder().encode(process),
+              let known = try? JSONSerialization.jsonObject(with: data)
+        else { return }
+        var allowed = Set<String>()
+        if let unknown = unknownKey(in: yaml, known: known, at: "", allowedHere: &allowed) {
+            throw LoadError(file: path, reason: "la clave «\(unknown)» no existe (¿un error de escritura?); en ese lugar valen: "
+                            + allowed.sorted().joined(separator: ", "))
+        }
+    }
+
+    static func unknownKey(in yaml: Any, known: Any, at path: String, allowedHere: inout Set<String>) -> String? {
+        if let mapping = yaml as? [String: Any] {
+            guard let knownMapping = known as? [String: Any] else { return nil }
+            var candidates = Set(knownMapping.keys)
+            candidates.formUnion(optionalKeys[lastKey(path)] ?? [])
+            for key in mapping.keys.sorted() {
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                guard let value = knownMapping[key] else {
+                    if mapping[key] is NSNull || candidates.contains(key) { continue }
+                    allowedHere = candidates
+                    return child
+                }
+                if let found = unknownKey(in: mapping[key]!, known: value, at: child, allowedHere: &allowedHere) { return found }
+            }
+        } else if let sequence = yaml as? [Any], let knownSequence = known as? [Any] {
+            for (index, item) in sequence.enumerated() where index < knownSequence.count {
+                if let found = unknownKey(in: item, known: knownSequence[index], at: "\(path)[\(index)]", allowedHere: &allowedHere) {
+                    return found
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Optional keys an encoded process leaves out when they are absent (nil), by section.
+    static let optionalKeys: [String: Set<String>] = [
+        "deadlines": ["reminder_days_before", "progress_reports", "final_report", "campaign_end"],
+    ]
+
+    static func lastKey(_ path: String) -> String {
+        String(path.split(separator: ".").last.map { $0.split(separator: "[").first ?? $0 } ?? "")
+    }
+
+    /// The municipalities catalog must be the entity's: a `clave_entidad` column equal to the
+    /// process's `entity` in every row (another state's catalog would make every municipal
+    /// candidacy land in the wrong places).
+    static func checkMunicipalitiesBelong(to entity: String, catalog path: String, processPath: String) throws(LoadError) {
+        let text = try readText(path)
+        guard let reader = try? CSVReader(string: text, hasHeaderRow: true), let header = reader.headerRow else {
+            throw LoadError(file: path, reason: "CSV mal formado")
+        }
+        guard let column = header.firstIndex(of: "clave_entidad") else {
+            throw LoadError(file: path, reason: "falta la columna «clave_entidad» (la clave INEGI de la entidad, \(entity), en cada fila): "
+                            + "así se comprueba que el catálogo es el de la entidad del proceso")
+        }
+        var line = 1
+        while let row = reader.next() {
+            line += 1
+            if row.count == 1 && row[0].isEmpty { continue }
+            guard row.count > column, row[column] == entity else {
+                let found = row.count > column ? row[column] : ""
+                throw LoadError(file: processPath, reason: "«municipalities_catalog» (\(path)) no es de la entidad «\(entity)»: "
+                                + "la fila \(line) es de la entidad «\(found)»")
+            }
+        }
     }
 
     /// The process of `configuration` (`process.id` in `config.directory`) with the photo's
@@ -154,6 +233,18 @@ public enum ProcessLoader {
         }
         guard process.campaignEndDate < process.electionDay else {
             throw LoadError(file: path, reason: "«\(key).campaign_end» debe ser anterior a la jornada electoral")
+        }
+        guard process.publicationDate < process.electionDay else {
+            throw LoadError(file: path, reason: "«publication_date» (\(process.publicationDate)) debe ser anterior a la jornada electoral (\(process.electionDay))")
+        }
+        for date in deadlines.captureDeadlines where date >= process.electionDay {
+            throw LoadError(file: path, reason: "«\(key).capture_deadlines»: el plazo del \(date) debe ser anterior a la jornada electoral (\(process.electionDay))")
+        }
+        guard (1...30).contains(deadlines.accountsSentDays) else {
+            throw LoadError(file: path, reason: "«\(key).accounts_sent_days» admite de 1 a 30 días naturales, no \(deadlines.accountsSentDays)")
+        }
+        guard (1...30).contains(deadlines.substituteCaptureDays) else {
+            throw LoadError(file: path, reason: "«\(key).substitute_capture_days» admite de 1 a 30 días naturales, no \(deadlines.substituteCaptureDays)")
         }
     }
 

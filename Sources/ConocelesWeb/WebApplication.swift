@@ -8,7 +8,7 @@ public enum WebApplication {
         // HEAD of every GET route (RFC 9110 §9.3.2: link checkers, monitors and caches ask it).
         let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: context.trustedProxies))
-        router.add(middleware: RequestLogMiddleware(.debug))
+        router.add(middleware: RequestLogMiddleware(.info))
         router.add(middleware: CompressionMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: context.secureCookies))
         router.add(middleware: ErrorPageMiddleware())

@@ -53,6 +53,12 @@ struct AppConfigurationTests {
         ("CONOCELES_SMTP_ALLOW_INSECURE", "quizá", "smtp.allow_insecure", "no es válido"),
         ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "0", "publication.statistics_refresh_hours", "fuera del rango"),
         ("CONOCELES_PUBLICATION_STATISTICS_REFRESH_HOURS", "diario", "publication.statistics_refresh_hours", "no es un número"),
+        ("CONOCELES_HTTP_PUBLIC_URL", "conoceles.iepcjalisco.org.mx", "http.public_url", "no es una URL absoluta"),
+        ("CONOCELES_HTTP_PUBLIC_URL", "ftp://conoceles.example.mx", "http.public_url", "no es una URL absoluta"),
+        ("CONOCELES_HTTP_PUBLIC_URL", "https://", "http.public_url", "no tiene nombre de servidor"),
+        ("CONOCELES_HTTP_PUBLIC_URL", "https://conoceles.example.mx/?a=1", "http.public_url", "consulta"),
+        ("CONOCELES_LOG_LEVEL", "verbose", "log.level", "no es un nivel válido"),
+        ("CONOCELES_LOG_FORMAT", "xml", "log.format", "use text o json"),
     ])
     func aWrongValueNamesItsKeyAndReason(variable: String, value: String, key: String, reason: String) async throws {
         var env = secrets
@@ -63,6 +69,26 @@ struct AppConfigurationTests {
         #expect(error?.key == key)
         #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
         #expect(error?.description.contains(variable) == true)
+    }
+
+    @Test func thePublicURLIsKnownToBeSetOrNot() async throws {
+        let unset = try await AppConfiguration.load(file: file, environment: secrets)
+        #expect(!unset.http.publicURLConfigured)
+        #expect(unset.http.publicURL == "http://127.0.0.1:8080")
+        var env = secrets
+        env["CONOCELES_HTTP_PUBLIC_URL"] = "https://conoceles.iepcjalisco.org.mx/"
+        let set = try await AppConfiguration.load(file: file, environment: env)
+        #expect(set.http.publicURLConfigured)
+        #expect(set.http.publicURL == "https://conoceles.iepcjalisco.org.mx/")
+    }
+
+    @Test func theLogLevelAndFormatComeFromTheFileOrTheEnvironment() async throws {
+        let defaults = try await AppConfiguration.load(file: file, environment: secrets)
+        #expect(defaults.log == .init(level: "info", format: .text))
+        var env = secrets
+        env["CONOCELES_LOG_LEVEL"] = "debug"
+        env["CONOCELES_LOG_FORMAT"] = "json"
+        #expect(try await AppConfiguration.load(file: file, environment: env).log == .init(level: "debug", format: .json))
     }
 
     @Test func metricsReadersAndTrustedProxiesDefaultToLoopbackAndNone() async throws {

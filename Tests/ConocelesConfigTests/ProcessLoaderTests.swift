@@ -55,16 +55,16 @@ struct ProcessLoaderTests {
         #expect(process.deadlines.accountsSentDays == 2)
 
         let unknownParty = good.replacingOccurrences(of: "parties: [A, B]", with: "parties: [A, Z]")
-        try unknownParty.write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+        try unknownParty.write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
         let error = #expect(throws: ProcessLoader.LoadError.self) {
-            try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+            try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
         }
         #expect(error?.reason.contains("«Z»") == true)
 
         let badDate = good.replacingOccurrences(of: "\"2027-06-06\"", with: "\"2027-02-30\"")
-        try badDate.write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+        try badDate.write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
         let dateError = #expect(throws: ProcessLoader.LoadError.self) {
-            try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+            try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
         }
         #expect(dateError?.reason.contains("election_day") == true, "\(String(describing: dateError))")
 
@@ -82,12 +82,78 @@ struct ProcessLoaderTests {
             ("capture_deadlines: [], campaign_end: \"2027-06-06\" }", "campaign_end"),
         ] {
             try good.replacingOccurrences(of: deadlines, with: replacement)
-                .write(to: dir.appendingPathComponent("processes/bad.yaml"), atomically: true, encoding: .utf8)
+                .write(to: dir.appendingPathComponent("processes/demo-2027.yaml"), atomically: true, encoding: .utf8)
             let error = #expect(throws: ProcessLoader.LoadError.self) {
-                try ProcessLoader.load(processID: "bad", configDirectory: dir.path)
+                try ProcessLoader.load(processID: "demo-2027", configDirectory: dir.path)
             }
             #expect(error?.reason.contains("deadlines.\(key)") == true, "\(String(describing: error))")
         }
+    }
+
+    static let fixtures = "\(repositoryRoot)/Tests/Fixtures/config"
+
+    /// A second body's file, another state with its own municipalities, loads whole.
+    @Test func aSecondBodysProcessFileFromAnotherStateLoads() throws {
+        let (process, catalogs) = try ProcessLoader.load(processID: "aguascalientes-2024", configDirectory: Self.fixtures)
+        #expect(process.entity == "01")
+        #expect(catalogs.states.entry(forKey: process.entity)?.name == "Aguascalientes")
+        #expect(catalogs.municipalities.count == 11)
+        #expect(catalogs.municipalities.entry(forKey: "001")?.name == "Aguascalientes")
+        #expect(process.office(code: "DIP_MR")?.seats == 18 && process.districts == 18)
+        #expect(process.deadlines.reminderDaysBefore == [5, 1])
+        #expect(process.finalReportDate == LocalDate("2024-09-30"))
+        #expect(process.rules.proposal.minimum == 200)
+    }
+
+    /// Each refusal names the file and the key, in Spanish.
+    @Test(arguments: [
+        // (text to replace, replacement, expected fragment of the reason)
+        ("id: aguascalientes-2024", "id: aguascalientes-2027", "no coincide con el nombre del archivo"),
+        ("publication_date: \"2024-04-15\"", "publication_date: \"2024-06-02\"", "«publication_date»"),
+        ("capture_deadlines: [\"2024-04-30\", \"2024-05-20\"]", "capture_deadlines: [\"2024-04-30\", \"2024-06-03\"]",
+         "«deadlines.capture_deadlines»"),
+        ("accounts_sent_days: 3", "accounts_sent_days: 0", "«deadlines.accounts_sent_days» admite de 1 a 30"),
+        ("accounts_sent_days: 3", "accounts_sent_days: 45", "«deadlines.accounts_sent_days» admite de 1 a 30"),
+        ("substitute_capture_days: 5", "substitute_capture_days: 0", "«deadlines.substitute_capture_days»"),
+        ("municipalities_catalog: aguascalientes-municipios.csv", "municipalities_catalog: jalisco-municipios.csv",
+         "no es de la entidad «01»"),
+        ("districts: 18", "districts: 0", "se elige por distrito, pero el proceso no tiene distritos"),
+        ("scope: list,         seats: 9 }", "scope: list,         seats: 9, sceats: 9 }", "«offices[1].sceats» no existe"),
+        ("  final_report: \"2024-09-30\"", "  final_reprot: \"2024-09-30\"", "«deadlines.final_reprot» no existe"),
+        ("rules:\n", "rules:\n  proposals: { minimum: 1 }\n", "«rules.proposals» no existe"),
+        ("districts: 18", "districts: 18\ndistrict: 3", "«district» no existe"),
+    ])
+    func aBrokenSecondBodysFileIsRefusedNamingTheKey(original: String, replacement: String, reason: String) throws {
+        let source = try String(contentsOfFile: "\(Self.fixtures)/processes/aguascalientes-2024.yaml", encoding: .utf8)
+        #expect(source.contains(original), "the fixture changed: \(original)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("processes"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: "\(repositoryRoot)/config/catalogs"), to: dir.appendingPathComponent("catalogs"))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try source.replacingOccurrences(of: original, with: replacement)
+            .write(to: dir.appendingPathComponent("processes/aguascalientes-2024.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ProcessLoader.LoadError.self) {
+            try ProcessLoader.load(processID: "aguascalientes-2024", configDirectory: dir.path)
+        }
+        #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
+    }
+
+    /// A municipalities catalog without the entity column cannot be checked: refused.
+    @Test func aMunicipalitiesCatalogWithoutItsEntityIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("processes"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: "\(repositoryRoot)/config/catalogs"), to: dir.appendingPathComponent("catalogs"))
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(
+            atPath: "\(Self.fixtures)/processes/aguascalientes-2024.yaml", toPath: dir.appendingPathComponent("processes/aguascalientes-2024.yaml").path)
+        try "clave_inegi,municipio\n001,Aguascalientes\n".write(
+            to: dir.appendingPathComponent("catalogs/aguascalientes-municipios.csv"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ProcessLoader.LoadError.self) {
+            try ProcessLoader.load(processID: "aguascalientes-2024", configDirectory: dir.path)
+        }
+        #expect(error?.reason.contains("falta la columna «clave_entidad»") == true, "\(String(describing: error))")
     }
 
     @Test func jaliscoSchedulesRemindersAndReports() throws {

@@ -53,6 +53,7 @@ struct AuthorizationMatrixTests {
     static let policy: [String: Access] = [
         "GET /": .anyone,
         "GET /health": .anyone,
+        "GET /health/ready": .anyone,
         "GET /metrics": .monitoring,
         "POST /api/v1/events": .api,
         "GET /activar": .anyone, "POST /activar": .anyone,

@@ -46,6 +46,20 @@ struct LogRedactionTests {
         #expect(RequestLogMiddleware.redacted("/perfil/PAN-1?pagina=2") == "/perfil/PAN-1?pagina=2")
         #expect(RequestLogMiddleware.redacted("/sin-consulta") == "/sin-consulta")
     }
+
+    /// X-Request-Id: a sane incoming id is kept (a proxy's id follows the request), anything
+    /// else (empty, too long, with spaces, quotes or line breaks that could forge log lines)
+    /// is replaced by a fresh random one.
+    @Test func requestIDsAreKeptWhenSaneAndGeneratedOtherwise() {
+        #expect(RequestLogMiddleware.requestID("nginx-4f1c.2_a") == "nginx-4f1c.2_a")
+        let generated = RequestLogMiddleware.requestID(nil)
+        #expect(generated.count == 32 && generated.allSatisfy(\.isHexDigit))
+        #expect(RequestLogMiddleware.requestID(nil) != generated)
+        for bad in ["", String(repeating: "a", count: 65), "a b", "x\ninjected=1", "\"quoted\"", "ñandú"] {
+            let id = RequestLogMiddleware.requestID(bad)
+            #expect(id != bad && id.count == 32, "\(bad)")
+        }
+    }
 }
 
 /// Every line logged, as text.

@@ -84,9 +84,9 @@ struct ProcessRulesTests {
             ("proposal: { minimum: 50, maximum: 600 }\n  photo_maximum_bytes: 2000000", "photo.max_bytes"),
         ] {
             let text = source.replacingOccurrences(of: "proposal: { minimum: 50, maximum: 600 }", with: replacement)
-            try text.write(to: directory.appendingPathComponent("processes/malo.yaml"), atomically: true, encoding: .utf8)
+            try text.write(to: directory.appendingPathComponent("processes/limites-2027.yaml"), atomically: true, encoding: .utf8)
             let error = #expect(throws: ProcessLoader.LoadError.self) {
-                try ProcessLoader.load(processID: "malo", configDirectory: directory.path)
+                try ProcessLoader.load(processID: "limites-2027", configDirectory: directory.path)
             }
             #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
         }

@@ -53,6 +53,125 @@ struct MigratorTests {
     }
 }
 
+@Suite("Migrator checksums and schema versions")
+struct MigratorSchemaTests {
+    let v1 = Migrator.Migration(version: 1, name: "uno", sql: "CREATE TABLE a (x int);")
+    let v2 = Migrator.Migration(version: 2, name: "dos", sql: "CREATE TABLE b (y int);")
+
+    func checksums(_ db: Database) async throws -> [Int: String?] {
+        var found: [Int: String?] = [:]
+        for try await (version, checksum) in try await db.client.query("SELECT version, checksum FROM schema_migrations")
+            .decode((Int, String?).self) {
+            found.updateValue(checksum, forKey: version)
+        }
+        return found
+    }
+
+    @Test func eachAppliedMigrationIsRecordedWithTheChecksumOfItsText() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            try await Migrator(migrations: [v1, v2]).migrate(db.client, logger: TestDatabase.logger)
+            let recorded = try await checksums(db)
+            #expect(recorded[1] == v1.checksum && recorded[2] == v2.checksum)
+            #expect(v1.checksum.count == 64 && v1.checksum != v2.checksum)
+        }
+    }
+
+    /// A database migrated before checksums existed: the first run records them, no failure.
+    @Test func aDatabaseFromBeforeChecksumsIsBackfilled() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            try await Migrator(migrations: [v1]).migrate(db.client, logger: TestDatabase.logger)
+            try await db.client.query("ALTER TABLE schema_migrations DROP COLUMN checksum")
+            let before = try await Migrator(migrations: [v1, v2]).state(db.client, logger: TestDatabase.logger)
+            #expect(before.unchecked == [1] && before.pending == [2] && before.changed.isEmpty)
+            let applied = try await Migrator(migrations: [v1, v2]).migrate(db.client, logger: TestDatabase.logger)
+            #expect(applied == [2])
+            let recorded = try await checksums(db)
+            #expect(recorded[1] == v1.checksum && recorded[2] == v2.checksum)
+        }
+    }
+
+    @Test func aChangedAppliedMigrationStopsTheMigratorAndTheCheck() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            try await Migrator(migrations: [v1]).migrate(db.client, logger: TestDatabase.logger)
+            let edited = Migrator(migrations: [.init(version: 1, name: "uno", sql: "CREATE TABLE a (x int, z int);"), v2])
+            let error = await #expect(throws: Migrator.SchemaMismatch.self) {
+                try await edited.migrate(db.client, logger: TestDatabase.logger)
+            }
+            #expect(error?.kind == .changed([1]))
+            #expect(error?.description.contains("0001_uno.sql") == true, "\(String(describing: error))")
+            let state = try await edited.state(db.client, logger: TestDatabase.logger)
+            #expect(throws: Migrator.SchemaMismatch.self) { try edited.verify(state, requireCurrent: false) }
+            // Nothing was applied after the refusal.
+            #expect(try await checksums(db).keys.sorted() == [1])
+        }
+    }
+
+    @Test func aSchemaNewerThanTheBuildIsRefused() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            try await Migrator(migrations: [v1, v2]).migrate(db.client, logger: TestDatabase.logger)
+            let older = Migrator(migrations: [v1])
+            let state = try await older.state(db.client, logger: TestDatabase.logger)
+            #expect(state.unknown == [2] && state.pending.isEmpty)
+            let error = #expect(throws: Migrator.SchemaMismatch.self) { try older.verify(state, requireCurrent: true) }
+            #expect(error?.kind == .newer([2]))
+            #expect(error?.description.contains("más nueva") == true)
+            await #expect(throws: Migrator.SchemaMismatch.self) { try await older.migrate(db.client, logger: TestDatabase.logger) }
+        }
+    }
+
+    @Test func aServiceRefusesASchemaBehindUnlessItMigrates() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            try await Migrator(migrations: [v1]).migrate(db.client, logger: TestDatabase.logger)
+            let newer = Migrator(migrations: [v1, v2])
+            let state = try await newer.state(db.client, logger: TestDatabase.logger)
+            let error = #expect(throws: Migrator.SchemaMismatch.self) { try newer.verify(state, requireCurrent: true) }
+            #expect(error?.kind == .behind([2]))
+            #expect(error?.description.contains("conoceles migrate") == true)
+            try newer.verify(state, requireCurrent: false)
+        }
+    }
+
+    /// Another process holding the migration lock: the wait is bounded and reported.
+    @Test func waitingForTheMigrationLockTimesOut() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            let connection = try await PostgresConnection.connect(
+                configuration: db.endpoint.connectionConfiguration, id: 1, logger: TestDatabase.logger)
+            try await connection.query("SELECT pg_advisory_lock(\(Migrator.lockKey))", logger: TestDatabase.logger)
+            var migrator = Migrator(migrations: [v1])
+            migrator.migrationLockWait = .seconds(1)
+            let start = ContinuousClock.now
+            let error = await #expect(throws: Migrator.SchemaMismatch.self) {
+                try await migrator.migrate(db.client, logger: TestDatabase.logger)
+            }
+            #expect(ContinuousClock.now - start < .seconds(10))
+            if case .lockTimeout = error?.kind {} else { Issue.record("expected a lock timeout, got \(String(describing: error))") }
+            try await connection.close()
+            #expect(try await migrator.migrate(db.client, logger: TestDatabase.logger) == [1])
+        }
+    }
+
+    /// A migration whose table is held by a long transaction fails after lock_timeout, whole.
+    @Test func aMigrationBlockedByALongTransactionFailsAfterItsLockTimeout() async throws {
+        try await TestDatabase.with(migrate: false) { db in
+            try await Migrator(migrations: [v1]).migrate(db.client, logger: TestDatabase.logger)
+            let holder = try await PostgresConnection.connect(
+                configuration: db.endpoint.connectionConfiguration, id: 2, logger: TestDatabase.logger)
+            try await holder.query("BEGIN", logger: TestDatabase.logger)
+            try await holder.query("LOCK TABLE a IN ACCESS SHARE MODE", logger: TestDatabase.logger)
+            var migrator = Migrator(migrations: [v1, .init(version: 2, name: "alter", sql: "ALTER TABLE a ADD COLUMN w int;")])
+            migrator.statementLockTimeout = .milliseconds(300)
+            let error = await #expect(throws: Migrator.MigrationFailed.self) {
+                try await migrator.migrate(db.client, logger: TestDatabase.logger)
+            }
+            #expect(error?.version == 2)
+            #expect(error?.reason.contains("lock timeout") == true, "\(String(describing: error))")
+            try await holder.query("ROLLBACK", logger: TestDatabase.logger)
+            try await holder.close()
+            #expect(try await migrator.migrate(db.client, logger: TestDatabase.logger) == [2])
+        }
+    }
+}
+
 @Suite("SQLScript")
 struct SQLScriptTests {
     @Test func splitsOnTopLevelSemicolonsOnly() {

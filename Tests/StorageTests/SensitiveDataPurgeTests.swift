@@ -418,3 +418,40 @@ struct SensitiveDataPurgeTests {
         }
     }
 }
+
+/// scripts/backup holds the blob-deletion lock exclusively from before its snapshot until its
+/// blob archive is written; deleting unreferenced blobs waits for it, so no file a row of the
+/// backup names disappears before it is archived.
+@Suite("Blob deletion and backups")
+struct BlobDeletionLockTests {
+    @Test func deletionsWaitWhileABackupHoldsTheLock() async throws {
+        try await TestDatabase.with { db in
+            let blobs = SensitiveDataPurgeTests.blobStore()
+            let address = try await blobs.put(Array("unreferenced \(UUID())".utf8))
+            let backup = try await PostgresConnection.connect(
+                configuration: db.endpoint.connectionConfiguration, id: 9, logger: TestDatabase.logger)
+            try await backup.query("SELECT pg_advisory_lock(\(SensitiveDataPurge.blobDeletionLock))", logger: TestDatabase.logger)
+            let purge = SensitiveDataPurge(client: db.client, blobs: blobs, logger: TestDatabase.logger)
+            let deletion = Task { try await purge.deleteUnreferenced([address.sha256]) }
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(try await blobs.get(address) != nil, "the file stays while the backup runs")
+            try await backup.query("SELECT pg_advisory_unlock(\(SensitiveDataPurge.blobDeletionLock))", logger: TestDatabase.logger)
+            #expect(try await deletion.value == 1)
+            #expect(try await blobs.get(address) == nil)
+            try await backup.close()
+        }
+    }
+
+    @Test func blobFilesAndFoldersAreOnlyTheServiceUsers() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("modes-\(UUID().uuidString)").path
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let address = try await FileBlobStore(root: root).put(Array("foto".utf8))
+        let h = address.sha256
+        let file = "\(root)/\(h.prefix(2))/\(h.dropFirst(2).prefix(2))/\(h)"
+        let permissions = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+        #expect(try permissions(file) == 0o600)
+        #expect(try permissions("\(root)/\(h.prefix(2))/\(h.dropFirst(2).prefix(2))") == 0o700)
+        #expect(try permissions("\(root)/\(h.prefix(2))") == 0o700)
+    }
+}

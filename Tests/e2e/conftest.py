@@ -36,6 +36,10 @@ def env():
     e["CONOCELES_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + name
     e["CONOCELES_ADMIN_DATABASE_URL"] = admin
     e["CONOCELES_HTTP_PORT"] = str(free_port())
+    # serve/work/up need a public URL and (on these fresh databases) migrate at start, as
+    # scripts/test and scripts/up arrange; tests that check either refusal remove them.
+    e.setdefault("CONOCELES_HTTP_PUBLIC_URL", f"http://127.0.0.1:{e['CONOCELES_HTTP_PORT']}")
+    e.setdefault("CONOCELES_DATABASE_MIGRATE_ON_START", "true")
     yield e
     subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
 

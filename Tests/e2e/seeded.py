@@ -179,6 +179,8 @@ def fresh_env():
     e["CONOCELES_DATABASE_URL"] = admin.rsplit("/", 1)[0] + "/" + name
     e["CONOCELES_ADMIN_DATABASE_URL"] = admin
     e["CONOCELES_HTTP_PORT"] = str(free_port())
+    e.setdefault("CONOCELES_HTTP_PUBLIC_URL", f"http://127.0.0.1:{e['CONOCELES_HTTP_PORT']}")
+    e.setdefault("CONOCELES_DATABASE_MIGRATE_ON_START", "true")
     return e, admin, name
 
 

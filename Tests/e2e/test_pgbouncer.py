@@ -72,12 +72,13 @@ def test_the_demo_flow_runs_through_pgbouncer_in_transaction_mode(binary, env, s
     try:
         ids = drive_demo_flow(binary, cluster, env, maildir, tmp_path, candidacies=2)
         assert_nothing_happened_twice(env, maildir, ids)
-        # The worker's one LISTEN session is a direct connection; everything else went
-        # through pgbouncer, which counted the transactions.
+        # Two LISTEN sessions, both direct connections: the worker's (jobs) and the server's
+        # page-cache watcher (publication); everything else went through pgbouncer, which
+        # counted the transactions.
         direct_env = dict(env, CONOCELES_DATABASE_URL=env["CONOCELES_DATABASE_LISTEN_URL"])
-        listening = sql(direct_env, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                    "AND query ILIKE 'LISTEN%'")
-        assert listening == "1", listening
+        listening = sql(direct_env, "SELECT string_agg(query, ' | ' ORDER BY query) FROM pg_stat_activity "
+                                    "WHERE datname = current_database() AND query ILIKE 'LISTEN%'")
+        assert listening.count("LISTEN") == 2 and "conoceles_publication" in listening and "conoceles_jobs" in listening, listening
         database = urllib.parse.urlsplit(pooled).path.lstrip("/")
         admin = pooled.rsplit("/", 1)[0] + "/pgbouncer"
         stats = subprocess.run(["psql", admin, "-tAXF", "|", "-c", "SHOW STATS"], capture_output=True, text=True, check=True).stdout

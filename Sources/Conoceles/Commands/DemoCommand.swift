@@ -25,9 +25,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Tamaño / size: small, jalisco o national.")
     var scale: String = "jalisco"
 
+    @Option(help: "Documentos de consentimiento firmados (PDF sintéticos, cifrados) por cargar, uno por candidatura / synthetic sealed consent documents to store.")
+    var consentDocuments: Int = 0
+
     func validate() throws {
         guard DemoScale(rawValue: scale) != nil else {
             throw ValidationError("--scale debe ser small, jalisco o national (se recibió «\(scale)»).")
+        }
+        guard (0...1_000).contains(consentDocuments) else {
+            throw ValidationError("--consent-documents debe estar entre 0 y 1000 (se recibió \(consentDocuments)).")
         }
     }
 
@@ -52,6 +58,10 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 photosBar.finish()
                 print("Fotos: \(attached) perfiles con una de las fotos sintéticas (archivos en \(runtime.configuration.blobsDirectory))")
+                if consentDocuments > 0 {
+                    let stored = try await storeConsentDocuments(runtime: runtime, cipher: cipher)
+                    print("Documentos de consentimiento: \(stored) pendientes de revisión (cifrados en \(runtime.configuration.blobsDirectory))")
+                }
                 // The public portal shows a snapshot: ask for the first one, so the demo's
                 // published profiles are public as soon as the workers start.
                 let (catalog, _) = runtime.loadQueueDefinitions()
@@ -70,5 +80,24 @@ struct DemoCommand: AsyncParsableCommand {
                 Runtime.fail("No se pudo cargar la elección de demostración: \(PostgresErrorText.describe(error))")
             }
         }
+    }
+
+    /// Stores a synthetic signed-consent PDF, sealed, for each of the first `consentDocuments`
+    /// candidacies of the process (by id), pending review; returns how many.
+    private func storeConsentDocuments(runtime: Runtime, cipher: SensitiveDataCipher) async throws -> Int {
+        let client = runtime.database.client
+        var ids: [String] = []
+        for try await id in try await client.query(
+            "SELECT id FROM candidacies WHERE process_id = \(runtime.process.id) ORDER BY id LIMIT \(consentDocuments)",
+            logger: runtime.logger).decode(String.self) {
+            ids.append(id)
+        }
+        let documents = ConsentDocumentRepository(
+            client: client, cipher: cipher, blobs: FileBlobStore(root: runtime.configuration.blobsDirectory), logger: runtime.logger)
+        for id in ids {
+            let pdf = Array("%PDF-1.4\n% Formato de consentimiento expreso (demostración) de \(id), semilla \(seed)\n%%EOF\n".utf8)
+            _ = try await documents.store(pdf, for: id, by: .system("demo"))
+        }
+        return ids.count
     }
 }

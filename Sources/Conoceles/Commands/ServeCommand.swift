@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "serve")
-        try await runtime.withDatabase {
+        runtime.requirePublicURL()
+        try await runtime.withDatabase(service: true) {
             try await runtime.runServices(web: true, workers: false)
         }
     }
@@ -35,7 +36,8 @@ struct UpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "up")
-        try await runtime.withDatabase {
+        runtime.requirePublicURL()
+        try await runtime.withDatabase(service: true) {
             try await runtime.runServices(web: true, workers: true)
         }
     }
@@ -51,7 +53,8 @@ struct WorkCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try await Runtime.load(options, label: "work")
-        try await runtime.withDatabase {
+        runtime.requirePublicURL()
+        try await runtime.withDatabase(service: true) {
             try await runtime.runServices(web: false, workers: true)
         }
     }
@@ -66,7 +69,16 @@ extension Runtime {
             var context = try webContext()
             let pageCache = PageCache()
             context.pageCache = pageCache
-            services.append(PublicationWatcher(cache: pageCache, client: database.client, logger: logger))
+            // LISTEN needs a session of its own: through pgbouncer in transaction mode the
+            // notifications never arrive, so with `database.listen_url` the watcher has a
+            // one-connection pool to that direct endpoint (started before it, stopped after it).
+            if listenEndpoint != database.endpoint {
+                let direct = Database(endpoint: listenEndpoint, maximumConnections: 1, logger: logger)
+                services.append(PoolService(database: direct))
+                services.append(PublicationWatcher(cache: pageCache, client: direct.client, logger: logger))
+            } else {
+                services.append(PublicationWatcher(cache: pageCache, client: database.client, logger: logger))
+            }
             let http = configuration.http
             var app = WebApplication.build(context: context, host: http.host, port: http.port, logger: logger)
             app.beforeServerStarts { [logger] in
@@ -110,6 +122,17 @@ extension Runtime {
         context.metricsAccess = configuration.metrics
         context.statisticsRefreshHours = configuration.publication.statisticsRefreshHours
         return context
+    }
+}
+
+/// A connection pool run as a service that ends at graceful shutdown (services shut down in
+/// reverse order, so whatever was added after it has stopped using it by then).
+struct PoolService: Service {
+    let database: Database
+
+    func run() async throws {
+        // Cancelled at graceful shutdown: that is its normal end, not a failure.
+        try? await cancelWhenGracefulShutdown { await database.run() }
     }
 }
 

@@ -1,12 +1,18 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Logs every request (method and address) at `level`, with the value of every query
-/// parameter that may carry a secret replaced by `***`: activation and reset links
-/// (`/activar?token=`, `/restablecer?token=`), the CSRF token of uploads (`?csrf=`), and any
-/// key that names a password, secret, key, signature or session. Replaces Hummingbird's
+/// Logs one line per request at `level` (info in the site) once it is answered: method,
+/// address, status, duration and a request id, with the value of every query parameter that
+/// may carry a secret replaced by `***`: activation and reset links (`/activar?token=`,
+/// `/restablecer?token=`), the CSRF token of uploads (`?csrf=`), and any key that names a
+/// password, secret, key, signature or session. Replaces Hummingbird's
 /// `LogRequestsMiddleware`, which writes the whole URI.
+///
+/// The request id is the incoming `X-Request-Id` when it is sane (1 to 64 letters, digits,
+/// `.`, `_`, `-`: a proxy's id follows the request through), else a new random one; it goes
+/// into every log line of the request (`request_id`) and back in the answer's `X-Request-Id`.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
 
@@ -16,14 +22,44 @@ struct RequestLogMiddleware: RouterMiddleware {
         self.level = level
     }
 
+    static let header = HTTPField.Name("X-Request-Id")!
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if context.logger.logLevel <= level {
-            context.logger.log(level: level, "Request", metadata: [
-                "hb.request.path": .string(Self.redacted(request.uri.description)),
-                "hb.request.method": .string(request.method.rawValue),
-            ])
+        let id = Self.requestID(request.headers[Self.header])
+        var context = context
+        context.logger[metadataKey: "request_id"] = .string(id)
+        let start = ContinuousClock.now
+        do {
+            var response = try await next(request, context)
+            response.headers[Self.header] = id
+            log(request, context: context, status: response.status.code, since: start)
+            return response
+        } catch {
+            log(request, context: context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: start)
+            throw error
         }
-        return try await next(request, context)
+    }
+
+    private func log(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
+        guard context.logger.logLevel <= level else { return }
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.log(level: level, "request", metadata: [
+            "hb.request.path": .string(Self.redacted(request.uri.description)),
+            "hb.request.method": .string(request.method.rawValue),
+            "status": .stringConvertible(status),
+            "duration_ms": .string(String(format: "%.1f", milliseconds)),
+        ])
+    }
+
+    /// `incoming` when it is a sane id, else a new one (16 random bytes, hex).
+    static func requestID(_ incoming: String?) -> String {
+        if let incoming, (1...64).contains(incoming.utf8.count),
+           incoming.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
+            return incoming
+        }
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 
     /// Fragments of query keys whose values are secrets (compared case-insensitively).

@@ -36,6 +36,8 @@ public struct BlobAddress: Sendable, Hashable, Codable, CustomStringConvertible 
 
 /// A blob store on a local or shared directory: `ROOT/ab/cd/abcd…`, each file written to a
 /// temporary name in the same directory, flushed, then renamed (readers never see a partial file).
+/// Files are created 0600 and folders 0700 whatever the process umask: unpublished photos and
+/// sealed documents are only the service user's to read.
 public struct FileBlobStore: BlobStore {
     public let root: String
 
@@ -54,9 +56,11 @@ public struct FileBlobStore: BlobStore {
         let fm = FileManager.default
         if fm.fileExists(atPath: target) { return address }
         let directory = (target as NSString).deletingLastPathComponent
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = "\(directory)/.tmp-\(UUID().uuidString)"
-        guard fm.createFile(atPath: temporary, contents: nil) else { throw BlobStoreError.cannotWrite(temporary) }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw BlobStoreError.cannotWrite(temporary) }
+        close(descriptor)
         do {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             try handle.write(contentsOf: bytes)

@@ -284,26 +284,37 @@ public struct SensitiveDataPurge: Sendable {
         ]
     }
 
+    /// The advisory lock that keeps blob deletions and `scripts/backup` apart ("conoblob"):
+    /// deletions take it shared, each for its own transaction; a backup holds it exclusively
+    /// from before its dump's snapshot until its blob archive is written, so every file a row
+    /// of the dump names is in the archive. Its value is written in `scripts/backup` too.
+    public static let blobDeletionLock: Int64 = 0x636F_6E6F_626C_6F62
+
     /// Removes the files of `hashes` that no row references any more; returns how many.
+    /// Waits while a backup runs (see `blobDeletionLock`).
     func deleteUnreferenced(_ hashes: Set<String>) async throws -> Int {
         guard !hashes.isEmpty else { return 0 }
         let candidates = hashes.sorted()
-        // Every table that names a blob. No lock: the purged candidacy's rows are gone, and a
-        // row committed meanwhile with the same content keeps its file. (An upload stores its
-        // file before its row commits; one of identical bytes racing this check could lose
-        // its file. Photos are never byte-identical across people in practice.)
-        var unreferenced: [BlobAddress] = []
-        for try await hash in try await client.query("""
-            SELECT h FROM unnest(\(candidates)::text[]) AS t(h)
-             WHERE NOT EXISTS (SELECT 1 FROM photos WHERE sha256 = h AND original_purged_at IS NULL)
-               AND NOT EXISTS (SELECT 1 FROM photo_variants WHERE sha256 = h)
-               AND NOT EXISTS (SELECT 1 FROM consent_documents WHERE sha256 = h)
-               AND NOT EXISTS (SELECT 1 FROM identity_consents WHERE document_sha256 = h)
-            """, logger: logger).decode(String.self) {
-            if let address = BlobAddress(sha256: hash) { unreferenced.append(address) }  // the tables' CHECKs make nil unreachable
+        return try await client.transaction(logger: logger) { connection in
+            // Transaction-scoped (safe through pgbouncer in transaction mode), released at commit.
+            try await connection.query("SELECT pg_advisory_xact_lock_shared(\(Self.blobDeletionLock))", logger: logger)
+            // Every table that names a blob. No row lock: the purged candidacy's rows are gone,
+            // and a row committed meanwhile with the same content keeps its file. (An upload
+            // stores its file before its row commits; one of identical bytes racing this check
+            // could lose its file. Photos are never byte-identical across people in practice.)
+            var unreferenced: [BlobAddress] = []
+            for try await hash in try await connection.query("""
+                SELECT h FROM unnest(\(candidates)::text[]) AS t(h)
+                 WHERE NOT EXISTS (SELECT 1 FROM photos WHERE sha256 = h AND original_purged_at IS NULL)
+                   AND NOT EXISTS (SELECT 1 FROM photo_variants WHERE sha256 = h)
+                   AND NOT EXISTS (SELECT 1 FROM consent_documents WHERE sha256 = h)
+                   AND NOT EXISTS (SELECT 1 FROM identity_consents WHERE document_sha256 = h)
+                """, logger: logger).decode(String.self) {
+                if let address = BlobAddress(sha256: hash) { unreferenced.append(address) }  // the tables' CHECKs make nil unreachable
+            }
+            for address in unreferenced { try await blobs.delete(address) }
+            return unreferenced.count
         }
-        for address in unreferenced { try await blobs.delete(address) }
-        return unreferenced.count
     }
 
     private func deletedHashes(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [String] {
