@@ -23,8 +23,14 @@ struct CurricularForm: Decodable {
     var secondProposal: String?
     var genderProposal: String?
     var authorization: String?
+    /// The revision the form was read at ("0" before the first save); absent from forms that
+    /// predate it (then no conflict check).
+    var revision: String?
+    /// The fingerprints of the parts as read (`CurricularPart.fingerprints`).
+    var fingerprints: String?
 
     enum CodingKeys: String, CodingKey {
+        case revision, fingerprints = "huellas"
         case facebook, twitter, youtube, instagram, tiktok
         case webPage = "pagina_web"
         case emails = "correos"
@@ -40,6 +46,15 @@ struct CurricularForm: Decodable {
         case secondProposal = "propuesta_2"
         case genderProposal = "propuesta_genero"
         case authorization = "autoriza_publicacion"
+    }
+
+    /// The answers of this form on top of `saved`, with the contact in its canonical form
+    /// (`PublicContact.normalized`), and what that rewrote.
+    func normalizedQuestionnaire(keeping saved: CurricularQuestionnaire) -> (CurricularQuestionnaire, [PublicContact.Adjustment]) {
+        var answers = questionnaire(keeping: saved)
+        let (contact, adjustments) = answers.contact.normalized()
+        answers.contact = contact
+        return (answers, adjustments)
     }
 
     /// The answers of this form on top of `saved` (whose photo, captured elsewhere, is kept).
@@ -124,10 +139,11 @@ struct CurricularView {
     let action: String
     let status: StatusView
     let readOnly: Bool
-    /// "Revise los datos marcados" summary when the save was refused.
-    let refusal: String?
-    /// The refused fields, each linked to its place in the form.
-    let refusedIssues: [IssueView]
+    /// Revision, fingerprints, last save, the boxes above the form.
+    let state: FormState
+    /// The values to correct, each linked to its place in the form (shown while any is stored).
+    let invalidIssues: [IssueView]
+    let hasInvalid: Bool
     let networks: [InputView]
     let webPage: InputView
     let emails: [InputView]
@@ -140,9 +156,10 @@ struct CurricularView {
     let authorization: QuestionView
     let affirmativeAction: Bool
 
-    /// The form for `answers`, with `issues` beside their fields.
-    init(answers: CurricularQuestionnaire, issues: [FieldIssue], profile: CaptureProfile, csrf: String,
-         rules: ValidationRules = .default, refused: Bool) {
+    /// The form for `answers`, with the invalid values among them (`draftIssues`) beside
+    /// their fields and listed above the form.
+    init(answers: CurricularQuestionnaire, profile: CaptureProfile, csrf: String, rules: ValidationRules = .default, state: FormState) {
+        let issues = answers.draftIssues(rules: rules).issues
         let messages = issues.messagesByField
         let fields = CurricularQuestionnaire.Field.self
         func error(_ field: FormField) -> String? { messages[field.id] }
@@ -150,26 +167,24 @@ struct CurricularView {
         action = "/candidaturas/\(profile.candidacy.id)/curricular"
         status = StatusView(profile)
         readOnly = !profile.isEditable
-        refusal = refused
-            ? "No se guardó: \(issues.count == 1 ? "un dato no es válido" : "\(issues.count) datos no son válidos"). Corrija lo marcado y vuelva a guardar."
-            : nil
-        refusedIssues = refused
-            ? issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
-            : []
+        self.state = state
+        invalidIssues = issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
+        hasInvalid = !issues.isEmpty
         networks = SocialNetwork.allCases.map { network in
             let field = PublicContact.field(of: network)
             return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
-                             error: error(field), hint: "Dirección completa de su perfil, por ejemplo https://\(network.domains[0])/su-perfil")
+                             error: error(field), hint: "Dirección de su perfil (https://\(network.domains[0])/su-perfil) o su usuario con @",
+                             inputMode: "url", autocomplete: "off")
         }
         webPage = InputView(id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
                             value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
-                            hint: "Por ejemplo https://www.ejemplo.mx")
+                            hint: "Por ejemplo www.ejemplo.mx", inputMode: "url", autocomplete: "url")
         emails = Self.slots(answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
-                            extra: 1, messages: messages) { PublicContact.Field.email($0) }
+                            extra: 1, messages: messages, inputMode: "email", autocomplete: "email") { PublicContact.Field.email($0) }
         phones = Self.slots(answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
-                            extra: 1, messages: messages) { PublicContact.Field.phone($0) }
+                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel-national") { PublicContact.Field.phone($0) }
         addresses = Self.slots(answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
-                               type: "text", extra: 1, messages: messages) { PublicContact.Field.campaignHouseAddress($0) }
+                               type: "text", extra: 1, messages: messages, autocomplete: "street-address") { PublicContact.Field.campaignHouseAddress($0) }
         degree = Self.select(id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
                              chosen: answers.maximumDegree, error: error(fields.maximumDegree))
         degreeStatus = Self.select(id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
@@ -189,7 +204,7 @@ struct CurricularView {
             ("propuesta_genero", fields.genderProposal, answers.genderProposal, rules.genderProposal, nil),
         ]
         texts = longTexts.map { id, field, value, rule, extraHint in
-            InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum,
+            InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum, minimum: rule.minimum,
                       hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? ""))
         }
         let authorizationField = fields.publicationAuthorization
@@ -208,13 +223,13 @@ struct CurricularView {
     /// The saved entries of a repeated field plus `extra` empty ones (at least two in all).
     static func slots(
         _ values: [String], base: String, label: String, type: String, extra: Int, messages: [String: String],
-        limit: Int? = nil, hint: String? = nil, field: (Int) -> FormField
+        limit: Int? = nil, hint: String? = nil, inputMode: String? = nil, autocomplete: String? = nil, field: (Int) -> FormField
     ) -> [InputView] {
         let count = max(values.count + extra, 2)
         return (0..<count).map { index in
             InputView(id: "\(base)-\(index)", name: "\(base)[]", label: "\(label) \(index + 1)", type: type,
                       value: index < values.count ? values[index] : "", error: messages[field(index).id], limit: limit,
-                      hint: index == 0 ? hint : nil)
+                      hint: index == 0 ? hint : nil, inputMode: inputMode, autocomplete: index == 0 ? autocomplete : nil)
         }
     }
 

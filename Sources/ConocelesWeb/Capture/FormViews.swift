@@ -13,14 +13,20 @@ struct InputView {
     let error: String?
     /// Maximum characters not counting white space (the live counter), if limited.
     let limit: Int?
+    /// Minimum characters not counting white space (shown by the counter), if any.
+    let minimum: Int?
     /// What the field takes, shown under the label.
     let hint: String?
+    /// The keyboard a phone shows (`inputmode`: `tel`, `email`, `url`), if not plain text.
+    let inputMode: String?
+    /// The browser's autofill hint (`autocomplete`), if any.
+    let autocomplete: String?
     /// `aria-describedby`: the hint, the counter and the error that exist (stored, so
     /// that Mustache sees it).
     let describedBy: String?
 
     init(id: String, name: String? = nil, label: String, type: String = "text", value: String, error: String? = nil,
-         limit: Int? = nil, hint: String? = nil) {
+         limit: Int? = nil, minimum: Int? = nil, hint: String? = nil, inputMode: String? = nil, autocomplete: String? = nil) {
         self.id = id
         self.name = name ?? id
         self.label = label
@@ -28,7 +34,10 @@ struct InputView {
         self.value = value
         self.error = error
         self.limit = limit
+        self.minimum = minimum
         self.hint = hint
+        self.inputMode = inputMode
+        self.autocomplete = autocomplete
         let described = [hint.map { _ in "\(id)-ayuda" }, limit.map { _ in "\(id)-contador" }, error.map { _ in "\(id)-error" }]
             .compactMap { $0 }.joined(separator: " ")
         describedBy = described.isEmpty ? nil : described
@@ -162,4 +171,62 @@ extension Array where Element == FieldIssue {
         for issue in self where messages[issue.field] == nil { messages[issue.field] = issue.message }
         return messages
     }
+}
+
+/// What a capture form carries besides its answers and the boxes shown above it: the
+/// revision and fingerprints it was read at (a save based on an older revision is merged or
+/// shown as a conflict), who saved it last, the outcome of the save just made, a form kept
+/// when the session had expired, and what the browser's scripts need.
+struct FormState {
+    /// The revision the answers shown are based on (0 before the first save).
+    var revision = 0
+    /// `CurricularPart.fingerprints` of that revision (curricular form only).
+    var fingerprints = ""
+    /// "Guardado por última vez por … el …", once saved.
+    var lastSaved: String? = nil
+    /// The outcome of the save just made, when it needs more than the one-line notice.
+    var outcome: String? = nil
+    /// Values the save rewrote in their canonical form ("(33) 1234-5678" → "3312345678").
+    var adjustments: [String] = []
+    var hasAdjustments = false
+    /// Parts both this person and another changed: the person chooses.
+    var conflicts: [ConflictView] = []
+    var hasConflicts = false
+    /// Why the form shows answers not yet saved (a form kept when the session expired, or
+    /// a conflict), with the discard action.
+    var recovered: String? = nil
+    var discardAction: String? = nil
+    /// The key of the browser's local copy of long texts (the form's path).
+    var draftKey = ""
+    /// Seconds of idle time before the session expires (the warning counts down from it).
+    var sessionSeconds = 0
+
+    init(revision: Int = 0, fingerprints: String = "", lastSaved: String? = nil, draftKey: String, sessionSeconds: Int) {
+        self.revision = revision
+        self.fingerprints = fingerprints
+        self.lastSaved = lastSaved
+        self.draftKey = draftKey
+        self.sessionSeconds = sessionSeconds
+    }
+
+    mutating func adjust(_ lines: [String]) {
+        adjustments = lines
+        hasAdjustments = !lines.isEmpty
+    }
+
+    mutating func conflict(_ views: [ConflictView]) {
+        conflicts = views
+        hasConflicts = !views.isEmpty
+    }
+}
+
+/// One part both people changed: this person's version, the saved one, and the choice.
+struct ConflictView {
+    /// The part's id (`conservar_<id>` is the choice's name).
+    let id: String
+    let label: String
+    let mine: String
+    let saved: String
+    /// Who saved the other version and when.
+    let savedBy: String
 }

@@ -30,8 +30,12 @@ struct IdentityForm: Decodable {
     var income: String?
     var incomeSource: String?
     var stateOfBirth: String?
+    /// The revision the form was read at ("0" before the first save); absent from forms that
+    /// predate it (then no conflict check).
+    var revision: String?
 
     enum CodingKeys: String, CodingKey {
+        case revision
         case indigenous = "indigena"
         case indigenousLanguage = "lengua_indigena"
         case indigenousPeople = "pueblo_indigena"
@@ -65,7 +69,9 @@ struct IdentityForm: Decodable {
     static let preferNotToAnswerValue = YesNoAnswer.preferNotToAnswer.rawValue
 
     /// The answers, normalized: follow-ups of a "No" or "Prefiero no contestar" are "No
-    /// aplica", follow-ups of an unanswered question are unanswered.
+    /// aplica" (`droppedFollowUps` names those that had an answer), follow-ups of a "Sí" or
+    /// of a question not answered yet are kept as given (a draft keeps them with their
+    /// question until it is answered).
     func questionnaire() -> IdentityQuestionnaire {
         let identifies = Self.yesNo(indigenous)
         let hasDisability = Self.yesNo(disability)
@@ -99,9 +105,31 @@ struct IdentityForm: Decodable {
 
     static func yesNo(_ value: String?) -> YesNoAnswer? { value.flatMap(YesNoAnswer.init(rawValue:)) }
 
-    /// A follow-up's answer, kept only after "Sí".
+    /// A follow-up's answer, kept after "Sí" or an unanswered question ("No aplica" after
+    /// anything else, set by `normalized()`).
     static func followUp<Answer>(_ parent: YesNoAnswer?, _ answer: Answer?) -> FollowUp<Answer>? {
-        parent == .yes ? answer.map { FollowUp<Answer>.answered($0) } : nil
+        parent == .yes || parent == nil ? answer.map { FollowUp<Answer>.answered($0) } : nil
+    }
+
+    /// The questions whose "No" or "Prefiero no contestar" left follow-ups answered in this
+    /// form without effect (they are "No aplica"), to say so instead of dropping them silently.
+    var droppedFollowUps: [FormField] {
+        func given(_ values: String?...) -> Bool { values.contains { !($0 ?? "").isEmpty } }
+        func answered(_ parent: String?) -> Bool {
+            let answer = Self.yesNo(parent)
+            return answer != nil && answer != .yes
+        }
+        var fields: [FormField] = []
+        if answered(indigenous), given(indigenousPeople, indigenousPeopleOther) { fields.append(IndigenousSection.Field.identifies) }
+        if answered(disability), given(disabilityDuration, disabilityTypesOther, disabilityDifficultiesOther)
+            || !(disabilityTypes ?? []).isEmpty || !(disabilityDifficulties ?? []).isEmpty {
+            fields.append(DisabilitySection.Field.hasDisability)
+        }
+        if answered(lgbt), given(lgbtIdentity, lgbtIdentityOther) { fields.append(SexualDiversitySection.Field.isLGBTTTIQ) }
+        if answered(migrant), given(migrantCountry, migrantTime, migrantReason, migrantReasonOther, migrantRegularPlacement) {
+            fields.append(MigrantSection.Field.isMigrant)
+        }
+        return fields
     }
 
     static func choice<Option: ChoiceOption>(_ value: String?, other: String?) -> Choice<Option>? {
@@ -131,23 +159,23 @@ struct IdentityView {
     let action: String
     let status: StatusView
     let readOnly: Bool
-    let refusal: String?
-    /// The refused questions, each linked to its place in the form.
-    let refusedIssues: [IssueView]
+    /// Revision, last save, the boxes above the form.
+    let state: FormState
+    /// The answers to complete or correct (`draftIssues`), each linked to its question.
+    let invalidIssues: [IssueView]
+    let hasInvalid: Bool
     let sections: [SectionView]
 
-    init(answers: IdentityQuestionnaire, issues: [FieldIssue], profile: CaptureProfile, catalogs: Catalogs, csrf: String, refused: Bool) {
+    init(answers: IdentityQuestionnaire, profile: CaptureProfile, catalogs: Catalogs, csrf: String, state: FormState) {
+        let issues = answers.draftIssues(catalogs: catalogs).issues
         let messages = issues.messagesByField
         self.csrf = csrf
         action = "/candidaturas/\(profile.candidacy.id)/identidad"
         status = StatusView(profile)
         readOnly = !profile.isEditable
-        refusal = refused
-            ? "No se guardó: \(issues.count == 1 ? "una respuesta falta o no es válida" : "\(issues.count) respuestas faltan o no son válidas"). Revise las preguntas marcadas."
-            : nil
-        refusedIssues = refused
-            ? issues.map { IssueView(label: $0.label, message: $0.message, href: Self.elementID(for: $0.field).map { "#" + $0 }) }
-            : []
+        self.state = state
+        invalidIssues = issues.map { IssueView(label: $0.label, message: $0.message, href: Self.elementID(for: $0.field).map { "#" + $0 }) }
+        hasInvalid = !issues.isEmpty
         let q = QuestionBuilder(messages: messages)
         let a = answers
         sections = [
@@ -210,6 +238,24 @@ struct IdentityView {
 
     /// The element id of the domain field `fieldID`, or nil when the form has no such field.
     static func elementID(for fieldID: String) -> String? { elementIDs[fieldID] }
+
+    /// The questions answered differently in `mine` and `saved` (same candidacy), in form
+    /// order, each with both answers as the page words them.
+    static func differences(_ mine: IdentityView, _ saved: IdentityView) -> [(id: String, label: String, mine: String, saved: String)] {
+        func questions(_ view: IdentityView) -> [QuestionView] {
+            view.sections.flatMap { $0.questions + ($0.followUps?.questions ?? []) }
+        }
+        func answer(_ question: QuestionView) -> String {
+            let chosen = question.options.filter { $0.selected && !$0.value.isEmpty }.map(\.label)
+            let other = question.other.map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+            let text = (chosen + (other.map { ["«\($0)»"] } ?? [])).joined(separator: ", ")
+            return text.isEmpty ? "(sin responder)" : text
+        }
+        return zip(questions(mine), questions(saved)).compactMap { typed, stored in
+            let (a, b) = (answer(typed), answer(stored))
+            return a == b ? nil : (typed.id, typed.label, a, b)
+        }
+    }
 
     static let elementIDs: [String: String] = [
         IndigenousSection.Field.identifies.id: "indigena",
