@@ -253,7 +253,7 @@ struct IdentityView {
         }
         return zip(questions(mine), questions(saved)).compactMap { typed, stored in
             let (a, b) = (answer(typed), answer(stored))
-            return a == b ? nil : (typed.id, typed.label, a, b)
+            return a == b ? nil : (id: typed.id, label: typed.label, mine: a, saved: b)
         }
     }
 

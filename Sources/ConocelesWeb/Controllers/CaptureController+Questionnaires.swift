@@ -43,7 +43,9 @@ extension CaptureController {
             let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
             if let gate = noticeGate(profile) { return gate }
             guard profile.isEditable else { return try closed(request, ctx, profile) }
-            var (answers, adjustments) = form.normalizedQuestionnaire(keeping: profile.curricular)
+            let normalized = form.normalizedQuestionnaire(keeping: profile.curricular)
+            var answers = normalized.0
+            let adjustments = normalized.1
             let current = profile.curricularSaved?.revision ?? 0
             var mergedFrom: CurricularMerge?
             if let posted, posted != current {
@@ -76,7 +78,8 @@ extension CaptureController {
             }
             var state = try await formState(after, request, saved: after.curricularSaved, ctx)
             state.fingerprints = CurricularPart.fingerprints(after.curricular)
-            let mergedWith: String? = if let mergedFrom { try await savedBy(mergedFrom.by, ctx) } else { nil }
+            var mergedWith: String?
+            if let mergedFrom { mergedWith = try await savedBy(mergedFrom.by, ctx) }
             state.outcome = Self.savedOutcome(after, merged: mergedWith)
             state.adjust(adjustments.map { "\($0.field.label): «\($0.typed)» se guardó como «\($0.kept)»." })
             let view = CurricularView(answers: after.curricular, profile: after, csrf: ctx.csrf, rules: context.process.rules, state: state)
