@@ -248,4 +248,46 @@ struct CaptureResilienceTests {
             #expect(try await browser.post("/sesion/extender").status == .unauthorized)
         }
     }
+
+    // MARK: Observations on fields
+
+    @Test func staffObservationsOnFieldsAreShownBesideThemAndKeptInTheHistory() async throws {
+        try await capture.withSite { site in
+            let id = site.panA.id
+            try await StaffTests.authorize(site.db, id)
+            _ = try await WebFixtures.staffAccount(site.db, .transparencyStaff, username: "ana.staff")
+            try await site.browser.signIn("ana.staff")
+            let review = try await site.browser.get("/instancia/candidaturas/\(id)").text
+            #expect(review.contains("name=\"campo_observacion[]\"") && review.contains("<option value=\"telefonos\">Teléfonos públicos</option>"))
+            let returned = try await site.browser.post("/instancia/candidaturas/\(id)/devolver", [
+                ("observaciones", "Revise lo marcado."),
+                ("campo_observacion[]", "telefonos"), ("texto_observacion[]", "El teléfono no responde <b>nunca</b>."),
+                ("campo_observacion[]", "propuesta_1"), ("texto_observacion[]", "Diga en qué plazo."),
+                ("campo_observacion[]", ""), ("texto_observacion[]", ""),
+                ("campo_observacion[]", "no-existe"), ("texto_observacion[]", "Ignorada."),
+            ])
+            #expect(returned.status == .seeOther)
+            #expect(try await SecuritySite.count(site.db, "profile_field_observations", where: "candidacy_id = '\(id)'") == 2)
+            _ = try await site.browser.post("/salir")
+            try await WebFixtures.acceptNotice(site.db, id)
+            for username in ["cand.pan.a", "rep.pan"] {
+                try await site.browser.signIn(username)
+                let form = try await site.browser.get("/candidaturas/\(id)/curricular").text
+                // Beside the field it concerns: the phones' first entry, the proposal's text area.
+                let phone = try #require(form.range(of: "<label for=\"telefonos-0\">"))
+                let note = try #require(form.range(of: "El teléfono no responde &lt;b&gt;nunca&lt;/b&gt;."))
+                #expect(note.lowerBound > phone.upperBound && form.distance(from: phone.upperBound, to: note.lowerBound) < 200)
+                let proposal = try #require(form.range(of: "<label for=\"propuesta_1\">"))
+                let proposalNote = try #require(form.range(of: "Diga en qué plazo."))
+                #expect(proposalNote.lowerBound > proposal.upperBound && form.distance(from: proposal.upperBound, to: proposalNote.lowerBound) < 200)
+                #expect(form.contains("Observación de la instancia interna ("))
+                // In the history, with date and author.
+                let overview = try await site.browser.get("/candidaturas/\(id)").text
+                #expect(overview.contains("<strong>Observación sobre «Teléfonos públicos»</strong>"))
+                #expect(overview.contains("<strong>Devuelto con observaciones</strong>"))
+                #expect(!overview.contains("Ignorada."))
+                _ = try await site.browser.post("/salir")
+            }
+        }
+    }
 }

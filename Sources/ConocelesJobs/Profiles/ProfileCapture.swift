@@ -31,6 +31,11 @@ public struct CaptureProfile: Sendable {
     public var curricularSaved: QuestionnaireRepository.SavedRevision? = nil
     /// The same for the identity answers.
     public var identitySaved: QuestionnaireRepository.SavedRevision? = nil
+    /// Staff's observations on single fields (given with a return), newest first.
+    public var fieldObservations: [FieldObservationRepository.FieldObservation] = []
+    /// The display names of the staff accounts behind `observations` and `fieldObservations`,
+    /// by actor id (the history says who wrote each).
+    public var observationAuthors: [String: String] = [:]
     /// The process's time zone, for the dates the pages show.
     public var timeZone = "America/Mexico_City"
 
@@ -108,9 +113,17 @@ public struct ProfileCapture: Sendable {
         profile.timeZone = process.timeZone
         profile.curricularSaved = storedCurricular.map { .init(revision: $0.revision, updatedAt: $0.updatedAt, updatedBy: $0.updatedBy) }
         profile.identitySaved = blocked ? nil : try await questionnaires.identityRevision(for: candidacy.id)
+        profile.fieldObservations = try await FieldObservationRepository(client: client, logger: logger).observations(for: candidacy.id)
         profile.observations = workflow.history
             .filter { ($0.action == .returnWithObservations || $0.action == .rejectModification) && $0.observations != nil }
             .reversed()
+        let authorIDs = Set(profile.observations.map(\.actor.id) + profile.fieldObservations.map(\.madeBy))
+        let accounts = AccountRepository(client: client, logger: logger)
+        for id in authorIDs {
+            if let uuid = UUID(uuidString: id), let account = try await accounts.account(id: uuid) {
+                profile.observationAuthors[id] = account.displayName
+            }
+        }
         if candidacy.replacesCandidacyID != nil {
             let sent = try await AccountRepository(client: client, logger: logger).account(candidacyID: candidacy.id)?.credentialsSentAt
             let days = process.deadlines.substituteCaptureDays

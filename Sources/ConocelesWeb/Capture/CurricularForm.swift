@@ -170,29 +170,30 @@ struct CurricularView {
         self.state = state
         invalidIssues = issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
         hasInvalid = !issues.isEmpty
+        let notes = state.staffNotes
         networks = SocialNetwork.allCases.map { network in
             let field = PublicContact.field(of: network)
             return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
                              error: error(field), hint: "Dirección de su perfil (https://\(network.domains[0])/su-perfil) o su usuario con @",
-                             inputMode: "url", autocomplete: "off")
+                             inputMode: "url", autocomplete: "off").noted(notes)
         }
         webPage = InputView(id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
                             value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
-                            hint: "Por ejemplo www.ejemplo.mx", inputMode: "url", autocomplete: "url")
+                            hint: "Por ejemplo www.ejemplo.mx", inputMode: "url", autocomplete: "url").noted(notes)
         emails = Self.slots(answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
-                            extra: 1, messages: messages, inputMode: "email", autocomplete: "email") { PublicContact.Field.email($0) }
+                            extra: 1, messages: messages, inputMode: "email", autocomplete: "email") { PublicContact.Field.email($0) }.map { $0.noted(notes) }
         phones = Self.slots(answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
-                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel-national") { PublicContact.Field.phone($0) }
+                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel-national") { PublicContact.Field.phone($0) }.map { $0.noted(notes) }
         addresses = Self.slots(answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
-                               type: "text", extra: 1, messages: messages, autocomplete: "street-address") { PublicContact.Field.campaignHouseAddress($0) }
+                               type: "text", extra: 1, messages: messages, autocomplete: "street-address") { PublicContact.Field.campaignHouseAddress($0) }.map { $0.noted(notes) }
         degree = Self.select(id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
-                             chosen: answers.maximumDegree, error: error(fields.maximumDegree))
+                             chosen: answers.maximumDegree, error: error(fields.maximumDegree)).noted(notes)
         degreeStatus = Self.select(id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
-                                   chosen: answers.degreeStatus, error: error(fields.degreeStatus))
+                                   chosen: answers.degreeStatus, error: error(fields.degreeStatus)).noted(notes)
         let trainingRule = rules.otherTrainingEntry
         training = Self.slots(answers.otherTraining, base: "formacion", label: "Curso, diplomado o seminario", type: "text",
                               extra: 2, messages: messages, limit: trainingRule.maximum,
-                              hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }
+                              hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }.map { $0.noted(notes) }
         let longTexts: [(String, FormField, String, LengthRule, String?)] = [
             ("historia_profesional", fields.professionalHistory, answers.professionalHistory, rules.professionalHistory, nil),
             ("trayectoria_politica", fields.politicalTrajectory, answers.politicalTrajectory, rules.politicalTrajectory, nil),
@@ -205,7 +206,7 @@ struct CurricularView {
         ]
         texts = longTexts.map { id, field, value, rule, extraHint in
             InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum, minimum: rule.minimum,
-                      hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? ""))
+                      hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? "")).noted(notes)
         }
         let authorizationField = fields.publicationAuthorization
         let authorizationError = error(authorizationField)
@@ -216,7 +217,7 @@ struct CurricularView {
                 OptionView(id: "autoriza_publicacion-\(value)", value: value, label: label, selected: answers.publicationAuthorization == flag)
             },
             error: authorizationError, radio: true, checkbox: false, select: false, other: nil,
-            errorID: authorizationError.map { _ in "autoriza_publicacion-error" })
+            errorID: authorizationError.map { _ in "autoriza_publicacion-error" }).noted(notes)
         affirmativeAction = profile.candidacy.isAffirmativeAction
     }
 

@@ -11,6 +11,8 @@ struct InputView {
     let type: String
     let value: String
     let error: String?
+    /// Staff's observations on this field from the latest return ("fecha, autor: texto").
+    var staffNotes: [String] = []
     /// Maximum characters not counting white space (the live counter), if limited.
     let limit: Int?
     /// Minimum characters not counting white space (shown by the counter), if any.
@@ -70,6 +72,8 @@ struct QuestionView {
     let other: InputView?
     /// The id of the error paragraph when there is an error (for `aria-describedby`).
     let errorID: String?
+    /// Staff's observations on this question from the latest return.
+    var staffNotes: [String] = []
 }
 
 /// A section of a form: a heading, its questions and the follow-ups asked only after "Sí".
@@ -112,22 +116,34 @@ struct StatusView {
     let hasObservations: Bool
     let returned: Bool
 
-    /// One observation of staff, with its date.
+    /// One observation of staff, with its date and author.
     struct ObservationView {
         let date: String
         let kind: String
+        let author: String
         let text: String
     }
 
     init(_ profile: CaptureProfile) {
         candidacyID = profile.candidacy.id
         name = profile.candidacy.fullName
-        observations = profile.observations.map { transition in
-            ObservationView(date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
-                            kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
-                            text: transition.observations ?? "")
+        let general = profile.observations.map { transition in
+            (transition.at, ObservationView(
+                date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
+                kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
+                author: profile.observationAuthors[transition.actor.id] ?? "Instancia interna", text: transition.observations ?? ""))
         }
-        hasObservations = !profile.observations.isEmpty
+        let byField = profile.fieldObservations.map { note in
+            (note.madeAt, ObservationView(
+                date: SpanishDates.dateTime(note.madeAt, timeZone: profile.timeZone),
+                kind: "Observación sobre «\(FieldNotes.label(of: note.field))»",
+                author: profile.observationAuthors[note.madeBy] ?? "Instancia interna", text: note.observation))
+        }
+        // Newest first; a return's general observation before its observations on fields.
+        observations = (general + byField).enumerated()
+            .sorted { $0.element.0 != $1.element.0 ? $0.element.0 > $1.element.0 : $0.offset < $1.offset }
+            .map(\.element.1)
+        hasObservations = !observations.isEmpty
         returned = profile.state == .returned
         stateLabel = profile.state.label
         summary = profile.report.summary
@@ -200,6 +216,8 @@ struct FormState {
     var draftKey = ""
     /// Seconds of idle time before the session expires (the warning counts down from it).
     var sessionSeconds = 0
+    /// Staff's observations from the latest return, by form part (`FieldNotes`).
+    var staffNotes: [String: [String]] = [:]
 
     init(revision: Int = 0, fingerprints: String = "", lastSaved: String? = nil, draftKey: String, sessionSeconds: Int) {
         self.revision = revision
@@ -229,4 +247,53 @@ struct ConflictView {
     let saved: String
     /// Who saved the other version and when.
     let savedBy: String
+}
+
+/// The form parts staff may observe when returning a profile (the curricular parts, the
+/// photo, the identity questionnaire), and their observations as the forms show them.
+enum FieldNotes {
+    static let photo = "foto"
+    static let identity = "identidad"
+
+    /// Every part, in form order, with its label.
+    static let targets: [(id: String, label: String)] =
+        CurricularPart.all.map { ($0.id, $0.label) } + [(photo, "Fotografía"), (identity, "Cuestionario de identidad")]
+
+    /// The label of part `id` (the id itself if unknown).
+    static func label(of id: String) -> String {
+        targets.first { $0.id == id }?.label ?? id
+    }
+
+    /// The observations of the latest return that gave any, by part, each as
+    /// "Observación de la instancia interna (fecha, autor): texto".
+    static func latest(_ profile: CaptureProfile) -> [String: [String]] {
+        guard let newest = profile.fieldObservations.first?.madeAt else { return [:] }
+        var notes: [String: [String]] = [:]
+        for note in profile.fieldObservations where note.madeAt == newest {
+            let author = profile.observationAuthors[note.madeBy] ?? "instancia interna"
+            notes[note.field, default: []].append(
+                "Observación de la instancia interna (\(SpanishDates.dateTime(note.madeAt, timeZone: profile.timeZone)), \(author)): \(note.observation)")
+        }
+        return notes
+    }
+}
+
+extension InputView {
+    /// This field with staff's observations on its part (`FieldNotes`): a single field's id is
+    /// its part's; a repeated field's notes go on its first entry (`telefonos-0`).
+    func noted(_ notes: [String: [String]]) -> InputView {
+        let part = id.hasSuffix("-0") ? String(id.dropLast(2)) : id
+        var copy = self
+        copy.staffNotes = notes[part] ?? []
+        return copy
+    }
+}
+
+extension QuestionView {
+    /// This question with staff's observations on its part.
+    func noted(_ notes: [String: [String]]) -> QuestionView {
+        var copy = self
+        copy.staffNotes = notes[id] ?? []
+        return copy
+    }
 }

@@ -165,6 +165,8 @@ struct IdentityView {
     let invalidIssues: [IssueView]
     let hasInvalid: Bool
     let sections: [SectionView]
+    /// Staff's observations on the questionnaire from the latest return.
+    let staffNotes: [String]
 
     init(answers: IdentityQuestionnaire, profile: CaptureProfile, catalogs: Catalogs, csrf: String, state: FormState) {
         let issues = answers.draftIssues(catalogs: catalogs).issues
@@ -176,6 +178,7 @@ struct IdentityView {
         self.state = state
         invalidIssues = issues.map { IssueView(label: $0.label, message: $0.message, href: Self.elementID(for: $0.field).map { "#" + $0 }) }
         hasInvalid = !issues.isEmpty
+        staffNotes = state.staffNotes[FieldNotes.identity] ?? []
         let q = QuestionBuilder(messages: messages)
         let a = answers
         sections = [

@@ -202,8 +202,10 @@ extension CaptureController {
             lastSaved = "Guardado por última vez por \(try await savedBy(saved.updatedBy, ctx)) el \(spanishDate(saved.updatedAt))."
         }
         let path = "/candidaturas/\(profile.candidacy.id)/\(request.uri.path.hasSuffix("/identidad") ? "identidad" : "curricular")"
-        return FormState(revision: saved?.revision ?? 0, lastSaved: lastSaved, draftKey: path,
-                         sessionSeconds: Int(context.sessionTTL.components.seconds))
+        var state = FormState(revision: saved?.revision ?? 0, lastSaved: lastSaved, draftKey: path,
+                              sessionSeconds: Int(context.sessionTTL.components.seconds))
+        state.staffNotes = FieldNotes.latest(profile)
+        return state
     }
 
     /// The name and role of the account whose id is `actorID` (an audit actor's id), or what
