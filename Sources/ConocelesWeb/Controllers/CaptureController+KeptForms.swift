@@ -14,6 +14,7 @@ extension CaptureController {
         guard let token = Self.browserToken(request) else { throw WebError.signInRequired(next: request.uri.path) }
         let body = try await Forms.body(of: request)
         let kept = body.split(separator: "&").filter { !$0.hasPrefix("\(CSRFToken.fieldName)=") }.joined(separator: "&")
+        guard !kept.isEmpty else { throw WebError.signInRequired(next: request.uri.path) }  // nothing typed to keep
         let forms = keptForms(ctx)
         try await forms.forget(path: request.uri.path, browserToken: token)
         try await forms.keep(body: kept, path: request.uri.path, browserToken: token)
