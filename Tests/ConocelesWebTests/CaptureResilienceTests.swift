@@ -70,7 +70,7 @@ struct CaptureResilienceTests {
             #expect(!page.text.contains("id=\"telefonos-0-error\"") && !page.text.contains("id=\"twitter-error\""))
             // The form leaves the checks to the server, with the right keyboards and autofill.
             #expect(page.text.contains("<form method=\"post\" action=\"/candidaturas/\(id)/curricular\" novalidate"))
-            #expect(page.text.contains("inputmode=\"tel\" autocomplete=\"tel-national\""))
+            #expect(page.text.contains("inputmode=\"tel\" autocomplete=\"tel\""))
             #expect(page.text.contains("data-limite=\"5000\" data-minimo=\"280\""))
             #expect(!page.text.contains("class=\"contador\" id=\"historia_profesional-contador\" aria-live"))
             #expect(page.text.contains("id=\"contador-aviso\" aria-live=\"polite\""))

@@ -175,7 +175,7 @@ struct CurricularView {
             let field = PublicContact.field(of: network)
             return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
                              error: error(field), hint: "Dirección de su perfil (https://\(network.domains[0])/su-perfil) o su usuario con @",
-                             inputMode: "url", autocomplete: "off").noted(notes)
+                             inputMode: "url").noted(notes)
         }
         webPage = InputView(id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
                             value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
@@ -183,9 +183,9 @@ struct CurricularView {
         emails = Self.slots(answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
                             extra: 1, messages: messages, inputMode: "email", autocomplete: "email") { PublicContact.Field.email($0) }.map { $0.noted(notes) }
         phones = Self.slots(answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
-                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel-national") { PublicContact.Field.phone($0) }.map { $0.noted(notes) }
+                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel") { PublicContact.Field.phone($0) }.map { $0.noted(notes) }
         addresses = Self.slots(answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
-                               type: "text", extra: 1, messages: messages, autocomplete: "street-address") { PublicContact.Field.campaignHouseAddress($0) }.map { $0.noted(notes) }
+                               type: "text", extra: 1, messages: messages, autocomplete: "address-line1") { PublicContact.Field.campaignHouseAddress($0) }.map { $0.noted(notes) }
         degree = Self.select(id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
                              chosen: answers.maximumDegree, error: error(fields.maximumDegree)).noted(notes)
         degreeStatus = Self.select(id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
