@@ -236,3 +236,23 @@ def test_candidate_and_representative_editing_at_once(system, driver, second_dri
     wait_text(candidate, "Se guardaron sus respuestas")
     assert stored(system, "genderProposal") == mine
     assert "(persona candidata)" in candidate.find_element(By.ID, "guardado-por").text
+
+
+def test_a_warning_before_the_idle_expiry_extends_the_session(system, driver):
+    sign_in(driver, system.base, system.usernames["candidate"])
+    driver.get(system.base + FORM)
+    seconds = int(driver.find_element(By.CSS_SELECTOR, "form[data-borrador]").get_attribute("data-sesion-segundos"))
+    query = ("SELECT round(extract(epoch FROM expires_at - now())) FROM web_sessions WHERE account_id = "
+             f"(SELECT id FROM accounts WHERE username = '{system.usernames['candidate']}') ORDER BY created_at DESC LIMIT 1")
+    system.sql("UPDATE web_sessions SET expires_at = now() + interval '2 minutes' WHERE account_id = "
+               f"(SELECT id FROM accounts WHERE username = '{system.usernames['candidate']}')")
+    # The page's clock runs ahead (virtual time) to the moment of the warning.
+    driver.execute_cdp_cmd("Emulation.setVirtualTimePolicy", {"policy": "advance", "budget": seconds * 1000})
+    wait_text(driver, "Su sesión vencerá pronto", timeout=30)
+    driver.execute_cdp_cmd("Emulation.setVirtualTimePolicy", {"policy": "advance"})
+    assert serious_violations(driver) == []
+    button = driver.find_element(By.XPATH, "//button[normalize-space()='Seguir conectado']")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    button.click()
+    wait_text(driver, "Su sesión sigue activa.")
+    assert int(float(system.sql(query))) > seconds - 120, "the session's idle expiry was pushed forward"
