@@ -146,11 +146,12 @@ extension CaptureController {
         let answers = form.questionnaire()
         let posted = form.revision.flatMap(Int.init)
         let current = profile.identitySaved?.revision ?? 0
+        if let posted, posted != current { return try await identityConflict(request, ctx, candidacy, mine: answers) }
         do {
-            if let posted, posted != current { throw StorageError(.stale, "") }
             try await context.questionnaires(logger: ctx.logger)
                 .saveIdentity(answers, for: candidacy.id, by: Self.actor(user), expectedRevision: posted == nil ? nil : current)
         } catch let error as StorageError where error.code == .stale {
+            // Another save landed between the read above and this one (compare and set).
             return try await identityConflict(request, ctx, candidacy, mine: answers)
         } catch let error as StorageError where error.code == .conflict || error.code == .blocked {
             return try closed(request, ctx, try await context.captureProfile(candidacy, logger: ctx.logger))
