@@ -152,11 +152,18 @@ struct CaptureResilienceTests {
             let mine = CaptureTests.completeIdentity().map { $0.0 == "joven" ? ($0.0, "si") : $0 }
             let stale = try await candidate.post(path, mine + [("revision", try Self.hidden("revision", in: candPage))])
             #expect(stale.status == .conflict)
-            #expect(stale.text.contains("usted respondió «Sí»; lo guardado por"))
+            #expect(stale.text.contains("Usted respondió: «Sí». Lo guardado por"))
+            #expect(stale.text.contains("name=\"conservar_joven\" value=\"guardada\""))
+            #expect(!stale.text.contains("id=\"conflicto-persona_mayor\""))
             #expect(try await site.questionnaires.identity(for: id)?.youth == .no)
-            // Saving again from the conflict page keeps the candidate's answers.
-            #expect(try await candidate.post(path, mine + [("revision", try Self.hidden("revision", in: stale.text))]).status == .seeOther)
-            #expect(try await site.questionnaires.identity(for: id)?.youth == .yes)
+            // Saving again from the conflict page: each question as chosen.
+            let older = CaptureTests.completeIdentity().map { $0.0 == "joven" ? ($0.0, "si") : ($0.0 == "persona_mayor" ? ($0.0, "si") : $0) }
+            let stale2 = try await candidate.post(path, older + [("revision", try Self.hidden("revision", in: candPage))])
+            #expect(stale2.status == .conflict)
+            #expect(try await candidate.post(path, older + [("revision", try Self.hidden("revision", in: stale2.text)),
+                                                            ("conservar_joven", "mia"), ("conservar_persona_mayor", "guardada")]).status == .seeOther)
+            let chosen = try await site.questionnaires.identity(for: id)
+            #expect(chosen?.youth == .yes && chosen?.olderPerson == .no)
         }
     }
 

@@ -1,4 +1,5 @@
 import ConocelesCore
+import Foundation
 import ConocelesJobs
 
 /// The identity form as posted (`/candidaturas/{id}/identidad`). Every follow-up is on the
@@ -242,12 +243,37 @@ struct IdentityView {
     /// The element id of the domain field `fieldID`, or nil when the form has no such field.
     static func elementID(for fieldID: String) -> String? { elementIDs[fieldID] }
 
+    /// Every question of the form, follow-ups included, in form order.
+    var questions: [QuestionView] {
+        sections.flatMap { $0.questions + ($0.followUps?.questions ?? []) }
+    }
+
+    /// `body` (a posted form) with the answers of the questions whose id is in `keepingSaved`
+    /// replaced by those this view shows (the saved answers): the choices of a conflict page.
+    func replacing(_ keepingSaved: Set<String>, in body: String) -> String {
+        let chosen = questions.filter { keepingSaved.contains($0.id) }
+        guard !chosen.isEmpty else { return body }
+        let names = Set(chosen.flatMap { [$0.name] + ($0.other.map { [$0.name] } ?? []) })
+        var pairs = body.split(separator: "&").filter { pair in
+            let name = String(pair.split(separator: "=", maxSplits: 1).first ?? "").removingPercentEncoding ?? ""
+            return !names.contains(name)
+        }.map(String.init)
+        for question in chosen {
+            var answers = question.options.filter { $0.selected && !$0.value.isEmpty }.map { (question.name, $0.value) }
+            if let other = question.other, !other.value.isEmpty { answers.append((other.name, other.value)) }
+            pairs += answers.map { Self.encoded($0.0) + "=" + Self.encoded($0.1) }
+        }
+        return pairs.joined(separator: "&")
+    }
+
+    static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.*"))) ?? ""
+    }
+
     /// The questions answered differently in `mine` and `saved` (same candidacy), in form
     /// order, each with both answers as the page words them.
     static func differences(_ mine: IdentityView, _ saved: IdentityView) -> [(id: String, label: String, mine: String, saved: String)] {
-        func questions(_ view: IdentityView) -> [QuestionView] {
-            view.sections.flatMap { $0.questions + ($0.followUps?.questions ?? []) }
-        }
+        func questions(_ view: IdentityView) -> [QuestionView] { view.questions }
         func answer(_ question: QuestionView) -> String {
             let chosen = question.options.filter { $0.selected && !$0.value.isEmpty }.map(\.label)
             let other = question.other.map(\.value).flatMap { $0.isEmpty ? nil : $0 }

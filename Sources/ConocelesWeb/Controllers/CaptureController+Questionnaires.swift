@@ -139,13 +139,21 @@ extension CaptureController {
     @Sendable func saveIdentity(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         if ctx.user == nil { return try await keepExpired(request, ctx) }
         let (user, candidacy) = try await access(request, ctx)
-        let form = try Forms.decode(IdentityForm.self, body: try await Forms.body(of: request))
+        var body = try await Forms.body(of: request)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         if let gate = noticeGate(profile) { return gate }
         guard profile.isEditable else { return try closed(request, ctx, profile) }
-        let answers = form.questionnaire()
-        let posted = form.revision.flatMap(Int.init)
+        let posted = try Forms.decode(IdentityForm.self, body: body).revision.flatMap(Int.init)
         let current = profile.identitySaved?.revision ?? 0
+        if posted == nil || posted == current {
+            // The choices of a conflict page: the saved answers of the questions the person chose to keep.
+            let saved = IdentityView(answers: profile.identity ?? IdentityQuestionnaire(), profile: profile, catalogs: context.catalogs,
+                                     csrf: "", state: FormState(draftKey: "", sessionSeconds: 0))
+            let keep = Set(saved.questions.map(\.id).filter { CSRFMiddleware.field("conservar_\($0)", in: body) == "guardada" })
+            body = saved.replacing(keep, in: body)
+        }
+        let form = try Forms.decode(IdentityForm.self, body: body)
+        let answers = form.questionnaire()
         if let posted, posted != current { return try await identityConflict(request, ctx, candidacy, mine: answers) }
         do {
             try await context.questionnaires(logger: ctx.logger)
