@@ -12,6 +12,10 @@ struct MexicanPhoneNumberTests {
         ("+52-55-1234-5678", "+525512345678"),
         ("  55 12 34 56 78 ", "+525512345678"),
         ("222 123 4567", "+522221234567"),
+        ("(33) 1234-5678", "+523312345678"),
+        ("33.1234.5678", "+523312345678"),
+        ("+52 1 33 1234 5678", "+523312345678"),
+        ("+52 (55) 1234 5678", "+525512345678"),
     ])
     func accepted(text: String, normalized: String) {
         #expect(MexicanPhoneNumber.normalized(text) == normalized)
@@ -22,12 +26,12 @@ struct MexicanPhoneNumberTests {
         "",
         "331234567",          // 9 digits
         "33123456789",        // 11 digits
-        "+52 1 33 1234 5678", // old mobile prefix: 11 digits
+        "1 33 1234 5678",     // the old mobile prefix only after +52
         "523312345678",       // country code without +
         "+1 3312345678",      // another country
         "+5233123456",        // 8 digits after +52
-        "(33) 1234 5678",     // parentheses are not allowed
-        "33.1234.5678",       // dots are not allowed
+        "(33 1234 5678",      // an unpaired parenthesis
+        "33/1234/5678",       // slashes are not separators
         "33 1234 567a",
         "٣٣١٢٣٤٥٦٧٨",         // Arabic-Indic digits
         "+52+3312345678",
@@ -35,6 +39,12 @@ struct MexicanPhoneNumberTests {
     ])
     func refused(text: String) {
         #expect(MexicanPhoneNumber.normalized(text) == nil)
+        #expect(MexicanPhoneNumber.tenDigits(text) == nil)
+    }
+
+    @Test func tenDigitsAreWhatTheFormKeeps() {
+        #expect(MexicanPhoneNumber.tenDigits("(33) 1234-5678") == "3312345678")
+        #expect(MexicanPhoneNumber.tenDigits("+52 1 55.1234.5678") == "5512345678")
     }
 }
 

@@ -107,7 +107,7 @@ struct IdentityQuestionnaireTests {
 
             let expected: FieldIssue.Code? = switch (parent, state) {
             case (.yes?, .unanswered), (.yes?, .notApplicable): .missing
-            case (.yes?, .answered): nil
+            case (.yes?, .answered), (nil, .answered): nil
             case (_, .answered): .notApplicableExpected
             default: nil
             }

@@ -31,7 +31,7 @@ struct ActivationTests {
         let field = String(html[start...].prefix(64))
         let setCookie = try #require(response.headers[.setCookie])
         let cookie = String(setCookie.split(separator: ";")[0])
-        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
         return (field, cookie)
     }
 

@@ -68,6 +68,9 @@ struct AuthorizationMatrixTests {
         "GET /candidaturas/{id}/aviso": .capture, "POST /candidaturas/{id}/aviso": .capture,
         "GET /candidaturas/{id}/curricular": .capture, "POST /candidaturas/{id}/curricular": .capture,
         "GET /candidaturas/{id}/identidad": .capture, "POST /candidaturas/{id}/identidad": .capture,
+        "POST /candidaturas/{id}/curricular/descartar": .capture, "POST /candidaturas/{id}/identidad/descartar": .capture,
+        // Extends the caller's own session; without one it answers 401 and shows nothing.
+        "POST /sesion/extender": .anyone,
         // Consent to publish identity answers: both read it, only the candidate decides it.
         "GET /candidaturas/{id}/consentimiento": .capture, "POST /candidaturas/{id}/consentimiento": .owner,
         // The representative's area.

@@ -107,7 +107,7 @@ def recipients(maildir):
 
 CURRICULAR = [
     ("facebook", "https://www.facebook.com/persona"), ("pagina_web", "https://www.persona.mx"),
-    ("correos[]", "contacto@persona.mx"), ("telefonos[]", "33 1234 5678"), ("domicilios[]", "Av. Juárez 100, Guadalajara"),
+    ("correos[]", "contacto@persona.mx"), ("telefonos[]", "3312345678"), ("domicilios[]", "Av. Juárez 100, Guadalajara"),
     ("grado", "licenciatura"), ("estatus_grado", "concluido"), ("formacion[]", "Diplomado en políticas públicas"),
     ("historia_profesional", LONG_TEXT), ("trayectoria_politica", LONG_TEXT), ("motivacion", LONG_TEXT),
     ("propuesta_1", LONG_TEXT), ("propuesta_2", LONG_TEXT), ("propuesta_genero", LONG_TEXT),

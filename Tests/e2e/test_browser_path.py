@@ -144,7 +144,8 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
     for field in ("historia_profesional", "trayectoria_politica", "motivacion", "propuesta_1", "propuesta_2", "propuesta_genero"):
         type_into(driver, field, long_text)
     counter = driver.find_element(By.ID, driver.find_element(By.NAME, "motivacion").get_attribute("id") + "-contador")
-    assert counter.text.startswith(f"{len(long_text.replace(' ', ''))} de ")  # counts as the server: no white space
+    # Counts as the server does (no white space), with the minimum and the maximum.
+    assert counter.text.startswith(f"{len(long_text.replace(' ', ''))} caracteres sin contar espacios (mínimo ")
     choose(driver, "autoriza_publicacion", "si")
     submit(driver, "Guardar borrador")
     wait_url(driver, lambda url: "/curricular" in url)

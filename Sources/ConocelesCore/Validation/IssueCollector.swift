@@ -43,8 +43,9 @@ struct IssueCollector {
     }
 
     /// A follow-up: answered (and then checked by `check`) when `parent` is "Sí", "No
-    /// aplica" when `parent` is "No" or "Prefiero no contestar"; when `parent` is
-    /// unanswered only an answer given anyway is flagged.
+    /// aplica" when `parent` is "No" or "Prefiero no contestar". While `parent` is
+    /// unanswered, an answer given anyway is kept with it (a draft) and not flagged: the
+    /// unanswered parent is, and the answer counts once the parent is "Sí".
     mutating func followUp<Answer>(
         _ value: FollowUp<Answer>?, parent: YesNoAnswer?, _ field: FormField,
         check: (inout IssueCollector, Answer) -> Void = { _, _ in }
@@ -54,7 +55,7 @@ struct IssueCollector {
             add(field, .missing, Self.followUpRequiredMessage)
         case (.yes, .answered(let answer)?):
             check(&self, answer)
-        case (.no?, .answered?), (.preferNotToAnswer?, .answered?), (nil, .answered?):
+        case (.no?, .answered?), (.preferNotToAnswer?, .answered?):
             add(field, .notApplicableExpected, Self.notApplicableMessage)
         case (.no?, _), (.preferNotToAnswer?, _), (nil, _):
             break

@@ -3,8 +3,9 @@ import JobQueue
 import Storage
 
 /// `sessions.purge` (hourly, `jobs/schedules.yaml`): deletes expired web sessions, used or
-/// expired password-reset links, and sign-in attempts older than the retention (30 days by
-/// default; they are kept that long to investigate attacks).
+/// expired password-reset links, expired kept forms (`KeptFormRepository`), and sign-in
+/// attempts older than the retention (30 days by default; they are kept that long to
+/// investigate attacks).
 public struct SessionPurgeWorker: JobWorker {
     public static let kind = "sessions.purge"
 
@@ -26,10 +27,12 @@ public struct SessionPurgeWorker: JobWorker {
         let sessions = try await SessionRepository(client: environment.client, logger: context.logger, idleTimeout: .seconds(60))
             .purgeExpired()
         let resets = try await PasswordResetRepository(client: environment.client, logger: context.logger).purgeFinished()
+        let kept = try await KeptFormRepository(client: environment.client, cipher: environment.cipher, logger: context.logger)
+            .purgeExpired()
         let attempts = try await LoginThrottle(client: environment.client, logger: context.logger)
             .purge(olderThan: .seconds(days * 86_400))
         context.logger.info("sessions purged", metadata: [
-            "sessions": "\(sessions)", "password_resets": "\(resets)", "login_attempts": "\(attempts)",
+            "sessions": "\(sessions)", "password_resets": "\(resets)", "kept_forms": "\(kept)", "login_attempts": "\(attempts)",
         ])
     }
 }

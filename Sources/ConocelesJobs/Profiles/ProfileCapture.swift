@@ -26,6 +26,16 @@ public struct CaptureProfile: Sendable {
     /// Every return with observations by staff (and every refused modification request),
     /// newest first: what the candidate and the representative must fix, with its date.
     public var observations: [ProfileTransition] = []
+    /// The curricular answers' revision, when and by whom last saved (nil when never saved):
+    /// the form carries the revision, and a save based on an older one is a conflict.
+    public var curricularSaved: QuestionnaireRepository.SavedRevision? = nil
+    /// The same for the identity answers.
+    public var identitySaved: QuestionnaireRepository.SavedRevision? = nil
+    /// Staff's observations on single fields (given with a return), newest first.
+    public var fieldObservations: [FieldObservationRepository.FieldObservation] = []
+    /// The display names of the staff accounts behind `observations` and `fieldObservations`,
+    /// by actor id (the history says who wrote each).
+    public var observationAuthors: [String: String] = [:]
     /// The process's time zone, for the dates the pages show.
     public var timeZone = "America/Mexico_City"
 
@@ -84,7 +94,8 @@ public struct ProfileCapture: Sendable {
         let workflow = try await ProfileWorkflowRepository(client: client, logger: logger).workflow(for: candidacy.id)
         let state = workflow.state
         let noticeAccepted = try await questionnaires.hasAcceptedPrivacyNotice(version: PrivacyNotice.version, for: candidacy.id)
-        let curricular = try await questionnaires.curricular(for: candidacy.id)?.answers ?? CurricularQuestionnaire()
+        let storedCurricular = try await questionnaires.curricular(for: candidacy.id)
+        let curricular = storedCurricular?.answers ?? CurricularQuestionnaire()
         var identity: IdentityQuestionnaire?
         var blocked = false
         do {
@@ -100,9 +111,19 @@ public struct ProfileCapture: Sendable {
                                      identity: identity, identityBlocked: blocked, consent: consent.consent,
                                      consentBySignedForm: consent.signedForm, report: report)
         profile.timeZone = process.timeZone
+        profile.curricularSaved = storedCurricular.map { .init(revision: $0.revision, updatedAt: $0.updatedAt, updatedBy: $0.updatedBy) }
+        profile.identitySaved = blocked ? nil : try await questionnaires.identityRevision(for: candidacy.id)
+        profile.fieldObservations = try await FieldObservationRepository(client: client, logger: logger).observations(for: candidacy.id)
         profile.observations = workflow.history
             .filter { ($0.action == .returnWithObservations || $0.action == .rejectModification) && $0.observations != nil }
             .reversed()
+        let authorIDs = Set(profile.observations.map(\.actor.id) + profile.fieldObservations.map(\.madeBy))
+        let accounts = AccountRepository(client: client, logger: logger)
+        for id in authorIDs {
+            if let uuid = UUID(uuidString: id), let account = try await accounts.account(id: uuid) {
+                profile.observationAuthors[id] = account.displayName
+            }
+        }
         if candidacy.replacesCandidacyID != nil {
             let sent = try await AccountRepository(client: client, logger: logger).account(candidacyID: candidacy.id)?.credentialsSentAt
             let days = process.deadlines.substituteCaptureDays

@@ -23,8 +23,14 @@ struct CurricularForm: Decodable {
     var secondProposal: String?
     var genderProposal: String?
     var authorization: String?
+    /// The revision the form was read at ("0" before the first save); absent from forms that
+    /// predate it (then no conflict check).
+    var revision: String?
+    /// The fingerprints of the parts as read (`CurricularPart.fingerprints`).
+    var fingerprints: String?
 
     enum CodingKeys: String, CodingKey {
+        case revision, fingerprints = "huellas"
         case facebook, twitter, youtube, instagram, tiktok
         case webPage = "pagina_web"
         case emails = "correos"
@@ -40,6 +46,15 @@ struct CurricularForm: Decodable {
         case secondProposal = "propuesta_2"
         case genderProposal = "propuesta_genero"
         case authorization = "autoriza_publicacion"
+    }
+
+    /// The answers of this form on top of `saved`, with the contact in its canonical form
+    /// (`PublicContact.normalized`), and what that rewrote.
+    func normalizedQuestionnaire(keeping saved: CurricularQuestionnaire) -> (CurricularQuestionnaire, [PublicContact.Adjustment]) {
+        var answers = questionnaire(keeping: saved)
+        let (contact, adjustments) = answers.contact.normalized()
+        answers.contact = contact
+        return (answers, adjustments)
     }
 
     /// The answers of this form on top of `saved` (whose photo, captured elsewhere, is kept).
@@ -124,10 +139,11 @@ struct CurricularView {
     let action: String
     let status: StatusView
     let readOnly: Bool
-    /// "Revise los datos marcados" summary when the save was refused.
-    let refusal: String?
-    /// The refused fields, each linked to its place in the form.
-    let refusedIssues: [IssueView]
+    /// Revision, fingerprints, last save, the boxes above the form.
+    let state: FormState
+    /// The values to correct, each linked to its place in the form (shown while any is stored).
+    let invalidIssues: [IssueView]
+    let hasInvalid: Bool
     let networks: [InputView]
     let webPage: InputView
     let emails: [InputView]
@@ -140,9 +156,10 @@ struct CurricularView {
     let authorization: QuestionView
     let affirmativeAction: Bool
 
-    /// The form for `answers`, with `issues` beside their fields.
-    init(answers: CurricularQuestionnaire, issues: [FieldIssue], profile: CaptureProfile, csrf: String,
-         rules: ValidationRules = .default, refused: Bool) {
+    /// The form for `answers`, with the invalid values among them (`draftIssues`) beside
+    /// their fields and listed above the form.
+    init(answers: CurricularQuestionnaire, profile: CaptureProfile, csrf: String, rules: ValidationRules = .default, state: FormState) {
+        let issues = answers.draftIssues(rules: rules).issues
         let messages = issues.messagesByField
         let fields = CurricularQuestionnaire.Field.self
         func error(_ field: FormField) -> String? { messages[field.id] }
@@ -150,34 +167,33 @@ struct CurricularView {
         action = "/candidaturas/\(profile.candidacy.id)/curricular"
         status = StatusView(profile)
         readOnly = !profile.isEditable
-        refusal = refused
-            ? "No se guardó: \(issues.count == 1 ? "un dato no es válido" : "\(issues.count) datos no son válidos"). Corrija lo marcado y vuelva a guardar."
-            : nil
-        refusedIssues = refused
-            ? issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
-            : []
+        self.state = state
+        invalidIssues = issues.map { IssueView(label: $0.label, message: $0.message, href: CurricularForm.elementID(for: $0.field).map { "#" + $0 }) }
+        hasInvalid = !issues.isEmpty
+        let notes = state.staffNotes
         networks = SocialNetwork.allCases.map { network in
             let field = PublicContact.field(of: network)
             return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
-                             error: error(field), hint: "Dirección completa de su perfil, por ejemplo https://\(network.domains[0])/su-perfil")
+                             error: error(field), hint: "Dirección de su perfil (https://\(network.domains[0])/su-perfil) o su usuario con @",
+                             inputMode: "url").noted(notes)
         }
         webPage = InputView(id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
                             value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
-                            hint: "Por ejemplo https://www.ejemplo.mx")
+                            hint: "Por ejemplo www.ejemplo.mx", inputMode: "url", autocomplete: "url").noted(notes)
         emails = Self.slots(answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
-                            extra: 1, messages: messages) { PublicContact.Field.email($0) }
+                            extra: 1, messages: messages, inputMode: "email", autocomplete: "email") { PublicContact.Field.email($0) }.map { $0.noted(notes) }
         phones = Self.slots(answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
-                            extra: 1, messages: messages) { PublicContact.Field.phone($0) }
+                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel") { PublicContact.Field.phone($0) }.map { $0.noted(notes) }
         addresses = Self.slots(answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
-                               type: "text", extra: 1, messages: messages) { PublicContact.Field.campaignHouseAddress($0) }
+                               type: "text", extra: 1, messages: messages, autocomplete: "address-line1") { PublicContact.Field.campaignHouseAddress($0) }.map { $0.noted(notes) }
         degree = Self.select(id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
-                             chosen: answers.maximumDegree, error: error(fields.maximumDegree))
+                             chosen: answers.maximumDegree, error: error(fields.maximumDegree)).noted(notes)
         degreeStatus = Self.select(id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
-                                   chosen: answers.degreeStatus, error: error(fields.degreeStatus))
+                                   chosen: answers.degreeStatus, error: error(fields.degreeStatus)).noted(notes)
         let trainingRule = rules.otherTrainingEntry
         training = Self.slots(answers.otherTraining, base: "formacion", label: "Curso, diplomado o seminario", type: "text",
                               extra: 2, messages: messages, limit: trainingRule.maximum,
-                              hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }
+                              hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }.map { $0.noted(notes) }
         let longTexts: [(String, FormField, String, LengthRule, String?)] = [
             ("historia_profesional", fields.professionalHistory, answers.professionalHistory, rules.professionalHistory, nil),
             ("trayectoria_politica", fields.politicalTrajectory, answers.politicalTrajectory, rules.politicalTrajectory, nil),
@@ -189,8 +205,8 @@ struct CurricularView {
             ("propuesta_genero", fields.genderProposal, answers.genderProposal, rules.genderProposal, nil),
         ]
         texts = longTexts.map { id, field, value, rule, extraHint in
-            InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum,
-                      hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? ""))
+            InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum, minimum: rule.minimum,
+                      hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? "")).noted(notes)
         }
         let authorizationField = fields.publicationAuthorization
         let authorizationError = error(authorizationField)
@@ -201,20 +217,20 @@ struct CurricularView {
                 OptionView(id: "autoriza_publicacion-\(value)", value: value, label: label, selected: answers.publicationAuthorization == flag)
             },
             error: authorizationError, radio: true, checkbox: false, select: false, other: nil,
-            errorID: authorizationError.map { _ in "autoriza_publicacion-error" })
+            errorID: authorizationError.map { _ in "autoriza_publicacion-error" }).noted(notes)
         affirmativeAction = profile.candidacy.isAffirmativeAction
     }
 
     /// The saved entries of a repeated field plus `extra` empty ones (at least two in all).
     static func slots(
         _ values: [String], base: String, label: String, type: String, extra: Int, messages: [String: String],
-        limit: Int? = nil, hint: String? = nil, field: (Int) -> FormField
+        limit: Int? = nil, hint: String? = nil, inputMode: String? = nil, autocomplete: String? = nil, field: (Int) -> FormField
     ) -> [InputView] {
         let count = max(values.count + extra, 2)
         return (0..<count).map { index in
             InputView(id: "\(base)-\(index)", name: "\(base)[]", label: "\(label) \(index + 1)", type: type,
                       value: index < values.count ? values[index] : "", error: messages[field(index).id], limit: limit,
-                      hint: index == 0 ? hint : nil)
+                      hint: index == 0 ? hint : nil, inputMode: inputMode, autocomplete: index == 0 ? autocomplete : nil)
         }
     }
 

@@ -11,16 +11,24 @@ struct InputView {
     let type: String
     let value: String
     let error: String?
+    /// Staff's observations on this field from the latest return ("fecha, autor: texto").
+    var staffNotes: [String] = []
     /// Maximum characters not counting white space (the live counter), if limited.
     let limit: Int?
+    /// Minimum characters not counting white space (shown by the counter), if any.
+    let minimum: Int?
     /// What the field takes, shown under the label.
     let hint: String?
+    /// The keyboard a phone shows (`inputmode`: `tel`, `email`, `url`), if not plain text.
+    let inputMode: String?
+    /// The browser's autofill hint (`autocomplete`), if any.
+    let autocomplete: String?
     /// `aria-describedby`: the hint, the counter and the error that exist (stored, so
     /// that Mustache sees it).
     let describedBy: String?
 
     init(id: String, name: String? = nil, label: String, type: String = "text", value: String, error: String? = nil,
-         limit: Int? = nil, hint: String? = nil) {
+         limit: Int? = nil, minimum: Int? = nil, hint: String? = nil, inputMode: String? = nil, autocomplete: String? = nil) {
         self.id = id
         self.name = name ?? id
         self.label = label
@@ -28,7 +36,10 @@ struct InputView {
         self.value = value
         self.error = error
         self.limit = limit
+        self.minimum = minimum
         self.hint = hint
+        self.inputMode = inputMode
+        self.autocomplete = autocomplete
         let described = [hint.map { _ in "\(id)-ayuda" }, limit.map { _ in "\(id)-contador" }, error.map { _ in "\(id)-error" }]
             .compactMap { $0 }.joined(separator: " ")
         describedBy = described.isEmpty ? nil : described
@@ -61,6 +72,8 @@ struct QuestionView {
     let other: InputView?
     /// The id of the error paragraph when there is an error (for `aria-describedby`).
     let errorID: String?
+    /// Staff's observations on this question from the latest return.
+    var staffNotes: [String] = []
 }
 
 /// A section of a form: a heading, its questions and the follow-ups asked only after "Sí".
@@ -103,22 +116,34 @@ struct StatusView {
     let hasObservations: Bool
     let returned: Bool
 
-    /// One observation of staff, with its date.
+    /// One observation of staff, with its date and author.
     struct ObservationView {
         let date: String
         let kind: String
+        let author: String
         let text: String
     }
 
     init(_ profile: CaptureProfile) {
         candidacyID = profile.candidacy.id
         name = profile.candidacy.fullName
-        observations = profile.observations.map { transition in
-            ObservationView(date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
-                            kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
-                            text: transition.observations ?? "")
+        let general = profile.observations.map { transition in
+            (transition.at, ObservationView(
+                date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
+                kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
+                author: profile.observationAuthors[transition.actor.id] ?? "Instancia interna", text: transition.observations ?? ""))
         }
-        hasObservations = !profile.observations.isEmpty
+        let byField = profile.fieldObservations.map { note in
+            (note.madeAt, ObservationView(
+                date: SpanishDates.dateTime(note.madeAt, timeZone: profile.timeZone),
+                kind: "Observación sobre «\(FieldNotes.label(of: note.field))»",
+                author: profile.observationAuthors[note.madeBy] ?? "Instancia interna", text: note.observation))
+        }
+        // Newest first; a return's general observation before its observations on fields.
+        observations = (general + byField).enumerated()
+            .sorted { $0.element.0 != $1.element.0 ? $0.element.0 > $1.element.0 : $0.offset < $1.offset }
+            .map(\.element.1)
+        hasObservations = !observations.isEmpty
         returned = profile.state == .returned
         stateLabel = profile.state.label
         summary = profile.report.summary
@@ -161,5 +186,114 @@ extension Array where Element == FieldIssue {
         var messages: [String: String] = [:]
         for issue in self where messages[issue.field] == nil { messages[issue.field] = issue.message }
         return messages
+    }
+}
+
+/// What a capture form carries besides its answers and the boxes shown above it: the
+/// revision and fingerprints it was read at (a save based on an older revision is merged or
+/// shown as a conflict), who saved it last, the outcome of the save just made, a form kept
+/// when the session had expired, and what the browser's scripts need.
+struct FormState {
+    /// The revision the answers shown are based on (0 before the first save).
+    var revision = 0
+    /// `CurricularPart.fingerprints` of that revision (curricular form only).
+    var fingerprints = ""
+    /// "Guardado por última vez por … el …", once saved.
+    var lastSaved: String? = nil
+    /// The outcome of the save just made, when it needs more than the one-line notice.
+    var outcome: String? = nil
+    /// Values the save rewrote in their canonical form ("(33) 1234-5678" → "3312345678").
+    var adjustments: [String] = []
+    var hasAdjustments = false
+    /// Parts both this person and another changed: the person chooses.
+    var conflicts: [ConflictView] = []
+    var hasConflicts = false
+    /// Why the form shows answers not yet saved (a form kept when the session expired, or
+    /// a conflict), with the discard action.
+    var recovered: String? = nil
+    var discardAction: String? = nil
+    /// The key of the browser's local copy of long texts (the form's path).
+    var draftKey = ""
+    /// Seconds of idle time before the session expires (the warning counts down from it).
+    var sessionSeconds = 0
+    /// Staff's observations from the latest return, by form part (`FieldNotes`).
+    var staffNotes: [String: [String]] = [:]
+
+    init(revision: Int = 0, fingerprints: String = "", lastSaved: String? = nil, draftKey: String, sessionSeconds: Int) {
+        self.revision = revision
+        self.fingerprints = fingerprints
+        self.lastSaved = lastSaved
+        self.draftKey = draftKey
+        self.sessionSeconds = sessionSeconds
+    }
+
+    mutating func adjust(_ lines: [String]) {
+        adjustments = lines
+        hasAdjustments = !lines.isEmpty
+    }
+
+    mutating func conflict(_ views: [ConflictView]) {
+        conflicts = views
+        hasConflicts = !views.isEmpty
+    }
+}
+
+/// One part both people changed: this person's version, the saved one, and the choice.
+struct ConflictView {
+    /// The part's id (`conservar_<id>` is the choice's name).
+    let id: String
+    let label: String
+    let mine: String
+    let saved: String
+    /// Who saved the other version and when.
+    let savedBy: String
+}
+
+/// The form parts staff may observe when returning a profile (the curricular parts, the
+/// photo, the identity questionnaire), and their observations as the forms show them.
+enum FieldNotes {
+    static let photo = "foto"
+    static let identity = "identidad"
+
+    /// Every part, in form order, with its label.
+    static let targets: [(id: String, label: String)] =
+        CurricularPart.all.map { ($0.id, $0.label) } + [(photo, "Fotografía"), (identity, "Cuestionario de identidad")]
+
+    /// The label of part `id` (the id itself if unknown).
+    static func label(of id: String) -> String {
+        targets.first { $0.id == id }?.label ?? id
+    }
+
+    /// The observations of the latest return that gave any, by part, each as
+    /// "Observación de la instancia interna (fecha, autor): texto".
+    static func latest(_ profile: CaptureProfile) -> [String: [String]] {
+        guard let newest = profile.fieldObservations.first?.madeAt else { return [:] }
+        var notes: [String: [String]] = [:]
+        for note in profile.fieldObservations where note.madeAt == newest {
+            let author = profile.observationAuthors[note.madeBy] ?? "instancia interna"
+            notes[note.field, default: []].append(
+                "Observación de la instancia interna (\(SpanishDates.dateTime(note.madeAt, timeZone: profile.timeZone)), \(author)): \(note.observation)")
+        }
+        return notes
+    }
+}
+
+extension InputView {
+    /// This field with staff's observations on its part (`FieldNotes`): a single field's id is
+    /// its part's; a repeated field's notes go on its first entry (`telefonos-0`).
+    func noted(_ notes: [String: [String]]) -> InputView {
+        let part = id.hasSuffix("-0") ? String(id.dropLast(2)) : id
+        var copy = self
+        copy.staffNotes = notes[part] ?? []
+        return copy
+    }
+}
+
+extension QuestionView {
+    /// This question with staff's observations on its part.
+    func noted(_ notes: [String: [String]]) -> QuestionView {
+        var copy = self
+        copy.staffNotes = notes[id] ?? []
+        return copy
     }
 }

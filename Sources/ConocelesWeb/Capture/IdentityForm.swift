@@ -1,4 +1,5 @@
 import ConocelesCore
+import Foundation
 import ConocelesJobs
 
 /// The identity form as posted (`/candidaturas/{id}/identidad`). Every follow-up is on the
@@ -30,8 +31,12 @@ struct IdentityForm: Decodable {
     var income: String?
     var incomeSource: String?
     var stateOfBirth: String?
+    /// The revision the form was read at ("0" before the first save); absent from forms that
+    /// predate it (then no conflict check).
+    var revision: String?
 
     enum CodingKeys: String, CodingKey {
+        case revision
         case indigenous = "indigena"
         case indigenousLanguage = "lengua_indigena"
         case indigenousPeople = "pueblo_indigena"
@@ -65,7 +70,9 @@ struct IdentityForm: Decodable {
     static let preferNotToAnswerValue = YesNoAnswer.preferNotToAnswer.rawValue
 
     /// The answers, normalized: follow-ups of a "No" or "Prefiero no contestar" are "No
-    /// aplica", follow-ups of an unanswered question are unanswered.
+    /// aplica" (`droppedFollowUps` names those that had an answer), follow-ups of a "Sí" or
+    /// of a question not answered yet are kept as given (a draft keeps them with their
+    /// question until it is answered).
     func questionnaire() -> IdentityQuestionnaire {
         let identifies = Self.yesNo(indigenous)
         let hasDisability = Self.yesNo(disability)
@@ -99,9 +106,31 @@ struct IdentityForm: Decodable {
 
     static func yesNo(_ value: String?) -> YesNoAnswer? { value.flatMap(YesNoAnswer.init(rawValue:)) }
 
-    /// A follow-up's answer, kept only after "Sí".
+    /// A follow-up's answer, kept after "Sí" or an unanswered question ("No aplica" after
+    /// anything else, set by `normalized()`).
     static func followUp<Answer>(_ parent: YesNoAnswer?, _ answer: Answer?) -> FollowUp<Answer>? {
-        parent == .yes ? answer.map { FollowUp<Answer>.answered($0) } : nil
+        parent == .yes || parent == nil ? answer.map { FollowUp<Answer>.answered($0) } : nil
+    }
+
+    /// The questions whose "No" or "Prefiero no contestar" left follow-ups answered in this
+    /// form without effect (they are "No aplica"), to say so instead of dropping them silently.
+    var droppedFollowUps: [FormField] {
+        func given(_ values: String?...) -> Bool { values.contains { !($0 ?? "").isEmpty } }
+        func answered(_ parent: String?) -> Bool {
+            let answer = Self.yesNo(parent)
+            return answer != nil && answer != .yes
+        }
+        var fields: [FormField] = []
+        if answered(indigenous), given(indigenousPeople, indigenousPeopleOther) { fields.append(IndigenousSection.Field.identifies) }
+        if answered(disability), given(disabilityDuration, disabilityTypesOther, disabilityDifficultiesOther)
+            || !(disabilityTypes ?? []).isEmpty || !(disabilityDifficulties ?? []).isEmpty {
+            fields.append(DisabilitySection.Field.hasDisability)
+        }
+        if answered(lgbt), given(lgbtIdentity, lgbtIdentityOther) { fields.append(SexualDiversitySection.Field.isLGBTTTIQ) }
+        if answered(migrant), given(migrantCountry, migrantTime, migrantReason, migrantReasonOther, migrantRegularPlacement) {
+            fields.append(MigrantSection.Field.isMigrant)
+        }
+        return fields
     }
 
     static func choice<Option: ChoiceOption>(_ value: String?, other: String?) -> Choice<Option>? {
@@ -131,23 +160,26 @@ struct IdentityView {
     let action: String
     let status: StatusView
     let readOnly: Bool
-    let refusal: String?
-    /// The refused questions, each linked to its place in the form.
-    let refusedIssues: [IssueView]
+    /// Revision, last save, the boxes above the form.
+    let state: FormState
+    /// The answers to complete or correct (`draftIssues`), each linked to its question.
+    let invalidIssues: [IssueView]
+    let hasInvalid: Bool
     let sections: [SectionView]
+    /// Staff's observations on the questionnaire from the latest return.
+    let staffNotes: [String]
 
-    init(answers: IdentityQuestionnaire, issues: [FieldIssue], profile: CaptureProfile, catalogs: Catalogs, csrf: String, refused: Bool) {
+    init(answers: IdentityQuestionnaire, profile: CaptureProfile, catalogs: Catalogs, csrf: String, state: FormState) {
+        let issues = answers.draftIssues(catalogs: catalogs).issues
         let messages = issues.messagesByField
         self.csrf = csrf
         action = "/candidaturas/\(profile.candidacy.id)/identidad"
         status = StatusView(profile)
         readOnly = !profile.isEditable
-        refusal = refused
-            ? "No se guardó: \(issues.count == 1 ? "una respuesta falta o no es válida" : "\(issues.count) respuestas faltan o no son válidas"). Revise las preguntas marcadas."
-            : nil
-        refusedIssues = refused
-            ? issues.map { IssueView(label: $0.label, message: $0.message, href: Self.elementID(for: $0.field).map { "#" + $0 }) }
-            : []
+        self.state = state
+        invalidIssues = issues.map { IssueView(label: $0.label, message: $0.message, href: Self.elementID(for: $0.field).map { "#" + $0 }) }
+        hasInvalid = !issues.isEmpty
+        staffNotes = state.staffNotes[FieldNotes.identity] ?? []
         let q = QuestionBuilder(messages: messages)
         let a = answers
         sections = [
@@ -210,6 +242,49 @@ struct IdentityView {
 
     /// The element id of the domain field `fieldID`, or nil when the form has no such field.
     static func elementID(for fieldID: String) -> String? { elementIDs[fieldID] }
+
+    /// Every question of the form, follow-ups included, in form order.
+    var questions: [QuestionView] {
+        sections.flatMap { $0.questions + ($0.followUps?.questions ?? []) }
+    }
+
+    /// `body` (a posted form) with the answers of the questions whose id is in `keepingSaved`
+    /// replaced by those this view shows (the saved answers): the choices of a conflict page.
+    func replacing(_ keepingSaved: Set<String>, in body: String) -> String {
+        let chosen = questions.filter { keepingSaved.contains($0.id) }
+        guard !chosen.isEmpty else { return body }
+        let names = Set(chosen.flatMap { [$0.name] + ($0.other.map { [$0.name] } ?? []) })
+        var pairs = body.split(separator: "&").filter { pair in
+            let name = String(pair.split(separator: "=", maxSplits: 1).first ?? "").removingPercentEncoding ?? ""
+            return !names.contains(name)
+        }.map(String.init)
+        for question in chosen {
+            var answers = question.options.filter { $0.selected && !$0.value.isEmpty }.map { (question.name, $0.value) }
+            if let other = question.other, !other.value.isEmpty { answers.append((other.name, other.value)) }
+            pairs += answers.map { Self.encoded($0.0) + "=" + Self.encoded($0.1) }
+        }
+        return pairs.joined(separator: "&")
+    }
+
+    static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.*"))) ?? ""
+    }
+
+    /// The questions answered differently in `mine` and `saved` (same candidacy), in form
+    /// order, each with both answers as the page words them.
+    static func differences(_ mine: IdentityView, _ saved: IdentityView) -> [(id: String, label: String, mine: String, saved: String)] {
+        func questions(_ view: IdentityView) -> [QuestionView] { view.questions }
+        func answer(_ question: QuestionView) -> String {
+            let chosen = question.options.filter { $0.selected && !$0.value.isEmpty }.map(\.label)
+            let other = question.other.map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+            let text = (chosen + (other.map { ["«\($0)»"] } ?? [])).joined(separator: ", ")
+            return text.isEmpty ? "(sin responder)" : text
+        }
+        return zip(questions(mine), questions(saved)).compactMap { typed, stored in
+            let (a, b) = (answer(typed), answer(stored))
+            return a == b ? nil : (id: typed.id, label: typed.label, mine: a, saved: b)
+        }
+    }
 
     static let elementIDs: [String: String] = [
         IndigenousSection.Field.identifies.id: "indigena",

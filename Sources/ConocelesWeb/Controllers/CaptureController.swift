@@ -22,6 +22,8 @@ struct CaptureController {
         router.post("/candidaturas/:id/curricular", use: saveCurricular)
         router.get("/candidaturas/:id/identidad", use: identity)
         router.post("/candidaturas/:id/identidad", use: saveIdentity)
+        router.post("/candidaturas/:id/curricular/descartar", use: discardKept)
+        router.post("/candidaturas/:id/identidad/descartar", use: discardKept)
         router.get("/candidaturas/:id/consentimiento", use: consent)
         router.post("/candidaturas/:id/consentimiento", use: decideConsent)
     }

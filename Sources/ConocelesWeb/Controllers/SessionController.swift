@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdBcrypt
 import ConocelesJobs
 import JobQueue
+import NIOCore
 import NIOPosix
 import Storage
 
@@ -20,6 +21,7 @@ struct SessionController {
         router.get("/entrar", use: showSignIn)
         router.post("/entrar", use: signIn)
         router.post("/salir", use: signOut)
+        router.post("/sesion/extender", use: extend)
         router.get("/recuperar", use: showRecovery)
         router.post("/recuperar", use: requestReset)
         router.get("/restablecer", use: showReset)
@@ -32,6 +34,8 @@ struct SessionController {
         let next: String
         let username: String
         let error: String?
+        /// A form was kept because the session had expired (`CaptureController.keepExpired`).
+        var kept = false
     }
 
     struct SignInForm: Decodable {
@@ -46,8 +50,24 @@ struct SessionController {
     @Sendable func showSignIn(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         if ctx.user != nil { return .redirect(to: "/inicio", type: .normal) }
         let next = Self.localPath(request.uri.queryParameters.get("siguiente"))
-        return try ctx.page("sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: "", error: nil))
+        let kept = request.uri.queryParameters.get("conservado") != nil
+        return try ctx.page("sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: "", error: nil, kept: kept))
             .response(from: request, context: ctx)
+    }
+
+    /// `POST /sesion/extender` ("Seguir conectado", from the warning a capture form shows
+    /// before the idle expiry): pushes the session's idle expiry forward. JSON: the seconds
+    /// left, or 401 when the session already ended.
+    @Sendable func extend(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        guard ctx.user != nil, let token = ctx.sessionToken,
+              let expires = try await context.sessions(logger: ctx.logger).extend(token) else {
+            return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"vigente":false}"#)))
+        }
+        let seconds = max(0, Int(expires.timeIntervalSinceNow.rounded(.down)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"vigente":true,"segundos":\#(seconds)}"#)))
     }
 
     @Sendable func signIn(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {

@@ -3,8 +3,12 @@ import Hummingbird
 import Storage
 
 /// CSRF protection for forms by double submission: the page sets a random value in a
-/// `SameSite=Strict`, `HttpOnly` cookie and in a hidden field; a POST is accepted only when
-/// both are present and equal. Another site can neither read the cookie nor set it.
+/// `SameSite=Lax`, `HttpOnly` cookie and in a hidden field; a POST is accepted only when
+/// both are present and equal. Another site can neither read the cookie nor set it, and a
+/// cross-site POST does not carry it (Lax). Lax rather than Strict so that arriving from
+/// another site (a reminder or "perfil devuelto" link opened from webmail) still sends the
+/// token: under Strict that visit arrived without it, was given a new one, and the form
+/// half-written in another tab was refused on save (issue 26).
 enum CSRFToken {
     static let cookieName = "conoceles_csrf"
     static let fieldName = "csrf"
@@ -20,7 +24,7 @@ enum CSRFToken {
 
     /// The cookie that carries `value`.
     static func cookie(_ value: String, secure: Bool) -> Cookie {
-        Cookie(name: cookieName, value: value, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+        Cookie(name: cookieName, value: value, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     /// Whether the submitted field matches the request's cookie (constant-time comparison).

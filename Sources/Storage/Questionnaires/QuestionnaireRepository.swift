@@ -74,12 +74,14 @@ public struct QuestionnaireRepository: Sendable {
     /// The curricular questionnaire of `candidacyID`, or nil when never saved.
     public func curricular(for candidacyID: String) async throws -> StoredCurricular? {
         let rows = try await client.query("""
-            SELECT answers::text, revision, updated_at, published_answers::text, published_at
+            SELECT answers::text, revision, updated_at, published_answers::text, published_at, updated_by
               FROM curricular_questionnaires WHERE candidacy_id = \(candidacyID)
             """, logger: logger)
-        for try await (answers, revision, updatedAt, published, publishedAt) in rows.decode((String, Int, Date, String?, Date?).self) {
+        for try await (answers, revision, updatedAt, published, publishedAt, updatedBy)
+            in rows.decode((String, Int, Date, String?, Date?, String).self) {
             return StoredCurricular(
                 answers: try JSONCoding.decode(CurricularQuestionnaire.self, from: answers), revision: revision, updatedAt: updatedAt,
+                updatedBy: updatedBy,
                 published: try published.map { try JSONCoding.decode(CurricularQuestionnaire.self, from: $0) }, publishedAt: publishedAt)
         }
         return nil
@@ -91,11 +93,17 @@ public struct QuestionnaireRepository: Sendable {
     /// anything but "Sí" become "No aplica"); returns the new revision.
     /// - Throws: `StorageError.blocked` once the candidacy is withdrawn, `.conflict` when
     ///   the profile is not editable, `SensitiveDataCipherError` when sealing fails.
+    /// With `expectedRevision` (0 for "never saved"), the save happens only if the stored
+    /// revision is still that one (the form was read before another save): `.stale` otherwise.
     @discardableResult
-    public func saveIdentity(_ answers: IdentityQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws -> Int {
+    public func saveIdentity(_ answers: IdentityQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date(),
+                             expectedRevision: Int? = nil) async throws -> Int {
         let sealed = try cipher.seal(json: answers.normalized(), context: candidacyID)
         return try await client.transaction(logger: logger) { connection in
             try await requireEditable(candidacyID, on: connection)
+            if let expectedRevision, expectedRevision > 0, try await identityRevision(candidacyID, on: connection) == nil {
+                throw Self.staleSaveError
+            }
             var revision = 0
             // The WHERE of DO UPDATE refuses to overwrite blocked data: no row comes back.
             for try await value in try await connection.query("""
@@ -106,14 +114,49 @@ public struct QuestionnaireRepository: Sendable {
                        revision = identity_questionnaires.revision + 1, updated_at = EXCLUDED.updated_at,
                        updated_by = EXCLUDED.updated_by
                  WHERE identity_questionnaires.blocked_at IS NULL
+                   AND (\(expectedRevision)::int IS NULL OR identity_questionnaires.revision = \(expectedRevision)::int)
                 RETURNING revision
                 """, logger: logger).decode(Int.self) { revision = value }
+            // No row back: blocked, or (compare and set under the row's lock) another save came first.
+            if revision == 0, expectedRevision != nil,
+               let current = try await identityRevision(candidacyID, on: connection), current.revision != expectedRevision {
+                throw Self.staleSaveError
+            }
             guard revision > 0 else { throw Self.blockedError }
             try await audit.append(.candidacy(candidacyID, "identity.save", by: actor, changes: [
                 "revision": String(revision), "key_id": sealed.keyID,
             ], at: now), on: connection)
             return revision
         }
+    }
+
+    /// Who saved a questionnaire last, when, and its revision.
+    public struct SavedRevision: Sendable, Hashable {
+        public init(revision: Int, updatedAt: Date, updatedBy: String) {
+            self.revision = revision
+            self.updatedAt = updatedAt
+            self.updatedBy = updatedBy
+        }
+        public let revision: Int
+        public let updatedAt: Date
+        /// The audit actor's id (an account's UUID, or a system name).
+        public let updatedBy: String
+    }
+
+    /// The revision of the identity answers of `candidacyID` and who saved them, without
+    /// opening them; nil when never saved.
+    public func identityRevision(for candidacyID: String) async throws -> SavedRevision? {
+        try await client.withConnection { connection in try await identityRevision(candidacyID, on: connection) }
+    }
+
+    func identityRevision(_ candidacyID: String, on connection: PostgresConnection) async throws -> SavedRevision? {
+        let rows = try await connection.query("""
+            SELECT revision, updated_at, updated_by FROM identity_questionnaires WHERE candidacy_id = \(candidacyID)
+            """, logger: logger)
+        for try await (revision, at, by) in rows.decode((Int, Date, String).self) {
+            return SavedRevision(revision: revision, updatedAt: at, updatedBy: by)
+        }
+        return nil
     }
 
     /// The identity answers of `candidacyID`, decrypted, or nil when never saved. For the
@@ -297,6 +340,10 @@ public struct QuestionnaireRepository: Sendable {
     /// A save based on a revision that is no longer the stored one.
     static let staleError = StorageError(.stale, "La información de esta candidatura cambió después de que se descargó la plantilla; "
                                          + "no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
+
+    /// A form's save based on a revision that is no longer the stored one.
+    static let staleSaveError = StorageError(.stale, "Otra persona guardó este cuestionario después de que usted abrió el formulario; "
+                                             + "no se sobrescribió.")
 
     private func requireEditable(_ candidacyID: String, on connection: PostgresConnection) async throws {
         let rows = try await connection.query("""

@@ -10,6 +10,8 @@ public struct StoredCurricular: Sendable, Hashable {
     public var revision: Int
     /// When last saved.
     public var updatedAt: Date
+    /// Who last saved (the audit actor's id: an account's UUID, or a system name).
+    public var updatedBy: String = ""
     /// The version on the public profile, if one was published.
     public var published: CurricularQuestionnaire?
     /// When it was published.

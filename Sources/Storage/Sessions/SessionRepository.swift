@@ -61,6 +61,20 @@ public struct SessionRepository: Sendable {
         return account
     }
 
+    /// Pushes the idle expiry of a live session to `idleTimeout` from `now` (never past its
+    /// absolute end): the "Seguir conectado" button of a page open for long. Returns the new
+    /// idle expiry, or nil when the session is no longer live.
+    public func extend(_ token: SecretToken, at now: Date = Date()) async throws -> Date? {
+        let expires = now.addingTimeInterval(Self.seconds(idleTimeout))
+        let rows = try await client.query("""
+            UPDATE web_sessions SET last_seen_at = \(now), expires_at = least(\(expires), ends_at)
+             WHERE token_hash = \(token.hash) AND expires_at > \(now) AND ends_at > \(now)
+            RETURNING expires_at
+            """, logger: logger)
+        for try await value in rows.decode(Date.self) { return value }
+        return nil
+    }
+
     /// Ends the session of `token` (sign-out).
     public func revoke(_ token: SecretToken) async throws {
         try await client.query("DELETE FROM web_sessions WHERE token_hash = \(token.hash)", logger: logger)

@@ -100,6 +100,21 @@ struct ReviewView {
     let error: String?
     let observations: String
     let observationsError: String?
+    /// Empty slots for observations on single fields, given with the return.
+    var fieldNotes: [FieldNoteSlot] = FieldNoteSlot.slots
+}
+
+/// One optional "field and observation" pair of the return form.
+struct FieldNoteSlot {
+    let index: Int
+    let number: Int
+    let options: [OptionView]
+
+    /// Three pairs, each offering every part of the form (`FieldNotes.targets`).
+    static let slots: [FieldNoteSlot] = (0..<3).map { index in
+        FieldNoteSlot(index: index, number: index + 1,
+                      options: FieldNotes.targets.map { OptionView(value: $0.id, label: $0.label, selected: false) })
+    }
 }
 
 /// The audit trail page.

@@ -149,6 +149,23 @@ struct VerificationController {
 
     struct ReturnForm: Decodable {
         var observaciones: String?
+        /// Optional observations on single fields: the part (`FieldNotes.targets`) and the text, pairwise.
+        var campos: [String]?
+        var textos: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case observaciones, campos = "campo_observacion", textos = "texto_observacion"
+        }
+
+        /// The pairs with a known part and a text (at most 2,000 characters each).
+        func fieldNotes(at date: Date, by actor: String) -> [FieldObservationRepository.FieldObservation] {
+            let known = Set(FieldNotes.targets.map(\.id))
+            return zip(campos ?? [], textos ?? []).compactMap { field, text in
+                let trimmed = CurricularForm.text(text)
+                guard known.contains(field), !trimmed.isEmpty else { return nil }
+                return .init(field: field, observation: String(trimmed.prefix(2_000)), madeAt: date, madeBy: actor)
+            }
+        }
     }
 
     struct VerifyForm: Decodable {
@@ -160,11 +177,13 @@ struct VerificationController {
         let candidacy = try await context.reviewableCandidacy(try ctx.parameters.require("id"), by: user, logger: ctx.logger)
         let form = try await Forms.decode(ReturnForm.self, from: request)
         let observations = form.observaciones ?? ""
-        let jobs = context.jobs
+        let jobs = context.jobs, client = context.database.client, logger = ctx.logger
         do {
             try await workflows(ctx).apply(
                 .returnWithObservations, to: candidacy.id, by: Self.actor(user), observations: observations
             ) { transition, connection in
+                try await FieldObservationRepository(client: client, logger: logger)
+                    .record(form.fieldNotes(at: transition.at, by: transition.actor.id), for: candidacy.id, on: connection)
                 // The e-mail commits with the return, or neither does.
                 try await jobs.insertMany([try NewJob(
                     kind: ProfileReturnedMailWorker.kind,
