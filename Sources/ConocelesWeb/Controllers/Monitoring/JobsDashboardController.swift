@@ -80,6 +80,7 @@ struct JobsDashboardController {
         "reintento": "El trabajo quedó disponible para ejecutarse de nuevo.",
         "cancelacion": "El trabajo quedó cancelado.",
         "sin-cambio": "El trabajo no admite esa acción en su estado actual (o ya no existe).",
+        "clave-ocupada": "No se reintentó: otro trabajo con la misma clave única está pendiente o en curso; espere a que termine o cancélelo primero.",
     ]
 
     /// The states counted per kind, in the order of the table's columns.
@@ -150,10 +151,17 @@ struct JobsDashboardController {
     @Sendable func retry(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let user = try ctx.requireUser(Authorization.operatingJobs, request: request)
         let id = try jobID(ctx)
-        let done = try await context.jobs.retry(id: id)
+        let done: Bool
+        var held = false
+        do {
+            done = try await context.jobs.retry(id: id)
+        } catch is JobClient.UniqueKeyHeld {
+            done = false
+            held = true
+        }
         ctx.logger.info("job retry requested", metadata: ["job_id": "\(id)", "account_id": "\(user.id)", "applied": "\(done)"])
         try await audit("job.retry", job: id, applied: done, by: user, ctx)
-        return Self.redirect(done ? "reintento" : "sin-cambio")
+        return Self.redirect(done ? "reintento" : held ? "clave-ocupada" : "sin-cambio")
     }
 
     @Sendable func cancel(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
