@@ -72,14 +72,14 @@ def test_jobs_retry_under_a_held_unique_key_says_so(binary, env):
     Spanish, names the holder, and changes nothing (it used to die on a unique violation)."""
     p = subprocess.run([binary, "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    sql = """
-        INSERT INTO jobs (kind, state, finalized_at, unique_key, unique_scope)
-             VALUES ('reports.progress', 'cancelled', now(), 'e2e:held', 'live') RETURNING id;
-        INSERT INTO jobs (kind, state, scheduled_at, unique_key, unique_scope)
-             VALUES ('reports.progress', 'scheduled', now() + interval '1 day', 'e2e:held', 'live') RETURNING id;
-    """
-    out = subprocess.run(["psql", env["CONOCELES_DATABASE_URL"], "-qtAc", sql], capture_output=True, text=True, check=True)
-    old, newer = [int(x) for x in out.stdout.split()]
+    def insert(sql):
+        out = subprocess.run(["psql", env["CONOCELES_DATABASE_URL"], "-qtAc", sql], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[0])
+
+    old = insert("""INSERT INTO jobs (kind, state, finalized_at, unique_key, unique_scope)
+                    VALUES ('reports.progress', 'cancelled', now(), 'e2e:held', 'live') RETURNING id""")
+    newer = insert("""INSERT INTO jobs (kind, state, scheduled_at, unique_key, unique_scope)
+                      VALUES ('reports.progress', 'scheduled', now() + interval '1 day', 'e2e:held', 'live') RETURNING id""")
     p = jobs(binary, env, "retry", str(old))
     assert p.returncode != 0
     assert f"el trabajo {newer} con la misma clave única («e2e:held») está pendiente o en curso" in p.stderr, p.stderr
