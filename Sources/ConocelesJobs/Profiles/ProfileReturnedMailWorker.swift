@@ -51,12 +51,19 @@ public struct ProfileReturnedMailWorker: JobWorker {
             recipients.append(generic)
         }
         let from = try MailAddress(parsing: environment.configuration.smtp.from)
+        // Each recipient's copy has its own message id, recorded once the server accepted it:
+        // a retry after a partial sending (the second recipient's server down) skips the first.
+        let deliveries = MailDeliveryLog(client: client, logger: context.logger)
+        var sent = 0
         for account in recipients where account.disabledAt == nil {
             let message = try ProfileReturnedMessage(
                 account: account, candidacy: candidacy, process: environment.process, transition: transition,
                 baseURL: environment.configuration.http.publicURL, from: from).message()
+            if try await deliveries.wasSent(messageID: message.messageID) { continue }
             do {
                 try await environment.mail.send(message)
+                try await deliveries.recordSent(messageID: message.messageID, recipient: account.id.uuidString.lowercased())
+                sent += 1
             } catch let error as SMTPError where error.isMessageRefusal {
                 // One recipient's bad address never keeps the other from the observations.
                 try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
@@ -66,7 +73,7 @@ public struct ProfileReturnedMailWorker: JobWorker {
             }
         }
         context.logger.info("profile returned mail sent", metadata: [
-            "candidacy_id": "\(candidacy.id)", "recipients": "\(recipients.count)",
+            "candidacy_id": "\(candidacy.id)", "recipients": "\(recipients.count)", "sent_now": "\(sent)",
         ])
     }
 }

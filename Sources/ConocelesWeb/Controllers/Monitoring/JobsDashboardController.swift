@@ -31,6 +31,8 @@ struct JobsDashboardController {
         let hasPending: Bool
         let runs: [RunView]
         let hasRuns: Bool
+        /// The open problem of the SMTP server, if any.
+        let mailAlert: MailAlertView?
     }
 
     struct QueueView {
@@ -119,7 +121,8 @@ struct JobsDashboardController {
                         finishedAt: format.dateTime(run.finishedAt),
                         steps: run.steps.map { StepView(name: $0.name, kind: $0.kind, jobID: $0.jobID, state: Self.stateLabel($0.state)) })
             },
-            hasRuns: !runs.isEmpty)
+            hasRuns: !runs.isEmpty,
+            mailAlert: try await MailAlertView.current(context, ctx))
         let notice = request.uri.queryParameters.get("hecho").flatMap { Self.notices[$0] }
         return try ctx.page("instancia/trabajos", title: "Trabajos", view, notice: notice).response(from: request, context: ctx)
     }

@@ -34,6 +34,8 @@ struct AccountsController {
         let hasRows: Bool
         let pager: PagerView
         let error: String?
+        /// The open problem of the SMTP server, if any.
+        let mailAlert: MailAlertView?
     }
 
     struct FilterLinkView {
@@ -129,7 +131,8 @@ struct AccountsController {
             pager: PagerView(page: page, size: Self.pageSize, total: matching) { number in
                 "/instancia/cuentas?filtro=\(filter.rawValue)&pagina=\(number)"
             },
-            error: error)
+            error: error,
+            mailAlert: try await MailAlertView.current(context, ctx))
         return ctx.page("instancia/cuentas", title: "Cuentas de acceso", view, status: status, notice: notice)
     }
 
