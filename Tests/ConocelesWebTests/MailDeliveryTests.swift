@@ -14,12 +14,13 @@ import TestSupport
 /// not repeat the recipients already served.
 @Suite("Mail delivery under faults", .serialized)
 struct MailDeliveryTests {
-    static func environment(_ db: Database, port: Int, password: String?) async throws -> JobEnvironment {
+    static func environment(_ db: Database, port: Int, password: String?, bounces: String? = nil) async throws -> JobEnvironment {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
+        var configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
             "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
             "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
         ])
+        configuration.smtp.bouncesMaildir = bounces
         let from = try MailAddress(parsing: configuration.smtp.from)
         let mailer = try SMTPMailer(settings: SMTPSettings(
             host: "127.0.0.1", port: port, security: .none,
@@ -165,5 +166,88 @@ struct MailDeliveryTests {
                 #expect(try Self.recipients(sink) == ["c-parcial@example.org", "rep-pan@example.org"])
             }
         }
+    }
+
+    /// A relay accepted the credentials e-mail and bounced it later: its DSN, delivered through
+    /// the SMTP sink into the bounces Maildir, marks the candidate's account with the status
+    /// and the remote reply; a delayed (4.x.x) notice and an ordinary reply mark nothing; each
+    /// message is read once.
+    @Test func aDSNBounceMarksTheAddress() async throws {
+        try await SMTPTestSink.with { sink in
+            try await TestDatabase.with { db in
+                let (candidacy, _) = try #require(try await Self.returnedProfiles(db, ["C-DSN"]).first)
+                let environment = try await Self.environment(db, port: sink.port, password: nil, bounces: sink.maildir.path)
+                let dsn = Self.dsn(recipient: "C-DSN@example.org", status: "5.1.1", action: "failed",
+                                   diagnostic: "smtp; 550 5.1.1 <c-dsn@example.org>: Recipient address rejected: User unknown in virtual mailbox table")
+                let delayed = Self.dsn(recipient: "rep-pan@example.org", status: "4.4.1", action: "delayed", diagnostic: "smtp; 421 busy")
+                try sink.deliverRaw(dsn, from: "", to: ["conoceles@localhost"])
+                try sink.deliverRaw(delayed, from: "", to: ["conoceles@localhost"])
+                try sink.deliverRaw("From: alguien@example.org\nTo: conoceles@localhost\nSubject: Gracias\n\nRecibido.\n",
+                                    from: "alguien@example.org", to: ["conoceles@localhost"])
+                #expect(try sink.delivered().count == 3)
+                try await JobTesting.perform(BounceReaderWorker(environment: environment), args: .init())
+
+                let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
+                let candidate = try #require(try await accounts.account(candidacyID: candidacy.id))
+                let failure = try #require(try await accounts.mailFailure(accountID: candidate.id))
+                #expect(failure.reply.contains("5.1.1") && failure.reply.contains("User unknown in virtual mailbox table"), "\(failure.reply)")
+                let representative = try #require(try await accounts.accountIDs(email: "rep-pan@example.org").first)
+                #expect(try await accounts.mailFailure(accountID: representative) == nil, "a delay is no failure")
+                #expect(try sink.delivered().isEmpty, "every message moved to cur/")
+                let seen = try FileManager.default.contentsOfDirectory(atPath: sink.maildir.appendingPathComponent("cur").path)
+                #expect(seen.count == 3 && seen.allSatisfy { $0.hasSuffix(":2,S") })
+
+                // The staff page shows the reason.
+                try await db.client.query("UPDATE accounts SET mail_failure = NULL, mail_failed_at = NULL WHERE id = \(candidate.id)")
+                try await JobTesting.perform(BounceReaderWorker(environment: environment), args: .init())
+                #expect(try await accounts.mailFailure(accountID: candidate.id) == nil, "a bounce is read once")
+            }
+        }
+    }
+
+    /// A delivery status notification as Postfix writes it.
+    static func dsn(recipient: String, status: String, action: String, diagnostic: String) -> String {
+        """
+        From: MAILER-DAEMON@relay.example.org (Mail Delivery System)
+        To: conoceles@localhost
+        Subject: Undelivered Mail Returned to Sender
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status;
+        \tboundary="4F1A2B3C.1700000000/relay.example.org"
+
+        This is a MIME-encapsulated message.
+
+        --4F1A2B3C.1700000000/relay.example.org
+        Content-Description: Notification
+        Content-Type: text/plain; charset=us-ascii
+
+        I'm sorry to have to inform you that your message could not
+        be delivered to one or more recipients.
+
+        --4F1A2B3C.1700000000/relay.example.org
+        Content-Description: Delivery report
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; relay.example.org
+        X-Postfix-Queue-ID: 4F1A2B3C
+        Arrival-Date: Mon,  7 Dec 2026 04:00:00 -0600 (CST)
+
+        Final-Recipient: rfc822; \(recipient)
+        Original-Recipient: rfc822;\(recipient)
+        Action: \(action)
+        Status: \(status)
+        Remote-MTA: dns; mx.example.org
+        Diagnostic-Code: \(diagnostic.replacingOccurrences(of: ">: ", with: ">:\n    "))
+
+        --4F1A2B3C.1700000000/relay.example.org
+        Content-Description: Undelivered Message Headers
+        Content-Type: text/rfc822-headers
+
+        From: Conóceles <conoceles@localhost>
+        Subject: Credenciales de acceso
+
+        --4F1A2B3C.1700000000/relay.example.org--
+
+        """
     }
 }
