@@ -89,6 +89,7 @@ struct AuthorizationMatrixTests {
         "POST /instancia/cuentas/emitir": .accounts,
         "POST /instancia/cuentas/reenviar-pendientes": .accounts,
         "POST /instancia/cuentas/{accountID}/reenviar": .accounts,
+        "POST /instancia/cuentas/{accountID}/correo": .accounts,
         "GET /candidaturas/{id}/foto": .capture, "POST /candidaturas/{id}/foto": .capture,
         "GET /candidaturas/{id}/foto/vista": .capture,
         "GET /candidaturas/{id}/consentimiento-expreso": .capture, "POST /candidaturas/{id}/consentimiento-expreso": .capture,
