@@ -100,6 +100,8 @@ struct AuthorizationMatrixTests {
         "POST /instancia/consentimientos/{document}/rechazar": .consentForms,
         "GET /instancia/informes": .reports,
         "GET /instancia/eventos-rechazados": .accounts,
+        "GET /instancia/eventos-rechazados/{eventID}": .accounts,
+        "POST /instancia/eventos-rechazados/{eventID}/corregir": .accounts,
         "POST /instancia/informes/generar": .reports,
         "GET /instancia/informes/{report}": .reports,
         // Publication: the public portal, open data and API; the staff's rebuild.
