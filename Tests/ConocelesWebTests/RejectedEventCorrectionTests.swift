@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import JobQueue
+import Mail
 import Storage
 import Testing
 import TestSupport
