@@ -112,9 +112,17 @@ struct ProfileReturnedMessage {
             <p><a href="\(link.htmlEscaped)">Entre al sistema</a> para corregir la información y volver a enviarla.</p>
             """
         let stamp = Int(transition.at.timeIntervalSince1970)
+        // One id per candidacy, recipient and return: the representative gets one message per
+        // returned profile (the same id for two would hide one in mail clients and in the
+        // per-recipient delivery record). The candidacy id is kept to letters, digits and '-'
+        // (anything else as _hex), within a message id's characters.
+        let candidacyKey = candidacy.id.unicodeScalars.map { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-")
+                ? String(scalar) : "_\(String(scalar.value, radix: 16))"
+        }.joined()
         return try MailMessage(
             from: from, to: [try MailAddress(account.email, displayName: account.displayName)],
             subject: "Perfil devuelto con observaciones: \(candidacy.fullName)", textBody: text, htmlBody: html,
-            messageID: "returned-\(account.id.uuidString.lowercased())-\(stamp)@\(from.domain)")
+            messageID: "returned-\(candidacyKey.prefix(80))-\(account.id.uuidString.lowercased())-\(stamp)@\(from.domain)")
     }
 }
