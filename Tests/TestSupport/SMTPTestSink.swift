@@ -105,7 +105,9 @@ public final class SMTPTestSink: @unchecked Sendable {
     /// as a remote mail server would deliver a bounce.
     public func deliverRaw(_ raw: String, from: String, to recipients: [String]) throws {
         let file = directory.appendingPathComponent("raw-\(UUID().uuidString).eml")
-        try raw.write(to: file, atomically: true, encoding: .utf8)
+        // On the wire every line ends in CRLF (smtplib sends bytes as they are).
+        try raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+            .write(to: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = Self.repositoryRoot.appendingPathComponent(".venv/bin/python")
         process.arguments = ["-c", """
