@@ -4,6 +4,7 @@ import ConocelesJobs
 import Foundation
 import JobQueue
 import Mail
+import PostgresNIO
 import Storage
 import Testing
 import TestSupport
@@ -49,6 +50,12 @@ struct MailDeliveryTests {
             result.append((candidacy, returned.at))
         }
         return result
+    }
+
+    static func count(_ db: Database, _ sql: String) async throws -> Int {
+        var n = 0
+        for try await c in try await db.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { n = c }
+        return n
     }
 
     static func recipients(_ sink: SMTPTestSink) throws -> [String] {
@@ -164,6 +171,12 @@ struct MailDeliveryTests {
                 try await db.client.query("UPDATE accounts SET email = 'rep-pan@example.org' WHERE username = 'rep-pan'")
                 try await JobTesting.perform(worker, args: .init(candidacyID: candidacy.id, returnedAt: at), attempt: 3)
                 #expect(try Self.recipients(sink) == ["c-parcial@example.org", "rep-pan@example.org"])
+                // The records go with sessions.purge after 30 days, not before.
+                try await JobTesting.perform(SessionPurgeWorker(environment: environment), args: .init())
+                #expect(try await Self.count(db, "SELECT count(*)::int FROM mail_deliveries") == 2)
+                try await db.client.query("UPDATE mail_deliveries SET sent_at = now() - interval '31 days'")
+                try await JobTesting.perform(SessionPurgeWorker(environment: environment), args: .init())
+                #expect(try await Self.count(db, "SELECT count(*)::int FROM mail_deliveries") == 0)
             }
         }
     }

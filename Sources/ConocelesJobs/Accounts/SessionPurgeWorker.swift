@@ -4,7 +4,8 @@ import Storage
 
 /// `sessions.purge` (hourly, `jobs/schedules.yaml`): deletes expired web sessions, used or
 /// expired password-reset links, and sign-in attempts older than the retention (30 days by
-/// default; they are kept that long to investigate attacks).
+/// default; they are kept that long to investigate attacks), and the per-recipient records
+/// of sent mail (`mail_deliveries`) older than the same retention.
 public struct SessionPurgeWorker: JobWorker {
     public static let kind = "sessions.purge"
 
@@ -28,8 +29,11 @@ public struct SessionPurgeWorker: JobWorker {
         let resets = try await PasswordResetRepository(client: environment.client, logger: context.logger).purgeFinished()
         let attempts = try await LoginThrottle(client: environment.client, logger: context.logger)
             .purge(olderThan: .seconds(days * 86_400))
+        let deliveries = try await MailDeliveryLog(client: environment.client, logger: context.logger)
+            .purge(olderThan: .seconds(days * 86_400))
         context.logger.info("sessions purged", metadata: [
             "sessions": "\(sessions)", "password_resets": "\(resets)", "login_attempts": "\(attempts)",
+            "mail_deliveries": "\(deliveries)",
         ])
     }
 }

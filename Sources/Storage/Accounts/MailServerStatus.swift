@@ -84,4 +84,17 @@ public struct MailDeliveryLog: Sendable {
             ON CONFLICT (message_id) DO NOTHING
             """, logger: logger)
     }
+
+    /// Deletes the records older than `age` (a retry comes within a day or two; the
+    /// `sessions.purge` job keeps them 30 days). Returns how many.
+    @discardableResult
+    public func purge(olderThan age: Duration) async throws -> Int {
+        let seconds = Double(age.components.seconds)
+        var count = 0
+        for try await n in try await client.query("""
+            WITH gone AS (DELETE FROM mail_deliveries WHERE sent_at < now() - make_interval(secs => \(seconds)) RETURNING 1)
+            SELECT count(*)::int FROM gone
+            """, logger: logger).decode(Int.self) { count = n }
+        return count
+    }
 }
