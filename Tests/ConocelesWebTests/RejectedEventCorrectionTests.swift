@@ -2,6 +2,7 @@ import ConocelesConfig
 import ConocelesCore
 @testable import ConocelesWeb
 import ConocelesJobs
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -38,6 +39,7 @@ struct RejectedEventCorrectionTests {
             // The worker rejects it (municipality 999 is not in the catalog).
             try await JobTesting.perform(RegistrationIngestWorker(environment: environment), args: IngestJob(eventID: "evt-corr"))
             #expect(try await events.event(id: "evt-corr")?.status == .rejected)
+            let originalStored = try #require(try await events.event(id: "evt-corr")).body
             let app = Application(router: WebApplication.buildRouter(context: context))
             try await app.test(.router) { client in
                 let other = Browser(client)
@@ -81,7 +83,10 @@ struct RejectedEventCorrectionTests {
                 #expect(corrections.count == 1)
                 let correction = try #require(corrections.first)
                 #expect(correction.actor.role == AccountRole.transparencyStaff.rawValue)
-                #expect(correction.originalBody.contains("\"999\"") && correction.correctedBody.contains("\"039\""))
+                #expect(correction.changesJSON.contains("\"from\": \"999\"") && correction.changesJSON.contains("\"to\": \"039\""),
+                        "\(correction.changesJSON)")
+                #expect(correction.originalSHA256 == Self.sha256Hex(originalStored), "the hash of the body as it was")
+                #expect(try await events.event(id: "evt-corr")?.body.contains("\"039\"") == true)
                 #expect(correction.previousReason?.contains("999") == true)
                 #expect(correction.changesJSON.contains("municipality") && !correction.changesJSON.contains("office"), "only what changed")
                 let audit = try await AuditLog(client: db.client, logger: TestDatabase.logger)
@@ -92,6 +97,10 @@ struct RejectedEventCorrectionTests {
                 #expect(!(try await staff.get("/instancia/eventos-rechazados").text.contains("evt-corr")))
             }
         }
+    }
+
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     static func environment(_ db: Database) async throws -> JobEnvironment {

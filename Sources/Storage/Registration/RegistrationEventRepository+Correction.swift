@@ -7,18 +7,18 @@ public struct RegistrationEventCorrection: Sendable, Hashable {
     public let eventID: String
     public let correctedAt: Date
     public let actor: AuditActor
-    public let originalBody: String
-    public let correctedBody: String
+    /// SHA-256 (hex) of the body before the correction (its text as stored).
+    public let originalSHA256: String
     public let previousReason: String?
-    /// Field → (from, to), as JSON text.
+    /// Field → {"from", "to"}, as JSON text: the original values and the corrected ones.
     public let changesJSON: String
 }
 
 extension RegistrationEventRepository {
     /// Replaces the body of the rejected event `id` by `correctedBody` and makes it pending
     /// again, on the caller's connection (inside its transaction, which also enqueues the
-    /// ingest job); records the correction (author, original body, previous reason, changes)
-    /// and an audit line. `expectedBody` is the body the staff member corrected: when the
+    /// ingest job); records the correction (author, each field's original and new value, the
+    /// previous reason, the original body's hash) and an audit line. `expectedBody` is the body the staff member corrected: when the
     /// event changed meanwhile (another correction) nothing is written.
     /// - Throws: `StorageError.conflict` when the event is not rejected any more or changed.
     public func correctRejected(
@@ -36,8 +36,9 @@ extension RegistrationEventRepository {
         let changesJSON = String(decoding: try JSONSerialization.data(withJSONObject: changesObject, options: [.sortedKeys]), as: UTF8.self)
         try await connection.query("""
             INSERT INTO registration_event_corrections
-                   (event_id, corrected_at, actor_role, actor_id, original_body, corrected_body, previous_reason, changes)
-            VALUES (\(id), \(now), \(actor.role), \(actor.id), \(body)::jsonb, \(correctedBody)::jsonb, \(reason), \(changesJSON)::jsonb)
+                   (event_id, corrected_at, actor_role, actor_id, original_sha256, previous_reason, changes)
+            VALUES (\(id), \(now), \(actor.role), \(actor.id), encode(sha256(convert_to(\(body), 'UTF8')), 'hex'), \(reason),
+                    \(changesJSON)::jsonb)
             """, logger: logger)
         try await connection.query("""
             UPDATE registration_events SET body = \(correctedBody)::jsonb, status = 'pending', status_reason = NULL WHERE id = \(id)
@@ -52,13 +53,13 @@ extension RegistrationEventRepository {
     /// The corrections of event `id`, oldest first.
     public func corrections(eventID id: String) async throws -> [RegistrationEventCorrection] {
         var result: [RegistrationEventCorrection] = []
-        for try await (cid, at, role, actorID, original, corrected, reason, changes) in try await client.query("""
-            SELECT id, corrected_at, actor_role, actor_id, original_body::text, corrected_body::text, previous_reason, changes::text
+        for try await (cid, at, role, actorID, original, reason, changes) in try await client.query("""
+            SELECT id, corrected_at, actor_role, actor_id, original_sha256, previous_reason, changes::text
               FROM registration_event_corrections WHERE event_id = \(id) ORDER BY id
-            """, logger: logger).decode((Int64, Date, String, String, String, String, String?, String).self) {
+            """, logger: logger).decode((Int64, Date, String, String, String, String?, String).self) {
             result.append(RegistrationEventCorrection(
-                id: cid, eventID: id, correctedAt: at, actor: AuditActor(storedRole: role, id: actorID), originalBody: original,
-                correctedBody: corrected, previousReason: reason, changesJSON: changes))
+                id: cid, eventID: id, correctedAt: at, actor: AuditActor(storedRole: role, id: actorID), originalSHA256: original,
+                previousReason: reason, changesJSON: changes))
         }
         return result
     }

@@ -86,7 +86,7 @@ struct RejectedEventsController {
         let actor: String
         let changes: String
         let previousReason: String
-        let originalBody: String
+        let originalSHA256: String
     }
 
     func eventID(_ ctx: WebRequestContext) throws -> String {
@@ -108,7 +108,7 @@ struct RejectedEventsController {
         let corrections = try await repository.corrections(eventID: id).map { correction in
             CorrectionView(at: format.dateTime(correction.correctedAt), actor: "\(correction.actor.role) \(correction.actor.id)",
                            changes: Self.describe(correction.changesJSON), previousReason: correction.previousReason ?? "",
-                           originalBody: correction.originalBody)
+                           originalSHA256: correction.originalSHA256)
         }
         let view = EventPageView(
             csrf: ctx.csrf, id: event.id, candidacy: event.candidacyID, status: Self.statusLabel(event.status),
