@@ -22,13 +22,16 @@ load_local_secrets() {
   set -a; . "$f"; set +a
 }
 
-# Starts the SMTP sink (aiosmtpd) writing every message to a Maildir; prints its PID.
-#   start_smtp_sink PORT MAILDIR
+# Starts the SMTP sink (scripts/smtp_sink.py, aiosmtpd) writing every message to a Maildir;
+# prints its PID. Recipients at rechazado.invalid get a 550, at temporal.invalid a 451; extra
+# arguments (--user U --password P [--auth-required]) make it check SMTP AUTH.
+#   start_smtp_sink PORT MAILDIR [ARGS...]
 start_smtp_sink() {
   local port=$1 maildir=$2
+  shift 2
   # aiosmtpd creates the Maildir (new/, cur/, tmp/) only when the folder does not exist yet.
   mkdir -p "$(dirname "$maildir")"
-  "$ROOT/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$maildir" \
+  "$ROOT/.venv/bin/python" "$ROOT/scripts/smtp_sink.py" --port "$port" --maildir "$maildir" "$@" \
     >"$ROOT/.data/smtp-sink.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do

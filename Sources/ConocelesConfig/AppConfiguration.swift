@@ -109,6 +109,10 @@ public struct AppConfiguration: Sendable {
         public var password: String?
         /// Sender address, e.g. `"Conóceles IEPC Jalisco" <conoceles@iepcjalisco.org.mx>`.
         public var from: String
+        /// A Maildir where the bounces (delivery status notifications) sent back to `from`
+        /// arrive (`smtp.bounces_maildir`); the `mail.bounces` job reads it and marks the
+        /// addresses that failed. Nil: bounces are not read.
+        public var bouncesMaildir: String? = nil
     }
 
     /// Photo limits (DOMAIN.md: under 700 KB). Imaging's `PhotoPolicy` documents each one.
@@ -305,7 +309,7 @@ extension AppConfiguration {
         smtp = SMTPSettings(
             host: smtpHost, port: try r.int("smtp.port", in: 1...65535), security: security,
             username: r.optionalString("smtp.username"), password: r.optionalString("smtp.password", secret: true),
-            from: try r.string("smtp.from"))
+            from: try r.string("smtp.from"), bouncesMaildir: r.optionalString("smtp.bounces_maildir"))
         photo = try PhotoLimits(reader: r)
         accounts = AccountSettings(activationTTLHours: try r.int("accounts.activation_ttl_hours", in: 1...24 * 60))
         retention = RetentionSettings(

@@ -13,6 +13,7 @@ public struct JobEnvironment: Sendable {
     public let process: ElectionProcess
     public let catalogs: Catalogs
     public let configuration: AppConfiguration
+    /// The transport given, wrapped in ``MonitoredMailTransport``.
     public let mail: any MailTransport
     public let pipelines: PipelineEngine
     public let logger: Logger
@@ -28,7 +29,8 @@ public struct JobEnvironment: Sendable {
         self.process = process
         self.catalogs = catalogs
         self.configuration = configuration
-        self.mail = mail
+        // Every worker's sending keeps the mail server's alert current (staff's banner, /metrics).
+        self.mail = mail is MonitoredMailTransport ? mail : MonitoredMailTransport(base: mail, client: client, logger: logger)
         self.pipelines = pipelines
         self.logger = logger
         self.cipher = try SensitiveDataCipher(security: configuration.security)

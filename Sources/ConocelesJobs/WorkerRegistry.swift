@@ -10,7 +10,7 @@ public enum WorkerRegistry {
         PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
         PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
         PublicationProfileRefreshWorker.kind,
-        DeadlineReminderWorker.kind, ProgressReportWorker.kind, StatisticsReleaseWorker.kind,
+        DeadlineReminderWorker.kind, ProgressReportWorker.kind, StatisticsReleaseWorker.kind, BounceReaderWorker.kind,
     ]
 
     /// The workers, wired to their shared environment.
@@ -30,6 +30,7 @@ public enum WorkerRegistry {
         workers.register(PublicationRebuildWorker(environment: environment))
         workers.register(PublicationProfileRefreshWorker(environment: environment))
         workers.register(StatisticsReleaseWorker(environment: environment))
+        workers.register(BounceReaderWorker(environment: environment))
         return workers
     }
 }

@@ -40,6 +40,29 @@ struct JobsDashboardTests {
             """, logger: TestDatabase.logger)
     }
 
+    /// A problem of the SMTP server (as MonitoredMailTransport records it) is a banner on the
+    /// jobs and accounts pages, with the server's reply escaped; it goes when mail goes through.
+    @Test func aMailServerProblemIsABannerUntilMailGoesThrough() async throws {
+        try await withSite { client, db, jobs in
+            let status = MailServerStatusRepository(client: db.client, logger: TestDatabase.logger)
+            let browser = Browser(client)
+            _ = try await browser.signIn("staff-informatica")
+            #expect(try await !browser.get("/instancia/trabajos").text.contains("alerta-correo"))
+            try await status.recordProblem(code: "authentication_failed", detail: "535 Login denied <b>")
+            for path in ["/instancia/trabajos"] {
+                let page = try await browser.get(path)
+                #expect(page.text.contains("id=\"alerta-correo\""), "\(path)")
+                #expect(page.text.contains("el servidor de correo rechazó el usuario o la contraseña"))
+                #expect(page.text.contains("535 Login denied &lt;b&gt;"))
+            }
+            let transparency = Browser(client)
+            _ = try await transparency.signIn("staff-transparencia")
+            #expect(try await transparency.get("/instancia/cuentas").text.contains("id=\"alerta-correo\""))
+            try await status.recordSuccess()
+            #expect(try await !browser.get("/instancia/trabajos").text.contains("alerta-correo"))
+        }
+    }
+
     @Test func aFailedJobShowsItsErrorAndRetryMakesItAvailable() async throws {
         try await withSite { client, db, jobs in
             let failed = try await jobs.insert(NewJob(kind: "test.failing", args: Args(n: 1))).id

@@ -57,6 +57,23 @@ struct MetricsAccessTests {
         }
     }
 
+    /// The mail server's alert is a gauge: 1 with the problem's code while mail does not go
+    /// out (as the workers record it), 0 once a message went through.
+    @Test func theMailServerAlertIsAGauge() async throws {
+        try await SecuritySite.with(configure: Self.withToken) { browser, db async throws in
+            let status = MailServerStatusRepository(client: db.client, logger: TestDatabase.logger)
+            let before = try await scrape(browser, "/metrics", authorization: "Bearer \(Self.token)").text
+            #expect(before.contains("conoceles_mail_server_problem{code=\"\"} 0"))
+            try await status.recordProblem(code: "authentication_failed", detail: "535 5.7.8 Authentication credentials invalid")
+            let during = try await scrape(browser, "/metrics", authorization: "Bearer \(Self.token)").text
+            #expect(during.contains("conoceles_mail_server_problem{code=\"authentication_failed\"} 1"))
+            #expect(during.contains("# TYPE conoceles_mail_server_problem_seconds gauge"))
+            try await status.recordSuccess()
+            let after = try await scrape(browser, "/metrics", authorization: "Bearer \(Self.token)").text
+            #expect(after.contains("conoceles_mail_server_problem{code=\"\"} 0"))
+        }
+    }
+
     @Test func withoutATokenOnlyLoopbackClientsNotBehindAnUnconfiguredProxy() async throws {
         // In process there is no peer address: nobody without the token.
         try await SecuritySite.with { browser, _ async throws in

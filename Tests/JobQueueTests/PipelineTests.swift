@@ -81,6 +81,116 @@ struct PipelineTests {
         }
     }
 
+    /// The pruner keeps the completed steps of a failed run (the retry needs them to know
+    /// what is done), then deletes the run and its steps once it completed.
+    @Test func aFailedRunIsRetriedToCompletionAfterThePrunerRan() async throws {
+        try await TestDatabase.with { db async throws in
+            let cShouldFail = Atomic<Bool>(true)
+            let dRuns = Atomic<Int>(0)
+            var workers = JobWorkers()
+            workers.register(kind: "step.a") { _, _ in }
+            workers.register(kind: "step.b") { _, _ in }
+            workers.register(kind: "step.c") { _, _ in
+                if cShouldFail.load(ordering: .relaxed) { throw JobCancel("c falló") }
+            }
+            workers.register(kind: "step.d") { _, _ in dRuns.add(1, ordering: .relaxed) }
+            var config = JobMaintenance.Configuration(leaderID: "pruner")
+            config.completedRetention = .zero
+            config.discardedRetention = .seconds(3_600)
+            let maintenance = JobMaintenance(client: db.client, catalog: catalogForSteps(), configuration: config, logger: TestDatabase.logger)
+            // An unrelated completed job is pruned as before.
+            let loose = try await JobClient(client: db.client, logger: TestDatabase.logger).insert(NewJob(kind: "loose", argsJSON: "{}"))
+            try await db.client.query("UPDATE jobs SET state = 'completed', finalized_at = now() - interval '1 minute' WHERE id = \(loose.id)")
+            try await withProcessor(db, catalog: catalogForSteps(), workers: workers, pipelines: [diamond]) { _, client in
+                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: TestDatabase.logger)
+                let runID = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                    try await engine.start("diamond", argsJSON: "{}", on: tx)
+                }
+                try await waitUntil("run failed") {
+                    let run = try await engine.run(id: runID)
+                    return run?.state == "failed" && run?.steps["b"] == .completed
+                }
+                try await Task.sleep(for: .milliseconds(1_100))  // finalized_at < now() with a zero retention
+                #expect(try await maintenance.pruneOnce() >= 1)
+                #expect(try await client.job(id: loose.id) == nil, "a completed job outside any run is pruned")
+                #expect(try await engine.run(id: runID)?.steps == ["a": .completed, "b": .completed, "c": .discarded],
+                        "the steps of the failed run are kept")
+                cShouldFail.store(false, ordering: .relaxed)
+                let cJob = try #require(try await client.list(kind: "step.c").first)
+                #expect(try await client.retry(id: cJob.id))
+                try await waitUntil("run completed after the retry") { try await engine.run(id: runID)?.state == "completed" }
+                #expect(dRuns.load(ordering: .relaxed) == 1)
+                try await Task.sleep(for: .milliseconds(1_100))
+                #expect(try await maintenance.pruneOnce() == 4)
+                #expect(try await engine.run(id: runID) == nil, "the completed run is pruned")
+                #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE pipeline_run = \(runID)") == 0)
+            }
+        }
+    }
+
+    /// A step discarded by the rescuer (its worker stopped heartbeating on its last attempt)
+    /// fails the run; a running step cancelled by staff cancels it; retrying resumes either.
+    @Test func aRescuedOrCancelledStepEndsItsRun() async throws {
+        try await TestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, catalog: catalogForSteps(), logger: TestDatabase.logger)
+            let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: TestDatabase.logger)
+            func start() async throws -> (run: Int64, a: Int64) {
+                let run = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                    try await engine.start("diamond", argsJSON: "{}", on: tx)
+                }
+                let a = try #require(try await client.list(kind: "step.a").first { $0.pipelineRun == run })
+                return (run, a.id)
+            }
+            // Rescued on its last attempt: discarded, and the run fails.
+            let rescued = try await start()
+            try await db.client.query("""
+                UPDATE jobs SET state = 'running', attempt = max_attempts, attempted_at = now(), attempted_by = 'gone',
+                                heartbeat_at = now() - interval '10 minutes' WHERE id = \(rescued.a)
+                """)
+            var config = JobMaintenance.Configuration(leaderID: "rescuer")
+            config.rescueAfter = .seconds(60)
+            let maintenance = JobMaintenance(client: db.client, catalog: catalogForSteps(), configuration: config, logger: TestDatabase.logger)
+            #expect(try await maintenance.rescueOnce() == 1)
+            #expect(try await engine.run(id: rescued.run)?.state == "failed")
+            #expect(try await engine.run(id: rescued.run)?.steps == ["a": .discarded])
+            #expect(try await client.retry(id: rescued.a))
+            #expect(try await engine.run(id: rescued.run)?.state == "running", "retrying the step resumes the run")
+
+            // Cancelled while running: the run is cancelled.
+            let cancelled = try await start()
+            try await db.client.query("""
+                UPDATE jobs SET state = 'running', attempt = 1, attempted_at = now(), attempted_by = 'w', heartbeat_at = now()
+                 WHERE id = \(cancelled.a)
+                """)
+            #expect(try await client.cancel(id: cancelled.a))
+            #expect(try await engine.run(id: cancelled.run)?.state == "cancelled")
+            #expect(try await engine.run(id: rescued.run)?.state == "running", "the other run is untouched")
+            #expect(try await client.retry(id: cancelled.a))
+            #expect(try await engine.run(id: cancelled.run)?.state == "running")
+        }
+    }
+
+    /// `retry` of a job whose unique key a newer live job holds says so instead of failing
+    /// with PostgreSQL's unique violation.
+    @Test func retryUnderAHeldUniqueKeySaysSo() async throws {
+        try await TestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+            var job = NewJob(kind: "report", argsJSON: "{}")
+            job.uniqueness = .live(key: "report:1")
+            let old = try await client.insert(job)
+            #expect(try await client.cancel(id: old.id))
+            let newer = try await client.insert(job)
+            #expect(!newer.skippedAsDuplicate && newer.id != old.id)
+            let error = await #expect(throws: JobClient.UniqueKeyHeld.self) { try await client.retry(id: old.id) }
+            #expect(error?.heldBy == newer.id)
+            #expect(error?.key == "report:1")
+            #expect(error?.description.contains("el trabajo \(newer.id) con la misma clave única") == true)
+            #expect(try await client.job(id: old.id)?.state == .cancelled, "nothing changed")
+            #expect(try await client.cancel(id: newer.id))
+            #expect(try await client.retry(id: old.id), "once the key is free the retry goes through")
+        }
+    }
+
     @Test func definitionsAreValidated() {
         #expect(throws: JobCatalog.DefinitionError.self) {
             try PipelineDefinition(name: "cycle", event: "e", steps: [

@@ -65,3 +65,27 @@ def test_jobs_cli_validates_its_input(binary, env):
     assert "estado desconocido" in p.stderr
     p = jobs(binary, env, "show", "999999999")
     assert p.returncode != 0 and "no existe" in p.stderr
+
+
+def test_jobs_retry_under_a_held_unique_key_says_so(binary, env):
+    """A cancelled job whose unique key a newer pending job holds: `jobs retry` refuses in
+    Spanish, names the holder, and changes nothing (it used to die on a unique violation)."""
+    p = subprocess.run([binary, "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    def insert(sql):
+        out = subprocess.run(["psql", env["CONOCELES_DATABASE_URL"], "-qtAc", sql], capture_output=True, text=True, check=True)
+        return int(out.stdout.split()[0])
+
+    old = insert("""INSERT INTO jobs (kind, state, finalized_at, unique_key, unique_scope)
+                    VALUES ('reports.progress', 'cancelled', now(), 'e2e:held', 'live') RETURNING id""")
+    newer = insert("""INSERT INTO jobs (kind, state, scheduled_at, unique_key, unique_scope)
+                      VALUES ('reports.progress', 'scheduled', now() + interval '1 day', 'e2e:held', 'live') RETURNING id""")
+    p = jobs(binary, env, "retry", str(old))
+    assert p.returncode != 0
+    assert f"el trabajo {newer} con la misma clave única («e2e:held») está pendiente o en curso" in p.stderr, p.stderr
+    assert "23505" not in p.stderr and "duplicate key" not in p.stderr
+    assert job_state(binary, env, old)[0] == "cancelled"
+    assert jobs(binary, env, "cancel", str(newer)).returncode == 0
+    p = jobs(binary, env, "retry", str(old))
+    assert p.returncode == 0, p.stderr
+    assert "disponible de nuevo" in p.stdout

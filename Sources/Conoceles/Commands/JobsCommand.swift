@@ -78,7 +78,13 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = self.id
             try await withJobs(options) { jobs in
-                guard try await jobs.retry(id: id) else {
+                let done: Bool
+                do {
+                    done = try await jobs.retry(id: id)
+                } catch let held as JobClient.UniqueKeyHeld {
+                    throw ValidationError(held.description)
+                }
+                guard done else {
                     throw ValidationError("el trabajo \(id) no existe, está en curso, disponible o completado")
                 }
                 print("Trabajo \(id) disponible de nuevo.")

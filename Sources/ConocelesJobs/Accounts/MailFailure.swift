@@ -1,7 +1,6 @@
 import JobQueue
 import Logging
 import Mail
-import Metrics
 
 /// What a mail worker does when a send fails, one rule for every e-mail of the system:
 /// - the message itself refused (`SMTPError.isMessageRefusal`: an unknown mailbox) → the job
@@ -10,8 +9,9 @@ import Metrics
 ///   last attempt a snooze instead of a discard;
 /// - a problem of the server or the configuration (authentication, TLS, a refused relay,
 ///   anything unexpected) → snoozed for `serverProblemSnoozeSeconds`, never discarded, with an
-///   error log and `conoceles_mail_server_problems_total{code}` for the alert: an expired SMTP
-///   password holds every message until it is fixed, then they all go.
+///   error log; ``MonitoredMailTransport`` (every worker's transport) raises the alert
+///   (`conoceles_mail_server_problems_total{code}`, the `mail_server_status` banner): an
+///   expired SMTP password holds every message until it is fixed, then they all go.
 public enum MailFailure {
     /// How long a message waits after a server-level problem (default 5 minutes).
     public static let serverProblemSnoozeSeconds: Double = 300
@@ -26,7 +26,6 @@ public enum MailFailure {
         }
         context.logger.error("SMTP server problem: the message waits and is tried again", metadata: [
             "code": "\(error.code)", "reply_code": "\(error.replyCode.map(String.init) ?? "")", "message": "\(what)"])
-        Counter(label: "conoceles_mail_server_problems_total", dimensions: [("code", error.code.rawValue)]).increment()
         return JobSnooze(seconds: serverProblemSnoozeSeconds)
     }
 

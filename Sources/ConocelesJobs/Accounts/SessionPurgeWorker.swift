@@ -3,9 +3,10 @@ import JobQueue
 import Storage
 
 /// `sessions.purge` (hourly, `jobs/schedules.yaml`): deletes expired web sessions, used or
-/// expired password-reset links, expired kept forms (`KeptFormRepository`), and sign-in
+/// expired password-reset links, expired kept forms (`KeptFormRepository`), sign-in
 /// attempts older than the retention (30 days by default; they are kept that long to
-/// investigate attacks).
+/// investigate attacks), and the per-recipient records of sent mail (`mail_deliveries`)
+/// older than the same retention.
 public struct SessionPurgeWorker: JobWorker {
     public static let kind = "sessions.purge"
 
@@ -31,8 +32,11 @@ public struct SessionPurgeWorker: JobWorker {
             .purgeExpired()
         let attempts = try await LoginThrottle(client: environment.client, logger: context.logger)
             .purge(olderThan: .seconds(days * 86_400))
+        let deliveries = try await MailDeliveryLog(client: environment.client, logger: context.logger)
+            .purge(olderThan: .seconds(days * 86_400))
         context.logger.info("sessions purged", metadata: [
             "sessions": "\(sessions)", "password_resets": "\(resets)", "kept_forms": "\(kept)", "login_attempts": "\(attempts)",
+            "mail_deliveries": "\(deliveries)",
         ])
     }
 }

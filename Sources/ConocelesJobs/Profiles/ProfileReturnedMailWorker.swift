@@ -51,12 +51,19 @@ public struct ProfileReturnedMailWorker: JobWorker {
             recipients.append(generic)
         }
         let from = try MailAddress(parsing: environment.configuration.smtp.from)
+        // Each recipient's copy has its own message id, recorded once the server accepted it:
+        // a retry after a partial sending (the second recipient's server down) skips the first.
+        let deliveries = MailDeliveryLog(client: client, logger: context.logger)
+        var sent = 0
         for account in recipients where account.disabledAt == nil {
             let message = try ProfileReturnedMessage(
                 account: account, candidacy: candidacy, process: environment.process, transition: transition,
                 baseURL: environment.configuration.http.publicURL, from: from).message()
+            if try await deliveries.wasSent(messageID: message.messageID) { continue }
             do {
                 try await environment.mail.send(message)
+                try await deliveries.recordSent(messageID: message.messageID, recipient: account.id.uuidString.lowercased())
+                sent += 1
             } catch let error as SMTPError where error.isMessageRefusal {
                 // One recipient's bad address never keeps the other from the observations.
                 try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
@@ -66,7 +73,7 @@ public struct ProfileReturnedMailWorker: JobWorker {
             }
         }
         context.logger.info("profile returned mail sent", metadata: [
-            "candidacy_id": "\(candidacy.id)", "recipients": "\(recipients.count)",
+            "candidacy_id": "\(candidacy.id)", "recipients": "\(recipients.count)", "sent_now": "\(sent)",
         ])
     }
 }
@@ -105,9 +112,17 @@ struct ProfileReturnedMessage {
             <p><a href="\(link.htmlEscaped)">Entre al sistema</a> para corregir la información y volver a enviarla.</p>
             """
         let stamp = Int(transition.at.timeIntervalSince1970)
+        // One id per candidacy, recipient and return: the representative gets one message per
+        // returned profile (the same id for two would hide one in mail clients and in the
+        // per-recipient delivery record). The candidacy id is kept to letters, digits and '-'
+        // (anything else as _hex), within a message id's characters.
+        let candidacyKey = candidacy.id.unicodeScalars.map { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "-")
+                ? String(scalar) : "_\(String(scalar.value, radix: 16))"
+        }.joined()
         return try MailMessage(
             from: from, to: [try MailAddress(account.email, displayName: account.displayName)],
             subject: "Perfil devuelto con observaciones: \(candidacy.fullName)", textBody: text, htmlBody: html,
-            messageID: "returned-\(account.id.uuidString.lowercased())-\(stamp)@\(from.domain)")
+            messageID: "returned-\(candidacyKey.prefix(80))-\(account.id.uuidString.lowercased())-\(stamp)@\(from.domain)")
     }
 }

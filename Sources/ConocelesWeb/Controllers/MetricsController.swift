@@ -74,6 +74,17 @@ struct MetricsController {
             conoceles_accounts_late \(late.count)
 
             """
+        let mail = try await MailServerStatusRepository(client: context.database.client, logger: logger).current()
+        let since = mail.problemSince.map { max(0, Int(Date().timeIntervalSince($0))) } ?? 0
+        text += """
+            # HELP conoceles_mail_server_problem 1 while the SMTP server or its configuration refuses every message (authentication, TLS, relay, connection).
+            # TYPE conoceles_mail_server_problem gauge
+            conoceles_mail_server_problem{code="\(mail.code ?? "")"} \(mail.hasProblem ? 1 : 0)
+            # HELP conoceles_mail_server_problem_seconds How long mail has not been going out.
+            # TYPE conoceles_mail_server_problem_seconds gauge
+            conoceles_mail_server_problem_seconds \(since)
+
+            """
         return text
     }
 

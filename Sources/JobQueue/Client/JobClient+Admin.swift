@@ -41,22 +41,60 @@ extension JobClient {
 
     /// Cancels a job that has not finished. Scheduled, available and retryable jobs are
     /// cancelled at once; a running job is marked cancelled and its worker, which checks at
-    /// its next heartbeat, stops it (best effort). Returns false when the job already ended.
+    /// its next heartbeat, stops it (best effort). A cancelled pipeline step ends its run as
+    /// `cancelled` (retrying the step resumes it). Returns false when the job already ended.
     @discardableResult
     public func cancel(id: Int64) async throws -> Bool {
         let rows = try await client.query("""
-            UPDATE jobs SET state = 'cancelled', finalized_at = now()
-             WHERE id = \(id) AND state IN ('available', 'scheduled', 'retryable', 'running')
-            RETURNING id
+            WITH job AS (
+                UPDATE jobs SET state = 'cancelled', finalized_at = now()
+                 WHERE id = \(id) AND state IN ('available', 'scheduled', 'retryable', 'running')
+                RETURNING id, pipeline_run
+            ), ended AS (
+                UPDATE pipeline_runs SET state = 'cancelled', finished_at = now()
+                 WHERE id IN (SELECT pipeline_run FROM job) AND state = 'running'
+                RETURNING id
+            )
+            SELECT id, (SELECT count(*) FROM ended) FROM job
             """, logger: logger)
         for try await _ in rows { return true }
         return false
     }
 
+    /// A retry refused because a newer live job holds the same unique key (retrying would
+    /// run the same work twice at once).
+    public struct UniqueKeyHeld: Error, Sendable, CustomStringConvertible {
+        public let jobID: Int64
+        public let key: String
+        /// The live job that holds the key (nil if it ended meanwhile).
+        public let heldBy: Int64?
+        public var description: String {
+            let holder = heldBy.map { "el trabajo \($0)" } ?? "otro trabajo"
+            return "no se reintentó el trabajo \(jobID): \(holder) con la misma clave única («\(key)») está pendiente o en curso; "
+                + "espere a que termine o cancélelo primero"
+        }
+    }
+
     /// Makes a discarded, cancelled or retryable job available again now (attempts reset
     /// when it had used them all). Returns false when the job is running, available or completed.
+    /// Throws ``UniqueKeyHeld`` when a newer live job holds the job's unique key.
     @discardableResult
     public func retry(id: Int64) async throws -> Bool {
+        do {
+            return try await retryOnce(id: id)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            var key = "", holder: Int64?
+            for try await (k, h) in try await client.query("""
+                SELECT j.unique_key, (SELECT o.id FROM jobs o WHERE o.unique_key = j.unique_key AND o.id <> j.id
+                                         AND o.state IN ('available', 'scheduled', 'running', 'retryable')
+                                       ORDER BY o.id DESC LIMIT 1)
+                  FROM jobs j WHERE j.id = \(id)
+                """, logger: logger).decode((String?, Int64?).self) { key = k ?? ""; holder = h }
+            throw UniqueKeyHeld(jobID: id, key: key, heldBy: holder)
+        }
+    }
+
+    private func retryOnce(id: Int64) async throws -> Bool {
         let rows = try await client.query("""
             WITH job AS (
                 UPDATE jobs SET state = 'available', scheduled_at = now(), finalized_at = NULL,
@@ -64,9 +102,9 @@ extension JobClient {
                  WHERE id = \(id) AND state IN ('discarded', 'cancelled', 'retryable', 'scheduled')
                 RETURNING queue, pipeline_run
             ), resumed AS (
-                -- Retrying the step that failed a pipeline run resumes the run.
+                -- Retrying the step that failed or cancelled a pipeline run resumes the run.
                 UPDATE pipeline_runs SET state = 'running', finished_at = NULL
-                 WHERE id IN (SELECT pipeline_run FROM job) AND state = 'failed'
+                 WHERE id IN (SELECT pipeline_run FROM job) AND state IN ('failed', 'cancelled')
                 RETURNING id
             )
             SELECT pg_notify(\(Self.channel), queue), (SELECT count(*) FROM resumed) FROM job

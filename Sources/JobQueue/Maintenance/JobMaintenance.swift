@@ -119,8 +119,8 @@ public final class JobMaintenance: Service, Sendable {
         return 0
     }
 
-    /// Running jobs whose heartbeat stopped: retried now if attempts remain, else discarded;
-    /// the error says the worker stopped responding.
+    /// Running jobs whose heartbeat stopped: retried now if attempts remain, else discarded
+    /// (a discarded pipeline step fails its run); the error says the worker stopped responding.
     public func rescueOnce() async throws -> Int {
         let seconds = Double(configuration.rescueAfter.components.seconds)
         let rows = try await client.query("""
@@ -139,7 +139,13 @@ public final class JobMaintenance: Service, Sendable {
                            'error', 'rescued: worker ' || coalesce(j.attempted_by, '?') || ' stopped heartbeating',
                            'worker', j.attempted_by))
                   FROM stuck WHERE j.id = stuck.id
-                RETURNING j.id
+                RETURNING j.id, j.state, j.pipeline_run
+            ), failed_runs AS (
+                -- A pipeline step discarded by the rescuer fails its run, as the completer's discard
+                -- does (a data-modifying CTE runs whether or not the query reads it).
+                UPDATE pipeline_runs r SET state = 'failed', finished_at = now()
+                 WHERE r.id IN (SELECT pipeline_run FROM rescued WHERE state = 'discarded') AND r.state = 'running'
+                RETURNING r.id
             )
             SELECT count(*)::int FROM rescued
             """, logger: logger)
@@ -149,7 +155,12 @@ public final class JobMaintenance: Service, Sendable {
         return count
     }
 
-    /// Deletes finalized jobs past their retention, a batch at a time, until none is left.
+    /// Deletes finalized jobs past their retention, a batch at a time, until none is left,
+    /// then the pipeline runs that ended. Steps of a run that is not completed are kept (a
+    /// failed or cancelled run can be resumed by retrying its step, which needs its completed
+    /// steps); a failed or cancelled run is deleted with its steps once it ended longer ago
+    /// than the discarded retention and none of its steps is live; a completed run after the
+    /// completed retention.
     public func pruneOnce() async throws -> Int {
         let completed = Double(configuration.completedRetention.components.seconds)
         let discarded = Double(configuration.discardedRetention.components.seconds)
@@ -157,19 +168,44 @@ public final class JobMaintenance: Service, Sendable {
         while true {
             let rows = try await client.query("""
                 WITH old AS (
-                    SELECT id FROM jobs
-                     WHERE (state IN ('completed', 'cancelled') AND finalized_at < now() - make_interval(secs => \(completed)))
-                        OR (state = 'discarded' AND finalized_at < now() - make_interval(secs => \(discarded)))
+                    SELECT j.id FROM jobs j
+                     WHERE ((j.state IN ('completed', 'cancelled') AND j.finalized_at < now() - make_interval(secs => \(completed)))
+                        OR (j.state = 'discarded' AND j.finalized_at < now() - make_interval(secs => \(discarded))))
+                       AND (j.pipeline_run IS NULL
+                            OR NOT EXISTS (SELECT 1 FROM pipeline_runs r WHERE r.id = j.pipeline_run AND r.state <> 'completed'))
                      LIMIT \(configuration.batchSize)
-                     FOR UPDATE SKIP LOCKED
+                     FOR UPDATE OF j SKIP LOCKED
                 ), deleted AS (DELETE FROM jobs j USING old WHERE j.id = old.id RETURNING 1)
                 SELECT count(*)::int FROM deleted
                 """, logger: logger)
             var n = 0
             for try await c in rows.decode(Int.self) { n = c }
             total += n
-            if n < configuration.batchSize { return total }
+            if n < configuration.batchSize { break }
         }
+        // Ended runs past their retention, with the steps they kept. One statement: a step
+        // retried meanwhile makes its run `running` again, and the run is then left alone.
+        let rows = try await client.query("""
+            WITH ended AS (
+                SELECT r.id FROM pipeline_runs r
+                 WHERE ((r.state = 'completed' AND r.finished_at < now() - make_interval(secs => \(completed)))
+                     OR (r.state IN ('failed', 'cancelled') AND r.finished_at < now() - make_interval(secs => \(discarded))))
+                   AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.pipeline_run = r.id
+                                      AND j.state IN ('available', 'scheduled', 'running', 'retryable'))
+                 ORDER BY r.id LIMIT \(configuration.batchSize)
+                 FOR UPDATE OF r SKIP LOCKED
+            ), steps AS (
+                DELETE FROM jobs j USING ended WHERE j.pipeline_run = ended.id RETURNING 1
+            ), runs AS (
+                DELETE FROM pipeline_runs r USING ended WHERE r.id = ended.id RETURNING 1
+            )
+            SELECT (SELECT count(*)::int FROM steps), (SELECT count(*)::int FROM runs)
+            """, logger: logger)
+        for try await (steps, runs) in rows.decode((Int, Int).self) {
+            total += steps
+            if runs > 0 { logger.info("pruned ended pipeline runs", metadata: ["runs": "\(runs)", "steps": "\(steps)"]) }
+        }
+        return total
     }
 
     /// Enqueues each schedule whose cron matches the current minute, once per minute: the

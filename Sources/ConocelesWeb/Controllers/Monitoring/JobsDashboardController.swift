@@ -31,6 +31,8 @@ struct JobsDashboardController {
         let hasPending: Bool
         let runs: [RunView]
         let hasRuns: Bool
+        /// The open problem of the SMTP server, if any.
+        let mailAlert: MailAlertView?
     }
 
     struct QueueView {
@@ -80,6 +82,7 @@ struct JobsDashboardController {
         "reintento": "El trabajo quedó disponible para ejecutarse de nuevo.",
         "cancelacion": "El trabajo quedó cancelado.",
         "sin-cambio": "El trabajo no admite esa acción en su estado actual (o ya no existe).",
+        "clave-ocupada": "No se reintentó: otro trabajo con la misma clave única está pendiente o en curso; espere a que termine o cancélelo primero.",
     ]
 
     /// The states counted per kind, in the order of the table's columns.
@@ -118,7 +121,8 @@ struct JobsDashboardController {
                         finishedAt: format.dateTime(run.finishedAt),
                         steps: run.steps.map { StepView(name: $0.name, kind: $0.kind, jobID: $0.jobID, state: Self.stateLabel($0.state)) })
             },
-            hasRuns: !runs.isEmpty)
+            hasRuns: !runs.isEmpty,
+            mailAlert: try await MailAlertView.current(context, ctx))
         let notice = request.uri.queryParameters.get("hecho").flatMap { Self.notices[$0] }
         return try ctx.page("instancia/trabajos", title: "Trabajos", view, notice: notice).response(from: request, context: ctx)
     }
@@ -150,10 +154,17 @@ struct JobsDashboardController {
     @Sendable func retry(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let user = try ctx.requireUser(Authorization.operatingJobs, request: request)
         let id = try jobID(ctx)
-        let done = try await context.jobs.retry(id: id)
+        let done: Bool
+        var held = false
+        do {
+            done = try await context.jobs.retry(id: id)
+        } catch is JobClient.UniqueKeyHeld {
+            done = false
+            held = true
+        }
         ctx.logger.info("job retry requested", metadata: ["job_id": "\(id)", "account_id": "\(user.id)", "applied": "\(done)"])
         try await audit("job.retry", job: id, applied: done, by: user, ctx)
-        return Self.redirect(done ? "reintento" : "sin-cambio")
+        return Self.redirect(done ? "reintento" : held ? "clave-ocupada" : "sin-cambio")
     }
 
     @Sendable func cancel(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {

@@ -21,6 +21,7 @@ struct AccountsController {
         router.post("/instancia/cuentas/reenviar-pendientes", use: resendPending)
         router.post("/instancia/cuentas/emitir", use: issueMissing)
         router.post("/instancia/cuentas/:accountID/reenviar", use: resend)
+        router.post("/instancia/cuentas/:accountID/correo", use: correctEmail)
     }
 
     struct AccountsView {
@@ -34,6 +35,8 @@ struct AccountsController {
         let hasRows: Bool
         let pager: PagerView
         let error: String?
+        /// The open problem of the SMTP server, if any.
+        let mailAlert: MailAlertView?
     }
 
     struct FilterLinkView {
@@ -64,6 +67,8 @@ struct AccountsController {
         let resendHref: String?
         /// The mail server's reply when it refused the account's address.
         let mailFailure: String?
+        /// The form that corrects the address and re-sends (rows whose mail failed).
+        let correctHref: String?
     }
 
     static let filterLabels: [(AccountOverviewFilter, String)] = [
@@ -76,6 +81,8 @@ struct AccountsController {
         "pendientes": "Se programó el reenvío de las credenciales pendientes; el avance aparece abajo.",
         "emision": "Se programó la emisión de las cuentas faltantes; el avance aparece abajo.",
         "nada": "No había cuentas a las que aplicar la acción.",
+        "correo": "Se corrigió el correo electrónico y se programó el reenvío de las credenciales a la nueva dirección.",
+        "correo-activada": "Se corrigió el correo electrónico; la cuenta ya estaba activada, así que no hay credenciales que reenviar: los siguientes avisos irán a la nueva dirección.",
     ]
 
     @Sendable func show(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -123,13 +130,16 @@ struct AccountsController {
                     activatedAt: format.dateTime(row.activatedAt), late: isLate,
                     resendHref: row.accountID != nil && row.activatedAt == nil
                         ? "/instancia/cuentas/\(row.accountID!.uuidString.lowercased())/reenviar" : nil,
-                    mailFailure: row.mailFailure)
+                    mailFailure: row.mailFailure,
+                    correctHref: row.accountID != nil && row.mailFailure != nil
+                        ? "/instancia/cuentas/\(row.accountID!.uuidString.lowercased())/correo" : nil)
             },
             hasRows: !rows.isEmpty,
             pager: PagerView(page: page, size: Self.pageSize, total: matching) { number in
                 "/instancia/cuentas?filtro=\(filter.rawValue)&pagina=\(number)"
             },
-            error: error)
+            error: error,
+            mailAlert: try await MailAlertView.current(context, ctx))
         return ctx.page("instancia/cuentas", title: "Cuentas de acceso", view, status: status, notice: notice)
     }
 
@@ -188,5 +198,36 @@ struct AccountsController {
                 .response(from: request, context: ctx)
         }
         return Self.redirect(count == 0 ? "nada" : "emision")
+    }
+
+    struct EmailCorrectionForm: Decodable {
+        let correo: String?
+    }
+
+    /// Staff correct the address of an account whose mail failed (a 550 or a bounce) and, if
+    /// it is not activated yet, re-send its credentials to the new address; audited.
+    @Sendable func correctEmail(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
+        let user = try ctx.requireUser(Authorization.managingAccounts, request: request)
+        guard let accountID = UUID(uuidString: try ctx.parameters.require("accountID")) else { throw WebError.notFound }
+        let form = try await Forms.decode(EmailCorrectionForm.self, from: request)
+        let email = (form.correo ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard EmailAddress.isValid(email) else {
+            return try await accountsPage(ctx, filter: .all, page: 1, error: EmailAddress.invalidMessage, status: .unprocessableContent)
+                .response(from: request, context: ctx)
+        }
+        let accounts = AccountRepository(client: context.database.client, logger: ctx.logger)
+        guard let account = try await accounts.account(id: accountID), account.processID == context.process.id,
+              account.disabledAt == nil
+        else { throw WebError.notFound }
+        try await accounts.correctEmail(accountID: accountID, processID: context.process.id, to: email, by: Self.actor(user))
+        ctx.logger.info("account e-mail corrected", metadata: ["account_id": "\(accountID)"])
+        guard account.activatedAt == nil else { return Self.redirect("correo-activada") }
+        do {
+            try await resender(ctx).resend(accountID: accountID, processID: context.process.id, by: Self.actor(user))
+        } catch let refusal as CredentialsResend.Refusal {
+            return try await accountsPage(ctx, filter: .all, page: 1, error: refusal.message, status: .conflict)
+                .response(from: request, context: ctx)
+        }
+        return Self.redirect("correo")
     }
 }

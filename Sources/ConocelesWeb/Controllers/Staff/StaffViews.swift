@@ -1,4 +1,5 @@
 import ConocelesCore
+import Storage
 
 /// A labelled counter.
 struct CountView {
@@ -141,4 +142,35 @@ struct TrailEntryView {
     let role: String
     let action: String
     let detail: String
+}
+
+/// The banner of an open problem of the SMTP server or of its configuration (every e-mail
+/// waits; see `MonitoredMailTransport`), on the staff pages that deal with mail and jobs.
+struct MailAlertView {
+    let since: String
+    let lastAt: String
+    let reason: String
+    let reply: String
+    let problems: Int
+
+    /// Spanish names of the server-level problems (SMTPError codes).
+    static let reasons: [String: String] = [
+        "authentication_failed": "el servidor de correo rechazó el usuario o la contraseña (smtp.username, smtp.password)",
+        "tls_failed": "no se pudo establecer la conexión cifrada (TLS) con el servidor de correo",
+        "permanent_rejection": "el servidor de correo se niega a retransmitir los mensajes (relay)",
+        "connection_failed": "no se pudo conectar con el servidor de correo",
+        "timed_out": "el servidor de correo no respondió a tiempo",
+        "invalid_configuration": "la configuración de correo no es válida",
+    ]
+
+    /// The banner for the current status, nil while mail goes through.
+    static func current(_ context: WebContext, _ ctx: WebRequestContext) async throws -> MailAlertView? {
+        let status = try await MailServerStatusRepository(client: context.database.client, logger: ctx.logger).current()
+        guard let since = status.problemSince else { return nil }
+        let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
+        return MailAlertView(
+            since: format.dateTime(since), lastAt: format.dateTime(status.lastProblemAt),
+            reason: reasons[status.code ?? ""] ?? "error inesperado del servidor de correo",
+            reply: status.detail ?? "", problems: status.problems)
+    }
 }
