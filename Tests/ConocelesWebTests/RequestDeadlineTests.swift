@@ -3,6 +3,7 @@ import ConocelesCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import HummingbirdTesting
 import Storage
 import Synchronization
@@ -92,6 +93,24 @@ struct RequestDeadlineTests {
             }
             try await client.execute(uri: "/api/v1/publico/candidaturas", method: .get) { #expect($0.status == .ok) }
         }
+    }
+
+    @Test func formsThatWaitForBcryptGetALongerDeadline() throws {
+        let process = try jalisco()
+        _ = process
+        struct Nothing: HTTPResponder {
+            func respond(to request: Request, context: WebRequestContext) async throws -> Response { Response(status: .ok) }
+        }
+        let responder = RequestDeadlineResponder(Nothing(), limit: .seconds(30), strictTransportSecurity: false)
+        func request(_ method: HTTPRequest.Method, _ path: String) -> Request {
+            Request(head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path), body: .init(buffer: ByteBuffer()))
+        }
+        // A sign-in storm queues for the bcrypt pool (200 at once: about 27 s on 2 cores).
+        #expect(responder.limit(for: request(.post, "/entrar")) == .seconds(120))
+        #expect(responder.limit(for: request(.post, "/activar")) == .seconds(120))
+        #expect(responder.limit(for: request(.post, "/restablecer")) == .seconds(120))
+        #expect(responder.limit(for: request(.get, "/entrar")) == .seconds(30))
+        #expect(responder.limit(for: request(.post, "/candidaturas/C-1/curricular")) == .seconds(30))
     }
 
     @Test func theDeadlineIsConfigured() async throws {
