@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// Where bcrypt runs (cost 12, about 250 ms of one core each): a thread pool of its own, one
-/// thread per core, whose threads run at the lowest scheduling priority (nice +19).
+/// thread per core, whose threads run at a lower scheduling priority (nice +10).
 ///
 /// A sign-in storm (200 people at 9:00) then uses every idle cycle for bcrypt, in arrival
 /// order (the pool's queue is first in, first out), while the event loops, Swift's
@@ -15,10 +15,11 @@ import Glibc
 /// Before, bcrypt ran on NIO's shared pool, which also serves files.
 enum PasswordHashing {
     /// The niceness of the pool's threads (Linux; elsewhere the threads keep the default).
-    /// Measured with `scripts/load`: at +10 (CFS weight 110 against 1024) the pages of people
-    /// already signed in answered p99 560 ms during a 200-person storm; +19 (weight 15) leaves
-    /// them nearly the whole machine whenever they need it.
-    static let niceness: Int32 = 19
+    /// Measured with `scripts/load` (200 at once, release build, 2 cores): at +10 (CFS weight
+    /// 110 against 1024) the storm ended at 1.13x its floor while signed-in pages answered p99
+    /// 560 ms; at +19 (weight 15) the pages of the people already working took the machine and
+    /// the last sign-ins waited 120 s.
+    static let niceness: Int32 = 10
 
     /// The pool, started on first use and kept for the life of the process.
     static let pool: NIOThreadPool = {
