@@ -96,8 +96,6 @@ struct RequestDeadlineTests {
     }
 
     @Test func formsThatWaitForBcryptGetALongerDeadline() throws {
-        let process = try jalisco()
-        _ = process
         struct Nothing: HTTPResponder {
             func respond(to request: Request, context: WebRequestContext) async throws -> Response { Response(status: .ok) }
         }
