@@ -19,6 +19,8 @@ public struct JobEnvironment: Sendable {
     public let logger: Logger
     /// Seals the identity answers with `security.encryption_key`; opens with it and `security.previous_keys`.
     public let cipher: SensitiveDataCipher
+    /// Derives activation tokens (a sub-key of `security.encryption_key`).
+    public let activationTokens: ActivationTokenKey
 
     /// - Throws: `SensitiveDataCipherError` when the configured key is unusable.
     public init(
@@ -34,6 +36,7 @@ public struct JobEnvironment: Sendable {
         self.pipelines = pipelines
         self.logger = logger
         self.cipher = try SensitiveDataCipher(security: configuration.security)
+        self.activationTokens = ActivationTokenKey(masterKey: configuration.security.encryptionKey)
     }
 
     /// Inserts jobs with the kinds' policies of `jobs/` (the pipeline engine's client).

@@ -200,11 +200,14 @@ def test_events_are_accepted_while_the_smtp_server_is_down_and_mailed_once_when_
             assert post(base, secret, approval(500 + i))[0] == 202
         url = env["CONOCELES_DATABASE_URL"]
 
-        def retrying():
-            return subprocess.run(["psql", url, "-tAc", "SELECT count(*) FROM jobs WHERE kind = 'mail.credentials' AND state = 'retryable'"],
+        def waiting():
+            # The five accounts exist, none sent, and the batch that tried to send them waits to retry.
+            return subprocess.run(["psql", url, "-tAc", """
+                SELECT (SELECT count(*) FROM accounts WHERE role = 'persona_candidata' AND credentials_sent_at IS NULL) = 5
+                   AND EXISTS (SELECT 1 FROM jobs WHERE kind = 'mail.credentials' AND state = 'retryable')"""],
                                   capture_output=True, text=True).stdout.strip()
 
-        wait_for(lambda: retrying() == "5", 60, "the credentials mails wait for the SMTP server")
+        wait_for(lambda: waiting() == "t", 60, "the credentials mails wait for the SMTP server")
         sink = subprocess.Popen([os.path.join(ROOT, ".venv/bin/python"), "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
                                  "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
         wait_for(lambda: mail_count(maildir) >= 5, 90, "every mail arrives once the server is back")

@@ -1,11 +1,10 @@
 """Driver of scripts/bench/ingest (stdlib only).
 
-  ingest.py ceiling --port P [--messages 2000 --threads 4]
-      messages/s the SMTP sink accepts from plain smtplib clients that reuse their connection.
-  ingest.py run --base-url URL --database-url URL --maildir DIR [--events 20000 --connections 32]
+  ingest.py run --base-url URL --database-url URL --sink-dir DIR [--events 20000 --connections 32]
       posts signed candidacy.approved events concurrently (keep-alive), waits until every
-      account's credentials message is in the Maildir, prints per-stage timings and the
-      BENCH line (last line).
+      account's credentials message is in the sink's directory (Postfix smtp-sink: one file
+      per message), prints the CPU split per process, per-stage timings, commits and
+      statements per event, and the BENCH line (last line).
 """
 import argparse
 import csv
@@ -15,12 +14,10 @@ import http.client
 import json
 import os
 import queue
-import smtplib
 import subprocess
 import sys
 import threading
 import time
-from email.message import EmailMessage
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PARTIES = ["PAN", "PRI", "PRD", "PVEM", "PT", "MC", "MORENA", "HAGAMOS", "FUTURO"]
@@ -30,45 +27,6 @@ DISTRICTS = 20
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
-
-
-# --- the sink's ceiling -------------------------------------------------------------------
-
-def ceiling(args):
-    per_thread = [args.messages // args.threads + (1 if i < args.messages % args.threads else 0) for i in range(args.threads)]
-    body = "Hola:\n\n" + "Mensaje de prueba para medir el servidor SMTP de prueba.\n" * 20
-    errors = []
-    barrier = threading.Barrier(args.threads + 1)
-
-    def sender(t, count):
-        try:
-            with smtplib.SMTP("127.0.0.1", args.port, timeout=30) as smtp:
-                barrier.wait()
-                for i in range(count):
-                    m = EmailMessage()
-                    m["From"] = "Conóceles <conoceles@localhost>"
-                    m["To"] = f"ceiling{t}-{i}@example.mx"
-                    m["Subject"] = "Prueba de capacidad"
-                    m.set_content(body)
-                    smtp.send_message(m)
-        except Exception as e:  # noqa: BLE001 - reported below
-            errors.append(repr(e))
-            barrier.abort()
-
-    threads = [threading.Thread(target=sender, args=(t, n)) for t, n in enumerate(per_thread)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.monotonic()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start
-    if errors:
-        log("ceiling: errors:", errors[:3])
-        return 1
-    print(f"SINK ceiling messages={args.messages} threads={args.threads} seconds={elapsed:.2f} "
-          f"messages_per_s={args.messages / elapsed:.0f}", flush=True)
-    return 0
 
 
 # --- the events -----------------------------------------------------------------------------
@@ -160,17 +118,21 @@ def proc_cpu(pid):
         return 0.0
 
 
-def backends(database):
-    """PIDs of the PostgreSQL backends connected to `database`."""
-    pids = []
+def parent(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def cluster(postmaster):
+    """PIDs of the PostgreSQL server: the postmaster, its backends and its auxiliary
+    processes (checkpointer, WAL writer, background writer, autovacuum, stats)."""
+    pids = [postmaster]
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    if f.read().split(b"\0")[0].split()[2:3] == [database.encode()]:
-                        pids.append(int(entry))
-            except (OSError, IndexError):
-                pass
+        if entry.isdigit() and parent(int(entry)) == postmaster:
+            pids.append(int(entry))
     return pids
 
 
@@ -182,40 +144,51 @@ def machine_busy():
 
 
 def cpu_snapshot(args):
-    database = args.database_url.rsplit("/", 1)[1]
-    return {"conoceles": proc_cpu(args.app_pid), "postgres": {p: proc_cpu(p) for p in backends(database)},
+    return {"conoceles": proc_cpu(args.app_pid), "postgres": {p: proc_cpu(p) for p in cluster(args.postmaster)},
             "sink": proc_cpu(args.sink_pid), "driver": sum(os.times()[:2]), "machine": machine_busy(), "at": time.time()}
 
 
-def cpu_report(before, after):
+def cpu_report(before, after, events):
+    """Logs CPU seconds per process and ms per event; returns the total ms per event."""
     seconds = after["at"] - before["at"]
     pg = sum(v - before["postgres"].get(p, 0.0) for p, v in after["postgres"].items())
-    ours = {"conoceles": after["conoceles"] - before["conoceles"], "postgres (its backends)": pg,
+    ours = {"conoceles": after["conoceles"] - before["conoceles"], "postgresql (all processes)": pg,
             "sink": after["sink"] - before["sink"], "driver": after["driver"] - before["driver"]}
     machine = after["machine"] - before["machine"]
-    log(f"cpu seconds over {seconds:.1f} s (machine: {os.cpu_count()} cores = {os.cpu_count() * seconds:.0f} cpu-s):")
+    log(f"cpu over {seconds:.1f} s (machine: {os.cpu_count()} cores = {os.cpu_count() * seconds:.0f} cpu-s):   seconds   ms/event")
     for name, value in ours.items():
-        log(f"  {name:26s} {value:8.1f}")
-    log(f"  {'everything else':26s} {machine - sum(ours.values()):8.1f}   (other users of the machine)")
+        log(f"  {name:26s} {value:8.1f} {value * 1000 / events:10.2f}")
+    total = sum(ours.values())
+    log(f"  {'all of the above':26s} {total:8.1f} {total * 1000 / events:10.2f}")
+    log(f"  {'everything else':26s} {machine - total:8.1f}   (other users of the machine)")
     log(f"  {'machine busy':26s} {machine:8.1f}")
+    return total * 1000 / events
 
 
 def maildir_count(new):
     try:
-        return sum(1 for _ in os.scandir(new))
+        return sum(1 for e in os.scandir(new) if e.is_file())
     except FileNotFoundError:
         return 0
 
 
 def last_mail_time(new):
-    return max((e.stat().st_mtime for e in os.scandir(new)), default=0.0)
+    return max((e.stat().st_mtime for e in os.scandir(new) if e.is_file()), default=0.0)
+
+
+def database_counters(url):
+    """Commits of the benchmark's database and statements run in it (pg_stat_statements)."""
+    (commits, statements), = psql(url, """
+        SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
+               (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()))""")
+    return int(commits), int(statements)
 
 
 def run(args):
     secret = os.environ["CONOCELES_SECURITY_EVENT_HMAC_SECRET"].encode()
     host, port = args.base_url.split("//", 1)[1].rstrip("/").split(":")
     port = int(port)
-    new = os.path.join(args.maildir, "new")
+    new = args.sink_dir
     run_id = os.urandom(3).hex()
     bodies = events(args.events, run_id)
     work = queue.SimpleQueue()
@@ -224,6 +197,8 @@ def run(args):
     results = []
     threads = [threading.Thread(target=poster, args=(host, port, secret, work, results)) for _ in range(args.connections)]
     log(f"posting {args.events} events over {args.connections} keep-alive connections")
+    psql(args.database_url, "SELECT pg_stat_statements_reset()")
+    counters_before = database_counters(args.database_url)
     cpu_before = cpu_snapshot(args)
     start_wall = time.time()
     start = time.monotonic()
@@ -265,6 +240,8 @@ def run(args):
             return 1
         time.sleep(0.5)
     cpu_after = cpu_snapshot(args)
+    time.sleep(1)  # the statistics of the last transactions reach pg_stat_database
+    counters_after = database_counters(args.database_url)
     end_wall = last_mail_time(new)
     seconds = end_wall - start_wall
     time.sleep(args.settle_seconds)  # a duplicate would arrive now
@@ -273,10 +250,22 @@ def run(args):
     accounts = int(accounts)
 
     stages(args.database_url, start_wall)
-    cpu_report(cpu_before, cpu_after)
+    cpu_ms = cpu_report(cpu_before, cpu_after, ok)
+    commits = (counters_after[0] - counters_before[0]) / ok
+    statements = (counters_after[1] - counters_before[1]) / ok
+    log(f"database: {counters_after[0] - counters_before[0]} commits, {counters_after[1] - counters_before[1]} statements "
+        f"(pg_stat_database, pg_stat_statements; the driver's own polling included)")
+    top = psql(args.database_url, """
+        SELECT calls, round(total_exec_time::numeric, 0), left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC LIMIT 12""")
+    log("  most frequent statements (calls, ms):")
+    for calls, ms, query in top:
+        log(f"    {int(calls):8d} {int(float(ms)):8d}  {query}")
     ok_mails = mails == accounts
     log(f"accounts issued {accounts}, mails {mails}: {'equal' if ok_mails else 'DIFFERENT'}")
-    print(f"BENCH ingest events={ok} seconds={seconds:.2f} events_per_s={ok / seconds:.1f} mails={mails}", flush=True)
+    print(f"BENCH ingest events={ok} seconds={seconds:.2f} events_per_s={ok / seconds:.1f} mails={mails} "
+          f"cpu_ms_per_event={cpu_ms:.2f} commits_per_event={commits:.3f} statements_per_event={statements:.2f} "
+          f"sink_ceiling_per_s={args.sink_ceiling:.0f}", flush=True)
     return 0 if ok_mails else 1
 
 
@@ -321,14 +310,12 @@ def stages(url, start_wall):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("ceiling")
-    c.add_argument("--port", type=int, required=True)
-    c.add_argument("--messages", type=int, default=2000)
-    c.add_argument("--threads", type=int, default=4)
     r = sub.add_parser("run")
     r.add_argument("--base-url", required=True)
     r.add_argument("--database-url", required=True)
-    r.add_argument("--maildir", required=True)
+    r.add_argument("--sink-dir", required=True, help="where smtp-sink writes one file per message")
+    r.add_argument("--sink-ceiling", type=float, default=0, help="messages/s the sink took from smtp-source")
+    r.add_argument("--postmaster", type=int, required=True, help="the PostgreSQL server's postmaster PID")
     r.add_argument("--events", type=int, default=20000)
     r.add_argument("--connections", type=int, default=32)
     r.add_argument("--stall-seconds", type=float, default=120)
@@ -336,7 +323,7 @@ def main():
     r.add_argument("--app-pid", type=int, default=0, help="conoceles up, for its CPU time")
     r.add_argument("--sink-pid", type=int, default=0, help="the SMTP sink, for its CPU time")
     args = p.parse_args()
-    sys.exit(ceiling(args) if args.command == "ceiling" else run(args))
+    sys.exit(run(args))
 
 
 if __name__ == "__main__":

@@ -11,11 +11,13 @@ Then waits for the queue to drain and checks with SQL and the Maildir: every eve
 exactly once, one credentials message per account (duplicates counted and listed), no job
 lost (each completed, or discarded with its error visible), the published snapshot equal to
 the approved candidacies. Last line:
-  CHAOS events=N applied_once=N lost_jobs=N duplicate_mails=N kills=N
+  CHAOS events=N applied_once=N lost_jobs=N duplicate_mails=N distinct_duplicates=N kills=N
 """
 import argparse
 import collections
+import email
 import email.header
+import hashlib
 import http.client
 import json
 import mailbox
@@ -319,7 +321,7 @@ def audit(args, run_id, posted_ids, fleet):
     # An event left pending with no ingest job alive or finished would be a lost job too.
     (orphans,), = psql(url, f"""
         SELECT count(*) FROM registration_events e WHERE e.id LIKE {ids_sql} AND e.status = 'pending'
-           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'registration.ingest' AND j.args->>'eventID' = e.id)""")
+           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'registration.ingest' AND j.args->>'event_id' = e.id)""")
     lost_jobs = int(open_jobs) + int(discarded_without_error) + int(orphans)
     for kind, state, n, err in psql(url, """
             SELECT kind, state, count(*), max(errors->-1->>'error') FROM jobs WHERE state <> 'completed' GROUP BY kind, state"""):
@@ -340,20 +342,41 @@ def audit(args, run_id, posted_ids, fleet):
     missing = sorted(addresses - set(per_address))
     log(f"accounts {accounts} ({unsent} never marked sent), messages {sum(per_address.values())}, "
         f"addresses with a message {len(per_address)}, without {len(missing)}, duplicated {len(duplicates)}")
+    distinct_duplicates = 0
     if duplicates:
         log("duplicated addresses (first 10):", dict(list(duplicates.items())[:10]))
-        # Each duplicate should be a mail.credentials job with an attempt that ended without
-        # recording its success: rescued (worker killed) or failed on the database.
-        explained = 0
-        for address in duplicates:
-            (attempts,), = psql(url, f"""
-                SELECT coalesce(max(j.attempt), 0) FROM jobs j JOIN accounts a ON a.candidacy_id = j.args->>'candidacy_id'
-                 WHERE j.kind = 'mail.credentials' AND lower(a.email) = '{address.replace("'", "''")}'""")
-            explained += int(attempts) > 1
-        log(f"duplicates explained by a mail.credentials job that needed another attempt: {explained} of {len(duplicates)}")
-        log("a duplicate is a message the sink accepted whose completion the worker could not record: "
-            "a worker killed (or PostgreSQL restarted) between the SMTP transaction and the job's commit; "
-            "the job is then rescued and sends again (at-least-once delivery)")
+        # A duplicate is a message the sink accepted whose sending the worker could not
+        # record (killed, or PostgreSQL restarted, between the SMTP transaction and the
+        # record); the account is claimed again and the same message goes again. It must be
+        # the same bytes as the first copy (the headers the sink adds aside) and its link must
+        # still work: the token's hash is the account's, or the account was activated by it.
+        copies = collections.defaultdict(list)
+        for key in box.keys():
+            message = box[key]
+            address = decoded(message["To"]).split("<")[-1].rstrip(">").lower()
+            if address in duplicates:
+                copies[address].append(message)
+        for address, messages in copies.items():
+            def canonical(m):
+                m = email.message_from_bytes(m.as_bytes())
+                for header in ("X-Peer", "X-MailFrom", "X-RcptTo", "Status", "X-Status"):
+                    del m[header]
+                return m.as_bytes()
+            first = canonical(messages[0])
+            differs = any(canonical(m) != first for m in messages[1:])
+            text = next((p for p in messages[0].walk() if p.get_content_type() == "text/plain"), None)
+            link = re.search(r"/activar\?token=([A-Za-z0-9_-]+)", text.get_payload(decode=True).decode()) if text else None
+            works = False
+            if link:
+                digest = hashlib.sha256(link.group(1).encode()).hexdigest()
+                (ok,), = psql(url, f"""
+                    SELECT count(*) FROM accounts WHERE lower(email) = '{address.replace("'", "''")}'
+                       AND (activation_token_hash = decode('{digest}', 'hex') OR activated_at IS NOT NULL)""")
+                works = int(ok) > 0
+            if differs or not works:
+                distinct_duplicates += 1
+                log(f"duplicate to {address}: {'differs from its first copy' if differs else ''} {'' if works else 'link does not work'}")
+        log(f"duplicates: {len(duplicates)} addresses, {distinct_duplicates} with a copy that differs or a link that does not work")
     if missing:
         log("addresses without a message (first 10):", missing[:10])
 
@@ -379,7 +402,7 @@ def audit(args, run_id, posted_ids, fleet):
     log(f"events posted {len(posted_ids)}, stored {events_total}, applied {applied}, held/rejected {held_or_rejected}; "
         f"jobs open {open_jobs}, discarded {discarded} ({discarded_without_error} without an error), cancelled {cancelled}, "
         f"events without a job {orphans}; processes that exited by themselves: {dict(fleet.unexpected_exits) or 'none'}")
-    return int(applied_once), lost_jobs, duplicate_mails, consistent, len(missing)
+    return int(applied_once), lost_jobs, duplicate_mails, distinct_duplicates, consistent, len(missing)
 
 
 def drain(args, stall_seconds=300, quiet_seconds=20):
@@ -485,12 +508,13 @@ def main():
         drained = drain(args)
         candidates.stop.set()
         time.sleep(3)  # a late duplicate would arrive now
-        applied_once, lost_jobs, duplicate_mails, consistent, missing = audit(args, run_id, posted_ids, fleet)
+        applied_once, lost_jobs, duplicate_mails, distinct_duplicates, consistent, missing = audit(args, run_id, posted_ids, fleet)
         log(f"candidates' requests: {dict(candidates.statuses)} from {len(candidates.threads)} candidates")
         log(f"total {time.monotonic() - t0:.0f} s; drained: {drained}; snapshot consistent: {consistent}; addresses without mail: {missing}")
         print(f"CHAOS events={len(posted_ids)} applied_once={applied_once} lost_jobs={lost_jobs} "
-              f"duplicate_mails={duplicate_mails} kills={fleet.kills}", flush=True)
-        ok = drained and consistent and applied_once == len(posted_ids) and lost_jobs == 0 and missing == 0
+              f"duplicate_mails={duplicate_mails} distinct_duplicates={distinct_duplicates} kills={fleet.kills}", flush=True)
+        ok = (drained and consistent and applied_once == len(posted_ids) and lost_jobs == 0 and missing == 0
+              and distinct_duplicates == 0)
     finally:
         candidates.stop.set()
         for t in candidates.threads:

@@ -4,16 +4,26 @@ import JobQueue
 import Mail
 import Storage
 
-/// `mail.credentials` (after `account.issue`): e-mails the candidacy's account (or, when the
-/// job names one, its party's generic account) an activation link. A fresh single-use token
-/// is issued right before sending (only its hash is stored), and `credentials_sent_at` is
-/// the idempotency record: an account already sent is skipped, and an account already
-/// activated (from the e-mail of an attempt that died before recording it) is recorded as sent. One job per account (the
-/// pipeline step per candidacy, a unique job per generic account), so two jobs never mail
-/// one account at the same time.
+/// `mail.credentials`: e-mails accounts their activation link, in batches.
+///
+/// A job without a candidacy (``batchJob()``, enqueued by the ingest batch that created the
+/// accounts, and every minute by the schedule) claims up to ``batchSize`` accounts due a
+/// message in one statement (`AccountRepository.claimCredentialsDue`: a lease, no lock held
+/// across SMTP), sets their tokens in one statement, sends over the pooled SMTP connections
+/// and records the sent ones in one transaction, and claims again until none is left. A job
+/// naming a candidacy or an account (a re-send, older jobs) does the same for that account.
+///
+/// The message of one (account, issue) is the same bytes on every retry: the token is
+/// derived (`ActivationToken.derived`, only its hash stored), the Message-ID names the
+/// account and the issue, and the Date is the issue's, fixed at its first claim. A copy sent
+/// again after a crash is then recognised by mail clients and its link still works.
 public struct CredentialsMailWorker: JobWorker {
     public typealias Args = CandidacyJob
     public static let kind = "mail.credentials"
+    /// Accounts claimed at once.
+    public static let batchSize = 200
+    /// How long a claim keeps other workers off an account (the job's timeout).
+    static let leaseSeconds = 120
 
     let environment: JobEnvironment
 
@@ -29,58 +39,115 @@ public struct CredentialsMailWorker: JobWorker {
                    uniqueness: .live(key: "credentials:\(account.uuidString.lowercased())"))
     }
 
-    public func work(_ args: CandidacyJob, context: JobContext) async throws {
-        let accounts = AccountRepository(client: environment.client, logger: context.logger)
-        let candidacies = CandidacyRepository(client: environment.client, logger: context.logger)
-        let account: Account?
-        let candidacy: Candidacy?
-        if let id = args.accountID {
-            // A generic account is the entity's: any approved candidacy of the entity will do
-            // (the one that asked may have been withdrawn since).
-            account = try await accounts.account(id: id)
-            if let entity = account?.entity, let processID = account?.processID {
-                candidacy = try await candidacies.anyApproved(processID: processID, entity: entity)
-            } else {
-                candidacy = nil
-            }
-        } else {
-            candidacy = try await candidacies.candidacy(id: args.candidacyID).flatMap { $0.status == .approved ? $0 : nil }
-            account = candidacy == nil ? nil : try await accounts.account(candidacyID: args.candidacyID)
-        }
-        guard let candidacy, let account, account.credentialsSentAt == nil, account.disabledAt == nil else { return }
-        if let activatedAt = account.activatedAt {
-            // Only a link from this e-mail activates such an account: an earlier attempt sent it
-            // and died before recording it (a worker killed between the SMTP transaction and
-            // `markCredentialsSent`; found by scripts/chaos). Record it, no later than the
-            // activation, rather than leave the account "never sent" on every deadline report.
-            try await accounts.markCredentialsSent(accountID: account.id, at: activatedAt)
-            context.logger.notice("credentials recorded as sent: the account was activated from a lost attempt's e-mail",
-                                  metadata: ["account_id": "\(account.id)", "candidacy_id": "\(candidacy.id)"])
-            return
-        }
-        try await send(to: account, candidacy: candidacy, accounts: accounts, context: context)
+    /// A job that sends every account due a message, in batches.
+    public static func batchJob() throws -> NewJob {
+        try NewJob(kind: kind, args: CandidacyJob(candidacyID: "", eventID: ""))
     }
 
-    func send(to account: Account, candidacy: Candidacy, accounts: AccountRepository, context: JobContext) async throws {
-        let ttlHours = environment.configuration.accounts.activationTTLHours
-        let token = try await accounts.reissueActivation(
-            accountID: account.id, activationTTL: .seconds(ttlHours * 3_600), by: .system(Self.kind))
-        let message = try CredentialsMessage(
-            account: account, candidacy: candidacy, process: environment.process, token: token.value,
-            baseURL: environment.configuration.http.publicURL, ttlHours: ttlHours,
-            from: try MailAddress(parsing: environment.configuration.smtp.from)
-        ).message()
-        do {
-            try await environment.mail.send(message)
-        } catch let error as SMTPError {
-            if error.isMessageRefusal {
-                // A mistyped address: staff see the account with the server's reply.
-                try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
-            }
-            throw MailFailure.outcome(of: error, what: "credentials mail", context: context)
+    public func work(_ args: CandidacyJob, context: JobContext) async throws {
+        let accounts = AccountRepository(client: environment.client, logger: context.logger)
+        let named: [UUID]?
+        if let id = args.accountID {
+            named = [id]
+        } else if !args.candidacyID.isEmpty {
+            guard let account = try await accounts.account(candidacyID: args.candidacyID) else { return }
+            named = [account.id]
+        } else {
+            named = nil
         }
-        try await accounts.markCredentialsSent(accountID: account.id)
-        context.logger.info("credentials sent", metadata: ["account_id": "\(account.id)", "candidacy_id": "\(candidacy.id)"])
+        while true {
+            let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, leaseSeconds: Self.leaseSeconds)
+            guard !claimed.isEmpty else { return }
+            try await send(claimed, accounts: accounts, refusalEndsJob: named != nil, context: context)
+            if named != nil || claimed.count < Self.batchSize { return }
+        }
+    }
+
+    /// Sends the claimed accounts' e-mails and records them.
+    func send(_ claimed: [CredentialsDue], accounts: AccountRepository, refusalEndsJob: Bool, context: JobContext) async throws {
+        let candidacies = CandidacyRepository(client: environment.client, logger: context.logger)
+        // The candidacy each message speaks of: the account's own, or for a generic account
+        // any approved candidacy of its entity (the one that asked may have been withdrawn).
+        let own = try await candidacies.approved(ids: claimed.compactMap { $0.account.role == .candidate ? $0.account.candidacyID : nil })
+        var byEntity: [PostulatingEntity: Candidacy] = [:]
+        for due in claimed where due.account.role == .representative {
+            guard let entity = due.account.entity, let processID = due.account.processID, byEntity[entity] == nil else { continue }
+            byEntity[entity] = try await candidacies.anyApproved(processID: processID, entity: entity)
+        }
+        var work: [(due: CredentialsDue, candidacy: Candidacy)] = []
+        var idle: [UUID] = []
+        for due in claimed {
+            let candidacy = due.account.role == .candidate ? due.account.candidacyID.flatMap { own[$0] } : due.account.entity.flatMap { byEntity[$0] }
+            guard let candidacy else { idle.append(due.account.id); continue }  // nothing approved to speak of
+            if let activatedAt = due.account.activatedAt {
+                // Only a link from this e-mail activates such an account: an earlier attempt
+                // sent it and died before recording it. Record it, no later than the activation.
+                try await accounts.markCredentialsSent(accountID: due.account.id, at: activatedAt)
+                context.logger.notice("credentials recorded as sent: the account was activated from a lost attempt's e-mail",
+                                      metadata: ["account_id": "\(due.account.id)"])
+                continue
+            }
+            work.append((due, candidacy))
+        }
+        try await accounts.releaseCredentialsLease(accountIDs: idle)
+        guard !work.isEmpty else { return }
+
+        let ttlHours = environment.configuration.accounts.activationTTLHours
+        let tokens = work.map { item in
+            (accountID: item.due.account.id,
+             token: ActivationToken.derived(key: environment.activationTokens, accountID: item.due.account.id, issue: item.due.issue))
+        }
+        try await accounts.setActivationTokens(tokens, activationTTL: .seconds(ttlHours * 3_600))
+        let from = try MailAddress(parsing: environment.configuration.smtp.from)
+        let messages = try zip(work, tokens).map { item, token in
+            try CredentialsMessage(
+                account: item.due.account, candidacy: item.candidacy, process: environment.process, token: token.token.value,
+                baseURL: environment.configuration.http.publicURL, ttlHours: ttlHours, from: from,
+                issue: item.due.issue, issuedAt: item.due.issuedAt
+            ).message()
+        }
+
+        // Over the pooled connections, as many at once as the mail queue has slots.
+        let width = max(1, environment.jobs.catalog.queues[environment.jobs.catalog.policy(for: Self.kind).queue] ?? 1)
+        var sent: [UUID] = [], refused: [(UUID, SMTPError)] = [], failure: SMTPError?
+        try await withThrowingTaskGroup(of: (UUID, SMTPError?).self) { group in
+            var next = 0
+            func launch() {
+                let index = next
+                next += 1
+                let message = messages[index], id = work[index].due.account.id, mail = environment.mail
+                group.addTask {
+                    do {
+                        try await mail.send(message)
+                        return (id, nil)
+                    } catch let error as SMTPError {
+                        return (id, error)
+                    }
+                }
+            }
+            while next < min(width, messages.count) { launch() }
+            while let (id, error) = try await group.next() {
+                if let error {
+                    if error.isMessageRefusal { refused.append((id, error)) } else if failure == nil { failure = error }
+                } else {
+                    sent.append(id)
+                }
+                // After a server-level or passing failure, the rest wait for the retry.
+                if failure == nil && next < messages.count { launch() }
+            }
+        }
+        try await accounts.markCredentialsSent(accountIDs: sent)
+        for (id, error) in refused {
+            // A mistyped address: staff see the account with the server's reply.
+            try await accounts.markMailFailed(accountID: id, reply: MailFailure.reply(of: error))
+        }
+        // The rest (refused ones are left out of the sweeps by their mark) free for the next try.
+        let unsent = Set(work.map(\.due.account.id)).subtracting(sent)
+        try await accounts.releaseCredentialsLease(accountIDs: Array(unsent))
+        context.logger.info("credentials sent", metadata: ["sent": "\(sent.count)", "refused": "\(refused.count)",
+                                                           "waiting": "\(unsent.count - refused.count)"])
+        if let failure { throw MailFailure.outcome(of: failure, what: "credentials mail", context: context) }
+        if refusalEndsJob, let (_, error) = refused.first { throw MailFailure.outcome(of: error, what: "credentials mail", context: context) }
     }
 }
 
@@ -93,6 +160,10 @@ struct CredentialsMessage {
     let baseURL: String
     let ttlHours: Int
     let from: MailAddress
+    /// The credentials' issue (1, then one more per re-send) and when it was made: with the
+    /// account, they fix the Message-ID and the Date, so a retry is the same bytes.
+    var issue = 1
+    var issuedAt = Date()
 
     var link: String {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -140,7 +211,8 @@ struct CredentialsMessage {
         var message = try MailMessage(
             from: from, to: [try MailAddress(account.email, displayName: account.displayName)],
             subject: "Tu cuenta de Conóceles para capturar tu información", textBody: text, htmlBody: html,
-            messageID: "credentials-\(account.id.uuidString.lowercased())-\(token.prefix(8))@\(from.domain)")
+            date: issuedAt,
+            messageID: "credentials-\(account.id.uuidString.lowercased())-\(issue)@\(from.domain)")
         try message.addHeader("X-Conoceles-Idempotency-Key", "credentials-\(account.id.uuidString.lowercased())")
         return message
     }

@@ -7,10 +7,17 @@ import NIOCore
 import Storage
 
 /// `POST /api/v1/events`: the registration system's signed events (docs/openapi.yaml).
-/// Stored with their ingest job in one transaction and answered 202; the same id and body
+/// Stored with their ingest job in one transaction, shared with the concurrent requests
+/// (``EventIntake``, a group commit), and answered 202 once it committed; the same id and body
 /// again: 200 and no second effect; the same id with another body: 409.
 struct EventsController {
     let context: WebContext
+    let intake: EventIntake
+
+    init(context: WebContext) {
+        self.context = context
+        self.intake = EventIntake(client: context.database.client, jobs: context.jobs, logger: context.database.logger)
+    }
     /// Largest body accepted, checked while reading (default 1 MB).
     static let maxBodyBytes = 1 << 20
 
@@ -73,14 +80,7 @@ struct EventsController {
             id: event.id, processID: context.process.id, kind: event.storedKind, candidacyID: event.candidacyID, body: text,
             source: .api, signature: header(request, EventSignature.signatureHeader),
             signedAt: header(request, EventSignature.timestampHeader).flatMap(Double.init).map(Date.init(timeIntervalSince1970:)))
-        let jobs = context.jobs
-        let outcome = try await context.database.client.withTransaction(logger: ctx.logger) { tx in
-            let outcome = try await repository.record(stored, on: tx)
-            if case .recorded = outcome {
-                try await jobs.insertMany([try NewJob(kind: IngestJob.kind, args: IngestJob(eventID: event.id))], on: tx)
-            }
-            return outcome
-        }
+        let outcome = try await intake.record(stored)
         switch outcome {
         case .recorded:
             ctx.logger.info("event accepted", metadata: ["event_id": "\(event.id)", "event_type": "\(event.kind.rawValue)"])

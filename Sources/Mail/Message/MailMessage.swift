@@ -66,7 +66,20 @@ public struct MailMessage: Sendable, Hashable {
         self.date = date
         self.messageID = messageID
         self.headers = []
-        self.boundary = "=_conoceles_" + uuid.replacingOccurrences(of: "-", with: "")
+        // Derived from the Message-ID, so a message built again with the same id, date and
+        // bodies (a retry) renders to the same bytes.
+        self.boundary = "=_conoceles_" + Self.stableDigest(messageID)
+    }
+
+    /// 128 bits of two FNV-1a hashes of `text`, in hex (not a security digest: a boundary only
+    /// has to be stable, and `=_` already keeps it out of quoted-printable text).
+    static func stableDigest(_ text: String) -> String {
+        var first: UInt64 = 0xcbf2_9ce4_8422_2325, second: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in text.utf8 {
+            first = (first ^ UInt64(byte)) &* 0x100_0000_01b3
+            second = (second &* 0x100_0000_01b3) ^ UInt64(byte)
+        }
+        return String(first, radix: 16) + String(second, radix: 16)
     }
 
     /// Appends a custom header, e.g. `X-Conoceles-Idempotency-Key`.

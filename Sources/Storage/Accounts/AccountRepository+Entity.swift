@@ -17,7 +17,9 @@ extension AccountRepository {
     /// Marks the credentials as not sent, so that `mail.credentials` sends a new link (re-send).
     public func clearCredentialsSent(accountID: UUID, by actor: AuditActor, at now: Date = Date()) async throws {
         try await update(accountID, action: "account.credentials_resend", by: actor, at: now, """
-            UPDATE accounts SET credentials_sent_at = NULL, updated_at = \(now) WHERE id = \(accountID) RETURNING id
+            UPDATE accounts SET credentials_sent_at = NULL, updated_at = \(now), credentials_issue = credentials_issue + 1,
+                                credentials_issued_at = NULL, credentials_lease_until = NULL,
+                                activation_token_hash = NULL, activation_expires_at = NULL WHERE id = \(accountID) RETURNING id
             """)
     }
 }

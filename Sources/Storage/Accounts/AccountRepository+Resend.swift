@@ -42,7 +42,9 @@ extension AccountRepository {
         guard !accountIDs.isEmpty else { return }
         var cleared: [UUID] = []
         for try await id in try await connection.query("""
-            UPDATE accounts SET credentials_sent_at = NULL, updated_at = \(now)
+            UPDATE accounts SET credentials_sent_at = NULL, updated_at = \(now), credentials_issue = credentials_issue + 1,
+                                credentials_issued_at = NULL, credentials_lease_until = NULL,
+                                activation_token_hash = NULL, activation_expires_at = NULL
              WHERE id = ANY(\(accountIDs)::uuid[]) AND disabled_at IS NULL RETURNING id
             """, logger: logger).decode(UUID.self) { cleared.append(id) }
         try await audit.appendMany(cleared.map {

@@ -127,3 +127,33 @@ extension CandidacyRepository {
         c.entity_kind, c.entity_code, c.status, c.replaces_candidacy_id
         """
 }
+
+extension CandidacyRepository {
+    /// The approved candidacies among `ids`, by id, in one statement.
+    public func approved(ids: [String]) async throws -> [String: Candidacy] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [String: Candidacy] = [:]
+        for try await row in try await client.query("""
+            SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = ANY(\(ids)::text[]) AND status = 'aprobada'
+            """, logger: logger) {
+            let candidacy = try Self.decode(row)
+            result[candidacy.id] = candidacy
+        }
+        return result
+    }
+}
+
+extension CandidacyRepository {
+    /// The candidacies among `ids` that exist, by id, on the caller's connection.
+    public func existing(ids: [String], on connection: PostgresConnection) async throws -> [String: Candidacy] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [String: Candidacy] = [:]
+        for try await row in try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = ANY(\(Array(Set(ids)))::text[])
+            """, logger: logger) {
+            let candidacy = try Self.decode(row)
+            result[candidacy.id] = candidacy
+        }
+        return result
+    }
+}
