@@ -218,7 +218,7 @@ struct PreflightTests {
         #expect(refused?.reason.lowercased().contains("refused") == true, "\(String(describing: refused))")
         // The failure this guards against is PostgresClient's retry loop (about a minute per
         // call). Three refusals take well under a second on an idle machine; the bound leaves
-        // room for a 2-core CI machine running the other suites in parallel.
-        #expect(ContinuousClock.now - start < .seconds(20))
+        // room for a 2-core machine running other builds and suites at once (20.08 s seen).
+        #expect(ContinuousClock.now - start < .seconds(45))
     }
 }

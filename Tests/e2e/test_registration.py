@@ -218,3 +218,40 @@ def test_events_are_accepted_while_the_smtp_server_is_down_and_mailed_once_when_
         proc.wait(timeout=30)
         if sink:
             sink.kill()
+
+
+def link_in(message):
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    return next(line for line in text.splitlines() if "/activar?token=" in line).strip()
+
+
+def test_a_corrected_email_gets_the_credentials_and_the_old_link_stops(system):
+    """The registration system corrects a mistyped e-mail with candidacy.updated: the
+    credentials go to the new address through the SMTP sink, and the link sent to the wrong
+    one stops working; every other field of the update applies too."""
+    base, secret, maildir, env = system
+    assert post(base, secret, approval(900, email="persona900@exmaple.mx"))[0] == 202
+    wait_for(lambda: mail_count(maildir) >= 1, 60, "the first credentials mail")
+    first = messages(maildir)[0]
+    assert "persona900@exmaple.mx" in str(first["To"])
+    update = approval(900, email="persona900@example.mx", full_name="Persona Candidata Novecientos")
+    update["id"], update["type"] = "evt-update-900", "candidacy.updated"
+    assert post(base, secret, update)[0] == 202
+    wait_for(lambda: mail_count(maildir) >= 2, 60, "the credentials at the corrected address")
+    second = next(m for m in messages(maildir) if "persona900@example.mx" in str(m["To"]))
+    assert "Persona Candidata Novecientos" in decoded(second["To"])
+    assert first["Message-ID"] != second["Message-ID"]
+    old, new = link_in(first), link_in(second)
+    assert old != new
+    for link, works in ((old, False), (new, True)):
+        try:
+            with urllib.request.urlopen(base + link[link.index("/activar"):], timeout=10) as r:
+                page = r.read().decode()
+                ok = 'name="contrasena"' in page
+        except urllib.error.HTTPError as e:
+            ok = False
+            page = e.read().decode()
+        assert ok == works, page[:400]
+    name = subprocess.run(["psql", env["CONOCELES_DATABASE_URL"], "-tAc", "SELECT full_name FROM candidacies WHERE id = 'E2E-900'"],
+                          capture_output=True, text=True).stdout.strip()
+    assert name == "Persona Candidata Novecientos"
