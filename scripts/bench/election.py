@@ -1,12 +1,13 @@
 """Driver of scripts/bench/election: one national-scale simulated process against a running
 system (one `conoceles serve`, W `conoceles work`, a fresh database and SMTP sink).
 
-  election.py run --base-url URL --database-url URL --maildir DIR --binary BIN
+  election.py run --base-url URL --database-url URL --maildir DIR --binary BIN   (DIR: smtp-sink's files)
                   --candidacies N --photos S --workers W [--connections 32]
 
 Stages, each timed:
-  ingest    N signed candidacy.approved events over HTTP → registration.ingest →
-            account.issue → mail.credentials → one message per account in the Maildir
+  ingest    N signed candidacy.approved events over HTTP → registration.ingest (batches:
+            candidacies and accounts) → mail.credentials (batches) → one message per account
+            in the sink's directory (Postfix smtp-sink, one file per message)
   photos    the parties' representatives (activated from their credentials mails) upload a
             photo for S candidacies over HTTP → photo.check on the workers
   capture   synthetic captures for every candidacy, written in bulk (SQL): the privacy
@@ -73,7 +74,7 @@ def ingest(args, run_id):
     if bad:
         raise SystemExit(f"ingest: {bad} events refused: {[f for r in results for f in r[2]][:3]}")
     log(f"  ingest: posted {args.candidacies} events in {time.monotonic() - start:.1f} s")
-    new = os.path.join(args.maildir, "new")
+    new = args.maildir
 
     def done():
         pending, accounts, unsent = (int(x) for x in one(args.database_url, """
@@ -94,8 +95,9 @@ def representative_credentials(maildir, run_id):
     """username and activation link of each party's generic account, from the Maildir."""
     found = {}
     parser = email.parser.BytesParser()
-    new = os.path.join(maildir, "new")
-    for entry in os.scandir(new):
+    for entry in os.scandir(maildir):
+        if not entry.is_file():
+            continue
         with open(entry.path, "rb") as f:
             raw = f.read()
         if b"representacion." not in raw:
@@ -240,10 +242,10 @@ def run(args):
     stages["rebuild"] = rebuild(args)
     total = sum(stages.values())
     accounts = int(one(args.database_url, "SELECT count(*) FROM accounts WHERE role IN ('persona_candidata', 'representacion')")[0])
-    mails = maildir_count(os.path.join(args.maildir, "new"))
+    mails = maildir_count(args.maildir)
     if mails != accounts:
         raise SystemExit(f"{mails} mails for {accounts} accounts")
-    print(f"RUN workers={args.workers} candidacies={args.candidacies} " +
+    print(f"RUN workers={args.workers} candidacies={args.candidacies} events_per_s={args.candidacies / stages['ingest']:.1f} " +
           " ".join(f"{k}_s={v:.1f}" for k, v in stages.items()) + f" total_s={total:.1f}", flush=True)
     return 0
 
