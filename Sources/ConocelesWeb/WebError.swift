@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JobQueue
 import NIOCore
 import Storage
 
@@ -93,8 +94,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return response
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
-        } catch where PostgresErrorText.isUnavailable(error) {
-            // The database is restarting or unreachable: worth sending again in a moment.
+        } catch where PostgresErrorText.isUnavailable(error) || error is Deadline.Exceeded {
+            // The database is restarting or unreachable (or a statement got no answer in time,
+            // as on a connection it dropped): worth sending again in a moment.
             context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             let message = "El servicio no está disponible por un momento; intente de nuevo en unos segundos."
             var response = api

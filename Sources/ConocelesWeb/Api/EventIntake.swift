@@ -65,7 +65,7 @@ final class EventIntake: Sendable {
             do {
                 let outcomes = try await write(group.map(\.event))
                 for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
-            } catch where group.count > 1 && !PostgresErrorText.isUnavailable(error) {
+            } catch where group.count > 1 && !PostgresErrorText.isUnavailable(error) && !(error is Deadline.Exceeded) {
                 logger.warning("event group refused; writing its events one by one", metadata: ["error": "\(PostgresErrorText.describe(error))"])
                 for waiting in group {
                     do {
@@ -80,10 +80,22 @@ final class EventIntake: Sendable {
         }
     }
 
+    /// How long one group's transaction may take: past it (a connection the server dropped,
+    /// whose query PostgresNIO never fails) its requests are answered with the error and the
+    /// next group goes on another connection, instead of every later request waiting behind it.
+    static let writeDeadline = Duration.seconds(10)
+
     private func write(_ events: [RegistrationEvent]) async throws -> [Outcome] {
         let repository = RegistrationEventRepository(client: client, logger: logger)
-        let jobs = self.jobs
-        return try await client.withTransaction(logger: logger) { tx in
+        let jobs = self.jobs, client = self.client, logger = self.logger
+        return try await Deadline.run(limit: Self.writeDeadline) {
+            try await Self.write(events, repository: repository, jobs: jobs, client: client, logger: logger)
+        }
+    }
+
+    private static func write(_ events: [RegistrationEvent], repository: RegistrationEventRepository, jobs: JobClient,
+                              client: PostgresClient, logger: Logger) async throws -> [Outcome] {
+        try await client.withTransaction(logger: logger) { tx in
             let outcomes = try await repository.recordMany(events, on: tx)
             let recorded = zip(events, outcomes).compactMap { event, outcome in outcome == .recorded ? event.id : nil }
             // One ingest job for the group: it claims its events, oldest first, as one batch.
