@@ -417,7 +417,9 @@ def drain(args, stall_seconds=300, quiet_seconds=20):
         state = (int(pending), int(unsent), int(open_jobs))
         if state[0] == 0 and state[2] == 0:
             quiet_since = quiet_since or time.monotonic()
-            if state[1] == 0 or time.monotonic() - quiet_since >= quiet_seconds:
+            # Accounts still unsent with no job open wait for the minute's sweep and, if a dead
+            # worker's lease holds them, for its end (120 s): wait that long before judging.
+            if state[1] == 0 or time.monotonic() - quiet_since >= (200 if state[1] else quiet_seconds):
                 return True
         else:
             quiet_since = None

@@ -56,7 +56,8 @@ public struct CredentialsMailWorker: JobWorker {
             named = nil
         }
         while true {
-            let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, leaseSeconds: Self.leaseSeconds)
+            let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, leaseSeconds: Self.leaseSeconds,
+                                                                 job: context.jobID)
             guard !claimed.isEmpty else { return }
             try await send(claimed, accounts: accounts, refusalEndsJob: named != nil, context: context)
             if named != nil || claimed.count < Self.batchSize { return }

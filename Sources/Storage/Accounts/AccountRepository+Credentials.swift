@@ -49,7 +49,9 @@ extension AccountRepository {
     /// one statement: each gets a lease of `leaseSeconds` (another worker skips it meanwhile;
     /// a worker that dies lets it go when the lease ends) and its issue's date, fixed at the
     /// first claim. With `accountIDs`, only those (a re-send asked for them, refused or not).
-    public func claimCredentialsDue(limit: Int, accountIDs: [UUID]? = nil, leaseSeconds: Int,
+    /// `job` owns the lease: the same job, retried after its worker died or its database
+    /// connection dropped mid-batch, takes its accounts back at once.
+    public func claimCredentialsDue(limit: Int, accountIDs: [UUID]? = nil, leaseSeconds: Int, job: Int64,
                                     at now: Date = Date()) async throws -> [CredentialsDue] {
         let lease = now.addingTimeInterval(Double(leaseSeconds))
         let query: PostgresQuery
@@ -59,10 +61,10 @@ extension AccountRepository {
                     SELECT id FROM accounts
                      WHERE id = ANY(\(accountIDs)::uuid[]) AND credentials_sent_at IS NULL AND disabled_at IS NULL
                        AND role IN ('persona_candidata', 'representacion')
-                       AND (credentials_lease_until IS NULL OR credentials_lease_until < \(now))
+                       AND (credentials_lease_until IS NULL OR credentials_lease_until < \(now) OR credentials_lease_job = \(job))
                      FOR UPDATE SKIP LOCKED)
                 UPDATE accounts a
-                   SET credentials_lease_until = \(lease), credentials_issued_at = coalesce(a.credentials_issued_at, \(now))
+                   SET credentials_lease_until = \(lease), credentials_lease_job = \(job), credentials_issued_at = coalesce(a.credentials_issued_at, \(now))
                   FROM due WHERE a.id = due.id
                 RETURNING \(unescaped: Self.prefixedColumns("a")), a.credentials_issue, a.credentials_issued_at
                 """
@@ -72,10 +74,10 @@ extension AccountRepository {
                     SELECT id FROM accounts
                      WHERE credentials_sent_at IS NULL AND disabled_at IS NULL AND mail_failed_at IS NULL
                        AND role IN ('persona_candidata', 'representacion')
-                       AND (credentials_lease_until IS NULL OR credentials_lease_until < \(now))
+                       AND (credentials_lease_until IS NULL OR credentials_lease_until < \(now) OR credentials_lease_job = \(job))
                      ORDER BY created_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 UPDATE accounts a
-                   SET credentials_lease_until = \(lease), credentials_issued_at = coalesce(a.credentials_issued_at, \(now))
+                   SET credentials_lease_until = \(lease), credentials_lease_job = \(job), credentials_issued_at = coalesce(a.credentials_issued_at, \(now))
                   FROM due WHERE a.id = due.id
                 RETURNING \(unescaped: Self.prefixedColumns("a")), a.credentials_issue, a.credentials_issued_at
                 """
