@@ -490,13 +490,4 @@ struct Reader {
         }
         return value
     }
-
-    /// An optional integer in `range`; nil when the key is absent or empty.
-    func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
-        if config.int(forKey: ConfigKey(key)) == nil,
-           (config.string(forKey: ConfigKey(key))?.trimmingCharacters(in: .whitespaces) ?? "").isEmpty {
-            return nil
-        }
-        return try int(key, in: range)
-    }
 }

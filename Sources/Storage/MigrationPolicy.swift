@@ -58,6 +58,10 @@ public enum MigrationPolicy {
                     refuse("una migración «no-transaction» solo lleva CREATE INDEX CONCURRENTLY IF NOT EXISTS (o DROP INDEX CONCURRENTLY IF EXISTS): cada sentencia debe poder repetirse si la anterior falló; lo demás va en otra migración")
                 }
             }
+            if let table = firstMatch(#"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)(?:IF\s+NOT\s+EXISTS\s+)?(?:\S+\s+)?ON\s+(?:ONLY\s+)?(\S+)"#, in: text),
+               !createdTables.contains(tableName(table)), header.smallTable == nil {
+                refuse("CREATE INDEX sin CONCURRENTLY sobre la tabla existente \(tableName(table)): bloquea las escrituras mientras se construye; use CREATE INDEX CONCURRENTLY IF NOT EXISTS en una migración «-- conoceles: no-transaction», o diga por qué la tabla es pequeña con «-- small-table: <razón>»")
+            }
             guard !contract else { continue }
             for (pattern, reason) in nonAdditive where matches(pattern, text) {
                 refuse("\(reason): no es aditivo y la versión anterior podría dejar de funcionar; hágalo en un paso de contracción marcado «-- contract: <por qué ya es seguro>» (docs/OPERATIONS.md §5)")
@@ -66,10 +70,6 @@ public enum MigrationPolicy {
                 for clause in topLevelClauses(text) where addsRequiredColumnWithoutDefault(clause) {
                     refuse("ADD COLUMN … NOT NULL sin DEFAULT: los INSERT de la versión anterior fallarían; agregue la columna con DEFAULT o admitiendo NULL, y exíjala después en un paso «-- contract:»")
                 }
-            }
-            if let table = firstMatch(#"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)(?:IF\s+NOT\s+EXISTS\s+)?(?:\S+\s+)?ON\s+(?:ONLY\s+)?(\S+)"#, in: text),
-               !createdTables.contains(tableName(table)), header.smallTable == nil {
-                refuse("CREATE INDEX sin CONCURRENTLY sobre la tabla existente \(tableName(table)): bloquea las escrituras mientras se construye; use CREATE INDEX CONCURRENTLY IF NOT EXISTS en una migración «-- conoceles: no-transaction», o diga por qué la tabla es pequeña con «-- small-table: <razón>»")
             }
         }
         return found

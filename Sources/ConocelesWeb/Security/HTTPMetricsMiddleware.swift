@@ -23,15 +23,15 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
                                       .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
                                       .milliseconds(2_500), .seconds(5), .seconds(10), .seconds(30)]
 
-    static let requests = MetricNameDescriptor(
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "conoceles", subsystem: "http", metricName: "requests", unitName: "total",
-        helpText: "HTTP requests answered, by route pattern, method and status class.")
-    static let duration = MetricNameDescriptor(
+        helpText: "HTTP requests answered, by route pattern, method and status class.") }
+    static var duration: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "conoceles", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-        helpText: "Time to answer an HTTP request, by route pattern.")
-    static let serverErrors = MetricNameDescriptor(
+        helpText: "Time to answer an HTTP request, by route pattern.") }
+    static var serverErrors: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "conoceles", subsystem: "http", metricName: "server_errors", unitName: "total",
-        helpText: "HTTP requests answered with a 5xx status, by route pattern.")
+        helpText: "HTTP requests answered with a 5xx status, by route pattern.") }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -63,7 +63,8 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
 
     /// The label for a request: the router's pattern when a route matched, else a bounded family.
     static func route(endpoint: String?, path: String) -> String {
-        if let endpoint, !endpoint.isEmpty { return endpoint }
+        // Hummingbird names the route of a request nothing matched "NotFound".
+        if let endpoint, !endpoint.isEmpty, endpoint != "NotFound" { return endpoint }
         if path.hasPrefix("/estatico/") { return "/estatico/*" }
         if PageCacheMiddleware.isCached(path) {
             if let prefix = PageCacheMiddleware.cachedPaths.first(where: { $0.hasSuffix("/") && $0 != "/" && path.hasPrefix($0) }) {
