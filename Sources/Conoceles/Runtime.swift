@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import PostgresNIO
 import Prometheus
+import ConocelesJobs
 import Storage
 
 /// What every long-running command needs, loaded and checked before anything starts:
@@ -143,13 +144,5 @@ struct Runtime: Sendable {
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         Foundation.exit(78)  // EX_CONFIG
-    }
-}
-
-extension DatabaseEndpoint {
-    /// The endpoint of a configured URL.
-    init(_ url: DatabaseURL) {
-        self.init(host: url.host, port: url.port, username: url.username, password: url.password,
-                  database: url.database, requireTLS: url.requireTLS)
     }
 }

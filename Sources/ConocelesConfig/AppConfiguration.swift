@@ -11,6 +11,10 @@ public struct AppConfiguration: Sendable {
     /// what a pooler in transaction mode (pgbouncer) cannot carry: the workers' LISTEN and
     /// the migrations' session advisory lock. Set it when `database.url` goes through one.
     public var listenDatabase: DatabaseURL
+    /// A streaming replica of `database` for the public side's reads (`database.replica_url`;
+    /// nil, the default: everything reads the primary). Only the published snapshot is read
+    /// there (portal, open data, public API); a page shows a new version once it is replicated.
+    public var replicaDatabase: DatabaseURL?
     /// Connections this process may open to PostgreSQL (web requests and jobs share them).
     public var databaseMaxConnections: Int
     /// Whether `serve`, `work` and `up` apply pending migrations at start
@@ -213,6 +217,9 @@ public struct AppConfiguration: Sendable {
         public var heartbeatSeconds: Int
         /// A running job without a heartbeat for this long is rescued and retried.
         public var rescueAfterSeconds: Int
+        /// Port on `http.host` where `conoceles work` serves `/health`, `/health/ready` and
+        /// `/metrics` (`worker.metrics_port`; nil, the default: none).
+        public var metricsPort: Int?
     }
 }
 
@@ -263,6 +270,27 @@ extension AppConfiguration {
             }
         } else {
             listenDatabase = database
+        }
+        if let replicaText = r.optionalString("database.replica_url") {
+            do { replicaDatabase = try DatabaseURL(parsing: replicaText) } catch {
+                throw ConfigurationError(key: "database.replica_url", reason: error.reason)
+            }
+        }
+        // The CA file that verifies the server's certificate, for every URL that names none.
+        let caFile = r.optionalString("database.ca_file")
+        if let caFile {
+            guard caFile.hasPrefix("/") else {
+                throw ConfigurationError(key: "database.ca_file", reason: "debe ser una ruta absoluta (un archivo PEM con la CA del servidor)")
+            }
+            if database.rootCertificate == nil { database.rootCertificate = caFile }
+            if listenDatabase.rootCertificate == nil { listenDatabase.rootCertificate = caFile }
+            if replicaDatabase != nil, replicaDatabase?.rootCertificate == nil { replicaDatabase?.rootCertificate = caFile }
+        }
+        for (key, url) in [("database.url", database), ("database.listen_url", listenDatabase)]
+            + (replicaDatabase.map { [("database.replica_url", $0)] } ?? []) {
+            if let file = url.rootCertificate, !FileManager.default.isReadableFile(atPath: file) {
+                throw ConfigurationError(key: file == caFile ? "database.ca_file" : key, reason: "no se puede leer el archivo de CA «\(file)»")
+            }
         }
         databaseMaxConnections = try r.int("database.max_connections", in: 2...1_000)
         migrateOnStart = try r.bool("database.migrate_on_start", default: false)
@@ -348,7 +376,8 @@ extension AppConfiguration {
             pollIntervalSeconds: Double(try r.int("worker.poll_interval_ms", in: 10...600_000)) / 1_000,
             shutdownGraceSeconds: try r.int("worker.shutdown_grace_seconds", in: 0...3_600),
             heartbeatSeconds: try r.int("worker.heartbeat_seconds", in: 1...600),
-            rescueAfterSeconds: try r.int("worker.rescue_after_seconds", in: 2...86_400))
+            rescueAfterSeconds: try r.int("worker.rescue_after_seconds", in: 2...86_400),
+            metricsPort: try r.optionalInt("worker.metrics_port", in: 1...65535))
         guard worker.rescueAfterSeconds >= 2 * worker.heartbeatSeconds else {
             throw ConfigurationError(
                 key: "worker.rescue_after_seconds",

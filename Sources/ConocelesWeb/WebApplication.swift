@@ -9,6 +9,7 @@ public enum WebApplication {
         let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: context.trustedProxies))
         router.add(middleware: RequestLogMiddleware(.info))
+        router.add(middleware: HTTPMetricsMiddleware(registry: context.metrics))
         router.add(middleware: CompressionMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: context.secureCookies))
         router.add(middleware: ErrorPageMiddleware())
@@ -33,6 +34,28 @@ public enum WebApplication {
         HelpController(context: context).addRoutes(to: router)
         PublicationRoutes(context: context).addRoutes(to: router)
         return router
+    }
+
+    /// The monitoring endpoints alone — `/health`, `/health/ready`, `/metrics` (with its
+    /// access control) — for `conoceles work`'s own port (`worker.metrics_port`).
+    public static func buildMonitoringRouter(context: WebContext) -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: context.trustedProxies))
+        router.add(middleware: RequestLogMiddleware(.debug))
+        router.add(middleware: HTTPMetricsMiddleware(registry: context.metrics))
+        router.add(middleware: ErrorPageMiddleware())
+        SiteController(context: context).addRoutes(to: router)
+        MetricsController(context: context).addRoutes(to: router)
+        return router
+    }
+
+    /// `buildMonitoringRouter`'s application listening on `host:port`.
+    public static func buildMonitoring(context: WebContext, host: String, port: Int, logger: Logger)
+        -> Application<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
+        Application(
+            responder: buildResponder(context: context, router: buildMonitoringRouter(context: context)),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Conoceles"),
+            logger: logger)
     }
 
     /// The router's responder inside the per-request deadline (`context.requestTimeout`).

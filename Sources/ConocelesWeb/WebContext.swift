@@ -4,6 +4,7 @@ import Imaging
 import JobQueue
 import Prometheus
 import Logging
+import PostgresNIO
 import Storage
 
 /// What every controller may use: the database, the process served, and site settings.
@@ -42,6 +43,10 @@ public struct WebContext: Sendable {
     public var metricsAccess = AppConfiguration.MetricsSettings()
     /// The database part of `/metrics`, rendered at most every few seconds.
     var metricsCache = MetricsCache()
+    /// A streaming replica for the public side's reads (`database.replica_url`): the portal,
+    /// open data, the public API and the page cache's version read the publication tables
+    /// there; everything else stays on `database`. None by default.
+    public var replica: Database?
     /// Hours between two releases of the identity statistics (`publication.statistics_refresh_hours`,
     /// 24 until set): the pages say when the tables change next.
     public var statisticsRefreshHours = 24
@@ -65,6 +70,9 @@ public struct WebContext: Sendable {
 }
 
 extension WebContext {
+    /// Where the public side reads the published snapshot: the replica when there is one.
+    var publicReads: PostgresClient { (replica ?? database).client }
+
     /// The session store with this site's expiries.
     func sessions(logger: Logger) -> SessionRepository {
         SessionRepository(client: database.client, logger: logger, idleTimeout: sessionTTL)

@@ -10,15 +10,65 @@ public struct DatabaseEndpoint: Sendable, Equatable {
     public var username: String
     public var password: String?
     public var database: String
-    public var requireTLS: Bool
+    public var tls: TLS
 
-    public init(host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool = false) {
+    /// TLS towards PostgreSQL, as libpq's `sslmode` asks for it (the caller maps it).
+    public struct TLS: Sendable, Equatable {
+        public enum Mode: Sendable, Equatable {
+            /// Plain connection.
+            case disable
+            /// TLS when the server offers it, else plain.
+            case prefer
+            /// TLS or no connection.
+            case require
+        }
+        public enum Verification: Sendable, Equatable {
+            /// Encrypt without checking the certificate (libpq's `prefer`, `require`).
+            case none
+            /// The chain must lead to a trusted authority (libpq's `verify-ca`).
+            case chain
+            /// The chain, and the certificate names the host (libpq's `verify-full`).
+            case full
+        }
+        public var mode: Mode
+        public var verification: Verification
+        /// PEM file of the trusted authorities; nil: the system's.
+        public var caFile: String?
+
+        public init(mode: Mode, verification: Verification = .full, caFile: String? = nil) {
+            self.mode = mode
+            self.verification = verification
+            self.caFile = caFile
+        }
+
+        public static let disable = TLS(mode: .disable, verification: .none)
+
+        /// swift-nio-ssl's client configuration for this verification and CA file.
+        public var configuration: TLSConfiguration {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            switch verification {
+            case .none: configuration.certificateVerification = .none
+            case .chain: configuration.certificateVerification = .noHostnameVerification
+            case .full: configuration.certificateVerification = .fullVerification
+            }
+            if let caFile { configuration.trustRoots = .file(caFile) }
+            return configuration
+        }
+    }
+
+    public init(host: String, port: Int, username: String, password: String?, database: String, tls: TLS = .disable) {
         self.host = host
         self.port = port
         self.username = username
         self.password = password
         self.database = database
-        self.requireTLS = requireTLS
+        self.tls = tls
+    }
+
+    /// As before `sslmode` had its libpq meanings: TLS fully verified, or none.
+    public init(host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool) {
+        self.init(host: host, port: port, username: username, password: password, database: database,
+                  tls: requireTLS ? TLS(mode: .require, verification: .full) : .disable)
     }
 
     /// The same server, another database (tests create one per test).
@@ -28,17 +78,31 @@ public struct DatabaseEndpoint: Sendable, Equatable {
         return copy
     }
 
+    /// The TLS context of a direct connection; fails when the CA file cannot be loaded.
+    func sslContext() throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: tls.configuration)
+    }
+
     /// The configuration of one direct connection (LISTEN, the migrations' lock, preflight).
+    /// The preflight has loaded the TLS context once (a CA file it cannot read stops start-up).
     public var connectionConfiguration: PostgresConnection.Configuration {
-        PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database,
-            tls: requireTLS ? .require(try! .init(configuration: .makeClientConfiguration())) : .disable)
+        let connectionTLS: PostgresConnection.Configuration.TLS = switch tls.mode {
+        case .disable: .disable
+        case .prefer: .prefer(try! sslContext())
+        case .require: .require(try! sslContext())
+        }
+        return PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: connectionTLS)
     }
 
     func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
+        let clientTLS: PostgresClient.Configuration.TLS = switch tls.mode {
+        case .disable: .disable
+        case .prefer: .prefer(tls.configuration)
+        case .require: .require(tls.configuration)
+        }
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database,
-            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+            host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(5)
         return configuration
@@ -74,6 +138,11 @@ public struct Database: Sendable {
     /// reports PostgreSQL's real reason at once.
     public static func preflight(_ endpoint: DatabaseEndpoint, timeout: Duration = .seconds(4), logger: Logger) async throws(DatabaseUnavailable) {
         let where_ = "\(endpoint.host):\(endpoint.port)/\(endpoint.database)"
+        if endpoint.tls.mode != .disable {
+            do { _ = try endpoint.sslContext() } catch {
+                throw DatabaseUnavailable(endpoint: where_, reason: "no se pudo preparar TLS (¿el archivo de CA es un PEM legible?): \(error)")
+            }
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -4,8 +4,10 @@ import Logging
 import PostgresNIO
 
 /// Applies the numbered `.sql` files of `Migrations/` in order, each in its own
-/// transaction, recorded in `schema_migrations` with the SHA-256 of its text. An advisory
-/// lock makes two processes that start together apply each migration exactly once.
+/// transaction (but those marked `-- conoceles: no-transaction`, for `CREATE INDEX
+/// CONCURRENTLY`: see `applyWithoutTransaction` and `MigrationPolicy`), recorded in
+/// `schema_migrations` with the SHA-256 of its text. An advisory lock makes two processes
+/// that start together apply each migration exactly once.
 ///
 /// Before anything runs, the database's record is compared with this build's files
 /// (`check`): an applied migration whose text changed since (a checksum that differs), or one
@@ -244,6 +246,13 @@ public struct Migrator: Sendable {
         var applied: [Int] = []
         for migration in migrations where state.pending.contains(migration.version) {
             do {
+                guard migration.isTransactional else {
+                    try await applyWithoutTransaction(migration, on: connection, logger: logger)
+                    logger.info("migration applied", metadata: [
+                        "version": "\(migration.version)", "name": "\(migration.name)", "transaction": "none"])
+                    applied.append(migration.version)
+                    continue
+                }
                 try await connection.withTransaction(logger: logger) { tx in
                     // Transaction-scoped: a statement that cannot get its table lock in time fails
                     // (and the migration rolls back) rather than stall every query behind it.
@@ -268,5 +277,47 @@ public struct Migrator: Sendable {
             applied.append(migration.version)
         }
         return applied
+    }
+
+    /// A `-- conoceles: no-transaction` migration (`CREATE INDEX CONCURRENTLY`, which cannot
+    /// run in a transaction and does not stop writes while it builds): each statement on its
+    /// own, then the record. No `lock_timeout`: a concurrent build waits for older transactions
+    /// by design, without blocking anyone. A build that failed before (a unique violation, a
+    /// killed process) leaves an INVALID index of that name, which `IF NOT EXISTS` would keep:
+    /// it is dropped (concurrently) and built again. `MigrationPolicy` holds these migrations
+    /// to statements that are safe to repeat.
+    private func applyWithoutTransaction(_ migration: Migration, on connection: PostgresConnection, logger: Logger) async throws {
+        for statement in SQLScript.statements(in: migration.sql) {
+            if let index = Self.concurrentIndexName(statement) {
+                let invalid = try await connection.query("""
+                    SELECT count(*) > 0 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                     WHERE c.relname = \(index) AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid
+                    """, logger: logger).decode(Bool.self).reduce(false) { $0 || $1 }
+                if invalid {
+                    logger.warning("dropping an invalid index left by an earlier failed build", metadata: [
+                        "index": "\(index)", "version": "\(migration.version)"])
+                    let quoted = "\"" + index.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    try await connection.query(PostgresQuery(unsafeSQL: "DROP INDEX CONCURRENTLY IF EXISTS \(quoted)"), logger: logger)
+                }
+            }
+            logger.info("migration statement without transaction", metadata: [
+                "version": "\(migration.version)", "statement": "\(statement.prefix(120))"])
+            // Migration files ship with the program; they are not input.
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await connection.query("""
+            INSERT INTO schema_migrations (version, name, checksum)
+            VALUES (\(migration.version), \(migration.name), \(migration.checksum))
+            """, logger: logger)
+    }
+
+    /// The index name of `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS name ON …`, unquoted.
+    static func concurrentIndexName(_ statement: String) -> String? {
+        let text = MigrationPolicy.skeletonPreservingCase(statement)
+        guard let name = MigrationPolicy.firstMatch(
+            #"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+("[^"]+"|\S+)\s+ON\s"#, in: text)
+        else { return nil }
+        if name.hasPrefix("\"") { return String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
+        return name.lowercased()
     }
 }

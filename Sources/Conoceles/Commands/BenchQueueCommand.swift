@@ -2,6 +2,7 @@ import ArgumentParser
 import ConocelesConfig
 import Foundation
 import Logging
+import ConocelesJobs
 import Storage
 
 /// `conoceles bench queue`: bulk enqueue throughput, drain throughput and enqueue-to-start
@@ -64,9 +65,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "conoceles.bench")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
-        let endpoint = DatabaseEndpoint(
-            host: url.host, port: url.port, username: url.username, password: url.password,
-            database: url.database, requireTLS: url.requireTLS)
+        let endpoint = DatabaseEndpoint(url)
         try await Database.preflight(endpoint, logger: logger)
 
         let benchmark = QueueBenchmark(

@@ -69,10 +69,24 @@ extension Runtime {
             var context = try webContext()
             let pageCache = PageCache()
             context.pageCache = pageCache
-            // LISTEN needs a session of its own: through pgbouncer in transaction mode the
-            // notifications never arrive, so with `database.listen_url` the watcher has a
-            // one-connection pool to that direct endpoint (started before it, stopped after it).
-            if listenEndpoint != database.endpoint {
+            if let replicaURL = configuration.replicaDatabase {
+                // The public side reads the replica (its own pool, started before the site and
+                // stopped after it). No publication watcher then: the primary's notification
+                // names a version the replica may not have replayed yet, and pages rendered
+                // from the replica would be cached under it; the page cache follows the
+                // replica's own version instead (checked every PageCache.checkInterval).
+                let endpoint = DatabaseEndpoint(replicaURL)
+                do { try await Database.preflight(endpoint, logger: logger) } catch {
+                    Runtime.fail("database.replica_url: \(error.description)")
+                }
+                let replica = Database(endpoint: endpoint, maximumConnections: configuration.databaseMaxConnections, logger: logger)
+                services.append(PoolService(database: replica))
+                context.replica = replica
+                logger.notice("public pages read the replica", metadata: ["replica": "\(replicaURL)"])
+            } else if listenEndpoint != database.endpoint {
+                // LISTEN needs a session of its own: through pgbouncer in transaction mode the
+                // notifications never arrive, so with `database.listen_url` the watcher has a
+                // one-connection pool to that direct endpoint (started before it, stopped after it).
                 let direct = Database(endpoint: listenEndpoint, maximumConnections: 1, logger: logger)
                 services.append(PoolService(database: direct))
                 services.append(PublicationWatcher(cache: pageCache, client: direct.client, logger: logger))
@@ -88,6 +102,15 @@ extension Runtime {
         }
         if workers {
             services.append(contentsOf: try await makeWorkerServices())
+        }
+        // `work`'s own health and metrics (`worker.metrics_port`): `up` serves them on the site.
+        if workers, !web, let port = configuration.worker.metricsPort {
+            let host = configuration.http.host
+            var monitoring = WebApplication.buildMonitoring(context: try webContext(), host: host, port: port, logger: logger)
+            monitoring.beforeServerStarts { [logger] in
+                logger.notice("monitoring endpoints listening", metadata: ["url": "http://\(host):\(port)/metrics"])
+            }
+            services.append(monitoring)
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },

@@ -61,7 +61,7 @@ struct PageCacheMiddleware: RouterMiddleware {
         var (version, check) = cache.versionForRequest()
         if check {
             do {
-                let current = try await PublicationRepository(client: self.context.database.client, logger: context.logger)
+                let current = try await PublicationRepository(client: self.context.publicReads, logger: context.logger)
                     .current(processID: self.context.process.id)?.version ?? 0
                 cache.switchTo(current)
                 version = current

@@ -35,7 +35,7 @@ struct BallotController {
 
         var offices: [BallotView.OfficeView] = []
         if let municipality, let district, errors.isEmpty {
-            let repository = PublicationRepository(client: context.database.client, logger: ctx.logger)
+            let repository = PublicationRepository(client: context.publicReads, logger: ctx.logger)
             for office in process.offices {
                 var filter = PublicationFilter(officeCode: office.code)
                 switch office.scope {

@@ -29,7 +29,7 @@ struct CompareController {
         guard ids.count <= Self.maximum else {
             return try refuse("Se pueden comparar como máximo \(Self.maximum) candidaturas a la vez; usted eligió \(ids.count).")
         }
-        let repository = PublicationRepository(client: context.database.client, logger: ctx.logger)
+        let repository = PublicationRepository(client: context.publicReads, logger: ctx.logger)
         var profiles: [PublishedProfile] = []
         for id in ids {
             guard id.utf8.count <= 64, let found = try await repository.profile(processID: context.process.id, id: id) else {

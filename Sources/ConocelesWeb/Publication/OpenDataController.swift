@@ -18,7 +18,7 @@ struct OpenDataController {
     }
 
     func repository(_ ctx: WebRequestContext) -> PublicationRepository {
-        PublicationRepository(client: context.database.client, logger: ctx.logger)
+        PublicationRepository(client: context.publicReads, logger: ctx.logger)
     }
 
     /// Column headers of the statistics file after DIMENSION, VALOR, PERFILES_PUBLICADOS.

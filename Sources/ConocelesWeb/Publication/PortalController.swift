@@ -27,7 +27,7 @@ struct PortalController {
         [("cualquiera", "Cualquier acción afirmativa")] + IdentityGroup.allCases.map { ($0.rawValue, $0.label) }
 
     func repository(_ ctx: WebRequestContext) -> PublicationRepository {
-        PublicationRepository(client: context.database.client, logger: ctx.logger)
+        PublicationRepository(client: context.publicReads, logger: ctx.logger)
     }
 
     /// Says what the site is, for which process and electoral body, with a search box.

@@ -33,7 +33,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
         }
         var headers = HTTPFields()
         if isAPI { headers[.accessControlAllowOrigin] = "*" } else { headers[.vary] = "Cookie" }
-        let current = try await PublicationRepository(client: context.database.client, logger: ctx.logger)
+        let current = try await PublicationRepository(client: context.publicReads, logger: ctx.logger)
             .currentSwitch(processID: context.process.id)
         if let current {
             // Keyed by the canonical URL (the parameters the route reads), as the page cache is.
