@@ -10,8 +10,3 @@ ALTER TABLE accounts
     ADD COLUMN credentials_issued_at timestamptz,
     ADD COLUMN credentials_lease_until timestamptz,
     ADD COLUMN credentials_lease_job bigint;
-
--- The accounts due a credentials e-mail, oldest first.
-CREATE INDEX accounts_credentials_due_idx ON accounts (created_at)
-    WHERE credentials_sent_at IS NULL AND disabled_at IS NULL AND mail_failed_at IS NULL
-      AND role IN ('persona_candidata', 'representacion');
