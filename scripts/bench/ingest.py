@@ -197,8 +197,8 @@ def run(args):
     results = []
     threads = [threading.Thread(target=poster, args=(host, port, secret, work, results)) for _ in range(args.connections)]
     log(f"posting {args.events} events over {args.connections} keep-alive connections")
-    psql(args.database_url, "SELECT pg_stat_statements_reset()")
-    counters_before = database_counters(args.database_url)
+    psql(args.stats_url, "SELECT pg_stat_statements_reset()")
+    counters_before = database_counters(args.stats_url)
     cpu_before = cpu_snapshot(args)
     start_wall = time.time()
     start = time.monotonic()
@@ -241,7 +241,7 @@ def run(args):
         time.sleep(0.5)
     cpu_after = cpu_snapshot(args)
     time.sleep(1)  # the statistics of the last transactions reach pg_stat_database
-    counters_after = database_counters(args.database_url)
+    counters_after = database_counters(args.stats_url)
     end_wall = last_mail_time(new)
     seconds = end_wall - start_wall
     time.sleep(args.settle_seconds)  # a duplicate would arrive now
@@ -255,7 +255,7 @@ def run(args):
     statements = (counters_after[1] - counters_before[1]) / ok
     log(f"database: {counters_after[0] - counters_before[0]} commits, {counters_after[1] - counters_before[1]} statements "
         f"(pg_stat_database, pg_stat_statements; the driver's own polling included)")
-    top = psql(args.database_url, """
+    top = psql(args.stats_url, """
         SELECT calls, round(total_exec_time::numeric, 0), left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC LIMIT 12""")
     log("  most frequent statements (calls, ms):")
@@ -313,6 +313,7 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("--base-url", required=True)
     r.add_argument("--database-url", required=True)
+    r.add_argument("--stats-url", required=True, help="the benchmark database as a role that reads pg_stat_statements")
     r.add_argument("--sink-dir", required=True, help="where smtp-sink writes one file per message")
     r.add_argument("--sink-ceiling", type=float, default=0, help="messages/s the sink took from smtp-source")
     r.add_argument("--postmaster", type=int, required=True, help="the PostgreSQL server's postmaster PID")
