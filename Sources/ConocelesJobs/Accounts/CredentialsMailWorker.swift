@@ -39,9 +39,10 @@ public struct CredentialsMailWorker: JobWorker {
                    uniqueness: .live(key: "credentials:\(account.uuidString.lowercased())"))
     }
 
-    /// A job that sends every account due a message, in batches.
-    public static func batchJob() throws -> NewJob {
-        try NewJob(kind: kind, args: CandidacyJob(candidacyID: "", eventID: ""))
+    /// A job that sends every account due a message, in batches; with `accounts`, those (the
+    /// ones an ingest batch created), claimed by their ids.
+    public static func batchJob(accounts: [UUID]? = nil) throws -> NewJob {
+        try NewJob(kind: kind, args: CandidacyJob(candidacyID: "", eventID: "", accountIDs: accounts))
     }
 
     public func work(_ args: CandidacyJob, context: JobContext) async throws {
@@ -52,14 +53,18 @@ public struct CredentialsMailWorker: JobWorker {
         } else if !args.candidacyID.isEmpty {
             guard let account = try await accounts.account(candidacyID: args.candidacyID) else { return }
             named = [account.id]
+        } else if let ids = args.accountIDs, !ids.isEmpty {
+            named = ids
         } else {
             named = nil
         }
+        // A refused address ends a job that names one account (its re-send); a batch goes on.
+        let refusalEndsJob = args.accountID != nil || !args.candidacyID.isEmpty
         while true {
             let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, leaseSeconds: Self.leaseSeconds,
                                                                  job: context.jobID)
             guard !claimed.isEmpty else { return }
-            try await send(claimed, accounts: accounts, refusalEndsJob: named != nil, context: context)
+            try await send(claimed, accounts: accounts, refusalEndsJob: refusalEndsJob, context: context)
             if named != nil || claimed.count < Self.batchSize { return }
         }
     }

@@ -5,12 +5,19 @@ import Foundation
 public struct IngestJob: Codable, Sendable, Equatable {
     public static let kind = "registration.ingest"
     public let eventID: String
+    /// Every event stored with this job (a group commit of the API): claimed by their ids,
+    /// without scanning the pending ones. Nil for one event, or a sweep (`eventID` empty).
+    public let eventIDs: [String]?
 
-    public init(eventID: String) {
+    public init(eventID: String, eventIDs: [String]? = nil) {
         self.eventID = eventID
+        self.eventIDs = eventIDs
     }
 
-    enum CodingKeys: String, CodingKey { case eventID = "event_id" }
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id"
+        case eventIDs = "event_ids"
+    }
 }
 
 /// Arguments of the steps of the `candidacy-approved` pipeline.
@@ -21,16 +28,21 @@ public struct CandidacyJob: Codable, Sendable, Equatable {
     /// `mail.credentials` for another account than the candidacy's own (its party's generic
     /// account); nil for the candidacy's own.
     public let accountID: UUID?
+    /// `mail.credentials` of a batch: the accounts an ingest batch created, claimed by their
+    /// ids (with `candidacyID` empty).
+    public let accountIDs: [UUID]?
 
-    public init(candidacyID: String, eventID: String, accountID: UUID? = nil) {
+    public init(candidacyID: String, eventID: String, accountID: UUID? = nil, accountIDs: [UUID]? = nil) {
         self.candidacyID = candidacyID
         self.eventID = eventID
         self.accountID = accountID
+        self.accountIDs = accountIDs
     }
 
     enum CodingKeys: String, CodingKey {
         case candidacyID = "candidacy_id"
         case eventID = "event_id"
         case accountID = "account_id"
+        case accountIDs = "account_ids"
     }
 }

@@ -50,6 +50,20 @@ public struct RegistrationIngestWorker: JobWorker {
 
     public func work(_ args: IngestJob, context: JobContext) async throws {
         let events = RegistrationEventRepository(client: environment.client, logger: context.logger)
+        if let ids = args.eventIDs, !ids.isEmpty, ids.count <= Self.batchSize {
+            // The events stored together with this job, by their ids (another batch may have
+            // taken some: those are skipped, and applied by it).
+            do {
+                try await environment.client.withTransaction(logger: context.logger) { tx in
+                    try await apply(try await events.claim(ids: ids, on: tx), on: tx, logger: context.logger)
+                }
+            } catch where Self.isDataError(error) {
+                context.logger.warning("ingest batch refused by the database; applying it event by event",
+                                       metadata: ["sqlstate": "\(PostgresErrorText.sqlState(error) ?? "")"])
+                _ = try await applyOneByOne(including: args.eventID, events: events, logger: context.logger)
+            }
+            return
+        }
         for _ in 0..<Self.maxBatchesPerJob {
             let claimed: Int
             do {
@@ -201,7 +215,7 @@ public struct RegistrationIngestWorker: JobWorker {
         let created = try await AccountRepository(client: environment.client, logger: logger)
             .createAwaitingCredentials(accounts, by: .system(Self.kind), on: tx)
         guard !created.isEmpty else { return }
-        _ = try await environment.jobs.insertMany([try CredentialsMailWorker.batchJob()], on: tx)
+        _ = try await environment.jobs.insertMany([try CredentialsMailWorker.batchJob(accounts: created)], on: tx)
     }
 
     /// Applies one event that is not the approval of a new candidacy (an update, a

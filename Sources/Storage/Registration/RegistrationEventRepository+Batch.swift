@@ -97,3 +97,15 @@ extension RegistrationEventRepository {
         return nil
     }
 }
+
+extension RegistrationEventRepository {
+    /// Claims, on the caller's transaction, the events `ids` still pending or held that no
+    /// other transaction holds, oldest first (primary-key look-ups, no scan of the backlog).
+    public func claim(ids: [String], on connection: PostgresConnection) async throws -> [RegistrationEvent] {
+        try await list("""
+            SELECT \(unescaped: Self.columns) FROM registration_events
+             WHERE id = ANY(\(ids)::text[]) AND status IN ('pending', 'held')
+             ORDER BY received_at, id FOR UPDATE SKIP LOCKED
+            """, on: connection)
+    }
+}
