@@ -18,6 +18,19 @@ public struct PublicationBuilder: Sendable {
         public var published: Int
         /// Rows written: the candidacies whose public document or place changed.
         public var rowsWritten: Int
+        /// Rows of the previous snapshot closed (changed or no longer listed).
+        public var rowsClosed = 0
+        /// Where the time went: reading the sources, building the profiles, writing and
+        /// switching, then pruning old versions (and analyzing after a large write).
+        public var timings = Timings()
+    }
+
+    /// Milliseconds of each phase of a full rebuild.
+    public struct Timings: Sendable, Equatable {
+        public var readMS: Int64 = 0
+        public var buildMS: Int64 = 0
+        public var writeMS: Int64 = 0
+        public var pruneMS: Int64 = 0
     }
 
     let client: PostgresClient
@@ -56,6 +69,8 @@ public struct PublicationBuilder: Sendable {
         let written = ContinuousClock.now
         let pruned = try await repository.prune(processID: process.id)
         if saved.rowsWritten + saved.rowsClosed >= Self.analyzeAfterRows { try await repository.analyze() }
+        let timings = Timings(readMS: (read - started).milliseconds, buildMS: (built - read).milliseconds,
+                              writeMS: (written - built).milliseconds, pruneMS: (ContinuousClock.now - written).milliseconds)
         logger.info("publication snapshot built", metadata: [
             "version": "\(saved.version)", "listed": "\(profiles.count)", "rows_written": "\(saved.rowsWritten)",
             "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\((read - started).milliseconds)",
@@ -63,7 +78,7 @@ public struct PublicationBuilder: Sendable {
             "prune_analyze_ms": "\((ContinuousClock.now - written).milliseconds)",
         ])
         return Outcome(version: saved.version, listed: profiles.count, published: profiles.filter(\.hasProfile).count,
-                       rowsWritten: saved.rowsWritten)
+                       rowsWritten: saved.rowsWritten, rowsClosed: saved.rowsClosed, timings: timings)
     }
 
     /// The people the identity statistics count now: every published profile with the groups
