@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Storage
 
 /// Builds the HTTP application: router, middleware and controllers.
 public enum WebApplication {
@@ -66,11 +67,21 @@ public enum WebApplication {
                                  strictTransportSecurity: context.secureCookies)
     }
 
+    /// The responder of the server: cache hits of the public pages answered in front of
+    /// everything (`PageCacheResponder`), the rest by the router inside the request deadline.
+    public static func buildServerResponder(context: WebContext, router: Router<WebRequestContext>? = nil)
+        -> PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
+        let client = context.database.client, logger = context.database.logger, processID = context.process.id
+        return PageCacheResponder(buildResponder(context: context, router: router), cache: context.pageCache) {
+            try await PublicationRepository(client: client, logger: logger).current(processID: processID)?.version ?? 0
+        }
+    }
+
     /// The application listening on `host:port`.
     public static func build(context: WebContext, host: String, port: Int, logger: Logger)
-        -> Application<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
+        -> Application<PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>>> {
         Application(
-            responder: buildResponder(context: context),
+            responder: buildServerResponder(context: context),
             configuration: .init(address: .hostname(host, port: port), serverName: "Conoceles"),
             logger: logger)
     }

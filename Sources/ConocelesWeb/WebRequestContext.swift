@@ -31,6 +31,9 @@ public struct WebRequestContext: RequestContext, RemoteAddressRequestContext {
     /// `Forwarded`, `X-Real-IP`) that this site does not trust: it came through a proxy that
     /// is not configured, so the peer's address is not the client's (set by `ClientAddressMiddleware`).
     var forwardedByUntrustedPeer = false
+    /// Set by `PageCacheResponder`: a cacheable page is kept there (marked by
+    /// `PageCacheMiddleware`), not in the router.
+    var pageCacheInFront = false
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -39,17 +39,18 @@ struct BenchPortalCommand: AsyncParsableCommand {
             abstract: "Mide la reconstrucción completa y la de un perfil / time the full and one-profile rebuilds.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Reconstrucciones completas (se informa la más lenta) / full rebuilds (the slowest is reported: on a fresh seed the first, which writes every row).") var full = 2
+        @Flag(inversion: .prefixedNo, help: "Una reconstrucción más con todas las filas cambiadas / one more full rebuild with every row changed.") var everyRowChanged = true
         @Option(help: "Reconstrucciones de un perfil de cada tipo / one-profile refreshes of each kind.") var refreshes = 20
 
         func run() async throws {
             let runtime = try await Runtime.load(options, label: "bench.portal")
             let cipher = try SensitiveDataCipher(security: runtime.configuration.security)
-            let (full, refreshes) = (self.full, self.refreshes)
+            let (full, everyRowChanged, refreshes) = (self.full, self.everyRowChanged, self.refreshes)
             try await runtime.withDatabase {
                 let benchmark = PortalRebuildBenchmark(
                     client: runtime.database.client, cipher: cipher, process: runtime.process, catalogs: runtime.catalogs,
                     logger: runtime.logger)
-                for line in try await benchmark.run(fullRebuilds: full, refreshes: refreshes) { print(line) }
+                for line in try await benchmark.run(fullRebuilds: full, everyRowChanged: everyRowChanged, refreshes: refreshes) { print(line) }
             }
         }
     }

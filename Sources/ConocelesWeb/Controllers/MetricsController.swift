@@ -37,7 +37,7 @@ struct MetricsController {
         let database = try await context.metricsCache.text { [context] in
             try await Self.databaseFigures(context, logger: ctx.logger)
         }
-        let text = Self.withoutPrivateKinds(context.metrics.emitToString() + database)
+        let text = Self.withoutPrivateKinds(context.metrics.emitToString() + database + Self.pageCacheFigures(context.pageCache))
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -86,6 +86,28 @@ struct MetricsController {
 
             """
         return text
+    }
+
+    /// This server's page cache (in memory, per process): hits are answered without a log
+    /// line at info level, so they are counted here.
+    static func pageCacheFigures(_ cache: PageCache?) -> String {
+        guard let cache else { return "" }
+        let figures = cache.statistics
+        return """
+            # HELP conoceles_page_cache_hits_total Public pages answered from this server's page cache.
+            # TYPE conoceles_page_cache_hits_total counter
+            conoceles_page_cache_hits_total \(figures.hits)
+            # HELP conoceles_page_cache_misses_total Public page requests the page cache did not hold.
+            # TYPE conoceles_page_cache_misses_total counter
+            conoceles_page_cache_misses_total \(figures.misses)
+            # HELP conoceles_page_cache_pages Pages kept in this server's page cache.
+            # TYPE conoceles_page_cache_pages gauge
+            conoceles_page_cache_pages \(figures.pages)
+            # HELP conoceles_page_cache_bytes Bytes of the pages kept.
+            # TYPE conoceles_page_cache_bytes gauge
+            conoceles_page_cache_bytes \(figures.bytes)
+
+            """
     }
 
     /// `text` without the samples labelled with a private job kind.

@@ -19,6 +19,9 @@ public final class PageCache: Sendable {
         let version: Int64
         let target: String
         let gzip: Bool
+        /// A page as the whole chain sent it (`PageCacheResponder`), not as the router's
+        /// `PageCacheMiddleware` made it.
+        var front = false
     }
 
     struct State {
@@ -103,6 +106,15 @@ public final class PageCache: Sendable {
             }
             state.bytes += size
             if state.bytes > maximumBytes { Self.evict(&state, downTo: maximumBytes * 3 / 4) }
+        }
+    }
+
+    /// Drops the page of `key` (handed over to the front responder).
+    func remove(_ key: Key) {
+        state.withLock { state in
+            if let old = state.pages.removeValue(forKey: key) {
+                state.bytes -= old.page.body.readableBytes + key.target.utf8.count + 256
+            }
         }
     }
 

@@ -72,7 +72,7 @@ struct PageCacheMiddleware: RouterMiddleware {
         }
         guard let version else { return try await next(request, context) }
         let key = PageCache.Key(version: version, target: Self.canonicalTarget(path: request.uri.path, query: request.uri.query),
-                                gzip: request.headers[.acceptEncoding]?.contains("gzip") ?? false)
+                                gzip: CompressionMiddleware<Context>.acceptsGzip(request.headers[.acceptEncoding]))
         if let page = cache.page(key) {
             if conditional, Self.notModified(request.headers, page.headers) {
                 var headers = page.headers
@@ -85,6 +85,14 @@ struct PageCacheMiddleware: RouterMiddleware {
                 headers[.contentLength] = String(page.body.readableBytes)
                 return Response(status: .ok, headers: headers)
             }
+            if context.pageCacheInFront {
+                // Kept here before the front knew the version (the first requests after a
+                // start): handed over to `PageCacheResponder`, which keeps it from now on.
+                cache.remove(key)
+                var headers = page.headers
+                headers[PageCacheResponder<RouterResponder<Context>>.storeMarker] = "1"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: page.body))
+            }
             return Response(status: .ok, headers: page.headers, body: .init(byteBuffer: page.body))
         }
         // A miss: conditional requests and HEADs are answered by the handlers (a 304 or an
@@ -95,10 +103,13 @@ struct PageCacheMiddleware: RouterMiddleware {
         try await response.body.write(collector)
         let body = collector.buffer
         // A page that read this visitor's token (a form) is theirs alone.
+        var headers = response.headers
         if context.csrfSlot?.wasRead != true {
-            cache.store(PageCache.Page(headers: response.headers, body: body), for: key)
+            // Behind `PageCacheResponder` the page is kept there, as the whole chain sends it.
+            if context.pageCacheInFront { headers[PageCacheResponder<RouterResponder<Context>>.storeMarker] = "1" }
+            else { cache.store(PageCache.Page(headers: headers, body: body), for: key) }
         }
-        return Response(status: response.status, headers: response.headers, body: .init(byteBuffer: body))
+        return Response(status: response.status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// Whether the client's copy is the cached page: its validators, compared as

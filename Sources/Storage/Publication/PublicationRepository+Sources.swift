@@ -7,15 +7,52 @@ extension PublicationRepository {
     /// built from, in display order (office, territory, list, entity, formula, name). Reads
     /// committed data without locks: a change committed after this read counts as a new
     /// rebuild request (`requestRebuild`), so the rebuild runs again.
+    ///
+    /// The rows are decoded (the published answers are JSON) in chunks while later rows still
+    /// arrive, so the server's work (printing 30,000 `jsonb` answers) and the decoding share the
+    /// cores instead of following each other. Without JIT (compiling this plan cost about
+    /// 1.5 s of a 3.7 s query at 30,000 candidacies) and with room to sort in memory.
     public func sources(processID: String, timeZone: String) async throws -> [PublicationSource] {
-        let rows = try await client.query(Self.sourcesQuery(processID: processID, timeZone: timeZone, candidacyID: nil), logger: logger)
-        var received: [PostgresRow] = []
-        for try await row in rows { received.append(row) }
-        // Decoding (the published answers are JSON) is most of the read: on every core.
-        let ranked = try await received.concurrentMap { row in
-            (rank: try row.makeRandomAccess()["display_rank"].decode(Int64.self), source: try Self.source(of: row))
+        try await sources(processID: processID, timeZone: timeZone) { $0 }.compactMap { $0 }
+    }
+
+    /// `sources`, each passed through `transform` in the task that decoded it (so building
+    /// and encoding a profile also overlap the read); in display order, nils kept.
+    public func sources<T: Sendable>(
+        processID: String, timeZone: String, transform: @escaping @Sendable (PublicationSource) throws -> T?
+    ) async throws -> [T?] {
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL jit = off", logger: logger)
+            try await connection.query("SET LOCAL work_mem = '64MB'", logger: logger)
+            let rows = try await connection.query(Self.allSourcesQuery(processID: processID, timeZone: timeZone), logger: logger)
+            let ranked = try await withThrowingTaskGroup(of: [(rank: Int64, value: T?)].self) { group in
+                var chunk: [PostgresRow] = []
+                chunk.reserveCapacity(Self.decodeChunk)
+                for try await row in rows {
+                    chunk.append(row)
+                    if chunk.count == Self.decodeChunk {
+                        let rows = chunk
+                        group.addTask { try rows.map { row in let ranked = try Self.rankedSource(row); return (rank: ranked.rank, value: try transform(ranked.source)) } }
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !chunk.isEmpty {
+                    let rows = chunk
+                    group.addTask { try rows.map { row in let ranked = try Self.rankedSource(row); return (rank: ranked.rank, value: try transform(ranked.source)) } }
+                }
+                var all: [(rank: Int64, value: T?)] = []
+                for try await part in group { all.append(contentsOf: part) }
+                return all
+            }
+            return ranked.sorted { $0.rank < $1.rank }.map(\.value)
         }
-        return ranked.sorted { $0.rank < $1.rank }.map(\.source)
+    }
+
+    /// Rows decoded per task while the read goes on.
+    static let decodeChunk = 1_000
+
+    static func rankedSource(_ row: PostgresRow) throws -> (rank: Int64, source: PublicationSource) {
+        (rank: try row.makeRandomAccess()["display_rank"].decode(Int64.self), source: try source(of: row))
     }
 
     /// The source of the candidacy `candidacyID`, read on `connection` (a one-profile refresh
@@ -66,6 +103,46 @@ extension PublicationRepository {
               LEFT JOIN LATERAL (
                    SELECT decision, decided_at, signed_form FROM identity_consents
                     WHERE candidacy_id = c.id ORDER BY decided_at DESC, id DESC LIMIT 1) k ON true
+              LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id AND i.blocked_at IS NULL
+            """
+    }
+
+    /// `sourcesQuery` for every candidacy of `processID`: the publication dates and the consent
+    /// in force come from one grouped pass over their tables (hash joins) instead of one index
+    /// lookup per candidacy (60,000 lookups at 30,000 candidacies). Same columns, same rows.
+    static func allSourcesQuery(processID: String, timeZone: String) -> PostgresQuery {
+        return """
+            WITH ranked AS (
+                 SELECT c.id, row_number() OVER (ORDER BY \(unescaped: displayOrder)) AS display_rank
+                   FROM candidacies c
+                  WHERE c.process_id = \(processID) AND c.status = 'aprobada')
+            SELECT \(unescaped: CandidacyRepository.prefixedColumns), w.state AS profile_state, r.display_rank,
+                   q.published_answers::text AS published_answers,
+                   t.first_published::text AS first_published, t.last_republished::text AS last_republished,
+                   v.sha256 AS photo_sha256, v.byte_count AS photo_bytes, v.content_type AS photo_type, v.width AS photo_width, v.height AS photo_height,
+                   k.decision AS consent_decision, k.decided_at AS consent_at, coalesce(k.signed_form, false) AS consent_signed_form,
+                   i.ciphertext, i.nonce, i.key_id, coalesce(i.revision = i.published_revision, false) AS identity_published
+              FROM ranked r
+              JOIN candidacies c ON c.id = r.id
+              JOIN profile_workflows w ON w.candidacy_id = c.id
+              LEFT JOIN curricular_questionnaires q ON q.candidacy_id = c.id
+              LEFT JOIN (
+                   SELECT pt.candidacy_id,
+                          (min(pt.occurred_at) FILTER (WHERE pt.action = 'publicar') AT TIME ZONE \(timeZone))::date AS first_published,
+                          (max(pt.occurred_at) FILTER (WHERE pt.action = 'republicar') AT TIME ZONE \(timeZone))::date AS last_republished
+                     FROM profile_transitions pt JOIN candidacies pc ON pc.id = pt.candidacy_id AND pc.process_id = \(processID)
+                    WHERE pt.action IN ('publicar', 'republicar')
+                    GROUP BY pt.candidacy_id) t ON t.candidacy_id = c.id
+              LEFT JOIN LATERAL (
+                   SELECT pv.sha256, pv.byte_count, pv.content_type, pv.width, pv.height
+                     FROM photos p JOIN photo_variants pv ON pv.photo_id = p.id AND pv.variant = 'published'
+                    WHERE p.candidacy_id = c.id AND p.sha256 = q.published_answers->'photo'->>'sha256'
+                      AND p.status IN ('accepted', 'replaced')
+                    ORDER BY p.uploaded_at DESC LIMIT 1) v ON true
+              LEFT JOIN (
+                   SELECT DISTINCT ON (ic.candidacy_id) ic.candidacy_id, ic.decision, ic.decided_at, ic.signed_form
+                     FROM identity_consents ic JOIN candidacies kc ON kc.id = ic.candidacy_id AND kc.process_id = \(processID)
+                    ORDER BY ic.candidacy_id, ic.decided_at DESC, ic.id DESC) k ON k.candidacy_id = c.id
               LEFT JOIN identity_questionnaires i ON i.candidacy_id = c.id AND i.blocked_at IS NULL
             """
     }

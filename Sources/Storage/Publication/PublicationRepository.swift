@@ -60,14 +60,33 @@ public struct PublicationRepository: Sendable {
     public func saveSnapshot(
         processID: String, profiles: [PublishedProfile], builtAt: Date
     ) async throws -> SavedSnapshot {
+        try await saveSnapshot(processID: processID, encoded: try await profiles.concurrentMap(Self.encode), builtAt: builtAt)
+    }
+
+    /// A profile with its public document (the JSON the portal reads) and that document's SHA-256.
+    public struct EncodedProfile: Sendable {
+        public var profile: PublishedProfile
+        public var document: String
+        public var hash: Data
+    }
+
+    /// `profile` encoded as `saveSnapshot` stores it.
+    @Sendable public static func encode(_ profile: PublishedProfile) throws -> EncodedProfile {
+        let document = try JSONCoding.encodeString(profile)
+        return EncodedProfile(profile: profile, document: document, hash: Data(SHA256.hash(data: Data(document.utf8))))
+    }
+
+    /// `saveSnapshot` of profiles already encoded (`encode`), e.g. while they were read.
+    @discardableResult
+    public func saveSnapshot(processID: String, encoded: [EncodedProfile], builtAt: Date) async throws -> SavedSnapshot {
+        let profiles = encoded.map(\.profile)
         let published = profiles.filter(\.hasProfile).count
-        let encoded = try await profiles.concurrentMap { profile -> (String, Data) in
-            let document = try JSONCoding.encodeString(profile)
-            return (document, Data(SHA256.hash(data: Data(document.utf8))))
-        }
-        let documents = encoded.map(\.0), hashes = encoded.map(\.1)
+        let documents = encoded.map(\.document), hashes = encoded.map(\.hash)
         return try await client.transaction(logger: logger) { connection in
             try await lockWriters(processID: processID, on: connection)
+            // Statements over 30,000 rows are costed high enough for JIT, whose compiling costs
+            // more than it saves on these simple scans and updates.
+            try await connection.query("SET LOCAL jit = off", logger: logger)
             var current: [String: SnapshotDiff.Row] = [:]
             current.reserveCapacity(profiles.count)
             for try await (id, sortKey, hash) in try await connection.query("""
@@ -162,6 +181,7 @@ public struct PublicationRepository: Sendable {
     public func prune(processID: String, keep: Int = 3) async throws -> Int {
         try await client.transaction(logger: logger) { connection in
             try await lockWriters(processID: processID, on: connection)
+            try await connection.query("SET LOCAL jit = off", logger: logger)
             var oldestKept: Int64?
             for try await value in try await connection.query("""
                 SELECT min(version) FROM (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
