@@ -61,11 +61,11 @@ public struct CredentialsMailWorker: JobWorker {
         // A refused address ends a job that names one account (its re-send); a batch goes on.
         let refusalEndsJob = args.accountID != nil || !args.candidacyID.isEmpty
         while true {
-            let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, leaseSeconds: Self.leaseSeconds,
-                                                                 job: context.jobID)
+            let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, includeRefused: refusalEndsJob,
+                                                                 leaseSeconds: Self.leaseSeconds, job: context.jobID)
             guard !claimed.isEmpty else { return }
             try await send(claimed, accounts: accounts, refusalEndsJob: refusalEndsJob, context: context)
-            if named != nil || claimed.count < Self.batchSize { return }
+            if refusalEndsJob || claimed.count < Self.batchSize { return }
         }
     }
 

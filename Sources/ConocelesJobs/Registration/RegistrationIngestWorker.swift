@@ -203,19 +203,24 @@ public struct RegistrationIngestWorker: JobWorker {
         guard !registration.candidacies.isEmpty else { return }
         let actor = AuditActor.system(Self.kind)
         try await CandidacyRepository(client: environment.client, logger: logger).registerMany(registration.candidacies, by: actor, on: tx)
-        try await createAccounts(registration.accounts, on: tx, logger: logger)
+        try await createAccounts(registration.accounts, for: registration.candidacies, on: tx, logger: logger)
         // Listed within a window (bursts of approvals); withdrawals go at once.
         try await PublicationRebuildWorker.enqueueListing(jobs: environment.jobs, on: tx)
         try await releaseHeld(for: registration.candidacies.map(\.id), on: tx, logger: logger)
         registration = Registration()
     }
 
-    /// Creates `accounts` awaiting their credentials, and the e-mail job that sends them.
-    func createAccounts(_ accounts: [NewAccount], on tx: PostgresConnection, logger: Logger) async throws {
-        let created = try await AccountRepository(client: environment.client, logger: logger)
-            .createAwaitingCredentials(accounts, by: .system(Self.kind), on: tx)
-        guard !created.isEmpty else { return }
-        _ = try await environment.jobs.insertMany([try CredentialsMailWorker.batchJob(accounts: created)], on: tx)
+    /// Creates `accounts` awaiting their credentials, and the e-mail job that sends them with
+    /// the generic accounts of `candidacies`' entities never mailed yet (their e-mail found no
+    /// approved candidacy of the entity then: it goes with the entity's next one).
+    func createAccounts(_ accounts: [NewAccount], for candidacies: [Candidacy], on tx: PostgresConnection, logger: Logger) async throws {
+        let repository = AccountRepository(client: environment.client, logger: logger)
+        let created = try await repository.createAwaitingCredentials(accounts, by: .system(Self.kind), on: tx)
+        let entities = Array(Set(candidacies.map(\.postulatingEntity)))
+        let waiting = try await repository.unsentRepresentativeAccounts(processID: environment.process.id, entities: entities, on: tx)
+        let due = Array(Set(created + waiting))
+        guard !due.isEmpty else { return }
+        _ = try await environment.jobs.insertMany([try CredentialsMailWorker.batchJob(accounts: due)], on: tx)
     }
 
     /// Applies one event that is not the approval of a new candidacy (an update, a
@@ -279,7 +284,7 @@ public struct RegistrationIngestWorker: JobWorker {
                 var registration = Registration()
                 registration.add(substitute, wire: wire)
                 try await candidacies.registerMany(registration.candidacies, by: actor, on: tx)
-                try await createAccounts(registration.accounts, on: tx, logger: logger)
+                try await createAccounts(registration.accounts, for: registration.candidacies, on: tx, logger: logger)
                 try await refreshPublication(substitute.id, reason: "sustitucion", on: tx, logger: logger)
                 try await releaseHeld(for: [substitute.id], on: tx, logger: logger)
             }

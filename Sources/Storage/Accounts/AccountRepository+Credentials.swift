@@ -51,7 +51,8 @@ extension AccountRepository {
     /// first claim. With `accountIDs`, only those (a re-send asked for them, refused or not).
     /// `job` owns the lease: the same job, retried after its worker died or its database
     /// connection dropped mid-batch, takes its accounts back at once.
-    public func claimCredentialsDue(limit: Int, accountIDs: [UUID]? = nil, leaseSeconds: Int, job: Int64,
+    /// `includeRefused` claims named accounts whose address the server refused (a re-send).
+    public func claimCredentialsDue(limit: Int, accountIDs: [UUID]? = nil, includeRefused: Bool = false, leaseSeconds: Int, job: Int64,
                                     at now: Date = Date()) async throws -> [CredentialsDue] {
         let lease = now.addingTimeInterval(Double(leaseSeconds))
         let query: PostgresQuery
@@ -60,9 +61,9 @@ extension AccountRepository {
                 WITH due AS (
                     SELECT id FROM accounts
                      WHERE id = ANY(\(accountIDs)::uuid[]) AND credentials_sent_at IS NULL AND disabled_at IS NULL
-                       AND role IN ('persona_candidata', 'representacion')
+                       AND role IN ('persona_candidata', 'representacion') AND (\(includeRefused) OR mail_failed_at IS NULL)
                        AND (credentials_lease_until IS NULL OR credentials_lease_until < \(now) OR credentials_lease_job = \(job))
-                     FOR UPDATE SKIP LOCKED)
+                     ORDER BY created_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 UPDATE accounts a
                    SET credentials_lease_until = \(lease), credentials_lease_job = \(job), credentials_issued_at = coalesce(a.credentials_issued_at, \(now))
                   FROM due WHERE a.id = due.id
@@ -162,5 +163,23 @@ extension AccountRepository {
                                           changes: ["campo": "correo", "origen": "sistema de registro", "credenciales_reenviadas": due ? "si" : "no"],
                                           occurredAt: now), on: connection)
         return due
+    }
+}
+
+extension AccountRepository {
+    /// The live generic accounts of `entities` whose credentials were never sent (their e-mail
+    /// found no approved candidacy of the entity then), on the caller's connection.
+    public func unsentRepresentativeAccounts(processID: String, entities: [PostulatingEntity],
+                                             on connection: PostgresConnection) async throws -> [UUID] {
+        guard !entities.isEmpty else { return [] }
+        var ids: [UUID] = []
+        for try await id in try await connection.query("""
+            SELECT a.id FROM accounts a
+              JOIN unnest(\(entities.map(\.kind.rawValue))::text[], \(entities.map(\.code))::text[]) AS e(kind, code)
+                ON a.entity_kind = e.kind AND a.entity_code = e.code
+             WHERE a.role = 'representacion' AND a.process_id = \(processID) AND a.disabled_at IS NULL
+               AND a.credentials_sent_at IS NULL
+            """, logger: logger).decode(UUID.self) { ids.append(id) }
+        return ids
     }
 }
