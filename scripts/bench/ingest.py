@@ -259,8 +259,8 @@ def run(args):
         SELECT calls, round(total_exec_time::numeric, 0), left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC LIMIT 12""")
     log("  most frequent statements (calls, ms):")
-    for calls, ms, query in top:
-        log(f"    {int(calls):8d} {int(float(ms)):8d}  {query}")
+    for row in top:  # the query text may hold the separator
+        log(f"    {int(row[0]):8d} {int(float(row[1])):8d}  {'|'.join(row[2:])}")
     ok_mails = mails == accounts
     log(f"accounts issued {accounts}, mails {mails}: {'equal' if ok_mails else 'DIFFERENT'}")
     print(f"BENCH ingest events={ok} seconds={seconds:.2f} events_per_s={ok / seconds:.1f} mails={mails} "

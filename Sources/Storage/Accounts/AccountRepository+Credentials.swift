@@ -59,11 +59,13 @@ extension AccountRepository {
         if let accountIDs {
             query = """
                 WITH due AS (
-                    SELECT id FROM accounts
-                     WHERE id = ANY(\(accountIDs)::uuid[]) AND credentials_sent_at IS NULL AND disabled_at IS NULL
-                       AND role IN ('persona_candidata', 'representacion') AND (\(includeRefused) OR mail_failed_at IS NULL)
-                       AND (credentials_lease_until IS NULL OR credentials_lease_until < \(now) OR credentials_lease_job = \(job))
-                     ORDER BY created_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                    -- By primary key (an ORDER BY created_at here made the planner walk the due
+                    -- index instead: 8 ms a claim in the ingest benchmark).
+                    SELECT a.id FROM unnest(\(accountIDs)::uuid[]) AS t(id) JOIN accounts a ON a.id = t.id
+                     WHERE a.credentials_sent_at IS NULL AND a.disabled_at IS NULL
+                       AND a.role IN ('persona_candidata', 'representacion') AND (\(includeRefused) OR a.mail_failed_at IS NULL)
+                       AND (a.credentials_lease_until IS NULL OR a.credentials_lease_until < \(now) OR a.credentials_lease_job = \(job))
+                     LIMIT \(limit) FOR UPDATE OF a SKIP LOCKED)
                 UPDATE accounts a
                    SET credentials_lease_until = \(lease), credentials_lease_job = \(job), credentials_issued_at = coalesce(a.credentials_issued_at, \(now))
                   FROM due WHERE a.id = due.id
