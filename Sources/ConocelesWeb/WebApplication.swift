@@ -71,7 +71,9 @@ public enum WebApplication {
     /// everything (`PageCacheResponder`), the rest by the router inside the request deadline.
     public static func buildServerResponder(context: WebContext, router: Router<WebRequestContext>? = nil)
         -> PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
-        let client = context.database.client, logger = context.database.logger, processID = context.process.id
+        // The version of what the public pages read: the replica's when there is one (the
+        // primary's would key the replica's older pages under the newer version, for good).
+        let client = context.publicReads, logger = context.database.logger, processID = context.process.id
         return PageCacheResponder(buildResponder(context: context, router: router), cache: context.pageCache) {
             try await PublicationRepository(client: client, logger: logger).current(processID: processID)?.version ?? 0
         }

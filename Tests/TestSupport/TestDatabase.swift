@@ -44,6 +44,11 @@ public enum TestDatabase {
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }
+            // Let the client's run() start before the first lease: every crash of the test
+            // process seen on 2026-12-07 (a freed PostgresClient in leaseConnection, a corrupt
+            // dictionary) came right after PostgresNIO's "lease before run() was called"
+            // warning, under heavy parallel load.
+            try? await Task.sleep(for: .milliseconds(50))
             do {
                 if migrate { try await Migrator().migrate(database.client, logger: logger) }
                 return .success(try await body(database))
