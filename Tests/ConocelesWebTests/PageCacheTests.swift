@@ -169,6 +169,9 @@ struct PageCacheTests {
         #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "utm=1&nombre=ana&pagina=2")
             == "/candidaturas-publicas?nombre=ana&pagina=2")
         #expect(PageCacheMiddleware.canonicalTarget(path: "/mi-boleta", query: "municipio=039&distrito=1&x=y") == "/mi-boleta?municipio=039&distrito=1")
+        // A name the router would decode to a known one keeps its place; junk does not.
+        #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "%6Eombre=ana&r%2B1=x&r+2=y&pagina")
+            == "/candidaturas-publicas?%6Eombre=ana&pagina")
         // Every parameter the search reads is part of the key.
         for key in PublicSearch.keys {
             #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "\(key)=v") == "/candidaturas-publicas?\(key)=v")

@@ -46,8 +46,11 @@ struct PageCacheMiddleware: RouterMiddleware {
     static func canonicalTarget(path: String, query: String?) -> String {
         guard let query, !query.isEmpty, let known = parameters[path] else { return path }
         let kept = query.split(separator: "&").filter { pair in
-            let name = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            return known.contains(name.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? name)
+            let name = pair.prefix { $0 != "=" }
+            // Most names need no decoding (Foundation's decoding is most of a junk hit's cost).
+            guard name.contains(where: { $0 == "%" || $0 == "+" }) else { return known.contains(String(name)) }
+            let spaced = String(name).replacingOccurrences(of: "+", with: " ")
+            return known.contains(spaced.removingPercentEncoding ?? spaced)
         }
         return kept.isEmpty ? path : path + "?" + kept.joined(separator: "&")
     }

@@ -1,6 +1,7 @@
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,9 +29,18 @@ enum PasswordHashing {
         return pool
     }()
 
+    /// bcrypt checks and hashes asked for and not finished (running or queued).
+    static let pending = Atomic<Int>(0)
+
+    /// Whether people wait for the pool: more work asked for than it has threads (a sign-in
+    /// storm). `FormAdmission` holds form saves meanwhile.
+    static var backlogged: Bool { pending.load(ordering: .relaxed) > System.coreCount }
+
     /// Runs `work` on the pool, at the pool's priority.
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
-        try await pool.runIfActive {
+        pending.add(1, ordering: .relaxed)
+        defer { pending.subtract(1, ordering: .relaxed) }
+        return try await pool.runIfActive {
             lowerThisThreadsPriority()
             return work()
         }

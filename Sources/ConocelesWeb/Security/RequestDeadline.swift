@@ -18,11 +18,17 @@ public struct RequestDeadlineResponder<Inner: HTTPResponder>: HTTPResponder wher
     let inner: Inner
     let limit: Duration
     let strictTransportSecurity: Bool
+    let admission: FormAdmission
 
     public init(_ inner: Inner, limit: Duration, strictTransportSecurity: Bool) {
+        self.init(inner, limit: limit, strictTransportSecurity: strictTransportSecurity, admission: .shared)
+    }
+
+    init(_ inner: Inner, limit: Duration, strictTransportSecurity: Bool, admission: FormAdmission) {
         self.inner = inner
         self.limit = limit
         self.strictTransportSecurity = strictTransportSecurity
+        self.admission = admission
     }
 
     /// The forms whose answer waits for bcrypt (`PasswordHashing`): in a sign-in storm they
@@ -39,7 +45,14 @@ public struct RequestDeadlineResponder<Inner: HTTPResponder>: HTTPResponder wher
     public func respond(to request: Request, context: Context) async throws -> Response {
         let inner = self.inner
         do {
-            return try await Deadline.run(limit: limit(for: request)) { try await inner.respond(to: request, context: context) }
+            // A form saved during a sign-in storm waits for its turn first; its deadline starts
+            // when it is admitted (`FormAdmission`).
+            guard FormAdmission.applies(to: request) else {
+                return try await Deadline.run(limit: limit(for: request)) { try await inner.respond(to: request, context: context) }
+            }
+            return try await admission.run {
+                try await Deadline.run(limit: limit(for: request)) { try await inner.respond(to: request, context: context) }
+            }
         } catch let exceeded as Deadline.Exceeded {
             context.logger.warning("request deadline exceeded", metadata: [
                 "path": "\(request.uri.path)", "method": "\(request.method.rawValue)", "limit": "\(exceeded.limit)",

@@ -25,20 +25,34 @@ extension PublicationRepository {
             try await connection.query("SET LOCAL jit = off", logger: logger)
             try await connection.query("SET LOCAL work_mem = '64MB'", logger: logger)
             let rows = try await connection.query(Self.allSourcesQuery(processID: processID, timeZone: timeZone), logger: logger)
-            // Decoded as they arrive, on this task: rows handed to child tasks while the
-            // connection went on reading coincided with heap corruption in the test process
-            // (two crashes in PostgresNIO and the Swift runtime); kept sequential until that
-            // is understood.
-            var ranked: [(rank: Int64, value: T?)] = []
-            for try await row in rows {
-                let source = try Self.rankedSource(row)
-                ranked.append((rank: source.rank, value: try transform(source.source)))
+            // Rows are decoded on this task as they arrive (a `PostgresRow` never leaves the
+            // task that reads the connection); the decoded sources go in chunks to child
+            // tasks that run `transform` (building and encoding a profile costs more than
+            // reading it), so the transform of early rows overlaps the read of later ones.
+            return try await withThrowingTaskGroup(of: [(rank: Int64, value: T?)].self) { group in
+                var chunk: [(rank: Int64, source: PublicationSource)] = []
+                chunk.reserveCapacity(Self.decodeChunk)
+                var ranked: [(rank: Int64, value: T?)] = []
+                for try await row in rows {
+                    let source = try Self.rankedSource(row)
+                    chunk.append(source)
+                    if chunk.count == Self.decodeChunk {
+                        let batch = chunk
+                        group.addTask { try batch.map { (rank: $0.rank, value: try transform($0.source)) } }
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !chunk.isEmpty {
+                    let batch = chunk
+                    group.addTask { try batch.map { (rank: $0.rank, value: try transform($0.source)) } }
+                }
+                for try await part in group { ranked.append(contentsOf: part) }
+                return ranked.sorted { $0.rank < $1.rank }.map(\.value)
             }
-            return ranked.sorted { $0.rank < $1.rank }.map(\.value)
         }
     }
 
-    /// Rows decoded per task while the read goes on.
+    /// Sources per transform task while the read goes on.
     static let decodeChunk = 1_000
 
     static func rankedSource(_ row: PostgresRow) throws -> (rank: Int64, source: PublicationSource) {
