@@ -35,11 +35,16 @@ enum Templates {
         return names.sorted()
     }
 
-    /// `template` rendered with `view`.
+    /// `template` rendered with `view` (reflected once per structure: `MustacheView`).
     static func render(_ template: String, _ view: Any) -> String {
-        guard let text = library.render(view, withTemplate: template) else {
+        guard let text = library.render(MustacheView.wrap(view) as Any, withTemplate: template) else {
             fatalError("no template named \(template)")
         }
+        #if DEBUG
+        // Every render of the test suites checks the wrapped view renders what the plain one does.
+        let plain = library.render(view, withTemplate: template)
+        assert(plain == text, "template \(template) renders differently through MustacheView")
+        #endif
         return text
     }
 

@@ -46,11 +46,11 @@ struct FormAdmissionTests {
 
     @Test func outsideAStormNothingWaits() async throws {
         let admission = FormAdmission(pauseFactor: 5, storm: { false })
-        let started = ContinuousClock.now
-        let timeline = try await saves(8, through: admission, work: .milliseconds(100))
-        // Eight saves of 100 ms ran side by side: far less than 8 × 100 ms.
-        #expect(ContinuousClock.now - started < .milliseconds(500))
-        #expect(timeline.spans.withLock { $0.count } == 8)
+        let spans = try await saves(8, through: admission, work: .milliseconds(200)).spans.withLock { $0 }
+        // Saves of 200 ms submitted 2 ms apart ran side by side (under the gate none overlaps).
+        #expect(spans.count == 8)
+        let overlapping = spans.contains { a in spans.contains { b in a.index != b.index && a.start < b.end && b.start < a.end } }
+        #expect(overlapping)
         #expect(admission.counts.held == 0)
     }
 
@@ -68,25 +68,25 @@ struct FormAdmissionTests {
 
     @Test func theEndOfTheStormReleasesEveryoneWaiting() async throws {
         let storm = Flag(true)
-        let admission = FormAdmission(pauseFactor: 20, storm: { storm.isOn })
+        let admission = FormAdmission(pauseFactor: 40, storm: { storm.isOn })
         Task {
             try await Task.sleep(for: .milliseconds(150))
             storm.set(false)
         }
         let started = ContinuousClock.now
-        // Under the gate these would take 6 × (50 ms + 1 s pause); the storm ends after 150 ms
-        // and the first save's pause (1 s) ends: everyone left runs at once.
+        // Under the gate these would take 6 × (50 ms + 2 s pause); the storm ends after 150 ms
+        // and when the first save's pause (2 s) ends, everyone left runs at once.
         let timeline = try await saves(6, through: admission, work: .milliseconds(50))
-        #expect(ContinuousClock.now - started < .milliseconds(2_000))
+        #expect(ContinuousClock.now - started < .seconds(8))
         #expect(timeline.spans.withLock { $0.count } == 6)
     }
 
     @Test func noSaveWaitsLongerThanTheLimit() async throws {
-        let admission = FormAdmission(pauseFactor: 100, maxWait: .milliseconds(300), storm: { true })
+        let admission = FormAdmission(pauseFactor: 2_000, maxWait: .milliseconds(300), storm: { true })
         let started = ContinuousClock.now
-        // The first save's pause is 5 s; the others are let through when they have waited 300 ms.
+        // The first save's pause is over 100 s; the others are let through when they have waited 300 ms.
         let timeline = try await saves(3, through: admission, work: .milliseconds(50))
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(timeline.spans.withLock { $0.count } == 3)
     }
 
@@ -122,5 +122,47 @@ struct FormAdmissionTests {
             waited += 1
         }
         #expect(!PasswordHashing.backlogged)
+    }
+
+    @Test func throughTheServerSavesWaitTheirTurnOutsideTheDeadlineWhilePagesAnswerAtOnce() async throws {
+        let router = Router(context: WebRequestContext.self)
+        router.post("/candidaturas/X/curricular") { _, _ -> String in
+            try await Task.sleep(for: .milliseconds(100))
+            return "guardado"
+        }
+        router.get("/candidaturas/X") { _, _ -> String in "perfil" }
+        let admission = FormAdmission(pauseFactor: 3, storm: { true })
+        // A deadline shorter than the wait of the third save: the wait does not count.
+        let responder = RequestDeadlineResponder(router.buildResponder(), limit: .milliseconds(600),
+                                                 strictTransportSecurity: false, admission: admission)
+        let app = Application(responder: responder)
+        try await app.test(.live) { client in
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: (String, HTTPResponse.Status, Duration).self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(10 * index))
+                        return try await client.execute(uri: "/candidaturas/X/curricular", method: .post) {
+                            ("save \(index)", $0.status, ContinuousClock.now - started)
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(50))
+                    return try await client.execute(uri: "/candidaturas/X", method: .get) { ("page", $0.status, ContinuousClock.now - started) }
+                }
+                var answers: [String: (HTTPResponse.Status, Duration)] = [:]
+                for try await (name, status, at) in group { answers[name] = (status, at) }
+                // The page is not held behind the saves.
+                #expect(answers["page"]?.0 == .ok)
+                if let page = answers["page"]?.1, let lastSave = answers["save 2"]?.1 {
+                    #expect(page < lastSave, "page after \(page), last save after \(lastSave)")
+                }
+                // Every save answered 200 (none cut by the deadline), the last after two pauses.
+                for index in 0..<3 { #expect(answers["save \(index)"]?.0 == .ok) }
+                #expect(answers["save 2"].map { $0.1 >= .milliseconds(900) } == true, "last save after \(String(describing: answers["save 2"]?.1))")
+            }
+        }
+        #expect(admission.counts.held == 2)
     }
 }
