@@ -1,21 +1,20 @@
 import Foundation
 @testable import JobQueue
 import PostgresNIO
-import Storage
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Maintenance")
 struct MaintenanceTests {
-    func maintenance(_ db: Database, _ id: String, catalog: JobCatalog = JobCatalog(), clock: @escaping @Sendable () -> Date = Date.init,
+    func maintenance(_ db: TestPostgres, _ id: String, catalog: JobCatalog = JobCatalog(), clock: @escaping @Sendable () -> Date = Date.init,
                      _ configure: (inout JobMaintenance.Configuration) -> Void = { _ in }) -> JobMaintenance {
         var config = JobMaintenance.Configuration(leaderID: id)
         configure(&config)
-        return JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: TestDatabase.logger, clock: clock)
+        return JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: QueueTestDatabase.logger, clock: clock)
     }
 
     @Test func oneLeaderAtATimeAndTheOtherTakesOverAfterResign() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let a = maintenance(db, "a").leadership, b = maintenance(db, "b").leadership
             #expect(try await a.attemptElectOrReelect())
             #expect(try await !b.attemptElectOrReelect())
@@ -27,7 +26,7 @@ struct MaintenanceTests {
     }
 
     @Test func anExpiredLeaseIsTakenOver() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let a = maintenance(db, "a").leadership, b = maintenance(db, "b").leadership
             #expect(try await a.attemptElectOrReelect())
             try await db.client.query("UPDATE job_leaders SET expires_at = now() - interval '1 second'")
@@ -38,8 +37,8 @@ struct MaintenanceTests {
     /// A worker died mid-job (its heartbeat stopped): the rescuer retries the job, or
     /// discards it when it had used its attempts.
     @Test func rescuerRetriesOrphanedJobs() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let orphan = try await client.insert(NewJob(kind: "x", maxAttempts: 3)).id
             let lastChance = try await client.insert(NewJob(kind: "x", maxAttempts: 1)).id
             let healthy = try await client.insert(NewJob(kind: "x")).id
@@ -57,8 +56,8 @@ struct MaintenanceTests {
     }
 
     @Test func schedulerMakesDueJobsAvailable() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let due = try await client.insert(NewJob(kind: "x", scheduledAt: Date().addingTimeInterval(60))).id
             let notYet = try await client.insert(NewJob(kind: "x", scheduledAt: Date().addingTimeInterval(3_600))).id
             try await db.client.query("UPDATE jobs SET scheduled_at = now() - interval '1 second' WHERE id = \(due)")
@@ -70,8 +69,8 @@ struct MaintenanceTests {
 
     /// The pruner deletes finalized jobs past their retention, in batches, and nothing else.
     @Test func prunerKeepsTheTableBounded() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             try await client.insertMany((0..<2_500).map { _ in NewJob(kind: "old") })
             try await client.insertMany((0..<10).map { _ in NewJob(kind: "pending") })
             try await db.client.query("""
@@ -89,7 +88,7 @@ struct MaintenanceTests {
 
     /// Two leaders (a split brain, or a check twice in one minute) enqueue each tick once.
     @Test func cronFiresOncePerTickWithCompetingLeaders() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let zone = TimeZone(identifier: "America/Mexico_City")!
             let schedules = [
                 try CronSchedule(name: "every-minute", kind: "tick", expression: "* * * * *", timeZone: zone),

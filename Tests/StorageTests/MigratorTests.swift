@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
-@testable import Storage
+@testable import PostgresSupport
+import Storage
 import Testing
 import TestSupport
 
@@ -9,7 +10,7 @@ import TestSupport
 struct MigratorTests {
     @Test func appliesEachMigrationOnceAndRecordsIt() async throws {
         try await TestDatabase.with(migrate: false) { db in
-            let migrator = Migrator()
+            let migrator = try TestDatabase.migrator()
             #expect(!migrator.migrations.isEmpty)
             let first = try await migrator.migrate(db.client, logger: TestDatabase.logger)
             #expect(first == migrator.migrations.map(\.version))
@@ -25,11 +26,11 @@ struct MigratorTests {
     @Test func concurrentMigratorsApplyEachMigrationOnce() async throws {
         try await TestDatabase.with(migrate: false) { db in
             let results = try await withThrowingTaskGroup(of: [Int].self) { group in
-                for _ in 0..<4 { group.addTask { try await Migrator().migrate(db.client, logger: TestDatabase.logger) } }
+                for _ in 0..<4 { group.addTask { try await (try TestDatabase.migrator()).migrate(db.client, logger: TestDatabase.logger) } }
                 return try await group.reduce(into: [[Int]]()) { $0.append($1) }
             }
             let all = results.flatMap { $0 }
-            #expect(all.sorted() == Migrator().migrations.map(\.version))
+            #expect(all.sorted() == (try TestDatabase.migrator()).migrations.map(\.version))
         }
     }
 
