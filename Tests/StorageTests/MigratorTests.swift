@@ -223,3 +223,30 @@ struct PreflightTests {
         #expect(ContinuousClock.now - start < .seconds(45))
     }
 }
+
+@Suite("Migrator sets and folders")
+struct MigratorSetsTests {
+    @Test func twoOwnersWithOneVersionAreRefusedNamingBothFiles() {
+        let queue = [Migrator.Migration(version: 2, name: "jobs", sql: "SELECT 1;")]
+        let application = [Migrator.Migration(version: 2, name: "accounts", sql: "SELECT 2;")]
+        let error = #expect(throws: Migrator.DuplicateVersion.self) { try Migrator(sets: [queue, application]) }
+        #expect(error?.files == ["0002_jobs.sql", "0002_accounts.sql"])
+        let merged = try? Migrator(sets: [[.init(version: 5, name: "b", sql: "")], [.init(version: 3, name: "a", sql: "")]])
+        #expect(merged?.migrations.map(\.version) == [3, 5], "applied in version order whatever their owner")
+    }
+
+    /// A build without its migrations must not start as if the schema had none.
+    @Test func aMissingOrEmptyFolderIsAnErrorNotAnEmptyList() throws {
+        #expect(throws: Migrator.UnreadableMigrations.self) { try Migrator.migrations(in: nil) }
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)")
+        let error = #expect(throws: Migrator.UnreadableMigrations.self) { try Migrator.migrations(in: missing) }
+        #expect(error?.path == missing.path)
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        try Data("notes".utf8).write(to: empty.appendingPathComponent("README.md"))
+        #expect(throws: Migrator.UnreadableMigrations.self) { try Migrator.migrations(in: empty) }
+        try Data("CREATE TABLE t (x int);".utf8).write(to: empty.appendingPathComponent("0007_tabla.sql"))
+        #expect(try Migrator.migrations(in: empty).map(\.fileName) == ["0007_tabla.sql"])
+    }
+}
