@@ -13,6 +13,26 @@ struct MaintenanceTests {
         return JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: QueueTestDatabase.logger, clock: clock)
     }
 
+    /// An election that fails is an error in the log, and the process stops acting as the
+    /// leader (it could not renew its lease); before, `try?` read it as "not leader" silently.
+    @Test func aFailedElectionIsLoggedAndStepsDown() async throws {
+        try await QueueTestDatabase.with { db async throws in
+            let recorder = LogRecorder()
+            let a = JobMaintenance(client: db.client, catalog: JobCatalog(), configuration: .init(leaderID: "a"),
+                                   logger: recorder.logger())
+            #expect(await a.electionRound(wasLeader: false), "elected while the lease table is there")
+            try await db.client.query("DROP TABLE job_leaders")
+            #expect(await !a.electionRound(wasLeader: true))
+            let errors = recorder.recorded.filter { $0.level == .error }
+            #expect(errors.map(\.message) == ["maintenance leader election failed"])
+            #expect(errors.first?.metadata["error"]?.contains("job_leaders") == true)
+            #expect(errors.first?.metadata["was_leader"] == "true")
+            #expect(recorder.recorded.contains { $0.message == "lost maintenance leadership" })
+            await a.leadership.resign()
+            #expect(recorder.recorded.contains { $0.level == .warning && $0.message.hasPrefix("maintenance lease not given up") })
+        }
+    }
+
     @Test func oneLeaderAtATimeAndTheOtherTakesOverAfterResign() async throws {
         try await QueueTestDatabase.with { db async throws in
             let a = maintenance(db, "a").leadership, b = maintenance(db, "b").leadership

@@ -224,6 +224,7 @@ struct JobCatalogTests {
                 unique: { scope: live, by: [photo_id] }
                 """,
             "schedules.yaml": "schedules:\n  - { name: purge, kind: privacy.purge, cron: '0 3 * * *', args: { dry_run: false } }\n",
+            "privacy.purge.yaml": "kind: privacy.purge\n",
         ])
         let catalog = try JobCatalog.load(directory: dir, knownKinds: ["photo.check", "privacy.purge"])
         let p = catalog.policy(for: "photo.check")
@@ -250,5 +251,38 @@ struct JobCatalogTests {
         }
         #expect(error?.key == key, "\(String(describing: error))")
         #expect(error?.file.hasSuffix(file) == true)
+    }
+
+    /// A kind with a worker and no file would run on the engine's defaults without anyone
+    /// noticing: refused, naming the file to write.
+    @Test func aKindWithAWorkerButNoFileIsRefused() throws {
+        let dir = try folder(["queues.yaml": "default: 1\n", "x.yaml": "kind: x\n"])
+        let error = #expect(throws: JobCatalog.DefinitionError.self) {
+            try JobCatalog.load(directory: dir, knownKinds: ["x", "mail.nueva"])
+        }
+        #expect(error?.file == "\(dir)/mail.nueva.yaml")
+        #expect(error?.description.contains("falta el archivo") == true)
+        #expect(try JobCatalog.load(directory: dir, knownKinds: ["x"]).policies.keys.sorted() == ["x"])
+    }
+
+    /// A pipeline step, like a schedule or a job file, may only name a kind with a worker.
+    @Test func aPipelineStepWithoutAWorkerIsRefused() throws {
+        let dir = try folder(["flujo.yaml": "name: flujo\nevent: algo\nsteps:\n  - { name: a, kind: x }\n  - { name: b, kind: y, after: [a] }\n"])
+        let error = #expect(throws: JobCatalog.DefinitionError.self) {
+            try PipelineDefinition.loadAll(directory: dir, knownKinds: ["x"])
+        }
+        #expect(error?.file == "\(dir)/flujo.yaml")
+        #expect(error?.key == "b.kind")
+        #expect(try PipelineDefinition.loadAll(directory: dir, knownKinds: ["x", "y"]).map(\.name) == ["flujo"])
+    }
+
+    /// A wrong `paths.pipelines` used to read as "no pipelines" (approvals then issued no
+    /// accounts); now it stops the start, naming the folder.
+    @Test func aMissingPipelinesFolderIsAnError() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("sin-pipelines-\(UUID().uuidString)").path
+        let error = #expect(throws: JobCatalog.DefinitionError.self) { try PipelineDefinition.loadAll(directory: missing) }
+        #expect(error?.file == missing)
+        let empty = try folder([:])
+        #expect(try PipelineDefinition.loadAll(directory: empty).isEmpty, "an empty folder is a deployment without pipelines")
     }
 }
