@@ -95,7 +95,7 @@ let package = Package(
         // what the web imports to enqueue, without the workers.
         .target(
             name: "JobArguments",
-            dependencies: ["ConocelesCore", "JobQueue", "Storage"],
+            dependencies: ["JobQueue", "Storage"],
             swiftSettings: swiftSettings
         ),
         .target(
