@@ -10,14 +10,17 @@ import TestSupport
 /// A `JobEnvironment` for worker tests: the repository's process and configuration, a fresh
 /// database, and real SMTP through the test sink (`SMTPTestSink`) on `port`.
 enum WorkerHarness {
-    static func environment(_ db: Database, smtpPort: Int) async throws -> JobEnvironment {
+    static func environment(
+        _ db: Database, smtpPort: Int, _ configure: (inout AppConfiguration) -> Void = { _ in }
+    ) async throws -> JobEnvironment {
         let root = PhotoFixtures.repositoryRoot
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(root)/config")
-        let configuration = try await AppConfiguration.load(file: "\(root)/config/conoceles.yaml", environment: [
+        var configuration = try await AppConfiguration.load(file: "\(root)/config/conoceles.yaml", environment: [
             "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
             "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
             "CONOCELES_HTTP_PUBLIC_URL": "https://conoceles.example/",
         ])
+        configure(&configuration)
         let mailer = try SMTPMailer(settings: SMTPSettings(
             host: "127.0.0.1", port: smtpPort, security: .none, credentials: nil,
             from: try MailAddress(parsing: configuration.smtp.from), connectTimeout: .seconds(5), totalTimeout: .seconds(20)))

@@ -8,6 +8,7 @@ import Mail
 import PostgresNIO
 import Storage
 import TestSupport
+import Synchronization
 import Testing
 
 /// One list of workers (`WorkerRegistry`) against the job definitions of the repository.
@@ -155,5 +156,203 @@ struct SessionPurgeWorkerTests {
         var n = 0
         for try await c in try await db.client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(table)")).decode(Int.self) { n = c }
         return n
+    }
+}
+
+/// `mail.bounces` reads the Maildir the mail server delivers bounces into.
+@Suite("BounceReaderWorker", .serialized)
+struct BounceReaderWorkerTests {
+    @Test func marksTheAccountsOfAPermanentBounceOnceAndFilesEveryMessage() async throws {
+        let maildir = FileManager.default.temporaryDirectory.appendingPathComponent("bounces-\(UUID().uuidString)")
+        let new = maildir.appendingPathComponent("new")
+        try FileManager.default.createDirectory(at: new, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: maildir) }
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port) { $0.smtp.bouncesMaildir = maildir.path }
+                let bounced = try await WorkerHarness.staffAccount(db, username: "rebota", email: "rebota@example.org")
+                let delayed = try await WorkerHarness.staffAccount(db, username: "tarda", email: "tarda@example.org")
+                try Data(MailFixtures.dsn(recipient: "rebota@example.org", status: "5.1.1", action: "failed",
+                                          diagnostic: "smtp; 550 5.1.1 <rebota@example.org>: Recipient address rejected").utf8)
+                    .write(to: new.appendingPathComponent("1.dsn.relay"))
+                try Data(MailFixtures.dsn(recipient: "tarda@example.org", status: "4.4.1", action: "delayed",
+                                          diagnostic: "smtp; 421 busy").utf8)
+                    .write(to: new.appendingPathComponent("2.delayed.relay"))
+                try Data("From: alguien@example.org\nSubject: hola\n\nNo es un rebote.\n".utf8)
+                    .write(to: new.appendingPathComponent("3.other.relay"))
+
+                let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
+                try await JobTesting.perform(BounceReaderWorker(environment: environment), args: BounceReaderJob())
+                let failure = try #require(try await accounts.mailFailure(accountID: bounced.id))
+                #expect(failure.reply.hasPrefix("Rebote (DSN) 5.1.1"))
+                #expect(failure.reply.contains("Recipient address rejected"))
+                #expect(try await accounts.mailFailure(accountID: delayed.id) == nil, "a delay is not a failure")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: new.path).isEmpty)
+                let filed = try FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent("cur").path).sorted()
+                #expect(filed == ["1.dsn.relay:2,S", "2.delayed.relay:2,S", "3.other.relay:2,S"])
+
+                // Read once: the failure cleared by staff stays cleared on the next run.
+                try await db.client.query("UPDATE accounts SET mail_failed_at = NULL, mail_failure = NULL WHERE id = \(bounced.id)")
+                try await JobTesting.perform(BounceReaderWorker(environment: environment), args: BounceReaderJob())
+                #expect(try await accounts.mailFailure(accountID: bounced.id) == nil)
+            }
+        }
+    }
+}
+
+/// `statistics.release` (hourly): a release when the period turned, or when forced.
+@Suite("StatisticsReleaseWorker")
+struct StatisticsReleaseWorkerTests {
+    final class Clock: Sendable {
+        let now: Mutex<Date>
+        init(_ date: Date) { now = Mutex(date) }
+        func advance(hours: Double) { now.withLock { $0 = $0.addingTimeInterval(hours * 3_600) } }
+    }
+
+    @Test func releasesWhenDueOrForcedAndOtherwiseNot() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let clock = Clock(try Date("2024-04-10T18:00:00Z", strategy: .iso8601))
+                let publisher = StatisticsPublisher(
+                    client: db.client, builder: PublicationBuilder(client: db.client, cipher: environment.cipher,
+                                                                   process: environment.process, catalogs: environment.catalogs),
+                    cipher: environment.cipher, processID: environment.process.id, refreshHours: 24,
+                    timeZone: TimeZone(identifier: environment.process.timeZone)!, clock: { clock.now.withLock { $0 } })
+                let worker = StatisticsReleaseWorker(publisher: publisher)
+                let repository = PublicationRepository(client: db.client, logger: TestDatabase.logger)
+                func latest() async throws -> Int64? { try await repository.latestStatisticsRelease(processID: environment.process.id)?.id }
+
+                try await JobTesting.perform(worker, args: StatisticsReleaseJob())
+                let first = try #require(try await latest(), "the first release is due at once")
+                clock.advance(hours: 1)
+                try await JobTesting.perform(worker, args: StatisticsReleaseJob())
+                #expect(try await latest() == first, "not again within the period")
+                try await JobTesting.perform(worker, args: StatisticsReleaseJob(force: true))
+                let forced = try #require(try await latest())
+                #expect(forced != first)
+                clock.advance(hours: 24)
+                try await JobTesting.perform(worker, args: StatisticsReleaseJob())
+                #expect(try await latest() != forced, "the next period's release")
+            }
+        }
+    }
+}
+
+/// `mail.profile_returned` tells the candidate and the party's representative, once each.
+@Suite("ProfileReturnedMailWorker", .serialized)
+struct ProfileReturnedMailWorkerTests {
+    @Test func mailsTheCandidateAndTheRepresentativeTheObservationsOnce() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let id = try await PhotoFixtures.seedCandidacy(db)
+                let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
+                _ = try await accounts.create(
+                    .candidate(username: "maria", email: "maria@example.org", displayName: "María", processID: environment.process.id,
+                               candidacyID: id), activationTTL: .seconds(3_600), by: .system("test"))
+                _ = try await accounts.create(
+                    .representative(username: "rep-pan", email: "rep-pan@partido.example", displayName: "Representación PAN",
+                                    processID: environment.process.id, entity: .party(code: "PAN")),
+                    activationTTL: .seconds(3_600), by: .system("test"))
+                let workflows = ProfileWorkflowRepository(client: db.client, logger: TestDatabase.logger)
+                let representative = ProfileActor(role: .representative, id: "rep-test")
+                try await workflows.apply(.startCapture, to: id, by: representative)
+                try await workflows.apply(.markComplete, to: id, by: representative, completeness: CompletenessReport())
+                try await workflows.apply(.authorize, to: id, by: representative)
+                let returned = try await workflows.apply(
+                    .returnWithObservations, to: id, by: ProfileActor(role: .staff, id: "staff-test"),
+                    observations: "Corrija la fotografía")
+
+                let worker = ProfileReturnedMailWorker(environment: environment)
+                let args = ProfileReturnedMailJob(candidacyID: id, returnedAt: returned.at)
+                try await JobTesting.perform(worker, args: args)
+                let delivered = try sink.delivered()
+                #expect(delivered.count == 2)
+                #expect(delivered.contains { $0.to.contains("maria@example.org") })
+                #expect(delivered.contains { $0.to.contains("rep-pan@partido.example") })
+                for message in delivered {
+                    #expect(PasswordResetMailWorkerTests.decodingQuotedPrintable(message.raw).contains("Corrija la fotografía"))
+                }
+                // A retry (the job ran again after a crash) sends no second copy.
+                try await JobTesting.perform(worker, args: args, attempt: 2)
+                #expect(try sink.delivered().count == 2)
+            }
+        }
+    }
+
+    @Test func aCandidacyNeverReturnedIsDiscarded() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let id = try await PhotoFixtures.seedCandidacy(db)
+                await #expect(throws: JobCancel.self) {
+                    try await JobTesting.perform(ProfileReturnedMailWorker(environment: environment),
+                                                 args: ProfileReturnedMailJob(candidacyID: id, returnedAt: Date()))
+                }
+                #expect(try sink.delivered().isEmpty)
+            }
+        }
+    }
+}
+
+/// `account.issue`, the first step of the `candidacy-approved` pipeline: the candidacy's
+/// account from the event's contact, the entity's generic account, and the latter's e-mail job.
+@Suite("AccountIssueWorker")
+struct AccountIssueWorkerTests {
+    static func approval(_ event: String, _ candidacy: String) -> String {
+        """
+        {"id": "\(event)", "type": "candidacy.approved", "occurred_at": "2024-03-05T18:00:00Z",
+         "candidacy": {"id": "\(candidacy)", "office": "GUB", "formula_position": "propietario",
+                       "full_name": "Persona \(candidacy)", "gender": "mujer", "birth_date": "1985-01-31",
+                       "postulated_by_type": "partido", "postulated_by": "PAN", "email": "\(candidacy.lowercased())@example.mx",
+                       "representative_email": "representacion@pan.example.mx"}}
+        """
+    }
+
+    @Test func issuesTheCandidacyAndEntityAccountsOnceAndMailsTheGenericOne() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let id = try await PhotoFixtures.seedCandidacy(db)
+                try await db.client.withTransaction(logger: TestDatabase.logger) { connection in
+                    _ = try await RegistrationEventRepository(client: db.client, logger: TestDatabase.logger).recordMany([
+                        RegistrationEvent(id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: id,
+                                          body: Self.approval("ev-1", id), source: .api)], on: connection)
+                }
+                let worker = AccountIssueWorker(environment: environment)
+                try await JobTesting.perform(worker, args: AccountIssueJob(candidacyID: id, eventID: "ev-1"))
+                try await JobTesting.perform(worker, args: AccountIssueJob(candidacyID: id, eventID: "ev-1"), attempt: 2)
+
+                let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
+                let own = try #require(try await accounts.account(candidacyID: id))
+                #expect(own.email == "\(id.lowercased())@example.mx" && own.role == .candidate)
+                #expect(own.username == "c-\(id.lowercased())")
+                let generic = try #require(try await accounts.representativeAccount(processID: environment.process.id, entity: .party(code: "PAN")))
+                #expect(generic.email == "representacion@pan.example.mx")
+                var count = 0
+                for try await n in try await db.client.query("SELECT count(*)::int FROM accounts").decode(Int.self) { count = n }
+                #expect(count == 2, "a retry creates nothing twice")
+                let mails = try await JobTesting.assertEnqueued(db, kind: CredentialsMailJob.kind, args: CredentialsMailJob.self) {
+                    $0.accountID == generic.id
+                }
+                #expect(mails.count == 1, "one live e-mail job for the generic account")
+            }
+        }
+    }
+
+    @Test func anEventWithoutContactIsDiscarded() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let id = try await PhotoFixtures.seedCandidacy(db)
+                let error = await #expect(throws: JobCancel.self) {
+                    try await JobTesting.perform(AccountIssueWorker(environment: environment),
+                                                 args: AccountIssueJob(candidacyID: id, eventID: "no-existe"))
+                }
+                #expect(error?.reason.contains("no-existe") == true)
+                #expect(try await AccountRepository(client: db.client, logger: TestDatabase.logger).account(candidacyID: id) == nil)
+            }
+        }
     }
 }
