@@ -318,7 +318,7 @@ struct AccountIssueWorkerTests {
                 try await db.client.withTransaction(logger: TestDatabase.logger) { connection in
                     _ = try await RegistrationEventRepository(client: db.client, logger: TestDatabase.logger).recordMany([
                         RegistrationEvent(id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: id,
-                                          body: Self.approval("ev-1", id), source: .api)], on: connection)
+                                          body: Self.approval("ev-1", id), source: .api, signature: "sha256=prueba", signedAt: Date())], on: connection)
                 }
                 let worker = AccountIssueWorker(environment: environment)
                 try await JobTesting.perform(worker, args: AccountIssueJob(candidacyID: id, eventID: "ev-1"))
