@@ -356,3 +356,37 @@ struct AccountIssueWorkerTests {
         }
     }
 }
+
+/// `mail.credentials` in batches: each account due a message gets one, with a link that
+/// activates it; once recorded, a later batch sends nothing again.
+@Suite("CredentialsMailWorker", .serialized)
+struct CredentialsMailWorkerTests {
+    @Test func mailsEachDueAccountAnActivationLinkOnce() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let id = try await PhotoFixtures.seedCandidacy(db)
+                let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
+                let (account, _) = try await accounts.create(
+                    .candidate(username: "c-maria", email: "maria@example.org", displayName: "María", processID: environment.process.id,
+                               candidacyID: id), activationTTL: .seconds(3_600), by: .system("test"))
+                let worker = CredentialsMailWorker(environment: environment)
+                try await JobTesting.perform(worker, args: CredentialsMailJob(candidacyID: "", eventID: ""))
+
+                let delivered = try sink.delivered()
+                #expect(delivered.count == 1)
+                let message = try #require(delivered.first)
+                #expect(message.to.contains("maria@example.org"))
+                let text = PasswordResetMailWorkerTests.decodingQuotedPrintable(message.raw)
+                #expect(text.contains("c-maria"), "the username is in the message")
+                let link = try #require(text.firstMatch(of: /https:\/\/conoceles\.example\/activar\?token=([A-Za-z0-9_=-]+)/))
+                #expect(try await accounts.pendingActivation(token: ActivationToken(value: String(link.1)))?.id == account.id,
+                        "the mailed link activates the account")
+                #expect(try await accounts.account(id: account.id)?.credentialsSentAt != nil)
+
+                try await JobTesting.perform(worker, args: CredentialsMailJob(candidacyID: "", eventID: ""), attempt: 2)
+                #expect(try sink.delivered().count == 1, "sent once")
+            }
+        }
+    }
+}
