@@ -390,3 +390,54 @@ struct CredentialsMailWorkerTests {
         }
     }
 }
+
+/// `registration.ingest` applies stored events in one batch: an approval registers the
+/// candidacy and its accounts and asks for their e-mails; an event that cannot apply is kept
+/// as rejected with its reason and does not stop the others.
+@Suite("RegistrationIngestWorker")
+struct RegistrationIngestWorkerTests {
+    @Test func appliesAnApprovalAndRejectsAnEventThatCannotApply() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let good = AccountIssueWorkerTests.approval("ev-1", "C-NUEVA")
+                let bad = good.replacingOccurrences(of: "ev-1", with: "ev-2").replacingOccurrences(of: "C-NUEVA", with: "C-MALA")
+                    .replacingOccurrences(of: #""office": "GUB""#, with: #""office": "NO-EXISTE""#)
+                let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
+                try await db.client.withTransaction(logger: TestDatabase.logger) { connection in
+                    _ = try await events.recordMany([
+                        RegistrationEvent(id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: "C-NUEVA",
+                                          body: good, source: .api, signature: "sha256=prueba", signedAt: Date()),
+                        RegistrationEvent(id: "ev-2", processID: environment.process.id, kind: .approval, candidacyID: "C-MALA",
+                                          body: bad, source: .api, signature: "sha256=prueba", signedAt: Date()),
+                    ], on: connection)
+                }
+                try await JobTesting.perform(RegistrationIngestWorker(environment: environment),
+                                             args: IngestJob(eventID: "ev-1", eventIDs: ["ev-1", "ev-2"]))
+
+                let candidacy = try #require(try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).candidacy(id: "C-NUEVA"))
+                #expect(candidacy.status == .approved && candidacy.fullName == "Persona C-NUEVA")
+                #expect(try await events.event(id: "ev-1")?.status == .applied)
+                let rejected = try #require(try await events.event(id: "ev-2"))
+                #expect(rejected.status == .rejected)
+                #expect(rejected.statusReason?.isEmpty == false)
+                let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
+                let own = try #require(try await accounts.account(candidacyID: "C-NUEVA"))
+                #expect(own.email == "c-nueva@example.mx" && own.credentialsSentAt == nil)
+                #expect(try await accounts.representativeAccount(processID: environment.process.id, entity: .party(code: "PAN")) != nil)
+                let mails = try await JobTesting.assertEnqueued(db, kind: CredentialsMailJob.kind, args: CredentialsMailJob.self) {
+                    $0.accountIDs?.contains(own.id) == true
+                }
+                #expect(mails.count == 1, "one e-mail job for the batch's accounts")
+                try await JobTesting.assertEnqueued(db, kind: PublicationRebuildJob.kind, args: PublicationRebuildJob.self)
+
+                // Applied once: the same job again finds the events settled.
+                try await JobTesting.perform(RegistrationIngestWorker(environment: environment),
+                                             args: IngestJob(eventID: "ev-1", eventIDs: ["ev-1", "ev-2"]), attempt: 2)
+                var count = 0
+                for try await n in try await db.client.query("SELECT count(*)::int FROM accounts").decode(Int.self) { count = n }
+                #expect(count == 2)
+            }
+        }
+    }
+}
