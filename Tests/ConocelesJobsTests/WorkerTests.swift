@@ -441,3 +441,69 @@ struct RegistrationIngestWorkerTests {
         }
     }
 }
+
+/// `publication.rebuild` and `publication.refresh_profile`, with the enqueue helpers of
+/// `JobArguments` the web and the workers share.
+@Suite("Publication workers")
+struct PublicationWorkerTests {
+    @Test func aRebuildMakesANewCurrentSnapshotAndRequestsCollapseIntoOneLiveJob() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let processID = environment.process.id
+                let publication = PublicationRepository(client: db.client, logger: TestDatabase.logger)
+                let first = try await PublicationRebuildJob.enqueue(processID: processID, reason: "a", jobs: environment.jobs, logger: TestDatabase.logger)
+                let second = try await PublicationRebuildJob.enqueue(processID: processID, reason: "b", jobs: environment.jobs, logger: TestDatabase.logger)
+                #expect(!first.skippedAsDuplicate && second.skippedAsDuplicate && second.id == first.id, "one live rebuild")
+                #expect(try await publication.rebuildRequests(processID: processID) == 2, "both requests counted")
+
+                #expect(try await publication.current(processID: processID) == nil)
+                try await JobTesting.perform(PublicationRebuildWorker(environment: environment), args: PublicationRebuildJob(reason: "a"))
+                let built = try #require(try await publication.current(processID: processID))
+                try await JobTesting.perform(PublicationRebuildWorker(environment: environment), args: PublicationRebuildJob(reason: "c"))
+                #expect(try #require(try await publication.current(processID: processID)).version > built.version)
+            }
+        }
+    }
+
+    /// A listing rebuild is one job per window, scheduled just after the window ends.
+    @Test func listingRequestsOfOneWindowAreOneScheduledJob() async throws {
+        try await TestDatabase.with { db in
+            let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
+            let now = Date()
+            for _ in 0..<3 {
+                try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                    try await PublicationRebuildJob.enqueueListing(jobs: jobs, on: tx, now: now)
+                }
+            }
+            let listed = try await JobTesting.enqueued(db, kind: PublicationRebuildJob.kind)
+            #expect(listed.count == 1)
+            let window = PublicationRebuildJob.listingWindowSeconds
+            let windowEnd = (Int(now.timeIntervalSince1970) / window + 1) * window
+            #expect(listed.first?.scheduledAt == Date(timeIntervalSince1970: Double(windowEnd + 1)))
+            #expect(listed.first?.state == .scheduled)
+        }
+    }
+
+    /// Refreshing a candidacy that is not published makes no listing rebuild.
+    @Test func refreshingAnUnpublishedProfileAsksForNoListing() async throws {
+        try await TestDatabase.with { db in
+            try await SMTPTestSink.with { sink in
+                let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
+                let id = try await PhotoFixtures.seedCandidacy(db)
+                try await JobTesting.perform(PublicationRebuildWorker(environment: environment), args: PublicationRebuildJob(reason: "base"))
+                try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                    try await PublicationProfileRefreshJob.enqueue(processID: environment.process.id, candidacyID: id, reason: "publicar",
+                                                                   jobs: environment.jobs, on: tx, logger: TestDatabase.logger)
+                }
+                let refresh = try await JobTesting.assertEnqueued(db, kind: PublicationProfileRefreshJob.kind, args: PublicationProfileRefreshJob.self) {
+                    $0.candidacyID == id
+                }
+                #expect(refresh.count == 1)
+                try await JobTesting.perform(PublicationProfileRefreshWorker(environment: environment),
+                                             args: PublicationProfileRefreshJob(candidacyID: id, reason: "publicar"))
+                try await JobTesting.assertNotEnqueued(db, kind: PublicationRebuildJob.kind)
+            }
+        }
+    }
+}
