@@ -93,3 +93,14 @@ def test_the_web_enqueues_without_importing_workers():
             if re.search(r"\b\w+Worker\b", code):
                 offenders.append(os.path.relpath(os.path.join(folder, f), ROOT))
     assert not offenders, f"web files naming a worker: {offenders}"
+
+
+def test_every_registered_worker_is_tested_in_the_jobs_tests():
+    registry = open(os.path.join(ROOT, "Sources", "ConocelesJobs", "WorkerRegistry.swift"), encoding="utf-8").read()
+    listed = registry.split("public static let workers")[1].split("]")[0]
+    workers = re.findall(r"(\w+Worker)\.self", listed)
+    assert len(workers) >= 15, workers
+    folder = os.path.join(ROOT, "Tests", "ConocelesJobsTests")
+    tests = "\n".join(open(os.path.join(folder, f), encoding="utf-8").read() for f in os.listdir(folder) if f.endswith(".swift"))
+    untested = [w for w in workers if not re.search(rf"\b{w}\(", tests)]
+    assert not untested, f"workers without a test in Tests/ConocelesJobsTests: {untested}"
