@@ -97,7 +97,7 @@ def test_the_web_enqueues_without_importing_workers():
 
 def test_every_registered_worker_is_tested_in_the_jobs_tests():
     registry = open(os.path.join(ROOT, "Sources", "ConocelesJobs", "WorkerRegistry.swift"), encoding="utf-8").read()
-    listed = registry.split("public static let workers")[1].split("]")[0]
+    listed = registry.split("public static let workers")[1].split("= [", 1)[1].split("]")[0]
     workers = re.findall(r"(\w+Worker)\.self", listed)
     assert len(workers) >= 15, workers
     folder = os.path.join(ROOT, "Tests", "ConocelesJobsTests")
