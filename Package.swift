@@ -45,16 +45,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The generic PostgreSQL-backed job queue. Knows nothing of elections.
+        // PostgreSQL plumbing shared by the queue and the application: the migrator (one
+        // version space, several owners), the migration policy, error text.
+        .target(
+            name: "PostgresSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The generic PostgreSQL-backed job queue, with its own schema (Migrations/). Knows nothing of elections.
         .target(
             name: "JobQueue",
             dependencies: [
+                "PostgresSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
         // C shim that owns every setjmp/longjmp of libjpeg and libpng.
@@ -70,7 +83,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "ConocelesCore",
+                "ConocelesCore", "PostgresSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,10 +91,17 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: swiftSettings
         ),
+        // The arguments of every job kind (each carrying its kind) and the enqueue helpers:
+        // what the web imports to enqueue, without the workers.
+        .target(
+            name: "JobArguments",
+            dependencies: ["JobQueue", "Storage"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ConocelesJobs",
             dependencies: [
-                "ConocelesCore", "ConocelesConfig", "JobQueue", "Imaging", "Mail", "Storage",
+                "ConocelesCore", "ConocelesConfig", "JobQueue", "JobArguments", "Imaging", "Mail", "Storage",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -90,7 +110,7 @@ let package = Package(
         .target(
             name: "ConocelesWeb",
             dependencies: [
-                "ConocelesCore", "ConocelesConfig", "Storage", "JobQueue", "ConocelesJobs",
+                "ConocelesCore", "ConocelesConfig", "Storage", "JobQueue", "JobArguments", "ConocelesJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -106,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "Conoceles",
             dependencies: [
-                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue", "Imaging", "Mail",
+                "ConocelesCore", "ConocelesConfig", "ConocelesJobs", "ConocelesWeb", "Storage", "JobQueue", "JobArguments", "Imaging", "Mail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -114,10 +134,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support of the queue alone: throwaway databases migrated with the queue's own
+        // migrations, Oban-style job assertions. No Storage.
+        .target(
+            name: "QueueTestSupport",
+            dependencies: ["JobQueue", "PostgresSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/QueueTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // Shared test support: a throwaway database per test on the cluster started by scripts/db.
         .target(
             name: "TestSupport",
-            dependencies: ["ConocelesCore", "Storage", "ConocelesConfig", "JobQueue", "CImagingShim", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["ConocelesCore", "Storage", "ConocelesConfig", "JobQueue", "QueueTestSupport", "CImagingShim", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -125,21 +153,21 @@ let package = Package(
         .testTarget(name: "ConocelesConfigTests", dependencies: ["ConocelesConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JobQueueTests",
-            dependencies: ["JobQueue", "TestSupport", .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: ["JobQueue", "PostgresSupport", "QueueTestSupport", .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CImagingShim"], swiftSettings: swiftSettings),
         .testTarget(name: "MailTests", dependencies: ["Mail"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "PostgresSupport", "JobQueue", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConocelesJobsTests",
-            dependencies: ["ConocelesJobs", "ConocelesConfig", "ConocelesCore", "Imaging", "CImagingShim", "JobQueue", "Storage", "TestSupport"],
+            dependencies: ["ConocelesJobs", "JobArguments", "ConocelesConfig", "ConocelesCore", "Imaging", "CImagingShim", "JobQueue", "Storage", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ConocelesWebTests",
             dependencies: [
-                "ConocelesWeb", "ConocelesJobs", "TestSupport",
+                "ConocelesWeb", "ConocelesJobs", "JobArguments", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

@@ -1,5 +1,6 @@
 import ConocelesConfig
 import ConocelesJobs
+import JobArguments
 import JobQueue
 import Mail
 import ServiceLifecycle
@@ -45,7 +46,7 @@ extension Runtime {
         let engine = PipelineEngine(definitions: pipelines, jobs: jobs, logger: logger)
         let environment = try JobEnvironment(
             client: client, process: process, catalogs: catalogs, configuration: configuration,
-            mail: makeMailer(connections: catalog.queues[catalog.policy(for: CredentialsMailWorker.kind).queue] ?? 1),
+            mail: makeMailer(connections: catalog.queues[catalog.policy(for: CredentialsMailJob.kind).queue] ?? 1),
             pipelines: engine, logger: logger)
         var processorConfiguration = JobProcessor.Configuration(queues: catalog.queues)
         processorConfiguration.pollInterval = .milliseconds(Int64(configuration.worker.pollIntervalSeconds * 1_000))

@@ -62,7 +62,7 @@ struct Runtime: Sendable {
             group.addTask { await database.run() }
             do {
                 if service {
-                    let migrator = Migrator()
+                    let migrator = try ApplicationSchema.migrator()
                     let state = try await migrator.state(database.client, logger: logger)
                     if configuration.migrateOnStart {
                         try await self.migrate()
@@ -84,6 +84,12 @@ struct Runtime: Sendable {
             } catch let error as Migrator.SchemaMismatch {
                 group.cancelAll()
                 Runtime.fail(error.description)
+            } catch let error as Migrator.UnreadableMigrations {
+                group.cancelAll()
+                Runtime.fail(error.description)
+            } catch let error as Migrator.DuplicateVersion {
+                group.cancelAll()
+                Runtime.fail(error.description)
             } catch {
                 group.cancelAll()
                 throw error
@@ -98,12 +104,12 @@ struct Runtime: Sendable {
     @discardableResult
     func migrate() async throws -> [Int] {
         guard listenEndpoint != database.endpoint else {
-            return try await Migrator().migrate(database.client, logger: logger)
+            return try await ApplicationSchema.migrator().migrate(database.client, logger: logger)
         }
         let connection = try await PostgresConnection.connect(
             configuration: listenEndpoint.connectionConfiguration, id: 0, logger: logger)
         do {
-            let applied = try await Migrator().migrate(on: connection, logger: logger)
+            let applied = try await ApplicationSchema.migrator().migrate(on: connection, logger: logger)
             try await connection.close()
             return applied
         } catch {

@@ -1,36 +1,37 @@
+import JobArguments
 import JobQueue
 
-/// The workers of Conóceles, one per job kind. Each feature (registration events, accounts
-/// and mail, photos, publication, monitoring, privacy) registers its own here.
+/// A worker built from the deployment's shared environment, as `WorkerRegistry` builds them.
+public protocol EnvironmentWorker: JobWorker {
+    init(environment: JobEnvironment)
+}
+
+/// The workers of Conóceles, one per job kind, in one list: the kinds this build runs
+/// (`kinds`), the workers a process registers (`make`), and what `jobs/*.yaml`,
+/// `jobs/schedules.yaml` and `pipelines/*.yaml` are checked against at start-up
+/// (`JobDefinitionsCheck`) all come from it. Each worker's kind is its arguments' (`JobArgs`,
+/// target `JobArguments`).
 public enum WorkerRegistry {
-    /// Every kind this build has a worker for; `jobs/*.yaml` and `pipelines/*.yaml` may
-    /// only name these.
-    public static let kinds: Set<String> = [
-        ProbeWorker.kind, RegistrationIngestWorker.kind, AccountIssueWorker.kind, CredentialsMailWorker.kind,
-        PasswordResetMailWorker.kind, SessionPurgeWorker.kind,
-        PhotoCheckWorker.kind, ProfileReturnedMailWorker.kind, PrivacyPurgeWorker.kind, PublicationRebuildWorker.kind,
-        PublicationProfileRefreshWorker.kind,
-        DeadlineReminderWorker.kind, ProgressReportWorker.kind, StatisticsReleaseWorker.kind, BounceReaderWorker.kind,
+    /// Every worker of this build.
+    public static let workers: [any EnvironmentWorker.Type] = [
+        ProbeWorker.self,
+        // Registration events, accounts and mail.
+        RegistrationIngestWorker.self, AccountIssueWorker.self, CredentialsMailWorker.self, PasswordResetMailWorker.self,
+        SessionPurgeWorker.self, BounceReaderWorker.self,
+        // Photos and profiles.
+        PhotoCheckWorker.self, ProfileReturnedMailWorker.self,
+        // Publication, monitoring, privacy.
+        PublicationRebuildWorker.self, PublicationProfileRefreshWorker.self, StatisticsReleaseWorker.self,
+        DeadlineReminderWorker.self, ProgressReportWorker.self, PrivacyPurgeWorker.self,
     ]
+
+    /// Every kind this build has a worker for.
+    public static var kinds: Set<String> { Set(workers.map { $0.kind }) }
 
     /// The workers, wired to their shared environment.
     public static func make(_ environment: JobEnvironment) -> JobWorkers {
-        var workers = JobWorkers()
-        workers.register(ProbeWorker())
-        workers.register(RegistrationIngestWorker(environment: environment))
-        workers.register(AccountIssueWorker(environment: environment))
-        workers.register(CredentialsMailWorker(environment: environment))
-        workers.register(PasswordResetMailWorker(environment: environment))
-        workers.register(SessionPurgeWorker(environment: environment))
-        workers.register(PhotoCheckWorker(environment: environment))
-        workers.register(ProfileReturnedMailWorker(environment: environment))
-        workers.register(PrivacyPurgeWorker(environment: environment))
-        workers.register(DeadlineReminderWorker(environment: environment))
-        workers.register(ProgressReportWorker(environment: environment))
-        workers.register(PublicationRebuildWorker(environment: environment))
-        workers.register(PublicationProfileRefreshWorker(environment: environment))
-        workers.register(StatisticsReleaseWorker(environment: environment))
-        workers.register(BounceReaderWorker(environment: environment))
-        return workers
+        var registered = JobWorkers()
+        for worker in workers { registered.register(worker.init(environment: environment)) }
+        return registered
     }
 }

@@ -2,10 +2,11 @@ import ConocelesConfig
 import ConocelesCore
 import ConocelesJobs
 import Foundation
+import JobArguments
 import JobQueue
 import Storage
-import TestSupport
 import Testing
+import TestSupport
 
 /// `conoceles import candidacies` with files made as Excel in Spanish makes them.
 @Suite("CandidacyCSVImport")

@@ -2,10 +2,11 @@ import ConocelesCore
 import ConocelesJobs
 import Foundation
 import Imaging
+import JobArguments
 import JobQueue
 import Storage
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("PhotoCheckWorker")
 struct PhotoCheckWorkerTests {

@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JobArguments
 import JobQueue
 import Mail
 import Storage
@@ -85,7 +86,7 @@ struct AccountsAndPhotoFlowTests {
             // The e-mails go in batches (no job names an account); G-1, whose approval created
             // the generic account, is cancelled before they run.
             let mailJobs = try await JobTesting.enqueued(h.db, kind: CredentialsMailWorker.kind)
-            #expect(try mailJobs.allSatisfy { try $0.decodeArgs(CandidacyJob.self).accountID == nil && $0.decodeArgs(CandidacyJob.self).candidacyID.isEmpty })
+            #expect(try mailJobs.allSatisfy { try $0.decodeArgs(CredentialsMailJob.self).accountID == nil && $0.decodeArgs(CredentialsMailJob.self).candidacyID.isEmpty })
             try await h.deliver(Self.cancellation("e-3", "G-1"))
             try await h.runAll(send)
             #expect(mailsTo(rep, h.mail) == 1, "the party's account was not mailed after its first candidacy was cancelled")
@@ -183,7 +184,7 @@ struct MailFailureTests {
             try await h.runAll(AccountIssueWorker(environment: h.environment))
             let account = try #require(try await accounts.account(candidacyID: "F-1"))
             let send = CredentialsMailWorker(environment: h.environment)
-            let args = CandidacyJob(candidacyID: "F-1", eventID: "e-1")
+            let args = CredentialsMailJob(candidacyID: "F-1", eventID: "e-1")
 
             // An expired SMTP password (and a refused relay): the job waits, nothing is discarded or marked.
             for problem in [SMTPError(code: .authenticationFailed, replyCode: 535, detail: "Login denied"),

@@ -2,9 +2,10 @@ import ConocelesCore
 import ConocelesJobs
 @testable import ConocelesWeb
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
+import JobArguments
 import JobQueue
 import NIOCore
 import Storage

@@ -2,13 +2,14 @@ import ConocelesCore
 import ConocelesJobs
 @testable import ConocelesWeb
 import Foundation
-import JobQueue
-import Mail
-import PostgresNIO
-import Storage
 import HTTPTypes
 import HummingbirdTesting
+import JobArguments
+import JobQueue
+import Mail
 import NIOCore
+import PostgresNIO
+import Storage
 import Testing
 import TestSupport
 
@@ -126,7 +127,7 @@ struct IngestBatchTests {
                 UPDATE accounts SET credentials_sent_at = NULL, first_credentials_sent_at = NULL, credentials_lease_until = NULL
                 """)
             try await Task.sleep(for: .milliseconds(1_100))  // a retry a while later: the Date must not move
-            try await JobTesting.perform(CredentialsMailWorker(environment: h.environment), args: CandidacyJob(candidacyID: "", eventID: ""))
+            try await JobTesting.perform(CredentialsMailWorker(environment: h.environment), args: CredentialsMailJob(candidacyID: "", eventID: ""))
             let sent = h.mail.sentMessages
             #expect(sent.count == 4)
             for address in ["persona.b.1@example.mx", "rep.pri@example.mx"] {

@@ -190,9 +190,9 @@ struct MailDeliveryTests {
             try await TestDatabase.with { db in
                 let (candidacy, _) = try #require(try await Self.returnedProfiles(db, ["C-DSN"]).first)
                 let environment = try await Self.environment(db, port: sink.port, password: nil, bounces: sink.maildir.path)
-                let dsn = Self.dsn(recipient: "C-DSN@example.org", status: "5.1.1", action: "failed",
+                let dsn = MailFixtures.dsn(recipient: "C-DSN@example.org", status: "5.1.1", action: "failed",
                                    diagnostic: "smtp; 550 5.1.1 <c-dsn@example.org>: Recipient address rejected: User unknown in virtual mailbox table")
-                let delayed = Self.dsn(recipient: "rep-pan@example.org", status: "4.4.1", action: "delayed", diagnostic: "smtp; 421 busy")
+                let delayed = MailFixtures.dsn(recipient: "rep-pan@example.org", status: "4.4.1", action: "delayed", diagnostic: "smtp; 421 busy")
                 try sink.deliverRaw(dsn, from: "", to: ["conoceles@localhost"])
                 try sink.deliverRaw(delayed, from: "", to: ["conoceles@localhost"])
                 try sink.deliverRaw("From: alguien@example.org\nTo: conoceles@localhost\nSubject: Gracias\n\nRecibido.\n",
@@ -216,51 +216,5 @@ struct MailDeliveryTests {
                 #expect(try await accounts.mailFailure(accountID: candidate.id) == nil, "a bounce is read once")
             }
         }
-    }
-
-    /// A delivery status notification as Postfix writes it.
-    static func dsn(recipient: String, status: String, action: String, diagnostic: String) -> String {
-        """
-        From: MAILER-DAEMON@relay.example.org (Mail Delivery System)
-        To: conoceles@localhost
-        Subject: Undelivered Mail Returned to Sender
-        MIME-Version: 1.0
-        Content-Type: multipart/report; report-type=delivery-status;
-        \tboundary="4F1A2B3C.1700000000/relay.example.org"
-
-        This is a MIME-encapsulated message.
-
-        --4F1A2B3C.1700000000/relay.example.org
-        Content-Description: Notification
-        Content-Type: text/plain; charset=us-ascii
-
-        I'm sorry to have to inform you that your message could not
-        be delivered to one or more recipients.
-
-        --4F1A2B3C.1700000000/relay.example.org
-        Content-Description: Delivery report
-        Content-Type: message/delivery-status
-
-        Reporting-MTA: dns; relay.example.org
-        X-Postfix-Queue-ID: 4F1A2B3C
-        Arrival-Date: Mon,  7 Dec 2026 04:00:00 -0600 (CST)
-
-        Final-Recipient: rfc822; \(recipient)
-        Original-Recipient: rfc822;\(recipient)
-        Action: \(action)
-        Status: \(status)
-        Remote-MTA: dns; mx.example.org
-        Diagnostic-Code: \(diagnostic.replacingOccurrences(of: ">: ", with: ">:\n    "))
-
-        --4F1A2B3C.1700000000/relay.example.org
-        Content-Description: Undelivered Message Headers
-        Content-Type: text/rfc822-headers
-
-        From: Conóceles <conoceles@localhost>
-        Subject: Credenciales de acceso
-
-        --4F1A2B3C.1700000000/relay.example.org--
-
-        """
     }
 }

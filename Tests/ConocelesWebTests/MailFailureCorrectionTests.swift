@@ -1,9 +1,10 @@
 import ConocelesCore
-@testable import ConocelesWeb
 import ConocelesJobs
+@testable import ConocelesWeb
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import JobArguments
 import JobQueue
 import Storage
 import Testing
@@ -50,7 +51,7 @@ struct MailFailureCorrectionTests {
             let after = try #require(try await accounts.account(id: account.id))
             #expect(after.email == "ana.correcta@example.org")
             #expect(try await accounts.mailFailure(accountID: account.id) == nil, "the failure is cleared")
-            try await JobTesting.assertEnqueued(db, kind: CredentialsMailWorker.kind, args: CandidacyJob.self) {
+            try await JobTesting.assertEnqueued(db, kind: CredentialsMailWorker.kind, args: CredentialsMailJob.self) {
                 $0.candidacyID == candidacy.id
             }
             let audit = try await AuditLog(client: db.client, logger: TestDatabase.logger)

@@ -1,10 +1,11 @@
 import ConocelesCore
-@testable import ConocelesWeb
 import ConocelesJobs
+@testable import ConocelesWeb
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Imaging
+import JobArguments
 import JobQueue
 import NIOCore
 import Storage

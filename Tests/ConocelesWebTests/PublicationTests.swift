@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JobArguments
 import JobQueue
 import Mail
 import Storage
@@ -294,8 +295,8 @@ struct PublicationTests {
         let candidacy = WebFixtures.candidacy("C-JOB")
         try await withSite([candidacy]) { browser, db, process in
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
-            try await PublicationRebuildWorker.enqueue(processID: process.id, reason: "a", jobs: jobs, logger: TestDatabase.logger)
-            try await PublicationRebuildWorker.enqueue(processID: process.id, reason: "b", jobs: jobs, logger: TestDatabase.logger)
+            try await PublicationRebuildJob.enqueue(processID: process.id, reason: "a", jobs: jobs, logger: TestDatabase.logger)
+            try await PublicationRebuildJob.enqueue(processID: process.id, reason: "b", jobs: jobs, logger: TestDatabase.logger)
             #expect(try await JobTesting.enqueued(db, kind: PublicationRebuildWorker.kind).count == 1)
             let repository = PublicationRepository(client: db.client, logger: TestDatabase.logger)
             #expect(try await repository.rebuildRequests(processID: process.id) == 2)
@@ -330,10 +331,10 @@ struct PublicationTests {
             /// keyed by the instant its window ends (aligned to the window) and runs just after.
             func window() async throws -> Int {
                 let window = try await db.client.withConnection { connection in
-                    try await PublicationRebuildWorker.listingWindow(on: connection, logger: TestDatabase.logger)
+                    try await PublicationRebuildJob.listingWindow(jobs: jobs, on: connection)
                 }
                 try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
-                    try await PublicationRebuildWorker.enqueueListing(jobs: jobs, on: tx)
+                    try await PublicationRebuildJob.enqueueListing(jobs: jobs, on: tx)
                 }
                 var checked = false
                 for try await (key, ahead) in try await db.client.query("""

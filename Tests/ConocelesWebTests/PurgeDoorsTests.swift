@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Imaging
+import JobArguments
 import JobQueue
 import Mail
 import Storage

@@ -1,11 +1,12 @@
 import ConocelesConfig
 import ConocelesCore
-@testable import ConocelesWeb
 import ConocelesJobs
+@testable import ConocelesWeb
 import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import JobArguments
 import JobQueue
 import Mail
 import Storage

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JobArguments
 import JobQueue
 import Storage
 import Testing
@@ -415,7 +416,7 @@ struct StaffTests {
             // Re-send one: the same path as the CLI (credentials cleared, mail.credentials queued).
             let resend = try await browser.post("/instancia/cuentas/\(lateAccount.id.uuidString.lowercased())/reenviar")
             #expect(resend.location == "/instancia/cuentas?hecho=reenvio")
-            try await JobTesting.assertEnqueued(db, kind: CredentialsMailWorker.kind, args: CandidacyJob.self) {
+            try await JobTesting.assertEnqueued(db, kind: CredentialsMailWorker.kind, args: CredentialsMailJob.self) {
                 $0.candidacyID == "C-TARDE" && $0.eventID == "ev-C-TARDE" && $0.accountID == nil
             }
             let audit = try await AuditLog(client: db.client, logger: TestDatabase.logger)
@@ -436,7 +437,7 @@ struct StaffTests {
             // Issue the missing: the approval pipeline starts for the candidacy without an account, once.
             #expect(try await browser.post("/instancia/cuentas/emitir").location == "/instancia/cuentas?hecho=emision")
             let issued = try await JobTesting.enqueued(db, kind: AccountIssueWorker.kind)
-            #expect(try issued.map { try $0.decodeArgs(CandidacyJob.self).candidacyID } == ["C-SINCUENTA"])
+            #expect(try issued.map { try $0.decodeArgs(CredentialsMailJob.self).candidacyID } == ["C-SINCUENTA"])
             #expect(try await browser.post("/instancia/cuentas/emitir").location == "/instancia/cuentas?hecho=nada")
             #expect(try await JobTesting.enqueued(db, kind: AccountIssueWorker.kind).count == 1)
         }

@@ -1,15 +1,14 @@
 import Foundation
 @testable import JobQueue
 import PostgresNIO
-import Storage
 import Synchronization
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Execution")
 struct ExecutionTests {
     @Test func runsJobsAndCompletesThem() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let seen = Mutex<[Int]>([])
             var workers = JobWorkers()
             workers.register(kind: "sum") { json, _ in
@@ -29,7 +28,7 @@ struct ExecutionTests {
     /// Failures retry with growing backoff; after the last attempt the job is discarded
     /// with one error per attempt.
     @Test func retriesWithBackoffThenDiscards() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var policy = JobKindPolicy(kind: "flaky")
             policy.maxAttempts = 3
             policy.backoff = .init(baseSeconds: 0.3, maxSeconds: 10, jitter: 0)
@@ -49,7 +48,7 @@ struct ExecutionTests {
                 try await waitUntil("discarded") { try await client.job(id: id)?.state == .discarded }
                 return id
             }
-            let job = try #require(try await JobClient(client: db.client, logger: TestDatabase.logger).job(id: id))
+            let job = try #require(try await JobClient(client: db.client, logger: QueueTestDatabase.logger).job(id: id))
             #expect(job.attempt == 3)
             #expect(job.errors.map(\.attempt) == [1, 2, 3])
             #expect(job.errors.map(\.error) == ["fallo en el intento 1", "fallo en el intento 2", "fallo en el intento 3"])
@@ -71,7 +70,7 @@ struct ExecutionTests {
     }
 
     @Test func aScheduledJobDoesNotRunEarly() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let ranAt = Mutex<Date?>(nil)
             var workers = JobWorkers()
             workers.register(kind: "later") { _, _ in ranAt.withLock { $0 = Date() } }
@@ -89,7 +88,7 @@ struct ExecutionTests {
     }
 
     @Test func aJobPastItsTimeoutIsCancelledAndRetried() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var policy = JobKindPolicy(kind: "slow")
             policy.timeoutSeconds = 0.2
             policy.maxAttempts = 2
@@ -111,7 +110,7 @@ struct ExecutionTests {
     }
 
     @Test func cancelDiscardsAtOnceAndSnoozeDoesNotCountAnAttempt() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var workers = JobWorkers()
             workers.register(kind: "hopeless") { _, _ in throw JobCancel("la candidatura no existe") }
             let snoozes = Atomic<Int>(0)
@@ -138,7 +137,7 @@ struct ExecutionTests {
 
     /// Staff cancel a running job: the worker stops it at its next heartbeat; it stays cancelled.
     @Test func cancellingARunningJob() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let stopped = Atomic<Bool>(false)
             var workers = JobWorkers()
             workers.register(kind: "long") { _, _ in
@@ -158,7 +157,7 @@ struct ExecutionTests {
     /// period and go back to the queue without losing an attempt. Nothing stays `running`,
     /// nothing is lost.
     @Test func gracefulShutdownLosesNothing() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var workers = JobWorkers()
             workers.register(kind: "short") { _, _ in try await Task.sleep(for: .milliseconds(300)) }
             workers.register(kind: "endless") { _, _ in try await Task.sleep(for: .seconds(60)) }
@@ -179,7 +178,7 @@ struct ExecutionTests {
     /// Results still buffered in the completer when shutdown begins are written, not
     /// dropped (a cancelled completer could not query, leaving the jobs `running`).
     @Test func shutdownRightAfterTheLastJobWritesEveryResult() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var workers = JobWorkers()
             workers.register(kind: "noop") { _, _ in }
             let jobs = 3_000
@@ -194,7 +193,7 @@ struct ExecutionTests {
 
     /// Two processors on one queue never run the same job twice.
     @Test func twoProcessorsShareTheWorkWithoutDuplicates() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let runs = Mutex<[Int: Int]>([:])
             var registry = JobWorkers()
             registry.register(kind: "once") { json, _ in

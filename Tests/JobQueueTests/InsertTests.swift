@@ -1,15 +1,14 @@
 import Foundation
 @testable import JobQueue
 import PostgresNIO
-import Storage
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Insert")
 struct InsertTests {
     @Test func insertsOneAndManyWithTheirOptions() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let one = try await client.insert(NewJob(kind: "a.b", args: Payload(n: 1), queue: "q1", priority: 0, tags: ["x", "y"]))
             #expect(!one.skippedAsDuplicate)
             let job = try #require(try await client.job(id: one.id))
@@ -29,17 +28,17 @@ struct InsertTests {
 
     /// The job commits or rolls back with the caller's data.
     @Test func enqueueInTheCallersTransaction() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             struct Boom: Error {}
             await #expect(throws: (any Error).self) {
-                try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await client.insertMany([NewJob(kind: "rolled.back")], on: tx)
                     throw Boom()
                 }
             }
             #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE kind = 'rolled.back'") == 0)
-            _ = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+            _ = try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                 try await client.insertMany([NewJob(kind: "committed")], on: tx)
             }
             #expect(try await count(db, "SELECT count(*)::int FROM jobs WHERE kind = 'committed'") == 1)
@@ -47,8 +46,8 @@ struct InsertTests {
     }
 
     @Test func aFutureJobIsScheduled() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let r = try await client.insert(NewJob(kind: "later", scheduledAt: Date().addingTimeInterval(3_600)))
             #expect(try await client.job(id: r.id)?.state == .scheduled)
         }
@@ -56,8 +55,8 @@ struct InsertTests {
 
     /// Twenty racers insert the same unique job: exactly one row, and every racer gets its id.
     @Test func uniqueInsertUnderConcurrentRacers() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let results = try await withThrowingTaskGroup(of: InsertResult.self) { group in
                 for _ in 0..<20 {
                     group.addTask { try await client.insert(NewJob(kind: "u", uniqueness: .live(key: "same"))) }
@@ -72,8 +71,8 @@ struct InsertTests {
 
     /// Live uniqueness frees the key once the job ends; window uniqueness does not.
     @Test func liveAndWindowUniqueness() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let first = try await client.insert(NewJob(kind: "l", uniqueness: .live(key: "k")))
             #expect(try await client.insert(NewJob(kind: "l", uniqueness: .live(key: "k"))) == InsertResult(id: first.id, skippedAsDuplicate: true))
             #expect(try await client.cancel(id: first.id))
@@ -88,10 +87,10 @@ struct InsertTests {
 
     /// A kind's policy makes jobs unique by some arguments; duplicates inside one batch too.
     @Test func policyUniquenessByArguments() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var policy = JobKindPolicy(kind: "photo.check")
             policy.unique = .init(scope: .live, by: ["n"])
-            let client = JobClient(client: db.client, catalog: catalog(policy), logger: TestDatabase.logger)
+            let client = JobClient(client: db.client, catalog: catalog(policy), logger: QueueTestDatabase.logger)
             let results = try await client.insertMany([
                 try NewJob(kind: "photo.check", args: Payload(n: 1)),
                 try NewJob(kind: "photo.check", args: Payload(n: 2)),
@@ -107,8 +106,8 @@ struct InsertTests {
     /// format gives meaning to, and sends the jobs that need a unique key, a schedule or a
     /// pipeline through `insertMany` (a duplicate is skipped, never an error).
     @Test func insertManyFastStoresWhatInsertManyWould() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let awkward = "tab\there\nnew line \\ backslash \r ñandú ✓ \\N \"quote\""
             let plain = try (0..<1_200).map { try NewJob(kind: "fast", args: Payload(n: $0, text: awkward), queue: "qf", priority: 4, maxAttempts: 7,
                                                        tags: ["a,b", "c\"d", "e\\f", "{g}"]) }
@@ -132,11 +131,11 @@ struct InsertTests {
     /// The COPY path commits or rolls back with the caller's transaction, and its one
     /// notification per queue arrives only at commit.
     @Test func insertManyFastIsTransactionalAndNotifiesAtCommit() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             struct Boom: Error {}
             await #expect(throws: (any Error).self) {
-                try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await client.insertManyFast([NewJob(kind: "fast.rolled.back")], on: tx)
                     throw Boom()
                 }

@@ -1,9 +1,8 @@
 import Foundation
 import JobQueue
-import Storage
 import Synchronization
 import Testing
-import TestSupport
+import QueueTestSupport
 
 /// The Oban.Testing-style helpers themselves.
 @Suite("JobTesting")
@@ -16,8 +15,8 @@ struct JobTestingTests {
     }
 
     @Test func findsEnqueuedJobsByArguments() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             try await client.insert(NewJob(kind: Greeter.kind, args: Greeter.Args(name: "Ana")))
             let found = try await JobTesting.assertEnqueued(db, kind: Greeter.kind, args: Greeter.Args.self) { $0.name == "Ana" }
             #expect(found.count == 1)

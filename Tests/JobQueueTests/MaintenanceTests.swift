@@ -1,21 +1,40 @@
 import Foundation
 @testable import JobQueue
 import PostgresNIO
-import Storage
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Maintenance")
 struct MaintenanceTests {
-    func maintenance(_ db: Database, _ id: String, catalog: JobCatalog = JobCatalog(), clock: @escaping @Sendable () -> Date = Date.init,
+    func maintenance(_ db: TestPostgres, _ id: String, catalog: JobCatalog = JobCatalog(), clock: @escaping @Sendable () -> Date = Date.init,
                      _ configure: (inout JobMaintenance.Configuration) -> Void = { _ in }) -> JobMaintenance {
         var config = JobMaintenance.Configuration(leaderID: id)
         configure(&config)
-        return JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: TestDatabase.logger, clock: clock)
+        return JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: QueueTestDatabase.logger, clock: clock)
+    }
+
+    /// An election that fails is an error in the log, and the process stops acting as the
+    /// leader (it could not renew its lease); before, `try?` read it as "not leader" silently.
+    @Test func aFailedElectionIsLoggedAndStepsDown() async throws {
+        try await QueueTestDatabase.with { db async throws in
+            let recorder = LogRecorder()
+            let a = JobMaintenance(client: db.client, catalog: JobCatalog(), configuration: .init(leaderID: "a"),
+                                   logger: recorder.logger())
+            #expect(await a.electionRound(wasLeader: false), "elected while the lease table is there")
+            try await db.client.query("DROP TABLE job_leaders")
+            #expect(await !a.electionRound(wasLeader: true))
+            let errors = recorder.recorded.filter { $0.level == .error }
+            #expect(errors.map(\.message) == ["maintenance leader election failed"])
+            #expect(errors.first?.metadata["error"]?.contains("job_leaders") == true)
+            #expect(errors.first?.metadata["was_leader"] == "true")
+            #expect(recorder.recorded.contains { $0.message == "lost maintenance leadership" })
+            await a.leadership.resign()
+            #expect(recorder.recorded.contains { $0.level == .warning && $0.message.hasPrefix("maintenance lease not given up") })
+        }
     }
 
     @Test func oneLeaderAtATimeAndTheOtherTakesOverAfterResign() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let a = maintenance(db, "a").leadership, b = maintenance(db, "b").leadership
             #expect(try await a.attemptElectOrReelect())
             #expect(try await !b.attemptElectOrReelect())
@@ -27,7 +46,7 @@ struct MaintenanceTests {
     }
 
     @Test func anExpiredLeaseIsTakenOver() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let a = maintenance(db, "a").leadership, b = maintenance(db, "b").leadership
             #expect(try await a.attemptElectOrReelect())
             try await db.client.query("UPDATE job_leaders SET expires_at = now() - interval '1 second'")
@@ -38,8 +57,8 @@ struct MaintenanceTests {
     /// A worker died mid-job (its heartbeat stopped): the rescuer retries the job, or
     /// discards it when it had used its attempts.
     @Test func rescuerRetriesOrphanedJobs() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let orphan = try await client.insert(NewJob(kind: "x", maxAttempts: 3)).id
             let lastChance = try await client.insert(NewJob(kind: "x", maxAttempts: 1)).id
             let healthy = try await client.insert(NewJob(kind: "x")).id
@@ -57,8 +76,8 @@ struct MaintenanceTests {
     }
 
     @Test func schedulerMakesDueJobsAvailable() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let due = try await client.insert(NewJob(kind: "x", scheduledAt: Date().addingTimeInterval(60))).id
             let notYet = try await client.insert(NewJob(kind: "x", scheduledAt: Date().addingTimeInterval(3_600))).id
             try await db.client.query("UPDATE jobs SET scheduled_at = now() - interval '1 second' WHERE id = \(due)")
@@ -70,8 +89,8 @@ struct MaintenanceTests {
 
     /// The pruner deletes finalized jobs past their retention, in batches, and nothing else.
     @Test func prunerKeepsTheTableBounded() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             try await client.insertMany((0..<2_500).map { _ in NewJob(kind: "old") })
             try await client.insertMany((0..<10).map { _ in NewJob(kind: "pending") })
             try await db.client.query("""
@@ -89,7 +108,7 @@ struct MaintenanceTests {
 
     /// Two leaders (a split brain, or a check twice in one minute) enqueue each tick once.
     @Test func cronFiresOncePerTickWithCompetingLeaders() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let zone = TimeZone(identifier: "America/Mexico_City")!
             let schedules = [
                 try CronSchedule(name: "every-minute", kind: "tick", expression: "* * * * *", timeZone: zone),

@@ -1,14 +1,13 @@
 import Foundation
 @testable import JobQueue
 import Prometheus
-import Storage
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Metrics")
 struct MetricsTests {
     @Test func runsAreCountedAndTimedByKindAndResult() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let registry = PrometheusCollectorRegistry()
             var workers = JobWorkers()
             workers.register(kind: "ok") { _, _ in }
@@ -33,8 +32,8 @@ struct MetricsTests {
     }
 
     @Test func depthAndLagOfAvailableJobs() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             try await client.insertMany([NewJob(kind: "a", queue: "mail"), NewJob(kind: "a", queue: "mail")])
             try await db.client.query("UPDATE jobs SET scheduled_at = now() - interval '90 seconds'")
             let text = try await client.prometheusGauges()

@@ -2,10 +2,9 @@ import Foundation
 @testable import JobQueue
 import Logging
 import PostgresNIO
-import Storage
 import Synchronization
 import Testing
-import TestSupport
+import QueueTestSupport
 
 /// Every state change of a running job belongs to the attempt that owns it: a late result of
 /// a rescued attempt changes nothing, an attempt past its timeout that ignores cancellation
@@ -13,12 +12,12 @@ import TestSupport
 @Suite("Queue: an attempt's result counts only while it owns the job")
 struct OwnershipTests {
     @Test func aStaleCompletionAfterARescueChangesNothing() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, catalog: catalog(JobKindPolicy(kind: "k")), logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, catalog: catalog(JobKindPolicy(kind: "k")), logger: QueueTestDatabase.logger)
             let id = try await client.insert(NewJob(kind: "k")).id
             // Attempt 1 ran on A, was rescued, and attempt 2 now runs on B.
             try await db.client.query("UPDATE jobs SET state = 'running', attempt = 2, attempted_by = 'B', heartbeat_at = now() WHERE id = \(id)")
-            let stale = JobCompleter(client: db.client, workerID: "A", pipelines: nil, logger: TestDatabase.logger)
+            let stale = JobCompleter(client: db.client, workerID: "A", pipelines: nil, logger: QueueTestDatabase.logger)
             for result in [JobResult.completed(id: id, attempt: 1),
                            .failed(id: id, attempt: 1, error: "late", failedAt: Date(), retryAt: Date()),
                            .snoozed(id: id, attempt: 1, until: Date()), .givenBack(id: id, attempt: 1)] {
@@ -32,7 +31,7 @@ struct OwnershipTests {
             stale.add(.completed(id: id, attempt: 2))
             await stale.flushAll()
             #expect(try await client.job(id: id)?.state == .running)
-            let owner = JobCompleter(client: db.client, workerID: "B", pipelines: nil, logger: TestDatabase.logger)
+            let owner = JobCompleter(client: db.client, workerID: "B", pipelines: nil, logger: QueueTestDatabase.logger)
             owner.add(.completed(id: id, attempt: 2))
             await owner.flushAll()
             #expect(try await client.job(id: id)?.state == .completed)
@@ -43,7 +42,7 @@ struct OwnershipTests {
     /// only after 3 s: past its 0.2 s timeout the job stops heartbeating, the rescuer takes
     /// it, attempt 2 completes it, and attempt 1's late result changes nothing.
     @Test func anAttemptThatIgnoresItsTimeoutIsRescuedAndItsLateResultIgnored() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var policy = JobKindPolicy(kind: "stubborn")
             policy.timeoutSeconds = 0.2
             policy.maxAttempts = 5
@@ -78,7 +77,7 @@ struct OwnershipTests {
     }
 
     @Test func aKindThisProcessDoesNotKnowIsSnoozedNotDiscarded() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var workers = JobWorkers()
             workers.register(kind: "known") { _, _ in }
             let c = catalog(JobKindPolicy(kind: "known"), JobKindPolicy(kind: "future.kind"))
@@ -97,7 +96,7 @@ struct OwnershipTests {
     /// the process still stops, within the grace period plus `abandonAfter`, and the job is
     /// given back for another process.
     @Test func shutdownIsNotHeldUpByAnAttemptThatIgnoresItsCancellation() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             var workers = JobWorkers()
             workers.register(kind: "wedged") { _, _ in
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -1,9 +1,8 @@
 import Foundation
 @testable import JobQueue
 import PostgresNIO
-import Storage
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Admin: recent pipeline runs")
 struct PipelineRunsAdminTests {
@@ -13,12 +12,12 @@ struct PipelineRunsAdminTests {
     ])
 
     @Test func newestRunsFirstWithTheirStepsJobs() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
-            let engine = PipelineEngine(definitions: [chain], jobs: client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
+            let engine = PipelineEngine(definitions: [chain], jobs: client, logger: QueueTestDatabase.logger)
             var ids: [Int64] = []
             for _ in 0..<3 {
-                ids.append(try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                ids.append(try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await engine.start("chain", argsJSON: "{}", on: tx)
                 })
             }

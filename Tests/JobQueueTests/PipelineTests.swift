@@ -1,10 +1,9 @@
 import Foundation
 @testable import JobQueue
 import PostgresNIO
-import Storage
 import Synchronization
 import Testing
-import TestSupport
+import QueueTestSupport
 
 @Suite("Pipelines")
 struct PipelineTests {
@@ -23,7 +22,7 @@ struct PipelineTests {
     }
 
     @Test func stepsRunInDependencyOrder() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let order = Mutex<[String]>([])
             var workers = JobWorkers()
             for kind in ["step.a", "step.b", "step.c", "step.d"] {
@@ -34,8 +33,8 @@ struct PipelineTests {
                 }
             }
             let runID = try await withProcessor(db, catalog: catalogForSteps(), workers: workers, pipelines: [diamond]) { _, client in
-                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: TestDatabase.logger)
-                let runID = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: QueueTestDatabase.logger)
+                let runID = try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await engine.start("diamond", argsJSON: #"{"candidacy":7}"#, on: tx)
                 }
                 try await waitUntil("run completed") { try await engine.run(id: runID)?.state == "completed" }
@@ -44,14 +43,14 @@ struct PipelineTests {
             let seen = order.withLock { $0 }
             #expect(seen.count == 4)
             #expect(seen.first == "step.a" && seen.last == "step.d")
-            let status = try await PipelineEngine(definitions: [diamond], jobs: JobClient(client: db.client, logger: TestDatabase.logger), logger: TestDatabase.logger).run(id: runID)
+            let status = try await PipelineEngine(definitions: [diamond], jobs: JobClient(client: db.client, logger: QueueTestDatabase.logger), logger: QueueTestDatabase.logger).run(id: runID)
             #expect(status?.steps == ["a": .completed, "b": .completed, "c": .completed, "d": .completed])
         }
     }
 
     /// A discarded step fails the run and its downstream never runs; retrying it resumes.
     @Test func aFailedStepStopsTheRunAndRetryResumesIt() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let cShouldFail = Atomic<Bool>(true)
             let dRuns = Atomic<Int>(0)
             var workers = JobWorkers()
@@ -62,8 +61,8 @@ struct PipelineTests {
             }
             workers.register(kind: "step.d") { _, _ in dRuns.add(1, ordering: .relaxed) }
             try await withProcessor(db, catalog: catalogForSteps(), workers: workers, pipelines: [diamond]) { _, client in
-                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: TestDatabase.logger)
-                let runID = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: QueueTestDatabase.logger)
+                let runID = try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await engine.start("diamond", argsJSON: "{}", on: tx)
                 }
                 try await waitUntil("run failed") {
@@ -84,7 +83,7 @@ struct PipelineTests {
     /// The pruner keeps the completed steps of a failed run (the retry needs them to know
     /// what is done), then deletes the run and its steps once it completed.
     @Test func aFailedRunIsRetriedToCompletionAfterThePrunerRan() async throws {
-        try await TestDatabase.with { db async throws in
+        try await QueueTestDatabase.with { db async throws in
             let cShouldFail = Atomic<Bool>(true)
             let dRuns = Atomic<Int>(0)
             var workers = JobWorkers()
@@ -97,13 +96,13 @@ struct PipelineTests {
             var config = JobMaintenance.Configuration(leaderID: "pruner")
             config.completedRetention = .zero
             config.discardedRetention = .seconds(3_600)
-            let maintenance = JobMaintenance(client: db.client, catalog: catalogForSteps(), configuration: config, logger: TestDatabase.logger)
+            let maintenance = JobMaintenance(client: db.client, catalog: catalogForSteps(), configuration: config, logger: QueueTestDatabase.logger)
             // An unrelated completed job is pruned as before.
-            let loose = try await JobClient(client: db.client, logger: TestDatabase.logger).insert(NewJob(kind: "loose", argsJSON: "{}"))
+            let loose = try await JobClient(client: db.client, logger: QueueTestDatabase.logger).insert(NewJob(kind: "loose", argsJSON: "{}"))
             try await db.client.query("UPDATE jobs SET state = 'completed', finalized_at = now() - interval '1 minute' WHERE id = \(loose.id)")
             try await withProcessor(db, catalog: catalogForSteps(), workers: workers, pipelines: [diamond]) { _, client in
-                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: TestDatabase.logger)
-                let runID = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: QueueTestDatabase.logger)
+                let runID = try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await engine.start("diamond", argsJSON: "{}", on: tx)
                 }
                 try await waitUntil("run failed") {
@@ -131,11 +130,11 @@ struct PipelineTests {
     /// A step discarded by the rescuer (its worker stopped heartbeating on its last attempt)
     /// fails the run; a running step cancelled by staff cancels it; retrying resumes either.
     @Test func aRescuedOrCancelledStepEndsItsRun() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, catalog: catalogForSteps(), logger: TestDatabase.logger)
-            let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, catalog: catalogForSteps(), logger: QueueTestDatabase.logger)
+            let engine = PipelineEngine(definitions: [diamond], jobs: client, logger: QueueTestDatabase.logger)
             func start() async throws -> (run: Int64, a: Int64) {
-                let run = try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
+                let run = try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
                     try await engine.start("diamond", argsJSON: "{}", on: tx)
                 }
                 let a = try #require(try await client.list(kind: "step.a").first { $0.pipelineRun == run })
@@ -149,7 +148,7 @@ struct PipelineTests {
                 """)
             var config = JobMaintenance.Configuration(leaderID: "rescuer")
             config.rescueAfter = .seconds(60)
-            let maintenance = JobMaintenance(client: db.client, catalog: catalogForSteps(), configuration: config, logger: TestDatabase.logger)
+            let maintenance = JobMaintenance(client: db.client, catalog: catalogForSteps(), configuration: config, logger: QueueTestDatabase.logger)
             #expect(try await maintenance.rescueOnce() == 1)
             #expect(try await engine.run(id: rescued.run)?.state == "failed")
             #expect(try await engine.run(id: rescued.run)?.steps == ["a": .discarded])
@@ -173,8 +172,8 @@ struct PipelineTests {
     /// `retry` of a job whose unique key a newer live job holds says so instead of failing
     /// with PostgreSQL's unique violation.
     @Test func retryUnderAHeldUniqueKeySaysSo() async throws {
-        try await TestDatabase.with { db async throws in
-            let client = JobClient(client: db.client, logger: TestDatabase.logger)
+        try await QueueTestDatabase.with { db async throws in
+            let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             var job = NewJob(kind: "report", argsJSON: "{}")
             job.uniqueness = .live(key: "report:1")
             let old = try await client.insert(job)
@@ -225,6 +224,7 @@ struct JobCatalogTests {
                 unique: { scope: live, by: [photo_id] }
                 """,
             "schedules.yaml": "schedules:\n  - { name: purge, kind: privacy.purge, cron: '0 3 * * *', args: { dry_run: false } }\n",
+            "privacy.purge.yaml": "kind: privacy.purge\n",
         ])
         let catalog = try JobCatalog.load(directory: dir, knownKinds: ["photo.check", "privacy.purge"])
         let p = catalog.policy(for: "photo.check")
@@ -251,5 +251,38 @@ struct JobCatalogTests {
         }
         #expect(error?.key == key, "\(String(describing: error))")
         #expect(error?.file.hasSuffix(file) == true)
+    }
+
+    /// A kind with a worker and no file would run on the engine's defaults without anyone
+    /// noticing: refused, naming the file to write.
+    @Test func aKindWithAWorkerButNoFileIsRefused() throws {
+        let dir = try folder(["queues.yaml": "default: 1\n", "x.yaml": "kind: x\n"])
+        let error = #expect(throws: JobCatalog.DefinitionError.self) {
+            try JobCatalog.load(directory: dir, knownKinds: ["x", "mail.nueva"])
+        }
+        #expect(error?.file == "\(dir)/mail.nueva.yaml")
+        #expect(error?.description.contains("falta el archivo") == true)
+        #expect(try JobCatalog.load(directory: dir, knownKinds: ["x"]).policies.keys.sorted() == ["x"])
+    }
+
+    /// A pipeline step, like a schedule or a job file, may only name a kind with a worker.
+    @Test func aPipelineStepWithoutAWorkerIsRefused() throws {
+        let dir = try folder(["flujo.yaml": "name: flujo\nevent: algo\nsteps:\n  - { name: a, kind: x }\n  - { name: b, kind: y, after: [a] }\n"])
+        let error = #expect(throws: JobCatalog.DefinitionError.self) {
+            try PipelineDefinition.loadAll(directory: dir, knownKinds: ["x"])
+        }
+        #expect(error?.file == "\(dir)/flujo.yaml")
+        #expect(error?.key == "b.kind")
+        #expect(try PipelineDefinition.loadAll(directory: dir, knownKinds: ["x", "y"]).map(\.name) == ["flujo"])
+    }
+
+    /// A wrong `paths.pipelines` used to read as "no pipelines" (approvals then issued no
+    /// accounts); now it stops the start, naming the folder.
+    @Test func aMissingPipelinesFolderIsAnError() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("sin-pipelines-\(UUID().uuidString)").path
+        let error = #expect(throws: JobCatalog.DefinitionError.self) { try PipelineDefinition.loadAll(directory: missing) }
+        #expect(error?.file == missing)
+        let empty = try folder([:])
+        #expect(try PipelineDefinition.loadAll(directory: empty).isEmpty, "an empty folder is a deployment without pipelines")
     }
 }

@@ -2,14 +2,13 @@ import Foundation
 @testable import JobQueue
 import Logging
 import PostgresNIO
-import Storage
 import Testing
-import TestSupport
+import QueueTestSupport
 
 /// Runs a processor (and optionally the maintenance leader) against a test database for
 /// the duration of `body`, then shuts it down gracefully.
 func withProcessor<T: Sendable>(
-    _ db: Database, catalog: JobCatalog = JobCatalog(), workers: JobWorkers,
+    _ db: TestPostgres, catalog: JobCatalog = JobCatalog(), workers: JobWorkers,
     configure: (inout JobProcessor.Configuration) -> Void = { _ in },
     maintenance: JobMaintenance.Configuration? = nil,
     pipelines: [PipelineDefinition] = [],
@@ -20,14 +19,14 @@ func withProcessor<T: Sendable>(
     configuration.heartbeatInterval = .milliseconds(200)
     configuration.shutdownGrace = .seconds(5)
     configure(&configuration)
-    let client = JobClient(client: db.client, catalog: catalog, logger: TestDatabase.logger)
-    let engine = pipelines.isEmpty ? nil : PipelineEngine(definitions: pipelines, jobs: client, logger: TestDatabase.logger)
+    let client = JobClient(client: db.client, catalog: catalog, logger: QueueTestDatabase.logger)
+    let engine = pipelines.isEmpty ? nil : PipelineEngine(definitions: pipelines, jobs: client, logger: QueueTestDatabase.logger)
     let processor = JobProcessor(
         client: db.client, catalog: catalog, workers: workers, configuration: configuration,
-        pipelines: engine, logger: TestDatabase.logger)
+        pipelines: engine, logger: QueueTestDatabase.logger)
     let runner = Task { try await processor.run() }
     let maintainer = maintenance.map { config in
-        Task { await JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: TestDatabase.logger).lead() }
+        Task { await JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: QueueTestDatabase.logger).lead() }
     }
     do {
         let result = try await body(processor, client)
@@ -57,7 +56,7 @@ func waitUntil(
     throw CancellationError()
 }
 
-func count(_ db: Database, _ sql: String) async throws -> Int {
+func count(_ db: TestPostgres, _ sql: String) async throws -> Int {
     var n = 0
     for try await c in try await db.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { n = c }
     return n

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
-@testable import Storage
+@testable import PostgresSupport
+import Storage
 import Testing
 import TestSupport
 
@@ -14,8 +15,8 @@ struct MigrationPolicyTests {
     }
 
     /// The check CI runs: every migration after the grandfathered ones follows the rule.
-    @Test func everyMigrationOfThisBuildAfterTheBaselineFollowsTheRule() {
-        let bundled = Migrator.bundled()
+    @Test func everyMigrationOfThisBuildAfterTheBaselineFollowsTheRule() throws {
+        let bundled = try TestDatabase.migrator().migrations
         #expect(bundled.contains { $0.version == MigrationPolicy.grandfatheredThrough }, "the baseline is a real migration")
         let violations = MigrationPolicy.violations(in: bundled)
         #expect(violations.isEmpty, """
@@ -27,7 +28,7 @@ struct MigrationPolicyTests {
     /// The rule is real: the grandfathered 0029 (NOT NULL columns without defaults, a jsonb
     /// column turned into text), which broke the previous release, would be refused today.
     @Test func theMigrationThatBrokeOldProcessesWouldBeRefused() throws {
-        let old = try #require(Migrator.bundled().first { $0.version == 29 })
+        let old = try #require(try TestDatabase.migrator().migrations.first { $0.version == 29 })
         let reasons = MigrationPolicy.violations(in: old).map(\.reason)
         #expect(reasons.contains { $0.hasPrefix("SET NOT NULL") })
         #expect(reasons.contains { $0.hasPrefix("cambio de tipo de columna") })

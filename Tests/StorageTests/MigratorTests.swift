@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
-@testable import Storage
+@testable import PostgresSupport
+import Storage
 import Testing
 import TestSupport
 
@@ -9,7 +10,7 @@ import TestSupport
 struct MigratorTests {
     @Test func appliesEachMigrationOnceAndRecordsIt() async throws {
         try await TestDatabase.with(migrate: false) { db in
-            let migrator = Migrator()
+            let migrator = try TestDatabase.migrator()
             #expect(!migrator.migrations.isEmpty)
             let first = try await migrator.migrate(db.client, logger: TestDatabase.logger)
             #expect(first == migrator.migrations.map(\.version))
@@ -25,11 +26,11 @@ struct MigratorTests {
     @Test func concurrentMigratorsApplyEachMigrationOnce() async throws {
         try await TestDatabase.with(migrate: false) { db in
             let results = try await withThrowingTaskGroup(of: [Int].self) { group in
-                for _ in 0..<4 { group.addTask { try await Migrator().migrate(db.client, logger: TestDatabase.logger) } }
+                for _ in 0..<4 { group.addTask { try await (try TestDatabase.migrator()).migrate(db.client, logger: TestDatabase.logger) } }
                 return try await group.reduce(into: [[Int]]()) { $0.append($1) }
             }
             let all = results.flatMap { $0 }
-            #expect(all.sorted() == Migrator().migrations.map(\.version))
+            #expect(all.sorted() == (try TestDatabase.migrator()).migrations.map(\.version))
         }
     }
 
@@ -220,5 +221,32 @@ struct PreflightTests {
         // call). Three refusals take well under a second on an idle machine; the bound leaves
         // room for a 2-core machine running other builds and suites at once (20.08 s seen).
         #expect(ContinuousClock.now - start < .seconds(45))
+    }
+}
+
+@Suite("Migrator sets and folders")
+struct MigratorSetsTests {
+    @Test func twoOwnersWithOneVersionAreRefusedNamingBothFiles() {
+        let queue = [Migrator.Migration(version: 2, name: "jobs", sql: "SELECT 1;")]
+        let application = [Migrator.Migration(version: 2, name: "accounts", sql: "SELECT 2;")]
+        let error = #expect(throws: Migrator.DuplicateVersion.self) { try Migrator(sets: [queue, application]) }
+        #expect(error?.files == ["0002_jobs.sql", "0002_accounts.sql"])
+        let merged = try? Migrator(sets: [[.init(version: 5, name: "b", sql: "")], [.init(version: 3, name: "a", sql: "")]])
+        #expect(merged?.migrations.map(\.version) == [3, 5], "applied in version order whatever their owner")
+    }
+
+    /// A build without its migrations must not start as if the schema had none.
+    @Test func aMissingOrEmptyFolderIsAnErrorNotAnEmptyList() throws {
+        #expect(throws: Migrator.UnreadableMigrations.self) { try Migrator.migrations(in: nil) }
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)")
+        let error = #expect(throws: Migrator.UnreadableMigrations.self) { try Migrator.migrations(in: missing) }
+        #expect(error?.path == missing.path)
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        try Data("notes".utf8).write(to: empty.appendingPathComponent("README.md"))
+        #expect(throws: Migrator.UnreadableMigrations.self) { try Migrator.migrations(in: empty) }
+        try Data("CREATE TABLE t (x int);".utf8).write(to: empty.appendingPathComponent("0007_tabla.sql"))
+        #expect(try Migrator.migrations(in: empty).map(\.fileName) == ["0007_tabla.sql"])
     }
 }

@@ -34,7 +34,7 @@ struct QueueBenchmark: Sendable {
 
     func run() async throws {
         try await withDatabase { database in
-            try await Migrator().migrate(database.client, logger: logger)
+            try await ApplicationSchema.migrator().migrate(database.client, logger: logger)
             for (name, value) in try await serverSettings(database) {
                 report("postgres", ["setting": name, "value": value])
             }
@@ -59,7 +59,7 @@ struct QueueBenchmark: Sendable {
                     "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
                     "seconds": Self.format(enqueue.asSeconds, 3), "jobs_per_s": "\(Int(Double(settings.jobs) / enqueue.asSeconds))",
                     "client_cpu_s": Self.format(cpu, 2)])
-                try await database.client.query("ANALYZE jobs", logger: logger)
+                try await JobClient(client: database.client, logger: logger).analyze()
             }
             let transactionsBefore = try await withDatabase { try await committedTransactions($0) }
             let cpuBefore = Self.processCPUSeconds()
@@ -116,7 +116,7 @@ struct QueueBenchmark: Sendable {
             processor.beginShutdown()
             try await runner.value
             let elapsed = ContinuousClock.now - start
-            let completed = try await count(database, "SELECT count(*) FROM jobs WHERE state = 'completed'")
+            let completed = try await JobClient(client: database.client, logger: logger).count(state: .completed)
             guard completed == settings.jobs else {
                 throw BenchmarkFailed("drain at concurrency \(concurrency): \(completed) of \(settings.jobs) jobs completed")
             }
@@ -206,7 +206,7 @@ struct QueueBenchmark: Sendable {
     }
 
     func reset(_ database: Database) async throws {
-        try await database.client.query("TRUNCATE jobs RESTART IDENTITY", logger: logger)
+        try await JobClient(client: database.client, logger: logger).truncateForBenchmark()
     }
 
     func serverSettings(_ database: Database) async throws -> [(String, String)] {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import ConocelesJobs
-import Imaging
-import JobQueue
 import Foundation
+import Imaging
+import JobArguments
+import JobQueue
 import Storage
 
 /// `conoceles demo`: loads a deterministic synthetic election into an empty database.
@@ -65,7 +66,7 @@ struct DemoCommand: AsyncParsableCommand {
                 // The public portal shows a snapshot: ask for the first one, so the demo's
                 // published profiles are public as soon as the workers start.
                 let (catalog, _) = runtime.loadQueueDefinitions()
-                try await PublicationRebuildWorker.enqueue(
+                try await PublicationRebuildJob.enqueue(
                     processID: runtime.process.id, reason: "demo",
                     jobs: JobClient(client: runtime.database.client, catalog: catalog, logger: runtime.logger), logger: runtime.logger)
                 print("Publicación: se pidió la primera versión pública (la construye publication.rebuild al iniciar los trabajadores).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConocelesJobs
 import Foundation
+import JobArguments
 import JobQueue
 
 /// `conoceles jobs …`: inspect and steer the job queue.
@@ -128,7 +129,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let (sleep, wait) = (sleepMilliseconds, self.wait)
             try await withJobs(options) { jobs in
-                let id = try await jobs.insert(NewJob(kind: ProbeWorker.kind, args: ProbeWorker.Args(sleepMilliseconds: sleep))).id
+                let id = try await jobs.insert(NewJob(ProbeJob(sleepMilliseconds: sleep))).id
                 print("Trabajo \(id) encolado.")
                 guard wait > 0 else { return }
                 let deadline = ContinuousClock.now + .seconds(wait)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConocelesJobs
 import Foundation
+import JobArguments
 import JobQueue
 import Storage
 
@@ -36,7 +37,7 @@ struct PublicationCommand: AsyncParsableCommand {
                 let publication = PublicationRepository(client: runtime.database.client, logger: runtime.logger)
                 let processID = runtime.process.id
                 let before = try await publication.current(processID: processID)?.version
-                let job = try await PublicationRebuildWorker.enqueue(
+                let job = try await PublicationRebuildJob.enqueue(
                     processID: processID, reason: "linea_de_comandos", jobs: jobs, logger: runtime.logger)
                 print("Reconstrucción pedida (trabajo \(job.id)\(job.skippedAsDuplicate ? ", ya estaba en espera" : "")); "
                       + "versión pública actual: \(before.map(String.init) ?? "ninguna").")

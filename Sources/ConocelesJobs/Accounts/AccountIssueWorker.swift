@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Storage
 
@@ -7,9 +8,8 @@ import Storage
 /// the generic account of its party, coalition or independent candidacy when it has none
 /// and the event named the representative's e-mail (while the entity has any approved
 /// candidacy). Idempotent: existing accounts are kept.
-public struct AccountIssueWorker: JobWorker {
-    public typealias Args = CandidacyJob
-    public static let kind = "account.issue"
+public struct AccountIssueWorker: EnvironmentWorker {
+    public typealias Args = AccountIssueJob
 
     let environment: JobEnvironment
 
@@ -17,7 +17,7 @@ public struct AccountIssueWorker: JobWorker {
         self.environment = environment
     }
 
-    public func work(_ args: CandidacyJob, context: JobContext) async throws {
+    public func work(_ args: AccountIssueJob, context: JobContext) async throws {
         let client = environment.client
         let candidacies = CandidacyRepository(client: client, logger: context.logger)
         guard let candidacy = try await candidacies.candidacy(id: args.candidacyID) else {

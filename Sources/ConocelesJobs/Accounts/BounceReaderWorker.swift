@@ -1,4 +1,5 @@
 import Foundation
+import JobArguments
 import JobQueue
 import Mail
 import Storage
@@ -10,12 +11,8 @@ import Storage
 /// reply, as a 550 at sending time does; staff see them on /instancia/cuentas. Every read
 /// message (a DSN or anything else) moves from `new/` to `cur/` with the Seen flag, so it is
 /// read once. Periodic (jobs/schedules.yaml); nothing to do when no Maildir is configured.
-public struct BounceReaderWorker: JobWorker {
-    public static let kind = "mail.bounces"
-
-    public struct Args: Codable, Sendable, Equatable {
-        public init() {}
-    }
+public struct BounceReaderWorker: EnvironmentWorker {
+    public typealias Args = BounceReaderJob
 
     let environment: JobEnvironment
 

@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Mail
 import Storage
@@ -17,9 +18,8 @@ import Storage
 /// derived (`ActivationToken.derived`, only its hash stored), the Message-ID names the
 /// account and the issue, and the Date is the issue's, fixed at its first claim. A copy sent
 /// again after a crash is then recognised by mail clients and its link still works.
-public struct CredentialsMailWorker: JobWorker {
-    public typealias Args = CandidacyJob
-    public static let kind = "mail.credentials"
+public struct CredentialsMailWorker: EnvironmentWorker {
+    public typealias Args = CredentialsMailJob
     /// Accounts claimed at once.
     public static let batchSize = 200
     /// How long a claim keeps other workers off an account (the job's timeout).
@@ -35,17 +35,17 @@ public struct CredentialsMailWorker: JobWorker {
     /// candidacies of one party never mail it twice at once, and a job that found nothing to
     /// send (no approved candidacy left at that moment) never stops a later one.
     public static func genericJob(account: UUID, candidacyID: String, eventID: String) throws -> NewJob {
-        try NewJob(kind: kind, args: CandidacyJob(candidacyID: candidacyID, eventID: eventID, accountID: account),
+        try NewJob(CredentialsMailJob(candidacyID: candidacyID, eventID: eventID, accountID: account),
                    uniqueness: .live(key: "credentials:\(account.uuidString.lowercased())"))
     }
 
     /// A job that sends every account due a message, in batches; with `accounts`, those (the
     /// ones an ingest batch created), claimed by their ids.
     public static func batchJob(accounts: [UUID]? = nil) throws -> NewJob {
-        try NewJob(kind: kind, args: CandidacyJob(candidacyID: "", eventID: "", accountIDs: accounts))
+        try NewJob(CredentialsMailJob(candidacyID: "", eventID: "", accountIDs: accounts))
     }
 
-    public func work(_ args: CandidacyJob, context: JobContext) async throws {
+    public func work(_ args: CredentialsMailJob, context: JobContext) async throws {
         let accounts = AccountRepository(client: environment.client, logger: context.logger)
         let named: [UUID]?
         if let id = args.accountID {

@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -69,13 +70,15 @@ public struct CredentialsResend: Sendable {
         guard pipelines.definitions[pipeline] != nil else {
             throw Refusal(message: "La emisión de cuentas no está configurada en este servidor (falta la definición «\(pipeline)»).")
         }
-        let missing = try await AccountRepository(client: client, logger: logger).candidaciesWithoutAccount(processID: processID)
+        let waiting = try await jobs.liveArgumentValues(kind: AccountIssueJob.kind, key: "candidacy_id")
+        let missing = try await AccountRepository(client: client, logger: logger)
+            .candidaciesWithoutAccount(processID: processID, excluding: waiting)
         guard !missing.isEmpty else { return 0 }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try await client.withTransaction(logger: logger) { connection in
             for item in missing {
-                let args = String(decoding: try encoder.encode(CandidacyJob(candidacyID: item.candidacyID, eventID: item.eventID)),
+                let args = String(decoding: try encoder.encode(AccountIssueJob(candidacyID: item.candidacyID, eventID: item.eventID)),
                                   as: UTF8.self)
                 try await pipelines.start(pipeline, argsJSON: args, on: connection)
             }
@@ -90,8 +93,7 @@ public struct CredentialsResend: Sendable {
         guard !targets.isEmpty else { return [] }
         let accounts = AccountRepository(client: client, logger: logger)
         let newJobs = try targets.map { target in
-            try NewJob(kind: CredentialsMailWorker.kind,
-                       args: CandidacyJob(candidacyID: target.candidacyID, eventID: target.eventID,
+            try NewJob(CredentialsMailJob(candidacyID: target.candidacyID, eventID: target.eventID,
                                           accountID: target.isGeneric ? target.accountID : nil),
                        uniqueness: .live(key: "credentials-resend:\(target.accountID.uuidString.lowercased())"))
         }

@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Mail
 import Storage
@@ -9,15 +10,8 @@ import Storage
 /// arguments hold no secret. The web page enqueues it at most once per account every 5 minutes,
 /// and for a name that matches nothing a decoy with an id no account has, which completes
 /// here without a message (the queue must not tell whether an account exists).
-public struct PasswordResetMailWorker: JobWorker {
-    public static let kind = "mail.password_reset"
-
-    /// The account to e-mail.
-    public struct Args: Codable, Sendable, Equatable {
-        public let accountID: UUID
-        public init(accountID: UUID) { self.accountID = accountID }
-        enum CodingKeys: String, CodingKey { case accountID = "account_id" }
-    }
+public struct PasswordResetMailWorker: EnvironmentWorker {
+    public typealias Args = PasswordResetMailJob
 
     let environment: JobEnvironment
 

@@ -1,4 +1,5 @@
 import Foundation
+import JobArguments
 import JobQueue
 import Storage
 
@@ -7,15 +8,8 @@ import Storage
 /// attempts older than the retention (30 days by default; they are kept that long to
 /// investigate attacks), and the per-recipient records of sent mail (`mail_deliveries`)
 /// older than the same retention.
-public struct SessionPurgeWorker: JobWorker {
-    public static let kind = "sessions.purge"
-
-    public struct Args: Codable, Sendable {
-        /// Days sign-in attempts are kept (default 30).
-        public var attemptRetentionDays: Int?
-        public init(attemptRetentionDays: Int? = nil) { self.attemptRetentionDays = attemptRetentionDays }
-        enum CodingKeys: String, CodingKey { case attemptRetentionDays = "attempt_retention_days" }
-    }
+public struct SessionPurgeWorker: EnvironmentWorker {
+    public typealias Args = SessionPurgeJob
 
     let environment: JobEnvironment
 

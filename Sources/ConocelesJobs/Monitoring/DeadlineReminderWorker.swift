@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import Mail
@@ -16,12 +17,8 @@ import Storage
 /// records it in the transaction that sends it, so a second run the same day, a retry or a
 /// concurrent run sends nothing more. An entity without a live generic account is logged
 /// and tried again on the next run.
-public struct DeadlineReminderWorker: JobWorker {
-    public static let kind = "reminders.deadline"
-
-    public struct Args: Codable, Sendable {
-        public init() {}
-    }
+public struct DeadlineReminderWorker: EnvironmentWorker {
+    public typealias Args = DeadlineReminderJob
 
     let client: PostgresClient
     let process: ElectionProcess

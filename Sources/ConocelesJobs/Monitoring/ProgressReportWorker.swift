@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -16,17 +17,8 @@ import Storage
 ///
 /// With `onDemand` (staff's "Generar informe ahora"), it generates a report dated today with
 /// the numbers of the moment, whatever the schedule, replacing that day's earlier one.
-public struct ProgressReportWorker: JobWorker {
-    public static let kind = "reports.progress"
-
-    public struct Args: Codable, Sendable, Equatable {
-        /// Asked for by staff: a report of today, outside the schedule.
-        public var onDemand: Bool?
-
-        public init(onDemand: Bool? = nil) {
-            self.onDemand = onDemand
-        }
-    }
+public struct ProgressReportWorker: EnvironmentWorker {
+    public typealias Args = ProgressReportJob
 
     let client: PostgresClient
     let process: ElectionProcess

@@ -1,6 +1,7 @@
 import ConocelesCore
 import Foundation
 import Imaging
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -14,9 +15,8 @@ import Storage
 /// Idempotent: only a photo still `received` changes, so a photo replaced by a later upload,
 /// or already decided by an earlier run, is left as it is and the job succeeds. A missing or
 /// corrupted blob fails the job for good (retrying cannot bring it back).
-public struct PhotoCheckWorker: JobWorker {
+public struct PhotoCheckWorker: EnvironmentWorker {
     public typealias Args = PhotoCheckJob
-    public static let kind = "photo.check"
 
     let client: PostgresClient
     let blobs: any BlobStore

@@ -1,6 +1,7 @@
 import ConocelesCore
 import Foundation
 import Imaging
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -60,7 +61,7 @@ public struct PhotoIntake: Sendable {
                 candidacyID: candidacyID, sha256: address.sha256, byteCount: bytes.count, contentType: format.mimeType,
                 declaredTakenOn: declaredTakenOn, uploadedBy: actor, on: connection)
             try await jobs.insertMany(
-                [try NewJob(kind: PhotoCheckWorker.kind, args: PhotoCheckJob(photoID: photoID))], on: connection)
+                [try NewJob(PhotoCheckJob(photoID: photoID))], on: connection)
             return photoID
         }
         logger.info("photo received", metadata: [

@@ -1,6 +1,7 @@
 import ConocelesConfig
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -14,15 +15,8 @@ import Storage
 /// `dry_run` it only counts. Logs counts, never content or names.
 ///
 /// Idempotent: a retry or an overlapping run finds less or nothing to delete.
-public struct PrivacyPurgeWorker: JobWorker {
-    public static let kind = "privacy.purge"
-
-    public struct Args: Codable, Sendable {
-        /// Count what is due without deleting anything (default false).
-        public var dryRun: Bool?
-        public init(dryRun: Bool? = nil) { self.dryRun = dryRun }
-        enum CodingKeys: String, CodingKey { case dryRun = "dry_run" }
-    }
+public struct PrivacyPurgeWorker: EnvironmentWorker {
+    public typealias Args = PrivacyPurgeJob
 
     let client: PostgresClient
     let blobs: any BlobStore
@@ -61,7 +55,7 @@ public struct PrivacyPurgeWorker: JobWorker {
         -> SensitiveDataPurge {
         SensitiveDataPurge(client: client, blobs: blobs, logger: logger, identityPurged: jobs.map { jobs in
             { @Sendable connection in
-                try await PublicationRebuildWorker.enqueue(
+                try await PublicationRebuildJob.enqueue(
                     processID: processID, reason: "privacy.purge", jobs: jobs, on: connection, logger: logger)
             }
         })

@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Mail
 import Storage
@@ -8,25 +9,8 @@ import Storage
 /// party, coalition or independent candidacy that staff returned the profile, with staff's
 /// observations (read from the workflow's history, so the job's arguments carry no text).
 /// Enqueued in the transaction of the return. Accounts that are disabled get nothing.
-public struct ProfileReturnedMailWorker: JobWorker {
-    public static let kind = "mail.profile_returned"
-
-    /// The returned profile.
-    public struct Args: Codable, Sendable, Equatable {
-        public let candidacyID: String
-        /// When the return happened (picks the transition when a profile was returned twice).
-        public let returnedAt: Date
-
-        public init(candidacyID: String, returnedAt: Date) {
-            self.candidacyID = candidacyID
-            self.returnedAt = returnedAt
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case candidacyID = "candidacy_id"
-            case returnedAt = "returned_at"
-        }
-    }
+public struct ProfileReturnedMailWorker: EnvironmentWorker {
+    public typealias Args = ProfileReturnedMailJob
 
     let environment: JobEnvironment
 

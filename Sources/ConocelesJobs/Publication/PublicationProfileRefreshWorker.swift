@@ -1,6 +1,7 @@
 import ConocelesConfig
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -13,26 +14,11 @@ import Storage
 ///
 /// The identity statistics need every profile's answers: the refresh keeps the previous
 /// ones and, when a published profile entered, changed or left, asks for the windowed full
-/// rebuild (`PublicationRebuildWorker.enqueueListing`, one per 30 s window) to recount them.
+/// rebuild (`PublicationRebuildJob.enqueueListing`, one per 30 s window) to recount them.
 /// Not unique: the source is read when the job runs, under the writers' lock, so a later
 /// request always sees the latest data; a refresh that finds nothing new makes no version.
-public struct PublicationProfileRefreshWorker: JobWorker {
-    public static let kind = "publication.refresh_profile"
-
-    public struct Args: Codable, Sendable {
-        public var candidacyID: String
-        /// Why the refresh was asked for ("publicar", "cancelacion"): logs only.
-        public var reason: String?
-
-        public init(candidacyID: String, reason: String? = nil) {
-            self.candidacyID = candidacyID
-            self.reason = reason
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case candidacyID = "candidacy_id", reason
-        }
-    }
+public struct PublicationProfileRefreshWorker: EnvironmentWorker {
+    public typealias Args = PublicationProfileRefreshJob
 
     let builder: PublicationBuilder
     let jobs: JobClient
@@ -58,24 +44,8 @@ public struct PublicationProfileRefreshWorker: JobWorker {
         ])
         if outcome.touchesPublishedProfiles {
             try await jobs.client.transaction(logger: logger) { connection in
-                try await PublicationRebuildWorker.enqueueListing(jobs: jobs, on: connection)
+                try await PublicationRebuildJob.enqueueListing(jobs: jobs, on: connection)
             }
         }
-    }
-
-    /// The job refreshing `candidacyID`.
-    public static func job(candidacyID: String, reason: String) throws -> NewJob {
-        try NewJob(kind: kind, args: Args(candidacyID: candidacyID, reason: reason))
-    }
-
-    /// Asks, inside the caller's transaction, for `candidacyID` to be refreshed in the public
-    /// snapshot. Also counts a rebuild request (`PublicationRepository.requestRebuild`): a full
-    /// rebuild that read its sources before this change builds again instead of switching to
-    /// a snapshot without it.
-    public static func enqueue(
-        processID: String, candidacyID: String, reason: String, jobs: JobClient, on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        try await PublicationRepository(client: jobs.client, logger: logger).requestRebuild(processID: processID, on: connection)
-        try await jobs.insertMany([try job(candidacyID: candidacyID, reason: reason)], on: connection)
     }
 }

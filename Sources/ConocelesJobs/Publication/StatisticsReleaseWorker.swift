@@ -1,22 +1,14 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 
 /// `statistics.release` (hourly, `jobs/schedules.yaml`): releases the identity statistics
 /// when the period of `publication.statistics_refresh_hours` has turned (`StatisticsPublisher`);
 /// otherwise does nothing. A rebuild of the publication also releases when one is due.
-public struct StatisticsReleaseWorker: JobWorker {
-    public static let kind = "statistics.release"
-
-    public struct Args: Codable, Sendable, Equatable {
-        /// Release now even if one was made in this period (operators; tests).
-        public var force: Bool?
-
-        public init(force: Bool? = nil) {
-            self.force = force
-        }
-    }
+public struct StatisticsReleaseWorker: EnvironmentWorker {
+    public typealias Args = StatisticsReleaseJob
 
     let publisher: StatisticsPublisher
 

@@ -1,7 +1,8 @@
 import ConocelesCore
 import Foundation
-import Logging
+import JobArguments
 import JobQueue
+import Logging
 import PostgresNIO
 import Storage
 
@@ -194,7 +195,7 @@ public struct CandidacyCSVImport: Sendable {
                 for (_, event) in events[start..<min(start + batchSize, events.count)] {
                     // A twin stored meanwhile by another import is recognized and has no second effect.
                     if case .recorded = try await repository.record(event, on: tx) {
-                        newJobs.append(try NewJob(kind: IngestJob.kind, args: IngestJob(eventID: event.id)))
+                        newJobs.append(try NewJob(IngestJob(eventID: event.id)))
                         stored += 1
                     }
                 }

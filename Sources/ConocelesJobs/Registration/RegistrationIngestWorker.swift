@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -34,9 +35,8 @@ import Storage
 ///   withdrawn by another substitution or a cancellation: rejected with its reason;
 /// - an event that can't apply (unknown office or party): kept as rejected with its reason,
 ///   for staff to fix and replay — never dropped.
-public struct RegistrationIngestWorker: JobWorker {
+public struct RegistrationIngestWorker: EnvironmentWorker {
     public typealias Args = IngestJob
-    public static let kind = IngestJob.kind
     /// Events applied in one transaction.
     public static let batchSize = 500
     /// Batches one job applies at most before it leaves the rest to their own jobs.
@@ -84,7 +84,7 @@ public struct RegistrationIngestWorker: JobWorker {
         // A long backlog: the rest goes to a job of its own (a job's time is bounded).
         try await environment.client.withTransaction(logger: context.logger) { tx in
             guard let oldest = try await events.oldestPending(on: tx) else { return }
-            _ = try await environment.jobs.insertMany([try NewJob(kind: Self.kind, args: IngestJob(eventID: oldest))], on: tx)
+            _ = try await environment.jobs.insertMany([try NewJob(IngestJob(eventID: oldest))], on: tx)
         }
     }
 
@@ -205,7 +205,7 @@ public struct RegistrationIngestWorker: JobWorker {
         try await CandidacyRepository(client: environment.client, logger: logger).registerMany(registration.candidacies, by: actor, on: tx)
         try await createAccounts(registration.accounts, for: registration.candidacies, on: tx, logger: logger)
         // Listed within a window (bursts of approvals); withdrawals go at once.
-        try await PublicationRebuildWorker.enqueueListing(jobs: environment.jobs, on: tx)
+        try await PublicationRebuildJob.enqueueListing(jobs: environment.jobs, on: tx)
         try await releaseHeld(for: registration.candidacies.map(\.id), on: tx, logger: logger)
         registration = Registration()
     }
@@ -296,7 +296,7 @@ public struct RegistrationIngestWorker: JobWorker {
     /// registration change on `tx` (one-profile path): a withdrawn candidacy disappears, a
     /// substitute is listed.
     func refreshPublication(_ candidacyID: String, reason: String, on tx: PostgresConnection, logger: Logger) async throws {
-        try await PublicationProfileRefreshWorker.enqueue(
+        try await PublicationProfileRefreshJob.enqueue(
             processID: environment.process.id, candidacyID: candidacyID, reason: reason, jobs: environment.jobs, on: tx, logger: logger)
     }
 
@@ -306,6 +306,6 @@ public struct RegistrationIngestWorker: JobWorker {
     func releaseHeld(for candidacyIDs: [String], on tx: PostgresConnection, logger: Logger) async throws {
         let ids = try await RegistrationEventRepository(client: environment.client, logger: logger).releaseHeld(for: candidacyIDs, on: tx)
         guard !ids.isEmpty else { return }
-        _ = try await environment.jobs.insertMany(ids.map { try NewJob(kind: Self.kind, args: IngestJob(eventID: $0)) }, on: tx)
+        _ = try await environment.jobs.insertMany(ids.map { try NewJob(IngestJob(eventID: $0)) }, on: tx)
     }
 }

@@ -1,5 +1,6 @@
 import ConocelesCore
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -103,7 +104,7 @@ public struct RejectedEventCorrection: Sendable {
         let corrected = String(decoding: try encoder.encode(wire), as: UTF8.self)
         try await client.withTransaction(logger: logger) { tx in
             try await events.correctRejected(id, expectedBody: stored.body, correctedBody: corrected, changes: changes, by: actor, on: tx)
-            _ = try await jobs.insertMany([try NewJob(kind: IngestJob.kind, args: IngestJob(eventID: id))], on: tx)
+            _ = try await jobs.insertMany([try NewJob(IngestJob(eventID: id))], on: tx)
         }
         logger.info("rejected registration event corrected", metadata: ["event_id": "\(id)", "fields": "\(changes.keys.sorted())"])
         return changes

@@ -1,5 +1,5 @@
-import ConocelesJobs
 import Foundation
+import JobArguments
 import JobQueue
 import Logging
 import PostgresNIO
@@ -100,7 +100,7 @@ final class EventIntake: Sendable {
             let recorded = zip(events, outcomes).compactMap { event, outcome in outcome == .recorded ? event.id : nil }
             // One ingest job for the group: it claims its events, oldest first, as one batch.
             if let first = recorded.first {
-                _ = try await jobs.insertMany([try NewJob(kind: IngestJob.kind, args: IngestJob(eventID: first, eventIDs: recorded))], on: tx)
+                _ = try await jobs.insertMany([try NewJob(IngestJob(eventID: first, eventIDs: recorded))], on: tx)
             }
             return outcomes
         }

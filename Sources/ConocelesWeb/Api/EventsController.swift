@@ -1,5 +1,4 @@
 import ConocelesCore
-import ConocelesJobs
 import Foundation
 import Hummingbird
 import JobQueue

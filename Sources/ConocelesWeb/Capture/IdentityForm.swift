@@ -1,6 +1,6 @@
 import ConocelesCore
-import Foundation
 import ConocelesJobs
+import Foundation
 
 /// The identity form as posted (`/candidaturas/{id}/identidad`). Every follow-up is on the
 /// page (it works without JavaScript); `questionnaire()` keeps a follow-up only when its

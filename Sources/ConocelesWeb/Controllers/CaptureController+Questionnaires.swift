@@ -2,6 +2,7 @@ import ConocelesCore
 import ConocelesJobs
 import Foundation
 import Hummingbird
+import JobArguments
 import Storage
 
 /// The curricular and identity forms. A save keeps everything typed, valid or not: invalid
@@ -302,7 +303,7 @@ extension CaptureController {
         }
         let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
         try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user)) { connection in
-            try await PublicationProfileRefreshWorker.enqueue(
+            try await PublicationProfileRefreshJob.enqueue(
                 processID: processID, candidacyID: candidacy.id, reason: granted ? "consentimiento" : "revocacion", jobs: jobs,
                 on: connection, logger: logger)
         }

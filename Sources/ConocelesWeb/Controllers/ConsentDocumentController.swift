@@ -1,7 +1,7 @@
 import ConocelesCore
-import ConocelesJobs
 import Foundation
 import Hummingbird
+import JobArguments
 import NIOCore
 import Storage
 
@@ -235,7 +235,7 @@ struct ConsentDocumentController {
             let jobs = context.jobs, processID = context.process.id, logger = ctx.logger, candidacyID = document.candidacyID
             try await documents(ctx).receive(id: document.id, publishIdentity: choice == "si", by: AuditActor(role: user.role, id: user.id.uuidString)) {
                 connection in
-                try await PublicationProfileRefreshWorker.enqueue(
+                try await PublicationProfileRefreshJob.enqueue(
                     processID: processID, candidacyID: candidacyID, reason: "consentimiento_expreso", jobs: jobs, on: connection, logger: logger)
             }
         } catch let error as StorageError where error.code == .conflict {

@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdBcrypt
-import ConocelesJobs
+import JobArguments
 import JobQueue
 import NIOCore
 import NIOPosix
@@ -157,7 +157,7 @@ struct SessionController {
         let matching = given.contains("@") ? try await accounts.usableAccounts(email: given) : try await accounts.account(username: given).map { [$0] } ?? []
         let usable = matching.filter(\.isUsable).map(\.id)
         let jobs = try (usable.isEmpty ? [Self.decoyAccountID(given)] : usable).map {
-            try NewJob(kind: PasswordResetMailWorker.kind, args: PasswordResetMailWorker.Args(accountID: $0),
+            try NewJob(PasswordResetMailJob(accountID: $0),
                        uniqueness: .window(key: "password-reset:\($0.uuidString.lowercased())", seconds: 300))
         }
         _ = try await context.jobs.insertMany(jobs)

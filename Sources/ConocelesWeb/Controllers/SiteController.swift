@@ -26,14 +26,8 @@ struct SiteController {
         do {
             let lag = try await withThrowingTaskGroup(of: Double?.self) { group in
                 group.addTask {
-                    // Due, available jobs only (jobs_fetch_idx): scheduled ones are not late.
-                    let rows = try await context.database.client.query("""
-                        SELECT extract(epoch FROM now() - min(scheduled_at))::float8 FROM jobs
-                         WHERE state = 'available' AND scheduled_at <= now()
-                        """)
-                    var lag: Double?
-                    for try await value in rows.decode(Double?.self) { lag = value }
-                    return lag
+                    // Due, available jobs only: scheduled ones are not late.
+                    try await context.jobs.oldestDueWaitSeconds()
                 }
                 group.addTask {
                     try await Task.sleep(for: .seconds(3))

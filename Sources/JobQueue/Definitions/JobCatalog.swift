@@ -30,7 +30,8 @@ public struct JobCatalog: Sendable {
     }
 
     /// Reads `jobs/*.yaml`. `known` lists the kinds that have a worker: a file for any other
-    /// kind, or a schedule that enqueues one, is an error.
+    /// kind, or a schedule that enqueues one, is an error, and so is a kind of `known` without
+    /// its file (it would run on the engine's defaults, silently).
     public static func load(directory: String, knownKinds known: Set<String>? = nil) throws(DefinitionError) -> JobCatalog {
         let files: [String]
         do {
@@ -73,6 +74,12 @@ public struct JobCatalog: Sendable {
             for schedule in catalog.schedules where !known.contains(schedule.kind) {
                 throw DefinitionError(file: "\(directory)/schedules.yaml", key: schedule.name,
                                       reason: "no hay un trabajador para «\(schedule.kind)»")
+            }
+            for kind in known.sorted() where catalog.policies[kind] == nil {
+                throw DefinitionError(file: "\(directory)/\(kind).yaml", key: "kind", reason: """
+                    falta el archivo: el trabajo «\(kind)» tiene trabajador pero no definición (cola, prioridad, intentos, \
+                    tiempo límite) / missing file: kind «\(kind)» has a worker but no definition
+                    """)
             }
         }
         return catalog

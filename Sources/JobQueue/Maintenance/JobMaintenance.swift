@@ -72,13 +72,8 @@ public final class JobMaintenance: Service, Sendable {
         var lastElection = ContinuousClock.now - renewEvery
         while !Task.isCancelled {
             if ContinuousClock.now - lastElection >= renewEvery {
-                let was = isLeader
-                isLeader = (try? await leadership.attemptElectOrReelect()) ?? false
+                isLeader = await electionRound(wasLeader: isLeader)
                 lastElection = .now
-                if isLeader != was {
-                    logger.info(isLeader ? "became maintenance leader" : "lost maintenance leadership",
-                                metadata: ["leader_id": "\(configuration.leaderID)"])
-                }
             }
             if isLeader {
                 func due(_ name: String, _ every: Duration) -> Bool {
@@ -98,6 +93,27 @@ public final class JobMaintenance: Service, Sendable {
             }
             try? await Task.sleep(for: configuration.schedulerInterval)
         }
+    }
+
+    /// One election: takes or renews the lease; returns whether this process leads now. An
+    /// election that fails (the database unreachable, the lease table missing) is logged as an
+    /// error and counts as not leading: a leader that cannot renew its lease must stop its
+    /// services before the lease runs out and another process takes over.
+    func electionRound(wasLeader: Bool) async -> Bool {
+        let isLeader: Bool
+        do {
+            isLeader = try await leadership.attemptElectOrReelect()
+        } catch {
+            if Task.isCancelled { return false }
+            logger.error("maintenance leader election failed", metadata: [
+                "leader_id": "\(configuration.leaderID)", "was_leader": "\(wasLeader)", "error": "\(String(reflecting: error))"])
+            isLeader = false
+        }
+        if isLeader != wasLeader {
+            logger.info(isLeader ? "became maintenance leader" : "lost maintenance leadership",
+                        metadata: ["leader_id": "\(configuration.leaderID)"])
+        }
+        return isLeader
     }
 
     /// Makes due scheduled and retryable jobs available and notifies their queues.

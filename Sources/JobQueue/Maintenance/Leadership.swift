@@ -30,9 +30,15 @@ struct Leadership: Sendable {
         return false
     }
 
-    /// Gives the lease up (on shutdown) so another process takes over at once.
+    /// Gives the lease up (on shutdown) so another process takes over at once. A failure is
+    /// logged and otherwise harmless: the lease expires by itself after `ttl`.
     func resign() async {
-        _ = try? await client.query(
-            "DELETE FROM job_leaders WHERE name = \(name) AND leader_id = \(leaderID)", logger: logger)
+        do {
+            try await client.query(
+                "DELETE FROM job_leaders WHERE name = \(name) AND leader_id = \(leaderID)", logger: logger)
+        } catch {
+            logger.warning("maintenance lease not given up; it expires by itself", metadata: [
+                "leader_id": "\(leaderID)", "ttl_s": "\(ttl.components.seconds)", "error": "\(String(reflecting: error))"])
+        }
     }
 }

@@ -62,8 +62,16 @@ public struct PipelineDefinition: Sendable, Equatable {
     }
 
     /// Reads every `*.yaml` of the folder; `knownKinds` (the kinds with a worker) are checked.
+    /// A folder that cannot be read is an error (a wrong `paths.pipelines` would otherwise run
+    /// without pipelines: approvals would issue no accounts); an empty folder means none.
     public static func loadAll(directory: String, knownKinds: Set<String>? = nil) throws(JobCatalog.DefinitionError) -> [PipelineDefinition] {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw .init(file: directory, key: "-", reason: "no se puede leer la carpeta de pipelines / cannot read the pipelines folder")
+        }
+        let files = entries.filter { $0.hasSuffix(".yaml") }.sorted()
         var result: [PipelineDefinition] = []
         for file in files {
             let path = "\(directory)/\(file)"

@@ -52,12 +52,14 @@ extension AccountRepository {
         }, on: connection)
     }
 
-    /// The approved candidacies of `processID` that have no account yet and no live
-    /// `account.issue` job, each with its latest applied registration event (the job's
-    /// arguments); those without an applied event are left out.
-    public func candidaciesWithoutAccount(processID: String, limit: Int = 100_000) async throws -> [(candidacyID: String, eventID: String)] {
-        // Reads the queue's jobs table (by kind and arguments) so that a second click does
-        // not issue the same accounts twice while the first jobs wait.
+    /// The approved candidacies of `processID` that have no account yet, but those in
+    /// `excluding` (the ones a live `account.issue` job already serves, read from the queue
+    /// by the caller: `JobClient.liveArgumentValues`, so a second click does not issue the same
+    /// accounts twice while the first jobs wait), each with its latest applied registration
+    /// event (the job's arguments); those without an applied event are left out.
+    public func candidaciesWithoutAccount(
+        processID: String, excluding: Set<String> = [], limit: Int = 100_000
+    ) async throws -> [(candidacyID: String, eventID: String)] {
         let rows = try await client.query("""
             SELECT c.id, e.id FROM candidacies c
               JOIN LATERAL (SELECT id FROM registration_events
@@ -65,9 +67,7 @@ extension AccountRepository {
                              ORDER BY received_at DESC LIMIT 1) e ON true
              WHERE c.process_id = \(processID) AND c.status = 'aprobada'
                AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.candidacy_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'account.issue'
-                                  AND j.state IN ('available', 'scheduled', 'running', 'retryable')
-                                  AND j.args ->> 'candidacy_id' = c.id)
+               AND NOT (c.id = ANY(\(Array(excluding))::text[]))
              ORDER BY c.id LIMIT \(limit)
             """, logger: logger)
         var result: [(String, String)] = []

@@ -2,6 +2,7 @@ import ConocelesCore
 import ConocelesJobs
 import Foundation
 import Hummingbird
+import JobArguments
 import JobQueue
 import Storage
 
@@ -146,7 +147,7 @@ struct AccountsController {
     /// The queue's counts for the kinds this page starts.
     func progress() async throws -> [ProgressView] {
         let stats = try await context.jobs.stats()
-        return [(AccountIssueWorker.kind, "Emisión de cuentas"), (CredentialsMailWorker.kind, "Correos de credenciales")].map { kind, label in
+        return [(AccountIssueJob.kind, "Emisión de cuentas"), (CredentialsMailJob.kind, "Correos de credenciales")].map { kind, label in
             func count(_ states: [JobState]) -> Int {
                 stats.filter { $0.kind == kind && states.contains($0.state) }.reduce(0) { $0 + $1.count }
             }

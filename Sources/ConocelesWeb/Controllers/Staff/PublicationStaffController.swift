@@ -1,5 +1,5 @@
-import ConocelesJobs
 import Hummingbird
+import JobArguments
 import Storage
 
 /// The staff's line about the public site (current snapshot, shown on the verification
@@ -14,7 +14,7 @@ struct PublicationStaffController {
 
     @Sendable func rebuild(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         _ = try ctx.requireUser(Authorization.reviewing, request: request)
-        try await PublicationRebuildWorker.enqueue(processID: context.process.id, reason: "instancia", jobs: context.jobs, logger: ctx.logger)
+        try await PublicationRebuildJob.enqueue(processID: context.process.id, reason: "instancia", jobs: context.jobs, logger: ctx.logger)
         ctx.logger.info("publication rebuild requested by staff")
         return Response(status: .seeOther, headers: [.location: "/instancia/verificacion?hecho=republicar"])
     }

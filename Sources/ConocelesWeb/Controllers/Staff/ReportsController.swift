@@ -1,7 +1,7 @@
 import ConocelesCore
-import ConocelesJobs
 import Foundation
 import Hummingbird
+import JobArguments
 import JobQueue
 import Storage
 
@@ -60,7 +60,7 @@ struct ReportsController {
     /// schedule (the job's uniqueness collapses repeated clicks while one is pending).
     @Sendable func generate(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let user = try ctx.requireUser(Authorization.reporting, request: request)
-        let job = try NewJob(kind: ProgressReportWorker.kind, args: ProgressReportWorker.Args(onDemand: true),
+        let job = try NewJob(ProgressReportJob(onDemand: true),
                              uniqueness: .live(key: "reports.progress:a_solicitud:\(context.process.id)"))
         let result = try await context.jobs.insert(job)
         try await AuditLog(client: context.database.client, logger: ctx.logger).append(AuditEntry(

@@ -1,9 +1,9 @@
 import ConocelesCore
 import Foundation
 import Hummingbird
+import JobArguments
 import JobQueue
 import PostgresNIO
-import ConocelesJobs
 import Storage
 
 /// `/instancia/verificacion` and `/instancia/candidaturas/{id}`: the queue of profiles
@@ -186,8 +186,7 @@ struct VerificationController {
                     .record(form.fieldNotes(at: transition.at, by: transition.actor.id), for: candidacy.id, on: connection)
                 // The e-mail commits with the return, or neither does.
                 try await jobs.insertMany([try NewJob(
-                    kind: ProfileReturnedMailWorker.kind,
-                    args: ProfileReturnedMailWorker.Args(candidacyID: candidacy.id, returnedAt: transition.at))], on: connection)
+                    ProfileReturnedMailJob(candidacyID: candidacy.id, returnedAt: transition.at))], on: connection)
             }
         } catch let error as ProfileTransitionError {
             let isObservations = error.code == .observationsRequired
@@ -267,7 +266,7 @@ struct VerificationController {
     func refreshPublication(_ candidacyID: String, _ ctx: WebRequestContext) -> @Sendable (ProfileTransition, PostgresConnection) async throws -> Void {
         let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
         return { transition, connection in
-            try await PublicationProfileRefreshWorker.enqueue(
+            try await PublicationProfileRefreshJob.enqueue(
                 processID: processID, candidacyID: candidacyID, reason: transition.action.rawValue, jobs: jobs, on: connection, logger: logger)
         }
     }

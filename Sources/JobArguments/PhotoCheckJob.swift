@@ -1,7 +1,9 @@
 import Foundation
+import JobQueue
 
 /// Arguments of `photo.check`: the uploaded photo to judge.
-public struct PhotoCheckJob: Codable, Sendable, Equatable {
+public struct PhotoCheckJob: JobArgs, Equatable {
+    public static let kind = "photo.check"
     /// The `photos` row, as `PhotoRepository.recordUpload` returned it.
     public let photoID: UUID
 

@@ -1,8 +1,9 @@
 import Foundation
+import JobQueue
 
 /// Arguments of `registration.ingest`: the stored event to apply. The API and the CSV
 /// import enqueue it in the transaction that stores the event.
-public struct IngestJob: Codable, Sendable, Equatable {
+public struct IngestJob: JobArgs, Equatable {
     public static let kind = "registration.ingest"
     public let eventID: String
     /// Every event stored with this job (a group commit of the API): claimed by their ids,
@@ -20,8 +21,29 @@ public struct IngestJob: Codable, Sendable, Equatable {
     }
 }
 
-/// Arguments of the steps of the `candidacy-approved` pipeline.
-public struct CandidacyJob: Codable, Sendable, Equatable {
+/// Arguments of `account.issue`, a step of the `candidacy-approved` pipeline (which hands
+/// every step the run's arguments: `candidacy_id`, `event_id`).
+public struct AccountIssueJob: JobArgs, Equatable {
+    public static let kind = "account.issue"
+    public let candidacyID: String
+    /// The event that carried the person's contact.
+    public let eventID: String
+
+    public init(candidacyID: String, eventID: String) {
+        self.candidacyID = candidacyID
+        self.eventID = eventID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case candidacyID = "candidacy_id"
+        case eventID = "event_id"
+    }
+}
+
+/// Arguments of `mail.credentials`: a step of the `candidacy-approved` pipeline (the run's
+/// `candidacy_id`, `event_id`), a resend by staff, or a batch of an ingest.
+public struct CredentialsMailJob: JobArgs, Equatable {
+    public static let kind = "mail.credentials"
     public let candidacyID: String
     /// The event that carried the person's contact.
     public let eventID: String

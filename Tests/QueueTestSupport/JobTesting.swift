@@ -2,7 +2,6 @@ import Foundation
 import JobQueue
 import Logging
 import PostgresNIO
-import Storage
 import Testing
 
 /// Helpers for testing job code, in the style of Oban.Testing: look for enqueued jobs, and
@@ -10,8 +9,8 @@ import Testing
 /// would hand them over).
 public enum JobTesting {
     /// Jobs of `kind` in a live state (available, scheduled, retryable, running), oldest first.
-    public static func enqueued(_ db: Database, kind: String) async throws -> [Job] {
-        try await JobClient(client: db.client, logger: TestDatabase.logger).list(kind: kind, limit: 10_000)
+    public static func enqueued(_ db: some PostgresPooled, kind: String) async throws -> [Job] {
+        try await JobClient(client: db.client, logger: QueueTestDatabase.logger).list(kind: kind, limit: 10_000)
             .filter { JobState.live.contains($0.state) }.reversed()
     }
 
@@ -19,7 +18,7 @@ public enum JobTesting {
     /// satisfy `matching` exists. Returns the matching jobs.
     @discardableResult
     public static func assertEnqueued<Args: Decodable>(
-        _ db: Database, kind: String, args: Args.Type, sourceLocation: SourceLocation = #_sourceLocation,
+        _ db: some PostgresPooled, kind: String, args: Args.Type, sourceLocation: SourceLocation = #_sourceLocation,
         matching: (Args) -> Bool = { _ in true }
     ) async throws -> [Job] {
         let found = try await enqueued(db, kind: kind).filter { job in
@@ -30,7 +29,7 @@ public enum JobTesting {
     }
 
     /// Records an issue if any live job of `kind` exists.
-    public static func assertNotEnqueued(_ db: Database, kind: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    public static func assertNotEnqueued(_ db: some PostgresPooled, kind: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let found = try await enqueued(db, kind: kind)
         if !found.isEmpty { Issue.record("\(found.count) \(kind) job(s) enqueued, expected none", sourceLocation: sourceLocation) }
     }
@@ -41,7 +40,7 @@ public enum JobTesting {
         let decoded = try JSONDecoder().decode(W.Args.self, from: data)
         let context = JobContext(
             jobID: 0, kind: W.kind, queue: "test", attempt: attempt, maxAttempts: 20, pipelineRun: nil,
-            logger: TestDatabase.logger)
+            logger: QueueTestDatabase.logger)
         try await worker.work(decoded, context: context)
     }
 }

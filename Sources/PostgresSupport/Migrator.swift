@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Applies the numbered `.sql` files of `Migrations/` in order, each in its own
+/// Applies numbered `.sql` migrations in order (the queue's, `JobQueueSchema`, and the
+/// application's, `StorageSchema`, in one version space: `init(sets:)`), each in its own
 /// transaction (but those marked `-- conoceles: no-transaction`, for `CREATE INDEX
 /// CONCURRENTLY`: see `applyWithoutTransaction` and `MigrationPolicy`), recorded in
 /// `schema_migrations` with the SHA-256 of its text. An advisory lock makes two processes
@@ -28,7 +29,15 @@ public struct Migrator: Sendable {
         }
 
         /// SHA-256 of the file's text, as 64 lowercase hex digits.
-        public var checksum: String { Hex.encode(SHA256.hash(data: Data(sql.utf8))) }
+        public var checksum: String {
+            let digits = Array("0123456789abcdef".utf8)
+            var text: [UInt8] = []
+            for byte in SHA256.hash(data: Data(sql.utf8)) {
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0f)])
+            }
+            return String(decoding: text, as: UTF8.self)
+        }
 
         /// `0019_publication_snapshots.sql`.
         public var fileName: String { "\(String(format: "%04d", version))_\(name).sql" }
@@ -84,24 +93,70 @@ public struct Migrator: Sendable {
     /// the wait is logged every few seconds.
     public var migrationLockWait: Duration = .seconds(300)
 
-    public init(migrations: [Migration] = Migrator.bundled()) {
+    /// A migrator over `migrations`, applied in version order.
+    public init(migrations: [Migration]) {
         self.migrations = migrations.sorted { $0.version < $1.version }
     }
 
-    /// The migrations shipped with this build (the target's `Migrations/` folder).
-    public static func bundled() -> [Migration] {
-        guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil),
-              let files = try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-        else { return [] }
-        return files.compactMap { url -> Migration? in
+    /// A migrator over the migrations of several owners (the queue's, the application's), one
+    /// version space: each owner keeps its own numbers, and two owners may not use the same
+    /// one. Applied in version order whatever their owner.
+    /// - Throws: `DuplicateVersion` naming both files.
+    public init(sets: [[Migration]]) throws(DuplicateVersion) {
+        var seen: [Int: Migration] = [:]
+        for migration in sets.joined() {
+            if let other = seen[migration.version] {
+                throw DuplicateVersion(version: migration.version, files: [other.fileName, migration.fileName])
+            }
+            seen[migration.version] = migration
+        }
+        self.init(migrations: Array(seen.values))
+    }
+
+    /// Two migrations with one version (two owners numbered one file alike).
+    public struct DuplicateVersion: Error, Sendable, CustomStringConvertible {
+        public let version: Int
+        public let files: [String]
+        public var description: String {
+            "Dos migraciones tienen la versión \(version): \(files.joined(separator: " y ")). Cada versión es de un solo dueño; renumere la nueva."
+        }
+    }
+
+    /// The migrations in `folder` (`NNNN_name.sql` files; other files are ignored).
+    /// - Throws: `UnreadableMigrations` when the folder or a file cannot be read: a build
+    ///   without its migrations must not start as if it had none.
+    public static func migrations(in folder: URL?) throws(UnreadableMigrations) -> [Migration] {
+        guard let folder else { throw UnreadableMigrations(path: "(sin carpeta)", reason: "la carpeta de migraciones no está en el paquete") }
+        let files: [URL]
+        do {
+            files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        } catch {
+            throw UnreadableMigrations(path: folder.path, reason: "\(error)")
+        }
+        var result: [Migration] = []
+        for url in files {
             let file = url.lastPathComponent
             guard file.hasSuffix(".sql"), let underscore = file.firstIndex(of: "_"),
-                  let version = Int(file[..<underscore]),
-                  let sql = try? String(contentsOf: url, encoding: .utf8)
-            else { return nil }
+                  let version = Int(file[..<underscore])
+            else { continue }
+            let sql: String
+            do {
+                sql = try String(contentsOf: url, encoding: .utf8)
+            } catch {
+                throw UnreadableMigrations(path: url.path, reason: "\(error)")
+            }
             let name = String(file[file.index(after: underscore)...].dropLast(4))
-            return Migration(version: version, name: name, sql: sql)
-        }.sorted { $0.version < $1.version }
+            result.append(Migration(version: version, name: name, sql: sql))
+        }
+        guard !result.isEmpty else { throw UnreadableMigrations(path: folder.path, reason: "no hay archivos NNNN_nombre.sql") }
+        return result.sorted { $0.version < $1.version }
+    }
+
+    /// The migrations shipped with the program could not be read.
+    public struct UnreadableMigrations: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "No se pudieron leer las migraciones de \(path): \(reason)" }
     }
 
     /// Applies what is missing; returns the versions applied now.
