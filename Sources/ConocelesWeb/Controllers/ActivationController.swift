@@ -11,7 +11,7 @@ struct ActivationController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/activar", use: show)
+        router.get(PublicPages.activation.route, use: show)
         router.post("/activar", use: activate)
     }
 

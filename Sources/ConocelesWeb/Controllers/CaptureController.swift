@@ -13,8 +13,8 @@ struct CaptureController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/aviso-de-privacidad", use: fullNotice)
-        router.get("/aviso-de-privacidad-simplificado", use: simplifiedNotice)
+        router.get(PublicPages.privacyNotice.route, use: fullNotice)
+        router.get(PublicPages.simplifiedPrivacyNotice.route, use: simplifiedNotice)
         router.get("/candidaturas/:id", use: overview)
         router.get("/candidaturas/:id/aviso", use: notice)
         router.post("/candidaturas/:id/aviso", use: acceptNotice)

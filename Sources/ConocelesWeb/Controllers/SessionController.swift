@@ -18,13 +18,13 @@ struct SessionController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/entrar", use: showSignIn)
+        router.get(PublicPages.signIn.route, use: showSignIn)
         router.post("/entrar", use: signIn)
         router.post("/salir", use: signOut)
         router.post("/sesion/extender", use: extend)
-        router.get("/recuperar", use: showRecovery)
+        router.get(PublicPages.recovery.route, use: showRecovery)
         router.post("/recuperar", use: requestReset)
-        router.get("/restablecer", use: showReset)
+        router.get(PublicPages.reset.route, use: showReset)
         router.post("/restablecer", use: reset)
         router.get("/inicio", use: home)
     }
