@@ -167,7 +167,7 @@ struct CurricularView {
 
     /// The form for `answers`, with the invalid values among them (`draftIssues`) beside
     /// their fields and listed above the form.
-    init(answers: CurricularQuestionnaire, profile: CaptureProfile, csrf: String, rules: ValidationRules = .default, state: FormState) {
+    init(answers: CurricularQuestionnaire, profile: ProfileCaptureState, csrf: String, rules: ValidationRules = .default, state: FormState) {
         let issues = answers.draftIssues(rules: rules).issues
         let messages = issues.messagesByField
         let fields = CurricularQuestionnaire.Field.self
