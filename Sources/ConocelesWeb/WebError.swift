@@ -70,7 +70,7 @@ enum WebError: HTTPResponseError {
 /// or a JSON body on an HTML page) and every error answer carries the security headers.
 /// A path nothing serves gets the Spanish 404 page; other `HTTPError`s a Spanish page that
 /// says what their status means; under `/api/` an RFC 9457 problem; the database unreachable
-/// (a restart) a 503 with Retry-After; any other unexpected error is logged and answered with
+/// (a restart) a 503 with Retry-After; a `StorageError` its `status` and Spanish message; any other unexpected error is logged and answered with
 /// a Spanish 500 that reveals nothing of it.
 struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
@@ -94,6 +94,13 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return response
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
+        } catch let error as StorageError where error.code != .invalidStoredData {
+            // A refusal no route turned into its own page: its status (`StorageError.status`) and Spanish message.
+            context.logger.notice("storage refusal", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            return api
+                ? try ProblemDetails(status: error.status, code: error.code.rawValue, title: error.message).response(from: request, context: context)
+                : try WebPage.message(title: "No se pudo completar", message: error.message, status: error.status, user: context.user,
+                                      csrf: context.layoutCSRF).response(from: request, context: context)
         } catch where PostgresErrorText.isUnavailable(error) || error is Deadline.Exceeded {
             // The database is restarting or unreachable (or a statement got no answer in time,
             // as on a connection it dropped): worth sending again in a moment.

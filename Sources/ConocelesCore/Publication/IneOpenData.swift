@@ -1,15 +1,14 @@
 /// INE's open-data layout of the curricular questionnaire (DOMAIN.md "Publication"): its 25
 /// columns in order, and a published profile as one row of them, with "No proporcionó" for
-/// every empty value.
+/// every empty value. The long texts' columns come from `CurricularField.texts`.
 public enum IneOpenData {
     /// The 25 columns, in INE's order.
     public static let columns = [
         "PARTIDO_COALICION", "CARGO", "ENTIDAD", "DISTRITO_LOCAL", "CIRCUNSCRIPCION", "MUNICIPIO",
         "NUM_LISTA_O_FORMULA", "NOMBRE_CANDIDATO", "TIPO_CANDIDATO", "EDAD", "SEXO",
         "DIRECCION_CASA_CAMPANA", "TELEFONO", "CORREO_ELECTRONICO", "PAGINA_WEB", "REDES", "ESCOLARIDAD",
-        "ESTATUS_ESCOLARIDAD", "CURSOS", "HISTORIA_PROFESIONAL", "TRAYECTORIA_POLITICA",
-        "MOTIVO_CARGO_PUBLICO", "PROPUESTA_1", "PROPUESTA_2", "PROPUESTA_GENERO",
-    ]
+        "ESTATUS_ESCOLARIDAD", "CURSOS",
+    ] + CurricularField.texts.compactMap(\.openDataColumn)
 
     /// `profile` as one row of `columns`. Several values in one cell (phones, networks,
     /// courses) are joined with " | ". A candidacy without a published profile has its
@@ -26,9 +25,8 @@ public enum IneOpenData {
             isList ? "1" : nil, profile.municipalityName, profile.listPosition.map(String.init), profile.fullName,
             profile.formulaPosition.label, profile.ageYears.map(String.init), profile.gender?.label,
             joined(contact?.campaignHouseAddresses), joined(contact?.phones), joined(contact?.emails), contact?.webPage,
-            joined(networks), c?.education, c?.educationStatus, joined(c?.otherTraining), c?.professionalHistory,
-            c?.politicalTrajectory, c?.publicOfficeMotivation, c?.firstProposal, c?.secondProposal, c?.genderProposal,
-        ]
+            joined(networks), c?.education, c?.educationStatus, joined(c?.otherTraining),
+        ] + CurricularField.texts.map { entry in entry.text.flatMap { text in c?[keyPath: text.published] } }
         return values.map { value in
             guard let value, !value.isBlank else { return PublicationRules.notProvided }
             return value

@@ -19,11 +19,11 @@ public struct PublishedProfile: Sendable, Hashable, Codable {
         public var secondProposal: String
         public var genderProposal: String
 
-        /// A published questionnaire.
+        /// A published questionnaire; the long texts (`CurricularField.texts`) empty unless given.
         public init(
             contact: PublicContact, education: String?, educationStatus: String?, otherTraining: [String],
-            professionalHistory: String, politicalTrajectory: String, publicOfficeMotivation: String,
-            firstProposal: String, secondProposal: String, genderProposal: String
+            professionalHistory: String = "", politicalTrajectory: String = "", publicOfficeMotivation: String = "",
+            firstProposal: String = "", secondProposal: String = "", genderProposal: String = ""
         ) {
             self.contact = contact
             self.education = education

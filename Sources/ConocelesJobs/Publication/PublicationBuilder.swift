@@ -133,12 +133,11 @@ public struct PublicationBuilder: Sendable {
             }
         }
         let curricular = published.map { answers in
-            PublishedProfile.Curricular(
+            var curricular = PublishedProfile.Curricular(
                 contact: answers.contact, education: name(of: answers.maximumDegree, in: rules.educationLevels),
-                educationStatus: name(of: answers.degreeStatus, in: rules.educationStatuses), otherTraining: answers.otherTraining,
-                professionalHistory: answers.professionalHistory, politicalTrajectory: answers.politicalTrajectory,
-                publicOfficeMotivation: answers.publicOfficeMotivation, firstProposal: answers.firstProposal,
-                secondProposal: answers.secondProposal, genderProposal: answers.genderProposal)
+                educationStatus: name(of: answers.degreeStatus, in: rules.educationStatuses), otherTraining: answers.otherTraining)
+            for text in CurricularField.texts.compactMap(\.text) { curricular[keyPath: text.published] = answers[keyPath: text.answer] }
+            return curricular
         }
         let hasProfile = curricular != nil
         let entity = candidacy.postulatingEntity

@@ -23,57 +23,29 @@ enum CurricularCSV {
     /// Rows per file at most (a party's candidacies fit many times over).
     static let maximumRows = 5_000
 
-    /// An editable column: one field of the questionnaire.
-    enum Column: CaseIterable {
-        case maximumDegree, degreeStatus, otherTraining, professionalHistory, politicalTrajectory, publicOfficeMotivation
-        case firstProposal, secondProposal, genderProposal
-        case facebook, twitter, youtube, instagram, tiktok, webPage, emails, phones, campaignHouseAddresses
-        case publicationAuthorization
+    /// An editable column: one field of the questionnaire that has a `csvHeader` in
+    /// `CurricularField.all`, in that table's order.
+    struct Column: Hashable, Sendable {
+        let entry: CurricularField
 
-        typealias Field = CurricularQuestionnaire.Field
+        /// Every column, in the order of `CurricularField.all`.
+        static let allCases: [Column] = CurricularField.all.filter { $0.csvHeader != nil }.map(Column.init)
 
-        /// The Spanish header, the form's label (lists say how to separate their entries).
-        var header: String {
-            switch self {
-            case .maximumDegree: Field.maximumDegree.label
-            case .degreeStatus: Field.degreeStatus.label
-            case .otherTraining: Field.otherTraining(0).label + " (una por renglón)"
-            case .professionalHistory: Field.professionalHistory.label
-            case .politicalTrajectory: Field.politicalTrajectory.label
-            case .publicOfficeMotivation: Field.publicOfficeMotivation.label
-            case .firstProposal: Field.firstProposal.label
-            case .secondProposal: Field.secondProposal.label
-            case .genderProposal: Field.genderProposal.label
-            case .facebook: SocialNetwork.facebook.label
-            case .twitter: SocialNetwork.twitter.label
-            case .youtube: SocialNetwork.youtube.label
-            case .instagram: SocialNetwork.instagram.label
-            case .tiktok: SocialNetwork.tiktok.label
-            case .webPage: PublicContact.Field.webPage.label
-            case .emails: "Correos electrónicos públicos (uno por renglón)"
-            case .phones: "Teléfonos públicos de contacto (uno por renglón)"
-            case .campaignHouseAddresses: "Domicilios de casas de campaña (uno por renglón)"
-            case .publicationAuthorization: Field.publicationAuthorization.label + " (Sí/No)"
-            }
-        }
+        static func == (lhs: Column, rhs: Column) -> Bool { lhs.entry.field.id == rhs.entry.field.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(entry.field.id) }
+
+        /// The Spanish header (`CurricularField.csvHeader`: lists say how to separate their entries).
+        var header: String { entry.csvHeader ?? entry.listLabel }
 
         /// The cell of this column for `answers` (catalog values by their Spanish names).
         func cell(_ answers: CurricularQuestionnaire, rules: ValidationRules) -> String {
-            switch self {
+            switch entry.kind {
+            case .text(let text): answers[keyPath: text.answer]
+            case .photo: ""
             case .maximumDegree: answers.maximumDegree.map { name(of: $0, in: rules.educationLevels) } ?? ""
             case .degreeStatus: answers.degreeStatus.map { name(of: $0, in: rules.educationStatuses) } ?? ""
             case .otherTraining: answers.otherTraining.joined(separator: "\n")
-            case .professionalHistory: answers.professionalHistory
-            case .politicalTrajectory: answers.politicalTrajectory
-            case .publicOfficeMotivation: answers.publicOfficeMotivation
-            case .firstProposal: answers.firstProposal
-            case .secondProposal: answers.secondProposal
-            case .genderProposal: answers.genderProposal
-            case .facebook: answers.contact.facebook ?? ""
-            case .twitter: answers.contact.twitter ?? ""
-            case .youtube: answers.contact.youtube ?? ""
-            case .instagram: answers.contact.instagram ?? ""
-            case .tiktok: answers.contact.tiktok ?? ""
+            case .network(let network): answers.contact.address(of: network) ?? ""
             case .webPage: answers.contact.webPage ?? ""
             case .emails: answers.contact.emails.joined(separator: "\n")
             case .phones: answers.contact.phones.joined(separator: "\n")
@@ -90,21 +62,17 @@ enum CurricularCSV {
             if text.caseInsensitiveCompare(CurricularCSV.eraseMarker) == .orderedSame { text = "" }
             let optional: String? = text.isEmpty ? nil : text
             let lines = text.components(separatedBy: "\n").map(\.trimmedOfWhiteSpace).filter { !$0.isEmpty }
-            switch self {
+            switch entry.kind {
+            case .text(let field): answers[keyPath: field.answer] = text
+            case .photo: break
             case .maximumDegree: answers.maximumDegree = optional.map { key(of: $0, in: rules.educationLevels) }
             case .degreeStatus: answers.degreeStatus = optional.map { key(of: $0, in: rules.educationStatuses) }
             case .otherTraining: answers.otherTraining = lines
-            case .professionalHistory: answers.professionalHistory = text
-            case .politicalTrajectory: answers.politicalTrajectory = text
-            case .publicOfficeMotivation: answers.publicOfficeMotivation = text
-            case .firstProposal: answers.firstProposal = text
-            case .secondProposal: answers.secondProposal = text
-            case .genderProposal: answers.genderProposal = text
-            case .facebook: answers.contact.facebook = optional
-            case .twitter: answers.contact.twitter = optional
-            case .youtube: answers.contact.youtube = optional
-            case .instagram: answers.contact.instagram = optional
-            case .tiktok: answers.contact.tiktok = optional
+            case .network(.facebook): answers.contact.facebook = optional
+            case .network(.twitter): answers.contact.twitter = optional
+            case .network(.youtube): answers.contact.youtube = optional
+            case .network(.instagram): answers.contact.instagram = optional
+            case .network(.tiktok): answers.contact.tiktok = optional
             case .webPage: answers.contact.webPage = optional
             case .emails: answers.contact.emails = lines
             case .phones: answers.contact.phones = lines

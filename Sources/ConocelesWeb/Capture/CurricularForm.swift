@@ -16,12 +16,8 @@ struct CurricularForm: Decodable {
     var degree: String?
     var degreeStatus: String?
     var training: [String]?
-    var professionalHistory: String?
-    var politicalTrajectory: String?
-    var motivation: String?
-    var firstProposal: String?
-    var secondProposal: String?
-    var genderProposal: String?
+    /// The long texts (`CurricularField.texts`), by form name.
+    var texts: [String: String] = [:]
     var authorization: String?
     /// The revision the form was read at ("0" before the first save); absent from forms that
     /// predate it (then no conflict check).
@@ -39,13 +35,38 @@ struct CurricularForm: Decodable {
         case degree = "grado"
         case degreeStatus = "estatus_grado"
         case training = "formacion"
-        case professionalHistory = "historia_profesional"
-        case politicalTrajectory = "trayectoria_politica"
-        case motivation = "motivacion"
-        case firstProposal = "propuesta_1"
-        case secondProposal = "propuesta_2"
-        case genderProposal = "propuesta_genero"
         case authorization = "autoriza_publicacion"
+    }
+
+    /// A form control named at run time (the long texts' names come from `CurricularField`).
+    struct NamedKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        revision = try c.decodeIfPresent(String.self, forKey: .revision)
+        fingerprints = try c.decodeIfPresent(String.self, forKey: .fingerprints)
+        facebook = try c.decodeIfPresent(String.self, forKey: .facebook)
+        twitter = try c.decodeIfPresent(String.self, forKey: .twitter)
+        youtube = try c.decodeIfPresent(String.self, forKey: .youtube)
+        instagram = try c.decodeIfPresent(String.self, forKey: .instagram)
+        tiktok = try c.decodeIfPresent(String.self, forKey: .tiktok)
+        webPage = try c.decodeIfPresent(String.self, forKey: .webPage)
+        emails = try c.decodeIfPresent([String].self, forKey: .emails)
+        phones = try c.decodeIfPresent([String].self, forKey: .phones)
+        addresses = try c.decodeIfPresent([String].self, forKey: .addresses)
+        degree = try c.decodeIfPresent(String.self, forKey: .degree)
+        degreeStatus = try c.decodeIfPresent(String.self, forKey: .degreeStatus)
+        training = try c.decodeIfPresent([String].self, forKey: .training)
+        authorization = try c.decodeIfPresent(String.self, forKey: .authorization)
+        let named = try decoder.container(keyedBy: NamedKey.self)
+        for name in CurricularField.texts.compactMap(\.formName) {
+            texts[name] = try named.decodeIfPresent(String.self, forKey: NamedKey(stringValue: name))
+        }
     }
 
     /// The answers of this form on top of `saved`, with the contact in its canonical form
@@ -67,12 +88,10 @@ struct CurricularForm: Decodable {
         answers.maximumDegree = Self.optional(degree)
         answers.degreeStatus = Self.optional(degreeStatus)
         answers.otherTraining = Self.entries(training)
-        answers.professionalHistory = Self.text(professionalHistory)
-        answers.politicalTrajectory = Self.text(politicalTrajectory)
-        answers.publicOfficeMotivation = Self.text(motivation)
-        answers.firstProposal = Self.text(firstProposal)
-        answers.secondProposal = Self.text(secondProposal)
-        answers.genderProposal = Self.text(genderProposal)
+        for entry in CurricularField.texts {
+            guard let text = entry.text, let name = entry.formName else { continue }
+            answers[keyPath: text.answer] = Self.text(texts[name])
+        }
         answers.publicationAuthorization = switch authorization {
         case "si"?: true
         case "no"?: false
@@ -99,27 +118,17 @@ struct CurricularForm: Decodable {
 
     /// The element id of each single field, by the domain's field identifier.
     static let elementIDs: [String: String] = {
-        var ids = [
-            PublicContact.Field.webPage.id: "pagina_web",
-            CurricularQuestionnaire.Field.maximumDegree.id: "grado",
-            CurricularQuestionnaire.Field.degreeStatus.id: "estatus_grado",
-            CurricularQuestionnaire.Field.professionalHistory.id: "historia_profesional",
-            CurricularQuestionnaire.Field.politicalTrajectory.id: "trayectoria_politica",
-            CurricularQuestionnaire.Field.publicOfficeMotivation.id: "motivacion",
-            CurricularQuestionnaire.Field.firstProposal.id: "propuesta_1",
-            CurricularQuestionnaire.Field.secondProposal.id: "propuesta_2",
-            CurricularQuestionnaire.Field.genderProposal.id: "propuesta_genero",
-            CurricularQuestionnaire.Field.publicationAuthorization.id: "autoriza_publicacion",
-        ]
-        for network in SocialNetwork.allCases { ids[PublicContact.field(of: network).id] = network.rawValue }
+        var ids: [String: String] = [:]
+        for entry in CurricularField.all where !entry.isRepeated {
+            if let name = entry.formName { ids[entry.field.id] = name }
+        }
         return ids
     }()
 
     /// Repeated fields: the domain identifier's prefix and the element ids' base.
-    static let repeatedElementIDs: [(prefix: String, base: String)] = [
-        ("curricular.contact.emails[", "correos"), ("curricular.contact.phones[", "telefonos"),
-        ("curricular.contact.campaign_house_addresses[", "domicilios"), ("curricular.other_training[", "formacion"),
-    ]
+    static let repeatedElementIDs: [(prefix: String, base: String)] = CurricularField.all.filter(\.isRepeated).compactMap { entry in
+        entry.formName.map { (String(entry.field.id.prefix { $0 != "[" }) + "[", $0) }
+    }
 
     /// The element id of the domain field `fieldID` (`correos-1` for the second e-mail),
     /// or nil when the form has no such field (the photo).
@@ -158,7 +167,7 @@ struct CurricularView {
 
     /// The form for `answers`, with the invalid values among them (`draftIssues`) beside
     /// their fields and listed above the form.
-    init(answers: CurricularQuestionnaire, profile: CaptureProfile, csrf: String, rules: ValidationRules = .default, state: FormState) {
+    init(answers: CurricularQuestionnaire, profile: ProfileCaptureState, csrf: String, rules: ValidationRules = .default, state: FormState) {
         let issues = answers.draftIssues(rules: rules).issues
         let messages = issues.messagesByField
         let fields = CurricularQuestionnaire.Field.self
@@ -194,19 +203,12 @@ struct CurricularView {
         training = Self.slots(answers.otherTraining, base: "formacion", label: "Curso, diplomado o seminario", type: "text",
                               extra: 2, messages: messages, limit: trainingRule.maximum,
                               hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }.map { $0.noted(notes) }
-        let longTexts: [(String, FormField, String, LengthRule, String?)] = [
-            ("historia_profesional", fields.professionalHistory, answers.professionalHistory, rules.professionalHistory, nil),
-            ("trayectoria_politica", fields.politicalTrajectory, answers.politicalTrajectory, rules.politicalTrajectory, nil),
-            ("motivacion", fields.publicOfficeMotivation, answers.publicOfficeMotivation, rules.publicOfficeMotivation, nil),
-            ("propuesta_1", fields.firstProposal, answers.firstProposal, rules.proposal,
-             "Diga a qué población se dirige, qué metas persigue y en qué plazo."),
-            ("propuesta_2", fields.secondProposal, answers.secondProposal, rules.proposal,
-             "Diga a qué población se dirige, qué metas persigue y en qué plazo."),
-            ("propuesta_genero", fields.genderProposal, answers.genderProposal, rules.genderProposal, nil),
-        ]
-        texts = longTexts.map { id, field, value, rule, extraHint in
-            InputView(id: id, label: field.label, value: value, error: error(field), limit: rule.maximum, minimum: rule.minimum,
-                      hint: "Obligatorio: \(rule.rangeDescription)." + (extraHint.map { " " + $0 } ?? "")).noted(notes)
+        texts = CurricularField.texts.compactMap { entry in
+            guard let text = entry.text, let id = entry.formName else { return nil }
+            let rule = rules[keyPath: text.rule]
+            return InputView(id: id, label: entry.field.label, value: answers[keyPath: text.answer], error: error(entry.field),
+                             limit: rule.maximum, minimum: rule.minimum,
+                             hint: "Obligatorio: \(rule.rangeDescription)." + (text.hint.map { " " + $0 } ?? "")).noted(notes)
         }
         let authorizationField = fields.publicationAuthorization
         let authorizationError = error(authorizationField)

@@ -40,12 +40,13 @@ struct CurricularPart: Sendable {
             CurricularPart(id: "grado", label: F.maximumDegree.label, text: { $0.maximumDegree ?? "" }) { $1.maximumDegree = $0.maximumDegree },
             CurricularPart(id: "estatus_grado", label: F.degreeStatus.label, text: { $0.degreeStatus ?? "" }) { $1.degreeStatus = $0.degreeStatus },
             CurricularPart(id: "formacion", label: "Otra formación académica", text: { $0.otherTraining.joined(separator: "\n") }) { $1.otherTraining = $0.otherTraining },
-            CurricularPart(id: "historia_profesional", label: F.professionalHistory.label, text: { $0.professionalHistory }) { $1.professionalHistory = $0.professionalHistory },
-            CurricularPart(id: "trayectoria_politica", label: F.politicalTrajectory.label, text: { $0.politicalTrajectory }) { $1.politicalTrajectory = $0.politicalTrajectory },
-            CurricularPart(id: "motivacion", label: F.publicOfficeMotivation.label, text: { $0.publicOfficeMotivation }) { $1.publicOfficeMotivation = $0.publicOfficeMotivation },
-            CurricularPart(id: "propuesta_1", label: F.firstProposal.label, text: { $0.firstProposal }) { $1.firstProposal = $0.firstProposal },
-            CurricularPart(id: "propuesta_2", label: F.secondProposal.label, text: { $0.secondProposal }) { $1.secondProposal = $0.secondProposal },
-            CurricularPart(id: "propuesta_genero", label: F.genderProposal.label, text: { $0.genderProposal }) { $1.genderProposal = $0.genderProposal },
+        ]
+        parts += CurricularField.texts.compactMap { entry in
+            guard let text = entry.text, let id = entry.formName else { return nil }
+            let answer = text.answer
+            return CurricularPart(id: id, label: entry.field.label, text: { $0[keyPath: answer] }) { $1[keyPath: answer] = $0[keyPath: answer] }
+        }
+        parts += [
             CurricularPart(id: "autoriza_publicacion", label: F.publicationAuthorization.label, text: { answers in
                 answers.publicationAuthorization.map { $0 ? "Sí, autorizo su publicación" : "No autorizo su publicación" } ?? ""
             }) { $1.publicationAuthorization = $0.publicationAuthorization },

@@ -124,7 +124,7 @@ struct StatusView {
         let text: String
     }
 
-    init(_ profile: CaptureProfile) {
+    init(_ profile: ProfileCaptureState) {
         candidacyID = profile.candidacy.id
         name = profile.candidacy.fullName
         let general = profile.observations.map { transition in
@@ -266,7 +266,7 @@ enum FieldNotes {
 
     /// The observations of the latest return that gave any, by part, each as
     /// "Observación de la instancia interna (fecha, autor): texto".
-    static func latest(_ profile: CaptureProfile) -> [String: [String]] {
+    static func latest(_ profile: ProfileCaptureState) -> [String: [String]] {
         guard let newest = profile.fieldObservations.first?.madeAt else { return [:] }
         var notes: [String: [String]] = [:]
         for note in profile.fieldObservations where note.madeAt == newest {

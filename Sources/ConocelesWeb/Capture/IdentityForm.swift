@@ -169,7 +169,7 @@ struct IdentityView {
     /// Staff's observations on the questionnaire from the latest return.
     let staffNotes: [String]
 
-    init(answers: IdentityQuestionnaire, profile: CaptureProfile, catalogs: Catalogs, csrf: String, state: FormState) {
+    init(answers: IdentityQuestionnaire, profile: ProfileCaptureState, catalogs: Catalogs, csrf: String, state: FormState) {
         let issues = answers.draftIssues(catalogs: catalogs).issues
         let messages = issues.messagesByField
         self.csrf = csrf

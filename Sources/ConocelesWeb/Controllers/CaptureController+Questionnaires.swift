@@ -101,7 +101,7 @@ extension CaptureController {
     /// The page of a save whose parts conflict with another person's: the form shows this
     /// person's answers (merged with the other's where only one changed), based on the
     /// current revision, and each conflicting part with both versions and the choice. 409.
-    func curricularConflict(_ request: Request, _ ctx: WebRequestContext, _ profile: CaptureProfile, mine: CurricularQuestionnaire,
+    func curricularConflict(_ request: Request, _ ctx: WebRequestContext, _ profile: ProfileCaptureState, mine: CurricularQuestionnaire,
                             conflicts: [CurricularPart]) async throws -> Response {
         var state = try await formState(profile, request, saved: profile.curricularSaved, ctx)
         state.fingerprints = CurricularPart.fingerprints(profile.curricular)
@@ -205,7 +205,7 @@ extension CaptureController {
     // MARK: Shared
 
     /// The state of a form read now: the revision of `saved` and who saved it.
-    func formState(_ profile: CaptureProfile, _ request: Request, saved: QuestionnaireRepository.SavedRevision?,
+    func formState(_ profile: ProfileCaptureState, _ request: Request, saved: QuestionnaireRepository.SavedRevision?,
                    _ ctx: WebRequestContext) async throws -> FormState {
         var lastSaved: String?
         if let saved {
@@ -233,7 +233,7 @@ extension CaptureController {
     }
 
     /// What a save with something to report says: saved, and how complete the profile is.
-    static func savedOutcome(_ profile: CaptureProfile, merged: String?) -> String {
+    static func savedOutcome(_ profile: ProfileCaptureState, merged: String?) -> String {
         let merge = merged.map { " \($0) había guardado cambios mientras usted escribía: se combinaron con los suyos." } ?? ""
         return "Se guardaron sus respuestas.\(merge) "
             + (profile.report.isComplete ? "El perfil está completo." : profile.report.summary)
@@ -316,7 +316,7 @@ extension CaptureController {
         + "se da con el formato de consentimiento expreso firmado: descárguelo, fírmelo y súbalo en «Formato de consentimiento "
         + "expreso». Las respuestas se publican cuando la instancia interna lo recibe."
 
-    func consentView(_ profile: CaptureProfile, _ user: Account, _ ctx: WebRequestContext, error: String?) -> ConsentView {
+    func consentView(_ profile: ProfileCaptureState, _ user: Account, _ ctx: WebRequestContext, error: String?) -> ConsentView {
         ConsentView(csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(profile.candidacy.id)/consentimiento",
                     current: consentLabel(profile), granted: profile.consent.isGranted,
                     mayDecide: Authorization.consenting.contains(user.role),

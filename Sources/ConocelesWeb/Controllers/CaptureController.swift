@@ -13,8 +13,8 @@ struct CaptureController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/aviso-de-privacidad", use: fullNotice)
-        router.get("/aviso-de-privacidad-simplificado", use: simplifiedNotice)
+        router.get(PublicPages.privacyNotice.route, use: fullNotice)
+        router.get(PublicPages.simplifiedPrivacyNotice.route, use: simplifiedNotice)
         router.get("/candidaturas/:id", use: overview)
         router.get("/candidaturas/:id/aviso", use: notice)
         router.post("/candidaturas/:id/aviso", use: acceptNotice)
@@ -38,12 +38,12 @@ struct CaptureController {
     }
 
     /// The redirect to the privacy notice while it is not accepted (every form waits for it).
-    func noticeGate(_ profile: CaptureProfile) -> Response? {
+    func noticeGate(_ profile: ProfileCaptureState) -> Response? {
         profile.noticeAccepted ? nil : .redirect(to: "/candidaturas/\(profile.candidacy.id)/aviso", type: .normal)
     }
 
     /// The Spanish page for a save refused because the profile is closed to changes.
-    func closed(_ request: Request, _ ctx: WebRequestContext, _ profile: CaptureProfile) throws -> Response {
+    func closed(_ request: Request, _ ctx: WebRequestContext, _ profile: ProfileCaptureState) throws -> Response {
         try ctx.message(
             title: "Perfil cerrado a cambios",
             StatusView(profile).closedReason ?? "El perfil no admite cambios en su estado actual.",
@@ -57,7 +57,7 @@ struct CaptureController {
     }
 
     /// The confirmation of a save, from the `guardado` query parameter of the redirect.
-    static func savedNotice(_ request: Request, _ profile: CaptureProfile) -> String? {
+    static func savedNotice(_ request: Request, _ profile: ProfileCaptureState) -> String? {
         guard request.uri.queryParameters.get("guardado") != nil else { return nil }
         return profile.report.isComplete
             ? "Se guardaron sus respuestas. El perfil está completo."
@@ -133,7 +133,7 @@ struct CaptureController {
 
     /// The consent in force, in words; for an independent candidacy, whether the signed
     /// express-consent form (what makes its answers public) was received.
-    func consentLabel(_ profile: CaptureProfile) -> String {
+    func consentLabel(_ profile: ProfileCaptureState) -> String {
         let independent = profile.candidacy.postulatingEntity.kind == .independent
         switch profile.consent {
         case .notGiven:

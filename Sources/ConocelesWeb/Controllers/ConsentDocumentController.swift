@@ -239,7 +239,7 @@ struct ConsentDocumentController {
                     processID: processID, candidacyID: candidacyID, reason: "consentimiento_expreso", jobs: jobs, on: connection, logger: logger)
             }
         } catch let error as StorageError where error.code == .conflict {
-            return try ctx.message(title: "Ya revisado", error.message, status: .conflict,
+            return try ctx.message(title: "Ya revisado", error.message, status: error.status,
                                    link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)
         }
         return .redirect(to: "/instancia/consentimientos?hecho=recibido", type: .normal)
@@ -254,7 +254,7 @@ struct ConsentDocumentController {
             return try ctx.message(title: "Faltan observaciones", error.description, status: .unprocessableContent,
                                    link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
-            return try ctx.message(title: "Ya revisado", error.message, status: .conflict,
+            return try ctx.message(title: "Ya revisado", error.message, status: error.status,
                                    link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)
         }
         return .redirect(to: "/instancia/consentimientos?hecho=rechazado", type: .normal)

@@ -8,7 +8,7 @@ struct HelpController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/ayuda", use: manual)
+        router.get(PublicPages.help.route, use: manual)
     }
 
     @Sendable func manual(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -60,13 +60,9 @@ struct HelpView {
         hasCaptureDeadlines = !deadlines.captureDeadlines.isEmpty
         reminderDays = Self.list(deadlines.reminderDaysBefore.sorted(by: >).map(String.init))
         hasReminders = !deadlines.reminderDaysBefore.isEmpty
-        limits = [
-            LimitRow(field: "Historia profesional y/o laboral", rule: Self.describe(rules.professionalHistory)),
-            LimitRow(field: "Trayectoria política y/o participación social", rule: Self.describe(rules.politicalTrajectory)),
-            LimitRow(field: "¿Por qué quiere ocupar un cargo público?", rule: Self.describe(rules.publicOfficeMotivation)),
-            LimitRow(field: "Cada una de las dos propuestas principales", rule: Self.describe(rules.proposal)),
-            LimitRow(field: "Propuesta en materia de género o del grupo en situación de discriminación que representa",
-                     rule: Self.describe(rules.genderProposal)),
+        limits = CurricularField.texts.compactMap { entry in
+            entry.text.flatMap { text in text.ruleLabel.map { LimitRow(field: $0, rule: Self.describe(rules[keyPath: text.rule])) } }
+        } + [
             LimitRow(field: "Cada curso, diplomado o seminario de «Otra formación académica»", rule: Self.describe(rules.otherTrainingEntry)),
         ]
         educationLevels = Self.list(rules.educationLevels.map(\.name))

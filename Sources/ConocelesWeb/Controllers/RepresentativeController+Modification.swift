@@ -72,7 +72,7 @@ extension RepresentativeController {
                 .response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
             // A concurrent request won (one pending request per profile) or the candidacy was withdrawn.
-            return try await modificationPage(candidacy, reason: reason, error: error.message, notice: nil, status: .conflict, ctx)
+            return try await modificationPage(candidacy, reason: reason, error: error.message, notice: nil, status: error.status, ctx)
                 .response(from: request, context: ctx)
         }
         ctx.logger.info("modification requested", metadata: ["candidacy_id": "\(candidacy.id)"])
@@ -93,7 +93,7 @@ extension RepresentativeController {
             return try await modificationPage(candidacy, reason: "", error: nil, submitError: error.message, notice: nil, status: status, ctx)
                 .response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
-            return try await modificationPage(candidacy, reason: "", error: nil, submitError: error.message, notice: nil, status: .conflict, ctx)
+            return try await modificationPage(candidacy, reason: "", error: nil, submitError: error.message, notice: nil, status: error.status, ctx)
                 .response(from: request, context: ctx)
         }
         ctx.logger.info("modification submitted", metadata: ["candidacy_id": "\(candidacy.id)"])

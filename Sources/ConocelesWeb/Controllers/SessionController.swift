@@ -18,14 +18,15 @@ struct SessionController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/entrar", use: showSignIn)
-        router.post("/entrar", use: signIn)
+        router.get(PublicPages.signIn.route, use: showSignIn)
+        router.post(PublicPages.signIn.route, use: signIn)
         router.post("/salir", use: signOut)
         router.post("/sesion/extender", use: extend)
-        router.get("/recuperar", use: showRecovery)
-        router.post("/recuperar", use: requestReset)
-        router.get("/restablecer", use: showReset)
-        router.post("/restablecer", use: reset)
+        router.get(PublicPages.recovery.route, use: showRecovery)
+        router.post(PublicPages.recovery.route, use: requestReset)
+        let reset = resetChoice
+        router.get(PublicPages.reset.route) { request, ctx in try await reset.show(request, ctx) }
+        router.post(PublicPages.reset.route) { request, ctx in try await reset.choose(request, ctx) }
         router.get("/inicio", use: home)
     }
 
@@ -175,64 +176,28 @@ struct SessionController {
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
-    struct ResetView {
-        let csrf: String
-        let token: String
-        let username: String
-        let minimumLength: Int
-        let passwordError: String?
-        let confirmationError: String?
-    }
-
-    struct ResetForm: Decodable {
-        var token: String?
-        var contrasena: String?
-        var confirmacion: String?
-    }
-
-    @Sendable func showReset(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let token = request.uri.queryParameters.get("token") ?? ""
-        guard let account = try await resettable(token, ctx) else { return try invalidResetLink(request, ctx) }
-        return try ctx.page("sesion/restablecer", title: "Contraseña nueva", ResetView(
-            csrf: ctx.csrf, token: token, username: account.username, minimumLength: PasswordRules.minimumLength,
-            passwordError: nil, confirmationError: nil)).response(from: request, context: ctx)
-    }
-
-    @Sendable func reset(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        let form = try await Forms.decode(ResetForm.self, from: request)
-        let token = form.token ?? ""
-        guard let account = try await resettable(token, ctx) else { return try invalidResetLink(request, ctx) }
-        let password = form.contrasena ?? ""
-        let (passwordError, confirmationError) = PasswordRules.problems(
-            password: password, confirmation: form.confirmacion, username: account.username)
-        guard passwordError == nil, confirmationError == nil else {
-            return try ctx.page("sesion/restablecer", title: "Contraseña nueva", ResetView(
-                csrf: ctx.csrf, token: token, username: account.username, minimumLength: PasswordRules.minimumLength,
-                passwordError: passwordError, confirmationError: confirmationError), status: .unprocessableContent)
-                .response(from: request, context: ctx)
-        }
-        let hash = try await PasswordRules.hash(password)
-        do {
-            _ = try await PasswordResetRepository(client: context.database.client, logger: ctx.logger)
-                .reset(token: SecretToken(value: token), passwordHash: hash)
-        } catch let error as StorageError where error.code == .notFound {
-            return try invalidResetLink(request, ctx)
-        }
-        // Whoever reset the password by e-mail owns the account: its sign-in wait ends.
-        try await LoginThrottle(client: context.database.client, logger: ctx.logger).clear(username: account.username)
-        ctx.logger.info("password reset", metadata: ["account_id": "\(account.id)"])
-        return try ctx.message(title: "Contraseña guardada", "Su contraseña nueva quedó guardada. Entre con ella.",
-                               link: LinkView(href: "/entrar", label: "Entrar")).response(from: request, context: ctx)
-    }
-
-    func resettable(_ token: String, _ ctx: WebRequestContext) async throws -> Account? {
-        guard (16...256).contains(token.utf8.count) else { return nil }
-        return try await PasswordResetRepository(client: context.database.client, logger: ctx.logger).account(for: SecretToken(value: token))
-    }
-
-    func invalidResetLink(_ request: Request, _ ctx: WebRequestContext) throws -> Response {
-        try ctx.message(title: "Enlace no válido", "El enlace para restablecer la contraseña ya se usó, venció o está incompleto. Pida uno nuevo.",
-                        status: .gone, link: LinkView(href: "/recuperar", label: "Pedir un enlace nuevo")).response(from: request, context: ctx)
+    /// The reset as a `PasswordChoice`: the reset e-mail's token; a reset also ends the
+    /// account's sign-in wait (whoever reset the password by e-mail owns the account).
+    var resetChoice: PasswordChoice {
+        let client = context.database.client
+        return PasswordChoice(
+            template: "sesion/restablecer", title: "Contraseña nueva",
+            account: { token, logger in
+                try await PasswordResetRepository(client: client, logger: logger).account(for: SecretToken(value: token))
+            },
+            consume: { token, hash, logger in
+                _ = try await PasswordResetRepository(client: client, logger: logger).reset(token: SecretToken(value: token), passwordHash: hash)
+            },
+            afterwards: { account, logger in
+                try await LoginThrottle(client: client, logger: logger).clear(username: account.username)
+            },
+            logMessage: "password reset",
+            invalidLink: { request, ctx in
+                try ctx.message(title: "Enlace no válido", "El enlace para restablecer la contraseña ya se usó, venció o está incompleto. Pida uno nuevo.",
+                                status: .gone, link: LinkView(href: PublicPages.recovery.path, label: "Pedir un enlace nuevo"))
+                    .response(from: request, context: ctx)
+            },
+            done: { _ in ("Contraseña guardada", "Su contraseña nueva quedó guardada. Entre con ella.") })
     }
 
     /// Whole seconds from now until `date` (at least 1).

@@ -9,8 +9,8 @@ struct SiteController {
     let context: WebContext
 
     func addRoutes(to router: Router<WebRequestContext>) {
-        router.get("/health", use: health)
-        router.get("/health/ready", use: ready)
+        router.get(PublicPages.health.route, use: health)
+        router.get(PublicPages.readiness.route, use: ready)
     }
 
     /// Seconds the oldest due job may wait before `/health/ready` answers 503 (the workers

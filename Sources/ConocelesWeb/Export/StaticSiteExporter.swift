@@ -9,7 +9,7 @@ import Storage
 /// `conoceles export`: the whole public site of the current publication snapshot as static
 /// files any web server or CDN can serve (see `StaticSitePlan` for the layout). Every page is
 /// rendered by the site's own router, in process, so a page added to the site comes along by
-/// adding its path to `StaticSitePlan.pages`. The files are written to a temporary directory
+/// declaring it in `PublicPages` with its export rule. The files are written to a temporary directory
 /// next to the output and renamed over it at the end: an interrupted export leaves the
 /// previous site (or none), never half of one. If the snapshot changes while exporting, the
 /// export starts again (up to `maximumAttempts` times) so all files come from one version.

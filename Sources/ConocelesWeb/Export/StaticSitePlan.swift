@@ -17,16 +17,18 @@ struct StaticSitePlan: Sendable {
         let optional: Bool
     }
 
-    /// Public pages without parameters. Add a new public page's path here to export it; the
+    /// Public pages without parameters (`PublicPages`, export `.page` or `.optionalPage`); the
     /// optional ones are skipped while the site answers them with 404.
-    static let pages: [(path: String, optional: Bool)] = [
-        ("/", false), ("/cumplimiento", false), ("/datos-abiertos", false),
-        ("/estadisticas", true), ("/mi-boleta", true),
-        ("/aviso-de-privacidad", false), ("/aviso-de-privacidad-simplificado", false), ("/ayuda", false),
-    ]
-    /// Public files, exported under their own names.
-    static let files = ["/datos-abiertos/candidaturas.csv", "/datos-abiertos/candidaturas.json", "/datos-abiertos/estadisticas-identidad.csv"]
-    static let listing = "/candidaturas-publicas"
+    static let pages: [(path: String, optional: Bool)] = PublicPages.all.compactMap { page in
+        switch page.export {
+        case .page: (page.path, false)
+        case .optionalPage: (page.path, true)
+        case .none, .file, .generated: nil
+        }
+    }
+    /// Public files, exported under their own names (`PublicPages`, export `.file`).
+    static let files = PublicPages.all.filter { $0.export == .file }.map(\.path)
+    static let listing = PublicPages.search.path
 
     private(set) var entries: [Entry] = []
     /// Live paths (percent-decoded) exported, and the address of their copy in the export.

@@ -17,22 +17,17 @@ import Storage
 struct PageCacheMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
 
-    /// Paths served from the cache: exact paths and prefixes ending in "/". Add a public
-    /// page's path here to cache it.
-    static let cachedPaths: [String] = [
-        "/", "/candidaturas-publicas", "/cumplimiento", "/datos-abiertos", "/datos-abiertos/", "/perfil/", "/api/v1/publico/",
-        "/estadisticas", "/comparar", "/mi-boleta",
-    ]
+    /// Paths served from the cache: exact paths and prefixes ending in "/", from the
+    /// public pages marked `cached` in `PublicPages`.
+    static let cachedPaths: [String] = PublicPages.all.filter(\.cached).map(\.cachePattern).reduce(into: []) { paths, path in
+        if !paths.contains(path) { paths.append(path) }
+    }
 
-    /// The query parameters each cached path's handler reads (any other path reads none). A
-    /// page that starts reading a parameter must list it here, or every value of it would get
-    /// the first one's page (`PageCacheTests` checks each one that exists).
-    static let parameters: [String: Set<String>] = [
-        "/candidaturas-publicas": Set(PublicSearch.keys + ["pagina"]),
-        "/api/v1/publico/candidaturas": Set(PublicSearch.keys + ["pagina", "por_pagina"]),
-        "/mi-boleta": ["municipio", "distrito"],
-        "/comparar": ["id"],
-    ]
+    /// The query parameters each cached path's handler reads (`PublicPage.query`; any other
+    /// path reads none). A page that starts reading a parameter must list it there, or every
+    /// value of it would get the first one's page (`PageCacheTests` checks each one that exists).
+    static let parameters: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: PublicPages.all.filter { $0.cached && !$0.query.isEmpty }.map { ($0.path, Set($0.query)) })
 
     let context: WebContext
     let cache: PageCache

@@ -16,7 +16,7 @@ struct BallotController {
     static let limitPerOffice = 5_000
 
     func addRoutes(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/mi-boleta", use: ballot)
+        router.get(PublicPages.ballot.route, use: ballot)
     }
 
     @Sendable func ballot(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {

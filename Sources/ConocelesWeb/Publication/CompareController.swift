@@ -13,7 +13,7 @@ struct CompareController {
     static let maximum = 3
 
     func addRoutes(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/comparar", use: compare)
+        router.get(PublicPages.comparison.route, use: compare)
     }
 
     @Sendable func compare(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {

@@ -31,6 +31,10 @@ struct ComparisonView {
                 return value(profile).flatMap { $0.isBlank ? nil : $0 } ?? PublicationRules.notProvided
             })
         }
+        let texts = CurricularField.texts.compactMap { entry -> Row? in
+            guard let text = entry.text, let label = entry.publicLabel else { return nil }
+            return row(label) { $0.curricular?[keyPath: text.published] }
+        }
         rows = [
             Row(label: "Postula", cells: profiles.map(\.entityName)),
             Row(label: "Territorio", cells: profiles.map { PortalText.territory($0) ?? "Todo el estado" }),
@@ -40,12 +44,7 @@ struct ComparisonView {
             row("Grado máximo de estudios") { $0.curricular?.education },
             row("Estatus de los estudios") { $0.curricular?.educationStatus },
             row("Otra formación") { $0.curricular?.otherTraining.joined(separator: "; ") },
-            row("Historia profesional y laboral") { $0.curricular?.professionalHistory },
-            row("Trayectoria política") { $0.curricular?.politicalTrajectory },
-            row("¿Por qué quiere ocupar un cargo público?") { $0.curricular?.publicOfficeMotivation },
-            row("Propuesta 1") { $0.curricular?.firstProposal },
-            row("Propuesta 2") { $0.curricular?.secondProposal },
-            row("Propuesta en materia de género o del grupo que representa") { $0.curricular?.genderProposal },
+        ] + texts + [
             row("Página de internet") { $0.curricular?.contact.webPage },
         ]
     }

@@ -11,10 +11,10 @@ struct OpenDataController {
     let context: WebContext
 
     func addRoutes(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/datos-abiertos", use: page)
-        router.get("/datos-abiertos/candidaturas.csv", use: candidaciesCSV)
-        router.get("/datos-abiertos/candidaturas.json", use: candidaciesJSON)
-        router.get("/datos-abiertos/estadisticas-identidad.csv", use: statisticsCSV)
+        router.get(PublicPages.openData.route, use: page)
+        router.get(PublicPages.openDataCSV.route, use: candidaciesCSV)
+        router.get(PublicPages.openDataJSON.route, use: candidaciesJSON)
+        router.get(PublicPages.identityStatisticsCSV.route, use: statisticsCSV)
     }
 
     func repository(_ ctx: WebRequestContext) -> PublicationRepository {

@@ -11,15 +11,15 @@ struct PortalController {
     let context: WebContext
 
     func addRoutes(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/", use: home)
-        router.get("/candidaturas-publicas", use: search)
-        router.get("/perfil/:id", use: profile)
-        router.get("/cumplimiento", use: compliance)
+        router.get(PublicPages.home.route, use: home)
+        router.get(PublicPages.search.route, use: search)
+        router.get(PublicPages.profile.route, use: profile)
+        router.get(PublicPages.compliance.route, use: compliance)
     }
 
     /// The profile photo, cached by its own hash (outside `PublicCacheMiddleware`).
     func addPhotoRoute(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/perfil/:id/foto.jpg", use: photo)
+        router.get(PublicPages.photo.route, use: photo)
     }
 
     /// The affirmative-action filter's values.

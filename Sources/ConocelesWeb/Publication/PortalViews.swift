@@ -133,14 +133,10 @@ struct ProfileView {
             }
             if let degree = c.education { education.append(PublicFieldView("Grado máximo de estudios", degree)) }
             if let status = c.educationStatus { education.append(PublicFieldView("Estatus", status)) }
-            texts = [
-                PublicFieldView("Historia profesional y laboral", c.professionalHistory),
-                PublicFieldView("Trayectoria política", c.politicalTrajectory),
-                PublicFieldView("¿Por qué quiere ocupar un cargo público?", c.publicOfficeMotivation),
-                PublicFieldView("Propuesta 1", c.firstProposal),
-                PublicFieldView("Propuesta 2", c.secondProposal),
-                PublicFieldView("Propuesta en materia de género o del grupo que representa", c.genderProposal),
-            ].filter { !$0.value.isBlank }
+            texts = CurricularField.texts.compactMap { entry in
+                guard let text = entry.text, let label = entry.publicLabel else { return nil }
+                return PublicFieldView(label, c[keyPath: text.published])
+            }.filter { !$0.value.isBlank }
         }
         self.contact = contact
         self.education = education

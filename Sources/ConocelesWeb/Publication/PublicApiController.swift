@@ -12,9 +12,9 @@ struct PublicApiController {
     static let json = "application/json; charset=utf-8"
 
     func addRoutes(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/api/v1/publico/candidaturas", use: search)
-        router.get("/api/v1/publico/candidaturas/:id", use: candidacy)
-        router.get("/api/v1/publico/estadisticas", use: statistics)
+        router.get(PublicPages.apiSearch.route, use: search)
+        router.get(PublicPages.apiCandidacy.route, use: candidacy)
+        router.get(PublicPages.apiStatistics.route, use: statistics)
     }
 
     /// The numbers of the statistics page (`PortalStatistics`).

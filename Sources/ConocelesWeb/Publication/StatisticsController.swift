@@ -9,7 +9,7 @@ struct StatisticsController {
     let context: WebContext
 
     func addRoutes(to router: some RouterMethods<WebRequestContext>) {
-        router.get("/estadisticas", use: page)
+        router.get(PublicPages.statistics.route, use: page)
     }
 
     @Sendable func page(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {

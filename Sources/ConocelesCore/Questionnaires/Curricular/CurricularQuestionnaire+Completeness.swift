@@ -22,12 +22,10 @@ extension CurricularQuestionnaire {
                 collector.length(entry, rule: rules.otherTrainingEntry, Field.otherTraining(index))
             }
         }
-        collector.requiredText(professionalHistory, rule: rules.professionalHistory, Field.professionalHistory)
-        collector.requiredText(politicalTrajectory, rule: rules.politicalTrajectory, Field.politicalTrajectory)
-        collector.requiredText(publicOfficeMotivation, rule: rules.publicOfficeMotivation, Field.publicOfficeMotivation)
-        collector.requiredText(firstProposal, rule: rules.proposal, Field.firstProposal)
-        collector.requiredText(secondProposal, rule: rules.proposal, Field.secondProposal)
-        collector.requiredText(genderProposal, rule: rules.genderProposal, Field.genderProposal)
+        for entry in CurricularField.texts {
+            guard let text = entry.text else { continue }
+            collector.requiredText(self[keyPath: text.answer], rule: rules[keyPath: text.rule], entry.field)
+        }
         if !registeredUnderAffirmativeAction {
             switch publicationAuthorization {
             case nil:

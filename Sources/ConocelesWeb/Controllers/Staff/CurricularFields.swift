@@ -13,51 +13,29 @@ struct CurricularFields {
     let rules: ValidationRules
 
     /// Spanish labels of the questionnaire's top-level keys (the audit log names these).
-    static let keyLabels: [String: String] = [
-        "photo": CurricularQuestionnaire.Field.photo.label,
-        "contact": "Medios de contacto públicos",
-        "maximumDegree": CurricularQuestionnaire.Field.maximumDegree.label,
-        "degreeStatus": CurricularQuestionnaire.Field.degreeStatus.label,
-        "otherTraining": "Otra formación académica",
-        "professionalHistory": CurricularQuestionnaire.Field.professionalHistory.label,
-        "politicalTrajectory": CurricularQuestionnaire.Field.politicalTrajectory.label,
-        "publicOfficeMotivation": CurricularQuestionnaire.Field.publicOfficeMotivation.label,
-        "firstProposal": CurricularQuestionnaire.Field.firstProposal.label,
-        "secondProposal": CurricularQuestionnaire.Field.secondProposal.label,
-        "genderProposal": CurricularQuestionnaire.Field.genderProposal.label,
-        "publicationAuthorization": CurricularQuestionnaire.Field.publicationAuthorization.label,
-    ]
+    static let keyLabels = CurricularField.storageKeyLabels
 
-    /// Every field of `q`, in the order of the form.
+    /// Every field of `q`, in the order of `CurricularField.all`.
     func lines(_ q: CurricularQuestionnaire) -> [Line] {
+        CurricularField.all.map { entry in Line(key: entry.storageKey, label: entry.listLabel, text: text(of: entry, in: q)) }
+    }
+
+    /// The text of one field of `q` as staff read it (catalog keys by their names, one list entry per line).
+    func text(of entry: CurricularField, in q: CurricularQuestionnaire) -> String {
         let c = q.contact
-        var lines: [Line] = [
-            Line(key: "photo", label: CurricularQuestionnaire.Field.photo.label, text: photoText(q.photo)),
-            Line(key: "maximumDegree", label: CurricularQuestionnaire.Field.maximumDegree.label,
-                 text: name(of: q.maximumDegree, in: rules.educationLevels)),
-            Line(key: "degreeStatus", label: CurricularQuestionnaire.Field.degreeStatus.label,
-                 text: name(of: q.degreeStatus, in: rules.educationStatuses)),
-            Line(key: "otherTraining", label: "Otra formación académica", text: q.otherTraining.joined(separator: "\n")),
-            Line(key: "professionalHistory", label: CurricularQuestionnaire.Field.professionalHistory.label, text: q.professionalHistory),
-            Line(key: "politicalTrajectory", label: CurricularQuestionnaire.Field.politicalTrajectory.label, text: q.politicalTrajectory),
-            Line(key: "publicOfficeMotivation", label: CurricularQuestionnaire.Field.publicOfficeMotivation.label,
-                 text: q.publicOfficeMotivation),
-            Line(key: "firstProposal", label: CurricularQuestionnaire.Field.firstProposal.label, text: q.firstProposal),
-            Line(key: "secondProposal", label: CurricularQuestionnaire.Field.secondProposal.label, text: q.secondProposal),
-            Line(key: "genderProposal", label: CurricularQuestionnaire.Field.genderProposal.label, text: q.genderProposal),
-        ]
-        for network in SocialNetwork.allCases {
-            lines.append(Line(key: "contact", label: network.label, text: c.address(of: network) ?? ""))
+        switch entry.kind {
+        case .text(let text): return q[keyPath: text.answer]
+        case .photo: return photoText(q.photo)
+        case .network(let network): return c.address(of: network) ?? ""
+        case .webPage: return c.webPage ?? ""
+        case .emails: return c.emails.joined(separator: "\n")
+        case .phones: return c.phones.joined(separator: "\n")
+        case .campaignHouseAddresses: return c.campaignHouseAddresses.joined(separator: "\n")
+        case .maximumDegree: return name(of: q.maximumDegree, in: rules.educationLevels)
+        case .degreeStatus: return name(of: q.degreeStatus, in: rules.educationStatuses)
+        case .otherTraining: return q.otherTraining.joined(separator: "\n")
+        case .publicationAuthorization: return q.publicationAuthorization.map { $0 ? "Sí" : "No" } ?? ""
         }
-        lines += [
-            Line(key: "contact", label: PublicContact.Field.webPage.label, text: c.webPage ?? ""),
-            Line(key: "contact", label: "Correos electrónicos públicos", text: c.emails.joined(separator: "\n")),
-            Line(key: "contact", label: "Teléfonos públicos de contacto", text: c.phones.joined(separator: "\n")),
-            Line(key: "contact", label: "Domicilios de casas de campaña", text: c.campaignHouseAddresses.joined(separator: "\n")),
-            Line(key: "publicationAuthorization", label: CurricularQuestionnaire.Field.publicationAuthorization.label,
-                 text: q.publicationAuthorization.map { $0 ? "Sí" : "No" } ?? ""),
-        ]
-        return lines
     }
 
     func name(of key: String?, in catalog: [CatalogEntry]) -> String {

@@ -194,7 +194,7 @@ struct VerificationController {
                                         observationsError: isObservations ? error.message : nil, status: Self.status(of: error))
                 .response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
-            return try await reviewPage(candidacy, ctx, error: error.message, observations: observations, status: .conflict)
+            return try await reviewPage(candidacy, ctx, error: error.message, observations: observations, status: error.status)
                 .response(from: request, context: ctx)
         }
         ctx.logger.info("profile returned", metadata: ["candidacy_id": "\(candidacy.id)"])
@@ -220,7 +220,7 @@ struct VerificationController {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
-            return try await reviewPage(candidacy, ctx, error: error.message, status: .conflict).response(from: request, context: ctx)
+            return try await reviewPage(candidacy, ctx, error: error.message, status: error.status).response(from: request, context: ctx)
         }
         ctx.logger.info("profile verified and published", metadata: ["candidacy_id": "\(candidacy.id)"])
         return Self.redirect(to: candidacy, done: "publicado")
@@ -241,7 +241,7 @@ struct VerificationController {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
-            return try await reviewPage(candidacy, ctx, error: error.message, status: .conflict).response(from: request, context: ctx)
+            return try await reviewPage(candidacy, ctx, error: error.message, status: error.status).response(from: request, context: ctx)
         }
         ctx.logger.info("profile published", metadata: ["candidacy_id": "\(candidacy.id)"])
         return Self.redirect(to: candidacy, done: "publicado")

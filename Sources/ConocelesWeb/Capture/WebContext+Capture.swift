@@ -37,14 +37,14 @@ extension WebContext {
     }
 
     /// Loads the profile of `candidacy` (already authorized for the account asking).
-    func captureProfile(_ candidacy: Candidacy, logger: Logger) async throws -> CaptureProfile {
+    func captureProfile(_ candidacy: Candidacy, logger: Logger) async throws -> ProfileCaptureState {
         try await profileCapture.load(candidacy, logger: logger)
     }
 
     /// After `account` saved something of `candidacy`'s profile: applies the workflow
     /// actions that follow (`ProfileLifecycle.actionsAfterCapture`) and returns the profile
     /// as it now is.
-    func syncWorkflow(of candidacy: Candidacy, by account: Account, changed: Bool, logger: Logger) async throws -> CaptureProfile {
+    func syncWorkflow(of candidacy: Candidacy, by account: Account, changed: Bool, logger: Logger) async throws -> ProfileCaptureState {
         guard let role = account.role.profileRole else { return try await captureProfile(candidacy, logger: logger) }
         return try await profileCapture.sync(candidacy, by: ProfileActor(role: role, id: account.id.uuidString), changed: changed, logger: logger)
     }
