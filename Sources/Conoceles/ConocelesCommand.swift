@@ -12,6 +12,9 @@ struct ConocelesCommand: AsyncParsableCommand {
             Configuration comes from config/conoceles.yaml; every key can be overridden by an
             environment variable (database.url → CONOCELES_DATABASE_URL).
             """,
-        subcommands: [UpCommand.self, ServeCommand.self, WorkCommand.self, MigrateCommand.self, JobsCommand.self, PhotoCommand.self, DemoCommand.self, ImportCommand.self, AccountsCommand.self, PrivacyCommand.self, BenchCommand.self, KeysCommand.self, ExportCommand.self, PublicationCommand.self]
+        subcommands: [
+            UpCommand.self, ServeCommand.self, WorkCommand.self, MigrateCommand.self, JobsCommand.self, PhotoCommand.self, DemoCommand.self, ImportCommand.self,
+            AccountsCommand.self, PrivacyCommand.self, BenchCommand.self, KeysCommand.self, ExportCommand.self, PublicationCommand.self,
+        ]
     )
 }

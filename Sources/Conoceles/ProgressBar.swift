@@ -9,7 +9,8 @@ struct ProgressBar: Sendable {
     func show(_ done: Int, of total: Int) {
         let fraction = total == 0 ? 1 : Double(done) / Double(total)
         let filled = Int(fraction * 30)
-        let line = "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(Int(fraction * 100)) % (\(done)/\(total))"
+        let line =
+            "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(Int(fraction * 100)) % (\(done)/\(total))"
         if interactive {
             FileHandle.standardError.write(Data("\r\(line)".utf8))
         } else {

@@ -25,11 +25,12 @@ extension Runtime {
         let smtp = configuration.smtp
         do {
             let from = try MailAddress(parsing: smtp.from)
-            let security: SMTPSettings.Security = switch smtp.security {
-            case .none: .none
-            case .starttls: .startTLS
-            case .tls: .tls
-            }
+            let security: SMTPSettings.Security =
+                switch smtp.security {
+                case .none: .none
+                case .starttls: .startTLS
+                case .tls: .tls
+                }
             let credentials = smtp.username.map { SMTPSettings.Credentials(username: $0, password: smtp.password ?? "") }
             let settings = SMTPSettings(host: smtp.host, port: smtp.port, security: security, credentials: credentials, from: from)
             return try SMTPMailerPool(settings: settings, size: connections)

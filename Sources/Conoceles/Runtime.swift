@@ -69,9 +69,12 @@ struct Runtime: Sendable {
                     } else {
                         try migrator.verify(state, requireCurrent: true)
                     }
-                    logger.info("schema checked", metadata: [
-                        "version": "\(migrator.migrations.last?.version ?? 0)",
-                        "migrated_on_start": "\(configuration.migrateOnStart)"])
+                    logger.info(
+                        "schema checked",
+                        metadata: [
+                            "version": "\(migrator.migrations.last?.version ?? 0)",
+                            "migrated_on_start": "\(configuration.migrateOnStart)",
+                        ])
                     try await ProcessStore(client: database.client, logger: logger).register(process)
                 } else if migrate {
                     try await self.migrate()
@@ -138,7 +141,8 @@ struct Runtime: Sendable {
     /// without it the e-mailed links would point at this machine's listener.
     func requirePublicURL() {
         guard configuration.http.publicURLConfigured else {
-            Runtime.fail("""
+            Runtime.fail(
+                """
                 Configuración incompleta: falta «http.public_url» (variable CONOCELES_HTTP_PUBLIC_URL), la dirección \
                 pública del sitio, p. ej. https://conoceles.iepcjalisco.org.mx. Con ella se escriben los enlaces de \
                 activación y de contraseña de los correos y se deciden la cookie Secure y HSTS; sin ella los enlaces \

@@ -58,8 +58,8 @@ extension AppConfiguration {
     /// reader, which reports it.
     static func refuseMappedPreviousKeys(file: String) throws(ConfigurationError) {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8),
-              let root = try? Yams.compose(yaml: text),
-              root["security"]?["previous_keys"]?.mapping != nil
+            let root = try? Yams.compose(yaml: text),
+            root["security"]?["previous_keys"]?.mapping != nil
         else { return }
         throw ConfigurationError(
             key: SecuritySettings.previousKeysKey,

@@ -167,8 +167,10 @@ public struct AppConfiguration: Sendable {
         public static let defaultEveryoneDaysAfterElection = 150
 
         /// Settings as given (tests, tools); the configuration file's are validated by `load`.
-        public init(sensitiveDataDays: Int, everyoneDaysAfterElection: Int = defaultEveryoneDaysAfterElection,
-                    consentDocumentsDays: Int? = nil) {
+        public init(
+            sensitiveDataDays: Int, everyoneDaysAfterElection: Int = defaultEveryoneDaysAfterElection,
+            consentDocumentsDays: Int? = nil
+        ) {
             self.sensitiveDataDays = sensitiveDataDays
             self.everyoneDaysAfterElection = everyoneDaysAfterElection
             self.consentDocumentsDays = consentDocumentsDays
@@ -287,7 +289,8 @@ extension AppConfiguration {
             if replicaDatabase != nil, replicaDatabase?.rootCertificate == nil { replicaDatabase?.rootCertificate = caFile }
         }
         for (key, url) in [("database.url", database), ("database.listen_url", listenDatabase)]
-            + (replicaDatabase.map { [("database.replica_url", $0)] } ?? []) {
+            + (replicaDatabase.map { [("database.replica_url", $0)] } ?? [])
+        {
             if let file = url.rootCertificate, !FileManager.default.isReadableFile(atPath: file) {
                 throw ConfigurationError(key: file == caFile ? "database.ca_file" : key, reason: "no se puede leer el archivo de CA «\(file)»")
             }
@@ -331,8 +334,10 @@ extension AppConfiguration {
             throw ConfigurationError(key: "smtp.allow_insecure", reason: "«\(allowInsecure ?? "")» no es válido; use true o false")
         }
         if security == .none, !loopback, allowInsecure != "true" {
-            throw ConfigurationError(key: "smtp.host", reason: "con smtp.security «none» se enviarían los enlaces de activación sin cifrar a \(smtpHost); "
-                + "use starttls o tls (o smtp.allow_insecure: true si el servidor está en una red de confianza)")
+            throw ConfigurationError(
+                key: "smtp.host",
+                reason: "con smtp.security «none» se enviarían los enlaces de activación sin cifrar a \(smtpHost); "
+                    + "use starttls o tls (o smtp.allow_insecure: true si el servidor está en una red de confianza)")
         }
         smtp = SMTPSettings(
             host: smtpHost, port: try r.int("smtp.port", in: 1...65535), security: security,
@@ -346,8 +351,9 @@ extension AppConfiguration {
                 "retention.everyone_days_after_election", in: 1...3_650,
                 default: RetentionSettings.defaultEveryoneDaysAfterElection),
             consentDocumentsDays: try r.optionalInt("retention.consent_documents_days", in: 1...36_500))
-        publication = PublicationSettings(statisticsRefreshHours: try r.int(
-            "publication.statistics_refresh_hours", in: 1...720, default: PublicationSettings.defaultStatisticsRefreshHours))
+        publication = PublicationSettings(
+            statisticsRefreshHours: try r.int(
+                "publication.statistics_refresh_hours", in: 1...720, default: PublicationSettings.defaultStatisticsRefreshHours))
         let keyText = try r.string("security.encryption_key", secret: true)
         guard let key = Data(base64Encoded: keyText), key.count == 32 else {
             throw ConfigurationError(
@@ -392,7 +398,8 @@ extension AppConfiguration {
     static func validatePublicURL(_ text: String) throws(ConfigurationError) {
         let example = "use la dirección con la que las personas llegan al sitio, p. ej. https://conoceles.iepcjalisco.org.mx"
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https" else {
+            scheme == "http" || scheme == "https"
+        else {
             throw ConfigurationError(key: "http.public_url", reason: "«\(text)» no es una URL absoluta http:// o https://; \(example)")
         }
         guard let host = components.host, !host.isEmpty else {
@@ -428,7 +435,8 @@ struct Reader {
     /// environment variable carries a list); empty items dropped, nil when absent.
     func optionalList(_ key: String, secret: Bool = false) -> [String]? {
         let configKey = ConfigKey(key)
-        let items = config.stringArray(forKey: configKey, isSecret: secret)
+        let items =
+            config.stringArray(forKey: configKey, isSecret: secret)
             ?? config.string(forKey: configKey, isSecret: secret).map { $0.split(separator: ",").map(String.init) }
         return items?.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

@@ -35,8 +35,10 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// `true` when the connection is always encrypted (`require`, `verify-ca`, `verify-full`).
     public var requireTLS: Bool { [.require, .verifyCA, .verifyFull].contains(sslMode) }
 
-    public init(host: String, port: Int, username: String, password: String?, database: String,
-                sslMode: SSLMode = .disable, rootCertificate: String? = nil) {
+    public init(
+        host: String, port: Int, username: String, password: String?, database: String,
+        sslMode: SSLMode = .disable, rootCertificate: String? = nil
+    ) {
         self.host = host
         self.port = port
         self.username = username
@@ -49,7 +51,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// Parses a URL; the error's text is Spanish and says what is missing.
     public init(parsing text: String) throws(URLError) {
         guard let components = URLComponents(string: text),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
         else { throw URLError("debe empezar con postgres:// (ejemplo: postgres://usuario@127.0.0.1:5432/base)") }
         guard let host = components.host, !host.isEmpty else { throw URLError("falta el servidor (host)") }
         guard let user = components.user, !user.isEmpty else { throw URLError("falta el usuario") }

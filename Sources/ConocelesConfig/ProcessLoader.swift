@@ -31,8 +31,10 @@ public enum ProcessLoader {
             throw LoadError(file: path, reason: describe(error))
         }
         guard process.id == processID else {
-            throw LoadError(file: path, reason: "«id: \(process.id)» no coincide con el nombre del archivo (\(processID).yaml, el que nombra "
-                            + "process.id): cambie uno de los dos para que sean iguales")
+            throw LoadError(
+                file: path,
+                reason: "«id: \(process.id)» no coincide con el nombre del archivo (\(processID).yaml, el que nombra "
+                    + "process.id): cambie uno de los dos para que sean iguales")
         }
         try checkKnownKeys(process, text: text, path: path)
         let municipalitiesPath = "\(configDirectory)/catalogs/\(process.municipalitiesCatalog)"
@@ -54,13 +56,15 @@ public enum ProcessLoader {
     /// written with an empty value (`final_report:`) is not flagged.
     static func checkKnownKeys(_ process: ElectionProcess, text: String, path: String) throws(LoadError) {
         guard let yaml = try? Yams.load(yaml: text),
-              let data = try? JSONEncoder().encode(process),
-              let known = try? JSONSerialization.jsonObject(with: data)
+            let data = try? JSONEncoder().encode(process),
+            let known = try? JSONSerialization.jsonObject(with: data)
         else { return }
         var allowed = Set<String>()
         if let unknown = unknownKey(in: yaml, known: known, at: "", allowedHere: &allowed) {
-            throw LoadError(file: path, reason: "la clave «\(unknown)» no existe (¿un error de escritura?); en ese lugar valen: "
-                            + allowed.sorted().joined(separator: ", "))
+            throw LoadError(
+                file: path,
+                reason: "la clave «\(unknown)» no existe (¿un error de escritura?); en ese lugar valen: "
+                    + allowed.sorted().joined(separator: ", "))
         }
     }
 
@@ -90,7 +94,7 @@ public enum ProcessLoader {
 
     /// Optional keys an encoded process leaves out when they are absent (nil), by section.
     static let optionalKeys: [String: Set<String>] = [
-        "deadlines": ["reminder_days_before", "progress_reports", "final_report", "campaign_end"],
+        "deadlines": ["reminder_days_before", "progress_reports", "final_report", "campaign_end"]
     ]
 
     static func lastKey(_ path: String) -> String {
@@ -106,8 +110,10 @@ public enum ProcessLoader {
             throw LoadError(file: path, reason: "CSV mal formado")
         }
         guard let column = header.firstIndex(of: "clave_entidad") else {
-            throw LoadError(file: path, reason: "falta la columna «clave_entidad» (la clave INEGI de la entidad, \(entity), en cada fila): "
-                            + "así se comprueba que el catálogo es el de la entidad del proceso")
+            throw LoadError(
+                file: path,
+                reason: "falta la columna «clave_entidad» (la clave INEGI de la entidad, \(entity), en cada fila): "
+                    + "así se comprueba que el catálogo es el de la entidad del proceso")
         }
         var line = 1
         while let row = reader.next() {
@@ -115,8 +121,10 @@ public enum ProcessLoader {
             if row.count == 1 && row[0].isEmpty { continue }
             guard row.count > column, row[column] == entity else {
                 let found = row.count > column ? row[column] : ""
-                throw LoadError(file: processPath, reason: "«municipalities_catalog» (\(path)) no es de la entidad «\(entity)»: "
-                                + "la fila \(line) es de la entidad «\(found)»")
+                throw LoadError(
+                    file: processPath,
+                    reason: "«municipalities_catalog» (\(path)) no es de la entidad «\(entity)»: "
+                        + "la fila \(line) es de la entidad «\(found)»")
             }
         }
     }
@@ -138,8 +146,10 @@ public enum ProcessLoader {
         }
         let root = (try? Yams.load(yaml: text)) as? [String: Any]
         if let section = root?["rules"] as? [String: Any], section["photo_maximum_bytes"] != nil {
-            throw LoadError(file: path, reason: "«rules.photo_maximum_bytes» no se configura aquí: el tamaño máximo de la foto es "
-                            + "«photo.max_bytes» de config/conoceles.yaml, el mismo para la carga, la revisión y la completitud")
+            throw LoadError(
+                file: path,
+                reason: "«rules.photo_maximum_bytes» no se configura aquí: el tamaño máximo de la foto es "
+                    + "«photo.max_bytes» de config/conoceles.yaml, el mismo para la carga, la revisión y la completitud")
         }
     }
 
@@ -149,7 +159,7 @@ public enum ProcessLoader {
         do {
             let reader = try CSVReader(string: text, hasHeaderRow: true)
             guard let header = reader.headerRow, let keyIndex = header.firstIndex(of: key),
-                  let nameIndex = header.firstIndex(of: name)
+                let nameIndex = header.firstIndex(of: name)
             else { throw LoadError(file: path, reason: "faltan las columnas «\(key)» y «\(name)»") }
             var entries: [CatalogEntry] = []
             var seen: Set<String> = []
@@ -228,17 +238,21 @@ public enum ProcessLoader {
         }
         let final = process.finalReportDate
         guard final > process.electionDay, final <= process.electionDay.addingMonths(4) else {
-            throw LoadError(file: path, reason:
-                "«\(key).final_report» (\(final)) debe caer dentro de los 4 meses posteriores a la jornada electoral")
+            throw LoadError(
+                file: path,
+                reason:
+                    "«\(key).final_report» (\(final)) debe caer dentro de los 4 meses posteriores a la jornada electoral")
         }
         guard process.campaignEndDate < process.electionDay else {
             throw LoadError(file: path, reason: "«\(key).campaign_end» debe ser anterior a la jornada electoral")
         }
         guard process.publicationDate < process.electionDay else {
-            throw LoadError(file: path, reason: "«publication_date» (\(process.publicationDate)) debe ser anterior a la jornada electoral (\(process.electionDay))")
+            throw LoadError(
+                file: path, reason: "«publication_date» (\(process.publicationDate)) debe ser anterior a la jornada electoral (\(process.electionDay))")
         }
         for date in deadlines.captureDeadlines where date >= process.electionDay {
-            throw LoadError(file: path, reason: "«\(key).capture_deadlines»: el plazo del \(date) debe ser anterior a la jornada electoral (\(process.electionDay))")
+            throw LoadError(
+                file: path, reason: "«\(key).capture_deadlines»: el plazo del \(date) debe ser anterior a la jornada electoral (\(process.electionDay))")
         }
         guard (1...30).contains(deadlines.accountsSentDays) else {
             throw LoadError(file: path, reason: "«\(key).accounts_sent_days» admite de 1 a 30 días naturales, no \(deadlines.accountsSentDays)")

@@ -4,8 +4,9 @@ import Storage
 extension DatabaseEndpoint {
     /// The endpoint of a configured URL (`database.url`, `database.listen_url`).
     public init(_ url: DatabaseURL) {
-        self.init(host: url.host, port: url.port, username: url.username, password: url.password,
-                  database: url.database, tls: TLS(url))
+        self.init(
+            host: url.host, port: url.port, username: url.username, password: url.password,
+            database: url.database, tls: TLS(url))
     }
 }
 

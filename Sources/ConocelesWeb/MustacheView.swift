@@ -47,7 +47,7 @@ final class MustacheView: MustacheParent, MustacheCustomRenderable, @unchecked S
         case is String, is Bool, is Int, is Double, is Date, is Substring:
             return value
         case is MustacheParent, is MustacheCustomRenderable, is MustacheLambda, is MustacheCustomRepresentation,
-             is MustacheTemplate, is MustacheTransformable:
+            is MustacheTemplate, is MustacheTransformable:
             // Arrays are transformable (`count`, `first`, …) but their elements are structures.
             // Arrays of leaves stay as they are (and keep their own transforms, `sorted`…).
             if let array = value as? [Any] {

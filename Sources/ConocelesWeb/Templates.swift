@@ -41,9 +41,9 @@ enum Templates {
             fatalError("no template named \(template)")
         }
         #if DEBUG
-        // Every render of the test suites checks the wrapped view renders what the plain one does.
-        let plain = library.render(view, withTemplate: template)
-        assert(plain == text, "template \(template) renders differently through MustacheView")
+            // Every render of the test suites checks the wrapped view renders what the plain one does.
+            let plain = library.render(view, withTemplate: template)
+            assert(plain == text, "template \(template) renders differently through MustacheView")
         #endif
         return text
     }

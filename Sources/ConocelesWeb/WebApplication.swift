@@ -15,9 +15,12 @@ public enum WebApplication {
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: context.secureCookies))
         router.add(middleware: ErrorPageMiddleware())
         router.add(middleware: NULRefusalMiddleware())
-        router.add(middleware: FileMiddleware(Templates.staticFolder, urlBasePath: "/estatico", cacheControl: .init([
-            (.init(type: .text, subType: "css"), [.maxAge(3_600)]), (.textJavascript, [.maxAge(3_600)]),
-        ]), searchForIndexHtml: false, logger: context.database.logger))
+        router.add(
+            middleware: FileMiddleware(
+                Templates.staticFolder, urlBasePath: "/estatico",
+                cacheControl: .init([
+                    (.init(type: .text, subType: "css"), [.maxAge(3_600)]), (.textJavascript, [.maxAge(3_600)]),
+                ]), searchForIndexHtml: false, logger: context.database.logger))
         router.add(middleware: CSRFMiddleware(secureCookies: context.secureCookies, process: context.process))
         router.add(middleware: SessionMiddleware(sessions: context.sessions(logger: context.database.logger), secureCookies: context.secureCookies))
         if let cache = context.pageCache { router.add(middleware: PageCacheMiddleware(context: context, cache: cache)) }
@@ -52,7 +55,8 @@ public enum WebApplication {
 
     /// `buildMonitoringRouter`'s application listening on `host:port`.
     public static func buildMonitoring(context: WebContext, host: String, port: Int, logger: Logger)
-        -> Application<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
+        -> Application<RequestDeadlineResponder<RouterResponder<WebRequestContext>>>
+    {
         Application(
             responder: buildResponder(context: context, router: buildMonitoringRouter(context: context)),
             configuration: .init(address: .hostname(host, port: port), serverName: "Conoceles"),
@@ -63,14 +67,16 @@ public enum WebApplication {
     public static func buildResponder(
         context: WebContext, router: Router<WebRequestContext>? = nil
     ) -> RequestDeadlineResponder<RouterResponder<WebRequestContext>> {
-        RequestDeadlineResponder((router ?? buildRouter(context: context)).buildResponder(), limit: context.requestTimeout,
-                                 strictTransportSecurity: context.secureCookies)
+        RequestDeadlineResponder(
+            (router ?? buildRouter(context: context)).buildResponder(), limit: context.requestTimeout,
+            strictTransportSecurity: context.secureCookies)
     }
 
     /// The responder of the server: cache hits of the public pages answered in front of
     /// everything (`PageCacheResponder`), the rest by the router inside the request deadline.
     public static func buildServerResponder(context: WebContext, router: Router<WebRequestContext>? = nil)
-        -> PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>> {
+        -> PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>>
+    {
         // The version of what the public pages read: the replica's when there is one (the
         // primary's would key the replica's older pages under the newer version, for good).
         let client = context.publicReads, logger = context.database.logger, processID = context.process.id
@@ -81,7 +87,8 @@ public enum WebApplication {
 
     /// The application listening on `host:port`.
     public static func build(context: WebContext, host: String, port: Int, logger: Logger)
-        -> Application<PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>>> {
+        -> Application<PageCacheResponder<RequestDeadlineResponder<RouterResponder<WebRequestContext>>>>
+    {
         Application(
             responder: buildServerResponder(context: context),
             configuration: .init(address: .hostname(host, port: port), serverName: "Conoceles"),

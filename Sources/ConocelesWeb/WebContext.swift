@@ -52,7 +52,8 @@ public struct WebContext: Sendable {
     public var statisticsRefreshHours = 24
 
     public init(
-        database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore, jobCatalog: JobCatalog = JobCatalog(),
+        database: Database, process: ElectionProcess, catalogs: Catalogs, eventSecret: String, cipher: SensitiveDataCipher, blobs: FileBlobStore,
+        jobCatalog: JobCatalog = JobCatalog(),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), secureCookies: Bool = false,
         sessionTTL: Duration = .seconds(30 * 60)
     ) {

@@ -40,15 +40,19 @@ enum WebError: HTTPResponseError {
         switch self {
         case .signInRequired(let next):
             let target = LocalRedirect.path(next) ?? "/"
-            let query = target == "/" ? "" : "?siguiente=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_."))) ?? "")
+            let query =
+                target == "/"
+                ? "" : "?siguiente=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_."))) ?? "")
             return Response(status: .seeOther, headers: [.location: "/entrar" + query])
         case .forbidden:
             (title, message) = ("Sin permiso", "Su cuenta no tiene permiso para ver esta página o este registro.")
         case .notFound:
             (title, message) = ("No encontrado", "La página o el registro que busca no existe.")
         case .invalidCSRF:
-            (title, message) = ("Solicitud rechazada",
-                                "El formulario venció o no se envió desde esta página. Vuelva a la página anterior, recárguela e intente de nuevo.")
+            (title, message) = (
+                "Solicitud rechazada",
+                "El formulario venció o no se envió desde esta página. Vuelva a la página anterior, recárguela e intente de nuevo."
+            )
         case .tooLarge(let limit):
             (title, message) = ("Archivo demasiado grande", "El envío supera el límite de \(limit).")
         case .invalidForm:
@@ -56,8 +60,10 @@ enum WebError: HTTPResponseError {
         case .invalidAddress:
             (title, message) = ("Solicitud no válida", "La dirección contiene un carácter que no se admite (%00).")
         case .withdrawn:
-            (title, message) = ("Candidatura retirada",
-                                "Esta candidatura fue sustituida o cancelada: su información ya no se puede modificar. No se guardó nada.")
+            (title, message) = (
+                "Candidatura retirada",
+                "Esta candidatura fue sustituida o cancelada: su información ya no se puede modificar. No se guardó nada."
+            )
         }
         let user = (context as? WebRequestContext)?.user
         return try WebPage.message(title: title, message: message, status: status, user: user, csrf: (context as? WebRequestContext)?.layoutCSRF ?? "")
@@ -85,11 +91,14 @@ struct ErrorPageMiddleware: RouterMiddleware {
             if error.status == .notFound && !api { return try WebError.notFound.response(from: request, context: context) }
             // Hummingbird's own messages are English: the answer says in Spanish what the status means.
             let message = Self.spanish(error.status)
-            var response = api
+            var response =
+                api
                 ? try ProblemDetails(status: error.status, code: "http_\(error.status.code)", title: message)
                     .response(from: request, context: context)
-                : try WebPage.message(title: "Solicitud no válida", message: message, status: error.status, user: context.user,
-                                      csrf: context.layoutCSRF).response(from: request, context: context)
+                : try WebPage.message(
+                    title: "Solicitud no válida", message: message, status: error.status, user: context.user,
+                    csrf: context.layoutCSRF
+                ).response(from: request, context: context)
             for field in error.headers { response.headers.append(field) }
             return response
         } catch let error as HTTPResponseError {
@@ -99,29 +108,38 @@ struct ErrorPageMiddleware: RouterMiddleware {
             context.logger.notice("storage refusal", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return api
                 ? try ProblemDetails(status: error.status, code: error.code.rawValue, title: error.message).response(from: request, context: context)
-                : try WebPage.message(title: "No se pudo completar", message: error.message, status: error.status, user: context.user,
-                                      csrf: context.layoutCSRF).response(from: request, context: context)
-        } catch where PostgresErrorText.isUnavailable(error) || error is Deadline.Exceeded {
+                : try WebPage.message(
+                    title: "No se pudo completar", message: error.message, status: error.status, user: context.user,
+                    csrf: context.layoutCSRF
+                ).response(from: request, context: context)
+        } catch  where PostgresErrorText.isUnavailable(error) || error is Deadline.Exceeded {
             // The database is restarting or unreachable (or a statement got no answer in time,
             // as on a connection it dropped): worth sending again in a moment.
             context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             let message = "El servicio no está disponible por un momento; intente de nuevo en unos segundos."
-            var response = api
+            var response =
+                api
                 ? try ProblemDetails(status: .serviceUnavailable, code: "service_unavailable", title: message).response(from: request, context: context)
-                : try WebPage.message(title: "Servicio no disponible", message: message, status: .serviceUnavailable, user: context.user,
-                                      csrf: context.layoutCSRF).response(from: request, context: context)
+                : try WebPage.message(
+                    title: "Servicio no disponible", message: message, status: .serviceUnavailable, user: context.user,
+                    csrf: context.layoutCSRF
+                ).response(from: request, context: context)
             response.headers[.retryAfter] = "5"
             return response
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             if api {
-                return try ProblemDetails(status: .internalServerError, code: "internal_error",
-                                          title: "Ocurrió un error interno; intente de nuevo en unos momentos.")
-                    .response(from: request, context: context)
-            }
-            return try WebPage.message(title: "Error interno", message: "Ocurrió un error interno; intente de nuevo en unos momentos.",
-                                       status: .internalServerError, user: context.user, csrf: context.layoutCSRF)
+                return try ProblemDetails(
+                    status: .internalServerError, code: "internal_error",
+                    title: "Ocurrió un error interno; intente de nuevo en unos momentos."
+                )
                 .response(from: request, context: context)
+            }
+            return try WebPage.message(
+                title: "Error interno", message: "Ocurrió un error interno; intente de nuevo en unos momentos.",
+                status: .internalServerError, user: context.user, csrf: context.layoutCSRF
+            )
+            .response(from: request, context: context)
         }
     }
 

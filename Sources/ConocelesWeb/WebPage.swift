@@ -27,10 +27,13 @@ struct WebPage: ResponseGenerator {
     }
 
     /// A page with a title and one message.
-    static func message(title: String, message: String, status: HTTPResponse.Status = .ok, user: Account?, csrf: String,
-                        link: LinkView? = nil) -> WebPage {
-        WebPage(template: "message", title: title, view: MessageView(title: title, message: message, link: link), status: status,
-                user: user, csrf: csrf)
+    static func message(
+        title: String, message: String, status: HTTPResponse.Status = .ok, user: Account?, csrf: String,
+        link: LinkView? = nil
+    ) -> WebPage {
+        WebPage(
+            template: "message", title: title, view: MessageView(title: title, message: message, link: link), status: status,
+            user: user, csrf: csrf)
     }
 }
 
@@ -72,20 +75,29 @@ struct MenuView {
         switch role {
         case .candidate: [LinkView(href: "/inicio", label: "Mi perfil")]
         case .representative: [LinkView(href: "/candidaturas", label: "Candidaturas")]
-        case .transparencyStaff: [LinkView(href: "/instancia/verificacion", label: "Verificación"),
-                                  LinkView(href: "/instancia/modificaciones", label: "Modificaciones"),
-                                  LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
-                                  LinkView(href: "/instancia/cuentas", label: "Cuentas"),
-                                  LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
-                                  LinkView(href: "/instancia/informes", label: "Informes"),
-                                  LinkView(href: "/instancia/eventos-rechazados", label: "Eventos rechazados")]
-        case .genderEqualityStaff: [LinkView(href: "/inicio", label: "Inicio"),
-                                    LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
-                                    LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
-                                    LinkView(href: "/instancia/informes", label: "Informes")]
-        case .itStaff: [LinkView(href: "/instancia/cuentas", label: "Cuentas"),
-                        LinkView(href: "/instancia/trabajos", label: "Trabajos"),
-                        LinkView(href: "/instancia/eventos-rechazados", label: "Eventos rechazados")]
+        case .transparencyStaff:
+            [
+                LinkView(href: "/instancia/verificacion", label: "Verificación"),
+                LinkView(href: "/instancia/modificaciones", label: "Modificaciones"),
+                LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
+                LinkView(href: "/instancia/cuentas", label: "Cuentas"),
+                LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
+                LinkView(href: "/instancia/informes", label: "Informes"),
+                LinkView(href: "/instancia/eventos-rechazados", label: "Eventos rechazados"),
+            ]
+        case .genderEqualityStaff:
+            [
+                LinkView(href: "/inicio", label: "Inicio"),
+                LinkView(href: "/instancia/consentimientos", label: "Consentimientos"),
+                LinkView(href: "/instancia/cumplimiento", label: "Cumplimiento"),
+                LinkView(href: "/instancia/informes", label: "Informes"),
+            ]
+        case .itStaff:
+            [
+                LinkView(href: "/instancia/cuentas", label: "Cuentas"),
+                LinkView(href: "/instancia/trabajos", label: "Trabajos"),
+                LinkView(href: "/instancia/eventos-rechazados", label: "Eventos rechazados"),
+            ]
         }
     }
 }

@@ -12,7 +12,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     /// A valid calendar date, or nil (e.g. February 30th).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= CalendarDay.daysIn(month: month, year: year)
+            day >= 1, day <= CalendarDay.daysIn(month: month, year: year)
         else { return nil }
         (self.year, self.month, self.day) = (year, month, day)
     }
@@ -21,7 +21,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return nil }
         self.init(year: year, month: month, day: day)
     }

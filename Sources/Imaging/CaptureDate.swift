@@ -23,9 +23,9 @@ public struct CaptureDate: Sendable, Hashable, Comparable, CustomStringConvertib
         let trimmed = text.trimmingSuffix { $0 == "\0" || $0 == " " }
         let characters = Array(trimmed.utf8)
         guard characters.count == 19,
-              characters[4] == UInt8(ascii: ":"), characters[7] == UInt8(ascii: ":"),
-              characters[10] == UInt8(ascii: " ") || characters[10] == UInt8(ascii: "T"),
-              characters[13] == UInt8(ascii: ":"), characters[16] == UInt8(ascii: ":")
+            characters[4] == UInt8(ascii: ":"), characters[7] == UInt8(ascii: ":"),
+            characters[10] == UInt8(ascii: " ") || characters[10] == UInt8(ascii: "T"),
+            characters[13] == UInt8(ascii: ":"), characters[16] == UInt8(ascii: ":")
         else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
@@ -37,8 +37,8 @@ public struct CaptureDate: Sendable, Hashable, Comparable, CustomStringConvertib
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let dayOfMonth = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              let day = CalendarDay(year: year, month: month, day: dayOfMonth)
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            let day = CalendarDay(year: year, month: month, day: dayOfMonth)
         else { return nil }
         self.init(day: day, hour: hour, minute: minute, second: second)
     }

@@ -64,7 +64,7 @@ enum ExifReader {
         for index in 0..<entryCount {
             let at = offset + 2 + index * 12
             guard let tag = tiff.uint16(at: at), let type = tiff.uint16(at: at + 2),
-                  let valueCount = tiff.uint32(at: at + 4), tiff.contains(at + 8, length: 4)
+                let valueCount = tiff.uint32(at: at + 4), tiff.contains(at + 8, length: 4)
             else { break }
             result.append(Entry(tag: tag, type: type, count: Int(valueCount), valueOffset: at + 8))
         }

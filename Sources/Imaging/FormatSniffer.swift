@@ -51,7 +51,7 @@ enum FormatSniffer {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         let head = bytes[start..<min(bytes.count, start + 1024)]
         guard let first = head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }),
-              first == UInt8(ascii: "<")
+            first == UInt8(ascii: "<")
         else { return .unknown }
         let text = String(decoding: head, as: UTF8.self).lowercased()
         if text.contains("<svg") { return .other("SVG") }

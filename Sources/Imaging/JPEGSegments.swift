@@ -15,9 +15,9 @@ enum JPEGSegments {
             let marker = bytes[markerAt]
             position = markerAt + 1
             switch marker {
-            case 0xD9, 0xDA: // EOI, SOS: no metadata segments after this point matter.
+            case 0xD9, 0xDA:  // EOI, SOS: no metadata segments after this point matter.
                 return nil
-            case 0x01, 0xD0...0xD7: // standalone markers carry no length.
+            case 0x01, 0xD0...0xD7:  // standalone markers carry no length.
                 continue
             default:
                 guard position + 2 <= bytes.count else { return nil }

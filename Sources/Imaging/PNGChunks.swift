@@ -26,7 +26,7 @@ struct PNGChunks {
                 reachesEnd = true
                 return
             }
-            position = dataStart + length + 4 // data and CRC
+            position = dataStart + length + 4  // data and CRC
         }
     }
 }

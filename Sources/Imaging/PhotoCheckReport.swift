@@ -10,7 +10,8 @@ public enum PhotoCheckReport {
             if let date = photo.captureDate {
                 text += ", tomada el \(date)"
                 if photo.isCaptureDateStale {
-                    text += " (anterior al \(photo.oldestAcceptedCaptureDay), la fecha más antigua "
+                    text +=
+                        " (anterior al \(photo.oldestAcceptedCaptureDay), la fecha más antigua "
                         + "aceptada: se marca para revisión)"
                 }
             } else {

@@ -106,10 +106,11 @@ public enum PhotoChecker {
 
     /// Reads the EXIF block of a JPEG (APP1) or PNG (eXIf); no EXIF means orientation 1, no date.
     private static func exifMetadata(_ bytes: [UInt8], _ format: ImageFormat, pngChunks: PNGChunks?) -> ExifMetadata {
-        let payload = switch format {
-        case .jpeg: JPEGSegments.exifPayload(in: bytes)
-        case .png: (pngChunks ?? PNGChunks(bytes)).exifPayload
-        }
+        let payload =
+            switch format {
+            case .jpeg: JPEGSegments.exifPayload(in: bytes)
+            case .png: (pngChunks ?? PNGChunks(bytes)).exifPayload
+            }
         return payload.map(ExifReader.read) ?? ExifMetadata()
     }
 

@@ -22,8 +22,9 @@ final class RGBImage {
         try ShimFailure.check { error in
             bytes.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return CIMG_ERR_TRUNCATED }
-                return cimg_jpeg_decode(base, buffer.count, UInt32(clamping: minimum.width),
-                                 UInt32(clamping: minimum.height), maxMemory, &out, error)
+                return cimg_jpeg_decode(
+                    base, buffer.count, UInt32(clamping: minimum.width),
+                    UInt32(clamping: minimum.height), maxMemory, &out, error)
             }
         }
         return RGBImage(taking: out)
@@ -36,8 +37,9 @@ final class RGBImage {
         try ShimFailure.check { error in
             bytes.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return CIMG_ERR_TRUNCATED }
-                return cimg_png_decode(base, buffer.count, UInt64(maxPixels), UInt32(clamping: minimum.width),
-                                       UInt32(clamping: minimum.height), &out, error)
+                return cimg_png_decode(
+                    base, buffer.count, UInt64(maxPixels), UInt32(clamping: minimum.width),
+                    UInt32(clamping: minimum.height), &out, error)
             }
         }
         return RGBImage(taking: out)

@@ -25,7 +25,8 @@ public enum SyntheticPortrait {
                 let fx = Double(x), fy = Double(y)
                 let light = 1.0 - 0.35 * fy / Double(height)
                 var colour = (background.0 * light, background.1 * light, background.2 * light)
-                let shoulders = fy > Double(height) * 0.62
+                let shoulders =
+                    fy > Double(height) * 0.62
                     && abs(fx - cx) < Double(width) * (0.18 + 0.6 * (fy - Double(height) * 0.62) / Double(height))
                 if shoulders { colour = clothing }
                 let dx = (fx - cx) / headRX, dy = (fy - headY) / headRY

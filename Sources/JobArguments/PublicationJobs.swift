@@ -90,9 +90,12 @@ extension PublicationRebuildJob {
     ) async throws {
         let window = try await listingWindow(jobs: jobs, on: connection)
         let windowEnd = (Int(now.timeIntervalSince1970) / window + 1) * window
-        try await jobs.insertMany([try NewJob(
-            Self(reason: "aprobacion"), scheduledAt: Date(timeIntervalSince1970: Double(windowEnd + 1)),
-            uniqueness: .anyState(key: "\(kind):listing@\(windowEnd)"))], on: connection)
+        try await jobs.insertMany(
+            [
+                try NewJob(
+                    Self(reason: "aprobacion"), scheduledAt: Date(timeIntervalSince1970: Double(windowEnd + 1)),
+                    uniqueness: .anyState(key: "\(kind):listing@\(windowEnd)"))
+            ], on: connection)
     }
 
     /// The current listing window in seconds (see `enqueueListing`).

@@ -55,20 +55,29 @@ public enum MigrationPolicy {
                 let createIndex = matches(#"^CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s"#, text)
                 let dropIndex = matches(#"^DROP\s+INDEX\s+CONCURRENTLY\s+IF\s+EXISTS\s"#, text)
                 if !createIndex && !dropIndex {
-                    refuse("una migración «no-transaction» solo lleva CREATE INDEX CONCURRENTLY IF NOT EXISTS (o DROP INDEX CONCURRENTLY IF EXISTS): cada sentencia debe poder repetirse si la anterior falló; lo demás va en otra migración")
+                    refuse(
+                        "una migración «no-transaction» solo lleva CREATE INDEX CONCURRENTLY IF NOT EXISTS (o DROP INDEX CONCURRENTLY IF EXISTS): cada sentencia debe poder repetirse si la anterior falló; lo demás va en otra migración"
+                    )
                 }
             }
             if let table = firstMatch(#"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)(?:IF\s+NOT\s+EXISTS\s+)?(?:\S+\s+)?ON\s+(?:ONLY\s+)?(\S+)"#, in: text),
-               !createdTables.contains(tableName(table)), header.smallTable == nil {
-                refuse("CREATE INDEX sin CONCURRENTLY sobre la tabla existente \(tableName(table)): bloquea las escrituras mientras se construye; use CREATE INDEX CONCURRENTLY IF NOT EXISTS en una migración «-- conoceles: no-transaction», o diga por qué la tabla es pequeña con «-- small-table: <razón>»")
+                !createdTables.contains(tableName(table)), header.smallTable == nil
+            {
+                refuse(
+                    "CREATE INDEX sin CONCURRENTLY sobre la tabla existente \(tableName(table)): bloquea las escrituras mientras se construye; use CREATE INDEX CONCURRENTLY IF NOT EXISTS en una migración «-- conoceles: no-transaction», o diga por qué la tabla es pequeña con «-- small-table: <razón>»"
+                )
             }
             guard !contract else { continue }
             for (pattern, reason) in nonAdditive where matches(pattern, text) {
-                refuse("\(reason): no es aditivo y la versión anterior podría dejar de funcionar; hágalo en un paso de contracción marcado «-- contract: <por qué ya es seguro>» (docs/OPERATIONS.md §5)")
+                refuse(
+                    "\(reason): no es aditivo y la versión anterior podría dejar de funcionar; hágalo en un paso de contracción marcado «-- contract: <por qué ya es seguro>» (docs/OPERATIONS.md §5)"
+                )
             }
             if matches(#"^ALTER\s+TABLE\b"#, text) {
                 for clause in topLevelClauses(text) where addsRequiredColumnWithoutDefault(clause) {
-                    refuse("ADD COLUMN … NOT NULL sin DEFAULT: los INSERT de la versión anterior fallarían; agregue la columna con DEFAULT o admitiendo NULL, y exíjala después en un paso «-- contract:»")
+                    refuse(
+                        "ADD COLUMN … NOT NULL sin DEFAULT: los INSERT de la versión anterior fallarían; agregue la columna con DEFAULT o admitiendo NULL, y exíjala después en un paso «-- contract:»"
+                    )
                 }
             }
         }
@@ -199,8 +208,8 @@ public enum MigrationPolicy {
 
     static func firstMatch(_ pattern: String, in text: String) -> String? {
         guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text)
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text)
         else { return nil }
         return String(text[range])
     }

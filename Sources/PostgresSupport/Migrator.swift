@@ -137,7 +137,7 @@ public struct Migrator: Sendable {
         for url in files {
             let file = url.lastPathComponent
             guard file.hasSuffix(".sql"), let underscore = file.firstIndex(of: "_"),
-                  let version = Int(file[..<underscore])
+                let version = Int(file[..<underscore])
             else { continue }
             let sql: String
             do {
@@ -196,15 +196,20 @@ public struct Migrator: Sendable {
             let waited = ContinuousClock.now - start
             if waited >= migrationLockWait {
                 let seconds = Int(waited.components.seconds)
-                throw SchemaMismatch(kind: .lockTimeout(seconds: seconds), description: """
-                    Otro proceso tiene el candado de las migraciones desde hace \(seconds) s (una migración en curso o un \
-                    proceso detenido a medias). Revise pg_locks (locktype advisory, objid \(Self.lockKey & 0xFFFF_FFFF)) y \
-                    vuelva a intentarlo.
-                    """)
+                throw SchemaMismatch(
+                    kind: .lockTimeout(seconds: seconds),
+                    description: """
+                        Otro proceso tiene el candado de las migraciones desde hace \(seconds) s (una migración en curso o un \
+                        proceso detenido a medias). Revise pg_locks (locktype advisory, objid \(Self.lockKey & 0xFFFF_FFFF)) y \
+                        vuelva a intentarlo.
+                        """)
             }
             if ContinuousClock.now - lastLog >= .seconds(5) || lastLog == start {
-                logger.warning("waiting for the migration lock held by another process", metadata: [
-                    "waited_s": "\(waited.components.seconds)", "timeout_s": "\(migrationLockWait.components.seconds)"])
+                logger.warning(
+                    "waiting for the migration lock held by another process",
+                    metadata: [
+                        "waited_s": "\(waited.components.seconds)", "timeout_s": "\(migrationLockWait.components.seconds)",
+                    ])
                 lastLog = ContinuousClock.now
             }
             try await Task.sleep(for: .milliseconds(250))
@@ -222,11 +227,14 @@ public struct Migrator: Sendable {
         let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
             .decode(Bool.self).reduce(false) { $0 || $1 }
         if exists {
-            let hasChecksum = try await connection.query("""
+            let hasChecksum = try await connection.query(
+                """
                 SELECT count(*) > 0 FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name = 'schema_migrations' AND column_name = 'checksum'
-                """, logger: logger).decode(Bool.self).reduce(false) { $0 || $1 }
-            let query: PostgresQuery = hasChecksum
+                """, logger: logger
+            ).decode(Bool.self).reduce(false) { $0 || $1 }
+            let query: PostgresQuery =
+                hasChecksum
                 ? "SELECT version, checksum FROM schema_migrations" : "SELECT version, NULL::text FROM schema_migrations"
             for try await (version, checksum) in try await connection.query(query, logger: logger).decode((Int, String?).self) {
                 recorded.updateValue(checksum, forKey: version)  // (a nil checksum must not remove the key)
@@ -251,31 +259,38 @@ public struct Migrator: Sendable {
     public func verify(_ state: SchemaState, requireCurrent: Bool) throws(SchemaMismatch) {
         if !state.changed.isEmpty {
             let files = state.changed.compactMap { v in migrations.first { $0.version == v }?.fileName }
-            throw SchemaMismatch(kind: .changed(state.changed), description: """
-                Las migraciones ya aplicadas \(files.joined(separator: ", ")) no coinciden con las de este programa (su \
-                suma SHA-256 cambió desde que se aplicaron): alguien las modificó después. No se arranca para no trabajar \
-                sobre un esquema distinto del esperado. Una migración aplicada no se edita: escriba una nueva \
-                (docs/OPERATIONS.md §5).
-                """)
+            throw SchemaMismatch(
+                kind: .changed(state.changed),
+                description: """
+                    Las migraciones ya aplicadas \(files.joined(separator: ", ")) no coinciden con las de este programa (su \
+                    suma SHA-256 cambió desde que se aplicaron): alguien las modificó después. No se arranca para no trabajar \
+                    sobre un esquema distinto del esperado. Una migración aplicada no se edita: escriba una nueva \
+                    (docs/OPERATIONS.md §5).
+                    """)
         }
         if !state.unknown.isEmpty {
-            throw SchemaMismatch(kind: .newer(state.unknown), description: """
-                La base de datos tiene migraciones que este programa no conoce (\(state.unknown.map(String.init).joined(separator: ", "))): \
-                la actualizó una versión más nueva de Conóceles (este programa llega hasta la \(migrations.last?.version ?? 0)). \
-                Use esa versión, o regrese a esta restaurando el respaldo previo a la actualización (docs/OPERATIONS.md §5).
-                """)
+            throw SchemaMismatch(
+                kind: .newer(state.unknown),
+                description: """
+                    La base de datos tiene migraciones que este programa no conoce (\(state.unknown.map(String.init).joined(separator: ", "))): \
+                    la actualizó una versión más nueva de Conóceles (este programa llega hasta la \(migrations.last?.version ?? 0)). \
+                    Use esa versión, o regrese a esta restaurando el respaldo previo a la actualización (docs/OPERATIONS.md §5).
+                    """)
         }
         if requireCurrent, !state.pending.isEmpty {
-            throw SchemaMismatch(kind: .behind(state.pending), description: """
-                La base de datos no está al día: faltan las migraciones \(state.pending.map(String.init).joined(separator: ", ")) \
-                de este programa. Respalde la base y ejecute «conoceles migrate» (el paso de actualización, \
-                docs/OPERATIONS.md §5), o arranque con database.migrate_on_start: true (CONOCELES_DATABASE_MIGRATE_ON_START).
-                """)
+            throw SchemaMismatch(
+                kind: .behind(state.pending),
+                description: """
+                    La base de datos no está al día: faltan las migraciones \(state.pending.map(String.init).joined(separator: ", ")) \
+                    de este programa. Respalde la base y ejecute «conoceles migrate» (el paso de actualización, \
+                    docs/OPERATIONS.md §5), o arranque con database.migrate_on_start: true (CONOCELES_DATABASE_MIGRATE_ON_START).
+                    """)
         }
     }
 
     private func migrateLocked(_ connection: PostgresConnection, logger: Logger) async throws -> [Int] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
@@ -293,18 +308,25 @@ public struct Migrator: Sendable {
                 logger: logger)
         }
         if !state.unchecked.isEmpty {
-            logger.notice("migration checksums recorded for migrations applied before checksums existed", metadata: [
-                "count": "\(state.unchecked.count)"])
+            logger.notice(
+                "migration checksums recorded for migrations applied before checksums existed",
+                metadata: [
+                    "count": "\(state.unchecked.count)"
+                ])
         }
-        let lockTimeoutMilliseconds = statementLockTimeout.components.seconds * 1_000
+        let lockTimeoutMilliseconds =
+            statementLockTimeout.components.seconds * 1_000
             + statementLockTimeout.components.attoseconds / 1_000_000_000_000_000
         var applied: [Int] = []
         for migration in migrations where state.pending.contains(migration.version) {
             do {
                 guard migration.isTransactional else {
                     try await applyWithoutTransaction(migration, on: connection, logger: logger)
-                    logger.info("migration applied", metadata: [
-                        "version": "\(migration.version)", "name": "\(migration.name)", "transaction": "none"])
+                    logger.info(
+                        "migration applied",
+                        metadata: [
+                            "version": "\(migration.version)", "name": "\(migration.name)", "transaction": "none",
+                        ])
                     applied.append(migration.version)
                     continue
                 }
@@ -316,7 +338,8 @@ public struct Migrator: Sendable {
                         // Migration files ship with the program; they are not input.
                         try await tx.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
-                    try await tx.query("""
+                    try await tx.query(
+                        """
                         INSERT INTO schema_migrations (version, name, checksum)
                         VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                         """, logger: logger)
@@ -344,23 +367,32 @@ public struct Migrator: Sendable {
     private func applyWithoutTransaction(_ migration: Migration, on connection: PostgresConnection, logger: Logger) async throws {
         for statement in SQLScript.statements(in: migration.sql) {
             if let index = Self.concurrentIndexName(statement) {
-                let invalid = try await connection.query("""
+                let invalid = try await connection.query(
+                    """
                     SELECT count(*) > 0 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
                      WHERE c.relname = \(index) AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid
-                    """, logger: logger).decode(Bool.self).reduce(false) { $0 || $1 }
+                    """, logger: logger
+                ).decode(Bool.self).reduce(false) { $0 || $1 }
                 if invalid {
-                    logger.warning("dropping an invalid index left by an earlier failed build", metadata: [
-                        "index": "\(index)", "version": "\(migration.version)"])
+                    logger.warning(
+                        "dropping an invalid index left by an earlier failed build",
+                        metadata: [
+                            "index": "\(index)", "version": "\(migration.version)",
+                        ])
                     let quoted = "\"" + index.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                     try await connection.query(PostgresQuery(unsafeSQL: "DROP INDEX CONCURRENTLY IF EXISTS \(quoted)"), logger: logger)
                 }
             }
-            logger.info("migration statement without transaction", metadata: [
-                "version": "\(migration.version)", "statement": "\(statement.prefix(120))"])
+            logger.info(
+                "migration statement without transaction",
+                metadata: [
+                    "version": "\(migration.version)", "statement": "\(statement.prefix(120))",
+                ])
             // Migration files ship with the program; they are not input.
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO schema_migrations (version, name, checksum)
             VALUES (\(migration.version), \(migration.name), \(migration.checksum))
             """, logger: logger)
@@ -369,8 +401,9 @@ public struct Migrator: Sendable {
     /// The index name of `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS name ON …`, unquoted.
     static func concurrentIndexName(_ statement: String) -> String? {
         let text = MigrationPolicy.skeletonPreservingCase(statement)
-        guard let name = MigrationPolicy.firstMatch(
-            #"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+("[^"]+"|\S+)\s+ON\s"#, in: text)
+        guard
+            let name = MigrationPolicy.firstMatch(
+                #"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+("[^"]+"|\S+)\s+ON\s"#, in: text)
         else { return nil }
         if name.hasPrefix("\"") { return String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
         return name.lowercased()

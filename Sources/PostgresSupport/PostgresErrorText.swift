@@ -26,7 +26,10 @@ public enum PostgresErrorText {
     public static func isUnavailable(_ error: any Error) -> Bool {
         if let psql = error as? PSQLError {
             if [PSQLError.Code.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed]
-                .contains(psql.code) { return true }
+                .contains(psql.code)
+            {
+                return true
+            }
             // 08: connection exception; 57P01–57P03: shutdown, crash shutdown, cannot connect now.
             if let state = psql.serverInfo?[.sqlState] { return state.hasPrefix("08") || state.hasPrefix("57P") }
             return false

@@ -67,8 +67,9 @@ public struct DatabaseEndpoint: Sendable, Equatable {
 
     /// As before `sslmode` had its libpq meanings: TLS fully verified, or none.
     public init(host: String, port: Int, username: String, password: String?, database: String, requireTLS: Bool) {
-        self.init(host: host, port: port, username: username, password: password, database: database,
-                  tls: requireTLS ? TLS(mode: .require, verification: .full) : .disable)
+        self.init(
+            host: host, port: port, username: username, password: password, database: database,
+            tls: requireTLS ? TLS(mode: .require, verification: .full) : .disable)
     }
 
     /// The same server, another database (tests create one per test).
@@ -86,21 +87,23 @@ public struct DatabaseEndpoint: Sendable, Equatable {
     /// The configuration of one direct connection (LISTEN, the migrations' lock, preflight).
     /// The preflight has loaded the TLS context once (a CA file it cannot read stops start-up).
     public var connectionConfiguration: PostgresConnection.Configuration {
-        let connectionTLS: PostgresConnection.Configuration.TLS = switch tls.mode {
-        case .disable: .disable
-        case .prefer: .prefer(try! sslContext())
-        case .require: .require(try! sslContext())
-        }
+        let connectionTLS: PostgresConnection.Configuration.TLS =
+            switch tls.mode {
+            case .disable: .disable
+            case .prefer: .prefer(try! sslContext())
+            case .require: .require(try! sslContext())
+            }
         return PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: connectionTLS)
     }
 
     func clientConfiguration(maximumConnections: Int) -> PostgresClient.Configuration {
-        let clientTLS: PostgresClient.Configuration.TLS = switch tls.mode {
-        case .disable: .disable
-        case .prefer: .prefer(tls.configuration)
-        case .require: .require(tls.configuration)
-        }
+        let clientTLS: PostgresClient.Configuration.TLS =
+            switch tls.mode {
+            case .disable: .disable
+            case .prefer: .prefer(tls.configuration)
+            case .require: .require(tls.configuration)
+            }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
         configuration.options.maximumConnections = maximumConnections
@@ -172,4 +175,3 @@ public struct Database: Sendable {
 }
 
 extension Database: Service {}
-

@@ -60,7 +60,10 @@ struct PreviousKeysConfigurationTests {
         ("k1:\(PreviousKeysConfigurationTests.older.base64EncodedString())", "«k1» es el identificador de la llave vigente"),
         ("\(PreviousKeysConfigurationTests.older.base64EncodedString())", "debe tener la forma «identificador:llave en base64»"),
         (":\(PreviousKeysConfigurationTests.older.base64EncodedString())", "el elemento 1 debe tener la forma"),
-        ("k0:\(PreviousKeysConfigurationTests.older.base64EncodedString()),k0:\(PreviousKeysConfigurationTests.oldest.base64EncodedString())", "«k0» aparece dos veces"),
+        (
+            "k0:\(PreviousKeysConfigurationTests.older.base64EncodedString()),k0:\(PreviousKeysConfigurationTests.oldest.base64EncodedString())",
+            "«k0» aparece dos veces"
+        ),
     ])
     func aWrongEntryIsRefusedInSpanishWithoutShowingTheKey(previous: String, reason: String) async throws {
         let error = await #expect(throws: ConfigurationError.self) { try await load(previous: previous) }

@@ -110,13 +110,17 @@ struct ProcessLoaderTests {
         // (text to replace, replacement, expected fragment of the reason)
         ("id: aguascalientes-2024", "id: aguascalientes-2027", "no coincide con el nombre del archivo"),
         ("publication_date: \"2024-04-15\"", "publication_date: \"2024-06-02\"", "«publication_date»"),
-        ("capture_deadlines: [\"2024-04-30\", \"2024-05-20\"]", "capture_deadlines: [\"2024-04-30\", \"2024-06-03\"]",
-         "«deadlines.capture_deadlines»"),
+        (
+            "capture_deadlines: [\"2024-04-30\", \"2024-05-20\"]", "capture_deadlines: [\"2024-04-30\", \"2024-06-03\"]",
+            "«deadlines.capture_deadlines»"
+        ),
         ("accounts_sent_days: 3", "accounts_sent_days: 0", "«deadlines.accounts_sent_days» admite de 1 a 30"),
         ("accounts_sent_days: 3", "accounts_sent_days: 45", "«deadlines.accounts_sent_days» admite de 1 a 30"),
         ("substitute_capture_days: 5", "substitute_capture_days: 0", "«deadlines.substitute_capture_days»"),
-        ("municipalities_catalog: aguascalientes-municipios.csv", "municipalities_catalog: jalisco-municipios.csv",
-         "no es de la entidad «01»"),
+        (
+            "municipalities_catalog: aguascalientes-municipios.csv", "municipalities_catalog: jalisco-municipios.csv",
+            "no es de la entidad «01»"
+        ),
         ("districts: 18", "districts: 0", "se elige por distrito, pero el proceso no tiene distritos"),
         ("scope: list,         seats: 9 }", "scope: list,         seats: 9, sceats: 9 }", "«offices[1].sceats» no existe"),
         ("  final_report: \"2024-09-30\"", "  final_reprot: \"2024-09-30\"", "«deadlines.final_reprot» no existe"),

@@ -39,15 +39,19 @@ struct CandidacyEventParserTests {
             Issue.record("expected errors"); return
         }
         let fields = Set(errors.fields.map(\.field))
-        #expect(fields == ["id", "occurred_at", "candidacy.id", "candidacy.full_name", "candidacy.formula_position",
-                           "candidacy.gender", "candidacy.age", "candidacy.affirmative_action", "candidacy.email", "candidacy.phone"])
+        #expect(
+            fields == [
+                "id", "occurred_at", "candidacy.id", "candidacy.full_name", "candidacy.formula_position",
+                "candidacy.gender", "candidacy.age", "candidacy.affirmative_action", "candidacy.email", "candidacy.phone",
+            ])
         #expect(errors.fields.allSatisfy { !$0.message.isEmpty && $0.message.hasSuffix(".") })
     }
 
     @Test func cancellationAndSubstitutionNeedTheirTargets() throws {
         let cancel = try CandidacyEventParser.parse(
             try wire(#"{"id":"e2","type":"candidacy.cancelled","occurred_at":"2024-04-01T10:00:00-06:00","candidacy_id":"C-9"}"#),
-            processID: "p").get()
+            processID: "p"
+        ).get()
         #expect(cancel.kind == .cancelled && cancel.candidacyID == "C-9" && cancel.candidacy == nil)
         let noTarget = CandidacyEventParser.parse(
             try wire(#"{"id":"e3","type":"candidacy.cancelled","occurred_at":"2024-04-01T10:00:00Z"}"#), processID: "p")

@@ -19,11 +19,12 @@ struct CurricularCompletenessTests {
     @Test("An empty questionnaire lists every required field, in form order")
     func emptyQuestionnaire() {
         let result = report(CurricularQuestionnaire())
-        #expect(result.fields == [
-            F.photo.id, F.maximumDegree.id, F.professionalHistory.id, F.politicalTrajectory.id,
-            F.publicOfficeMotivation.id, F.firstProposal.id, F.secondProposal.id, F.genderProposal.id,
-            F.publicationAuthorization.id,
-        ])
+        #expect(
+            result.fields == [
+                F.photo.id, F.maximumDegree.id, F.professionalHistory.id, F.politicalTrajectory.id,
+                F.publicOfficeMotivation.id, F.firstProposal.id, F.secondProposal.id, F.genderProposal.id,
+                F.publicationAuthorization.id,
+            ])
         #expect(result.issues.allSatisfy { $0.code == .missing })
         #expect(result.summary == "Faltan o son incorrectos 9 datos.")
     }
@@ -40,11 +41,12 @@ struct CurricularCompletenessTests {
             emails: ["bien@ejemplo.mx", "mal@", " "], phones: ["33 1234 5678", "1234"],
             campaignHouseAddresses: ["Calle 1", "  "])
         let result = report(questionnaire)
-        #expect(result.fields == [
-            "curricular.contact.facebook", "curricular.contact.instagram", "curricular.contact.web_page",
-            "curricular.contact.emails[1]", "curricular.contact.emails[2]", "curricular.contact.phones[1]",
-            "curricular.contact.campaign_house_addresses[1]",
-        ])
+        #expect(
+            result.fields == [
+                "curricular.contact.facebook", "curricular.contact.instagram", "curricular.contact.web_page",
+                "curricular.contact.emails[1]", "curricular.contact.emails[2]", "curricular.contact.phones[1]",
+                "curricular.contact.campaign_house_addresses[1]",
+            ])
         #expect(result.issues(for: "curricular.contact.facebook").first?.code == .invalidURL)
         #expect(result.issues(for: "curricular.contact.emails[1]").first?.code == .invalidEmail)
         #expect(result.issues(for: "curricular.contact.emails[2]").first?.code == .missing)
@@ -52,13 +54,15 @@ struct CurricularCompletenessTests {
         #expect(result.issues(for: "curricular.contact.phones[1]").first?.message.contains("10 dígitos") == true)
     }
 
-    @Test("Publication authorization: required and granted, unless affirmative action", arguments: [
-        (Bool?.none, false, FieldIssue.Code?.some(.missing)),
-        (false, false, .invalid),
-        (true, false, nil),
-        (nil, true, nil),
-        (false, true, nil),
-    ])
+    @Test(
+        "Publication authorization: required and granted, unless affirmative action",
+        arguments: [
+            (Bool?.none, false, FieldIssue.Code?.some(.missing)),
+            (false, false, .invalid),
+            (true, false, nil),
+            (nil, true, nil),
+            (false, true, nil),
+        ])
     func publicationAuthorization(authorization: Bool?, affirmativeAction: Bool, expected: FieldIssue.Code?) {
         var questionnaire = Factories.completeCurricular()
         questionnaire.publicationAuthorization = authorization
@@ -67,15 +71,17 @@ struct CurricularCompletenessTests {
         #expect(result.issues.count == (expected == nil ? 0 : 1))
     }
 
-    @Test("Education: degree and status from the catalog; no status without studies", arguments: [
-        (String?.some("licenciatura"), String?.some("cedula"), [String]()),
-        ("licenciatura", nil, ["curricular.degree_status"]),
-        ("licenciatura", "inventado", ["curricular.degree_status"]),
-        ("astronauta", "cedula", ["curricular.maximum_degree"]),
-        (nil, nil, ["curricular.maximum_degree"]),
-        ("sin_estudios", nil, []),
-        ("sin_estudios", "concluido", ["curricular.degree_status"]),
-    ])
+    @Test(
+        "Education: degree and status from the catalog; no status without studies",
+        arguments: [
+            (String?.some("licenciatura"), String?.some("cedula"), [String]()),
+            ("licenciatura", nil, ["curricular.degree_status"]),
+            ("licenciatura", "inventado", ["curricular.degree_status"]),
+            ("astronauta", "cedula", ["curricular.maximum_degree"]),
+            (nil, nil, ["curricular.maximum_degree"]),
+            ("sin_estudios", nil, []),
+            ("sin_estudios", "concluido", ["curricular.degree_status"]),
+        ])
     func education(degree: String?, status: String?, expectedFields: [String]) {
         var questionnaire = Factories.completeCurricular()
         questionnaire.maximumDegree = degree
@@ -97,12 +103,14 @@ struct CurricularCompletenessTests {
         #expect(ValidationRules.defaultEducationStatuses.count == 5)
     }
 
-    @Test("Photo age: at most 3 months before the reference date, never in the future", arguments: [
-        ("2023-12-01", true),   // exactly 3 months before 2024-03-01
-        ("2023-11-30", false),  // one day older
-        ("2024-03-01", true),
-        ("2024-03-02", false),  // after the reference date
-    ])
+    @Test(
+        "Photo age: at most 3 months before the reference date, never in the future",
+        arguments: [
+            ("2023-12-01", true),  // exactly 3 months before 2024-03-01
+            ("2023-11-30", false),  // one day older
+            ("2024-03-01", true),
+            ("2024-03-02", false),  // after the reference date
+        ])
     func photoAge(taken: String, valid: Bool) {
         var questionnaire = Factories.completeCurricular()
         questionnaire.photo?.takenOn = LocalDate(taken)!
@@ -114,8 +122,9 @@ struct CurricularCompletenessTests {
     @Test func photoAgeMessageNamesTheDates() {
         var questionnaire = Factories.completeCurricular()
         questionnaire.photo?.takenOn = LocalDate("2023-06-15")!
-        #expect(report(questionnaire).issues.first?.message
-            == "La fotografía es del 15 de junio de 2023; debe tener como máximo 3 meses de antigüedad: tomada a partir del 1 de diciembre de 2023.")
+        #expect(
+            report(questionnaire).issues.first?.message
+                == "La fotografía es del 15 de junio de 2023; debe tener como máximo 3 meses de antigüedad: tomada a partir del 1 de diciembre de 2023.")
     }
 
     @Test("Photo size: at most the limit (716,800 bytes)", arguments: [(716_799, true), (716_800, true), (716_801, false), (2_000_000, false)])
@@ -180,11 +189,14 @@ struct ValidationRulesTests {
 
 @Suite("Whole profile completeness")
 struct ProfileCompletenessTests {
-    func check(privacy: Bool = true, curricular: CurricularQuestionnaire = Factories.completeCurricular(),
-               identity: IdentityQuestionnaire? = Factories.allNoIdentity(), affirmativeAction: IdentityGroup? = nil) -> CompletenessReport {
-        ProfileCompleteness.check(privacyNoticeAccepted: privacy, curricular: curricular, identity: identity,
-                                  candidacy: Factories.candidacy(affirmativeAction: affirmativeAction),
-                                  catalogs: Factories.catalogs, photoReferenceDate: Factories.today)
+    func check(
+        privacy: Bool = true, curricular: CurricularQuestionnaire = Factories.completeCurricular(),
+        identity: IdentityQuestionnaire? = Factories.allNoIdentity(), affirmativeAction: IdentityGroup? = nil
+    ) -> CompletenessReport {
+        ProfileCompleteness.check(
+            privacyNoticeAccepted: privacy, curricular: curricular, identity: identity,
+            candidacy: Factories.candidacy(affirmativeAction: affirmativeAction),
+            catalogs: Factories.catalogs, photoReferenceDate: Factories.today)
     }
 
     @Test func completeProfile() {

@@ -33,8 +33,9 @@ struct CurricularStorageTests {
     }
 
     @Test func thePublishedCopyRoundTripsAndToleratesAMissingText() throws {
-        var published = PublishedProfile.Curricular(contact: Self.answers.contact, education: "Licenciatura", educationStatus: nil,
-                                                    otherTraining: ["Diplomado"])
+        var published = PublishedProfile.Curricular(
+            contact: Self.answers.contact, education: "Licenciatura", educationStatus: nil,
+            otherTraining: ["Diplomado"])
         published.secondProposal = "Dos"
         let data = try JSONEncoder().encode(published)
         #expect(try JSONDecoder().decode(PublishedProfile.Curricular.self, from: data) == published)

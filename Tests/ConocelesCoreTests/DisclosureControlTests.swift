@@ -34,8 +34,9 @@ struct DisclosureControlTests {
         var disclosed: Set<IdentityGroup> = []
         if random.chance(20), !groups.isEmpty { disclosed = Set(IdentityGroup.allCases) }
         if random.chance(5), let group = groups.first { disclosed.insert(group) }
-        return StatisticsPerson(id: id, office: office, entity: entities[random.below(entities.count)], sex: sex,
-                                groups: groups, disclosed: disclosed)
+        return StatisticsPerson(
+            id: id, office: office, entity: entities[random.below(entities.count)], sex: sex,
+            groups: groups, disclosed: disclosed)
     }
 
     static func election(seed: UInt64, size: Int) -> [StatisticsPerson] {
@@ -66,21 +67,27 @@ struct DisclosureControlTests {
     @Test func theJaliscoFindingIsClosed() {
         // Gubernatura, 7 published: one indigenous person who did not consent, one of the sexual
         // diversity who did; the other offices large enough to show their counts.
-        var persons = (0..<7).map { StatisticsPerson(id: "GUB-\($0)", office: "Gubernatura", entity: Self.entities[$0 % 5],
-                                                    sex: $0 % 2 == 0 ? "Mujer" : "Hombre", groups: []) }
+        var persons = (0..<7).map {
+            StatisticsPerson(
+                id: "GUB-\($0)", office: "Gubernatura", entity: Self.entities[$0 % 5],
+                sex: $0 % 2 == 0 ? "Mujer" : "Hombre", groups: [])
+        }
         persons[3].groups = [.indigenous]
         persons[4].groups = [.sexualDiversity]
         persons[4].disclosed = Set(IdentityGroup.allCases)
         for index in 0..<40 {
-            persons.append(StatisticsPerson(id: "DIP-\(index)", office: "Diputación", entity: Self.entities[index % 5],
-                                            sex: index % 2 == 0 ? "Mujer" : "Hombre", groups: index % 4 == 0 ? [.indigenous] : []))
+            persons.append(
+                StatisticsPerson(
+                    id: "DIP-\(index)", office: "Diputación", entity: Self.entities[index % 5],
+                    sex: index % 2 == 0 ? "Mujer" : "Hombre", groups: index % 4 == 0 ? [.indigenous] : []))
         }
         let outcome = DisclosureControl.release(persons)
         let governorship = try! #require(outcome.release.rows(.office).first { $0.value == "Gubernatura" })
         #expect(governorship.count(.indigenous) == nil)
         #expect(governorship.count(.sexualDiversity) == nil)
-        #expect(outcome.release.rows(.office).first { $0.value == "Diputación" }?.count(.indigenous) == nil,
-                "the only other office row would give the Gubernatura's count by subtraction from the total")
+        #expect(
+            outcome.release.rows(.office).first { $0.value == "Diputación" }?.count(.indigenous) == nil,
+            "the only other office row would give the Gubernatura's count by subtraction from the total")
         #expect(DisclosureAttacker([.init(tables: outcome.release, persons: persons)]).findings().isEmpty)
         #expect(outcome.unprotected.isEmpty)
     }
@@ -88,8 +95,11 @@ struct DisclosureControlTests {
     @Test func aCountMadeOfConsentingProfilesAndOneOtherIsReserved() {
         // Six indigenous members in a row, five of them show it: the count would say that one of
         // the others is indigenous.
-        var persons = (0..<30).map { StatisticsPerson(id: "P-\($0)", office: "Regiduría", entity: Self.entities[$0 % 5],
-                                                     sex: $0 % 2 == 0 ? "Mujer" : "Hombre", groups: []) }
+        var persons = (0..<30).map {
+            StatisticsPerson(
+                id: "P-\($0)", office: "Regiduría", entity: Self.entities[$0 % 5],
+                sex: $0 % 2 == 0 ? "Mujer" : "Hombre", groups: [])
+        }
         for index in 0..<6 { persons[index].groups = [.indigenous] }
         for index in 0..<5 { persons[index].disclosed = Set(IdentityGroup.allCases) }
         let outcome = DisclosureControl.release(persons)
@@ -172,8 +182,10 @@ struct DisclosureControlTests {
         var persons = (0..<3).map { StatisticsPerson(id: "GUB-\($0)", office: "Gubernatura", entity: entities[$0], sex: "Mujer", groups: []) }
         persons[1].groups = [.indigenous]
         for index in 0..<20 {
-            persons.append(StatisticsPerson(id: "DIP-\(index)", office: "Diputación", entity: entities[index % 5],
-                                            sex: index % 2 == 0 ? "Mujer" : "Hombre", groups: index % 3 == 0 ? [.indigenous] : []))
+            persons.append(
+                StatisticsPerson(
+                    id: "DIP-\(index)", office: "Diputación", entity: entities[index % 5],
+                    sex: index % 2 == 0 ? "Mujer" : "Hombre", groups: index % 3 == 0 ? [.indigenous] : []))
         }
         return persons
     }
@@ -199,8 +211,9 @@ struct DisclosureControlTests {
     @Test func releasesProtectedOneByOneAreBrokenTogether() {
         // Seven indigenous deputies shown; the next day one more deputy, indigenous, without consent.
         let before = (0..<30).map { index in
-            StatisticsPerson(id: "DIP-\(index)", office: "Diputación", entity: Self.entities[index % 5], sex: index % 2 == 0 ? "Mujer" : "Hombre",
-                             groups: index < 7 ? [.indigenous] : [])
+            StatisticsPerson(
+                id: "DIP-\(index)", office: "Diputación", entity: Self.entities[index % 5], sex: index % 2 == 0 ? "Mujer" : "Hombre",
+                groups: index < 7 ? [.indigenous] : [])
         }
         let after = before + [StatisticsPerson(id: "DIP-NUEVA", office: "Diputación", entity: "PAN", sex: "Mujer", groups: [.indigenous])]
         let first = DisclosureControl.release(before)
@@ -210,16 +223,18 @@ struct DisclosureControlTests {
 
         let together = DisclosureControl.release(after, previous: .init(persons: before, release: first.release))
         #expect(together.unprotected.isEmpty)
-        #expect(DisclosureAttacker([.init(tables: first.release, persons: before), .init(tables: together.release, persons: after)])
-            .findings().isEmpty)
+        #expect(
+            DisclosureAttacker([.init(tables: first.release, persons: before), .init(tables: together.release, persons: after)])
+                .findings().isEmpty)
     }
 
     @Test func theCheckRefusesATamperedRelease() {
         let persons = Self.governorshipElection()
         var outcome = DisclosureControl.release(persons)
         #expect(DisclosureControl.check(outcome, persons: persons, previous: nil).isEmpty)
-        let index = try! #require(outcome.release.rows.firstIndex { $0.count(.indigenous) == nil && $0.value == "Diputación" }
-                                  ?? outcome.release.rows.firstIndex { $0.count(.indigenous) == nil })
+        let index = try! #require(
+            outcome.release.rows.firstIndex { $0.count(.indigenous) == nil && $0.value == "Diputación" }
+                ?? outcome.release.rows.firstIndex { $0.count(.indigenous) == nil })
         let row = outcome.release.rows[index]
         outcome.release.rows[index].counts[IdentityGroup.indigenous.rawValue] = .some(
             persons.filter { $0.value(of: row.dimension) == row.value && $0.groups.contains(.indigenous) }.count)

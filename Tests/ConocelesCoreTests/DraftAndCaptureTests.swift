@@ -28,9 +28,10 @@ struct DraftAndCaptureTests {
     func identityDraft() {
         #expect(IdentityQuestionnaire().draftIssues(catalogs: Factories.catalogs).isComplete)
         var draft = IdentityQuestionnaire(disability: DisabilitySection(hasDisability: .yes))
-        #expect(draft.draftIssues(catalogs: Factories.catalogs).fields == [
-            DisabilitySection.Field.duration.id, DisabilitySection.Field.types.id, DisabilitySection.Field.difficulties.id,
-        ])
+        #expect(
+            draft.draftIssues(catalogs: Factories.catalogs).fields == [
+                DisabilitySection.Field.duration.id, DisabilitySection.Field.types.id, DisabilitySection.Field.difficulties.id,
+            ])
         draft = Factories.allYesIdentity()
         draft.youth = nil
         draft.stateOfBirth = .entry(key: "99")
@@ -39,28 +40,33 @@ struct DraftAndCaptureTests {
         #expect(issues.map(\.code) == [.otherTextMissing, .notInCatalog])
     }
 
-    @Test("The workflow follows a save", arguments: [
-        (ProfileState.pending, false, true, [ProfileAction.startCapture]),
-        (.pending, true, true, [.startCapture, .markComplete]),
-        (.pending, false, false, []),
-        (.returned, false, true, [.resumeCapture]),
-        (.capturing, false, true, []),
-        (.capturing, true, false, [.markComplete]),
-        (.complete, true, true, []),
-        (.complete, false, true, [.reopen]),
-        (.authorized, true, false, []),
-        (.authorized, true, true, [.reopen, .markComplete]),
-        (.modifying, true, true, []),
-        (.published, true, true, []),
-    ])
+    @Test(
+        "The workflow follows a save",
+        arguments: [
+            (ProfileState.pending, false, true, [ProfileAction.startCapture]),
+            (.pending, true, true, [.startCapture, .markComplete]),
+            (.pending, false, false, []),
+            (.returned, false, true, [.resumeCapture]),
+            (.capturing, false, true, []),
+            (.capturing, true, false, [.markComplete]),
+            (.complete, true, true, []),
+            (.complete, false, true, [.reopen]),
+            (.authorized, true, false, []),
+            (.authorized, true, true, [.reopen, .markComplete]),
+            (.modifying, true, true, []),
+            (.published, true, true, []),
+        ])
     func actionsAfterCapture(_ state: ProfileState, _ complete: Bool, _ changed: Bool, _ expected: [ProfileAction]) throws {
         let actions = ProfileLifecycle.actionsAfterCapture(in: state, complete: complete, changed: changed)
         #expect(actions == expected)
         // Every action applies in turn, by the candidate.
         var workflow = ProfileWorkflow(state: state)
-        let report = complete ? CompletenessReport() : CompletenessReport(issues: [
-            FieldIssue(field: "x", label: "x", code: .missing, message: "x"),
-        ])
+        let report =
+            complete
+            ? CompletenessReport()
+            : CompletenessReport(issues: [
+                FieldIssue(field: "x", label: "x", code: .missing, message: "x")
+            ])
         for action in actions {
             try workflow.apply(action, by: ProfileActor(role: .candidate, id: "c"), at: Factories.at, completeness: report)
         }

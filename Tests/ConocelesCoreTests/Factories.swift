@@ -94,8 +94,9 @@ enum Factories {
             disability: DisabilitySection(hasDisability: .no, duration: .notApplicable, types: .notApplicable, difficulties: .notApplicable),
             afroMexican: .no,
             sexualDiversity: SexualDiversitySection(isLGBTTTIQ: .no, identity: .notApplicable),
-            migrant: MigrantSection(isMigrant: .no, countryOfResidence: .notApplicable, timeAbroad: .notApplicable,
-                                    reason: .notApplicable, hadRegularPlacement: .notApplicable),
+            migrant: MigrantSection(
+                isMigrant: .no, countryOfResidence: .notApplicable, timeAbroad: .notApplicable,
+                reason: .notApplicable, hadRegularPlacement: .notApplicable),
             youth: .no,
             olderPerson: .no,
             socioeconomic: SocioeconomicSection(incomeBracket: Choice(.preferNotToAnswer), incomeSource: Choice(.preferNotToAnswer)),

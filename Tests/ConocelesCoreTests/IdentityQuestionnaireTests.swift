@@ -22,33 +22,42 @@ struct FollowUpQuestion: Sendable, CustomTestStringConvertible {
     }
 
     static let all: [FollowUpQuestion] = [
-        FollowUpQuestion(field: IndigenousSection.Field.people, parent: IndigenousSection.Field.identifies,
-                         setParent: { $0.indigenous.identifiesAsIndigenous = $1 },
-                         set: { $0.indigenous.people = value($1, .other(text: "Coca")) }),
-        FollowUpQuestion(field: DisabilitySection.Field.duration, parent: DisabilitySection.Field.hasDisability,
-                         setParent: { $0.disability.hasDisability = $1 },
-                         set: { $0.disability.duration = value($1, Choice(.temporary)) }),
-        FollowUpQuestion(field: DisabilitySection.Field.types, parent: DisabilitySection.Field.hasDisability,
-                         setParent: { $0.disability.hasDisability = $1 },
-                         set: { $0.disability.types = value($1, MultipleChoice([.other], otherText: "Psicosocial")) }),
-        FollowUpQuestion(field: DisabilitySection.Field.difficulties, parent: DisabilitySection.Field.hasDisability,
-                         setParent: { $0.disability.hasDisability = $1 },
-                         set: { $0.disability.difficulties = value($1, MultipleChoice([.seeing, .hearing])) }),
-        FollowUpQuestion(field: SexualDiversitySection.Field.identity, parent: SexualDiversitySection.Field.isLGBTTTIQ,
-                         setParent: { $0.sexualDiversity.isLGBTTTIQ = $1 },
-                         set: { $0.sexualDiversity.identity = value($1, Choice(.other, otherText: "Dos espíritus")) }),
-        FollowUpQuestion(field: MigrantSection.Field.country, parent: MigrantSection.Field.isMigrant,
-                         setParent: { $0.migrant.isMigrant = $1 },
-                         set: { $0.migrant.countryOfResidence = value($1, .entry(key: "CAN")) }),
-        FollowUpQuestion(field: MigrantSection.Field.timeAbroad, parent: MigrantSection.Field.isMigrant,
-                         setParent: { $0.migrant.isMigrant = $1 },
-                         set: { $0.migrant.timeAbroad = value($1, Choice(.moreThanFifteenYears)) }),
-        FollowUpQuestion(field: MigrantSection.Field.reason, parent: MigrantSection.Field.isMigrant,
-                         setParent: { $0.migrant.isMigrant = $1 },
-                         set: { $0.migrant.reason = value($1, Choice(.other, otherText: "Asilo")) }),
-        FollowUpQuestion(field: MigrantSection.Field.regularPlacement, parent: MigrantSection.Field.isMigrant,
-                         setParent: { $0.migrant.isMigrant = $1 },
-                         set: { $0.migrant.hadRegularPlacement = value($1, .preferNotToAnswer) }),
+        FollowUpQuestion(
+            field: IndigenousSection.Field.people, parent: IndigenousSection.Field.identifies,
+            setParent: { $0.indigenous.identifiesAsIndigenous = $1 },
+            set: { $0.indigenous.people = value($1, .other(text: "Coca")) }),
+        FollowUpQuestion(
+            field: DisabilitySection.Field.duration, parent: DisabilitySection.Field.hasDisability,
+            setParent: { $0.disability.hasDisability = $1 },
+            set: { $0.disability.duration = value($1, Choice(.temporary)) }),
+        FollowUpQuestion(
+            field: DisabilitySection.Field.types, parent: DisabilitySection.Field.hasDisability,
+            setParent: { $0.disability.hasDisability = $1 },
+            set: { $0.disability.types = value($1, MultipleChoice([.other], otherText: "Psicosocial")) }),
+        FollowUpQuestion(
+            field: DisabilitySection.Field.difficulties, parent: DisabilitySection.Field.hasDisability,
+            setParent: { $0.disability.hasDisability = $1 },
+            set: { $0.disability.difficulties = value($1, MultipleChoice([.seeing, .hearing])) }),
+        FollowUpQuestion(
+            field: SexualDiversitySection.Field.identity, parent: SexualDiversitySection.Field.isLGBTTTIQ,
+            setParent: { $0.sexualDiversity.isLGBTTTIQ = $1 },
+            set: { $0.sexualDiversity.identity = value($1, Choice(.other, otherText: "Dos espíritus")) }),
+        FollowUpQuestion(
+            field: MigrantSection.Field.country, parent: MigrantSection.Field.isMigrant,
+            setParent: { $0.migrant.isMigrant = $1 },
+            set: { $0.migrant.countryOfResidence = value($1, .entry(key: "CAN")) }),
+        FollowUpQuestion(
+            field: MigrantSection.Field.timeAbroad, parent: MigrantSection.Field.isMigrant,
+            setParent: { $0.migrant.isMigrant = $1 },
+            set: { $0.migrant.timeAbroad = value($1, Choice(.moreThanFifteenYears)) }),
+        FollowUpQuestion(
+            field: MigrantSection.Field.reason, parent: MigrantSection.Field.isMigrant,
+            setParent: { $0.migrant.isMigrant = $1 },
+            set: { $0.migrant.reason = value($1, Choice(.other, otherText: "Asilo")) }),
+        FollowUpQuestion(
+            field: MigrantSection.Field.regularPlacement, parent: MigrantSection.Field.isMigrant,
+            setParent: { $0.migrant.isMigrant = $1 },
+            set: { $0.migrant.hadRegularPlacement = value($1, .preferNotToAnswer) }),
     ]
 }
 
@@ -66,12 +75,13 @@ struct IdentityQuestionnaireTests {
     @Test("Every question must be answered; follow-ups of unanswered questions are not")
     func emptyQuestionnaire() {
         let result = report(IdentityQuestionnaire())
-        #expect(result.fields == [
-            "identity.indigenous.identifies", "identity.indigenous.speaks_language", "identity.disability.has_disability",
-            "identity.afromexican.identifies", "identity.sexual_diversity.identifies", "identity.migrant.is_migrant",
-            "identity.youth.identifies", "identity.older_person.identifies", "identity.socioeconomic.income_bracket",
-            "identity.socioeconomic.income_source", "identity.general.state_of_birth",
-        ])
+        #expect(
+            result.fields == [
+                "identity.indigenous.identifies", "identity.indigenous.speaks_language", "identity.disability.has_disability",
+                "identity.afromexican.identifies", "identity.sexual_diversity.identifies", "identity.migrant.is_migrant",
+                "identity.youth.identifies", "identity.older_person.identifies", "identity.socioeconomic.income_bracket",
+                "identity.socioeconomic.income_source", "identity.general.state_of_birth",
+            ])
         #expect(result.issues.allSatisfy { $0.code == .missing && $0.message.contains("Prefiero no contestar") })
     }
 
@@ -105,12 +115,13 @@ struct IdentityQuestionnaireTests {
             question.set(&questionnaire, state)
             let result = report(questionnaire)
 
-            let expected: FieldIssue.Code? = switch (parent, state) {
-            case (.yes?, .unanswered), (.yes?, .notApplicable): .missing
-            case (.yes?, .answered), (nil, .answered): nil
-            case (_, .answered): .notApplicableExpected
-            default: nil
-            }
+            let expected: FieldIssue.Code? =
+                switch (parent, state) {
+                case (.yes?, .unanswered), (.yes?, .notApplicable): .missing
+                case (.yes?, .answered), (nil, .answered): nil
+                case (_, .answered): .notApplicableExpected
+                default: nil
+                }
             #expect(result.issues(for: question.field.id).map(\.code) == (expected.map { [$0] } ?? []), "\(state)")
             // Only the parent (when unanswered) and this follow-up may be flagged.
             let others = result.fields.filter { $0 != question.field.id && $0 != question.parent.id }
@@ -123,22 +134,27 @@ struct IdentityQuestionnaireTests {
     func followUpMessages() {
         var questionnaire = Factories.allNoIdentity()
         questionnaire.migrant.timeAbroad = .answered(Choice(.upToFiveYears))
-        questionnaire.disability = DisabilitySection(hasDisability: .yes, duration: .notApplicable,
-                                                     types: .answered(MultipleChoice([.mental])), difficulties: .answered(MultipleChoice([.learning])))
+        questionnaire.disability = DisabilitySection(
+            hasDisability: .yes, duration: .notApplicable,
+            types: .answered(MultipleChoice([.mental])), difficulties: .answered(MultipleChoice([.learning])))
         let result = report(questionnaire)
-        #expect(result.issues(for: "identity.migrant.time_abroad").first?.message
-            == "Esta pregunta solo aplica si respondió «Sí» a la anterior; debe quedar como «No aplica».")
-        #expect(result.issues(for: "identity.disability.duration").first?.message
-            == "Responda esta pregunta, porque respondió «Sí» a la anterior; puede elegir «Prefiero no contestar».")
+        #expect(
+            result.issues(for: "identity.migrant.time_abroad").first?.message
+                == "Esta pregunta solo aplica si respondió «Sí» a la anterior; debe quedar como «No aplica».")
+        #expect(
+            result.issues(for: "identity.disability.duration").first?.message
+                == "Responda esta pregunta, porque respondió «Sí» a la anterior; puede elegir «Prefiero no contestar».")
     }
 
-    @Test("Other/Otra requires its text, and text requires Other/Otra", arguments: [
-        ("identity.indigenous.people", FieldIssue.Code?.some(.otherTextMissing)),
-        ("identity.disability.types", .otherTextMissing),
-        ("identity.disability.difficulties", .otherTextUnexpected),
-        ("identity.sexual_diversity.identity", .otherTextMissing),
-        ("identity.migrant.reason", .otherTextUnexpected),
-    ])
+    @Test(
+        "Other/Otra requires its text, and text requires Other/Otra",
+        arguments: [
+            ("identity.indigenous.people", FieldIssue.Code?.some(.otherTextMissing)),
+            ("identity.disability.types", .otherTextMissing),
+            ("identity.disability.difficulties", .otherTextUnexpected),
+            ("identity.sexual_diversity.identity", .otherTextMissing),
+            ("identity.migrant.reason", .otherTextUnexpected),
+        ])
     func otherText(field: String, expected: FieldIssue.Code?) {
         var questionnaire = Factories.allYesIdentity()
         switch field {

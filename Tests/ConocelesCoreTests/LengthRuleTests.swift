@@ -63,12 +63,15 @@ struct LengthRuleTests {
     }
 
     @Test func messagesOfTheRules() {
-        #expect(LengthRule(minimum: 280, maximum: 5_000).violation(for: Factories.text(243))?.message
-            == "Faltan 37 caracteres (sin contar espacios) para el mínimo de 280.")
-        #expect(LengthRule(minimum: 280, maximum: 5_000).violation(for: Factories.text(5_012))?.message
-            == "Sobran 12 caracteres (sin contar espacios) sobre el máximo de 5,000.")
-        #expect(LengthRule(minimum: 280, maximum: 1_600).violation(for: Factories.text(2_850))?.message
-            == "Sobran 1,250 caracteres (sin contar espacios) sobre el máximo de 1,600.")
+        #expect(
+            LengthRule(minimum: 280, maximum: 5_000).violation(for: Factories.text(243))?.message
+                == "Faltan 37 caracteres (sin contar espacios) para el mínimo de 280.")
+        #expect(
+            LengthRule(minimum: 280, maximum: 5_000).violation(for: Factories.text(5_012))?.message
+                == "Sobran 12 caracteres (sin contar espacios) sobre el máximo de 5,000.")
+        #expect(
+            LengthRule(minimum: 280, maximum: 1_600).violation(for: Factories.text(2_850))?.message
+                == "Sobran 1,250 caracteres (sin contar espacios) sobre el máximo de 1,600.")
         #expect(LengthRule(minimum: nil, maximum: 250).violation(for: "") == nil)
     }
 
@@ -77,8 +80,9 @@ struct LengthRuleTests {
         let rules = ValidationRules(professionalHistory: LengthRule(minimum: 100, maximum: 200))
         let field = RuledField.all[0]
         #expect(issues(field, text: Factories.text(100), rules: rules).isEmpty)
-        #expect(issues(field, text: Factories.text(99), rules: rules).first?.message
-            == "Falta 1 carácter (sin contar espacios) para el mínimo de 100.")
+        #expect(
+            issues(field, text: Factories.text(99), rules: rules).first?.message
+                == "Falta 1 carácter (sin contar espacios) para el mínimo de 100.")
         #expect(issues(field, text: Factories.text(201), rules: rules).map(\.code) == [.tooLong])
     }
 }

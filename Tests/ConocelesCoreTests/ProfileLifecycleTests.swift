@@ -44,7 +44,7 @@ struct ProfileLifecycleTests {
 
     static let complete = CompletenessReport()
     static let incomplete = CompletenessReport(issues: [
-        FieldIssue(field: "curricular.photo", label: "Fotografía", code: .missing, message: "Suba una fotografía."),
+        FieldIssue(field: "curricular.photo", label: "Fotografía", code: .missing, message: "Suba una fotografía.")
     ])
 
     static func actor(_ role: ActorRole) -> ProfileActor { ProfileActor(role: role, id: "cuenta-\(role.rawValue)") }
@@ -53,8 +53,9 @@ struct ProfileLifecycleTests {
     func everyTransition(state: ProfileState, action: ProfileAction) {
         for role in ActorRole.allCases {
             let outcome = Result { () throws(ProfileTransitionError) in
-                try ProfileLifecycle.transition(from: state, action: action, by: Self.actor(role), at: Factories.at,
-                                                completeness: Self.complete, observations: "Corregir la fotografía.")
+                try ProfileLifecycle.transition(
+                    from: state, action: action, by: Self.actor(role), at: Factories.at,
+                    completeness: Self.complete, observations: "Corregir la fotografía.")
             }
             switch (Self.expected[state]?[action], outcome) {
             case (let (to, roles)?, .success(let record)):
@@ -87,10 +88,12 @@ struct ProfileLifecycleTests {
         #expect(reached == Set(ProfileState.allCases).subtracting([.pending]))
     }
 
-    @Test("Completeness is required to mark complete and to submit a modification", arguments: [
-        (ProfileState.capturing, ProfileAction.markComplete, ActorRole.system),
-        (.modifying, .submitModification, .representative),
-    ])
+    @Test(
+        "Completeness is required to mark complete and to submit a modification",
+        arguments: [
+            (ProfileState.capturing, ProfileAction.markComplete, ActorRole.system),
+            (.modifying, .submitModification, .representative),
+        ])
     func completenessRequired(state: ProfileState, action: ProfileAction, role: ActorRole) {
         for report in [Self.incomplete, nil] {
             #expect(throws: ProfileTransitionError.self) {
@@ -109,13 +112,15 @@ struct ProfileLifecycleTests {
         }
     }
 
-    @Test("Returning and rejecting need observations", arguments: [
-        (ProfileState.authorized, ProfileAction.returnWithObservations),
-        (.verified, .returnWithObservations),
-        (.modificationSubmitted, .returnWithObservations),
-        (.reverified, .returnWithObservations),
-        (.modificationRequested, .rejectModification),
-    ])
+    @Test(
+        "Returning and rejecting need observations",
+        arguments: [
+            (ProfileState.authorized, ProfileAction.returnWithObservations),
+            (.verified, .returnWithObservations),
+            (.modificationSubmitted, .returnWithObservations),
+            (.reverified, .returnWithObservations),
+            (.modificationRequested, .rejectModification),
+        ])
     func observationsRequired(state: ProfileState, action: ProfileAction) throws {
         for observations in [nil, "", " \n\t\u{00A0}"] {
             do throws(ProfileTransitionError) {
@@ -125,8 +130,9 @@ struct ProfileLifecycleTests {
                 #expect(error.code == .observationsRequired)
             }
         }
-        let record = try ProfileLifecycle.transition(from: state, action: action, by: Self.actor(.staff), at: Factories.at,
-                                                     observations: "  La foto es de 2019.\n")
+        let record = try ProfileLifecycle.transition(
+            from: state, action: action, by: Self.actor(.staff), at: Factories.at,
+            observations: "  La foto es de 2019.\n")
         #expect(record.observations == "La foto es de 2019.")
     }
 

@@ -6,10 +6,13 @@ import Testing
 struct PublicationRulesTests {
     let granted = IdentityConsent.granted(at: Factories.at)
 
-    func groups(_ questionnaire: IdentityQuestionnaire?, affirmativeAction: IdentityGroup? = nil,
-                consent: IdentityConsent, status: CandidacyStatus = .approved) -> [PublicIdentityGroup] {
-        PublicationRules.publicIdentity(of: questionnaire, candidacy: Factories.candidacy(status: status, affirmativeAction: affirmativeAction),
-                                        consent: consent, catalogs: Factories.catalogs)
+    func groups(
+        _ questionnaire: IdentityQuestionnaire?, affirmativeAction: IdentityGroup? = nil,
+        consent: IdentityConsent, status: CandidacyStatus = .approved
+    ) -> [PublicIdentityGroup] {
+        PublicationRules.publicIdentity(
+            of: questionnaire, candidacy: Factories.candidacy(status: status, affirmativeAction: affirmativeAction),
+            consent: consent, catalogs: Factories.catalogs)
     }
 
     @Test("With consent: every group the person identifies with, with its answers")
@@ -18,10 +21,11 @@ struct PublicationRulesTests {
         #expect(result.map(\.group) == [.indigenous, .disability, .afroMexican, .sexualDiversity, .migrant, .youth])
         #expect(result.allSatisfy { $0.basis == .consent })
         let indigenous = try #require(result.first)
-        #expect(indigenous.details == [
-            .init(label: "¿Habla o entiende alguna lengua indígena?", value: "Sí"),
-            .init(label: "¿A qué pueblo y/o comunidad indígena pertenece?", value: "Huichol (Wixárika)"),
-        ])
+        #expect(
+            indigenous.details == [
+                .init(label: "¿Habla o entiende alguna lengua indígena?", value: "Sí"),
+                .init(label: "¿A qué pueblo y/o comunidad indígena pertenece?", value: "Huichol (Wixárika)"),
+            ])
         let migrant = try #require(result.first { $0.group == .migrant })
         #expect(migrant.details.map(\.value) == ["Estados Unidos de América", "De 6 a 15 años", "Trabajo", "Sí"])
         let disability = try #require(result.first { $0.group == .disability })
@@ -38,7 +42,8 @@ struct PublicationRulesTests {
     @Test("The affirmative-action group is public whatever the answers say")
     func affirmativeActionWithoutAnswers() {
         #expect(groups(nil, affirmativeAction: .indigenous, consent: .notGiven) == [PublicIdentityGroup(group: .indigenous, basis: .affirmativeAction)])
-        #expect(groups(Factories.allNoIdentity(), affirmativeAction: .youth, consent: granted) == [PublicIdentityGroup(group: .youth, basis: .affirmativeAction)])
+        #expect(
+            groups(Factories.allNoIdentity(), affirmativeAction: .youth, consent: granted) == [PublicIdentityGroup(group: .youth, basis: .affirmativeAction)])
     }
 
     @Test("With consent and an affirmative action, the group appears once, with answers")
@@ -57,9 +62,10 @@ struct PublicationRulesTests {
         questionnaire.olderPerson = .no
         let result = groups(questionnaire, consent: granted)
         #expect(result.first { $0.group == .indigenous }?.details.isEmpty == true)
-        #expect(result.first { $0.group == .disability }?.details.map(\.label) == [
-            "El tipo de discapacidad con el que vive es", "Su discapacidad le dificulta o impide",
-        ])
+        #expect(
+            result.first { $0.group == .disability }?.details.map(\.label) == [
+                "El tipo de discapacidad con el que vive es", "Su discapacidad le dificulta o impide",
+            ])
         #expect(!result.contains { $0.group == .olderPerson })
         let labels = result.flatMap(\.details).map(\.label).joined()
         #expect(!labels.contains("ingresos") && !labels.contains("nacimiento"))

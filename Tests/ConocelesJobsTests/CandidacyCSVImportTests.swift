@@ -13,16 +13,20 @@ import TestSupport
 struct CandidacyCSVImportTests {
     static let process = PhotoFixtures.process
     static let catalogs = try! ProcessLoader.load(processID: process.id, configDirectory: "\(PhotoFixtures.repositoryRoot)/config").1
-    static let columns = ["event_id", "type", "occurred_at", "candidacy_id", "office", "district", "municipality", "formula_position",
-                          "full_name", "gender", "birth_date", "postulated_by_type", "postulated_by", "email"]
+    static let columns = [
+        "event_id", "type", "occurred_at", "candidacy_id", "office", "district", "municipality", "formula_position",
+        "full_name", "gender", "birth_date", "postulated_by_type", "postulated_by", "email",
+    ]
 
     /// One approval row; `changes` override cells by column.
     static func row(_ n: Int, _ changes: [String: String] = [:]) -> [String] {
-        var values = ["event_id": "csv-\(n)", "type": "candidacy.approved", "occurred_at": "2024-03-05T18:00:00Z",
-                      "candidacy_id": "CSV-\(n)", "office": "REG", "district": "", "municipality": "039",
-                      "formula_position": "suplente", "full_name": "Regidora Número \(n), Peña", "gender": "mujer",
-                      "birth_date": "1990-07-01", "postulated_by_type": "partido", "postulated_by": "MORENA",
-                      "email": "regidora\(n)@example.mx"]
+        var values = [
+            "event_id": "csv-\(n)", "type": "candidacy.approved", "occurred_at": "2024-03-05T18:00:00Z",
+            "candidacy_id": "CSV-\(n)", "office": "REG", "district": "", "municipality": "039",
+            "formula_position": "suplente", "full_name": "Regidora Número \(n), Peña", "gender": "mujer",
+            "birth_date": "1990-07-01", "postulated_by_type": "partido", "postulated_by": "MORENA",
+            "email": "regidora\(n)@example.mx",
+        ]
         values.merge(changes) { $1 }
         return columns.map { values[$0]! }
     }
@@ -30,10 +34,11 @@ struct CandidacyCSVImportTests {
     /// The rows as Excel es-MX saves "CSV UTF-8" with a semicolon list separator: BOM, `;`, CRLF,
     /// quotes only where a cell needs them.
     static func excel(_ rows: [[String]], separator: String = ";", bom: Bool = true) -> [UInt8] {
-        let text = ([columns] + rows).map { cells in
-            cells.map { $0.contains(separator) || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
-                .joined(separator: separator)
-        }.joined(separator: "\r\n") + "\r\n"
+        let text =
+            ([columns] + rows).map { cells in
+                cells.map { $0.contains(separator) || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
+                    .joined(separator: separator)
+            }.joined(separator: "\r\n") + "\r\n"
         return (bom ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8)
     }
 
@@ -46,8 +51,9 @@ struct CandidacyCSVImportTests {
     }
 
     static func importer(_ db: Database) -> CandidacyCSVImport {
-        CandidacyCSVImport(client: db.client, process: process, catalogs: catalogs,
-                           jobs: JobClient(client: db.client, logger: TestDatabase.logger), batchSize: 2, logger: TestDatabase.logger)
+        CandidacyCSVImport(
+            client: db.client, process: process, catalogs: catalogs,
+            jobs: JobClient(client: db.client, logger: TestDatabase.logger), batchSize: 2, logger: TestDatabase.logger)
     }
 
     static func storedEvents(_ db: Database) async throws -> Int {
@@ -60,8 +66,10 @@ struct CandidacyCSVImportTests {
 
     @Test func anExcelFileWithMangledKeysIsStoredAndTheRepairsAreReported() async throws {
         try await Self.withDatabase { db in
-            let rows = [Self.row(1), Self.row(2, ["municipality": "39"]), Self.row(3, ["postulated_by": "morena"]),
-                        Self.row(4, ["office": "DIP_MR", "municipality": "", "district": "07"])]
+            let rows = [
+                Self.row(1), Self.row(2, ["municipality": "39"]), Self.row(3, ["postulated_by": "morena"]),
+                Self.row(4, ["office": "DIP_MR", "municipality": "", "district": "07"]),
+            ]
             let summary = try await Self.importer(db).run(csv: Self.excel(rows))
             #expect(summary.rows == 4 && summary.stored == 4 && !summary.refused)
             #expect(summary.repaired.map(\.row) == [3, 4])
@@ -109,8 +117,10 @@ struct CandidacyCSVImportTests {
             #expect(try await Self.ingestJobs(db) == 0)
 
             // The corrected file, same event ids: all stored.
-            let corrected = [Self.row(1), Self.row(2, ["office": "DIP_MR", "municipality": "", "district": "20"]), Self.row(3),
-                             Self.row(4), Self.row(5), Self.row(6), Self.row(7), Self.row(8)]
+            let corrected = [
+                Self.row(1), Self.row(2, ["office": "DIP_MR", "municipality": "", "district": "20"]), Self.row(3),
+                Self.row(4), Self.row(5), Self.row(6), Self.row(7), Self.row(8),
+            ]
             let fixed = try await Self.importer(db).run(csv: Self.excel(corrected))
             #expect(!fixed.refused && fixed.stored == 8)
             #expect(try await Self.storedEvents(db) == 8)

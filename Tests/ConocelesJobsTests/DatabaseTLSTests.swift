@@ -66,8 +66,10 @@ struct DatabaseTLSTests {
         #expect(TLS(config.database) == TLS(mode: .require, verification: .full, caFile: ca))
         #expect(TLS(config.listenDatabase) == TLS(mode: .require, verification: .chain, caFile: ca))
         let error = await #expect(throws: ConfigurationError.self) {
-            try await load(["CONOCELES_DATABASE_URL": "postgres://app@db.example/conoceles?sslmode=require",
-                            "CONOCELES_DATABASE_CA_FILE": "/no/existe/ca.pem"])
+            try await load([
+                "CONOCELES_DATABASE_URL": "postgres://app@db.example/conoceles?sslmode=require",
+                "CONOCELES_DATABASE_CA_FILE": "/no/existe/ca.pem",
+            ])
         }
         #expect(error?.key == "database.ca_file" && error?.reason.contains("/no/existe/ca.pem") == true, "\(String(describing: error))")
         let relative = await #expect(throws: ConfigurationError.self) {

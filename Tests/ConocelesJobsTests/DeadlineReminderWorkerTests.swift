@@ -25,8 +25,9 @@ struct DeadlineReminderWorkerTests {
     }
 
     static func candidacy(_ id: String, party: String, name: String) -> Candidacy {
-        Candidacy(id: id, processID: process.id, officeCode: "GUB", formulaPosition: .proprietor, fullName: name, gender: .woman,
-                  age: .years(45), postulatingEntity: .party(code: party))
+        Candidacy(
+            id: id, processID: process.id, officeCode: "GUB", formulaPosition: .proprietor, fullName: name, gender: .woman,
+            age: .years(45), postulatingEntity: .party(code: party))
     }
 
     /// PAN: two candidacies owing their capture (one with markup in its name), one complete and
@@ -48,9 +49,10 @@ struct DeadlineReminderWorkerTests {
         try await db.client.query("UPDATE profile_workflows SET state = 'completo' WHERE candidacy_id = 'PAN-4'")
         let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
         for party in ["PAN", "PRI"] {
-            _ = try await accounts.create(.representative(
-                username: "rep-\(party.lowercased())", email: "rep-\(party.lowercased())@partido.example",
-                displayName: "Representación \(party)", processID: process.id, entity: .party(code: party)),
+            _ = try await accounts.create(
+                .representative(
+                    username: "rep-\(party.lowercased())", email: "rep-\(party.lowercased())@partido.example",
+                    displayName: "Representación \(party)", processID: process.id, entity: .party(code: party)),
                 activationTTL: .seconds(3_600), by: .system("test"))
         }
     }
@@ -132,8 +134,10 @@ struct DeadlineReminderWorkerTests {
             try await db.client.query("UPDATE profile_workflows SET state = 'pendiente' WHERE candidacy_id = 'PRI-1'")
             let mail = InMemoryMailTransport()
             // Entities go in order (PAN, then PRI): PAN's address refused, PRI's attempt hits a dropped connection.
-            mail.failNextSends(with: [SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 no such user"),
-                                      SMTPError(code: .connectionFailed, detail: "reset")])
+            mail.failNextSends(with: [
+                SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 no such user"),
+                SMTPError(code: .connectionFailed, detail: "reset"),
+            ])
             await #expect(throws: SMTPError.self) {
                 try await JobTesting.perform(Self.worker(db, mail, on: "2024-04-08"), args: .init())
             }

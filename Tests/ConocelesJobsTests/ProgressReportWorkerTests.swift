@@ -39,9 +39,11 @@ struct ProgressReportWorkerTests {
     static func publish(_ db: Database) async throws {
         let builder = PublicationBuilder(client: db.client, cipher: cipher, process: process, catalogs: catalogs)
         _ = try await builder.build(logger: TestDatabase.logger)
-        try await StatisticsPublisher(client: db.client, builder: builder, cipher: cipher, processID: process.id, refreshHours: 24,
-                                      timeZone: TimeZone(identifier: process.timeZone)!)
-            .releaseIfDue(force: true, logger: TestDatabase.logger)
+        try await StatisticsPublisher(
+            client: db.client, builder: builder, cipher: cipher, processID: process.id, refreshHours: 24,
+            timeZone: TimeZone(identifier: process.timeZone)!
+        )
+        .releaseIfDue(force: true, logger: TestDatabase.logger)
     }
 
     /// Identity statistics: exactly the release the portal shows, reserved counts included (a
@@ -72,7 +74,13 @@ struct ProgressReportWorkerTests {
             while let c = chars.popFirst() {
                 if quoted {
                     if c == "\"" { if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false } } else { cell.append(c) }
-                } else if c == "\"" { quoted = true } else if c == "," { cells.append(cell); cell = "" } else { cell.append(c) }
+                } else if c == "\"" {
+                    quoted = true
+                } else if c == "," {
+                    cells.append(cell); cell = ""
+                } else {
+                    cell.append(c)
+                }
             }
             cells.append(cell)
             return cells
@@ -100,7 +108,8 @@ struct ProgressReportWorkerTests {
 
             // Progress per entity and office, against SQL written here.
             var expected: [String: [Int]] = [:]
-            for try await (kind, code, office, total, captured, complete, published) in try await db.client.query("""
+            for try await (kind, code, office, total, captured, complete, published) in try await db.client.query(
+                """
                 SELECT c.entity_kind, c.entity_code, c.office_code, count(*)::int8,
                        count(*) FILTER (WHERE w.state <> 'pendiente')::int8,
                        count(*) FILTER (WHERE w.state IN ('completo', 'autorizado', 'verificado', \(unescaped: Self.publishedStates)))::int8,
@@ -108,7 +117,8 @@ struct ProgressReportWorkerTests {
                   FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
                  WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada'
                  GROUP BY 1, 2, 3
-                """).decode((String, String, String, Int64, Int64, Int64, Int64).self) {
+                """
+            ).decode((String, String, String, Int64, Int64, Int64, Int64).self) {
                 let entity = PostulatingEntity(kind: PostulatingEntity.Kind(rawValue: kind)!, code: code)
                 let name = entity.kind == .independent ? "Candidatura independiente \(code)" : entity.displayName(in: Self.process)!
                 expected["\(name)|\(Self.process.office(code: office)!.name)"] = [total, captured, complete, published].map { Int($0) }
@@ -128,10 +138,13 @@ struct ProgressReportWorkerTests {
             try await Self.expectIdentityRelease(in: rows, db)
 
             // The candidacies never published, per party.
-            let unpublished = Set(try await db.client.query("""
-                SELECT c.id FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
-                 WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada' AND w.state NOT IN (\(unescaped: Self.publishedStates))
-                """).collect().map { try $0.decode(String.self) })
+            let unpublished = Set(
+                try await db.client.query(
+                    """
+                    SELECT c.id FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
+                     WHERE c.process_id = 'jalisco-2024' AND c.status = 'aprobada' AND w.state NOT IN (\(unescaped: Self.publishedStates))
+                    """
+                ).collect().map { try $0.decode(String.self) })
             let listedUnpublished = rows.filter { $0[0] == "no_publicadas" }.map { $0[5] }
             #expect(Set(listedUnpublished) == unpublished && listedUnpublished.count == unpublished.count)
             // Municipalities by their catalog names.

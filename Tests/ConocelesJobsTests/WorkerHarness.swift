@@ -15,15 +15,18 @@ enum WorkerHarness {
     ) async throws -> JobEnvironment {
         let root = PhotoFixtures.repositoryRoot
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(root)/config")
-        var configuration = try await AppConfiguration.load(file: "\(root)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-            "CONOCELES_HTTP_PUBLIC_URL": "https://conoceles.example/",
-        ])
+        var configuration = try await AppConfiguration.load(
+            file: "\(root)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+                "CONOCELES_HTTP_PUBLIC_URL": "https://conoceles.example/",
+            ])
         configure(&configuration)
-        let mailer = try SMTPMailer(settings: SMTPSettings(
-            host: "127.0.0.1", port: smtpPort, security: .none, credentials: nil,
-            from: try MailAddress(parsing: configuration.smtp.from), connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
+        let mailer = try SMTPMailer(
+            settings: SMTPSettings(
+                host: "127.0.0.1", port: smtpPort, security: .none, credentials: nil,
+                from: try MailAddress(parsing: configuration.smtp.from), connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
         let jobs = JobClient(client: db.client, catalog: try PhotoFixtures.catalog(), logger: TestDatabase.logger)
         try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
         return try JobEnvironment(

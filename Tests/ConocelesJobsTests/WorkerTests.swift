@@ -107,7 +107,8 @@ extension PasswordResetMailWorkerTests {
         var utf8 = Array(joined.utf8)[...]
         while let byte = utf8.popFirst() {
             if byte == UInt8(ascii: "="), utf8.count >= 2,
-               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 utf8 = utf8.dropFirst(2)
             } else {
@@ -132,7 +133,8 @@ struct SessionPurgeWorkerTests {
                 let resets = PasswordResetRepository(client: db.client, logger: TestDatabase.logger)
                 let liveLink = try await resets.issue(accountID: account.id)
                 _ = try await resets.issue(accountID: account.id, at: Date().addingTimeInterval(-2 * 3_600))
-                try await db.client.query("""
+                try await db.client.query(
+                    """
                     INSERT INTO login_attempts (username, client_address, succeeded, attempted_at)
                     VALUES ('ana.ti', '10.0.0.1', false, now() - interval '10 days'),
                            ('ana.ti', '10.0.0.1', false, now() - interval '40 days')
@@ -172,12 +174,20 @@ struct BounceReaderWorkerTests {
                 let environment = try await WorkerHarness.environment(db, smtpPort: sink.port) { $0.smtp.bouncesMaildir = maildir.path }
                 let bounced = try await WorkerHarness.staffAccount(db, username: "rebota", email: "rebota@example.org")
                 let delayed = try await WorkerHarness.staffAccount(db, username: "tarda", email: "tarda@example.org")
-                try Data(MailFixtures.dsn(recipient: "rebota@example.org", status: "5.1.1", action: "failed",
-                                          diagnostic: "smtp; 550 5.1.1 <rebota@example.org>: Recipient address rejected").utf8)
-                    .write(to: new.appendingPathComponent("1.dsn.relay"))
-                try Data(MailFixtures.dsn(recipient: "tarda@example.org", status: "4.4.1", action: "delayed",
-                                          diagnostic: "smtp; 421 busy").utf8)
-                    .write(to: new.appendingPathComponent("2.delayed.relay"))
+                try Data(
+                    MailFixtures.dsn(
+                        recipient: "rebota@example.org", status: "5.1.1", action: "failed",
+                        diagnostic: "smtp; 550 5.1.1 <rebota@example.org>: Recipient address rejected"
+                    ).utf8
+                )
+                .write(to: new.appendingPathComponent("1.dsn.relay"))
+                try Data(
+                    MailFixtures.dsn(
+                        recipient: "tarda@example.org", status: "4.4.1", action: "delayed",
+                        diagnostic: "smtp; 421 busy"
+                    ).utf8
+                )
+                .write(to: new.appendingPathComponent("2.delayed.relay"))
                 try Data("From: alguien@example.org\nSubject: hola\n\nNo es un rebote.\n".utf8)
                     .write(to: new.appendingPathComponent("3.other.relay"))
 
@@ -215,8 +225,10 @@ struct StatisticsReleaseWorkerTests {
                 let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
                 let clock = Clock(try Date("2024-04-10T18:00:00Z", strategy: .iso8601))
                 let publisher = StatisticsPublisher(
-                    client: db.client, builder: PublicationBuilder(client: db.client, cipher: environment.cipher,
-                                                                   process: environment.process, catalogs: environment.catalogs),
+                    client: db.client,
+                    builder: PublicationBuilder(
+                        client: db.client, cipher: environment.cipher,
+                        process: environment.process, catalogs: environment.catalogs),
                     cipher: environment.cipher, processID: environment.process.id, refreshHours: 24,
                     timeZone: TimeZone(identifier: environment.process.timeZone)!, clock: { clock.now.withLock { $0 } })
                 let worker = StatisticsReleaseWorker(publisher: publisher)
@@ -249,11 +261,13 @@ struct ProfileReturnedMailWorkerTests {
                 let id = try await PhotoFixtures.seedCandidacy(db)
                 let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
                 _ = try await accounts.create(
-                    .candidate(username: "maria", email: "maria@example.org", displayName: "María", processID: environment.process.id,
-                               candidacyID: id), activationTTL: .seconds(3_600), by: .system("test"))
+                    .candidate(
+                        username: "maria", email: "maria@example.org", displayName: "María", processID: environment.process.id,
+                        candidacyID: id), activationTTL: .seconds(3_600), by: .system("test"))
                 _ = try await accounts.create(
-                    .representative(username: "rep-pan", email: "rep-pan@partido.example", displayName: "Representación PAN",
-                                    processID: environment.process.id, entity: .party(code: "PAN")),
+                    .representative(
+                        username: "rep-pan", email: "rep-pan@partido.example", displayName: "Representación PAN",
+                        processID: environment.process.id, entity: .party(code: "PAN")),
                     activationTTL: .seconds(3_600), by: .system("test"))
                 let workflows = ProfileWorkflowRepository(client: db.client, logger: TestDatabase.logger)
                 let representative = ProfileActor(role: .representative, id: "rep-test")
@@ -287,8 +301,9 @@ struct ProfileReturnedMailWorkerTests {
                 let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
                 let id = try await PhotoFixtures.seedCandidacy(db)
                 await #expect(throws: JobCancel.self) {
-                    try await JobTesting.perform(ProfileReturnedMailWorker(environment: environment),
-                                                 args: ProfileReturnedMailJob(candidacyID: id, returnedAt: Date()))
+                    try await JobTesting.perform(
+                        ProfileReturnedMailWorker(environment: environment),
+                        args: ProfileReturnedMailJob(candidacyID: id, returnedAt: Date()))
                 }
                 #expect(try sink.delivered().isEmpty)
             }
@@ -316,9 +331,12 @@ struct AccountIssueWorkerTests {
                 let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
                 let id = try await PhotoFixtures.seedCandidacy(db)
                 try await db.client.withTransaction(logger: TestDatabase.logger) { connection in
-                    _ = try await RegistrationEventRepository(client: db.client, logger: TestDatabase.logger).recordMany([
-                        RegistrationEvent(id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: id,
-                                          body: Self.approval("ev-1", id), source: .api, signature: "sha256=prueba", signedAt: Date())], on: connection)
+                    _ = try await RegistrationEventRepository(client: db.client, logger: TestDatabase.logger).recordMany(
+                        [
+                            RegistrationEvent(
+                                id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: id,
+                                body: Self.approval("ev-1", id), source: .api, signature: "sha256=prueba", signedAt: Date())
+                        ], on: connection)
                 }
                 let worker = AccountIssueWorker(environment: environment)
                 try await JobTesting.perform(worker, args: AccountIssueJob(candidacyID: id, eventID: "ev-1"))
@@ -347,8 +365,9 @@ struct AccountIssueWorkerTests {
                 let environment = try await WorkerHarness.environment(db, smtpPort: sink.port)
                 let id = try await PhotoFixtures.seedCandidacy(db)
                 let error = await #expect(throws: JobCancel.self) {
-                    try await JobTesting.perform(AccountIssueWorker(environment: environment),
-                                                 args: AccountIssueJob(candidacyID: id, eventID: "no-existe"))
+                    try await JobTesting.perform(
+                        AccountIssueWorker(environment: environment),
+                        args: AccountIssueJob(candidacyID: id, eventID: "no-existe"))
                 }
                 #expect(error?.reason.contains("no-existe") == true)
                 #expect(try await AccountRepository(client: db.client, logger: TestDatabase.logger).account(candidacyID: id) == nil)
@@ -368,8 +387,9 @@ struct CredentialsMailWorkerTests {
                 let id = try await PhotoFixtures.seedCandidacy(db)
                 let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
                 let (account, _) = try await accounts.create(
-                    .candidate(username: "c-maria", email: "maria@example.org", displayName: "María", processID: environment.process.id,
-                               candidacyID: id), activationTTL: .seconds(3_600), by: .system("test"))
+                    .candidate(
+                        username: "c-maria", email: "maria@example.org", displayName: "María", processID: environment.process.id,
+                        candidacyID: id), activationTTL: .seconds(3_600), by: .system("test"))
                 let worker = CredentialsMailWorker(environment: environment)
                 try await JobTesting.perform(worker, args: CredentialsMailJob(candidacyID: "", eventID: ""))
 
@@ -380,8 +400,9 @@ struct CredentialsMailWorkerTests {
                 let text = PasswordResetMailWorkerTests.decodingQuotedPrintable(message.raw)
                 #expect(text.contains("c-maria"), "the username is in the message")
                 let link = try #require(text.firstMatch(of: /https:\/\/conoceles\.example\/activar\?token=([A-Za-z0-9_=-]+)/))
-                #expect(try await accounts.pendingActivation(token: ActivationToken(value: String(link.1)))?.id == account.id,
-                        "the mailed link activates the account")
+                #expect(
+                    try await accounts.pendingActivation(token: ActivationToken(value: String(link.1)))?.id == account.id,
+                    "the mailed link activates the account")
                 #expect(try await accounts.account(id: account.id)?.credentialsSentAt != nil)
 
                 try await JobTesting.perform(worker, args: CredentialsMailJob(candidacyID: "", eventID: ""), attempt: 2)
@@ -405,15 +426,19 @@ struct RegistrationIngestWorkerTests {
                     .replacingOccurrences(of: #""office": "GUB""#, with: #""office": "NO-EXISTE""#)
                 let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
                 try await db.client.withTransaction(logger: TestDatabase.logger) { connection in
-                    _ = try await events.recordMany([
-                        RegistrationEvent(id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: "C-NUEVA",
-                                          body: good, source: .api, signature: "sha256=prueba", signedAt: Date()),
-                        RegistrationEvent(id: "ev-2", processID: environment.process.id, kind: .approval, candidacyID: "C-MALA",
-                                          body: bad, source: .api, signature: "sha256=prueba", signedAt: Date()),
-                    ], on: connection)
+                    _ = try await events.recordMany(
+                        [
+                            RegistrationEvent(
+                                id: "ev-1", processID: environment.process.id, kind: .approval, candidacyID: "C-NUEVA",
+                                body: good, source: .api, signature: "sha256=prueba", signedAt: Date()),
+                            RegistrationEvent(
+                                id: "ev-2", processID: environment.process.id, kind: .approval, candidacyID: "C-MALA",
+                                body: bad, source: .api, signature: "sha256=prueba", signedAt: Date()),
+                        ], on: connection)
                 }
-                try await JobTesting.perform(RegistrationIngestWorker(environment: environment),
-                                             args: IngestJob(eventID: "ev-1", eventIDs: ["ev-1", "ev-2"]))
+                try await JobTesting.perform(
+                    RegistrationIngestWorker(environment: environment),
+                    args: IngestJob(eventID: "ev-1", eventIDs: ["ev-1", "ev-2"]))
 
                 let candidacy = try #require(try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).candidacy(id: "C-NUEVA"))
                 #expect(candidacy.status == .approved && candidacy.fullName == "Persona C-NUEVA")
@@ -432,8 +457,9 @@ struct RegistrationIngestWorkerTests {
                 try await JobTesting.assertEnqueued(db, kind: PublicationRebuildJob.kind, args: PublicationRebuildJob.self)
 
                 // Applied once: the same job again finds the events settled.
-                try await JobTesting.perform(RegistrationIngestWorker(environment: environment),
-                                             args: IngestJob(eventID: "ev-1", eventIDs: ["ev-1", "ev-2"]), attempt: 2)
+                try await JobTesting.perform(
+                    RegistrationIngestWorker(environment: environment),
+                    args: IngestJob(eventID: "ev-1", eventIDs: ["ev-1", "ev-2"]), attempt: 2)
                 var count = 0
                 for try await n in try await db.client.query("SELECT count(*)::int FROM accounts").decode(Int.self) { count = n }
                 #expect(count == 2)
@@ -493,15 +519,17 @@ struct PublicationWorkerTests {
                 let id = try await PhotoFixtures.seedCandidacy(db)
                 try await JobTesting.perform(PublicationRebuildWorker(environment: environment), args: PublicationRebuildJob(reason: "base"))
                 try await db.client.withTransaction(logger: TestDatabase.logger) { tx in
-                    try await PublicationProfileRefreshJob.enqueue(processID: environment.process.id, candidacyID: id, reason: "publicar",
-                                                                   jobs: environment.jobs, on: tx, logger: TestDatabase.logger)
+                    try await PublicationProfileRefreshJob.enqueue(
+                        processID: environment.process.id, candidacyID: id, reason: "publicar",
+                        jobs: environment.jobs, on: tx, logger: TestDatabase.logger)
                 }
                 let refresh = try await JobTesting.assertEnqueued(db, kind: PublicationProfileRefreshJob.kind, args: PublicationProfileRefreshJob.self) {
                     $0.candidacyID == id
                 }
                 #expect(refresh.count == 1)
-                try await JobTesting.perform(PublicationProfileRefreshWorker(environment: environment),
-                                             args: PublicationProfileRefreshJob(candidacyID: id, reason: "publicar"))
+                try await JobTesting.perform(
+                    PublicationProfileRefreshWorker(environment: environment),
+                    args: PublicationProfileRefreshJob(candidacyID: id, reason: "publicar"))
                 try await JobTesting.assertNotEnqueued(db, kind: PublicationRebuildJob.kind)
             }
         }

@@ -36,10 +36,12 @@ struct AccountsAndPhotoFlowTests {
 
     func withHarness(_ body: @Sendable @escaping (Harness) async throws -> Void) async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         try await EventsApiTests().withAPI { client, db in
             let mail = InMemoryMailTransport()
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
@@ -48,13 +50,16 @@ struct AccountsAndPhotoFlowTests {
                 client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: mail,
                 pipelines: PipelineEngine(definitions: definitions, jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
             let ingest = RegistrationIngestWorker(environment: environment)
-            try await body(Harness(db: db, environment: environment, mail: mail, jobs: jobs, deliver: { json in
-                try await EventsApiTests().post(client, json) { #expect($0.status == .accepted) }
-                while let job = try await JobTesting.enqueued(db, kind: RegistrationIngestWorker.kind).first {
-                    try await JobTesting.perform(ingest, args: try job.decodeArgs(IngestJob.self))
-                    _ = try await jobs.cancel(id: job.id)
-                }
-            }))
+            try await body(
+                Harness(
+                    db: db, environment: environment, mail: mail, jobs: jobs,
+                    deliver: { json in
+                        try await EventsApiTests().post(client, json) { #expect($0.status == .accepted) }
+                        while let job = try await JobTesting.enqueued(db, kind: RegistrationIngestWorker.kind).first {
+                            try await JobTesting.perform(ingest, args: try job.decodeArgs(IngestJob.self))
+                            _ = try await jobs.cancel(id: job.id)
+                        }
+                    }))
         }
     }
 
@@ -86,13 +91,17 @@ struct AccountsAndPhotoFlowTests {
             // The e-mails go in batches (no job names an account); G-1, whose approval created
             // the generic account, is cancelled before they run.
             let mailJobs = try await JobTesting.enqueued(h.db, kind: CredentialsMailWorker.kind)
-            #expect(try mailJobs.allSatisfy { try $0.decodeArgs(CredentialsMailJob.self).accountID == nil && $0.decodeArgs(CredentialsMailJob.self).candidacyID.isEmpty })
+            #expect(
+                try mailJobs.allSatisfy {
+                    try $0.decodeArgs(CredentialsMailJob.self).accountID == nil && $0.decodeArgs(CredentialsMailJob.self).candidacyID.isEmpty
+                })
             try await h.deliver(Self.cancellation("e-3", "G-1"))
             try await h.runAll(send)
             #expect(mailsTo(rep, h.mail) == 1, "the party's account was not mailed after its first candidacy was cancelled")
             #expect(mailsTo("g-1@example.mx", h.mail) == 0)
-            let generic = try #require(try await AccountRepository(client: h.db.client, logger: TestDatabase.logger)
-                .representativeAccount(processID: h.environment.process.id, entity: .party(code: "MC")))
+            let generic = try #require(
+                try await AccountRepository(client: h.db.client, logger: TestDatabase.logger)
+                    .representativeAccount(processID: h.environment.process.id, entity: .party(code: "MC")))
             #expect(generic.credentialsSentAt != nil)
         }
     }
@@ -128,17 +137,21 @@ struct AccountsAndPhotoFlowTests {
             }
             try await accounts.markCredentialsSent(accountID: account.id, at: approvedAt.addingTimeInterval(10 * 86_400))
             let deadlines = AccountDeadlines(client: h.db.client, logger: TestDatabase.logger)
-            let late = try await deadlines.late(processID: h.environment.process.id, timeZone: h.environment.process.timeZone, days: 3,
-                                                now: approvedAt.addingTimeInterval(11 * 86_400))
+            let late = try await deadlines.late(
+                processID: h.environment.process.id, timeZone: h.environment.process.timeZone, days: 3,
+                now: approvedAt.addingTimeInterval(11 * 86_400))
             #expect(!late.map(\.candidacyID).contains("R-1"), "a resend made an on-time account late")
-            let row = try await h.db.client.query("""
+            let row = try await h.db.client.query(
+                """
                 SELECT credentials_resends, credentials_last_resent_at IS NOT NULL FROM accounts WHERE id = \(account.id)
-                """).decode((Int, Bool).self)
+                """
+            ).decode((Int, Bool).self)
             for try await (resends, dated) in row { #expect(resends == 1 && dated) }
             // Never sent at all: late.
             try await h.deliver(Self.approval("e-2", "R-2", representative: nil))
-            let never = try await deadlines.late(processID: h.environment.process.id, timeZone: h.environment.process.timeZone, days: 3,
-                                                 now: approvedAt.addingTimeInterval(11 * 86_400))
+            let never = try await deadlines.late(
+                processID: h.environment.process.id, timeZone: h.environment.process.timeZone, days: 3,
+                now: approvedAt.addingTimeInterval(11 * 86_400))
             #expect(never.map(\.candidacyID).contains("R-2"))
         }
     }
@@ -156,7 +169,8 @@ struct AccountsAndPhotoFlowTests {
             // A photo sent before the verification is accepted after it: photo.check points the
             // questionnaire at it (as `PhotoRepository.markAccepted` does) and syncs the profile.
             let reference = String(decoding: try JSONEncoder().encode(CaptureTests.photo(site)), as: UTF8.self)
-            try await site.db.client.query("""
+            try await site.db.client.query(
+                """
                 UPDATE curricular_questionnaires SET answers = jsonb_set(answers, '{photo}', \(reference)::jsonb) WHERE candidacy_id = \(id)
                 """)
             _ = try await site.context.profileCapture.sync(site.panA, by: .system("photo.check"), changed: true, logger: TestDatabase.logger)
@@ -187,9 +201,11 @@ struct MailFailureTests {
             let args = CredentialsMailJob(candidacyID: "F-1", eventID: "e-1")
 
             // An expired SMTP password (and a refused relay): the job waits, nothing is discarded or marked.
-            for problem in [SMTPError(code: .authenticationFailed, replyCode: 535, detail: "Login denied"),
-                            SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 5.7.1 Relaying denied"),
-                            SMTPError(code: .tlsFailed, detail: "SSL connect error")] {
+            for problem in [
+                SMTPError(code: .authenticationFailed, replyCode: 535, detail: "Login denied"),
+                SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 5.7.1 Relaying denied"),
+                SMTPError(code: .tlsFailed, detail: "SSL connect error"),
+            ] {
                 h.mail.failNextSends(with: [problem])
                 await #expect(throws: JobSnooze.self, "\(problem.code)") { try await JobTesting.perform(send, args: args) }
                 #expect(try await accounts.account(id: account.id)?.credentialsSentAt == nil)
@@ -199,8 +215,9 @@ struct MailFailureTests {
             await #expect(throws: SMTPError.self) { try await JobTesting.perform(send, args: args) }
             h.mail.failNextSends(with: [SMTPError(code: .connectionFailed, detail: "refused")])
             await #expect(throws: JobSnooze.self) { try await JobTesting.perform(send, args: args, attempt: 20) }
-            #expect(try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
-                .collect().first?.decode(String?.self) == nil)
+            #expect(
+                try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
+                    .collect().first?.decode(String?.self) == nil)
 
             // The mailbox does not exist: this message is discarded and the account shows why.
             h.mail.failNextSends(with: [SMTPError(code: .permanentRejection, replyCode: 550, detail: "RCPT failed: 550 unknown user")])
@@ -211,8 +228,9 @@ struct MailFailureTests {
             // Once the server takes it (the password fixed, the address corrected), it is sent and the mark cleared.
             try await JobTesting.perform(send, args: args)
             #expect(h.mail.sentMessages.count == 1)
-            #expect(try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
-                .collect().first?.decode(String?.self) == nil)
+            #expect(
+                try await h.db.client.query("SELECT mail_failure FROM accounts WHERE id = \(account.id)")
+                    .collect().first?.decode(String?.self) == nil)
         }
     }
 }

@@ -69,8 +69,9 @@ struct ActivationTests {
                 #expect(r.status == .ok)
                 #expect(String(buffer: r.body).contains("Su cuenta está activa"))
             }
-            let (account, hash) = try #require(try await AccountRepository(client: db.client, logger: TestDatabase.logger)
-                .credentials(username: "ana.transparencia"))
+            let (account, hash) = try #require(
+                try await AccountRepository(client: db.client, logger: TestDatabase.logger)
+                    .credentials(username: "ana.transparencia"))
             #expect(account.activatedAt != nil)
             #expect(hash.hasPrefix("$2") && Bcrypt.verify("una-clave-larga-2024", hash: hash))
             // Single use: the same link no longer works.

@@ -5,9 +5,11 @@ import Testing
 struct BarChartTests {
     static let chart = BarChart(
         id: "prueba", title: "Perfiles <publicados>", description: "A & B: \"uno\"", seriesName: "Perfiles",
-        rows: [BarChart.Row(label: "Partido <script>alert(1)</script>", values: [10]),
-               BarChart.Row(label: "Otro", values: [5]),
-               BarChart.Row(label: "Nadie", values: [0])])
+        rows: [
+            BarChart.Row(label: "Partido <script>alert(1)</script>", values: [10]),
+            BarChart.Row(label: "Otro", values: [5]),
+            BarChart.Row(label: "Nadie", values: [0]),
+        ])
 
     @Test func barLengthsAreProportionalToTheValues() {
         let bars = Self.chart.drawing.bars
@@ -17,9 +19,10 @@ struct BarChartTests {
         #expect(bars[2].length == 0)
         #expect(bars[0].width == BarChart.number(BarChart.barArea))
         // Two series: each value against the largest of all.
-        let grouped = BarChart(id: "g", title: "t", description: "d",
-                               series: [.init(name: "Publicados", colour: BarChart.palette[0]), .init(name: "Aprobados", colour: BarChart.palette[1])],
-                               sections: [.init(heading: nil, rows: [.init(label: "PAN", values: [3, 12]), .init(label: "PRI", values: [6, 6])])])
+        let grouped = BarChart(
+            id: "g", title: "t", description: "d",
+            series: [.init(name: "Publicados", colour: BarChart.palette[0]), .init(name: "Aprobados", colour: BarChart.palette[1])],
+            sections: [.init(heading: nil, rows: [.init(label: "PAN", values: [3, 12]), .init(label: "PRI", values: [6, 6])])])
         #expect(grouped.drawing.bars.map(\.length) == [BarChart.barArea / 4, BarChart.barArea, BarChart.barArea / 2, BarChart.barArea / 2])
         #expect(grouped.drawing.legend.map(\.name) == ["Publicados", "Aprobados"])
         // All zero: no bar has a length (no division by zero).

@@ -27,10 +27,13 @@ struct CSVDownloadTests {
             try await PublicationTests.rebuild(db, process)
             // A progress report made by its worker (a day it is asked for), stored as the staff page serves it.
             let now = try Date("2024-03-15T18:00:00Z", strategy: .iso8601)
-            try await JobTesting.perform(ProgressReportWorker(client: db.client, process: process, municipalities: jaliscoCatalogs.municipalities,
-                                                              clock: { now }), args: .init(onDemand: true))
-            let report = try #require(try await ProgressReportRepository(client: db.client, logger: TestDatabase.logger)
-                .list(processID: process.id).first)
+            try await JobTesting.perform(
+                ProgressReportWorker(
+                    client: db.client, process: process, municipalities: jaliscoCatalogs.municipalities,
+                    clock: { now }), args: .init(onDemand: true))
+            let report = try #require(
+                try await ProgressReportRepository(client: db.client, logger: TestDatabase.logger)
+                    .list(processID: process.id).first)
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in
                 let downloads: [(user: String?, uri: String, hasName: Bool)] = [
@@ -81,8 +84,10 @@ struct RejectedEventsPageTests {
             try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "staff-igualdad")
             let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
             for (id, candidacy) in [("rech-1", "C-<b>1"), ("bien-1", "C-2")] {
-                _ = try await events.record(RegistrationEvent(id: id, processID: process.id, kind: .approval, candidacyID: candidacy,
-                                                              body: "{}", source: .csv))
+                _ = try await events.record(
+                    RegistrationEvent(
+                        id: id, processID: process.id, kind: .approval, candidacyID: candidacy,
+                        body: "{}", source: .csv))
             }
             try await events.settle("rech-1", to: .rejected, reason: "El municipio 999 no está en el catálogo.")
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))

@@ -35,8 +35,9 @@ struct CaptureResilienceTests {
             try await browser.signIn("cand.pan.a")
             try await capture.acceptNotice(site, site.panA)
             let texts = ["historia_profesional", "trayectoria_politica", "motivacion", "propuesta_1", "propuesta_2"]
-            let posted = try await browser.post("/candidaturas/\(id)/curricular",
-                                                texts.map { ($0, CaptureTests.text()) } + [("telefonos[]", "12-34")])
+            let posted = try await browser.post(
+                "/candidaturas/\(id)/curricular",
+                texts.map { ($0, CaptureTests.text()) } + [("telefonos[]", "12-34")])
             #expect(posted.status == .ok)
             #expect(posted.text.contains("<p class=\"error\" id=\"telefonos-0-error\">\(MexicanPhoneNumber.invalidMessage)</p>"))
             let stored = try #require(try await site.questionnaires.curricular(for: id)?.answers)
@@ -53,10 +54,12 @@ struct CaptureResilienceTests {
             let browser = site.browser, id = site.panA.id
             try await browser.signIn("cand.pan.a")
             try await capture.acceptNotice(site, site.panA)
-            let page = try await browser.post("/candidaturas/\(id)/curricular", [
-                ("telefonos[]", "(33) 1234-5678"), ("telefonos[]", "+52 1 55.1234.5678"), ("pagina_web", "www.marialopez.mx"),
-                ("twitter", "@maria_lopez"), ("instagram", "instagram.com/maria.lopez"), ("tiktok", "@maria"),
-            ])
+            let page = try await browser.post(
+                "/candidaturas/\(id)/curricular",
+                [
+                    ("telefonos[]", "(33) 1234-5678"), ("telefonos[]", "+52 1 55.1234.5678"), ("pagina_web", "www.marialopez.mx"),
+                    ("twitter", "@maria_lopez"), ("instagram", "instagram.com/maria.lopez"), ("tiktok", "@maria"),
+                ])
             #expect(page.status == .ok)
             let contact = try #require(try await site.questionnaires.curricular(for: id)?.answers.contact)
             #expect(contact.phones == ["3312345678", "5512345678"])
@@ -99,8 +102,10 @@ struct CaptureResilienceTests {
 
             // Different fields: the second save merges, keeping both changes.
             let repMotivation = "La representación reescribió la motivación. " + CaptureTests.text()
-            let repSaved = try await representative.post(path, base.map { $0.0 == "motivacion" ? ($0.0, repMotivation) : $0 }
-                                                         + Self.formState(representativePage))
+            let repSaved = try await representative.post(
+                path,
+                base.map { $0.0 == "motivacion" ? ($0.0, repMotivation) : $0 }
+                    + Self.formState(representativePage))
             #expect(repSaved.status == .seeOther)
             let candidateProposal = "La candidata reescribió su propuesta. " + CaptureTests.text()
             let merged = try await candidate.post(path, base.map { $0.0 == "propuesta_1" ? ($0.0, candidateProposal) : $0 } + candidateState)
@@ -147,8 +152,12 @@ struct CaptureResilienceTests {
             let candPage = try await candidate.get(path).text
             let repPage = try await representative.get(path).text
             #expect(try Self.hidden("revision", in: candPage) == "0")
-            #expect(try await representative.post(path, CaptureTests.completeIdentity()
-                                                  + [("revision", try Self.hidden("revision", in: repPage))]).status == .seeOther)
+            #expect(
+                try await representative.post(
+                    path,
+                    CaptureTests.completeIdentity()
+                        + [("revision", try Self.hidden("revision", in: repPage))]
+                ).status == .seeOther)
             let mine = CaptureTests.completeIdentity().map { $0.0 == "joven" ? ($0.0, "si") : $0 }
             let stale = try await candidate.post(path, mine + [("revision", try Self.hidden("revision", in: candPage))])
             #expect(stale.status == .conflict)
@@ -160,8 +169,14 @@ struct CaptureResilienceTests {
             let older = CaptureTests.completeIdentity().map { $0.0 == "joven" ? ($0.0, "si") : ($0.0 == "persona_mayor" ? ($0.0, "si") : $0) }
             let stale2 = try await candidate.post(path, older + [("revision", try Self.hidden("revision", in: candPage))])
             #expect(stale2.status == .conflict)
-            #expect(try await candidate.post(path, older + [("revision", try Self.hidden("revision", in: stale2.text)),
-                                                            ("conservar_joven", "mia"), ("conservar_persona_mayor", "guardada")]).status == .seeOther)
+            #expect(
+                try await candidate.post(
+                    path,
+                    older + [
+                        ("revision", try Self.hidden("revision", in: stale2.text)),
+                        ("conservar_joven", "mia"), ("conservar_persona_mayor", "guardada"),
+                    ]
+                ).status == .seeOther)
             let chosen = try await site.questionnaires.identity(for: id)
             #expect(chosen?.youth == .yes && chosen?.olderPerson == .no)
         }
@@ -178,9 +193,11 @@ struct CaptureResilienceTests {
             let secret = "TextoIdentidadSecreto4412"
             // The session expires while the person answers.
             try await site.db.client.query("UPDATE web_sessions SET expires_at = now() - interval '1 second'")
-            let posted = try await browser.post("/candidaturas/\(id)/identidad", [
-                ("lgbt", "si"), ("lgbt_identidad", "otra"), ("lgbt_identidad_otra", secret), ("revision", "0"),
-            ])
+            let posted = try await browser.post(
+                "/candidaturas/\(id)/identidad",
+                [
+                    ("lgbt", "si"), ("lgbt_identidad", "otra"), ("lgbt_identidad_otra", secret), ("revision", "0"),
+                ])
             #expect(posted.status == .seeOther)
             #expect(posted.location == "/entrar?siguiente=/candidaturas/\(id)/identidad&conservado=1")
             #expect(try await site.questionnaires.identity(for: id) == nil)
@@ -206,9 +223,11 @@ struct CaptureResilienceTests {
             #expect(offered.text.contains("Recuperamos lo que escribió"))
             #expect(offered.text.contains("value=\"\(secret)\""))
             #expect(offered.text.contains("action=\"/candidaturas/\(id)/identidad/descartar\""))
-            let saved = try await browser.post("/candidaturas/\(id)/identidad", [
-                ("lgbt", "si"), ("lgbt_identidad", "otra"), ("lgbt_identidad_otra", secret), ("revision", try Self.hidden("revision", in: offered.text)),
-            ])
+            let saved = try await browser.post(
+                "/candidaturas/\(id)/identidad",
+                [
+                    ("lgbt", "si"), ("lgbt_identidad", "otra"), ("lgbt_identidad_otra", secret), ("revision", try Self.hidden("revision", in: offered.text)),
+                ])
             #expect(saved.status == .seeOther)
             #expect(try await site.questionnaires.identity(for: id)?.sexualDiversity.identity?.answer?.otherText == secret)
             #expect(try await SecuritySite.count(site.db, "kept_forms", where: "true") == 0)
@@ -232,8 +251,9 @@ struct CaptureResilienceTests {
 
             // Purged once expired.
             let forms = KeptFormRepository(client: site.db.client, cipher: site.context.cipher, logger: TestDatabase.logger)
-            try await forms.keep(body: "motivacion=x", path: "/candidaturas/\(id)/curricular", browserToken: String(repeating: "a", count: 64),
-                                 at: Date().addingTimeInterval(-25 * 3_600))
+            try await forms.keep(
+                body: "motivacion=x", path: "/candidaturas/\(id)/curricular", browserToken: String(repeating: "a", count: 64),
+                at: Date().addingTimeInterval(-25 * 3_600))
             #expect(try await forms.purgeExpired() == 1)
         }
     }
@@ -266,13 +286,15 @@ struct CaptureResilienceTests {
             try await site.browser.signIn("ana.staff")
             let review = try await site.browser.get("/instancia/candidaturas/\(id)").text
             #expect(review.contains("name=\"campo_observacion[]\"") && review.contains("<option value=\"telefonos\">Teléfonos públicos</option>"))
-            let returned = try await site.browser.post("/instancia/candidaturas/\(id)/devolver", [
-                ("observaciones", "Revise lo marcado."),
-                ("campo_observacion[]", "telefonos"), ("texto_observacion[]", "El teléfono no responde <b>nunca</b>."),
-                ("campo_observacion[]", "propuesta_1"), ("texto_observacion[]", "Diga en qué plazo."),
-                ("campo_observacion[]", ""), ("texto_observacion[]", ""),
-                ("campo_observacion[]", "no-existe"), ("texto_observacion[]", "Ignorada."),
-            ])
+            let returned = try await site.browser.post(
+                "/instancia/candidaturas/\(id)/devolver",
+                [
+                    ("observaciones", "Revise lo marcado."),
+                    ("campo_observacion[]", "telefonos"), ("texto_observacion[]", "El teléfono no responde <b>nunca</b>."),
+                    ("campo_observacion[]", "propuesta_1"), ("texto_observacion[]", "Diga en qué plazo."),
+                    ("campo_observacion[]", ""), ("texto_observacion[]", ""),
+                    ("campo_observacion[]", "no-existe"), ("texto_observacion[]", "Ignorada."),
+                ])
             #expect(returned.status == .seeOther)
             #expect(try await SecuritySite.count(site.db, "profile_field_observations", where: "candidacy_id = '\(id)'") == 2)
             _ = try await site.browser.post("/salir")

@@ -77,8 +77,9 @@ struct CaptureTests {
 
     /// A valid photo taken today (the photo page, another part of the portal, sets it).
     static func photo(_ site: Site) -> PhotoReference {
-        PhotoReference(sha256: String(repeating: "ab", count: 32), byteCount: 300_000, format: .jpeg,
-                       takenOn: site.context.photoReferenceDate(), takenOnSource: .exif)
+        PhotoReference(
+            sha256: String(repeating: "ab", count: 32), byteCount: 300_000, format: .jpeg,
+            takenOn: site.context.photoReferenceDate(), takenOnSource: .exif)
     }
 
     func acceptNotice(_ site: Site, _ candidacy: Candidacy) async throws {
@@ -130,18 +131,22 @@ struct CaptureTests {
             try await acceptNotice(site, site.panA)
             // The form shows every field with its counter limit.
             let empty = try await browser.get("/candidaturas/\(id)/curricular")
-            for name in ["facebook", "twitter", "youtube", "instagram", "tiktok", "pagina_web", "correos[]", "telefonos[]",
-                         "domicilios[]", "grado", "estatus_grado", "formacion[]", "historia_profesional", "trayectoria_politica",
-                         "motivacion", "propuesta_1", "propuesta_2", "propuesta_genero", "autoriza_publicacion"] {
+            for name in [
+                "facebook", "twitter", "youtube", "instagram", "tiktok", "pagina_web", "correos[]", "telefonos[]",
+                "domicilios[]", "grado", "estatus_grado", "formacion[]", "historia_profesional", "trayectoria_politica",
+                "motivacion", "propuesta_1", "propuesta_2", "propuesta_genero", "autoriza_publicacion",
+            ] {
                 #expect(empty.text.contains("name=\"\(name)\""), "missing field \(name)")
             }
             #expect(empty.text.contains("id=\"historia_profesional\" name=\"historia_profesional\" rows=\"8\" data-limite=\"5000\""))
             #expect(empty.text.contains("data-limite=\"1600\"") && empty.text.contains("data-limite=\"250\""))
 
             // A draft with most fields missing is saved, and capture starts.
-            let draft = try await browser.post("/candidaturas/\(id)/curricular", [
-                ("historia_profesional", "Abogada desde 2001."), ("grado", "maestria"), ("correos[]", ""), ("correos[]", ""),
-            ])
+            let draft = try await browser.post(
+                "/candidaturas/\(id)/curricular",
+                [
+                    ("historia_profesional", "Abogada desde 2001."), ("grado", "maestria"), ("correos[]", ""), ("correos[]", ""),
+                ])
             #expect(draft.status == .seeOther)
             #expect(draft.location == "/candidaturas/\(id)/curricular?guardado=1")
             let saved = try #require(try await site.questionnaires.curricular(for: id))
@@ -163,13 +168,18 @@ struct CaptureTests {
             // the profile cannot be complete while they are there.
             var invalid = Self.completeCurricular()
             invalid.removeAll { ["correos[]", "telefonos[]", "twitter", "propuesta_2"].contains($0.0) }
-            invalid += [("correos[]", "no-es-un-correo"), ("telefonos[]", "123"), ("twitter", "https://www.facebook.com/otra"),
-                        ("propuesta_2", Self.text(230))]
+            invalid += [
+                ("correos[]", "no-es-un-correo"), ("telefonos[]", "123"), ("twitter", "https://www.facebook.com/otra"),
+                ("propuesta_2", Self.text(230)),
+            ]
             let flagged = try await browser.post("/candidaturas/\(id)/curricular", invalid)
             #expect(flagged.status == .ok)
             let page = flagged.text
             #expect(page.contains("<p class=\"error\" id=\"correos-0-error\">\(EmailAddress.invalidMessage)</p>"))
-            #expect(page.contains("id=\"correos-0\" name=\"correos[]\" value=\"no-es-un-correo\" inputmode=\"email\" autocomplete=\"email\" aria-describedby=\"correos-0-error\" aria-invalid=\"true\""))
+            #expect(
+                page.contains(
+                    "id=\"correos-0\" name=\"correos[]\" value=\"no-es-un-correo\" inputmode=\"email\" autocomplete=\"email\" aria-describedby=\"correos-0-error\" aria-invalid=\"true\""
+                ))
             #expect(page.contains("<p class=\"error\" id=\"telefonos-0-error\">\(MexicanPhoneNumber.invalidMessage)</p>"))
             #expect(page.contains("id=\"twitter-error\""))
             #expect(page.contains("<p class=\"error\" id=\"propuesta_2-error\">Sobran 10 caracteres (sin contar espacios) sobre el máximo de 1,600.</p>"))
@@ -254,30 +264,35 @@ struct CaptureTests {
             // "Sí" without its follow-ups is a draft: saved, the follow-ups flagged beside them.
             let partial = try await browser.post("/candidaturas/\(id)/identidad", [("discapacidad", "si"), ("lgbt", "no")])
             #expect(partial.status == .ok)
-            #expect(partial.text.contains("<p class=\"error\" id=\"discapacidad_temporalidad-error\">Responda esta pregunta, porque respondió «Sí» a la anterior"))
+            #expect(
+                partial.text.contains("<p class=\"error\" id=\"discapacidad_temporalidad-error\">Responda esta pregunta, porque respondió «Sí» a la anterior"))
             #expect(partial.text.contains("id=\"discapacidad_tipos-error\""))
             #expect(partial.text.contains("id=\"discapacidad-si\" name=\"discapacidad\" value=\"si\" checked"))
             #expect(try await site.questionnaires.identity(for: id)?.disability.hasDisability == .yes)
 
             // "Otra" without its text is kept and flagged.
-            let noText = try await browser.post("/candidaturas/\(id)/identidad", [
-                ("discapacidad", "si"), ("discapacidad_temporalidad", "permanente"), ("discapacidad_tipos[]", "otra"),
-                ("discapacidad_dificultades[]", "ver"),
-            ])
+            let noText = try await browser.post(
+                "/candidaturas/\(id)/identidad",
+                [
+                    ("discapacidad", "si"), ("discapacidad_temporalidad", "permanente"), ("discapacidad_tipos[]", "otra"),
+                    ("discapacidad_dificultades[]", "ver"),
+                ])
             #expect(noText.status == .ok)
             #expect(noText.text.contains("<p class=\"error\" id=\"discapacidad_tipos-error\">Eligió «Otro/Otra»: escriba cuál.</p>"))
             #expect(try await site.questionnaires.identity(for: id)?.disability.types == .answered(MultipleChoice([.other])))
 
             // With its follow-ups it is saved; follow-ups of a "No" are "No aplica" and the page says
             // so; follow-ups of an unanswered question are kept with it.
-            let saved = try await browser.post("/candidaturas/\(id)/identidad", [
-                ("discapacidad", "si"), ("discapacidad_temporalidad", "permanente"), ("discapacidad_tipos[]", "fisica"),
-                ("discapacidad_tipos[]", "otra"), ("discapacidad_tipos_otra", "Baja visión"),
-                ("discapacidad_dificultades[]", "caminar"),
-                ("lgbt", "no"), ("lgbt_identidad", "mujer_trans"),
-                ("migrante_pais", "USA"), ("migrante_tiempo", "0_5"),
-                ("indigena", "si"), ("pueblo_indigena", "otro"), ("pueblo_indigena_otro", "Coca"),
-            ])
+            let saved = try await browser.post(
+                "/candidaturas/\(id)/identidad",
+                [
+                    ("discapacidad", "si"), ("discapacidad_temporalidad", "permanente"), ("discapacidad_tipos[]", "fisica"),
+                    ("discapacidad_tipos[]", "otra"), ("discapacidad_tipos_otra", "Baja visión"),
+                    ("discapacidad_dificultades[]", "caminar"),
+                    ("lgbt", "no"), ("lgbt_identidad", "mujer_trans"),
+                    ("migrante_pais", "USA"), ("migrante_tiempo", "0_5"),
+                    ("indigena", "si"), ("pueblo_indigena", "otro"), ("pueblo_indigena_otro", "Coca"),
+                ])
             #expect(saved.status == .ok)
             #expect(saved.text.contains("Respondió «No» o «Prefiero no contestar» a «\(SexualDiversitySection.Field.isLGBTTTIQ.label)»"))
             let answers = try #require(try await site.questionnaires.identity(for: id))
@@ -333,16 +348,19 @@ struct CaptureTests {
 
     /// Every capture route of `id`, GET and POST.
     static func routes(_ id: String) -> [(HTTPRequest.Method, String)] {
-        [(.get, "/candidaturas/\(id)"), (.get, "/candidaturas/\(id)/aviso"), (.post, "/candidaturas/\(id)/aviso"),
-         (.get, "/candidaturas/\(id)/curricular"), (.post, "/candidaturas/\(id)/curricular"),
-         (.get, "/candidaturas/\(id)/identidad"), (.post, "/candidaturas/\(id)/identidad"),
-         (.get, "/candidaturas/\(id)/consentimiento"), (.post, "/candidaturas/\(id)/consentimiento")]
+        [
+            (.get, "/candidaturas/\(id)"), (.get, "/candidaturas/\(id)/aviso"), (.post, "/candidaturas/\(id)/aviso"),
+            (.get, "/candidaturas/\(id)/curricular"), (.post, "/candidaturas/\(id)/curricular"),
+            (.get, "/candidaturas/\(id)/identidad"), (.post, "/candidaturas/\(id)/identidad"),
+            (.get, "/candidaturas/\(id)/consentimiento"), (.post, "/candidaturas/\(id)/consentimiento"),
+        ]
     }
 
     /// Requests every route of `candidacy` and expects 403 with none of its data.
     func expectRefused(_ site: Site, _ candidacy: Candidacy, id: String? = nil) async throws {
         for (method, uri) in Self.routes(id ?? candidacy.id) {
-            let response = method == .get
+            let response =
+                method == .get
                 ? try await site.browser.get(uri)
                 : try await site.browser.post(uri, Self.completeCurricular() + [("decision", "otorgar")])
             #expect(response.status == .forbidden, "\(method) \(uri)")
@@ -414,8 +432,9 @@ struct CaptureTests {
             for (page, fields) in forms {
                 let missing = try await browser.post("/candidaturas/\(id)/\(page)", fields, csrf: false)
                 #expect(missing.status == .forbidden, "\(page)")
-                let wrong = try await browser.post("/candidaturas/\(id)/\(page)", fields + [("csrf", String(repeating: "b", count: 64))],
-                                                   csrf: false)
+                let wrong = try await browser.post(
+                    "/candidaturas/\(id)/\(page)", fields + [("csrf", String(repeating: "b", count: 64))],
+                    csrf: false)
                 #expect(wrong.status == .forbidden, "\(page)")
             }
             #expect(try await site.questionnaires.curricular(for: id) == nil)
@@ -434,22 +453,30 @@ struct CaptureTests {
             try await browser.signIn("cand.pan.a")
             try await acceptNotice(site, site.panA)
             // Saved as a draft in text fields.
-            let saved = try await browser.post("/candidaturas/\(id)/curricular", [
-                ("historia_profesional", payload), ("domicilios[]", payload), ("formacion[]", payload),
-            ])
+            let saved = try await browser.post(
+                "/candidaturas/\(id)/curricular",
+                [
+                    ("historia_profesional", payload), ("domicilios[]", payload), ("formacion[]", payload),
+                ])
             #expect(saved.status == .seeOther)
-            try await browser.post("/candidaturas/\(id)/identidad", [
-                ("lgbt", "si"), ("lgbt_identidad", "otra"), ("lgbt_identidad_otra", payload),
-            ])
+            try await browser.post(
+                "/candidaturas/\(id)/identidad",
+                [
+                    ("lgbt", "si"), ("lgbt_identidad", "otra"), ("lgbt_identidad_otra", payload),
+                ])
             #expect(try await site.questionnaires.identity(for: id)?.sexualDiversity.identity?.answer?.otherText == payload)
             // Saved with an invalid field: the flagged input is escaped too.
-            let refused = try await browser.post("/candidaturas/\(id)/curricular", [
-                ("historia_profesional", payload), ("pagina_web", "javascript:\(payload)"),
-            ])
+            let refused = try await browser.post(
+                "/candidaturas/\(id)/curricular",
+                [
+                    ("historia_profesional", payload), ("pagina_web", "javascript:\(payload)"),
+                ])
             #expect(refused.status == .ok)
-            for page in [try await browser.get("/candidaturas/\(id)"), try await browser.get("/candidaturas/\(id)/curricular"),
-                         try await browser.get("/candidaturas/\(id)/identidad"), refused,
-                         try await browser.get("/candidaturas/\(id)/consentimiento"), try await browser.get("/candidaturas/\(id)/aviso")] {
+            for page in [
+                try await browser.get("/candidaturas/\(id)"), try await browser.get("/candidaturas/\(id)/curricular"),
+                try await browser.get("/candidaturas/\(id)/identidad"), refused,
+                try await browser.get("/candidaturas/\(id)/consentimiento"), try await browser.get("/candidaturas/\(id)/aviso"),
+            ] {
                 #expect(!page.text.contains("<script>alert"))
                 #expect(page.text.contains(escaped))
             }

@@ -20,20 +20,26 @@ struct CaptureWriteGuardTests {
         candidacy.postulatingEntity = .independent(code: "CI-JUAN")
         return candidacy
     }()
-    static let candidacies = [WebFixtures.candidacy("PAN-1", party: "PAN", name: "Ana Panista Uno"),
-                              WebFixtures.candidacy("PAN-2", party: "PAN", office: "DIP_MR", district: 5, name: "Beatriz Panista Dos"),
-                              independent]
-    static let tables = ["curricular_questionnaires", "identity_questionnaires", "identity_consents", "privacy_notice_acceptances",
-                         "photos", "consent_documents", "modification_requests", "audit_log", "jobs"]
+    static let candidacies = [
+        WebFixtures.candidacy("PAN-1", party: "PAN", name: "Ana Panista Uno"),
+        WebFixtures.candidacy("PAN-2", party: "PAN", office: "DIP_MR", district: 5, name: "Beatriz Panista Dos"),
+        independent,
+    ]
+    static let tables = [
+        "curricular_questionnaires", "identity_questionnaires", "identity_consents", "privacy_notice_acceptances",
+        "photos", "consent_documents", "modification_requests", "audit_log", "jobs",
+    ]
     static let pdf = Array("%PDF-1.5\nFormato firmado\n%%EOF\n".utf8)
 
     /// The site with both representatives (PAN, CI-JUAN) signed in, in that order.
     func withSite(_ body: @Sendable @escaping (Browser, Browser, Database) async throws -> Void) async throws {
         try await SecuritySite.with(Self.candidacies) { browser, db async throws in
             try await WebFixtures.representativeAccount(db, party: "PAN")
-            try await WebFixtures.activated(db, .representative(
-                username: "rep-juan", email: "juan@example.org", displayName: "Representación de Juan", processID: "jalisco-2024",
-                entity: .independent(code: "CI-JUAN")))
+            try await WebFixtures.activated(
+                db,
+                .representative(
+                    username: "rep-juan", email: "juan@example.org", displayName: "Representación de Juan", processID: "jalisco-2024",
+                    entity: .independent(code: "CI-JUAN")))
             let pan = browser, juan = Browser(browser.client)
             try #require(try await pan.signIn("rep-pan").status == .seeOther)
             try #require(try await juan.signIn("rep-juan").status == .seeOther)
@@ -52,8 +58,11 @@ struct CaptureWriteGuardTests {
     }
 
     static func csv(_ id: String) -> (String, ByteBuffer) {
-        RepresentativeTests.multipart([RepresentativeTests.csvRow(["Clave de la candidatura", "Revisión (no la cambie)", "Grado máximo de estudios"]),
-                                       RepresentativeTests.csvRow([id, "0", "Maestría"])].joined(separator: "\r\n"))
+        RepresentativeTests.multipart(
+            [
+                RepresentativeTests.csvRow(["Clave de la candidatura", "Revisión (no la cambie)", "Grado máximo de estudios"]),
+                RepresentativeTests.csvRow([id, "0", "Maestría"]),
+            ].joined(separator: "\r\n"))
     }
 
     @Test func aWithdrawnCandidacyIsReadOnlyOnEveryCapturePath() async throws {

@@ -46,14 +46,17 @@ struct ComplianceTests {
             candidacy.replacesCandidacyID = "DEMO-GUB-PAN-P"
             try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).register(candidacy, by: .system("test"))
             try await WebFixtures.candidateAccount(db, for: candidacy)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE accounts SET credentials_sent_at = '2024-03-01 10:00'::timestamp AT TIME ZONE 'America/Mexico_City'
                  WHERE candidacy_id = \(id)
                 """, logger: TestDatabase.logger)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE profile_workflows SET state = 'completo', transition_count = 2 WHERE candidacy_id = \(id)
                 """, logger: TestDatabase.logger)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 INSERT INTO profile_transitions (candidacy_id, from_state, to_state, action, actor_role, actor_id, occurred_at)
                 VALUES (\(id), 'pendiente', 'en_captura', 'iniciar_captura', 'persona_candidata', 'test',
                         '2024-03-02 09:00'::timestamp AT TIME ZONE 'America/Mexico_City'),
@@ -100,9 +103,11 @@ struct ComplianceTests {
     /// Counts per group (`c.entity_code` or `c.office_code`), each indicator in `keys` order.
     static func expectedCounts(_ db: Database, groupBy column: String, where extra: String = "true") async throws -> [String: [Int]] {
         let sums = conditions.map { "count(*) FILTER (WHERE \($0))::int" }.joined(separator: ", ")
-        let rows = try await db.client.query(PostgresQuery(unsafeSQL: """
-            SELECT \(column), ARRAY[\(sums)] \(from) AND \(extra) GROUP BY 1
-            """), logger: TestDatabase.logger)
+        let rows = try await db.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(column), ARRAY[\(sums)] \(from) AND \(extra) GROUP BY 1
+                    """), logger: TestDatabase.logger)
         var result: [String: [Int]] = [:]
         for try await (group, counts) in rows.decode((String, [Int]).self) { result[group] = counts }
         return result
@@ -111,8 +116,9 @@ struct ComplianceTests {
     /// Ids counted by `key` for `extra`.
     static func expectedIDs(_ db: Database, key: String, where extra: String) async throws -> Set<String> {
         let condition = conditions[keys.firstIndex(of: key)!]
-        let rows = try await db.client.query(PostgresQuery(unsafeSQL: "SELECT c.id \(from) AND \(extra) AND \(condition)"),
-                                             logger: TestDatabase.logger)
+        let rows = try await db.client.query(
+            PostgresQuery(unsafeSQL: "SELECT c.id \(from) AND \(extra) AND \(condition)"),
+            logger: TestDatabase.logger)
         var ids: Set<String> = []
         for try await id in rows.decode(String.self) { ids.insert(id) }
         return ids
@@ -151,7 +157,8 @@ struct ComplianceTests {
             #expect(Array(csv.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let table = Self.parseCSV(csv.text)
             #expect(table.first == ["Tipo", "Clave", "Nombre"] + ComplianceIndicator.allCases.map(controller.label))
-            let parsedEntities = Dictionary(uniqueKeysWithValues: table.dropFirst().filter { $0[0] == "Partido" }.map { ($0[1], $0[3...].compactMap { Int($0) }) })
+            let parsedEntities = Dictionary(
+                uniqueKeysWithValues: table.dropFirst().filter { $0[0] == "Partido" }.map { ($0[1], $0[3...].compactMap { Int($0) }) })
             #expect(parsedEntities == expected)
             let byOffice = try await Self.expectedCounts(db, groupBy: "c.office_code")
             let parsedOffices = Dictionary(uniqueKeysWithValues: table.dropFirst().filter { $0[0] == "Cargo" }.map { ($0[1], $0[3...].compactMap { Int($0) }) })
@@ -164,7 +171,9 @@ struct ComplianceTests {
             #expect(Self.listedIDs(substitutes.text).isSuperset(of: ["PAN-SUST-A-TIEMPO", "PAN-SUST-TARDE"]))
 
             // Drill-downs list exactly the counted candidacies.
-            for (entity, key) in [("PAN", "capturadas"), ("PRI", "cuentas-en-plazo"), ("PAN", "sustituciones-en-plazo"), ("PRD", "publicadas"), ("PRI", "sustituciones")] {
+            for (entity, key) in [
+                ("PAN", "capturadas"), ("PRI", "cuentas-en-plazo"), ("PAN", "sustituciones-en-plazo"), ("PRD", "publicadas"), ("PRI", "sustituciones"),
+            ] {
                 let list = try await browser.get("/instancia/cumplimiento/candidaturas?entidad=partido:\(entity)&indicador=\(key)")
                 #expect(list.status == .ok)
                 let ids = try await Self.expectedIDs(db, key: key, where: "c.entity_kind = 'partido' AND c.entity_code = '\(entity)'")
@@ -198,8 +207,10 @@ struct ComplianceTests {
     @Test func onlyTransparencyAndGenderEqualityStaffMayRead() async throws {
         try await withDemo { client, _, _ in
             do {
-                let paths = ["/instancia/cumplimiento", "/instancia/cumplimiento.csv",
-                             "/instancia/cumplimiento/candidaturas?entidad=partido:MORENA&indicador=aprobadas"]
+                let paths = [
+                    "/instancia/cumplimiento", "/instancia/cumplimiento.csv",
+                    "/instancia/cumplimiento/candidaturas?entidad=partido:MORENA&indicador=aprobadas",
+                ]
                 for username in ["rep-morena", "cand-morena", "staff-informatica"] {
                     let browser = Browser(client)
                     _ = try await browser.signIn(username)
@@ -239,14 +250,18 @@ struct ComplianceTests {
             if quoted {
                 if character == "\"" {
                     if characters.first == "\"" { cell.append("\""); characters.removeFirst() } else { quoted = false }
-                } else { cell.append(character) }
+                } else {
+                    cell.append(character)
+                }
             } else if character == "\"" {
                 quoted = true
             } else if character == "," {
                 row.append(cell); cell = ""
             } else if character == "\r\n" || character == "\n" {
                 row.append(cell); rows.append(row); row = []; cell = ""
-            } else { cell.append(character) }
+            } else {
+                cell.append(character)
+            }
         }
         if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
         return rows

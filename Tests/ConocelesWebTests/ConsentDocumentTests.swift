@@ -19,9 +19,11 @@ struct ConsentDocumentTests {
             independent.postulatingEntity = .independent(code: "CI-JUAN")
             try await WebFixtures.seed(db, process, [independent, WebFixtures.candidacy("PAN-1")])
             try await WebFixtures.acceptNotice(db, independent.id)  // every capture path waits for it
-            try await WebFixtures.activated(db, .representative(
-                username: "rep-juan", email: "juan@example.org", displayName: "Representación de Juan", processID: process.id,
-                entity: .independent(code: "CI-JUAN")))
+            try await WebFixtures.activated(
+                db,
+                .representative(
+                    username: "rep-juan", email: "juan@example.org", displayName: "Representación de Juan", processID: process.id,
+                    entity: .independent(code: "CI-JUAN")))
             try await WebFixtures.representativeAccount(db, party: "PAN")
             try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
@@ -37,7 +39,8 @@ struct ConsentDocumentTests {
     static func multipart(_ file: [UInt8]) -> (String, ByteBuffer) {
         let boundary = "----formato\(UInt32.random(in: 0 ... .max))"
         var body = ByteBuffer()
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"documento\"; filename=\"formato.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+        body.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"documento\"; filename=\"formato.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
         body.writeBytes(file)
         body.writeString("\r\n--\(boundary)--\r\n")
         return ("multipart/form-data; boundary=\(boundary)", body)
@@ -78,7 +81,8 @@ struct ConsentDocumentTests {
             try await representative.upload("/candidaturas/IND-1/consentimiento-expreso", contentType: type, body: body)
             let id = try await ConsentPublicationTests.pendingDocument(staff)
             #expect(try await staff.post("/instancia/consentimientos/\(id)/rechazar", [("observaciones", " ")]).status == .unprocessableContent)
-            #expect(try await staff.post("/instancia/consentimientos/\(id)/rechazar", [("observaciones", "Falta la firma <i>autógrafa</i>")]).status == .seeOther)
+            #expect(
+                try await staff.post("/instancia/consentimientos/\(id)/rechazar", [("observaciones", "Falta la firma <i>autógrafa</i>")]).status == .seeOther)
             let page = try await representative.get("/candidaturas/IND-1/consentimiento-expreso").text
             #expect(page.contains("No aceptado") && page.contains("Falta la firma &lt;i&gt;autógrafa&lt;/i&gt;"))
         }

@@ -16,10 +16,12 @@ import TestSupport
 struct CredentialsMailRescueTests {
     @Test func anAccountActivatedFromALostAttemptsMailIsRecordedAsSentAndNotMailedAgain() async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         try await TestDatabase.with { db in
             let candidacy = WebFixtures.candidacy("C-RESCATE", party: "PAN", name: "Rosa Rescatada")
             try await WebFixtures.seed(db, process, [candidacy])

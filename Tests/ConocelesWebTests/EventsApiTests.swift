@@ -33,8 +33,10 @@ struct EventsApiTests {
         }
     }
 
-    func post(_ client: any TestClientProtocol, _ json: String, timestamp: Int = Int(Date().timeIntervalSince1970),
-              signature: String? = nil, _ check: @escaping @Sendable (TestResponse) throws -> Void) async throws {
+    func post(
+        _ client: any TestClientProtocol, _ json: String, timestamp: Int = Int(Date().timeIntervalSince1970),
+        signature: String? = nil, _ check: @escaping @Sendable (TestResponse) throws -> Void
+    ) async throws {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name("X-Conoceles-Timestamp")!] = String(timestamp)
@@ -59,8 +61,9 @@ struct EventsApiTests {
                 #expect(String(buffer: r.body).contains(#""duplicate":false"#))
             }
             // The same event again, with its keys in another order and other white space.
-            let reordered = Self.approval().replacingOccurrences(of: #""id": "evt-1", "type": "candidacy.approved""#,
-                                                                 with: #""type":"candidacy.approved","id":"evt-1""#)
+            let reordered = Self.approval().replacingOccurrences(
+                of: #""id": "evt-1", "type": "candidacy.approved""#,
+                with: #""type":"candidacy.approved","id":"evt-1""#)
             try await post(client, reordered) { r in
                 #expect(r.status == .ok)
                 #expect(String(buffer: r.body).contains(#""duplicate":true"#))
@@ -84,8 +87,10 @@ struct EventsApiTests {
                 #expect(String(buffer: r.body).contains("signature_invalid"))
             }
             let stale = now - 3_600
-            try await post(client, Self.approval(), timestamp: stale,
-                           signature: EventSignature(secret: testEventSecret).sign(body: Array(Self.approval().utf8), timestamp: stale)) { r in
+            try await post(
+                client, Self.approval(), timestamp: stale,
+                signature: EventSignature(secret: testEventSecret).sign(body: Array(Self.approval().utf8), timestamp: stale)
+            ) { r in
                 #expect(r.status == .unauthorized)
                 #expect(String(buffer: r.body).contains("signature_stale"))
             }

@@ -133,8 +133,9 @@ struct FormAdmissionTests {
         router.get("/candidaturas/X") { _, _ -> String in "perfil" }
         let admission = FormAdmission(pauseFactor: 3, storm: { true })
         // A deadline shorter than the wait of the third save: the wait does not count.
-        let responder = RequestDeadlineResponder(router.buildResponder(), limit: .milliseconds(600),
-                                                 strictTransportSecurity: false, admission: admission)
+        let responder = RequestDeadlineResponder(
+            router.buildResponder(), limit: .milliseconds(600),
+            strictTransportSecurity: false, admission: admission)
         let app = Application(responder: responder)
         // `.router`: each request reaches the responder on its own (the live test client sends
         // them one after another on one connection, so the page would queue behind the saves).

@@ -18,8 +18,9 @@ struct HostileInputRegressionTests {
         try await TestDatabase.with { db async throws in
             try await ProcessStore(client: db.client, logger: TestDatabase.logger).register(process)
             let base = testContext(db, process)
-            let context = WebContext(database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret,
-                                     cipher: testCipher, blobs: base.blobs, secureCookies: secureCookies)
+            let context = WebContext(
+                database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret,
+                cipher: testCipher, blobs: base.blobs, secureCookies: secureCookies)
             let app = Application(router: WebApplication.buildRouter(context: context))
             try await app.test(.router) { client in try await body(client) }
         }
@@ -37,8 +38,10 @@ struct HostileInputRegressionTests {
     /// refused it: a 500 (found by schemathesis and the event fuzzing).
     @Test func anEventWithACharacterJsonbRefusesIsA400Problem() async throws {
         try await withSite { client in
-            for json in [EventsApiTests.approval(name: #"Ana\u0000 Pérez"#), EventsApiTests.approval(id: #"evt-\u0000"#),
-                         EventsApiTests.approval(name: #"Ana \ud800 Pérez"#), EventsApiTests.approval(name: #"Ana \udc00"#)] {
+            for json in [
+                EventsApiTests.approval(name: #"Ana\u0000 Pérez"#), EventsApiTests.approval(id: #"evt-\u0000"#),
+                EventsApiTests.approval(name: #"Ana \ud800 Pérez"#), EventsApiTests.approval(name: #"Ana \udc00"#),
+            ] {
                 try await EventsApiTests().post(client, json) { r in
                     #expect(r.status == .badRequest)
                     #expect(r.headers[.contentType]?.hasPrefix("application/problem+json") == true)
@@ -54,10 +57,14 @@ struct HostileInputRegressionTests {
     }
 
     @Test func theDetectorReadsEscapesExactly() {
-        let refused = [#"{"a":"\u0000"}"#, #"{"a":"\\\u0000"}"#, "{\u{0}}", #"{"a":"\ud83d"}"#, #"{"a":"\ud83d x"}"#,
-                       #"{"a":"\ude00\ud83d"}"#, #"{"a":"\ud83d\n"}"#, #"{"a":"\ud83d\ud83d\ude00"}"#]
-        let accepted = [#"{"a":"\\u0000"}"#, #"{"a":"\u0001 u0000"}"#, #"{"a":"\ud83d\ude00"}"#, #"{"a":"\\ud800"}"#,
-                        #"{"a":"\"\u00e9\\"}"#, "{\"a\":\"😀\"}"]
+        let refused = [
+            #"{"a":"\u0000"}"#, #"{"a":"\\\u0000"}"#, "{\u{0}}", #"{"a":"\ud83d"}"#, #"{"a":"\ud83d x"}"#,
+            #"{"a":"\ude00\ud83d"}"#, #"{"a":"\ud83d\n"}"#, #"{"a":"\ud83d\ud83d\ude00"}"#,
+        ]
+        let accepted = [
+            #"{"a":"\\u0000"}"#, #"{"a":"\u0001 u0000"}"#, #"{"a":"\ud83d\ude00"}"#, #"{"a":"\\ud800"}"#,
+            #"{"a":"\"\u00e9\\"}"#, "{\"a\":\"😀\"}",
+        ]
         for text in refused { #expect(EventsController.containsUnstorableCharacter(Array(text.utf8)), "\(text)") }
         for text in accepted { #expect(!EventsController.containsUnstorableCharacter(Array(text.utf8)), "\(text)") }
     }
@@ -85,8 +92,9 @@ struct HostileInputRegressionTests {
             let csrf = browser.currentCSRF ?? ""
             var headers = HTTPFields()
             headers[.contentType] = "application/x-www-form-urlencoded"
-            let r = try await browser.send("/entrar", method: .post, headers: headers,
-                                           body: ByteBuffer(string: "usuario=a&siguiente=%zz%&contrasena=b&csrf=\(csrf)"))
+            let r = try await browser.send(
+                "/entrar", method: .post, headers: headers,
+                body: ByteBuffer(string: "usuario=a&siguiente=%zz%&contrasena=b&csrf=\(csrf)"))
             #expect(r.status == .badRequest)
             #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(String(buffer: r.body).contains("El formulario llegó incompleto"))

@@ -37,8 +37,9 @@ struct IngestBatchTests {
     func store(_ bodies: [String], _ h: Harness) async throws {
         let events = bodies.map { body -> RegistrationEvent in
             let id = (try? JSONDecoder().decode(CandidacyEventParser.Wire.self, from: Data(body.utf8)).id) ?? nil
-            return RegistrationEvent(id: id ?? UUID().uuidString, processID: h.environment.process.id, kind: .approval,
-                                     candidacyID: "x", body: body, source: .csv)
+            return RegistrationEvent(
+                id: id ?? UUID().uuidString, processID: h.environment.process.id, kind: .approval,
+                candidacyID: "x", body: body, source: .csv)
         }
         let repository = RegistrationEventRepository(client: h.db.client, logger: TestDatabase.logger)
         try await h.db.client.withTransaction(logger: TestDatabase.logger) { tx in
@@ -76,7 +77,9 @@ struct IngestBatchTests {
             #expect(Set(h.mail.sentMessages.flatMap { $0.to.map(\.address) }).count == 303, "each account once")
             #expect(try await int(h, "SELECT count(*)::int FROM accounts WHERE credentials_sent_at IS NULL") == 0)
             // Sent in batches of CredentialsMailWorker.batchSize: one statement records each batch.
-            #expect(try await int(h, "SELECT count(DISTINCT xmin::text)::int FROM accounts") == (303 + CredentialsMailWorker.batchSize - 1) / CredentialsMailWorker.batchSize)
+            #expect(
+                try await int(h, "SELECT count(DISTINCT xmin::text)::int FROM accounts") == (303 + CredentialsMailWorker.batchSize - 1)
+                    / CredentialsMailWorker.batchSize)
         }
     }
 
@@ -84,7 +87,8 @@ struct IngestBatchTests {
         try await AccountsAndPhotoFlowTests().withHarness { h in
             // The database refuses one candidacy (a constraint the parser can't know of) and one
             // body does not parse: both are rejected with their reason, the other 498 apply.
-            try await h.db.client.query("""
+            try await h.db.client.query(
+                """
                 CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                   IF NEW.id = 'L-250' THEN RAISE EXCEPTION 'candidatura envenenada' USING ERRCODE = '23514'; END IF;
@@ -101,7 +105,8 @@ struct IngestBatchTests {
             #expect(try await int(h, "SELECT count(*)::int FROM accounts WHERE role = 'persona_candidata'") == 498)
             var reasons: [String: String] = [:]
             for try await (id, reason) in try await h.db.client.query(
-                "SELECT id, status_reason FROM registration_events WHERE status = 'rejected'").decode((String, String).self) {
+                "SELECT id, status_reason FROM registration_events WHERE status = 'rejected'"
+            ).decode((String, String).self) {
                 reasons[id] = reason
             }
             #expect(Set(reasons.keys) == ["ev-L-100", "ev-L-250"])
@@ -123,7 +128,8 @@ struct IngestBatchTests {
             #expect(h.mail.sentMessages.count == 2)  // the candidate and the party's generic account
             // The worker dies between the SMTP server's acceptance and the record: the accounts
             // are due again once their lease ends, and the next sweep sends them again.
-            try await h.db.client.query("""
+            try await h.db.client.query(
+                """
                 UPDATE accounts SET credentials_sent_at = NULL, first_credentials_sent_at = NULL, credentials_lease_until = NULL
                 """)
             try await Task.sleep(for: .milliseconds(1_100))  // a retry a while later: the Date must not move
@@ -164,7 +170,8 @@ struct IngestBatchTests {
             #expect(activated.email == "correcto@example.mx")
             // Audited without the addresses.
             for try await changes in try await h.db.client.query(
-                "SELECT changes::text FROM audit_log WHERE action = 'account.email_corrected'").decode(String.self) {
+                "SELECT changes::text FROM audit_log WHERE action = 'account.email_corrected'"
+            ).decode(String.self) {
                 #expect(!changes.contains("@"), "\(changes)")
             }
             // A second identical update changes nothing and sends nothing.
@@ -200,7 +207,8 @@ struct IngestBatchTests {
             #expect(answered.filter { $0 == 200 }.count == 2, "a repeated event is a duplicate, not a second effect")
             var stored = 0, transactions = 0, jobs = 0
             for try await (n, x) in try await db.client.query(
-                "SELECT count(*)::int, count(DISTINCT xmin::text)::int FROM registration_events").decode((Int, Int).self) { (stored, transactions) = (n, x) }
+                "SELECT count(*)::int, count(DISTINCT xmin::text)::int FROM registration_events"
+            ).decode((Int, Int).self) { (stored, transactions) = (n, x) }
             for try await n in try await db.client.query("SELECT count(*)::int FROM jobs WHERE kind = 'registration.ingest'").decode(Int.self) { jobs = n }
             #expect(stored == 64)
             #expect(transactions < 64, "concurrent requests share commits (\(transactions) transactions for 64 events)")

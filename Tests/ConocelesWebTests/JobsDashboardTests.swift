@@ -32,9 +32,11 @@ struct JobsDashboardTests {
 
     /// Marks job `id` discarded after one failed attempt with `error` (what the completer writes).
     static func fail(_ db: Database, _ id: Int64, error: String) async throws {
-        let errors = String(decoding: try JSONEncoder().encode([JobErrorRecord(attempt: 1, at: Date(timeIntervalSince1970: 1_700_000_000), error: error, worker: "w1")]),
-                            as: UTF8.self)
-        try await db.client.query("""
+        let errors = String(
+            decoding: try JSONEncoder().encode([JobErrorRecord(attempt: 1, at: Date(timeIntervalSince1970: 1_700_000_000), error: error, worker: "w1")]),
+            as: UTF8.self)
+        try await db.client.query(
+            """
             UPDATE jobs SET state = 'discarded', attempt = 1, max_attempts = 1, attempted_at = now(), finalized_at = now(),
                    errors = \(errors)::jsonb WHERE id = \(id)
             """, logger: TestDatabase.logger)
@@ -85,7 +87,8 @@ struct JobsDashboardTests {
             #expect(try await browser.post("/instancia/trabajos/\(failed)/reintentar").location == "/instancia/trabajos?hecho=sin-cambio")
             #expect(try await browser.get("/instancia/trabajos?hecho=reintento").text.contains("quedó disponible"))
             // Both requests are in the audit log, with whether they applied.
-            let audited = try await db.client.query("""
+            let audited = try await db.client.query(
+                """
                 SELECT changes->>'applied' FROM audit_log WHERE action = 'job.retry' AND subject_id = \(String(failed)) ORDER BY id
                 """, logger: TestDatabase.logger)
             var applied: [String] = []
@@ -146,7 +149,8 @@ struct JobsDashboardTests {
             let it = Browser(client)
             _ = try await it.signIn("staff-informatica")
             #expect(try await it.post("/instancia/trabajos/\(failed)/reintentar", csrf: false).status == .forbidden)
-            #expect(try await it.post("/instancia/trabajos/\(failed)/reintentar", [("csrf", String(repeating: "a", count: 64))], csrf: false).status == .forbidden)
+            #expect(
+                try await it.post("/instancia/trabajos/\(failed)/reintentar", [("csrf", String(repeating: "a", count: 64))], csrf: false).status == .forbidden)
             #expect(try await jobs.job(id: failed)?.state == .discarded)
             #expect(try await Browser(client).get("/instancia/trabajos").location?.hasPrefix("/entrar") == true)
         }

@@ -17,16 +17,19 @@ import TestSupport
 struct MailDeliveryTests {
     static func environment(_ db: Database, port: Int, password: String?, bounces: String? = nil) async throws -> JobEnvironment {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        var configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        var configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         configuration.smtp.bouncesMaildir = bounces
         let from = try MailAddress(parsing: configuration.smtp.from)
-        let mailer = try SMTPMailer(settings: SMTPSettings(
-            host: "127.0.0.1", port: port, security: .none,
-            credentials: password.map { SMTPSettings.Credentials(username: "conoceles", password: $0) }, from: from,
-            connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
+        let mailer = try SMTPMailer(
+            settings: SMTPSettings(
+                host: "127.0.0.1", port: port, security: .none,
+                credentials: password.map { SMTPSettings.Credentials(username: "conoceles", password: $0) }, from: from,
+                connectTimeout: .seconds(5), totalTimeout: .seconds(20)))
         let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
         return try JobEnvironment(
             client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: mailer,
@@ -73,8 +76,9 @@ struct MailDeliveryTests {
                 let jobs = JobClient(client: db.client, catalog: catalog, logger: TestDatabase.logger)
                 var ids: [Int64] = []
                 for (candidacy, at) in profiles {
-                    let args = try String(decoding: JSONEncoder().encode(
-                        ProfileReturnedMailWorker.Args(candidacyID: candidacy.id, returnedAt: at)), as: UTF8.self)
+                    let args = try String(
+                        decoding: JSONEncoder().encode(
+                            ProfileReturnedMailWorker.Args(candidacyID: candidacy.id, returnedAt: at)), as: UTF8.self)
                     ids.append(try await jobs.insert(NewJob(kind: ProfileReturnedMailWorker.kind, argsJSON: args)).id)
                 }
                 // The last job is on its last attempt: a server problem must not discard it either.
@@ -102,8 +106,9 @@ struct MailDeliveryTests {
                     #expect(job.state == .scheduled, "held, not discarded: job \(job.id) is \(job.state)")
                     #expect(job.scheduledAt > Date().addingTimeInterval(MailFailure.serverProblemSnoozeSeconds - 60), "a long wait")
                 }
-                #expect(try await jobs.job(id: ids[2])?.attempt == (try await jobs.job(id: ids[2])?.maxAttempts ?? 0) - 1,
-                        "a held attempt does not count")
+                #expect(
+                    try await jobs.job(id: ids[2])?.attempt == (try await jobs.job(id: ids[2])?.maxAttempts ?? 0) - 1,
+                    "a held attempt does not count")
                 #expect(try sink.delivered().isEmpty)
                 let alert = try await MailServerStatusRepository(client: db.client, logger: TestDatabase.logger).current()
                 #expect(alert.hasProblem)
@@ -116,12 +121,14 @@ struct MailDeliveryTests {
                     try await jobs.list(kind: ProfileReturnedMailWorker.kind).allSatisfy { $0.state == .completed }
                 }
                 #expect(try await jobs.list(kind: ProfileReturnedMailWorker.kind).map(\.state) == [.completed, .completed, .completed])
-                #expect(try Self.recipients(sink) == [
-                    "c-auth1@example.org", "c-auth2@example.org", "c-auth3@example.org",
-                    "rep-pan@example.org", "rep-pan@example.org", "rep-pan@example.org",
-                ])
-                #expect(try await MailServerStatusRepository(client: db.client, logger: TestDatabase.logger).current().hasProblem == false,
-                        "the alert clears once mail goes through")
+                #expect(
+                    try Self.recipients(sink) == [
+                        "c-auth1@example.org", "c-auth2@example.org", "c-auth3@example.org",
+                        "rep-pan@example.org", "rep-pan@example.org", "rep-pan@example.org",
+                    ])
+                #expect(
+                    try await MailServerStatusRepository(client: db.client, logger: TestDatabase.logger).current().hasProblem == false,
+                    "the alert clears once mail goes through")
             }
         }
     }
@@ -134,8 +141,9 @@ struct MailDeliveryTests {
                 let (candidacy, at) = try #require(try await Self.returnedProfiles(db, ["C-REBOTE"]).first)
                 try await db.client.query("UPDATE accounts SET email = 'nadie@rechazado.invalid' WHERE candidacy_id = \(candidacy.id)")
                 let environment = try await Self.environment(db, port: sink.port, password: nil)
-                try await JobTesting.perform(ProfileReturnedMailWorker(environment: environment),
-                                             args: .init(candidacyID: candidacy.id, returnedAt: at))
+                try await JobTesting.perform(
+                    ProfileReturnedMailWorker(environment: environment),
+                    args: .init(candidacyID: candidacy.id, returnedAt: at))
                 #expect(try Self.recipients(sink) == ["rep-pan@example.org"])
                 let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
                 let refused = try #require(try await accounts.account(candidacyID: candidacy.id))
@@ -144,8 +152,9 @@ struct MailDeliveryTests {
                     failure = f
                 }
                 #expect(failure?.hasPrefix("550") == true, "\(failure ?? "nil")")
-                #expect(try await MailServerStatusRepository(client: db.client, logger: TestDatabase.logger).current().hasProblem == false,
-                        "a refused mailbox is no server problem")
+                #expect(
+                    try await MailServerStatusRepository(client: db.client, logger: TestDatabase.logger).current().hasProblem == false,
+                    "a refused mailbox is no server problem")
             }
         }
     }
@@ -190,13 +199,15 @@ struct MailDeliveryTests {
             try await TestDatabase.with { db in
                 let (candidacy, _) = try #require(try await Self.returnedProfiles(db, ["C-DSN"]).first)
                 let environment = try await Self.environment(db, port: sink.port, password: nil, bounces: sink.maildir.path)
-                let dsn = MailFixtures.dsn(recipient: "C-DSN@example.org", status: "5.1.1", action: "failed",
-                                   diagnostic: "smtp; 550 5.1.1 <c-dsn@example.org>: Recipient address rejected: User unknown in virtual mailbox table")
+                let dsn = MailFixtures.dsn(
+                    recipient: "C-DSN@example.org", status: "5.1.1", action: "failed",
+                    diagnostic: "smtp; 550 5.1.1 <c-dsn@example.org>: Recipient address rejected: User unknown in virtual mailbox table")
                 let delayed = MailFixtures.dsn(recipient: "rep-pan@example.org", status: "4.4.1", action: "delayed", diagnostic: "smtp; 421 busy")
                 try sink.deliverRaw(dsn, from: "", to: ["conoceles@localhost"])
                 try sink.deliverRaw(delayed, from: "", to: ["conoceles@localhost"])
-                try sink.deliverRaw("From: alguien@example.org\nTo: conoceles@localhost\nSubject: Gracias\n\nRecibido.\n",
-                                    from: "alguien@example.org", to: ["conoceles@localhost"])
+                try sink.deliverRaw(
+                    "From: alguien@example.org\nTo: conoceles@localhost\nSubject: Gracias\n\nRecibido.\n",
+                    from: "alguien@example.org", to: ["conoceles@localhost"])
                 #expect(try sink.delivered().count == 3)
                 try await JobTesting.perform(BounceReaderWorker(environment: environment), args: .init())
 

@@ -22,9 +22,10 @@ struct MailFailureCorrectionTests {
             _ = try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "igualdad")
             try await StaffTests.appliedEvent(db, candidacy.id)
             let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
-            let (account, _) = try await accounts.create(.candidate(
-                username: "c-malcorreo", email: "direccion@gmial.com",
-                displayName: candidacy.fullName, processID: "jalisco-2024", candidacyID: candidacy.id),
+            let (account, _) = try await accounts.create(
+                .candidate(
+                    username: "c-malcorreo", email: "direccion@gmial.com",
+                    displayName: candidacy.fullName, processID: "jalisco-2024", candidacyID: candidacy.id),
                 activationTTL: .seconds(3_600), by: .system("test"))
             try await accounts.markMailFailed(accountID: account.id, reply: "550 5.1.1 <direccion@gmial.com>: User unknown")
             let path = "/instancia/cuentas/\(account.id.uuidString.lowercased())/correo"

@@ -17,16 +17,20 @@ struct MetricsAccessTests {
     static let token = "token-de-metricas-0123456789abcdef"
 
     /// Every spelling of the path a client could try.
-    static let spellings = ["/metrics", "/metrics/", "//metrics", "///metrics/", "/METRICS", "/Metrics", "/metrics?x", "/metrics?x=1",
-                            "/metrics/?x", "/%6Detrics", "/metrics%2F", "/./metrics", "/estatico/../metrics", "/metrics;x", "/metrics/."]
+    static let spellings = [
+        "/metrics", "/metrics/", "//metrics", "///metrics/", "/METRICS", "/Metrics", "/metrics?x", "/metrics?x=1",
+        "/metrics/?x", "/%6Detrics", "/metrics%2F", "/./metrics", "/estatico/../metrics", "/metrics;x", "/metrics/.",
+    ]
 
     static func withToken(_ context: inout WebContext) {
         context.metricsAccess = AppConfiguration.MetricsSettings(token: token)
         context.metricsCache = MetricsCache(maximumAge: .zero)
     }
 
-    func scrape(_ browser: Browser, _ path: String, method: HTTPRequest.Method = .get, authorization: String? = nil,
-                forwardedFor: String? = nil) async throws -> TestResponse {
+    func scrape(
+        _ browser: Browser, _ path: String, method: HTTPRequest.Method = .get, authorization: String? = nil,
+        forwardedFor: String? = nil
+    ) async throws -> TestResponse {
         var headers = HTTPFields()
         if let authorization { headers[.authorization] = authorization }
         if let forwardedFor { headers[HTTPField.Name("X-Forwarded-For")!] = forwardedFor }
@@ -37,8 +41,10 @@ struct MetricsAccessTests {
         try await SecuritySite.with(configure: Self.withToken) { browser, _ async throws in
             for path in Self.spellings {
                 for method in [HTTPRequest.Method.get, .head] {
-                    for authorization in [nil, "Bearer equivocado", "Bearer \(Self.token)x", "Bearer " + Self.token.dropLast(),
-                                          "Basic \(Self.token)", Self.token, "Bearer"] as [String?] {
+                    for authorization in [
+                        nil, "Bearer equivocado", "Bearer \(Self.token)x", "Bearer " + Self.token.dropLast(),
+                        "Basic \(Self.token)", Self.token, "Bearer",
+                    ] as [String?] {
                         let response = try await scrape(browser, path, method: method, authorization: authorization)
                         #expect(response.status != .ok, "\(method) \(path) with \(authorization ?? "nothing") answered 200")
                         #expect(!response.text.contains("conoceles_"), "\(method) \(path) leaked metrics")
@@ -95,9 +101,12 @@ struct MetricsAccessTests {
             #expect(try await scrape(browser, "/metrics", forwardedFor: "127.0.0.1").status == .ok)
         }
         // No address allowed: the token only.
-        try await SecuritySite.with(setup: .live, configure: {
-            $0.metricsAccess = AppConfiguration.MetricsSettings(token: Self.token, allowedAddresses: [])
-        }) { browser, _ async throws in
+        try await SecuritySite.with(
+            setup: .live,
+            configure: {
+                $0.metricsAccess = AppConfiguration.MetricsSettings(token: Self.token, allowedAddresses: [])
+            }
+        ) { browser, _ async throws in
             #expect(try await scrape(browser, "/metrics").status == .notFound)
             #expect(try await scrape(browser, "/metrics", authorization: "Bearer \(Self.token)").status == .ok)
         }

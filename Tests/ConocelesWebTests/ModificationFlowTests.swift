@@ -53,8 +53,9 @@ struct ModificationFlowTests {
 
             // Staff approve it.
             try await browser.signIn("ana.staff")
-            let request = try #require(try await ProfileWorkflowRepository(client: site.db.client, logger: TestDatabase.logger)
-                .modificationRequests(for: id).last)
+            let request = try #require(
+                try await ProfileWorkflowRepository(client: site.db.client, logger: TestDatabase.logger)
+                    .modificationRequests(for: id).last)
             #expect(try await browser.post("/instancia/modificaciones/\(request.id)/aprobar").status == .seeOther)
             #expect(try await site.state(of: site.panA) == .modifying)
             _ = try await browser.post("/salir")
@@ -98,8 +99,9 @@ struct ModificationFlowTests {
             try await PublicationRefreshTests.refresh(site.db, process, id)
             let after = try await browser.get("/perfil/\(id)").text
             #expect(after.contains("cooperativa de mujeres") && !after.contains("Fui maestra rural"))
-            #expect(try await ProfileWorkflowRepository(client: site.db.client, logger: TestDatabase.logger)
-                .modificationRequests(for: id).last?.status == .applied)
+            #expect(
+                try await ProfileWorkflowRepository(client: site.db.client, logger: TestDatabase.logger)
+                    .modificationRequests(for: id).last?.status == .applied)
         }
     }
 

@@ -36,17 +36,17 @@ struct MultipartFormTests {
 
     @Test func refusesWhatIsNotAStrictMultipartForm() {
         let malformed: [(String, String)] = [
-            ("a=b", "application/x-www-form-urlencoded"),                  // not multipart
-            ("--XyZ--", "multipart/form-data"),                            // no boundary
+            ("a=b", "application/x-www-form-urlencoded"),  // not multipart
+            ("--XyZ--", "multipart/form-data"),  // no boundary
             ("--XyZ--", "multipart/form-data; boundary=" + String(repeating: "b", count: 71)),  // boundary too long
-            ("sin límites", Self.type),                                    // no boundary in the body
+            ("sin límites", Self.type),  // no boundary in the body
             ("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nsin cierre", Self.type),  // truncated
-            ("--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--", Self.type),                  // no disposition
+            ("--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--", Self.type),  // no disposition
             ("--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nx\r\n--XyZ--", Self.type),  // not form-data
-            ("--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--XyZ--", Self.type),   // unclosed quote
-            ("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\nx\n--XyZ--", Self.type),         // bare LF
+            ("--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nx\r\n--XyZ--", Self.type),  // unclosed quote
+            ("--XyZ\nContent-Disposition: form-data; name=\"a\"\n\nx\n--XyZ--", Self.type),  // bare LF
             ("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--XyZjunk\r\n--XyZ--", Self.type),  // delimiter followed by junk
-            ("--XyZ\r\nsin dos puntos\r\n\r\nx\r\n--XyZ--", Self.type),                             // header without colon
+            ("--XyZ\r\nsin dos puntos\r\n\r\nx\r\n--XyZ--", Self.type),  // header without colon
         ]
         for (body, type) in malformed {
             #expect(throws: MultipartForm.FormatError.self, "\(body)") { try Self.parse(body, contentType: type) }
@@ -58,7 +58,8 @@ struct MultipartFormTests {
         let many = String(repeating: part, count: MultipartForm.maximumParts + 1) + "--XyZ--"
         #expect(throws: MultipartForm.FormatError.self) { try Self.parse(many) }
         #expect((try? Self.parse(String(repeating: part, count: MultipartForm.maximumParts) + "--XyZ--"))?.count == MultipartForm.maximumParts)
-        let hugeHeader = "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Relleno: " + String(repeating: "r", count: MultipartForm.maximumHeaderBytes)
+        let hugeHeader =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Relleno: " + String(repeating: "r", count: MultipartForm.maximumHeaderBytes)
             + "\r\n\r\nx\r\n--XyZ--"
         #expect(throws: MultipartForm.FormatError.self) { try Self.parse(hugeHeader) }
     }

@@ -32,9 +32,11 @@ struct MunicipalOnlyProcessTests {
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in
                 let browser = Browser(client)
-                for uri in ["/candidaturas-publicas?distrito=1", "/candidaturas-publicas?distrito=0", "/candidaturas-publicas?distrito=-3",
-                            "/api/v1/publico/candidaturas?distrito=1", "/mi-boleta?municipio=039&distrito=1", "/mi-boleta?distrito=2",
-                            "/candidaturas-publicas", "/estadisticas", "/comparar?id=M-1"] {
+                for uri in [
+                    "/candidaturas-publicas?distrito=1", "/candidaturas-publicas?distrito=0", "/candidaturas-publicas?distrito=-3",
+                    "/api/v1/publico/candidaturas?distrito=1", "/mi-boleta?municipio=039&distrito=1", "/mi-boleta?distrito=2",
+                    "/candidaturas-publicas", "/estadisticas", "/comparar?id=M-1",
+                ] {
                     let response = try await browser.get(uri)
                     #expect(response.status.code < 500, "\(uri): \(response.status)")
                 }

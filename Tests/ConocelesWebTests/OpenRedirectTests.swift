@@ -29,8 +29,10 @@ struct OpenRedirectTests {
     ]
 
     /// Paths of this site that stay as they are.
-    static let kept = ["/candidaturas?x=1", "/candidaturas/PAN-1/curricular", "/perfil/A%20B", "/instancia/verificacion?estado=completo&pagina=2",
-                       "/instancia/trabajos?estado=falla&x=//y", "/inicio"]
+    static let kept = [
+        "/candidaturas?x=1", "/candidaturas/PAN-1/curricular", "/perfil/A%20B", "/instancia/verificacion?estado=completo&pagina=2",
+        "/instancia/trabajos?estado=falla&x=//y", "/inicio",
+    ]
 
     @Test func everyKnownBypassIsRefusedAndSitePathsAreKept() {
         for target in Self.bypasses { #expect(LocalRedirect.path(target) == nil, "\(target.debugDescription)") }
@@ -64,8 +66,9 @@ struct OpenRedirectTests {
                 if page.status == .ok { #expect(page.text.contains(#"name="siguiente" value="/""#), "\(target.debugDescription)") }
                 // Even a form posted with the bypass itself (the field is hidden, not trusted).
                 let signedIn = try await browser.post("/entrar", [("usuario", "ana.staff"), ("contrasena", WebFixtures.password), ("siguiente", target)])
-                #expect(signedIn.location == "/inicio" || (target.contains("\u{00}") && signedIn.status == .badRequest),
-                        "\(target.debugDescription) → \(signedIn.location ?? "nil")")
+                #expect(
+                    signedIn.location == "/inicio" || (target.contains("\u{00}") && signedIn.status == .badRequest),
+                    "\(target.debugDescription) → \(signedIn.location ?? "nil")")
             }
             for target in Self.kept where target != "/inicio" {
                 let signedIn = try await browser.post("/entrar", [("usuario", "ana.staff"), ("contrasena", WebFixtures.password), ("siguiente", target)])

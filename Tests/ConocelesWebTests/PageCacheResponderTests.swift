@@ -14,8 +14,10 @@ import TestSupport
 /// its middleware, with the headers and body the whole chain sent the first time.
 @Suite("Page cache in front of the router")
 struct PageCacheResponderTests {
-    func withServer(_ cache: PageCache, _ candidacies: [Candidacy],
-                    _ body: @Sendable @escaping (Browser, Database, ElectionProcess) async throws -> Void) async throws {
+    func withServer(
+        _ cache: PageCache, _ candidacies: [Candidacy],
+        _ body: @Sendable @escaping (Browser, Database, ElectionProcess) async throws -> Void
+    ) async throws {
         let process = try jalisco()
         try await TestDatabase.with { db async throws in
             try await WebFixtures.seed(db, process, candidacies)
@@ -85,8 +87,9 @@ struct PageCacheResponderTests {
             let inflated = try compressed.decompress(with: .gzip)
             #expect(String(buffer: inflated) == plain.text)
             // The weak tag revalidates the compressed copy.
-            let revalidated = try await browser.send("/perfil/C-GZIP", method: .get,
-                                                     headers: [.acceptEncoding: "gzip", .ifNoneMatch: try #require(second.headers[.eTag])], body: nil)
+            let revalidated = try await browser.send(
+                "/perfil/C-GZIP", method: .get,
+                headers: [.acceptEncoding: "gzip", .ifNoneMatch: try #require(second.headers[.eTag])], body: nil)
             #expect(revalidated.status == .notModified)
         }
     }

@@ -14,8 +14,10 @@ import TestSupport
 /// replaced when the version changes, never for a signed-in person.
 @Suite("Page cache of the public pages")
 struct PageCacheTests {
-    func withCachedSite(_ cache: PageCache, _ candidacies: [Candidacy],
-                        _ body: @Sendable @escaping (Browser, Database, ElectionProcess) async throws -> Void) async throws {
+    func withCachedSite(
+        _ cache: PageCache, _ candidacies: [Candidacy],
+        _ body: @Sendable @escaping (Browser, Database, ElectionProcess) async throws -> Void
+    ) async throws {
         let process = try jalisco()
         try await TestDatabase.with { db async throws in
             try await WebFixtures.seed(db, process, candidacies)
@@ -43,8 +45,10 @@ struct PageCacheTests {
             try await PublicationRefreshTests.refresh(db, process, candidacy.id)
             // Still the cached page: the cache has not heard of the new version.
             #expect(try await browser.get("/perfil/C-CACHE").text.contains(PublishedProfile.noInformationMark))
-            let version = try #require(try await PublicationRepository(client: db.client, logger: TestDatabase.logger)
-                .current(processID: process.id)).version
+            let version = try #require(
+                try await PublicationRepository(client: db.client, logger: TestDatabase.logger)
+                    .current(processID: process.id)
+            ).version
             cache.switchTo(version)
             let changed = try await browser.get("/perfil/C-CACHE").text
             #expect(changed.contains("maestra rural"))
@@ -166,12 +170,14 @@ struct PageCacheTests {
     @Test func canonicalTargetsKeepOnlyTheParametersTheRouteReads() {
         #expect(PageCacheMiddleware.canonicalTarget(path: "/perfil/X", query: "r=1") == "/perfil/X")
         #expect(PageCacheMiddleware.canonicalTarget(path: "/comparar", query: "id=A&r=1&id=B") == "/comparar?id=A&id=B")
-        #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "utm=1&nombre=ana&pagina=2")
-            == "/candidaturas-publicas?nombre=ana&pagina=2")
+        #expect(
+            PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "utm=1&nombre=ana&pagina=2")
+                == "/candidaturas-publicas?nombre=ana&pagina=2")
         #expect(PageCacheMiddleware.canonicalTarget(path: "/mi-boleta", query: "municipio=039&distrito=1&x=y") == "/mi-boleta?municipio=039&distrito=1")
         // A name the router would decode to a known one keeps its place; junk does not.
-        #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "%6Eombre=ana&r%2B1=x&r+2=y&pagina")
-            == "/candidaturas-publicas?%6Eombre=ana&pagina")
+        #expect(
+            PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "%6Eombre=ana&r%2B1=x&r+2=y&pagina")
+                == "/candidaturas-publicas?%6Eombre=ana&pagina")
         // Every parameter the search reads is part of the key.
         for key in PublicSearch.keys {
             #expect(PageCacheMiddleware.canonicalTarget(path: "/candidaturas-publicas", query: "\(key)=v") == "/candidaturas-publicas?\(key)=v")

@@ -11,10 +11,10 @@ struct PasswordHashingTests {
         let outside = PasswordHashing.currentThreadNiceness()
         let inside = try await PasswordHashing.run { PasswordHashing.currentThreadNiceness() }
         #if os(Linux)
-        #expect(inside >= PasswordHashing.niceness, "the pool's threads run at the same priority as the pages")
-        #expect(inside > outside || outside >= PasswordHashing.niceness)
-        // The cooperative pool (every other page) keeps its priority.
-        #expect(PasswordHashing.currentThreadNiceness() == outside)
+            #expect(inside >= PasswordHashing.niceness, "the pool's threads run at the same priority as the pages")
+            #expect(inside > outside || outside >= PasswordHashing.niceness)
+            // The cooperative pool (every other page) keeps its priority.
+            #expect(PasswordHashing.currentThreadNiceness() == outside)
         #endif
         let hash = try await PasswordHashing.hash("una contraseña larga y segura")
         #expect(try await PasswordHashing.verify("una contraseña larga y segura", hash: hash))

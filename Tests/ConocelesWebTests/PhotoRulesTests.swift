@@ -79,11 +79,14 @@ struct PhotoRulesTests {
                     #expect(screened == (accepted ? nil : refusal), "photo check, \(size) bytes")
                     // Completeness of a questionnaire holding a photo of this size.
                     var answers = CurricularQuestionnaire()
-                    answers.photo = PhotoReference(sha256: String(repeating: "ab", count: 32), byteCount: size, format: .jpeg,
-                                                   takenOn: context.photoReferenceDate(), takenOnSource: .exif)
-                    let issues = answers.completeness(rules: process.rules, registeredUnderAffirmativeAction: false,
-                                                      photoReferenceDate: context.photoReferenceDate())
-                        .issues(for: CurricularQuestionnaire.Field.photo.id).map(\.message)
+                    answers.photo = PhotoReference(
+                        sha256: String(repeating: "ab", count: 32), byteCount: size, format: .jpeg,
+                        takenOn: context.photoReferenceDate(), takenOnSource: .exif)
+                    let issues = answers.completeness(
+                        rules: process.rules, registeredUnderAffirmativeAction: false,
+                        photoReferenceDate: context.photoReferenceDate()
+                    )
+                    .issues(for: CurricularQuestionnaire.Field.photo.id).map(\.message)
                     #expect(issues == (accepted ? [] : [refusal]), "completeness, \(size) bytes")
                     // The upload over HTTP.
                     let (type, body) = PhotoUploadTests.multipart(file)
@@ -101,8 +104,9 @@ struct PhotoRulesTests {
             let context = testContext(db, process)
             let today = context.photoReferenceDate()
             var answers = StaffTests.curricular()
-            answers.photo = PhotoReference(sha256: String(repeating: "cd", count: 32), byteCount: 300_000, format: .jpeg,
-                                           takenOn: today.addingMonths(-4), takenOnSource: .declared)
+            answers.photo = PhotoReference(
+                sha256: String(repeating: "cd", count: 32), byteCount: 300_000, format: .jpeg,
+                takenOn: today.addingMonths(-4), takenOnSource: .declared)
             try await StaffTests.authorize(db, old.id, answers)
             _ = try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
             try await browser.signIn("ana.staff")

@@ -24,8 +24,9 @@ struct PhotoUploadTests {
             try await WebFixtures.candidateAccount(db, for: mine, username: "cand-foto")
             try await WebFixtures.acceptNotice(db, mine.id)  // every capture path waits for it
             try await WebFixtures.representativeAccount(db, party: "PRI")
-            var context = WebContext(database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher, blobs: Self.blobs,
-                                     jobCatalog: try JobCatalog.load(directory: "\(repositoryRoot)/jobs", knownKinds: WorkerRegistry.kinds))
+            var context = WebContext(
+                database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher, blobs: Self.blobs,
+                jobCatalog: try JobCatalog.load(directory: "\(repositoryRoot)/jobs", knownKinds: WorkerRegistry.kinds))
             context.photoPolicy = PhotoPolicy(maxBytes: 300 * 1_024)
             let app = Application(router: WebApplication.buildRouter(context: context))
             try await app.test(.router) { client in
@@ -48,9 +49,10 @@ struct PhotoUploadTests {
 
     /// Runs the `photo.check` jobs the uploads enqueued, as a worker would.
     func runChecks(_ db: Database, _ process: ElectionProcess) async throws {
-        let worker = PhotoCheckWorker(client: db.client, blobs: Self.blobs, policy: PhotoPolicy(maxBytes: 300 * 1_024),
-                                      publicationDate: CalendarDay(process.publicationDate),
-                                      profiles: ProfileCapture(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs))
+        let worker = PhotoCheckWorker(
+            client: db.client, blobs: Self.blobs, policy: PhotoPolicy(maxBytes: 300 * 1_024),
+            publicationDate: CalendarDay(process.publicationDate),
+            profiles: ProfileCapture(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs))
         for job in try await JobTesting.assertEnqueued(db, kind: PhotoCheckWorker.kind, args: PhotoCheckJob.self) {
             try await JobTesting.perform(worker, args: try job.decodeArgs(PhotoCheckJob.self))
         }

@@ -20,8 +20,10 @@ struct PlanWordingTests {
         try await PublicationTests().withSite([published]) { browser, db, process in
             try await PublicationTests.publish(db, published.id)
             try await PublicationTests.rebuild(db, process)
-            for uri in ["/", "/candidaturas-publicas", "/perfil/C-PIE", "/mi-boleta", "/estadisticas",
-                        "/cumplimiento", "/datos-abiertos", "/ayuda", "/entrar", "/aviso-de-privacidad", "/aviso-de-privacidad-simplificado"] {
+            for uri in [
+                "/", "/candidaturas-publicas", "/perfil/C-PIE", "/mi-boleta", "/estadisticas",
+                "/cumplimiento", "/datos-abiertos", "/ayuda", "/entrar", "/aviso-de-privacidad", "/aviso-de-privacidad-simplificado",
+            ] {
                 let page = try await browser.get(uri)
                 #expect(page.status == .ok, "\(uri)")
                 #expect(page.text.contains(#"<a href="/aviso-de-privacidad-simplificado">Aviso de privacidad simplificado</a>"#), "\(uri)")
@@ -53,23 +55,33 @@ struct PlanWordingTests {
                 let browser = Browser(client)
                 try await browser.signIn("cand-sustituta")
                 let overview = try await browser.get("/candidaturas/C-SUSTITUTA").text
-                #expect(overview.contains("Candidatura sustituta: su información debe capturarse en un plazo no mayor a 5 días naturales "
-                                          + "posteriores a la recepción de las cuentas de acceso, a más tardar el 15 de mayo de 2024."))
+                #expect(
+                    overview.contains(
+                        "Candidatura sustituta: su información debe capturarse en un plazo no mayor a 5 días naturales "
+                            + "posteriores a la recepción de las cuentas de acceso, a más tardar el 15 de mayo de 2024."))
                 #expect(try await browser.post("/candidaturas/C-SUSTITUTA/aviso").status == .seeOther)
                 let form = try await browser.get("/candidaturas/C-SUSTITUTA/identidad").text
-                #expect(form.contains("¿Es usted una persona de la población LGBTTTIQ+ (Lesbiana, Gay, Bisexual, Transgénero, Travesti, "
-                                      + "Transexual, Intersexual, Queer, No Binaria, u otra)?"))
-                #expect(form.contains("incluye la deficiencia estructural o funcional de los órganos de la audición, la visión, el olfato, "
-                                      + "el tacto y el gusto"))
-                #expect(form.contains("sin que sea necesaria la posesión de alguna documental pública que lo compruebe; la veracidad "
-                                      + "de la información proporcionada es de su responsabilidad"))
+                #expect(
+                    form.contains(
+                        "¿Es usted una persona de la población LGBTTTIQ+ (Lesbiana, Gay, Bisexual, Transgénero, Travesti, "
+                            + "Transexual, Intersexual, Queer, No Binaria, u otra)?"))
+                #expect(
+                    form.contains(
+                        "incluye la deficiencia estructural o funcional de los órganos de la audición, la visión, el olfato, "
+                            + "el tacto y el gusto"))
+                #expect(
+                    form.contains(
+                        "sin que sea necesaria la posesión de alguna documental pública que lo compruebe; la veracidad "
+                            + "de la información proporcionada es de su responsabilidad"))
                 #expect(form.contains("Candidatura sustituta"), "the status box of every capture page")
             }
             // The credentials e-mail of the substitute (not of an ordinary candidacy) states the deadline.
             let from = try MailAddress("conoceles@example.org")
             for (candidacy, expected) in [(substitute, true), (original, false)] {
-                let message = try CredentialsMessage(account: account, candidacy: candidacy, process: process, token: "t", baseURL: "https://x",
-                                                     ttlHours: 72, from: from).message()
+                let message = try CredentialsMessage(
+                    account: account, candidacy: candidacy, process: process, token: "t", baseURL: "https://x",
+                    ttlHours: 72, from: from
+                ).message()
                 let said = "la información debe capturarse en un plazo no mayor a 5 días naturales posteriores a la recepción de este correo"
                 #expect(message.textBody.contains(said) == expected, "\(candidacy.id)")
                 #expect(message.htmlBody?.contains(said) == expected, "\(candidacy.id)")

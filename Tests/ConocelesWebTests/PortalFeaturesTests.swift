@@ -175,7 +175,10 @@ struct PortalFeaturesTests {
             try await PublicationTests.rebuild(db, process)
             let first = try await browser.get("/perfil/C-HIST").text
             // The button ships hidden; conoceles.js shows it only where speech synthesis exists.
-            #expect(first.contains(#"<button type="button" class="secundario" id="escuchar-perfil" data-escuchar="perfil" data-detener="Detener la lectura" hidden>Escuchar perfil</button>"#))
+            #expect(
+                first.contains(
+                    #"<button type="button" class="secundario" id="escuchar-perfil" data-escuchar="perfil" data-detener="Detener la lectura" hidden>Escuchar perfil</button>"#
+                ))
             #expect(first.contains(#"<article class="perfil" id="perfil">"#))
             let script = try await browser.get("/estatico/conoceles.js").text
             #expect(script.contains("speechSynthesis"))
@@ -191,8 +194,9 @@ struct PortalFeaturesTests {
             let workflows = StaffTests.workflows(db)
             try await workflows.apply(.requestModification, to: candidacy.id, by: StaffTests.representative, observations: "Cambió de empleo")
             try await workflows.apply(.approveModification, to: candidacy.id, by: StaffTests.staff)
-            try await StaffTests.questionnaires(db).saveCurricular(StaffTests.curricular(history: "Ahora directora rural en Tepatitlán"),
-                                                                   for: candidacy.id, by: AuditActor(StaffTests.representative))
+            try await StaffTests.questionnaires(db).saveCurricular(
+                StaffTests.curricular(history: "Ahora directora rural en Tepatitlán"),
+                for: candidacy.id, by: AuditActor(StaffTests.representative))
             try await workflows.apply(.submitModification, to: candidacy.id, by: StaffTests.representative, completeness: CompletenessReport())
             try await workflows.apply(.reverify, to: candidacy.id, by: StaffTests.staff)
             try await workflows.apply(.republish, to: candidacy.id, by: StaffTests.staff)
@@ -247,8 +251,9 @@ struct PortalFeaturesTests {
             let page = try await browser.get("/estadisticas")
             #expect(page.status == .ok)
             let text = page.text
-            #expect(text.components(separatedBy: #"<svg class="grafica" role="img" aria-labelledby="#).count - 1 == 3,
-                    "progress, education and age are drawn; identity counts are all zero")
+            #expect(
+                text.components(separatedBy: #"<svg class="grafica" role="img" aria-labelledby="#).count - 1 == 3,
+                "progress, education and age are drawn; identity counts are all zero")
             #expect(text.contains(#"<title id="grafica-avance-titulo">"#))
             #expect(text.contains(#"<desc id="grafica-avance-descripcion">Partido Acción Nacional: 2 de 3"#))
             #expect(text.contains(#"<tr><th scope="row">Partido Acción Nacional</th><td>3</td><td>2</td><td>67 %</td></tr>"#))
@@ -317,8 +322,10 @@ struct PortalFeaturesTests {
 
             // Anonymous HTML pages: validators and Vary: Cookie.
             var tags: [String: String] = [:]
-            for uri in ["/", "/candidaturas-publicas", "/perfil/C-CACHE", "/estadisticas", "/comparar?id=C-CACHE&id=C-OTRA",
-                        "/mi-boleta", "/cumplimiento", "/datos-abiertos", "/datos-abiertos/candidaturas.csv"] {
+            for uri in [
+                "/", "/candidaturas-publicas", "/perfil/C-CACHE", "/estadisticas", "/comparar?id=C-CACHE&id=C-OTRA",
+                "/mi-boleta", "/cumplimiento", "/datos-abiertos", "/datos-abiertos/candidaturas.csv",
+            ] {
                 let response = try await browser.get(uri)
                 #expect(response.status == .ok, "\(uri)")
                 let etag = try #require(response.headers[.eTag], "\(uri)")
@@ -373,8 +380,10 @@ struct PortalFeaturesTests {
             let history = String(repeating: "Maestra rural en Los Altos de Jalisco durante veinte años. ", count: 20)
             try await PublicationTests.publish(db, candidacy.id, StaffTests.curricular(history: history))
             try await PublicationTests.rebuild(db, process)
-            for uri in ["/datos-abiertos", "/estadisticas", "/datos-abiertos/candidaturas.csv", "/api/v1/publico/candidaturas",
-                        "/estatico/conoceles.css", "/estatico/conoceles.js"] {
+            for uri in [
+                "/datos-abiertos", "/estadisticas", "/datos-abiertos/candidaturas.csv", "/api/v1/publico/candidaturas",
+                "/estatico/conoceles.css", "/estatico/conoceles.js",
+            ] {
                 let plain = try await browser.get(uri)
                 #expect(plain.headers[.contentEncoding] == nil, "\(uri)")
                 #expect(plain.headers[.vary]?.contains("Accept-Encoding") == true, "\(uri)")

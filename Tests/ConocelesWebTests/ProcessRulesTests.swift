@@ -59,15 +59,19 @@ struct ProcessRulesTests {
                 let profile = try await context.captureProfile(candidacy, logger: TestDatabase.logger)
                 #expect(profile.curricular.professionalHistory == Self.history.trimmingCharacters(in: .whitespaces))
                 #expect(profile.report.issues(for: field).isEmpty)
-                #expect(!profile.curricular.completeness(rules: try jalisco().rules, registeredUnderAffirmativeAction: false,
-                                                         photoReferenceDate: context.photoReferenceDate()).issues(for: field).isEmpty)
+                #expect(
+                    !profile.curricular.completeness(
+                        rules: try jalisco().rules, registeredUnderAffirmativeAction: false,
+                        photoReferenceDate: context.photoReferenceDate()
+                    ).issues(for: field).isEmpty)
             }
         }
         // A photo five months old: fine under a 6-month rule, too old under Jalisco's 3 months.
         let today = LocalDate("2027-05-01")!
         var answers = CurricularQuestionnaire()
-        answers.photo = PhotoReference(sha256: String(repeating: "ef", count: 32), byteCount: 1_000, format: .jpeg,
-                                       takenOn: today.addingMonths(-5), takenOnSource: .exif)
+        answers.photo = PhotoReference(
+            sha256: String(repeating: "ef", count: 32), byteCount: 1_000, format: .jpeg,
+            takenOn: today.addingMonths(-5), takenOnSource: .exif)
         #expect(answers.photoDateProblem(rules: process.rules, referenceDate: today) == nil)
         #expect(answers.photoDateProblem(rules: try jalisco().rules, referenceDate: today) != nil)
     }
@@ -76,8 +80,9 @@ struct ProcessRulesTests {
         let source = try String(contentsOfFile: "\(Self.directory)/processes/limites-2027.yaml", encoding: .utf8)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("procesos-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("processes"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("catalogs").path,
-                                                   withDestinationPath: "\(repositoryRoot)/config/catalogs")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.appendingPathComponent("catalogs").path,
+            withDestinationPath: "\(repositoryRoot)/config/catalogs")
         defer { try? FileManager.default.removeItem(at: directory) }
         for (replacement, reason) in [
             ("proposal: { minimum: 700, maximum: 600 }", "rules.proposal.minimum"),

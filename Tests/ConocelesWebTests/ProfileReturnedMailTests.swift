@@ -13,10 +13,12 @@ struct ProfileReturnedMailTests {
     @Test func theCandidateAndTheRepresentativeGetStaffsObservations() async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
         // The file's settings with test secrets (the worker reads only smtp.from and http.public_url).
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         try await TestDatabase.with { db in
             let candidacy = WebFixtures.candidacy("C-CORREO", party: "PAN", name: "Teresa Villaseñor")
             try await WebFixtures.seed(db, process, [candidacy])
@@ -31,8 +33,9 @@ struct ProfileReturnedMailTests {
             let environment = try JobEnvironment(
                 client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: mail,
                 pipelines: PipelineEngine(definitions: [], jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
-            try await JobTesting.perform(ProfileReturnedMailWorker(environment: environment),
-                                         args: .init(candidacyID: candidacy.id, returnedAt: returned.at))
+            try await JobTesting.perform(
+                ProfileReturnedMailWorker(environment: environment),
+                args: .init(candidacyID: candidacy.id, returnedAt: returned.at))
             let sent = mail.sentMessages
             #expect(Set(sent.flatMap(\.to).map(\.address)) == ["cand@example.org", "rep-pan@example.org"])
             for message in sent {

@@ -81,7 +81,8 @@ struct PublicPagesTests {
             case .generated: break  // per candidacy, office and listing page: StaticExportTests
             }
         }
-        #expect(plan.entries.filter { $0.optional }.map(\.uri).sorted()
+        #expect(
+            plan.entries.filter { $0.optional }.map(\.uri).sorted()
                 == PublicPages.all.filter { $0.export == .optionalPage }.map(\.path).sorted())
     }
 }

@@ -85,9 +85,11 @@ struct PublicationRefreshTests {
 
             try await PublicationTests.withdraw(db, leaving.id, as: .substituted)
             try await Self.refresh(db, process, leaving.id)
-            for uri in ["/candidaturas-publicas", "/candidaturas-publicas?nombre=aurelia", "/perfil/C-SALE", "/cumplimiento",
-                        "/datos-abiertos/candidaturas.csv", "/datos-abiertos/candidaturas.json", "/api/v1/publico/candidaturas",
-                        "/api/v1/publico/candidaturas/C-SALE"] {
+            for uri in [
+                "/candidaturas-publicas", "/candidaturas-publicas?nombre=aurelia", "/perfil/C-SALE", "/cumplimiento",
+                "/datos-abiertos/candidaturas.csv", "/datos-abiertos/candidaturas.json", "/api/v1/publico/candidaturas",
+                "/api/v1/publico/candidaturas/C-SALE",
+            ] {
                 let text = try await browser.get(uri).text
                 #expect(!text.contains("Aurelia Saliente"), "\(uri) still shows the withdrawn candidacy")
                 #expect(!text.contains("C-SALE") || uri.hasSuffix("C-SALE"), "\(uri)")

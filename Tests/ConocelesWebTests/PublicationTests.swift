@@ -32,8 +32,9 @@ struct PublicationTests {
     /// release comes at most once per `publication.statistics_refresh_hours`).
     static func rebuild(_ db: Database, _ process: ElectionProcess) async throws {
         let builder = PublicationBuilder(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs)
-        try await JobTesting.perform(PublicationRebuildWorker(client: db.client, builder: builder, processID: process.id),
-                                     args: .init(reason: "test"))
+        try await JobTesting.perform(
+            PublicationRebuildWorker(client: db.client, builder: builder, processID: process.id),
+            args: .init(reason: "test"))
         try await JobTesting.perform(StatisticsReleaseWorker(publisher: statisticsPublisher(db, process)), args: .init(force: true))
     }
 
@@ -56,10 +57,12 @@ struct PublicationTests {
     /// Every public place a candidacy can appear, with its body.
     static func everywhere(_ browser: Browser, id: String) async throws -> [(uri: String, status: HTTPResponse.Status, text: String)] {
         var result: [(String, HTTPResponse.Status, String)] = []
-        for uri in ["/candidaturas-publicas", "/candidaturas-publicas?nombre=Aurelia", "/perfil/\(id)", "/cumplimiento",
-                    "/datos-abiertos", "/datos-abiertos/candidaturas.csv", "/datos-abiertos/candidaturas.json",
-                    "/datos-abiertos/estadisticas-identidad.csv", "/api/v1/publico/candidaturas",
-                    "/api/v1/publico/candidaturas?nombre=aurelia", "/api/v1/publico/candidaturas/\(id)"] {
+        for uri in [
+            "/candidaturas-publicas", "/candidaturas-publicas?nombre=Aurelia", "/perfil/\(id)", "/cumplimiento",
+            "/datos-abiertos", "/datos-abiertos/candidaturas.csv", "/datos-abiertos/candidaturas.json",
+            "/datos-abiertos/estadisticas-identidad.csv", "/api/v1/publico/candidaturas",
+            "/api/v1/publico/candidaturas?nombre=aurelia", "/api/v1/publico/candidaturas/\(id)",
+        ] {
             let response = try await browser.get(uri)
             result.append((uri, response.status, response.text))
         }
@@ -90,8 +93,9 @@ struct PublicationTests {
             #expect(api.headers[.accessControlAllowOrigin] == "*")
             #expect(api.headers[.cacheControl]?.contains("max-age") == true)
             let etag = try #require(api.headers[.eTag])
-            let again = try await browser.send("/api/v1/publico/candidaturas?nombre=AURELIA", method: .get,
-                                               headers: [.ifNoneMatch: etag], body: nil)
+            let again = try await browser.send(
+                "/api/v1/publico/candidaturas?nombre=AURELIA", method: .get,
+                headers: [.ifNoneMatch: etag], body: nil)
             #expect(again.status == .notModified)
             #expect(try await browser.get("/api/v1/publico/candidaturas/C-PUB").text.contains("maestra rural"))
             let statistics = try await browser.get("/datos-abiertos/estadisticas-identidad.csv").text
@@ -159,8 +163,9 @@ struct PublicationTests {
 
     static func identity() -> IdentityQuestionnaire {
         IdentityQuestionnaire(
-            indigenous: IndigenousSection(identifiesAsIndigenous: .yes, speaksIndigenousLanguage: .no,
-                                          people: .answered(.other(text: "Comunidad coca de Mezcala"))),
+            indigenous: IndigenousSection(
+                identifiesAsIndigenous: .yes, speaksIndigenousLanguage: .no,
+                people: .answered(.other(text: "Comunidad coca de Mezcala"))),
             disability: DisabilitySection(hasDisability: .no), afroMexican: .no,
             sexualDiversity: SexualDiversitySection(isLGBTTTIQ: .no), migrant: MigrantSection(isMigrant: .no),
             youth: .no, olderPerson: .no,
@@ -189,8 +194,10 @@ struct PublicationTests {
             #expect(shown.contains("Persona indígena"))
             #expect(shown.contains("Comunidad coca de Mezcala"))
             #expect(shown.contains("Con su consentimiento expreso"))
-            for uri in ["/perfil/C-SIN", "/api/v1/publico/candidaturas/C-SIN", "/datos-abiertos/candidaturas.json",
-                        "/datos-abiertos/candidaturas.csv"] {
+            for uri in [
+                "/perfil/C-SIN", "/api/v1/publico/candidaturas/C-SIN", "/datos-abiertos/candidaturas.json",
+                "/datos-abiertos/candidaturas.csv",
+            ] {
                 let text = try await browser.get(uri).text
                 #expect(!text.contains("Mezcala") || uri.hasSuffix(".json"), "\(uri)")
                 if uri.hasSuffix("C-SIN") { #expect(!text.contains("Persona indígena") && !text.contains("indigena"), "\(uri)") }
@@ -256,11 +263,18 @@ struct PublicationTests {
             if quoted {
                 if c == "\"" {
                     if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" { quoted = true
-            } else if c == "," { row.append(field); field = ""
-            } else if c == "\r\n" || c == "\n" { row.append(field); rows.append(row); row = []; field = ""
-            } else { field.append(c) }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\r\n" || c == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
         }
         if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
         return rows
@@ -337,10 +351,12 @@ struct PublicationTests {
                     try await PublicationRebuildJob.enqueueListing(jobs: jobs, on: tx)
                 }
                 var checked = false
-                for try await (key, ahead) in try await db.client.query("""
+                for try await (key, ahead) in try await db.client.query(
+                    """
                     SELECT unique_key, extract(epoch FROM scheduled_at - now())::float8 FROM jobs
                      WHERE kind = \(PublicationRebuildWorker.kind) AND state = 'scheduled' ORDER BY id DESC LIMIT 1
-                    """, logger: TestDatabase.logger).decode((String, Double).self) {
+                    """, logger: TestDatabase.logger
+                ).decode((String, Double).self) {
                     let end = try #require(Int(key.split(separator: "@").last ?? ""))
                     #expect(end % window == 0 && ahead > 0 && ahead <= Double(window) + 2)
                     checked = true
@@ -349,7 +365,8 @@ struct PublicationTests {
                 return window
             }
             func completedRebuild(took seconds: Int) async throws {
-                try await db.client.query("""
+                try await db.client.query(
+                    """
                     INSERT INTO jobs (kind, queue, args, state, attempted_at, finalized_at)
                     VALUES (\(PublicationRebuildWorker.kind), 'publication', '{}', 'completed',
                             now() - make_interval(secs => \(seconds)), now())
@@ -368,10 +385,12 @@ struct PublicationTests {
 
     @Test func registrationApprovalsAndCancellationsRequestARebuild() async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         try await withSite([]) { browser, db, _ in
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
             let definitions = try PipelineDefinition.loadAll(directory: "\(repositoryRoot)/pipelines", knownKinds: WorkerRegistry.kinds)

@@ -63,8 +63,9 @@ struct PurgeDoorsTests {
             let publication = PublicationRepository(client: db.client, logger: TestDatabase.logger)
             let requests = try await publication.rebuildRequests(processID: process.id)
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
-            let worker = PrivacyPurgeWorker(client: db.client, blobs: PhotoUploadTests.blobs, process: process, retention: Self.retention,
-                                            jobs: jobs)
+            let worker = PrivacyPurgeWorker(
+                client: db.client, blobs: PhotoUploadTests.blobs, process: process, retention: Self.retention,
+                jobs: jobs)
             try await JobTesting.perform(worker, args: .init())
 
             #expect(try await PhotoUploadTests.blobs.get(original) == nil, "the original upload, with its EXIF, is still stored")
@@ -72,8 +73,9 @@ struct PurgeDoorsTests {
                 #expect(try await PhotoUploadTests.blobs.get(BlobAddress(sha256: variant.sha256)!) != nil, "\(variant.kind)")
             }
             #expect(try await StaffTests.questionnaires(db).sealedIdentity(for: id) == nil)
-            #expect(try await publication.rebuildRequests(processID: process.id) > requests,
-                    "the purge did not ask for a rebuild: the snapshot keeps the deleted answers")
+            #expect(
+                try await publication.rebuildRequests(processID: process.id) > requests,
+                "the purge did not ask for a rebuild: the snapshot keeps the deleted answers")
             #expect(!(try await JobTesting.enqueued(db, kind: PublicationRebuildWorker.kind)).isEmpty)
 
             try await PublicationTests.rebuild(db, process)
@@ -97,17 +99,20 @@ struct PurgeDoorsTests {
             #expect(lines.count == 1)
             #expect(lines.first?.entry.changes["photo_originals"] == "1")
             try await JobTesting.perform(worker, args: .init())
-            #expect(try await AuditLog(client: db.client, logger: TestDatabase.logger).records(forCandidacy: id)
-                .filter { $0.entry.action == "privacy.purge" }.count == 1)
+            #expect(
+                try await AuditLog(client: db.client, logger: TestDatabase.logger).records(forCandidacy: id)
+                    .filter { $0.entry.action == "privacy.purge" }.count == 1)
         }
     }
 
     @Test func aWithdrawnCandidacysEventsLoseThePersonsDataButRepeatsAreRecognised() async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         let api = EventsApiTests()
         try await api.withAPI { client, db in
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
@@ -131,7 +136,8 @@ struct PurgeDoorsTests {
 
             func body(_ event: String) async throws -> (String, Bool) {
                 for try await row in try await db.client.query(
-                    "SELECT body::text, body_purged_at IS NOT NULL FROM registration_events WHERE id = \(event)").decode((String, Bool).self) {
+                    "SELECT body::text, body_purged_at IS NOT NULL FROM registration_events WHERE id = \(event)"
+                ).decode((String, Bool).self) {
                     return row
                 }
                 Issue.record("no event \(event)")
@@ -142,8 +148,9 @@ struct PurgeDoorsTests {
                 // Before the end of the process for everyone: only the withdrawal rule applies.
                 var early = process
                 early.electionDay = LocalDate("2100-06-02")!
-                try await JobTesting.perform(PrivacyPurgeWorker(
-                    client: db.client, blobs: PhotoUploadTests.blobs, process: early, retention: Self.retention, clock: { now }), args: .init())
+                try await JobTesting.perform(
+                    PrivacyPurgeWorker(
+                        client: db.client, blobs: PhotoUploadTests.blobs, process: early, retention: Self.retention, clock: { now }), args: .init())
             }
             try await purge(daysAfterWithdrawal: 29)
             #expect(try await body("e-aprob").0.contains("persona@example.mx"), "purged before its retention ended")

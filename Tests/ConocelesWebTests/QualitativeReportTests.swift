@@ -72,7 +72,8 @@ struct QualitativeReportTests {
 
             // Each reading is in the audit trail, without content.
             let lines = try await db.client.query(
-                "SELECT changes::text FROM audit_log WHERE action = 'report.qualitative.read'").collect().map { try $0.decode(String.self) }
+                "SELECT changes::text FROM audit_log WHERE action = 'report.qualitative.read'"
+            ).collect().map { try $0.decode(String.self) }
             #expect(lines.count == 2)
             #expect(lines.allSatisfy { !$0.contains("Mezcala") })
 

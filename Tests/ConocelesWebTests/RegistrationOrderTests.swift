@@ -68,10 +68,12 @@ struct RegistrationOrderTests {
     /// and then runs every registration job it leads to (the queue's order: oldest first).
     func withRegistration(_ body: @Sendable @escaping (_ deliver: @Sendable (String) async throws -> Void, Database) async throws -> Void) async throws {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         try await EventsApiTests().withAPI { client, db in
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
             let definitions = try PipelineDefinition.loadAll(directory: "\(repositoryRoot)/pipelines", knownKinds: WorkerRegistry.kinds)
@@ -79,13 +81,14 @@ struct RegistrationOrderTests {
                 client: db.client, process: process, catalogs: catalogs, configuration: configuration, mail: InMemoryMailTransport(),
                 pipelines: PipelineEngine(definitions: definitions, jobs: jobs, logger: TestDatabase.logger), logger: TestDatabase.logger)
             let worker = RegistrationIngestWorker(environment: environment)
-            try await body({ json in
-                try await EventsApiTests().post(client, json) { #expect($0.status == .accepted) }
-                while let job = try await JobTesting.enqueued(db, kind: RegistrationIngestWorker.kind).first {
-                    try await JobTesting.perform(worker, args: try job.decodeArgs(IngestJob.self))
-                    _ = try await jobs.cancel(id: job.id)
-                }
-            }, db)
+            try await body(
+                { json in
+                    try await EventsApiTests().post(client, json) { #expect($0.status == .accepted) }
+                    while let job = try await JobTesting.enqueued(db, kind: RegistrationIngestWorker.kind).first {
+                        try await JobTesting.perform(worker, args: try job.decodeArgs(IngestJob.self))
+                        _ = try await jobs.cancel(id: job.id)
+                    }
+                }, db)
         }
     }
 

@@ -13,8 +13,10 @@ import TestSupport
 /// is kept as rejected with its reason.
 @Suite("Registration: updates")
 struct RegistrationUpdateTests {
-    static func update(event: String, candidacy: String, name: String = "Persona Corregida", office: String = "PM",
-                       party: String = "MC", municipality: String = "039", gender: String = "hombre", birth: String = "1979-02-03") -> String {
+    static func update(
+        event: String, candidacy: String, name: String = "Persona Corregida", office: String = "PM",
+        party: String = "MC", municipality: String = "039", gender: String = "hombre", birth: String = "1979-02-03"
+    ) -> String {
         """
         {"id": "\(event)", "type": "candidacy.updated", "occurred_at": "2024-03-08T18:00:00Z",
          "candidacy": {"id": "\(candidacy)", "office": "\(office)", "municipality": "\(municipality)", "formula_position": "propietario",
@@ -25,7 +27,8 @@ struct RegistrationUpdateTests {
 
     static func status(_ db: Database, event: String) async throws -> (String, String?) {
         for try await row in try await db.client.query(
-            "SELECT status, status_reason FROM registration_events WHERE id = \(event)").decode((String, String?).self) { return row }
+            "SELECT status, status_reason FROM registration_events WHERE id = \(event)"
+        ).decode((String, String?).self) { return row }
         return ("", nil)
     }
 
@@ -49,8 +52,9 @@ struct RegistrationUpdateTests {
             let line = try #require(audit.last { $0.entry.action == "candidacy.update" })
             #expect(line.entry.changes["fields"] == "full_name,gender,age,municipality")
             #expect(!line.entry.changes.values.contains { $0.contains("1979") }, "the audit line holds a birth date")
-            #expect(try await JobTesting.enqueued(db, kind: PublicationProfileRefreshWorker.kind).count > refreshes,
-                    "the public profile does not follow the correction")
+            #expect(
+                try await JobTesting.enqueued(db, kind: PublicationProfileRefreshWorker.kind).count > refreshes,
+                "the public profile does not follow the correction")
 
             // Another office or party is another candidacy: rejected, nothing changes.
             try await deliver(Self.update(event: "e-3", candidacy: "UPD-1", office: "SIN", municipality: "120"))

@@ -33,8 +33,10 @@ struct RejectedEventCorrectionTests {
             try await WebFixtures.staffAccount(db, .transparencyStaff, username: "staff-transparencia")
             try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "staff-igualdad")
             let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
-            _ = try await events.record(RegistrationEvent(id: "evt-corr", processID: process.id, kind: .approval, candidacyID: "C-CORR",
-                                                          body: Self.body(municipality: "999"), source: .csv))
+            _ = try await events.record(
+                RegistrationEvent(
+                    id: "evt-corr", processID: process.id, kind: .approval, candidacyID: "C-CORR",
+                    body: Self.body(municipality: "999"), source: .csv))
             let context = testContext(db, process)
             let environment = try await Self.environment(db)
             // The worker rejects it (municipality 999 is not in the catalog).
@@ -63,10 +65,12 @@ struct RejectedEventCorrectionTests {
                 #expect(try await events.corrections(eventID: "evt-corr").isEmpty)
                 #expect(try await events.event(id: "evt-corr")?.status == .rejected)
 
-                let done = try await staff.post("/instancia/eventos-rechazados/evt-corr/corregir", [
-                    ("office", "PM"), ("municipality", "039"), ("district", ""), ("list_position", ""),
-                    ("postulated_by_type", "partido"), ("postulated_by", "MC"),
-                ])
+                let done = try await staff.post(
+                    "/instancia/eventos-rechazados/evt-corr/corregir",
+                    [
+                        ("office", "PM"), ("municipality", "039"), ("district", ""), ("list_position", ""),
+                        ("postulated_by_type", "partido"), ("postulated_by", "MC"),
+                    ])
                 #expect(done.status == .seeOther && done.location == "/instancia/eventos-rechazados?hecho=corregido")
                 #expect(try await events.event(id: "evt-corr")?.status == .pending)
                 try await JobTesting.assertEnqueued(db, kind: IngestJob.kind, args: IngestJob.self) { $0.eventID == "evt-corr" }
@@ -84,8 +88,9 @@ struct RejectedEventCorrectionTests {
                 #expect(corrections.count == 1)
                 let correction = try #require(corrections.first)
                 #expect(correction.actor.role == AccountRole.transparencyStaff.rawValue)
-                #expect(correction.changesJSON.contains("\"from\": \"999\"") && correction.changesJSON.contains("\"to\": \"039\""),
-                        "\(correction.changesJSON)")
+                #expect(
+                    correction.changesJSON.contains("\"from\": \"999\"") && correction.changesJSON.contains("\"to\": \"039\""),
+                    "\(correction.changesJSON)")
                 #expect(correction.originalSHA256 == Self.sha256Hex(originalStored), "the hash of the body as it was")
                 #expect(try await events.event(id: "evt-corr")?.body.contains("\"039\"") == true)
                 #expect(correction.previousReason?.contains("999") == true)
@@ -106,10 +111,12 @@ struct RejectedEventCorrectionTests {
 
     static func environment(_ db: Database) async throws -> JobEnvironment {
         let (process, catalogs) = try ProcessLoader.load(processID: "jalisco-2024", configDirectory: "\(repositoryRoot)/config")
-        let configuration = try await AppConfiguration.load(file: "\(repositoryRoot)/config/conoceles.yaml", environment: [
-            "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
-            "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
-        ])
+        let configuration = try await AppConfiguration.load(
+            file: "\(repositoryRoot)/config/conoceles.yaml",
+            environment: [
+                "CONOCELES_SECURITY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+                "CONOCELES_SECURITY_EVENT_HMAC_SECRET": String(repeating: "s", count: 40),
+            ])
         let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
         let pipelines = try PipelineDefinition.loadAll(directory: "\(repositoryRoot)/pipelines", knownKinds: WorkerRegistry.kinds)
         return try JobEnvironment(

@@ -25,9 +25,10 @@ struct ReportsTests {
             try await WebFixtures.staffAccount(db, .transparencyStaff, username: "staff-transparencia")
             try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "staff-igualdad")
             try await WebFixtures.staffAccount(db, .itStaff, username: "staff-informatica")
-            let id = try #require(try await ProgressReportRepository(client: db.client, logger: TestDatabase.logger).store(
-                processID: process.id, kind: .periodic, dueOn: LocalDate("2024-04-30")!, title: "Informe periódico de prueba <b>",
-                html: Self.html, csv: Self.csv, at: Date()))
+            let id = try #require(
+                try await ProgressReportRepository(client: db.client, logger: TestDatabase.logger).store(
+                    processID: process.id, kind: .periodic, dueOn: LocalDate("2024-04-30")!, title: "Informe periódico de prueba <b>",
+                    html: Self.html, csv: Self.csv, at: Date()))
             let app = Application(router: WebApplication.buildRouter(context: testContext(db, process)))
             try await app.test(.router) { client in try await body(Browser(client), id, db) }
         }

@@ -21,8 +21,10 @@ struct RepresentativeTests {
         WebFixtures.candidacy("PRI-1", party: "PRI", office: "GUB", name: priName),
     ]
 
-    func withSite(_ candidacies: [Candidacy] = Self.candidacies,
-                  _ body: @Sendable @escaping (Browser, Database) async throws -> Void) async throws {
+    func withSite(
+        _ candidacies: [Candidacy] = Self.candidacies,
+        _ body: @Sendable @escaping (Browser, Database) async throws -> Void
+    ) async throws {
         let process = try jalisco()
         try await TestDatabase.with { db async throws in
             try await WebFixtures.seed(db, process, candidacies)
@@ -109,8 +111,11 @@ struct RepresentativeTests {
     }
 
     @Test func theListPagesBeyondAHundred() async throws {
-        let many = (1...105).map { WebFixtures.candidacy(String(format: "PAN-R%03d", $0), party: "PAN", office: "REG", municipality: "039",
-                                                          name: String(format: "Regidora %03d", $0)) }
+        let many = (1...105).map {
+            WebFixtures.candidacy(
+                String(format: "PAN-R%03d", $0), party: "PAN", office: "REG", municipality: "039",
+                name: String(format: "Regidora %03d", $0))
+        }
         try await withSite(many) { browser, _ in
             try await browser.signIn("rep-pan")
             let first = try await browser.get("/candidaturas").text
@@ -166,9 +171,11 @@ struct RepresentativeTests {
         try await withSite { browser, db in
             for id in ["PAN-1", "PAN-3", "PRI-1"] { try await Self.complete(db, id) }
             try await browser.signIn("rep-pan")
-            let response = try await browser.post("/candidaturas/autorizar", [
-                ("ids[]", "PAN-1"), ("ids[]", "PRI-1"), ("ids[]", "PAN-2"), ("ids[]", "PAN-3"),
-            ])
+            let response = try await browser.post(
+                "/candidaturas/autorizar",
+                [
+                    ("ids[]", "PAN-1"), ("ids[]", "PRI-1"), ("ids[]", "PAN-2"), ("ids[]", "PAN-3"),
+                ])
             #expect(response.status == .ok)
             #expect(response.text.contains("2 autorizadas; 2 no se pudieron autorizar:"))
             #expect(response.text.contains("1 candidatura no corresponde a su representación o no existe."))
@@ -221,8 +228,10 @@ struct RepresentativeTests {
             let refused = try await browser.post("/candidaturas/PAN-2/modificacion", [("motivo", "Actualizar la propuesta")])
             #expect(refused.status == .conflict)
             #expect(try await Self.state(db, "PAN-2") == .pending)
-            for response in [try await browser.get("/candidaturas/PRI-1/modificacion"),
-                             try await browser.post("/candidaturas/PRI-1/modificacion", [("motivo", "Otra")])] {
+            for response in [
+                try await browser.get("/candidaturas/PRI-1/modificacion"),
+                try await browser.post("/candidaturas/PRI-1/modificacion", [("motivo", "Otra")]),
+            ] {
                 #expect(response.status == .forbidden)
                 #expect(!response.text.contains(Self.priName))
             }
@@ -265,7 +274,8 @@ struct RepresentativeTests {
 
     /// A multipart body with one CSV file.
     static func multipart(_ csv: String, boundary: String = "----conoceles-prueba") -> (String, ByteBuffer) {
-        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"archivo\"; filename=\"carga.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        let body =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"archivo\"; filename=\"carga.csv\"\r\nContent-Type: text/csv\r\n\r\n"
             + csv + "\r\n--\(boundary)--\r\n"
         return ("multipart/form-data; boundary=\(boundary)", ByteBuffer(string: body))
     }
@@ -282,10 +292,12 @@ struct RepresentativeTests {
         try await withSite { browser, db in
             try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
-            let header = Self.csvRow(["Clave de la candidatura", "Nombre", "Revisión (no la cambie)", "Grado máximo de estudios",
-                                      "Estatus del grado máximo de estudios", "Historia profesional y/o laboral",
-                                      "Correos electrónicos públicos (uno por renglón)",
-                                      "Manifestación de autorización para la publicación de la información (Sí/No)"])
+            let header = Self.csvRow([
+                "Clave de la candidatura", "Nombre", "Revisión (no la cambie)", "Grado máximo de estudios",
+                "Estatus del grado máximo de estudios", "Historia profesional y/o laboral",
+                "Correos electrónicos públicos (uno por renglón)",
+                "Manifestación de autorización para la publicación de la información (Sí/No)",
+            ])
             let good = Self.csvRow(["PAN-1", "ignorado", "0", "Maestría", "En curso", Self.text(300), "a@example.org\nb@example.org", "Sí"])
             let bad = Self.csvRow(["PAN-2", "", "0", "Licenciatura", "", String(repeating: "x", count: 5_001), "no-es-correo", "<script>alert(1)</script>"])
             let foreign = Self.csvRow(["PRI-1", "", "0", "Primaria", "Trunco", Self.text(300), "", "Sí"])
@@ -350,8 +362,9 @@ struct RepresentativeTests {
             #expect(response.text.contains("La columna «&lt;script&gt;alert(1)&lt;/script&gt;» no es de la plantilla."))
             #expect(!response.text.contains("<script>alert(1)"))
             let noID = Self.multipart(Self.csvRow(["Nombre"]) + "\r\n\"x\"")
-            #expect(try await browser.upload("/candidaturas/carga", contentType: noID.0, body: noID.1).text
-                .contains("Falta la columna «Clave de la candidatura»."))
+            #expect(
+                try await browser.upload("/candidaturas/carga", contentType: noID.0, body: noID.1).text
+                    .contains("Falta la columna «Clave de la candidatura»."))
             // A file without the revision column (an older template) is refused whole: nothing can be checked for staleness.
             let noRevision = Self.multipart(Self.csvRow(["Clave de la candidatura", "Historia profesional y/o laboral"]) + "\r\n\"PAN-1\",\"x\"")
             let old = try await browser.upload("/candidaturas/carga", contentType: noRevision.0, body: noRevision.1)
@@ -373,9 +386,12 @@ struct RepresentativeTests {
             let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; Pérez"
             let list = try await browser.get("/candidaturas").text
             let authorized = try await browser.post("/candidaturas/autorizar", [("ids[]", "PAN-X")]).text
-            let (type, body) = Self.multipart(Self.csvRow(["Clave de la candidatura", "Revisión (no la cambie)",
-                                                           "Correos electrónicos públicos (uno por renglón)"])
-                                              + "\r\n\"PAN-X\",\"0\",\"malo\"")
+            let (type, body) = Self.multipart(
+                Self.csvRow([
+                    "Clave de la candidatura", "Revisión (no la cambie)",
+                    "Correos electrónicos públicos (uno por renglón)",
+                ])
+                    + "\r\n\"PAN-X\",\"0\",\"malo\"")
             let report = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text
             for page in [list, authorized, report] {
                 #expect(page.contains(escaped))
@@ -389,7 +405,8 @@ struct RepresentativeTests {
             try await WebFixtures.acceptNotice(db, "PAN-1")  // a row saves only after its candidacy's privacy notice
             try await browser.signIn("rep-pan")
             // Semicolons, CRLF and a comma in a cell: the separator comes from the header line.
-            let csv = "Clave de la candidatura;Revisión (no la cambie);Grado máximo de estudios;Estatus del grado máximo de estudios;"
+            let csv =
+                "Clave de la candidatura;Revisión (no la cambie);Grado máximo de estudios;Estatus del grado máximo de estudios;"
                 + "Historia profesional y/o laboral\r\nPAN-1;0;Maestría;Cédula;Abogada, notaria y docente\r\n"
             let bytes = try #require(csv.data(using: .windowsCP1252))
             let boundary = "limite"
@@ -420,10 +437,12 @@ struct RepresentativeTests {
             second.firstProposal = "Propuesta del día 2"
             try await questionnaires.saveCurricular(second, for: "PAN-1", by: .system("test"))
             // Day 3: the representative uploads the old template with changes on both rows.
-            let edited = template
+            let edited =
+                template
                 .replacingOccurrences(of: "\"Día 1\"", with: "\"Día 3, desde la plantilla vieja\"")
-                .replacingOccurrences(of: "\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\",\"\"",
-                                      with: "\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\",\"Maestría\"")
+                .replacingOccurrences(
+                    of: "\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\",\"\"",
+                    with: "\"PAN-2\",\"Beatriz Panista Dos\",\"Diputación local de mayoría relativa\",\"0\",\"Maestría\"")
             #expect(edited.contains("Día 3") && edited.contains("\"0\",\"Maestría\""))
             let (type, body) = Self.multipart(edited)
             let page = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text
@@ -453,8 +472,10 @@ struct RepresentativeTests {
             try await QuestionnaireRepository(client: db.client, cipher: testCipher, logger: TestDatabase.logger)
                 .saveCurricular(draft, for: "PAN-1", by: .system("test"))
             try await browser.signIn("rep-pan")
-            let header = Self.csvRow(["Clave de la candidatura", "Revisión (no la cambie)", "Historia profesional y/o laboral",
-                                      "Primera propuesta", "Correos electrónicos públicos (uno por renglón)", "Página web"])
+            let header = Self.csvRow([
+                "Clave de la candidatura", "Revisión (no la cambie)", "Historia profesional y/o laboral",
+                "Primera propuesta", "Correos electrónicos públicos (uno por renglón)", "Página web",
+            ])
             let row = Self.csvRow(["PAN-1", "1", "", "borrar", "", "https://ejemplo.mx"])
             let (type, body) = Self.multipart(header + "\r\n" + row)
             let page = try await browser.upload("/candidaturas/carga", contentType: type, body: body).text

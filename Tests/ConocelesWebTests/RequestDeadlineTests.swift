@@ -28,7 +28,9 @@ struct RequestDeadlineTests {
         }
         func open() {
             opened.withLock { $0 = true }
-            for continuation in waiting.withLock({ list in defer { list = [] }; return list }) { continuation.resume() }
+            for continuation in waiting.withLock({ list in
+                defer { list = [] }; return list
+            }) { continuation.resume() }
         }
     }
 
@@ -79,7 +81,8 @@ struct RequestDeadlineTests {
             // Another session holds the publication's tables: the public API's queries wait.
             try await db.client.withConnection { locker in
                 try await locker.query("BEGIN")
-                try await locker.query("""
+                try await locker.query(
+                    """
                     LOCK TABLE publication_state, publication_snapshots, published_profiles, published_documents IN ACCESS EXCLUSIVE MODE
                     """)
                 let started = ContinuousClock.now

@@ -41,8 +41,10 @@ struct SessionTests {
         }
     }
 
-    @Test(arguments: [(AccountRole.transparencyStaff, "/instancia/verificacion"), (.genderEqualityStaff, "/instancia/cumplimiento"),
-                      (.itStaff, "/instancia/cuentas")])
+    @Test(arguments: [
+        (AccountRole.transparencyStaff, "/instancia/verificacion"), (.genderEqualityStaff, "/instancia/cumplimiento"),
+        (.itStaff, "/instancia/cuentas"),
+    ])
     func eachStaffRoleStartsInItsArea(role: AccountRole, home: String) async throws {
         try await withSite { browser, db in
             try await WebFixtures.staffAccount(db, role, username: "persona.staff")
@@ -81,8 +83,12 @@ struct SessionTests {
             try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
             let missing = try await browser.post("/entrar", [("usuario", "ana.staff"), ("contrasena", WebFixtures.password)], csrf: false)
             #expect(missing.status == .forbidden)
-            let wrong = try await browser.post("/entrar", [("usuario", "ana.staff"), ("contrasena", WebFixtures.password),
-                                                           ("csrf", String(repeating: "a", count: 64))], csrf: false)
+            let wrong = try await browser.post(
+                "/entrar",
+                [
+                    ("usuario", "ana.staff"), ("contrasena", WebFixtures.password),
+                    ("csrf", String(repeating: "a", count: 64)),
+                ], csrf: false)
             #expect(wrong.status == .forbidden)
             #expect(wrong.text.contains("Solicitud rechazada"))
             #expect(browser.cookies["conoceles_sesion"] == nil)
@@ -147,8 +153,12 @@ struct SessionTests {
             let short = try await browser.post("/restablecer", [("token", token.value), ("contrasena", "corta"), ("confirmacion", "corta")])
             #expect(short.status == .unprocessableContent)
             #expect(short.text.contains(#"aria-describedby="contrasena-error""#))
-            let good = try await browser.post("/restablecer", [("token", token.value), ("contrasena", "otra-clave-muy-larga"),
-                                                               ("confirmacion", "otra-clave-muy-larga")])
+            let good = try await browser.post(
+                "/restablecer",
+                [
+                    ("token", token.value), ("contrasena", "otra-clave-muy-larga"),
+                    ("confirmacion", "otra-clave-muy-larga"),
+                ])
             #expect(good.text.contains("Su contraseña nueva quedó guardada"))
             // The reset ended the open session, and the link works only once.
             #expect(try await browser.get("/inicio").status == .seeOther)

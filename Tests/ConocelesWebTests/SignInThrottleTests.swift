@@ -23,7 +23,8 @@ struct SignInThrottleTests {
 
     /// Moves the username's last counted attempt `seconds` into the past (the wait passing).
     static func wait(_ db: Database, _ username: String, seconds: Int) async throws {
-        try await db.client.query("""
+        try await db.client.query(
+            """
             UPDATE sign_in_throttles SET last_attempt_at = last_attempt_at - make_interval(secs => \(seconds))
              WHERE scope = 'account' AND key = \(username)
             """)
@@ -72,8 +73,12 @@ struct SignInThrottleTests {
             #expect(refused.status == .tooManyRequests && refused.text.contains(" segundos (hasta el "))
             // Whoever resets the password by e-mail owns the account: the wait ends.
             let token = try await PasswordResetRepository(client: db.client, logger: TestDatabase.logger).issue(accountID: account.id)
-            let reset = try await browser.post("/restablecer", [("token", token.value), ("contrasena", "otra-clave-muy-larga"),
-                                                                ("confirmacion", "otra-clave-muy-larga")])
+            let reset = try await browser.post(
+                "/restablecer",
+                [
+                    ("token", token.value), ("contrasena", "otra-clave-muy-larga"),
+                    ("confirmacion", "otra-clave-muy-larga"),
+                ])
             #expect(reset.status == .ok)
             #expect(try await browser.signIn("ana.staff", "otra-clave-muy-larga").location == "/inicio")
         }
@@ -86,8 +91,11 @@ struct SignInThrottleTests {
         #expect(policy.delay(afterFailures: policy.freeFailures) == .seconds(30))
         #expect(policy.delay(afterFailures: policy.freeFailures + 1) == .seconds(60))
         #expect(policy.delay(afterFailures: 10_000) == .seconds(15 * 60))
-        #expect(SessionController.throttledMessage(retryAt: Date(timeIntervalSince1970: 1_000_000), timeZone: "America/Mexico_City",
-                                                   now: Date(timeIntervalSince1970: 1_000_000 - 125)).contains("Espere 3 minutos"))
+        #expect(
+            SessionController.throttledMessage(
+                retryAt: Date(timeIntervalSince1970: 1_000_000), timeZone: "America/Mexico_City",
+                now: Date(timeIntervalSince1970: 1_000_000 - 125)
+            ).contains("Espere 3 minutos"))
     }
 
     @Test func forwardedForIsIgnoredUnlessThePeerIsATrustedProxy() async throws {

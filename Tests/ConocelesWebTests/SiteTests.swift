@@ -15,8 +15,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let testEventSecret = String(repeating: "s", count: 40)
 
 func testContext(_ db: Database, _ process: ElectionProcess) -> WebContext {
-    WebContext(database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher,
-               blobs: FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("conoceles-web-\(UUID().uuidString)").path))
+    WebContext(
+        database: db, process: process, catalogs: jaliscoCatalogs, eventSecret: testEventSecret, cipher: testCipher,
+        blobs: FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("conoceles-web-\(UUID().uuidString)").path))
 }
 
 /// The key the web tests seal identity answers with.
@@ -79,7 +80,8 @@ struct SiteTests {
     }
 
     @Test func escapeNeutralizesMarkup() {
-        #expect(HTMLPage.escape("<script>alert('x')</script> & \"y\"")
-            == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;")
+        #expect(
+            HTMLPage.escape("<script>alert('x')</script> & \"y\"")
+                == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;")
     }
 }

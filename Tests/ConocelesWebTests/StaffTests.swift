@@ -39,10 +39,11 @@ struct StaffTests {
     }
 
     static func curricular(history: String = "Trabajé veinte años como maestra rural en Los Altos de Jalisco") -> CurricularQuestionnaire {
-        CurricularQuestionnaire(maximumDegree: "licenciatura", degreeStatus: "cedula", professionalHistory: history,
-                                politicalTrajectory: "Regidora de 2015 a 2018", publicOfficeMotivation: "Servir",
-                                firstProposal: "Escuelas", secondProposal: "Agua", genderProposal: "Paridad",
-                                publicationAuthorization: true)
+        CurricularQuestionnaire(
+            maximumDegree: "licenciatura", degreeStatus: "cedula", professionalHistory: history,
+            politicalTrajectory: "Regidora de 2015 a 2018", publicOfficeMotivation: "Servir",
+            firstProposal: "Escuelas", secondProposal: "Agua", genderProposal: "Paridad",
+            publicationAuthorization: true)
     }
 
     /// Captures `answers` for `id` and takes the profile to `autorizado`.
@@ -104,8 +105,9 @@ struct StaffTests {
             let workflows = Self.workflows(db)
             try await workflows.apply(.requestModification, to: candidacy.id, by: Self.representative, observations: "Cambió de empleo")
             try await workflows.apply(.approveModification, to: candidacy.id, by: Self.staff)
-            try await Self.questionnaires(db).saveCurricular(Self.curricular(history: "Fui directora rural en Tepatitlán"),
-                                                             for: candidacy.id, by: AuditActor(Self.representative))
+            try await Self.questionnaires(db).saveCurricular(
+                Self.curricular(history: "Fui directora rural en Tepatitlán"),
+                for: candidacy.id, by: AuditActor(Self.representative))
             try await workflows.apply(.submitModification, to: candidacy.id, by: Self.representative, completeness: CompletenessReport())
             try await browser.signIn("ana.staff")
             let body = try await browser.get("/instancia/candidaturas/C-MODIF").text
@@ -134,8 +136,9 @@ struct StaffTests {
             try await browser.signIn("ana.staff")
             #expect(try await browser.get("/instancia/candidaturas/C-IDENT").text.contains("Cuestionario: No respondido · Consentimiento para publicar: No"))
             let identity = IdentityQuestionnaire(
-                indigenous: IndigenousSection(identifiesAsIndigenous: .yes, speaksIndigenousLanguage: .no,
-                                              people: .answered(.other(text: "Comunidad coca de Mezcala"))),
+                indigenous: IndigenousSection(
+                    identifiesAsIndigenous: .yes, speaksIndigenousLanguage: .no,
+                    people: .answered(.other(text: "Comunidad coca de Mezcala"))),
                 disability: DisabilitySection(hasDisability: .no), afroMexican: .no,
                 sexualDiversity: SexualDiversitySection(isLGBTTTIQ: .no), migrant: MigrantSection(isMigrant: .no),
                 youth: .no, olderPerson: .no,
@@ -161,13 +164,15 @@ struct StaffTests {
             // Empty observations are refused beside the field; nothing changes, nothing is sent.
             let empty = try await browser.post("/instancia/candidaturas/C-DEVOLVER/devolver", [("observaciones", "   ")])
             #expect(empty.status == .unprocessableContent)
-            #expect(empty.text.contains(#"<p class="error" id="observaciones-error" role="alert">Escriba las observaciones para devolver con observaciones.</p>"#))
+            #expect(
+                empty.text.contains(#"<p class="error" id="observaciones-error" role="alert">Escriba las observaciones para devolver con observaciones.</p>"#))
             #expect(empty.text.contains(#"aria-describedby="observaciones-error""#))
             #expect(try await Self.state(db, candidacy.id) == .authorized)
             try await JobTesting.assertNotEnqueued(db, kind: ProfileReturnedMailWorker.kind)
 
-            let returned = try await browser.post("/instancia/candidaturas/C-DEVOLVER/devolver",
-                                                  [("observaciones", "La foto no cumple: es de 2019.")])
+            let returned = try await browser.post(
+                "/instancia/candidaturas/C-DEVOLVER/devolver",
+                [("observaciones", "La foto no cumple: es de 2019.")])
             #expect(returned.status == .seeOther)
             #expect(returned.location == "/instancia/candidaturas/C-DEVOLVER?hecho=devuelto")
             #expect(try await Self.state(db, candidacy.id) == .returned)
@@ -193,7 +198,8 @@ struct StaffTests {
             try await Self.authorize(db, candidacy.id)
             try await Self.questionnaires(db).saveCurricular(Self.curricular(), for: capturing.id, by: AuditActor(Self.representative))
             try await browser.signIn("ana.staff")
-            #expect(try await browser.post("/instancia/candidaturas/C-PUBLICAR/verificar").location
+            #expect(
+                try await browser.post("/instancia/candidaturas/C-PUBLICAR/verificar").location
                     == "/instancia/candidaturas/C-PUBLICAR?hecho=verificado")
             #expect(try await Self.state(db, candidacy.id) == .verified)
             #expect(try await Self.questionnaires(db).curricular(for: candidacy.id)?.published == nil)
@@ -227,8 +233,9 @@ struct StaffTests {
             for candidacy in [first, second] {
                 try await Self.authorize(db, candidacy.id)
                 try await Self.publish(db, candidacy.id)
-                try await Self.workflows(db).apply(.requestModification, to: candidacy.id, by: Self.representative,
-                                                   observations: "Nuevo domicilio de campaña \(Self.payload)")
+                try await Self.workflows(db).apply(
+                    .requestModification, to: candidacy.id, by: Self.representative,
+                    observations: "Nuevo domicilio de campaña \(Self.payload)")
             }
             try await browser.signIn("ana.staff")
             let list = try await browser.get("/instancia/modificaciones").text
@@ -266,13 +273,18 @@ struct StaffTests {
             _ = try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
             try await Self.authorize(db, candidacy.id)
             try await browser.signIn("ana.staff")
-            #expect(try await browser.post("/instancia/candidaturas/C-BITACORA/devolver",
-                                            [("observaciones", "Revise la trayectoria \(Self.payload)")]).status == .seeOther)
+            #expect(
+                try await browser.post(
+                    "/instancia/candidaturas/C-BITACORA/devolver",
+                    [("observaciones", "Revise la trayectoria \(Self.payload)")]
+                ).status == .seeOther)
             let page = try await browser.get("/instancia/candidaturas/C-BITACORA/bitacora")
             #expect(page.status == .ok)
             let body = page.text
-            for label in ["Iniciar la captura", "Marcar como completo", "Autorizar la publicación", "Devolver con observaciones",
-                          "Guardó el cuestionario curricular"] {
+            for label in [
+                "Iniciar la captura", "Marcar como completo", "Autorizar la publicación", "Devolver con observaciones",
+                "Guardó el cuestionario curricular",
+            ] {
                 #expect(body.contains(label), "\(label)")
             }
             #expect(body.contains("Instancia interna") && body.contains("Representación de partido"))
@@ -302,8 +314,10 @@ struct StaffTests {
             answers.professionalHistory = "Historia nueva \(Self.payload)"
             try await Self.questionnaires(db).saveCurricular(answers, for: candidacy.id, by: AuditActor(Self.representative))
             try await browser.signIn("ana.staff")
-            for uri in ["/instancia/candidaturas/C-XSS", "/instancia/candidaturas/C-XSS/bitacora", "/instancia/verificacion",
-                        "/instancia/modificaciones", "/instancia/cuentas"] {
+            for uri in [
+                "/instancia/candidaturas/C-XSS", "/instancia/candidaturas/C-XSS/bitacora", "/instancia/verificacion",
+                "/instancia/modificaciones", "/instancia/cuentas",
+            ] {
                 let body = try await browser.get(uri).text
                 #expect(!body.contains("<script>alert"), "\(uri)")
                 #expect(!body.contains("<img src=x"), "\(uri)")
@@ -326,14 +340,20 @@ struct StaffTests {
             _ = try await WebFixtures.representativeAccount(db, party: "PAN", username: "rep.pan")
             _ = try await WebFixtures.staffAccount(db, .genderEqualityStaff, username: "igualdad")
             let it = try await WebFixtures.staffAccount(db, .itStaff, username: "informatica")
-            let reviewGets = ["/instancia/verificacion", "/instancia/candidaturas/C-AJENA", "/instancia/candidaturas/C-AJENA/bitacora",
-                              "/instancia/modificaciones"]
-            let reviewPosts = ["/instancia/candidaturas/C-AJENA/devolver", "/instancia/candidaturas/C-AJENA/verificar",
-                               "/instancia/candidaturas/C-AJENA/publicar", "/instancia/modificaciones/1/aprobar",
-                               "/instancia/modificaciones/1/rechazar"]
+            let reviewGets = [
+                "/instancia/verificacion", "/instancia/candidaturas/C-AJENA", "/instancia/candidaturas/C-AJENA/bitacora",
+                "/instancia/modificaciones",
+            ]
+            let reviewPosts = [
+                "/instancia/candidaturas/C-AJENA/devolver", "/instancia/candidaturas/C-AJENA/verificar",
+                "/instancia/candidaturas/C-AJENA/publicar", "/instancia/modificaciones/1/aprobar",
+                "/instancia/modificaciones/1/rechazar",
+            ]
             let accountGets = ["/instancia/cuentas"]
-            let accountPosts = ["/instancia/cuentas/\(it.id.uuidString.lowercased())/reenviar", "/instancia/cuentas/reenviar-pendientes",
-                                "/instancia/cuentas/emitir"]
+            let accountPosts = [
+                "/instancia/cuentas/\(it.id.uuidString.lowercased())/reenviar", "/instancia/cuentas/reenviar-pendientes",
+                "/instancia/cuentas/emitir",
+            ]
             for username in ["la.candidata", "rep.pan", "igualdad", "informatica"] {
                 try await browser.signIn(username)
                 let mayManageAccounts = username == "informatica"
@@ -362,11 +382,16 @@ struct StaffTests {
             _ = try await WebFixtures.staffAccount(db, .transparencyStaff, username: "ana.staff")
             try await Self.authorize(db, candidacy.id)
             try await browser.signIn("ana.staff")
-            for uri in ["/instancia/candidaturas/C-CSRF/devolver", "/instancia/candidaturas/C-CSRF/verificar",
-                        "/instancia/cuentas/reenviar-pendientes", "/instancia/cuentas/emitir"] {
+            for uri in [
+                "/instancia/candidaturas/C-CSRF/devolver", "/instancia/candidaturas/C-CSRF/verificar",
+                "/instancia/cuentas/reenviar-pendientes", "/instancia/cuentas/emitir",
+            ] {
                 #expect(try await browser.post(uri, [("observaciones", "Sin token")], csrf: false).status == .forbidden, "\(uri)")
-                #expect(try await browser.post(uri, [("observaciones", "Token falso"), ("csrf", String(repeating: "b", count: 64))],
-                                               csrf: false).status == .forbidden, "\(uri)")
+                #expect(
+                    try await browser.post(
+                        uri, [("observaciones", "Token falso"), ("csrf", String(repeating: "b", count: 64))],
+                        csrf: false
+                    ).status == .forbidden, "\(uri)")
             }
             #expect(try await Self.state(db, candidacy.id) == .authorized)
             try await JobTesting.assertNotEnqueued(db, kind: ProfileReturnedMailWorker.kind)
@@ -378,8 +403,10 @@ struct StaffTests {
     /// Records an applied approval event of `candidacyID` (what mail.credentials and account.issue take).
     static func appliedEvent(_ db: Database, _ candidacyID: String) async throws {
         let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
-        _ = try await events.record(RegistrationEvent(id: "ev-\(candidacyID)", processID: "jalisco-2024", kind: .approval,
-                                                      candidacyID: candidacyID, body: "{}", source: .csv))
+        _ = try await events.record(
+            RegistrationEvent(
+                id: "ev-\(candidacyID)", processID: "jalisco-2024", kind: .approval,
+                candidacyID: candidacyID, body: "{}", source: .csv))
         try await events.settle("ev-\(candidacyID)", to: .applied)
     }
 
@@ -393,16 +420,19 @@ struct StaffTests {
             // Approved ten days ago, its credentials never sent: late against the 3-day deadline.
             try await db.client.query("UPDATE candidacies SET created_at = now() - interval '10 days' WHERE id = 'C-TARDE'")
             let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
-            let (lateAccount, _) = try await accounts.create(.candidate(
-                username: "c-c-tarde", email: "tarde@example.org", displayName: late.fullName, processID: "jalisco-2024",
-                candidacyID: late.id), activationTTL: .seconds(3_600), by: .system("test"))
+            let (lateAccount, _) = try await accounts.create(
+                .candidate(
+                    username: "c-c-tarde", email: "tarde@example.org", displayName: late.fullName, processID: "jalisco-2024",
+                    candidacyID: late.id), activationTTL: .seconds(3_600), by: .system("test"))
             _ = try await WebFixtures.candidateAccount(db, for: onTime, username: "c-c-atiempo")
             try await browser.signIn("informatica")
 
             let page = try await browser.get("/instancia/cuentas")
             #expect(page.status == .ok)
             let body = page.text
-            #expect(body.contains(#"<tr class="atrasada"><th scope="row">Cuenta Fuera De Plazo <span class="clave">(C-TARDE)</span> <strong>Fuera de plazo</strong>"#))
+            #expect(
+                body.contains(
+                    #"<tr class="atrasada"><th scope="row">Cuenta Fuera De Plazo <span class="clave">(C-TARDE)</span> <strong>Fuera de plazo</strong>"#))
             #expect(body.contains(#"<tr><th scope="row">Cuenta A Tiempo"#))
             #expect(body.contains("Candidaturas fuera de plazo: <strong>1</strong>"))
             #expect(body.contains("Candidatura Sin Cuenta") && body.contains("Sin cuenta"))

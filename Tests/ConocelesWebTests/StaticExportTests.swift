@@ -42,7 +42,10 @@ struct StaticExportTests {
             for match in html.matches(of: /(?:href|src|action)="([^"]*)"/) {
                 let link = String(match.output.1).replacingOccurrences(of: "&amp;", with: "&")
                 if link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("#") || link.hasPrefix("mailto:")
-                    || link.hasPrefix("tel:") || link.hasPrefix("data:") { continue }
+                    || link.hasPrefix("tel:") || link.hasPrefix("data:")
+                {
+                    continue
+                }
                 let path = String(link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
                 guard !link.hasPrefix("/"), !path.contains("?"), !path.hasSuffix("/"), let decoded = path.removingPercentEncoding else {
                     broken.append("\(name): \(link)")
@@ -50,8 +53,11 @@ struct StaticExportTests {
                 }
                 var parts = name.split(separator: "/").dropLast().map(String.init)
                 for segment in decoded.split(separator: "/") {
-                    if segment == ".." { if parts.popLast() == nil { broken.append("\(name): \(link) leaves the export") } }
-                    else if segment != "." { parts.append(String(segment)) }
+                    if segment == ".." {
+                        if parts.popLast() == nil { broken.append("\(name): \(link) leaves the export") }
+                    } else if segment != "." {
+                        parts.append(String(segment))
+                    }
                 }
                 if files[parts.joined(separator: "/")] == nil { broken.append("\(name): \(link)") }
             }
@@ -76,11 +82,13 @@ struct StaticExportTests {
             let summary = try await Self.export(db, process, to: output)
             var files = try Self.files(output)
             #expect(summary.files == files.count)
-            for name in ["index.html", "candidaturas-publicas/index.html", "cumplimiento/index.html", "datos-abiertos/index.html",
-                         "datos-abiertos/candidaturas.csv", "datos-abiertos/candidaturas.json", "datos-abiertos/estadisticas-identidad.csv",
-                         "perfil/C-EXPCAN/index.html", "perfil/C-EXPQUEDA/index.html", "perfil/C-EXPESPERA/index.html",
-                         "api/v1/publico/candidaturas/C-EXPQUEDA.json", "candidaturas-publicas/cargo/DIP_MR/index.html",
-                         "estatico/conoceles.css", "estatico/conoceles.js"] {
+            for name in [
+                "index.html", "candidaturas-publicas/index.html", "cumplimiento/index.html", "datos-abiertos/index.html",
+                "datos-abiertos/candidaturas.csv", "datos-abiertos/candidaturas.json", "datos-abiertos/estadisticas-identidad.csv",
+                "perfil/C-EXPCAN/index.html", "perfil/C-EXPQUEDA/index.html", "perfil/C-EXPESPERA/index.html",
+                "api/v1/publico/candidaturas/C-EXPQUEDA.json", "candidaturas-publicas/cargo/DIP_MR/index.html",
+                "estatico/conoceles.css", "estatico/conoceles.js",
+            ] {
                 #expect(files[name] != nil, "\(name) missing from the export")
             }
             #expect(Self.brokenLinks(files) == [])

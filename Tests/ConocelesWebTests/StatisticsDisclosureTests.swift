@@ -18,8 +18,9 @@ struct StatisticsDisclosureTests {
             WebFixtures.candidacy("GUB-\(party)", party: party, name: "Gubernatura \(party) \(index)")
         }
         for district in 1...9 {
-            var deputy = WebFixtures.candidacy("DIP-\(district)", party: ["PAN", "PRI", "MC"][district % 3], office: "DIP_MR",
-                                               district: district, name: "Diputación \(district)")
+            var deputy = WebFixtures.candidacy(
+                "DIP-\(district)", party: ["PAN", "PRI", "MC"][district % 3], office: "DIP_MR",
+                district: district, name: "Diputación \(district)")
             deputy.gender = district % 2 == 0 ? .man : .woman
             if district == 9 { deputy.affirmativeAction = .disability }
             all.append(deputy)
@@ -40,22 +41,26 @@ struct StatisticsDisclosureTests {
     /// The identity tables in the API's JSON.
     static func apiRelease(_ body: [String: Any]) throws -> IdentityRelease {
         let rows = try #require(body["identidad"] as? [[String: Any]])
-        return IdentityRelease(rows: try rows.map { row in
-            let counts = try #require(row["conteos"] as? [String: Any])
-            return IdentityRelease.Row(
-                dimension: try #require(row["dimension"] as? String), value: try #require(row["valor"] as? String),
-                profiles: try #require(row["perfiles"] as? Int), counts: counts.mapValues { $0 as? Int })
-        })
+        return IdentityRelease(
+            rows: try rows.map { row in
+                let counts = try #require(row["conteos"] as? [String: Any])
+                return IdentityRelease.Row(
+                    dimension: try #require(row["dimension"] as? String), value: try #require(row["valor"] as? String),
+                    profiles: try #require(row["perfiles"] as? Int), counts: counts.mapValues { $0 as? Int })
+            })
     }
 
     /// The identity tables in the open-data CSV.
     static func csvRelease(_ text: String) throws -> IdentityRelease {
         let lines = PublicationTests.parseCSV(text)
         let header = try #require(lines.first)
-        return IdentityRelease(rows: lines.dropFirst().map { cells in
-            IdentityRelease.Row(dimension: cells[0], value: cells[1], profiles: Int(cells[2]) ?? -1, counts: Dictionary(
-                uniqueKeysWithValues: zip(header.dropFirst(3), cells.dropFirst(3)).map { ($0.lowercased(), Int($1)) }))
-        })
+        return IdentityRelease(
+            rows: lines.dropFirst().map { cells in
+                IdentityRelease.Row(
+                    dimension: cells[0], value: cells[1], profiles: Int(cells[2]) ?? -1,
+                    counts: Dictionary(
+                        uniqueKeysWithValues: zip(header.dropFirst(3), cells.dropFirst(3)).map { ($0.lowercased(), Int($1)) }))
+            })
     }
 
     /// The identity tables in a staff report's CSV.
@@ -94,15 +99,18 @@ struct StatisticsDisclosureTests {
         try await PublicationTests().withSite(Self.candidacies()) { browser, db, process in
             let questionnaires = StaffTests.questionnaires(db)
             for candidacy in Self.candidacies() {
-                try await questionnaires.saveIdentity(Self.identity(indigenous: Self.indigenous.contains(candidacy.id),
-                                                                    disability: candidacy.id == "DIP-3"),
-                                                      for: candidacy.id, by: AuditActor(StaffTests.representative))
+                try await questionnaires.saveIdentity(
+                    Self.identity(
+                        indigenous: Self.indigenous.contains(candidacy.id),
+                        disability: candidacy.id == "DIP-3"),
+                    for: candidacy.id, by: AuditActor(StaffTests.representative))
             }
             _ = try await questionnaires.recordConsent(granted: true, for: "DIP-1", by: AuditActor(StaffTests.representative))
             for candidacy in Self.candidacies() where candidacy.id != "DIP-8" { try await PublicationTests.publish(db, candidacy.id) }
             let builder = PublicationBuilder(client: db.client, cipher: testCipher, process: process, catalogs: jaliscoCatalogs)
-            let rebuild = PublicationRebuildWorker(client: db.client, builder: builder, processID: process.id,
-                                                   statistics: PublicationTests.statisticsPublisher(db, process, clock: { clock.now }))
+            let rebuild = PublicationRebuildWorker(
+                client: db.client, builder: builder, processID: process.id,
+                statistics: PublicationTests.statisticsPublisher(db, process, clock: { clock.now }))
             try await JobTesting.perform(rebuild, args: .init(reason: "test"))
 
             let first = try await Self.collect(browser, db, process)

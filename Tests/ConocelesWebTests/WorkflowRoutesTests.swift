@@ -18,8 +18,10 @@ import TestSupport
 @Suite("Workflow: every person's transition has a route that applies it")
 struct WorkflowRoutesTests {
     /// The routes that apply each action (a save applies the automatic ones).
-    static let saves = ["POST /candidaturas/{id}/aviso", "POST /candidaturas/{id}/curricular",
-                        "POST /candidaturas/{id}/identidad", "POST /candidaturas/{id}/foto", "POST /candidaturas/carga"]
+    static let saves = [
+        "POST /candidaturas/{id}/aviso", "POST /candidaturas/{id}/curricular",
+        "POST /candidaturas/{id}/identidad", "POST /candidaturas/{id}/foto", "POST /candidaturas/carga",
+    ]
     static let routes: [ProfileAction: [String]] = [
         .startCapture: saves, .markComplete: saves, .reopen: saves, .resumeCapture: saves,
         .authorize: ["POST /candidaturas/{id}/autorizar", "POST /candidaturas/autorizar"],
@@ -57,22 +59,28 @@ struct WorkflowRoutesTests {
         let username: String
     }
 
-    static let steps: [Step] = [
-        Step(action: .authorize, from: .complete, path: "/candidaturas/{id}/autorizar", fields: [], username: "rep.pan"),
-        Step(action: .verify, from: .authorized, path: "/instancia/candidaturas/{id}/verificar", fields: [], username: "ana.staff"),
-        Step(action: .publish, from: .verified, path: "/instancia/candidaturas/{id}/publicar", fields: [], username: "ana.staff"),
-        Step(action: .requestModification, from: .published, path: "/candidaturas/{id}/modificacion",
-             fields: [("motivo", "Cambió su domicilio de campaña")], username: "rep.pan"),
-        Step(action: .approveModification, from: .modificationRequested, path: "/instancia/modificaciones/{request}/aprobar",
-             fields: [], username: "ana.staff"),
-        Step(action: .rejectModification, from: .modificationRequested, path: "/instancia/modificaciones/{request}/rechazar",
-             fields: [("observaciones", "No procede")], username: "ana.staff"),
-        Step(action: .reverify, from: .modificationSubmitted, path: "/instancia/candidaturas/{id}/verificar", fields: [], username: "ana.staff"),
-        Step(action: .republish, from: .reverified, path: "/instancia/candidaturas/{id}/publicar", fields: [], username: "ana.staff"),
-    ] + [ProfileState.authorized, .verified, .modificationSubmitted, .reverified].map {
-        Step(action: .returnWithObservations, from: $0, path: "/instancia/candidaturas/{id}/devolver",
-             fields: [("observaciones", "Falta el grado de estudios")], username: "ana.staff")
-    }
+    static let steps: [Step] =
+        [
+            Step(action: .authorize, from: .complete, path: "/candidaturas/{id}/autorizar", fields: [], username: "rep.pan"),
+            Step(action: .verify, from: .authorized, path: "/instancia/candidaturas/{id}/verificar", fields: [], username: "ana.staff"),
+            Step(action: .publish, from: .verified, path: "/instancia/candidaturas/{id}/publicar", fields: [], username: "ana.staff"),
+            Step(
+                action: .requestModification, from: .published, path: "/candidaturas/{id}/modificacion",
+                fields: [("motivo", "Cambió su domicilio de campaña")], username: "rep.pan"),
+            Step(
+                action: .approveModification, from: .modificationRequested, path: "/instancia/modificaciones/{request}/aprobar",
+                fields: [], username: "ana.staff"),
+            Step(
+                action: .rejectModification, from: .modificationRequested, path: "/instancia/modificaciones/{request}/rechazar",
+                fields: [("observaciones", "No procede")], username: "ana.staff"),
+            Step(action: .reverify, from: .modificationSubmitted, path: "/instancia/candidaturas/{id}/verificar", fields: [], username: "ana.staff"),
+            Step(action: .republish, from: .reverified, path: "/instancia/candidaturas/{id}/publicar", fields: [], username: "ana.staff"),
+        ]
+        + [ProfileState.authorized, .verified, .modificationSubmitted, .reverified].map {
+            Step(
+                action: .returnWithObservations, from: $0, path: "/instancia/candidaturas/{id}/devolver",
+                fields: [("observaciones", "Falta el grado de estudios")], username: "ana.staff")
+        }
 
     /// Takes `id` from `pendiente` to `state` through the repository (the shortest path of
     /// the lifecycle), as the role allowed to take each step.
@@ -93,8 +101,9 @@ struct WorkflowRoutesTests {
         let workflows = StaffTests.workflows(db)
         for action in try #require(paths[state]) {
             let role = ProfileLifecycle.roles(allowedFor: action).sorted { $0.rawValue < $1.rawValue }.first!
-            try await workflows.apply(action, to: id, by: ProfileActor(role: role, id: "setup"),
-                                      completeness: CompletenessReport(), observations: "preparación")
+            try await workflows.apply(
+                action, to: id, by: ProfileActor(role: role, id: "setup"),
+                completeness: CompletenessReport(), observations: "preparación")
         }
         #expect(try await StaffTests.state(db, id) == state)
     }

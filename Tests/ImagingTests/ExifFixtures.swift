@@ -6,8 +6,10 @@ enum ExifFixtures {
         orientation: UInt16? = nil, dateTimeOriginal: String? = nil, gps: Bool = false,
         bigEndian: Bool = false
     ) -> [UInt8] {
-        Array("Exif".utf8) + [0, 0] + tiff(orientation: orientation, dateTimeOriginal: dateTimeOriginal,
-                                           gps: gps, bigEndian: bigEndian)
+        Array("Exif".utf8) + [0, 0]
+            + tiff(
+                orientation: orientation, dateTimeOriginal: dateTimeOriginal,
+                gps: gps, bigEndian: bigEndian)
     }
 
     /// The TIFF structure alone (what a PNG eXIf chunk holds).

@@ -26,9 +26,12 @@ struct ExifTests {
         #expect(!photo.isCaptureDateStale)
     }
 
-    @Test("A capture date before publication minus three months is flagged, on the day boundary",
-          arguments: [("2024:01:14 23:59:59", true), ("2024:01:15 00:00:00", false), ("2023:06:01 12:00:00", true),
-                      ("2024:05:01 08:00:00", false)])
+    @Test(
+        "A capture date before publication minus three months is flagged, on the day boundary",
+        arguments: [
+            ("2024:01:14 23:59:59", true), ("2024:01:15 00:00:00", false), ("2023:06:01 12:00:00", true),
+            ("2024:05:01 08:00:00", false),
+        ])
     func staleFlag(exifDate: String, stale: Bool) throws {
         let app1 = ExifFixtures.app1(dateTimeOriginal: exifDate, bigEndian: true)
         let photo = try #require(PhotoChecker.check(Fixtures.jpeg(width: 16, height: 16, app1: app1), publicationDate: Self.date).accepted)
@@ -36,8 +39,9 @@ struct ExifTests {
         #expect(photo.isCaptureDateStale == stale)
     }
 
-    @Test("Blank or malformed dates read as absent (the person declares the date)",
-          arguments: ["    :  :     :  :  ", "0000:00:00 00:00:00", "2024:02:30 10:00:00", "2024-03-01 10:00:00", "2024:03:01 25:00:00", "x"])
+    @Test(
+        "Blank or malformed dates read as absent (the person declares the date)",
+        arguments: ["    :  :     :  :  ", "0000:00:00 00:00:00", "2024:02:30 10:00:00", "2024-03-01 10:00:00", "2024:03:01 25:00:00", "x"])
     func malformedDates(text: String) throws {
         let app1 = ExifFixtures.app1(dateTimeOriginal: text)
         let photo = try #require(PhotoChecker.check(Fixtures.jpeg(width: 16, height: 16, app1: app1), publicationDate: Self.date).accepted)
@@ -59,14 +63,14 @@ struct ExifTests {
     func hostileExif(kind: Int) throws {
         let tiffHeader: [UInt8] = Array("II".utf8) + [42, 0]
         let payloads: [[UInt8]] = [
-            Array("Exif".utf8) + [0, 0],                                              // no TIFF
-            Array("Exif".utf8) + [0, 0] + tiffHeader + [0xFF, 0xFF, 0xFF, 0x7F],      // IFD0 far outside
-            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [0xFF, 0xFF],   // 65535 entries, no room
-            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [1, 0]          // ExifIFD pointing to itself
+            Array("Exif".utf8) + [0, 0],  // no TIFF
+            Array("Exif".utf8) + [0, 0] + tiffHeader + [0xFF, 0xFF, 0xFF, 0x7F],  // IFD0 far outside
+            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [0xFF, 0xFF],  // 65535 entries, no room
+            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [1, 0]  // ExifIFD pointing to itself
                 + [0x69, 0x87, 4, 0, 1, 0, 0, 0, 8, 0, 0, 0] + [0, 0, 0, 0],
-            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [1, 0]          // orientation 9 (invalid)
+            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [1, 0]  // orientation 9 (invalid)
                 + [0x12, 0x01, 3, 0, 1, 0, 0, 0, 9, 0, 0, 0] + [0, 0, 0, 0],
-            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [1, 0]          // date offset out of bounds
+            Array("Exif".utf8) + [0, 0] + tiffHeader + [8, 0, 0, 0] + [1, 0]  // date offset out of bounds
                 + [0x69, 0x87, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0] + [0, 0, 0, 0]
                 + [1, 0, 0x03, 0x90, 2, 0, 20, 0, 0, 0, 0xF0, 0xFF, 0, 0, 0, 0, 0, 0],
         ]

@@ -49,12 +49,14 @@ enum Fixtures {
             var image = cimg_image(pixels: pixelBuffer.baseAddress, width: UInt32(width), height: UInt32(height))
             if let app1 {
                 return app1.withUnsafeBufferPointer { marker in
-                    cimg_test_jpeg_encode(&image, layout.rawValue, Int32(quality), progressive ? 1 : 0,
-                                          marker.baseAddress, marker.count, &buffer, &error)
+                    cimg_test_jpeg_encode(
+                        &image, layout.rawValue, Int32(quality), progressive ? 1 : 0,
+                        marker.baseAddress, marker.count, &buffer, &error)
                 }
             }
-            return cimg_test_jpeg_encode(&image, layout.rawValue, Int32(quality), progressive ? 1 : 0,
-                                         nil, 0, &buffer, &error)
+            return cimg_test_jpeg_encode(
+                &image, layout.rawValue, Int32(quality), progressive ? 1 : 0,
+                nil, 0, &buffer, &error)
         }
         precondition(status == CIMG_OK, "fixture JPEG failed: \(status)")
         defer { cimg_buffer_free(&buffer) }
@@ -75,8 +77,9 @@ enum Fixtures {
         var buffer = cimg_buffer()
         var error = cimg_error()
         let status = pixels.withUnsafeBufferPointer { rgbaBuffer in
-            cimg_test_png_encode(rgbaBuffer.baseAddress!, UInt32(width), UInt32(height), color.rawValue,
-                                 Int32(bitDepth), interlaced ? 1 : 0, &buffer, &error)
+            cimg_test_png_encode(
+                rgbaBuffer.baseAddress!, UInt32(width), UInt32(height), color.rawValue,
+                Int32(bitDepth), interlaced ? 1 : 0, &buffer, &error)
         }
         precondition(status == CIMG_OK, "fixture PNG failed: \(status)")
         defer { cimg_buffer_free(&buffer) }

@@ -89,7 +89,7 @@ struct MalformedCorpusTests {
 
     @Test("A file over the size limit is refused before anything else, in KB as people read them")
     func tooLarge() {
-        let bytes = [UInt8](repeating: 0x47, count: 716_801) // not even an image: size comes first
+        let bytes = [UInt8](repeating: 0x47, count: 716_801)  // not even an image: size comes first
         let refusal = PhotoChecker.check(bytes, publicationDate: Self.date).refusal
         #expect(refusal?.code == .tooLarge)
         #expect(refusal?.message.hasPrefix("El archivo pesa 701 KB y el máximo permitido es 700 KB.") == true)

@@ -16,8 +16,9 @@ enum MutationCorpus {
             Fixtures.png(width: 48, height: 32, color: .palette, bitDepth: 4, interlaced: true),
             Fixtures.png(width: 48, height: 32, color: .rgba, bitDepth: 16),
             Fixtures.png(width: 48, height: 32, color: .gray, bitDepth: 2, interlaced: true),
-            Fixtures.insertingChunk(type: "eXIf", data: ExifFixtures.tiff(orientation: 8, dateTimeOriginal: "2024:01:02 03:04:05"),
-                                    into: Fixtures.png(width: 48, height: 32, color: .grayAlpha)),
+            Fixtures.insertingChunk(
+                type: "eXIf", data: ExifFixtures.tiff(orientation: 8, dateTimeOriginal: "2024:01:02 03:04:05"),
+                into: Fixtures.png(width: 48, height: 32, color: .grayAlpha)),
         ]
     }
 
@@ -30,27 +31,27 @@ enum MutationCorpus {
             return range == 0 ? 0 : Int(random.next() % UInt64(range))
         }
         switch random.next() % 6 {
-        case 0: // flip 1...8 bits
+        case 0:  // flip 1...8 bits
             for _ in 0...(random.next() % 8) where !bytes.isEmpty {
                 bytes[position(bytes.count)] ^= UInt8(1) << (random.next() % 8)
             }
-        case 1: // truncate
+        case 1:  // truncate
             bytes = Array(bytes.prefix(position(bytes.count)))
-        case 2: // insert 1...16 random bytes
+        case 2:  // insert 1...16 random bytes
             let insert = (0...(random.next() % 16)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             bytes.insert(contentsOf: insert, at: position(bytes.count + 1))
-        case 3: // overwrite a run with 0xFF, 0x00 or random bytes
+        case 3:  // overwrite a run with 0xFF, 0x00 or random bytes
             let start = position(bytes.count)
             let length = min(bytes.count - start, Int(random.next() % 32) + 1)
             let fill = random.next() % 3
             for i in start..<start + length {
                 bytes[i] = fill == 0 ? 0xFF : fill == 1 ? 0 : UInt8(truncatingIfNeeded: random.next())
             }
-        case 4: // delete a range
+        case 4:  // delete a range
             let start = position(bytes.count)
             let length = min(bytes.count - start, Int(random.next() % 64) + 1)
             bytes.removeSubrange(start..<start + length)
-        default: // duplicate a range in place
+        default:  // duplicate a range in place
             let start = position(bytes.count)
             let length = min(bytes.count - start, Int(random.next() % 256) + 1)
             bytes.insert(contentsOf: bytes[start..<start + length], at: start)

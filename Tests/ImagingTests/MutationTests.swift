@@ -12,7 +12,7 @@ struct MutationTests {
     @Test("Thousands of mutated files: every one gets a verdict, accepted ones have sound variants")
     func mutations() throws {
         let corpus = MutationCorpus.corpus()
-        let policy = PhotoPolicy(maxPixels: 4_000_000) // mutated headers stay cheap to reject
+        let policy = PhotoPolicy(maxPixels: 4_000_000)  // mutated headers stay cheap to reject
         var random = SeededRandom(seed: Self.seed)
         let clock = ContinuousClock()
         let start = clock.now

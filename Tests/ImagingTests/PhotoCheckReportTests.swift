@@ -13,7 +13,8 @@ struct PhotoCheckReportTests {
         let oldLine = PhotoCheckReport.line(file: "vieja.jpg", verdict: PhotoChecker.check(old, publicationDate: Fixtures.publicationDate))
         #expect(oldLine.contains("anterior al 2024-01-15"))
 
-        let png = PhotoCheckReport.line(file: "foto.png", verdict: PhotoChecker.check(Fixtures.png(width: 8, height: 6), publicationDate: Fixtures.publicationDate))
+        let png = PhotoCheckReport.line(
+            file: "foto.png", verdict: PhotoChecker.check(Fixtures.png(width: 8, height: 6), publicationDate: Fixtures.publicationDate))
         #expect(png == "foto.png: aceptada — PNG de 8 × 6 píxeles, sin fecha de captura en los metadatos (la persona debe declararla)")
     }
 

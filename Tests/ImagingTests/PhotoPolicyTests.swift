@@ -16,11 +16,14 @@ struct PhotoPolicyTests {
         try policy.validate()
     }
 
-    @Test("Invalid values name their field",
-          arguments: [(PhotoPolicy(maxBytes: 0), "maxBytes"), (PhotoPolicy(jpegQuality: 101), "jpegQuality"),
-                      (PhotoPolicy(maxCoefficientBytes: 0), "maxCoefficientBytes"),
-                      (PhotoPolicy(thumbnailSize: PixelSize(width: 700, height: 100)), "thumbnailSize"),
-                      (PhotoPolicy(profileSize: PixelSize(width: 0, height: 800)), "profileSize")])
+    @Test(
+        "Invalid values name their field",
+        arguments: [
+            (PhotoPolicy(maxBytes: 0), "maxBytes"), (PhotoPolicy(jpegQuality: 101), "jpegQuality"),
+            (PhotoPolicy(maxCoefficientBytes: 0), "maxCoefficientBytes"),
+            (PhotoPolicy(thumbnailSize: PixelSize(width: 700, height: 100)), "thumbnailSize"),
+            (PhotoPolicy(profileSize: PixelSize(width: 0, height: 800)), "profileSize"),
+        ])
     func invalid(policy: PhotoPolicy, field: String) {
         #expect(throws: PhotoPolicy.ValidationError.self) { try policy.validate() }
         do { try policy.validate() } catch { #expect(error.field == field) }

@@ -16,10 +16,11 @@ struct ValidCorpusTests {
         let size = PixelSize(width: 64, height: 48)
         for layout in Fixtures.JPEGLayout.allCases {
             for progressive in [false, true] {
-                cases.append(Case(
-                    name: "JPEG \(layout) \(progressive ? "progressive" : "baseline")",
-                    bytes: Fixtures.jpeg(width: size.width, height: size.height, layout: layout, progressive: progressive),
-                    format: .jpeg, size: size))
+                cases.append(
+                    Case(
+                        name: "JPEG \(layout) \(progressive ? "progressive" : "baseline")",
+                        bytes: Fixtures.jpeg(width: size.width, height: size.height, layout: layout, progressive: progressive),
+                        format: .jpeg, size: size))
             }
         }
         let pngKinds: [(Fixtures.PNGColor, [Int])] = [
@@ -29,11 +30,13 @@ struct ValidCorpusTests {
         for (color, depths) in pngKinds {
             for depth in depths {
                 for interlaced in [false, true] {
-                    cases.append(Case(
-                        name: "PNG \(color) \(depth)-bit\(interlaced ? " interlaced" : "")",
-                        bytes: Fixtures.png(width: size.width, height: size.height, color: color,
-                                            bitDepth: depth, interlaced: interlaced),
-                        format: .png, size: size))
+                    cases.append(
+                        Case(
+                            name: "PNG \(color) \(depth)-bit\(interlaced ? " interlaced" : "")",
+                            bytes: Fixtures.png(
+                                width: size.width, height: size.height, color: color,
+                                bitDepth: depth, interlaced: interlaced),
+                            format: .png, size: size))
                 }
             }
         }
@@ -53,7 +56,7 @@ struct ValidCorpusTests {
             #expect(decoded.width == variant.size.width && decoded.height == variant.size.height)
             #expect(JPEGScan.isProgressive(variant.jpeg))
         }
-        #expect(photo.profile.size == test.size) // never enlarged
+        #expect(photo.profile.size == test.size)  // never enlarged
         #expect(photo.thumbnail.size == PixelSize(width: 64, height: 48))
     }
 
@@ -91,13 +94,14 @@ struct ValidCorpusTests {
     @Test("Transparent PNG pixels come out white, opaque ones keep their colour")
     func alphaOnWhite() throws {
         var rgba: [UInt8] = []
-        for _ in 0..<(32 * 32) { rgba += [200, 0, 0, 0] } // fully transparent red
+        for _ in 0..<(32 * 32) { rgba += [200, 0, 0, 0] }  // fully transparent red
         let transparent = Fixtures.png(width: 32, height: 32, rgba: rgba, color: .rgba)
         let photo = try #require(PhotoChecker.check(transparent, publicationDate: Fixtures.publicationDate).accepted)
         let pixels = try #require(Fixtures.decodeJPEG(photo.profile.jpeg)).pixels
         #expect(pixels.allSatisfy { $0 >= 250 })
 
-        let opaqueBlue = Fixtures.png(width: 32, height: 32, rgba: Fixtures.opaque(Fixtures.solidPixels(width: 32, height: 32, (0, 0, 255))), color: .palette, bitDepth: 2)
+        let opaqueBlue = Fixtures.png(
+            width: 32, height: 32, rgba: Fixtures.opaque(Fixtures.solidPixels(width: 32, height: 32, (0, 0, 255))), color: .palette, bitDepth: 2)
         let bluePhoto = try #require(PhotoChecker.check(opaqueBlue, publicationDate: Fixtures.publicationDate).accepted)
         let blue = try #require(Fixtures.decodeJPEG(bluePhoto.profile.jpeg)).pixels
         #expect(blue[2] > 240 && blue[0] < 15 && blue[1] < 15)

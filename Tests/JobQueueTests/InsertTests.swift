@@ -109,8 +109,11 @@ struct InsertTests {
         try await QueueTestDatabase.with { db async throws in
             let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let awkward = "tab\there\nnew line \\ backslash \r ñandú ✓ \\N \"quote\""
-            let plain = try (0..<1_200).map { try NewJob(kind: "fast", args: Payload(n: $0, text: awkward), queue: "qf", priority: 4, maxAttempts: 7,
-                                                       tags: ["a,b", "c\"d", "e\\f", "{g}"]) }
+            let plain = try (0..<1_200).map {
+                try NewJob(
+                    kind: "fast", args: Payload(n: $0, text: awkward), queue: "qf", priority: 4, maxAttempts: 7,
+                    tags: ["a,b", "c\"d", "e\\f", "{g}"])
+            }
             let unique = try NewJob(kind: "fast.unique", args: Payload(n: -1), uniqueness: .live(key: "only-one"))
             let later = try NewJob(kind: "fast.later", args: Payload(n: -2), scheduledAt: Date().addingTimeInterval(3_600))
             #expect(try await client.insertManyFast(plain + [unique, later]) == 1_202)
@@ -144,8 +147,10 @@ struct InsertTests {
             let payloads = try await db.client.withConnection { listener in
                 try await listener.listen(on: JobClient.channel) { notifications in
                     var received: [String] = []
-                    try await client.insertManyFast([NewJob(kind: "fast.one", queue: "qa"), NewJob(kind: "fast.two", queue: "qb"),
-                                                     NewJob(kind: "fast.three", queue: "qa")])
+                    try await client.insertManyFast([
+                        NewJob(kind: "fast.one", queue: "qa"), NewJob(kind: "fast.two", queue: "qb"),
+                        NewJob(kind: "fast.three", queue: "qa"),
+                    ])
                     for try await notification in notifications {
                         received.append(notification.payload)
                         if received.count == 2 { break }

@@ -27,8 +27,10 @@ struct JobQueueSchemaTests {
         for migration in historic {
             #expect(migration.checksum == Self.recordedChecksums[migration.version], "\(migration.fileName) changed")
         }
-        #expect(historic.map(\.fileName) == [
-            "0002_jobs.sql", "0012_jobs_fewer_indexes.sql", "0031_jobs_unique_key_lookup.sql", "0070_pipeline_runs_pruning.sql"])
+        #expect(
+            historic.map(\.fileName) == [
+                "0002_jobs.sql", "0012_jobs_fewer_indexes.sql", "0031_jobs_unique_key_lookup.sql", "0070_pipeline_runs_pruning.sql",
+            ])
     }
 
     @Test func newQueueMigrationsTakeNumbersInTheQueueRangeAndFollowThePolicy() throws {
@@ -38,8 +40,9 @@ struct JobQueueSchemaTests {
         }
         #expect(MigrationPolicy.violations(in: migrations).isEmpty)
         // The rule reaches the queue's range: a blocking change there is refused.
-        let risky = Migrator.Migration(version: JobQueueSchema.newVersions.lowerBound, name: "prueba",
-                                       sql: "ALTER TABLE jobs DROP COLUMN tags;\nCREATE INDEX jobs_tags_idx ON jobs (kind);")
+        let risky = Migrator.Migration(
+            version: JobQueueSchema.newVersions.lowerBound, name: "prueba",
+            sql: "ALTER TABLE jobs DROP COLUMN tags;\nCREATE INDEX jobs_tags_idx ON jobs (kind);")
         let reasons = MigrationPolicy.violations(in: [risky]).map(\.reason)
         #expect(reasons.contains { $0.hasPrefix("DROP") })
         #expect(reasons.contains { $0.hasPrefix("CREATE INDEX sin CONCURRENTLY") })
@@ -49,10 +52,12 @@ struct JobQueueSchemaTests {
     /// and a job goes in and out.
     @Test func theQueueRunsOnItsOwnSchema() async throws {
         try await QueueTestDatabase.with { db in
-            let tables = try await db.client.query("""
+            let tables = try await db.client.query(
+                """
                 SELECT table_name::text FROM information_schema.tables
                  WHERE table_schema = current_schema() AND table_name <> 'schema_migrations' ORDER BY 1
-                """).collect().map { try $0.decode(String.self) }
+                """
+            ).collect().map { try $0.decode(String.self) }
             #expect(tables == ["job_leaders", "jobs", "pipeline_runs"])
             let jobs = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             let inserted = try await jobs.insert(NewJob(kind: "schema.test"))

@@ -6,8 +6,10 @@ import QueueTestSupport
 
 @Suite("Maintenance")
 struct MaintenanceTests {
-    func maintenance(_ db: TestPostgres, _ id: String, catalog: JobCatalog = JobCatalog(), clock: @escaping @Sendable () -> Date = Date.init,
-                     _ configure: (inout JobMaintenance.Configuration) -> Void = { _ in }) -> JobMaintenance {
+    func maintenance(
+        _ db: TestPostgres, _ id: String, catalog: JobCatalog = JobCatalog(), clock: @escaping @Sendable () -> Date = Date.init,
+        _ configure: (inout JobMaintenance.Configuration) -> Void = { _ in }
+    ) -> JobMaintenance {
         var config = JobMaintenance.Configuration(leaderID: id)
         configure(&config)
         return JobMaintenance(client: db.client, catalog: catalog, configuration: config, logger: QueueTestDatabase.logger, clock: clock)
@@ -18,8 +20,9 @@ struct MaintenanceTests {
     @Test func aFailedElectionIsLoggedAndStepsDown() async throws {
         try await QueueTestDatabase.with { db async throws in
             let recorder = LogRecorder()
-            let a = JobMaintenance(client: db.client, catalog: JobCatalog(), configuration: .init(leaderID: "a"),
-                                   logger: recorder.logger())
+            let a = JobMaintenance(
+                client: db.client, catalog: JobCatalog(), configuration: .init(leaderID: "a"),
+                logger: recorder.logger())
             #expect(await a.electionRound(wasLeader: false), "elected while the lease table is there")
             try await db.client.query("DROP TABLE job_leaders")
             #expect(await !a.electionRound(wasLeader: true))
@@ -62,7 +65,8 @@ struct MaintenanceTests {
             let orphan = try await client.insert(NewJob(kind: "x", maxAttempts: 3)).id
             let lastChance = try await client.insert(NewJob(kind: "x", maxAttempts: 1)).id
             let healthy = try await client.insert(NewJob(kind: "x")).id
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE jobs SET state = 'running', attempt = 1, attempted_by = 'dead-worker', attempted_at = now(),
                        heartbeat_at = CASE WHEN id = \(healthy) THEN now() ELSE now() - interval '5 minutes' END
                 """)
@@ -93,10 +97,12 @@ struct MaintenanceTests {
             let client = JobClient(client: db.client, logger: QueueTestDatabase.logger)
             try await client.insertMany((0..<2_500).map { _ in NewJob(kind: "old") })
             try await client.insertMany((0..<10).map { _ in NewJob(kind: "pending") })
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE jobs SET state = 'completed', finalized_at = now() - interval '2 days' WHERE kind = 'old'
                 """)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE jobs SET state = 'discarded', finalized_at = now() - interval '2 days'
                  WHERE id IN (SELECT id FROM jobs WHERE kind = 'old' ORDER BY id LIMIT 100)
                 """)

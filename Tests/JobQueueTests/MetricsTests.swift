@@ -13,9 +13,12 @@ struct MetricsTests {
             workers.register(kind: "ok") { _, _ in }
             workers.register(kind: "bad") { _, _ in throw JobCancel("no") }
             let c = catalog(JobKindPolicy(kind: "ok"), JobKindPolicy(kind: "bad"))
-            try await withProcessor(db, catalog: c, workers: workers, configure: {
-                $0.metricsFactory = PrometheusMetricsFactory(registry: registry)
-            }) { _, client in
+            try await withProcessor(
+                db, catalog: c, workers: workers,
+                configure: {
+                    $0.metricsFactory = PrometheusMetricsFactory(registry: registry)
+                }
+            ) { _, client in
                 try await client.insertMany([NewJob(kind: "ok"), NewJob(kind: "ok"), NewJob(kind: "bad")])
                 try await waitUntil("three finished") {
                     try await count(db, "SELECT count(*)::int FROM jobs WHERE finalized_at IS NOT NULL") == 3

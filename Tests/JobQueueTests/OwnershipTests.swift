@@ -18,9 +18,11 @@ struct OwnershipTests {
             // Attempt 1 ran on A, was rescued, and attempt 2 now runs on B.
             try await db.client.query("UPDATE jobs SET state = 'running', attempt = 2, attempted_by = 'B', heartbeat_at = now() WHERE id = \(id)")
             let stale = JobCompleter(client: db.client, workerID: "A", pipelines: nil, logger: QueueTestDatabase.logger)
-            for result in [JobResult.completed(id: id, attempt: 1),
-                           .failed(id: id, attempt: 1, error: "late", failedAt: Date(), retryAt: Date()),
-                           .snoozed(id: id, attempt: 1, until: Date()), .givenBack(id: id, attempt: 1)] {
+            for result in [
+                JobResult.completed(id: id, attempt: 1),
+                .failed(id: id, attempt: 1, error: "late", failedAt: Date(), retryAt: Date()),
+                .snoozed(id: id, attempt: 1, until: Date()), .givenBack(id: id, attempt: 1),
+            ] {
                 stale.add(result)
                 await stale.flushAll()
                 let job = try #require(try await client.job(id: id))
@@ -104,10 +106,13 @@ struct OwnershipTests {
                 }
             }
             let started = ContinuousClock.now
-            try await withProcessor(db, catalog: catalog(JobKindPolicy(kind: "wedged")), workers: workers, configure: {
-                $0.shutdownGrace = .seconds(1)
-                $0.abandonAfter = .seconds(1)
-            }) { _, client in
+            try await withProcessor(
+                db, catalog: catalog(JobKindPolicy(kind: "wedged")), workers: workers,
+                configure: {
+                    $0.shutdownGrace = .seconds(1)
+                    $0.abandonAfter = .seconds(1)
+                }
+            ) { _, client in
                 let id = try await client.insert(NewJob(kind: "wedged")).id
                 try await waitUntil("running") { try await client.job(id: id)?.state == .running }
             }

@@ -6,10 +6,12 @@ import QueueTestSupport
 
 @Suite("Admin: recent pipeline runs")
 struct PipelineRunsAdminTests {
-    let chain = try! PipelineDefinition(name: "chain", event: "thing.happened", steps: [
-        .init(name: "first", kind: "step.first"),
-        .init(name: "second", kind: "step.second", after: ["first"]),
-    ])
+    let chain = try! PipelineDefinition(
+        name: "chain", event: "thing.happened",
+        steps: [
+            .init(name: "first", kind: "step.first"),
+            .init(name: "second", kind: "step.second", after: ["first"]),
+        ])
 
     @Test func newestRunsFirstWithTheirStepsJobs() async throws {
         try await QueueTestDatabase.with { db async throws in
@@ -17,9 +19,10 @@ struct PipelineRunsAdminTests {
             let engine = PipelineEngine(definitions: [chain], jobs: client, logger: QueueTestDatabase.logger)
             var ids: [Int64] = []
             for _ in 0..<3 {
-                ids.append(try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
-                    try await engine.start("chain", argsJSON: "{}", on: tx)
-                })
+                ids.append(
+                    try await db.client.withTransaction(logger: QueueTestDatabase.logger) { tx in
+                        try await engine.start("chain", argsJSON: "{}", on: tx)
+                    })
             }
             #expect(try await client.recentPipelineRuns(limit: 0) == [])
             let runs = try await client.recentPipelineRuns(limit: 2)

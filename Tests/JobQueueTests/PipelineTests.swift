@@ -8,12 +8,14 @@ import QueueTestSupport
 @Suite("Pipelines")
 struct PipelineTests {
     /// a → (b, c) → d: b and c run after a, d only after both.
-    let diamond = try! PipelineDefinition(name: "diamond", event: "thing.happened", steps: [
-        .init(name: "a", kind: "step.a"),
-        .init(name: "b", kind: "step.b", after: ["a"]),
-        .init(name: "c", kind: "step.c", after: ["a"]),
-        .init(name: "d", kind: "step.d", after: ["b", "c"]),
-    ])
+    let diamond = try! PipelineDefinition(
+        name: "diamond", event: "thing.happened",
+        steps: [
+            .init(name: "a", kind: "step.a"),
+            .init(name: "b", kind: "step.b", after: ["a"]),
+            .init(name: "c", kind: "step.c", after: ["a"]),
+            .init(name: "d", kind: "step.d", after: ["b", "c"]),
+        ])
 
     func catalogForSteps() -> JobCatalog {
         var policies = ["step.a", "step.b", "step.c", "step.d"].map { JobKindPolicy(kind: $0) }
@@ -43,7 +45,9 @@ struct PipelineTests {
             let seen = order.withLock { $0 }
             #expect(seen.count == 4)
             #expect(seen.first == "step.a" && seen.last == "step.d")
-            let status = try await PipelineEngine(definitions: [diamond], jobs: JobClient(client: db.client, logger: QueueTestDatabase.logger), logger: QueueTestDatabase.logger).run(id: runID)
+            let status = try await PipelineEngine(
+                definitions: [diamond], jobs: JobClient(client: db.client, logger: QueueTestDatabase.logger), logger: QueueTestDatabase.logger
+            ).run(id: runID)
             #expect(status?.steps == ["a": .completed, "b": .completed, "c": .completed, "d": .completed])
         }
     }
@@ -112,8 +116,9 @@ struct PipelineTests {
                 try await Task.sleep(for: .milliseconds(1_100))  // finalized_at < now() with a zero retention
                 #expect(try await maintenance.pruneOnce() >= 1)
                 #expect(try await client.job(id: loose.id) == nil, "a completed job outside any run is pruned")
-                #expect(try await engine.run(id: runID)?.steps == ["a": .completed, "b": .completed, "c": .discarded],
-                        "the steps of the failed run are kept")
+                #expect(
+                    try await engine.run(id: runID)?.steps == ["a": .completed, "b": .completed, "c": .discarded],
+                    "the steps of the failed run are kept")
                 cShouldFail.store(false, ordering: .relaxed)
                 let cJob = try #require(try await client.list(kind: "step.c").first)
                 #expect(try await client.retry(id: cJob.id))
@@ -142,7 +147,8 @@ struct PipelineTests {
             }
             // Rescued on its last attempt: discarded, and the run fails.
             let rescued = try await start()
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE jobs SET state = 'running', attempt = max_attempts, attempted_at = now(), attempted_by = 'gone',
                                 heartbeat_at = now() - interval '10 minutes' WHERE id = \(rescued.a)
                 """)
@@ -157,7 +163,8 @@ struct PipelineTests {
 
             // Cancelled while running: the run is cancelled.
             let cancelled = try await start()
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE jobs SET state = 'running', attempt = 1, attempted_at = now(), attempted_by = 'w', heartbeat_at = now()
                  WHERE id = \(cancelled.a)
                 """)
@@ -192,9 +199,11 @@ struct PipelineTests {
 
     @Test func definitionsAreValidated() {
         #expect(throws: JobCatalog.DefinitionError.self) {
-            try PipelineDefinition(name: "cycle", event: "e", steps: [
-                .init(name: "a", kind: "k", after: ["b"]), .init(name: "b", kind: "k", after: ["a"]),
-            ])
+            try PipelineDefinition(
+                name: "cycle", event: "e",
+                steps: [
+                    .init(name: "a", kind: "k", after: ["b"]), .init(name: "b", kind: "k", after: ["a"]),
+                ])
         }
         #expect(throws: JobCatalog.DefinitionError.self) {
             try PipelineDefinition(name: "dangling", event: "e", steps: [.init(name: "a", kind: "k", after: ["zzz"])])
@@ -215,14 +224,14 @@ struct JobCatalogTests {
         let dir = try folder([
             "queues.yaml": "default: 10\nphotos: 2\n",
             "photo.check.yaml": """
-                kind: photo.check
-                queue: photos
-                priority: 1
-                max_attempts: 5
-                timeout_seconds: 30
-                backoff: { base_seconds: 2, max_seconds: 60, jitter: 0.2 }
-                unique: { scope: live, by: [photo_id] }
-                """,
+            kind: photo.check
+            queue: photos
+            priority: 1
+            max_attempts: 5
+            timeout_seconds: 30
+            backoff: { base_seconds: 2, max_seconds: 60, jitter: 0.2 }
+            unique: { scope: live, by: [photo_id] }
+            """,
             "schedules.yaml": "schedules:\n  - { name: purge, kind: privacy.purge, cron: '0 3 * * *', args: { dry_run: false } }\n",
             "privacy.purge.yaml": "kind: privacy.purge\n",
         ])

@@ -41,8 +41,9 @@ struct MailMessageTests {
     @Test("only words that need it are encoded; runs of them together, spaces inside")
     func mixedEncoding() {
         let plain: (Substring) -> Bool = { $0.allSatisfy(\.isASCII) }
-        #expect(EncodedWord.tokens(for: "Instituto de Participación Ciudadana", isPlain: plain)
-            == ["Instituto", "de", "=?UTF-8?B?UGFydGljaXBhY2nDs24=?=", "Ciudadana"])
+        #expect(
+            EncodedWord.tokens(for: "Instituto de Participación Ciudadana", isPlain: plain)
+                == ["Instituto", "de", "=?UTF-8?B?UGFydGljaXBhY2nDs24=?=", "Ciudadana"])
         #expect(EncodedWord.tokens(for: "María  José Ruiz", isPlain: plain) == ["=?UTF-8?B?TWFyw61hICBKb3PDqQ==?=", "Ruiz"])
         #expect(EncodedWord.tokens(for: "a  b ", isPlain: plain) == ["a", "", "b", ""])
         #expect(EncodedWord.tokens(for: "", isPlain: plain) == [""])
@@ -57,8 +58,11 @@ struct MailMessageTests {
         let text = String(decoding: message.rendered(), as: UTF8.self)
         let names = text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
             .filter { !$0.hasPrefix(" ") }.map { String($0.prefix { $0 != ":" }) }
-        #expect(names == ["Date", "From", "Reply-To", "To", "Subject", "Message-ID", "MIME-Version",
-                          "X-Conoceles-Idempotency-Key", "Content-Type"])
+        #expect(
+            names == [
+                "Date", "From", "Reply-To", "To", "Subject", "Message-ID", "MIME-Version",
+                "X-Conoceles-Idempotency-Key", "Content-Type",
+            ])
         #expect(text.contains("Content-Type: multipart/alternative;\r\n boundary=\"\(message.boundary)\"\r\n"))
         #expect(text.contains("--\(message.boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"))
         #expect(text.contains("--\(message.boundary)\r\nContent-Type: text/html; charset=utf-8\r\n"))
@@ -69,14 +73,16 @@ struct MailMessageTests {
     func textOnly() throws {
         let message = try MessageFactory.message(html: nil)
         let text = String(decoding: message.rendered(), as: UTF8.self)
-        #expect(text.contains("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHola, Mar=C3=ADa Jos=C3=A9:\r\n"))
+        #expect(
+            text.contains("\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nHola, Mar=C3=ADa Jos=C3=A9:\r\n"))
         #expect(!text.contains("multipart"))
     }
 
     @Test("the Date header is RFC 5322 in UTC")
     func dateHeader() throws {
-        let message = try MailMessage(from: MessageFactory.sender, to: [MessageFactory.sender], subject: "x",
-                                      textBody: "x", date: Date(timeIntervalSince1970: 1_709_654_645))
+        let message = try MailMessage(
+            from: MessageFactory.sender, to: [MessageFactory.sender], subject: "x",
+            textBody: "x", date: Date(timeIntervalSince1970: 1_709_654_645))
         #expect(String(decoding: message.rendered(), as: UTF8.self).hasPrefix("Date: Tue, 05 Mar 2024 16:04:05 +0000\r\n"))
     }
 
@@ -85,24 +91,28 @@ struct MailMessageTests {
         let ids = try (0..<200).map { _ in try MessageFactory.message().messageID }
         #expect(Set(ids).count == 200)
         #expect(ids.allSatisfy { $0.hasSuffix("@iepcjalisco.org.mx") })
-        let stable = try MailMessage(from: MessageFactory.sender, to: [MessageFactory.sender], subject: "x",
-                                     textBody: "x", messageID: "credenciales.42@iepcjalisco.org.mx")
+        let stable = try MailMessage(
+            from: MessageFactory.sender, to: [MessageFactory.sender], subject: "x",
+            textBody: "x", messageID: "credenciales.42@iepcjalisco.org.mx")
         #expect(String(decoding: stable.rendered(), as: UTF8.self).contains("\r\nMessage-ID: <credenciales.42@iepcjalisco.org.mx>\r\n"))
         #expect(throws: MailMessageError.invalidMessageID) {
-            try MailMessage(from: MessageFactory.sender, to: [MessageFactory.sender], subject: "x", textBody: "x",
-                            messageID: "a>b@c")
+            try MailMessage(
+                from: MessageFactory.sender, to: [MessageFactory.sender], subject: "x", textBody: "x",
+                messageID: "a>b@c")
         }
     }
 
-    @Test("CR or LF in a header value is refused", arguments: [
-        ("Subject", "Hola\r\nBcc: todos@example.mx"),
-        ("Subject", "Hola\nBcc: todos@example.mx"),
-        ("Subject", "Hola\r"),
-        ("display-name", "Ana\r\nBcc: todos@example.mx"),
-        ("address", "ana@example.mx\r\nBcc: todos@example.mx"),
-        ("X-Conoceles-Idempotency-Key", "clave\r\nBcc: todos@example.mx"),
-        ("Subject", "separador\u{2028}de línea"),
-    ])
+    @Test(
+        "CR or LF in a header value is refused",
+        arguments: [
+            ("Subject", "Hola\r\nBcc: todos@example.mx"),
+            ("Subject", "Hola\nBcc: todos@example.mx"),
+            ("Subject", "Hola\r"),
+            ("display-name", "Ana\r\nBcc: todos@example.mx"),
+            ("address", "ana@example.mx\r\nBcc: todos@example.mx"),
+            ("X-Conoceles-Idempotency-Key", "clave\r\nBcc: todos@example.mx"),
+            ("Subject", "separador\u{2028}de línea"),
+        ])
     func lineBreaksAreRefused(field: String, value: String) {
         #expect(throws: MailMessageError.lineBreakInHeader(field: field)) {
             switch field {
@@ -134,18 +144,22 @@ struct MailMessageTests {
         }
     }
 
-    @Test("malformed addresses are refused", arguments: [
-        "", "sin-arroba", "@example.mx", "ana@", "ana@@example.mx", "ana..b@example.mx", ".ana@example.mx",
-        "ana@-example.mx", "ana@example..mx", "josé@example.mx", "ana@exámple.mx", "ana maría@example.mx",
-        "<ana@example.mx>", "ana@example.mx>", String(repeating: "a", count: 65) + "@example.mx",
-    ])
+    @Test(
+        "malformed addresses are refused",
+        arguments: [
+            "", "sin-arroba", "@example.mx", "ana@", "ana@@example.mx", "ana..b@example.mx", ".ana@example.mx",
+            "ana@-example.mx", "ana@example..mx", "josé@example.mx", "ana@exámple.mx", "ana maría@example.mx",
+            "<ana@example.mx>", "ana@example.mx>", String(repeating: "a", count: 65) + "@example.mx",
+        ])
     func invalidAddresses(address: String) {
         #expect(throws: MailMessageError.invalidAddress(field: "address")) { try MailAddress(address) }
     }
 
-    @Test("valid addresses keep their domain", arguments: [
-        "ana@example.mx", "ana.maria+conoceles@sub.example.com.mx", "o'neil@example.org", "x@localhost",
-    ])
+    @Test(
+        "valid addresses keep their domain",
+        arguments: [
+            "ana@example.mx", "ana.maria+conoceles@sub.example.com.mx", "o'neil@example.org", "x@localhost",
+        ])
     func validAddresses(address: String) throws {
         let parsed = try MailAddress(address)
         #expect(parsed.domain == address.split(separator: "@").last!)
@@ -153,9 +167,11 @@ struct MailMessageTests {
 
     @Test("ASCII display names are quoted and escaped")
     func asciiDisplayName() throws {
-        let message = try MailMessage(from: try MailAddress("a@example.mx", displayName: "Perez, \"Juan\" \\ Jr"),
-                                      to: [try MailAddress("b@example.mx")], subject: "x", textBody: "x")
-        #expect(String(decoding: message.rendered(), as: UTF8.self).contains("\r\nFrom: \"Perez, \\\"Juan\\\" \\\\ Jr\" <a@example.mx>\r\nTo: b@example.mx\r\n"))
+        let message = try MailMessage(
+            from: try MailAddress("a@example.mx", displayName: "Perez, \"Juan\" \\ Jr"),
+            to: [try MailAddress("b@example.mx")], subject: "x", textBody: "x")
+        #expect(
+            String(decoding: message.rendered(), as: UTF8.self).contains("\r\nFrom: \"Perez, \\\"Juan\\\" \\\\ Jr\" <a@example.mx>\r\nTo: b@example.mx\r\n"))
     }
 
     @Test("an ASCII subject that looks like an encoded-word is encoded")

@@ -15,8 +15,9 @@ struct SMTPMailerPoolTests {
                 for sender in 0..<8 {
                     group.addTask {
                         for index in stride(from: sender, to: count, by: 8) {
-                            try await pool.send(try MessageFactory.message(
-                                to: try MailAddress("candidata\(index)@example.mx"), idempotencyKey: "pool-\(index)"))
+                            try await pool.send(
+                                try MessageFactory.message(
+                                    to: try MailAddress("candidata\(index)@example.mx"), idempotencyKey: "pool-\(index)"))
                         }
                     }
                 }

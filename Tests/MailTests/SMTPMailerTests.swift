@@ -9,19 +9,25 @@ struct SMTPMailerTests {
     func deliversSpanishMessage() async throws {
         try await SMTPSink.with { sink in
             let subject = "¿Ya activó su cuenta? Señora Begoña Ibáñez Muñoz, su registro en Conóceles está listo 🗳️✅"
-            let text = "Estimada candidata:\n\nSu cuenta en Conóceles está lista. Año electoral 2024, ñandú, pingüino 🇲🇽.\n"
+            let text =
+                "Estimada candidata:\n\nSu cuenta en Conóceles está lista. Año electoral 2024, ñandú, pingüino 🇲🇽.\n"
                 + String(repeating: "Línea larga con acentos: participación, información, elección. ", count: 4) + "\nFin."
             let html = "<p>Estimada <b>candidata</b>: «Conóceles» 🗳️</p>\n<p><a href=\"https://conoceles.example.mx/activar?t=abc\">Activar</a></p>"
             let recipient = try MailAddress("begona@example.mx", displayName: "Begoña Ibáñez Muñoz")
-            let message = try MessageFactory.message(to: recipient, subject: subject, text: text, html: html,
-                                                     idempotencyKey: "mail.credentials:42:ñ")
+            let message = try MessageFactory.message(
+                to: recipient, subject: subject, text: text, html: html,
+                idempotencyKey: "mail.credentials:42:ñ")
             let mailer = try SMTPMailer(settings: MessageFactory.settings(port: sink.port))
             try await mailer.send(message)
 
             let received = try #require(try await sink.deliveredMessages().first)
             #expect(received.subject == subject)
-            #expect(received.from == [.init(displayName: "Instituto Electoral y de Participación Ciudadana de Jalisco",
-                                            address: "no-responder@iepcjalisco.org.mx")])
+            #expect(
+                received.from == [
+                    .init(
+                        displayName: "Instituto Electoral y de Participación Ciudadana de Jalisco",
+                        address: "no-responder@iepcjalisco.org.mx")
+                ])
             #expect(received.to == [.init(displayName: "Begoña Ibáñez Muñoz", address: "begona@example.mx")])
             #expect(received.replyTo == [.init(displayName: "Unidad de Transparencia", address: "transparencia@iepcjalisco.org.mx")])
             #expect(received.messageId == "<\(message.messageID)>")
@@ -42,16 +48,18 @@ struct SMTPMailerTests {
             let mailer = try SMTPMailer(settings: MessageFactory.settings(port: sink.port))
             let count = 50
             let messages = try (1...count).map { index in
-                try MessageFactory.message(to: try MailAddress("candidata\(index)@example.mx", displayName: "Candidata Nº \(index)"),
-                                           idempotencyKey: "batch-\(index)")
+                try MessageFactory.message(
+                    to: try MailAddress("candidata\(index)@example.mx", displayName: "Candidata Nº \(index)"),
+                    idempotencyKey: "batch-\(index)")
             }
             let clock = ContinuousClock()
             let elapsed = try await clock.measure {
                 for message in messages { try await mailer.send(message) }
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            print("BENCH mail.batch messages=\(count) seconds=\(String(format: "%.3f", seconds)) "
-                  + "messages_per_s=\(String(format: "%.1f", Double(count) / seconds)) connections=\(mailer.connectionsOpened)")
+            print(
+                "BENCH mail.batch messages=\(count) seconds=\(String(format: "%.3f", seconds)) "
+                    + "messages_per_s=\(String(format: "%.1f", Double(count) / seconds)) connections=\(mailer.connectionsOpened)")
 
             #expect(mailer.connectionsOpened == 1)
             let received = try await sink.deliveredMessages()

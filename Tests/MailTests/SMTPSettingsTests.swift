@@ -3,11 +3,14 @@ import Testing
 
 @Suite("SMTPSettings")
 struct SMTPSettingsTests {
-    private func settings(host: String = "smtp.example.mx", port: Int = 587, security: SMTPSettings.Security = .startTLS,
-                          password: String? = nil) -> SMTPSettings {
-        SMTPSettings(host: host, port: port, security: security,
-                     credentials: password.map { .init(username: "conoceles", password: $0) },
-                     from: MessageFactory.sender)
+    private func settings(
+        host: String = "smtp.example.mx", port: Int = 587, security: SMTPSettings.Security = .startTLS,
+        password: String? = nil
+    ) -> SMTPSettings {
+        SMTPSettings(
+            host: host, port: port, security: security,
+            credentials: password.map { .init(username: "conoceles", password: $0) },
+            from: MessageFactory.sender)
     }
 
     @Test("invalid settings name their key")

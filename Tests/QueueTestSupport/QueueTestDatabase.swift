@@ -36,7 +36,8 @@ public enum QueueTestDatabase {
 
     public static var server: Server {
         let env = ProcessInfo.processInfo.environment
-        let text = env["CONOCELES_TEST_DATABASE_URL"] ?? env["CONOCELES_DATABASE_URL"]
+        let text =
+            env["CONOCELES_TEST_DATABASE_URL"] ?? env["CONOCELES_DATABASE_URL"]
             ?? "postgres://conoceles@127.0.0.1:54329/conoceles"
         let url = URLComponents(string: text)
         let path = url?.path.drop { $0 == "/" } ?? ""
@@ -114,7 +115,7 @@ public enum QueueTestDatabase {
                     try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
                 }
                 return
-            } catch where PostgresErrorText.sqlState(error) == "42501" && attempt < 20 {
+            } catch  where PostgresErrorText.sqlState(error) == "42501" && attempt < 20 {
                 try await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }

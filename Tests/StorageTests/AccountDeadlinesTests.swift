@@ -16,15 +16,18 @@ struct AccountDeadlinesTests {
             let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
             for id in ids {
                 _ = try await accounts.create(
-                    .candidate(username: "c-\(id.lowercased())", email: "\(id.lowercased())@example.mx", displayName: id,
-                               processID: StorageFactories.processID, candidacyID: id),
+                    .candidate(
+                        username: "c-\(id.lowercased())", email: "\(id.lowercased())@example.mx", displayName: id,
+                        processID: StorageFactories.processID, candidacyID: id),
                     activationTTL: .seconds(3_600), by: .system("test"))
             }
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE candidacies SET created_at = CASE id
                     WHEN 'UNSENT-RECENT' THEN '2024-03-08T12:00:00Z'::timestamptz ELSE '2024-03-06T05:30:00Z'::timestamptz END
                 """)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE accounts SET credentials_sent_at = CASE candidacy_id
                     WHEN 'ON-TIME' THEN '2024-03-09T05:59:00Z'::timestamptz
                     WHEN 'SENT-LATE' THEN '2024-03-09T06:01:00Z'::timestamptz END

@@ -8,8 +8,9 @@ import TestSupport
 @Suite("AccountRepository")
 struct AccountRepositoryTests {
     func newCandidateAccount(_ id: String) -> NewAccount {
-        .candidate(username: "c.\(id.lowercased())", email: "persona@example.mx", displayName: "María López",
-                   processID: StorageFactories.processID, candidacyID: id)
+        .candidate(
+            username: "c.\(id.lowercased())", email: "persona@example.mx", displayName: "María López",
+            processID: StorageFactories.processID, candidacyID: id)
     }
 
     @Test func storesOnlyTheHashOfTheActivationTokenAndActivates() async throws {
@@ -24,10 +25,12 @@ struct AccountRepositoryTests {
 
             var stored: Data?
             var plaintextHits = -1
-            for try await (hash, hits) in try await db.client.query("""
+            for try await (hash, hits) in try await db.client.query(
+                """
                 SELECT activation_token_hash, (SELECT count(*) FROM accounts a WHERE a::text LIKE '%' || \(token.value) || '%')
                   FROM accounts WHERE id = \(account.id)
-                """).decode((Data, Int).self) { stored = hash; plaintextHits = hits }
+                """
+            ).decode((Data, Int).self) { stored = hash; plaintextHits = hits }
             #expect(stored == Data(SHA256.hash(data: Data(token.value.utf8))))
             #expect(plaintextHits == 0)
 
@@ -64,8 +67,9 @@ struct AccountRepositoryTests {
             let error = await #expect(throws: StorageError.self) { try await accounts.create(again, activationTTL: .seconds(60), by: .system("t")) }
             #expect(error?.code == .conflict)
 
-            let generic = NewAccount.representative(username: "rep.pa", email: "rep@pa.mx", displayName: "Representación PA",
-                                                    processID: StorageFactories.processID, entity: .party(code: "PA"))
+            let generic = NewAccount.representative(
+                username: "rep.pa", email: "rep@pa.mx", displayName: "Representación PA",
+                processID: StorageFactories.processID, entity: .party(code: "PA"))
             let (rep, _) = try await accounts.create(generic, activationTTL: .seconds(60), by: .system("t"))
             #expect(rep.entity == .party(code: "PA"))
             var second = generic
@@ -74,8 +78,10 @@ struct AccountRepositoryTests {
             try await accounts.disable(accountID: rep.id, by: AuditActor(role: .itStaff, id: "it-1"))
             _ = try await accounts.create(second, activationTTL: .seconds(60), by: .system("t"))
 
-            let staff = try await accounts.create(.staff(.transparencyStaff, username: "ii.ana", email: "ana@iepc.mx", displayName: "Ana"),
-                                                  activationTTL: .seconds(60), by: AuditActor(role: .itStaff, id: "it-1")).0
+            let staff = try await accounts.create(
+                .staff(.transparencyStaff, username: "ii.ana", email: "ana@iepc.mx", displayName: "Ana"),
+                activationTTL: .seconds(60), by: AuditActor(role: .itStaff, id: "it-1")
+            ).0
             try await accounts.markCredentialsSent(accountID: staff.id)
             #expect(try await accounts.account(username: "ii.ana")?.credentialsSentAt != nil)
         }

@@ -11,11 +11,13 @@ struct AuditLogTests {
             let log = StorageFactories.audit(db)
             let at = Date(timeIntervalSince1970: 1_712_000_000.4)
             try await db.client.withConnection { connection in
-                try await log.appendMany([
-                    .candidacy("C-1", "curricular.save", by: .system("test"), changes: ["fields": "photo"], at: at),
-                    AuditEntry(actor: AuditActor(role: .itStaff, id: "it-1"), action: "account.disable",
-                               subjectType: "account", subjectID: "A-1", occurredAt: at),
-                ], on: connection)
+                try await log.appendMany(
+                    [
+                        .candidacy("C-1", "curricular.save", by: .system("test"), changes: ["fields": "photo"], at: at),
+                        AuditEntry(
+                            actor: AuditActor(role: .itStaff, id: "it-1"), action: "account.disable",
+                            subjectType: "account", subjectID: "A-1", occurredAt: at),
+                    ], on: connection)
             }
             let records = try await log.records(forCandidacy: "C-1")
             #expect(records.count == 1)
@@ -31,7 +33,8 @@ struct AuditLogTests {
             try await StorageFactories.audit(db).append(.candidacy("C-1", "profile.transition", by: .system("test")))
             var owner = ""
             for try await name in try await db.client.query(
-                "SELECT tableowner = current_user FROM pg_tables WHERE tablename = 'audit_log'").decode(Bool.self) {
+                "SELECT tableowner = current_user FROM pg_tables WHERE tablename = 'audit_log'"
+            ).decode(Bool.self) {
                 owner = name ? "owner" : "not owner"
             }
             #expect(owner == "owner", "the test connects as the role the application uses, which owns the table")
@@ -56,10 +59,12 @@ struct AuditLogTests {
     @Test func privilegesAreRevokedFromPublic() async throws {
         try await TestDatabase.with { db in
             var grants = -1
-            for try await count in try await db.client.query("""
+            for try await count in try await db.client.query(
+                """
                 SELECT count(*) FROM information_schema.role_table_grants
                  WHERE table_name = 'audit_log' AND grantee = 'PUBLIC' AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
-                """).decode(Int.self) { grants = count }
+                """
+            ).decode(Int.self) { grants = count }
             #expect(grants == 0)
         }
     }

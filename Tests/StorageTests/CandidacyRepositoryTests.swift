@@ -10,11 +10,13 @@ struct CandidacyRepositoryTests {
         try await TestDatabase.with { db in
             let candidacies = [
                 StorageFactories.candidacy("C-GUB"),
-                StorageFactories.candidacy("C-MR", office: "DIP_MR", district: 2, position: .alternate,
-                                           age: .birthDate(LocalDate("1990-05-17")!), affirmativeAction: .youth,
-                                           entity: .coalition(code: "CAB")),
-                StorageFactories.candidacy("C-REG", office: "REG", municipality: "039", listPosition: 3,
-                                           entity: .independent(code: "IND-7")),
+                StorageFactories.candidacy(
+                    "C-MR", office: "DIP_MR", district: 2, position: .alternate,
+                    age: .birthDate(LocalDate("1990-05-17")!), affirmativeAction: .youth,
+                    entity: .coalition(code: "CAB")),
+                StorageFactories.candidacy(
+                    "C-REG", office: "REG", municipality: "039", listPosition: 3,
+                    entity: .independent(code: "IND-7")),
             ]
             try await StorageFactories.seed(db, candidacies)
             let repository = CandidacyRepository(client: db.client, logger: TestDatabase.logger)
@@ -73,9 +75,11 @@ struct CandidacyRepositoryTests {
             try await StorageFactories.seed(db)
             try await StorageFactories.seed(db)  // twice: idempotent
             var counts: [Int] = []
-            for try await row in try await db.client.query("""
+            for try await row in try await db.client.query(
+                """
                 SELECT (SELECT count(*) FROM offices), (SELECT count(*) FROM postulating_entities), (SELECT count(*) FROM coalition_parties)
-                """).decode((Int, Int, Int).self) { counts = [row.0, row.1, row.2] }
+                """
+            ).decode((Int, Int, Int).self) { counts = [row.0, row.1, row.2] }
             #expect(counts == [3, 3, 2])
         }
     }

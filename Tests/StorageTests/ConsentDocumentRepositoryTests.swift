@@ -10,8 +10,11 @@ struct ConsentDocumentRepositoryTests {
 
     func repository(_ db: Database, maximumBytes: Int = 1_024) -> (ConsentDocumentRepository, FileBlobStore) {
         let blobs = FileBlobStore(root: FileManager.default.temporaryDirectory.appendingPathComponent("consent-\(UUID().uuidString)").path)
-        return (ConsentDocumentRepository(client: db.client, cipher: StorageFactories.cipher, blobs: blobs, logger: TestDatabase.logger,
-                                          maximumBytes: maximumBytes), blobs)
+        return (
+            ConsentDocumentRepository(
+                client: db.client, cipher: StorageFactories.cipher, blobs: blobs, logger: TestDatabase.logger,
+                maximumBytes: maximumBytes), blobs
+        )
     }
 
     @Test func aCandidacyStoresAtMostFiveDocumentsEvenWhenTheyArriveTogether() async throws {

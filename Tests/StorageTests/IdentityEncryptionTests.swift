@@ -15,9 +15,11 @@ struct IdentityEncryptionTests {
 
             // Read the row straight from PostgreSQL, bypassing the repository.
             var raw: (Data, Data, String, String)?
-            for try await row in try await db.client.query("""
+            for try await row in try await db.client.query(
+                """
                 SELECT ciphertext, nonce, key_id, identity_questionnaires::text FROM identity_questionnaires WHERE candidacy_id = \(id)
-                """).decode((Data, Data, String, String).self) { raw = row }
+                """
+            ).decode((Data, Data, String, String).self) { raw = row }
             let (ciphertext, nonce, keyID, wholeRow) = try #require(raw)
             #expect(keyID == "k1")
             #expect(nonce.count == 12)
@@ -29,10 +31,12 @@ struct IdentityEncryptionTests {
             }
             // Nothing else in the database holds it either (audit log included).
             var leaks = 0
-            for try await count in try await db.client.query("""
+            for try await count in try await db.client.query(
+                """
                 SELECT (SELECT count(*) FROM audit_log WHERE audit_log::text LIKE '%' || \("Mezcala") || '%')
                      + (SELECT count(*) FROM candidacies WHERE candidacies::text LIKE '%' || \("Mezcala") || '%')
-                """).decode(Int.self) { leaks = count }
+                """
+            ).decode(Int.self) { leaks = count }
             #expect(leaks == 0)
         }
     }
@@ -76,7 +80,8 @@ struct IdentityEncryptionTests {
             let repository = StorageFactories.questionnaires(db)
             try await repository.saveIdentity(StorageFactories.identity(), for: "C-A", by: .system("test"))
             try await repository.saveIdentity(IdentityQuestionnaire(), for: "C-B", by: .system("test"))
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE identity_questionnaires b SET ciphertext = a.ciphertext, nonce = a.nonce
                   FROM identity_questionnaires a WHERE a.candidacy_id = 'C-A' AND b.candidacy_id = 'C-B'
                 """)
@@ -91,8 +96,9 @@ struct IdentityEncryptionTests {
             let id = try await StorageFactories.seedOne(db)
             let repository = StorageFactories.questionnaires(db)
             try await repository.saveIdentity(StorageFactories.identity(), for: id, by: .system("test"))
-            _ = try await repository.recordConsent(granted: true, for: id, document: ConsentDocument(sha256: String(repeating: "c", count: 64), keyID: "k1"),
-                                                   by: .system("test"))
+            _ = try await repository.recordConsent(
+                granted: true, for: id, document: ConsentDocument(sha256: String(repeating: "c", count: 64), keyID: "k1"),
+                by: .system("test"))
             try await CandidacyRepository(client: db.client, logger: TestDatabase.logger).withdraw(id, as: .cancelled, by: .system("registration.ingest"))
             await #expect(throws: StorageError.self) { try await repository.identity(for: id) }
             let (_, blocked) = try #require(try await repository.sealedIdentity(for: id))

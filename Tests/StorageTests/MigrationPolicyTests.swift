@@ -19,7 +19,9 @@ struct MigrationPolicyTests {
         let bundled = try TestDatabase.migrator().migrations
         #expect(bundled.contains { $0.version == MigrationPolicy.grandfatheredThrough }, "the baseline is a real migration")
         let violations = MigrationPolicy.violations(in: bundled)
-        #expect(violations.isEmpty, """
+        #expect(
+            violations.isEmpty,
+            """
             Migraciones que romperían la versión anterior (docs/OPERATIONS.md §5):
             \(violations.map(\.description).joined(separator: "\n"))
             """)
@@ -76,7 +78,8 @@ struct MigrationPolicyTests {
     }
 
     @Test func aMarkedContractStepMayDropAndASmallTableMayBeIndexedPlainly() {
-        let contract = migration("""
+        let contract = migration(
+            """
             -- Removes candidacies.old_email, unused since 0080 (two releases ago).
             -- contract: ninguna versión en uso lee old_email desde la 0080
             ALTER TABLE candidacies DROP COLUMN old_email;
@@ -93,14 +96,16 @@ struct MigrationPolicyTests {
     }
 
     @Test func aNoTransactionMigrationHoldsOnlyRepeatableConcurrentIndexStatements() {
-        let good = migration("""
+        let good = migration(
+            """
             -- conoceles: no-transaction
             CREATE INDEX CONCURRENTLY IF NOT EXISTS jobs_kind ON jobs (kind);
             CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Jobs_Key" ON jobs (id, kind);
             """)
         #expect(!good.isTransactional)
         #expect(MigrationPolicy.violations(in: [good]).isEmpty)
-        let mixed = migration("""
+        let mixed = migration(
+            """
             -- conoceles: no-transaction
             CREATE INDEX CONCURRENTLY jobs_kind ON jobs (kind);
             ALTER TABLE jobs ADD COLUMN x int;
@@ -119,15 +124,19 @@ struct MigrationPolicyTests {
 @Suite("Migrator without a transaction")
 struct MigratorConcurrentIndexTests {
     let table = Migrator.Migration(version: 1, name: "tabla", sql: "CREATE TABLE items (id int PRIMARY KEY, code text);")
-    let index = Migrator.Migration(version: 2, name: "indice", sql: """
-        -- conoceles: no-transaction
-        CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_code ON items (code);
-        """)
+    let index = Migrator.Migration(
+        version: 2, name: "indice",
+        sql: """
+            -- conoceles: no-transaction
+            CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS items_code ON items (code);
+            """)
 
     func indexState(_ db: Database) async throws -> [Bool] {
-        try await db.client.query("""
+        try await db.client.query(
+            """
             SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'items_code'
-            """).decode(Bool.self).reduce(into: []) { $0.append($1) }
+            """
+        ).decode(Bool.self).reduce(into: []) { $0.append($1) }
     }
 
     /// CREATE INDEX CONCURRENTLY cannot run in a transaction block: the migrator runs it alone

@@ -62,7 +62,8 @@ struct MigratorSchemaTests {
     func checksums(_ db: Database) async throws -> [Int: String?] {
         var found: [Int: String?] = [:]
         for try await (version, checksum) in try await db.client.query("SELECT version, checksum FROM schema_migrations")
-            .decode((Int, String?).self) {
+            .decode((Int, String?).self)
+        {
             found.updateValue(checksum, forKey: version)
         }
         return found

@@ -54,8 +54,9 @@ struct PhotoRepositoryTests {
             let candidacyID = try await StorageFactories.seedOne(db)
             let photos = PhotoRepository(client: db.client, logger: TestDatabase.logger)
             let first = try await Self.upload(db, candidacyID)
-            #expect(try await photos.markAccepted(
-                photoID: first, width: 600, height: 800, takenOn: nil, takenOnSource: nil, variants: Self.variants, by: Self.checker))
+            #expect(
+                try await photos.markAccepted(
+                    photoID: first, width: 600, height: 800, takenOn: nil, takenOnSource: nil, variants: Self.variants, by: Self.checker))
             let second = try await Self.upload(db, candidacyID, sha256: Self.sha("d"))
             #expect(try await photos.photo(id: first)?.status == .replaced)
             #expect(try await photos.currentPhoto(candidacyID: candidacyID)?.id == second)
@@ -69,9 +70,10 @@ struct PhotoRepositoryTests {
             let candidacyID = try await StorageFactories.seedOne(db)
             let photos = PhotoRepository(client: db.client, logger: TestDatabase.logger)
             let id = try await Self.upload(db, candidacyID, declaredTakenOn: LocalDate("2024-03-10"))
-            #expect(try await photos.markAccepted(
-                photoID: id, width: 600, height: 800, takenOn: LocalDate("2024-03-02"), takenOnSource: .exif,
-                variants: Self.variants, by: Self.checker))
+            #expect(
+                try await photos.markAccepted(
+                    photoID: id, width: 600, height: 800, takenOn: LocalDate("2024-03-02"), takenOnSource: .exif,
+                    variants: Self.variants, by: Self.checker))
             let photo = try #require(try await photos.photo(id: id))
             #expect(photo.status == .accepted)
             #expect(photo.width == 600 && photo.height == 800)
@@ -81,8 +83,9 @@ struct PhotoRepositoryTests {
             #expect(try await photos.variant(photoID: id, variant: .thumbnail) == Self.variants[1])
             #expect(try await photos.variant(photoID: id, variant: .medium) == nil)
             // A retried job finds the photo decided: nothing changes.
-            #expect(try await !photos.markAccepted(
-                photoID: id, width: 1, height: 1, takenOn: nil, takenOnSource: nil, variants: [], by: Self.checker))
+            #expect(
+                try await !photos.markAccepted(
+                    photoID: id, width: 1, height: 1, takenOn: nil, takenOnSource: nil, variants: [], by: Self.checker))
             #expect(try await !photos.markRejected(photoID: id, reason: "x", by: Self.checker))
             #expect(try await photos.photo(id: id)?.status == .accepted)
         }
@@ -95,8 +98,9 @@ struct PhotoRepositoryTests {
             let first = try await Self.upload(db, candidacyID)
             let second = try await Self.upload(db, candidacyID, sha256: Self.sha("d"))
             #expect(try await !photos.markRejected(photoID: first, reason: "La imagen está dañada.", by: Self.checker))
-            #expect(try await !photos.markAccepted(
-                photoID: first, width: 600, height: 800, takenOn: nil, takenOnSource: nil, variants: Self.variants, by: Self.checker))
+            #expect(
+                try await !photos.markAccepted(
+                    photoID: first, width: 600, height: 800, takenOn: nil, takenOnSource: nil, variants: Self.variants, by: Self.checker))
             let replaced = try #require(try await photos.photo(id: first))
             #expect(replaced.status == .replaced)
             #expect(replaced.rejectionReason == nil && replaced.variants.isEmpty)

@@ -16,16 +16,20 @@ struct PublicationRepositoryStatisticsTests {
             #expect(try await repository.currentSwitch(processID: id) == nil)
             #expect(try await repository.profileCounts(processID: id) == PublishedProfileCounts())
 
-            try await repository.saveSnapshot(processID: id, profiles: [Factory.profile("OLD", name: "Versión vieja", age: 30)],
-                                              builtAt: Date(timeIntervalSince1970: 1_700_000_000))
+            try await repository.saveSnapshot(
+                processID: id, profiles: [Factory.profile("OLD", name: "Versión vieja", age: 30)],
+                builtAt: Date(timeIntervalSince1970: 1_700_000_000))
             var noEducation = Factory.profile("C-4", name: "Sin escolaridad", age: 70)
             noEducation.educationKey = nil
             let builtAt = Date(timeIntervalSince1970: 1_712_000_000)
-            let version = try await repository.saveSnapshot(processID: id, profiles: [
-                Factory.profile("C-1", name: "Uno", age: 45), Factory.profile("C-2", name: "Dos", age: 45),
-                Factory.profile("C-3", name: "Tres", age: 25), noEducation,
-                Factory.profile("C-5", name: "Sin perfil", published: false),
-            ], builtAt: builtAt).version
+            let version = try await repository.saveSnapshot(
+                processID: id,
+                profiles: [
+                    Factory.profile("C-1", name: "Uno", age: 45), Factory.profile("C-2", name: "Dos", age: 45),
+                    Factory.profile("C-3", name: "Tres", age: 25), noEducation,
+                    Factory.profile("C-5", name: "Sin perfil", published: false),
+                ], builtAt: builtAt
+            ).version
 
             let current = try #require(try await repository.currentSwitch(processID: id))
             #expect(current.version == version)

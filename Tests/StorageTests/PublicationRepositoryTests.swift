@@ -9,15 +9,19 @@ import Testing
 struct PublicationRepositoryTests {
     static let logger = TestDatabase.logger
 
-    static func profile(_ id: String, name: String, office: String = "GUB", published: Bool = true, age: Int = 45,
-                        entity: PostulatingEntity = .party(code: "PA")) -> PublishedProfile {
+    static func profile(
+        _ id: String, name: String, office: String = "GUB", published: Bool = true, age: Int = 45,
+        entity: PostulatingEntity = .party(code: "PA")
+    ) -> PublishedProfile {
         PublishedProfile(
             id: id, fullName: name, officeCode: office, officeName: office, entityKind: entity.kind, entityCode: entity.code,
             entityName: entity.code, district: nil, municipality: nil, municipalityName: nil, listPosition: nil,
             formulaPosition: .proprietor, gender: published ? .woman : nil, ageYears: published ? age : nil, affirmativeAction: nil,
-            curricular: published ? .init(contact: PublicContact(), education: "Licenciatura", educationStatus: nil, otherTraining: [],
-                                          professionalHistory: "h", politicalTrajectory: "t", publicOfficeMotivation: "m",
-                                          firstProposal: "1", secondProposal: "2", genderProposal: "g") : nil,
+            curricular: published
+                ? .init(
+                    contact: PublicContact(), education: "Licenciatura", educationStatus: nil, otherTraining: [],
+                    professionalHistory: "h", politicalTrajectory: "t", publicOfficeMotivation: "m",
+                    firstProposal: "1", secondProposal: "2", genderProposal: "g") : nil,
             educationKey: published ? "licenciatura" : nil, identity: [], photo: nil, publishedOn: nil, republishedOn: nil)
     }
 
@@ -30,8 +34,10 @@ struct PublicationRepositoryTests {
             #expect(try await repository.search(processID: id, filter: .init(), limit: 10, offset: 0).total == 0)
             var versions: [Int64] = []
             for round in 1...4 {
-                versions.append(try await repository.saveSnapshot(
-                    processID: id, profiles: [Self.profile("C-\(round)", name: "Versión \(round)")], builtAt: Date()).version)
+                versions.append(
+                    try await repository.saveSnapshot(
+                        processID: id, profiles: [Self.profile("C-\(round)", name: "Versión \(round)")], builtAt: Date()
+                    ).version)
             }
             #expect(try await repository.prune(processID: id) == 1)  // C-1's row: only version 1 saw it
             #expect(try await repository.current(processID: id)?.version == versions.last)
@@ -39,8 +45,10 @@ struct PublicationRepositoryTests {
             #expect(page.profiles.map(\.id) == ["C-4"])
             #expect(try await repository.profile(processID: id, id: "C-3") == nil)
             var kept: [Int64] = []
-            for try await version in try await db.client.query("SELECT version FROM publication_snapshots ORDER BY version",
-                                                                 logger: Self.logger).decode(Int64.self) { kept.append(version) }
+            for try await version in try await db.client.query(
+                "SELECT version FROM publication_snapshots ORDER BY version",
+                logger: Self.logger
+            ).decode(Int64.self) { kept.append(version) }
             #expect(kept == Array(versions.suffix(3)))
         }
     }
@@ -50,11 +58,13 @@ struct PublicationRepositoryTests {
             try await StorageFactories.seed(db)
             let repository = PublicationRepository(client: db.client, logger: Self.logger)
             let id = StorageFactories.processID
-            try await repository.saveSnapshot(processID: id, profiles: [
-                Self.profile("C-1", name: "José Ñúñez", age: 25),
-                Self.profile("C-2", name: "Ana Pérez", age: 61, entity: .party(code: "PB")),
-                Self.profile("C-3", name: "Jose Luis Sin Perfil", published: false),
-            ], builtAt: Date())
+            try await repository.saveSnapshot(
+                processID: id,
+                profiles: [
+                    Self.profile("C-1", name: "José Ñúñez", age: 25),
+                    Self.profile("C-2", name: "Ana Pérez", age: 61, entity: .party(code: "PB")),
+                    Self.profile("C-3", name: "Jose Luis Sin Perfil", published: false),
+                ], builtAt: Date())
             func ids(_ filter: PublicationFilter, limit: Int = 10, offset: Int = 0) async throws -> [String] {
                 try await repository.search(processID: id, filter: filter, limit: limit, offset: offset).profiles.map(\.id)
             }
@@ -106,19 +116,23 @@ struct PublicationRepositoryTests {
             #expect(try await Self.rowCount(db, "published_documents") == 3)
 
             // B changed and D is new (placed last): two rows written, B's old row closed.
-            let changed = try await save([Self.profile("C-A", name: "Perfil A"), Self.profile("C-B", name: "Perfil B cambiado"),
-                                          Self.profile("C-C", name: "Perfil C"), Self.profile("C-D", name: "Perfil D")])
+            let changed = try await save([
+                Self.profile("C-A", name: "Perfil A"), Self.profile("C-B", name: "Perfil B cambiado"),
+                Self.profile("C-C", name: "Perfil C"), Self.profile("C-D", name: "Perfil D"),
+            ])
             #expect(changed.rowsWritten == 2 && changed.rowsClosed == 1)
             #expect(try await names() == ["Perfil A", "Perfil B cambiado", "Perfil C", "Perfil D"])
             #expect(try await repository.profile(processID: id, id: "C-B")?.profile.fullName == "Perfil B cambiado")
             #expect(try await Self.rowCount(db, "published_documents") == 5)
             // The previous version still sees B as it was, and no D.
             var before: [String] = []
-            for try await name in try await db.client.query("""
+            for try await name in try await db.client.query(
+                """
                 SELECT d.document::jsonb->>'fullName' FROM published_documents d
                  WHERE d.process_id = \(id) AND d.first_version <= \(same.version) AND d.last_version >= \(same.version)
                  ORDER BY d.candidacy_id
-                """, logger: Self.logger).decode(String.self) { before.append(name) }
+                """, logger: Self.logger
+            ).decode(String.self) { before.append(name) }
             #expect(before == ["Perfil A", "Perfil B", "Perfil C"])
 
             // Every row gone: all closed, the snapshot lists nothing.
@@ -135,7 +149,8 @@ struct PublicationRepositoryTests {
             let repository = PublicationRepository(client: db.client, logger: Self.logger)
             let processID = StorageFactories.processID, zone = StorageFactories.process.timeZone
             let first = try await repository.saveSnapshot(
-                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, builtAt: Date()).version
+                processID: processID, profiles: ids.map { Self.profile($0, name: "Perfil \($0)") }, builtAt: Date()
+            ).version
             func names() async throws -> [String] {
                 try await repository.search(processID: processID, filter: .init(), limit: 10, offset: 0).profiles.map(\.fullName)
             }
@@ -179,14 +194,17 @@ struct PublicationRepositoryTests {
             #expect(try await Self.rowCount(db, "published_profiles") == 6)  // nothing pruned by the switch itself
             #expect(try await repository.prune(processID: processID) == 1)
             var versions: [Int64] = []
-            for try await version in try await db.client.query("SELECT version FROM publication_snapshots ORDER BY version",
-                                                                 logger: Self.logger).decode(Int64.self) { versions.append(version) }
+            for try await version in try await db.client.query(
+                "SELECT version FROM publication_snapshots ORDER BY version",
+                logger: Self.logger
+            ).decode(Int64.self) { versions.append(version) }
             #expect(versions.count == 3)
             #expect(!versions.contains(first))
             let oldest = try #require(versions.first)
             var stale = 0
             for try await count in try await db.client.query(
-                "SELECT count(*)::int8 FROM published_profiles WHERE last_version < \(oldest)", logger: Self.logger).decode(Int.self) {
+                "SELECT count(*)::int8 FROM published_profiles WHERE last_version < \(oldest)", logger: Self.logger
+            ).decode(Int.self) {
                 stale = count
             }
             #expect(stale == 0)

@@ -38,7 +38,8 @@ struct QuestionnaireRepositoryTests {
             try await repository.saveCurricular(formAnswers, for: id, by: .system("form"))
             // …a worker accepted a photo meanwhile (as PhotoRepository does)…
             let accepted = try #require(StorageFactories.curricular().photo)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 UPDATE curricular_questionnaires
                    SET answers = jsonb_set(answers, '{photo}', \(String(decoding: try JSONEncoder().encode(accepted), as: UTF8.self))::jsonb)
                  WHERE candidacy_id = \(id)

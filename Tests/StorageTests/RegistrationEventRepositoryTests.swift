@@ -6,9 +6,10 @@ import TestSupport
 @Suite("RegistrationEventRepository")
 struct RegistrationEventRepositoryTests {
     func event(_ id: String, _ kind: RegistrationEvent.Kind = .approval, candidacy: String = "C-1") -> RegistrationEvent {
-        RegistrationEvent(id: id, processID: StorageFactories.processID, kind: kind, candidacyID: candidacy,
-                          body: #"{"candidatura": "\#(candidacy)", "tipo": "\#(kind.rawValue)"}"#, source: .api,
-                          signature: String(repeating: "f", count: 64), signedAt: Date(timeIntervalSince1970: 1_711_000_000))
+        RegistrationEvent(
+            id: id, processID: StorageFactories.processID, kind: kind, candidacyID: candidacy,
+            body: #"{"candidatura": "\#(candidacy)", "tipo": "\#(kind.rawValue)"}"#, source: .api,
+            signature: String(repeating: "f", count: 64), signedAt: Date(timeIntervalSince1970: 1_711_000_000))
     }
 
     @Test func recordsOnceAndRecognizesRedeliveries() async throws {

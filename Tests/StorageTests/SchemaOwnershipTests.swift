@@ -29,8 +29,10 @@ struct SchemaOwnershipTests {
             let older = Migrator(migrations: all.filter { $0.version <= 73 })
             try await older.migrate(db.client, logger: TestDatabase.logger)
             let jobs = JobClient(client: db.client, logger: TestDatabase.logger)
-            let kept = try await jobs.insertMany([NewJob(kind: "photo.check", argsJSON: #"{"photo_id":"x"}"#),
-                                                  NewJob(kind: "publication.rebuild", scheduledAt: Date().addingTimeInterval(3600))])
+            let kept = try await jobs.insertMany([
+                NewJob(kind: "photo.check", argsJSON: #"{"photo_id":"x"}"#),
+                NewJob(kind: "publication.rebuild", scheduledAt: Date().addingTimeInterval(3600)),
+            ])
             try await db.client.query("INSERT INTO pipeline_runs (pipeline) VALUES ('candidacy-approved')")
 
             let current = try TestDatabase.migrator()

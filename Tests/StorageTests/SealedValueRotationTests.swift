@@ -58,9 +58,11 @@ struct SealedValueRotationTests {
 
         func rawIdentities() async throws -> [RawIdentity] {
             var rows: [RawIdentity] = []
-            for try await (id, ciphertext, nonce, keyID, revision, updatedAt) in try await db.client.query("""
+            for try await (id, ciphertext, nonce, keyID, revision, updatedAt) in try await db.client.query(
+                """
                 SELECT candidacy_id, ciphertext, nonce, key_id, revision, updated_at FROM identity_questionnaires ORDER BY candidacy_id
-                """).decode((String, Data, Data, String, Int, Date).self) {
+                """
+            ).decode((String, Data, Data, String, Int, Date).self) {
                 rows.append(RawIdentity(candidacyID: id, ciphertext: ciphertext, nonce: nonce, keyID: keyID, revision: revision, updatedAt: updatedAt))
             }
             return rows
@@ -70,7 +72,8 @@ struct SealedValueRotationTests {
         func rawDocuments() async throws -> [String] {
             var rows: [String] = []
             for try await (id, sha256, keyID) in try await db.client.query(
-                "SELECT id::text, sha256, key_id FROM consent_documents ORDER BY id").decode((String, String, String).self) {
+                "SELECT id::text, sha256, key_id FROM consent_documents ORDER BY id"
+            ).decode((String, String, String).self) {
                 rows.append("\(id) \(sha256) \(keyID)")
             }
             return rows
@@ -79,9 +82,11 @@ struct SealedValueRotationTests {
         /// The consent records' (document sha256, key id).
         func consentReferences() async throws -> [String] {
             var rows: [String] = []
-            for try await (sha256, keyID) in try await db.client.query("""
+            for try await (sha256, keyID) in try await db.client.query(
+                """
                 SELECT document_sha256, document_key_id FROM identity_consents WHERE document_sha256 IS NOT NULL ORDER BY id
-                """).decode((String, String).self) { rows.append("\(sha256) \(keyID)") }
+                """
+            ).decode((String, String).self) { rows.append("\(sha256) \(keyID)") }
             return rows
         }
 

@@ -47,8 +47,9 @@ struct SensitiveDataCipherTests {
 
     @Test func aRotatedCipherOpensOldValuesAndSealsWithTheNewKey() throws {
         let old = try cipher.seal(Data("antes".utf8), context: "C-1")
-        let rotated = try SensitiveDataCipher(key: [UInt8](repeating: 9, count: 32), keyID: "k2",
-                                              previousKeys: ["k1": [UInt8](repeating: 1, count: 32)])
+        let rotated = try SensitiveDataCipher(
+            key: [UInt8](repeating: 9, count: 32), keyID: "k2",
+            previousKeys: ["k1": [UInt8](repeating: 1, count: 32)])
         #expect(try rotated.open(old, context: "C-1") == Data("antes".utf8))
         #expect(rotated.needsRotation(old))
         #expect(try rotated.seal(Data("después".utf8), context: "C-1").keyID == "k2")

@@ -97,20 +97,25 @@ struct SensitiveDataPurgeTests {
 
     static func randomCase(_ number: Int, using random: inout DemoRandom) -> (now: Date, candidacies: [CandidacySpec]) {
         let afterEnd = Int.random(in: 0..<10, using: &random) < 3
-        let now = afterEnd
+        let now =
+            afterEnd
             ? processEnd.addingTimeInterval(Double(Int.random(in: 0...40 * 86_400, using: &random)))
             : processEnd.addingTimeInterval(-Double(Int.random(in: 1...150 * 86_400, using: &random)))
         let retention = Double(retentionDays) * 86_400
         let specs = (0..<Int.random(in: 3...8, using: &random)).map { index -> CandidacySpec in
             let status = random.pick([CandidacyStatus.approved, .approved, .substituted, .cancelled])
-            let changedAt: Date? = status == .approved ? nil : random.pick([
-                now.addingTimeInterval(-retention),           // exactly due
-                now.addingTimeInterval(-retention + 1),       // one second short
-                now.addingTimeInterval(-Double(Int.random(in: 0...90 * 86_400, using: &random))),
-            ])
+            let changedAt: Date? =
+                status == .approved
+                ? nil
+                : random.pick([
+                    now.addingTimeInterval(-retention),  // exactly due
+                    now.addingTimeInterval(-retention + 1),  // one second short
+                    now.addingTimeInterval(-Double(Int.random(in: 0...90 * 86_400, using: &random))),
+                ])
             let photos = (0..<Int.random(in: 0...2, using: &random)).map { _ in
-                PhotoSpec(blob: Int.random(in: 0..<3, using: &random),
-                          outcome: random.pick([StoredPhoto.Status.received, .accepted, .accepted, .rejected]))
+                PhotoSpec(
+                    blob: Int.random(in: 0..<3, using: &random),
+                    outcome: random.pick([StoredPhoto.Status.received, .accepted, .accepted, .rejected]))
             }
             let documents = Int.random(in: 0...2, using: &random)
             let accepted = photos.indices.filter { photos[$0].outcome == .accepted }
@@ -144,7 +149,8 @@ struct SensitiveDataPurgeTests {
             let address = try await blobs.put(pool.photos[photo.blob])
             if index == spec.publishedPhoto {
                 // What publication leaves: the published answers name the photo's hash.
-                try await db.client.query("""
+                try await db.client.query(
+                    """
                     INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_by, published_answers, published_at)
                     VALUES (\(spec.id), '{}', 'test', jsonb_build_object('photo', jsonb_build_object('sha256', \(address.sha256)::text)), now())
                     ON CONFLICT (candidacy_id) DO UPDATE SET published_answers = EXCLUDED.published_answers, published_at = EXCLUDED.published_at
@@ -158,11 +164,14 @@ struct SensitiveDataPurgeTests {
             switch photo.outcome {
             case .accepted:
                 var variants: [StoredPhotoVariant] = []
-                for (kind, bytes) in [(StoredPhotoVariant.Kind.published, pool.variants[photo.blob]),
-                                      (.thumbnail, pool.variants[(photo.blob + 1) % 3])] {
+                for (kind, bytes) in [
+                    (StoredPhotoVariant.Kind.published, pool.variants[photo.blob]),
+                    (.thumbnail, pool.variants[(photo.blob + 1) % 3]),
+                ] {
                     let variant = try await blobs.put(bytes)
-                    variants.append(StoredPhotoVariant(
-                        kind: kind, sha256: variant.sha256, byteCount: bytes.count, contentType: "image/jpeg", width: 600, height: 800))
+                    variants.append(
+                        StoredPhotoVariant(
+                            kind: kind, sha256: variant.sha256, byteCount: bytes.count, contentType: "image/jpeg", width: 600, height: 800))
                 }
                 try await photos.markAccepted(
                     photoID: id, width: 600, height: 800, takenOn: nil, takenOnSource: nil, variants: variants, by: .system("photo.check"))
@@ -183,7 +192,8 @@ struct SensitiveDataPurgeTests {
     /// Every candidacy's sensitive rows, as one comparable text.
     static func snapshot(_ db: Database) async throws -> [String: String] {
         var result: [String: String] = [:]
-        let rows = try await db.client.query("""
+        let rows = try await db.client.query(
+            """
             SELECT c.id,
                    coalesce((SELECT revision || ':' || encode(sha256(ciphertext), 'hex') || ':' || (blocked_at IS NOT NULL)
                                FROM identity_questionnaires WHERE candidacy_id = c.id), '-')
@@ -203,7 +213,8 @@ struct SensitiveDataPurgeTests {
 
     /// How many sensitive rows `candidacyID` still has, across the four tables.
     static func sensitiveRows(_ db: Database, _ candidacyID: String) async throws -> Int {
-        let rows = try await db.client.query("""
+        let rows = try await db.client.query(
+            """
             SELECT (SELECT count(*) FROM identity_questionnaires WHERE candidacy_id = \(candidacyID))
                  + (SELECT count(*) FROM consent_documents WHERE candidacy_id = \(candidacyID))
                  + (SELECT count(*) FROM identity_consents WHERE candidacy_id = \(candidacyID) AND document_sha256 IS NOT NULL)
@@ -215,7 +226,8 @@ struct SensitiveDataPurgeTests {
 
     /// Every blob hash some row names (a published photo whose original went names only its variants).
     static func referencedBlobs(_ db: Database) async throws -> Set<String> {
-        let rows = try await db.client.query("""
+        let rows = try await db.client.query(
+            """
             SELECT sha256 FROM photos WHERE original_purged_at IS NULL
             UNION SELECT sha256 FROM photo_variants UNION SELECT sha256 FROM consent_documents
             UNION SELECT document_sha256 FROM identity_consents WHERE document_sha256 IS NOT NULL
@@ -231,14 +243,16 @@ struct SensitiveDataPurgeTests {
 
     static func auditCount(_ db: Database, action: String) async throws -> Int {
         for try await count in try await db.client.query(
-            "SELECT count(*) FROM audit_log WHERE action = \(action)", logger: logger).decode(Int.self) { return count }
+            "SELECT count(*) FROM audit_log WHERE action = \(action)", logger: logger
+        ).decode(Int.self) { return count }
         return -1
     }
 
     /// Audit lines whose text holds `needle` anywhere.
     static func auditLines(_ db: Database, containing needle: String) async throws -> Int {
         for try await count in try await db.client.query(
-            "SELECT count(*) FROM audit_log a WHERE strpos(a::text, \(needle)) > 0", logger: logger).decode(Int.self) { return count }
+            "SELECT count(*) FROM audit_log a WHERE strpos(a::text, \(needle)) > 0", logger: logger
+        ).decode(Int.self) { return count }
         return -1
     }
 
@@ -320,8 +334,9 @@ struct SensitiveDataPurgeTests {
             let id = try await StorageFactories.seedOne(db)
             try await StorageFactories.questionnaires(db).saveIdentity(StorageFactories.identity(), for: id, by: .system("test"))
             let documents = ConsentDocumentRepository(client: db.client, cipher: StorageFactories.cipher, blobs: blobs, logger: Self.logger)
-            try await documents.receive(id: try await documents.store(Self.pdf, for: id, by: .system("test")), publishIdentity: true,
-                                        by: AuditActor(StorageFactories.staff))
+            try await documents.receive(
+                id: try await documents.store(Self.pdf, for: id, by: .system("test")), publishIdentity: true,
+                by: AuditActor(StorageFactories.staff))
             _ = try await CandidacyRepository(client: db.client, logger: Self.logger).withdraw(
                 id, as: .cancelled, by: .system("test"), at: Self.date("2024-04-01T12:00:00Z"))
             let purge = SensitiveDataPurge(client: db.client, blobs: blobs, logger: Self.logger)
@@ -334,11 +349,12 @@ struct SensitiveDataPurgeTests {
             #expect(line.entry.action == "privacy.purge")
             #expect(line.entry.actor == Self.actor)
             #expect(line.entry.occurredAt == now)
-            #expect(line.entry.changes == [
-                "reason": "withdrawn", "deleted": "cuestionario de identidad, documentos de consentimiento", "identity": "sí",
-                "consent_documents": "1", "consent_references": "1", "photos": "0", "photo_variants": "0",
-                "photo_originals": "0", "event_bodies": "0",
-            ])
+            #expect(
+                line.entry.changes == [
+                    "reason": "withdrawn", "deleted": "cuestionario de identidad, documentos de consentimiento", "identity": "sí",
+                    "consent_documents": "1", "consent_references": "1", "photos": "0", "photo_variants": "0",
+                    "photo_originals": "0", "event_bodies": "0",
+                ])
             // The consent decision itself stays (only its document went).
             #expect(try await StorageFactories.questionnaires(db).consent(for: id) != .notGiven)
         }
@@ -356,21 +372,32 @@ struct SensitiveDataPurgeTests {
 
             // The end of the process, without `retention.consent_documents_days`: the answers go, the form stays.
             let items = try await Self.due(purge, processID: StorageFactories.processID, now: Self.processEnd, documentsAfterDays: nil)
-            #expect(items == [PurgeItem(candidacyID: id, reason: .endOfProcess, identity: true, consentDocuments: 0, photos: 0,
-                                        includesConsentDocuments: false)])
+            #expect(
+                items == [
+                    PurgeItem(
+                        candidacyID: id, reason: .endOfProcess, identity: true, consentDocuments: 0, photos: 0,
+                        includesConsentDocuments: false)
+                ])
             let outcome = try await purge.purge(items[0], by: Self.actor, at: Self.processEnd)
             #expect(outcome.identity && outcome.consentDocuments == 0 && outcome.consentReferences == 0 && outcome.blobs == 0)
             #expect(try await StorageFactories.questionnaires(db).sealedIdentity(for: id) == nil)
             let kept = try #require(try await documents.document(id: stored))
             #expect(try await documents.contents(of: kept) == Self.pdf)
-            #expect(try await Self.due(purge, processID: StorageFactories.processID, now: Self.processEnd.addingTimeInterval(86_400 * 3_650),
-                                       documentsAfterDays: nil).isEmpty, "kept for good without a retention of their own")
+            #expect(
+                try await Self.due(
+                    purge, processID: StorageFactories.processID, now: Self.processEnd.addingTimeInterval(86_400 * 3_650),
+                    documentsAfterDays: nil
+                ).isEmpty, "kept for good without a retention of their own")
 
             // With 365 days of their own: due from 00:00 of 2 June 2025 in Mexico City, not a second before.
-            let documentsEnd = try await purge.processEnd(electionDay: StorageFactories.process.electionDay, timeZone: "America/Mexico_City",
-                                                          everyoneAfterDays: 365)
-            #expect(try await Self.due(purge, processID: StorageFactories.processID, now: documentsEnd.addingTimeInterval(-1),
-                                       documentsAfterDays: 365).isEmpty)
+            let documentsEnd = try await purge.processEnd(
+                electionDay: StorageFactories.process.electionDay, timeZone: "America/Mexico_City",
+                everyoneAfterDays: 365)
+            #expect(
+                try await Self.due(
+                    purge, processID: StorageFactories.processID, now: documentsEnd.addingTimeInterval(-1),
+                    documentsAfterDays: 365
+                ).isEmpty)
             let late = try await Self.due(purge, processID: StorageFactories.processID, now: documentsEnd, documentsAfterDays: 365)
             #expect(late.map(\.consentDocuments) == [2])
             let removed = try await purge.purge(late[0], by: Self.actor, at: documentsEnd)
@@ -383,10 +410,12 @@ struct SensitiveDataPurgeTests {
         try await TestDatabase.with { db in
             let purge = SensitiveDataPurge(client: db.client, blobs: Self.blobStore(), logger: Self.logger)
             let election = StorageFactories.process.electionDay
-            #expect(try await purge.processEnd(electionDay: election, timeZone: "America/Mexico_City", everyoneAfterDays: 150)
+            #expect(
+                try await purge.processEnd(electionDay: election, timeZone: "America/Mexico_City", everyoneAfterDays: 150)
                     == Self.processEnd)
             // Tijuana keeps daylight saving time until November: UTC-7 on 30 October 2024.
-            #expect(try await purge.processEnd(electionDay: election, timeZone: "America/Tijuana", everyoneAfterDays: 150)
+            #expect(
+                try await purge.processEnd(electionDay: election, timeZone: "America/Tijuana", everyoneAfterDays: 150)
                     == Self.date("2024-10-30T07:00:00Z"))
 
             let id = try await StorageFactories.seedOne(db)

@@ -19,8 +19,9 @@ struct SessionRepositoryTests {
     @Test func aSessionLivesUntilIdleOrAbsoluteExpiry() async throws {
         try await TestDatabase.with { db in
             let account = try await account(db)
-            let sessions = SessionRepository(client: db.client, logger: TestDatabase.logger, idleTimeout: .seconds(600),
-                                             maximumLifetime: .seconds(3_600))
+            let sessions = SessionRepository(
+                client: db.client, logger: TestDatabase.logger, idleTimeout: .seconds(600),
+                maximumLifetime: .seconds(3_600))
             let start = Date()
             let token = try await sessions.create(accountID: account.id, at: start)
             #expect(try await sessions.resolve(token, at: start.addingTimeInterval(300))?.id == account.id)
@@ -67,7 +68,9 @@ struct SessionRepositoryTests {
             #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: now.addingTimeInterval(30)) == .allowed)
             // The next wait doubles (60 s after the fourth counted attempt), up to the maximum.
             let later = now.addingTimeInterval(30)
-            #expect(try await throttle.begin(username: "ana", address: "10.0.0.9", at: later.addingTimeInterval(59)) == .refused(retryAt: later.addingTimeInterval(60)))
+            #expect(
+                try await throttle.begin(username: "ana", address: "10.0.0.9", at: later.addingTimeInterval(59))
+                    == .refused(retryAt: later.addingTimeInterval(60)))
             #expect(account.delay(afterFailures: 2) == .zero && account.delay(afterFailures: 3) == .seconds(30))
             #expect(account.delay(afterFailures: 5) == .seconds(120) && account.delay(afterFailures: 500) == .seconds(120))
             // A success clears the username's counter; a reset does too.

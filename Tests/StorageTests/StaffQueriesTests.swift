@@ -54,11 +54,13 @@ struct StaffQueriesTests {
             try await workflows.apply(.verify, to: id, by: F.staff)
             try await workflows.apply(.publish, to: id, by: F.staff)
             let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
-            let (representative, _) = try await accounts.create(.representative(
-                username: "rep-pa", email: "rep@example.org", displayName: "Representación PA", processID: F.processID,
-                entity: .party(code: "PA")), activationTTL: .seconds(60), by: .system("test"))
-            try await workflows.apply(.requestModification, to: id, by: ProfileActor(role: .representative, id: representative.id.uuidString),
-                                      observations: "Cambio de domicilio")
+            let (representative, _) = try await accounts.create(
+                .representative(
+                    username: "rep-pa", email: "rep@example.org", displayName: "Representación PA", processID: F.processID,
+                    entity: .party(code: "PA")), activationTTL: .seconds(60), by: .system("test"))
+            try await workflows.apply(
+                .requestModification, to: id, by: ProfileActor(role: .representative, id: representative.id.uuidString),
+                observations: "Cambio de domicilio")
             let pending = try await workflows.pendingModifications(processID: F.processID)
             #expect(pending.count == 1)
             #expect(pending.first?.candidacy.id == id)
@@ -87,8 +89,9 @@ struct StaffQueriesTests {
             #expect(try await workflows.workflow(for: id).state == .authorized)
             try await workflows.apply(.returnWithObservations, to: id, by: F.staff, observations: "Falta la foto") { transition, connection in
                 #expect(transition.to == .returned)
-                try await connection.query("INSERT INTO privacy_notice_acceptances (candidacy_id, notice_version, accepted_by) VALUES (\(id), 'marca', 'x')",
-                                           logger: TestDatabase.logger)
+                try await connection.query(
+                    "INSERT INTO privacy_notice_acceptances (candidacy_id, notice_version, accepted_by) VALUES (\(id), 'marca', 'x')",
+                    logger: TestDatabase.logger)
             }
             #expect(try await workflows.workflow(for: id).state == .returned)
             #expect(try await F.questionnaires(db).hasAcceptedPrivacyNotice(version: "marca", for: id))
@@ -101,7 +104,8 @@ struct StaffQueriesTests {
             let questionnaires = F.questionnaires(db)
             #expect(try await questionnaires.photoStatus(for: id) == nil)
             let sha = String(repeating: "ab", count: 32)
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 INSERT INTO photos (candidacy_id, sha256, byte_count, content_type, status, rejection_reason, uploaded_by, uploaded_at, checked_at)
                 VALUES (\(id), \(sha), 1000, 'image/jpeg', 'replaced', NULL, 'x', now() - interval '2 hours', NULL),
                        (\(id), \(sha), 1000, 'image/jpeg', 'rejected', 'La foto tiene más de 3 meses.', 'x', now() - interval '1 hour', now())
@@ -116,8 +120,10 @@ struct StaffQueriesTests {
     static func appliedEvent(_ db: Database, _ candidacyID: String, id: String? = nil) async throws {
         let events = RegistrationEventRepository(client: db.client, logger: TestDatabase.logger)
         let eventID = id ?? "ev-\(candidacyID)"
-        _ = try await events.record(RegistrationEvent(id: eventID, processID: F.processID, kind: .approval,
-                                                      candidacyID: candidacyID, body: "{}", source: .csv))
+        _ = try await events.record(
+            RegistrationEvent(
+                id: eventID, processID: F.processID, kind: .approval,
+                candidacyID: candidacyID, body: "{}", source: .csv))
         try await events.settle(eventID, to: .applied)
     }
 
@@ -126,14 +132,16 @@ struct StaffQueriesTests {
             let withAccount = F.candidacy("C-A"), withoutAccount = F.candidacy("C-B"), otherParty = F.candidacy("C-C", entity: .party(code: "PB"))
             try await F.seed(db, [withAccount, withoutAccount, otherParty])
             let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
-            let (candidate, token) = try await accounts.create(.candidate(
-                username: "c-a", email: "a@example.org", displayName: "Cuenta A", processID: F.processID, candidacyID: "C-A"),
+            let (candidate, token) = try await accounts.create(
+                .candidate(
+                    username: "c-a", email: "a@example.org", displayName: "Cuenta A", processID: F.processID, candidacyID: "C-A"),
                 activationTTL: .seconds(60), by: .system("test"))
             try await accounts.markCredentialsSent(accountID: candidate.id)
             _ = try await accounts.activate(token: token, passwordHash: "$2b$04$abcdefghijklmnopqrstuu")
-            let (generic, _) = try await accounts.create(.representative(
-                username: "rep-pa", email: "rep@example.org", displayName: "Representación PA", processID: F.processID,
-                entity: .party(code: "PA")), activationTTL: .seconds(60), by: .system("test"))
+            let (generic, _) = try await accounts.create(
+                .representative(
+                    username: "rep-pa", email: "rep@example.org", displayName: "Representación PA", processID: F.processID,
+                    entity: .party(code: "PA")), activationTTL: .seconds(60), by: .system("test"))
 
             let (all, total) = try await accounts.overview(processID: F.processID, filter: .all)
             #expect(total == 4)
@@ -159,16 +167,19 @@ struct StaffQueriesTests {
             try await Self.appliedEvent(db, "C-A")
             try await Self.appliedEvent(db, "C-C")
             let accounts = AccountRepository(client: db.client, logger: TestDatabase.logger)
-            let (a, _) = try await accounts.create(.candidate(
-                username: "c-a", email: "a@example.org", displayName: "A", processID: F.processID, candidacyID: "C-A"),
+            let (a, _) = try await accounts.create(
+                .candidate(
+                    username: "c-a", email: "a@example.org", displayName: "A", processID: F.processID, candidacyID: "C-A"),
                 activationTTL: .seconds(60), by: .system("test"))
             // No applied event: left out.
-            _ = try await accounts.create(.candidate(
-                username: "c-b", email: "b@example.org", displayName: "B", processID: F.processID, candidacyID: "C-B"),
+            _ = try await accounts.create(
+                .candidate(
+                    username: "c-b", email: "b@example.org", displayName: "B", processID: F.processID, candidacyID: "C-B"),
                 activationTTL: .seconds(60), by: .system("test"))
-            let (generic, _) = try await accounts.create(.representative(
-                username: "rep-pa", email: "rep@example.org", displayName: "Representación PA", processID: F.processID,
-                entity: .party(code: "PA")), activationTTL: .seconds(60), by: .system("test"))
+            let (generic, _) = try await accounts.create(
+                .representative(
+                    username: "rep-pa", email: "rep@example.org", displayName: "Representación PA", processID: F.processID,
+                    entity: .party(code: "PA")), activationTTL: .seconds(60), by: .system("test"))
             let targets = try await accounts.credentialsTargets(processID: F.processID)
             #expect(targets.count == 2)
             #expect(targets.contains { $0.accountID == a.id && $0.candidacyID == "C-A" && $0.eventID == "ev-C-A" && !$0.isGeneric })
@@ -182,12 +193,14 @@ struct StaffQueriesTests {
                 try await accounts.clearCredentialsSent(accountIDs: [a.id], by: .system("test"), on: connection)
             }
             #expect(try await accounts.account(id: a.id)?.credentialsSentAt == nil)
-            #expect(try await F.audit(db).records(subjectType: "account", subjectID: a.id.uuidString).last?.entry.action
+            #expect(
+                try await F.audit(db).records(subjectType: "account", subjectID: a.id.uuidString).last?.entry.action
                     == "account.credentials_resend")
 
             // Candidacies without an account: C-C only (C-B has an account; an applied event is needed).
             #expect(try await accounts.candidaciesWithoutAccount(processID: F.processID).map(\.candidacyID) == ["C-C"])
-            try await db.client.query("""
+            try await db.client.query(
+                """
                 INSERT INTO jobs (kind, queue, args, state) VALUES ('account.issue', 'default', '{"candidacy_id": "C-C", "event_id": "ev-C-C"}', 'available')
                 """)
             // The live account.issue job, read through the queue's client, excludes C-C.

@@ -36,9 +36,10 @@ enum StorageFactories {
         age: CandidateAge = .years(45), affirmativeAction: IdentityGroup? = nil,
         entity: PostulatingEntity = .party(code: "PA")
     ) -> Candidacy {
-        Candidacy(id: id, processID: processID, officeCode: office, district: district, municipality: municipality,
-                  listPosition: listPosition, formulaPosition: position, fullName: "María Fernanda López Ávila",
-                  gender: .woman, age: age, affirmativeAction: affirmativeAction, postulatingEntity: entity)
+        Candidacy(
+            id: id, processID: processID, officeCode: office, district: district, municipality: municipality,
+            listPosition: listPosition, formulaPosition: position, fullName: "María Fernanda López Ávila",
+            gender: .woman, age: age, affirmativeAction: affirmativeAction, postulatingEntity: entity)
     }
 
     /// Registers the process and `candidacies` in `db`.
@@ -69,8 +70,9 @@ enum StorageFactories {
     static let otherPeopleText = "Comunidad coca de Mezcala, ribera de Chapala"
     static func identity() -> IdentityQuestionnaire {
         IdentityQuestionnaire(
-            indigenous: IndigenousSection(identifiesAsIndigenous: .yes, speaksIndigenousLanguage: .no,
-                                          people: .answered(.other(text: otherPeopleText))),
+            indigenous: IndigenousSection(
+                identifiesAsIndigenous: .yes, speaksIndigenousLanguage: .no,
+                people: .answered(.other(text: otherPeopleText))),
             disability: DisabilitySection(hasDisability: .no),
             afroMexican: .preferNotToAnswer,
             sexualDiversity: SexualDiversitySection(isLGBTTTIQ: .yes, identity: .answered(Choice(.nonBinaryPerson))),
@@ -97,8 +99,9 @@ enum StorageFactories {
     /// A curricular questionnaire that passes every rule.
     static func curricular(professionalHistory: String? = nil) -> CurricularQuestionnaire {
         CurricularQuestionnaire(
-            photo: PhotoReference(sha256: String(repeating: "ab", count: 32), byteCount: 350_000, format: .jpeg,
-                                  takenOn: LocalDate("2024-02-10")!, takenOnSource: .exif),
+            photo: PhotoReference(
+                sha256: String(repeating: "ab", count: 32), byteCount: 350_000, format: .jpeg,
+                takenOn: LocalDate("2024-02-10")!, takenOnSource: .exif),
             contact: PublicContact(facebook: "https://www.facebook.com/maria.lopez", emails: ["contacto@marialopez.mx"]),
             maximumDegree: "licenciatura", degreeStatus: "cedula",
             professionalHistory: professionalHistory ?? text(300), politicalTrajectory: text(400),

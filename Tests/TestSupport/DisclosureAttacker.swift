@@ -136,11 +136,14 @@ public struct DisclosureAttacker {
         for (index, release) in releases.enumerated() {
             var rows: [String: Int] = [:]
             for person in release.persons {
-                for dimension in IdentityRelease.Dimension.allCases { rows["\(index)|\(dimension.rawValue)|\(person.value(of: dimension.rawValue))", default: 0] += 1 }
+                for dimension in IdentityRelease.Dimension.allCases {
+                    rows["\(index)|\(dimension.rawValue)|\(person.value(of: dimension.rawValue))", default: 0] += 1
+                }
             }
-            let shown = Dictionary(release.tables.rows.compactMap { row in
-                row.count(group).map { ("\(index)|\(row.dimension)|\(row.value)", $0) }
-            }, uniquingKeysWith: { first, _ in first })
+            let shown = Dictionary(
+                release.tables.rows.compactMap { row in
+                    row.count(group).map { ("\(index)|\(row.dimension)|\(row.value)", $0) }
+                }, uniquingKeysWith: { first, _ in first })
             for row in rows.keys.sorted() {
                 let set = variableOfUnit.compactMap { unit, variable in rowsOfUnit[unit]!.contains(row) ? variable : nil }.sorted()
                 if let count = shown[row] {

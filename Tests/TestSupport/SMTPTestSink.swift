@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The repository's SMTP sink (`scripts/smtp_sink.py`, aiosmtpd), started for one test on a
@@ -18,8 +18,10 @@ public final class SMTPTestSink: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `body` with a started sink and stops it afterwards, also on errors.
-    public static func with<R>(user: String? = nil, password: String? = nil, authRequired: Bool = false,
-                               _ body: (SMTPTestSink) async throws -> R) async throws -> R {
+    public static func with<R>(
+        user: String? = nil, password: String? = nil, authRequired: Bool = false,
+        _ body: (SMTPTestSink) async throws -> R
+    ) async throws -> R {
         let sink = try await start(user: user, password: password, authRequired: authRequired)
         defer { sink.stop() }
         return try await body(sink)
@@ -39,8 +41,10 @@ public final class SMTPTestSink: @unchecked Sendable {
         let maildir = directory.appendingPathComponent("Maildir")
         let process = Process()
         process.executableURL = repositoryRoot.appendingPathComponent(".venv/bin/python")
-        var arguments = [repositoryRoot.appendingPathComponent("scripts/smtp_sink.py").path,
-                         "--port", "0", "--maildir", maildir.path, "--ready", ready.path]
+        var arguments = [
+            repositoryRoot.appendingPathComponent("scripts/smtp_sink.py").path,
+            "--port", "0", "--maildir", maildir.path, "--ready", ready.path,
+        ]
         if let user { arguments += ["--user", user, "--password", password ?? ""] }
         if authRequired { arguments.append("--auth-required") }
         process.arguments = arguments
@@ -110,11 +114,15 @@ public final class SMTPTestSink: @unchecked Sendable {
             .write(to: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = Self.repositoryRoot.appendingPathComponent(".venv/bin/python")
-        process.arguments = ["-c", """
-            import smtplib, sys
-            with smtplib.SMTP("127.0.0.1", int(sys.argv[1])) as s:
-                s.sendmail(sys.argv[2], sys.argv[4:], open(sys.argv[3], "rb").read())
-            """, String(port), from, file.path] + recipients
+        process.arguments =
+            [
+                "-c",
+                """
+                import smtplib, sys
+                with smtplib.SMTP("127.0.0.1", int(sys.argv[1])) as s:
+                    s.sendmail(sys.argv[2], sys.argv[4:], open(sys.argv[3], "rb").read())
+                """, String(port), from, file.path,
+            ] + recipients
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw SinkStartError(description: "smtplib failed: \(process.terminationStatus)") }

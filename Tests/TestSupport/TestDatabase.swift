@@ -14,7 +14,8 @@ public enum TestDatabase {
     /// the default of `scripts/db` (port 54329).
     public static var adminEndpoint: DatabaseEndpoint {
         let env = ProcessInfo.processInfo.environment
-        let text = env["CONOCELES_TEST_DATABASE_URL"] ?? env["CONOCELES_DATABASE_URL"]
+        let text =
+            env["CONOCELES_TEST_DATABASE_URL"] ?? env["CONOCELES_DATABASE_URL"]
             ?? "postgres://conoceles@127.0.0.1:54329/conoceles"
         let url = try! DatabaseURL(parsing: text)
         return DatabaseEndpoint(

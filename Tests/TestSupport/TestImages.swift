@@ -32,7 +32,8 @@ public enum TestImages {
         func u32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
         let text = Array(dateTimeOriginal.utf8) + [0]
         // Header (8) | IFD0: 1 entry (18) at 8 | EXIF IFD: 1 entry (18) at 26 | text at 44.
-        let tiff = Array("II".utf8) + u16(42) + u32(8)
+        let tiff =
+            Array("II".utf8) + u16(42) + u32(8)
             + u16(1) + u16(0x8769) + u16(4) + u32(1) + u32(26) + u32(0)
             + u16(1) + u16(0x9003) + u16(2) + u32(text.count) + u32(44) + u32(0)
             + text

@@ -29,7 +29,8 @@ struct PortalRebuildBenchmark: Sendable {
         let kinds = Array(repeating: "as found", count: max(1, fullRebuilds)) + (everyRowChanged ? ["every row changed"] : [])
         for (index, kind) in kinds.enumerated() {
             if kind == "every row changed" {
-                try await client.query("""
+                try await client.query(
+                    """
                     UPDATE published_profiles SET document_sha256 = NULL
                      WHERE process_id = \(process.id) AND last_version = \(Int64.max)
                     """, logger: logger)
@@ -40,9 +41,12 @@ struct PortalRebuildBenchmark: Sendable {
             fullSeconds.append(seconds)
             outcome = result
             let t = result.timings
-            lines.append("full rebuild \(index + 1) (\(kind)): " + String(format: "%.2f s = read %.2f s + build %.2f s + write %.2f s + prune/analyze %.2f s; %d rows written, %d closed",
-                                seconds, Double(t.readMS) / 1000, Double(t.buildMS) / 1000, Double(t.writeMS) / 1000,
-                                Double(t.pruneMS) / 1000, result.rowsWritten, result.rowsClosed))
+            lines.append(
+                "full rebuild \(index + 1) (\(kind)): "
+                    + String(
+                        format: "%.2f s = read %.2f s + build %.2f s + write %.2f s + prune/analyze %.2f s; %d rows written, %d closed",
+                        seconds, Double(t.readMS) / 1000, Double(t.buildMS) / 1000, Double(t.writeMS) / 1000,
+                        Double(t.pruneMS) / 1000, result.rowsWritten, result.rowsClosed))
         }
         lines.append("listed \(outcome?.listed ?? 0), published \(outcome?.published ?? 0)")
 
@@ -77,8 +81,10 @@ struct PortalRebuildBenchmark: Sendable {
         let all = (replaceMS + removeMS).sorted()
         let median = all.isEmpty ? 0 : all[all.count / 2]
         // The slowest full rebuild, whatever the state it started from.
-        lines.append(String(format: "rebuild rebuild_s=%.2f one_profile_ms=%.1f one_profile_max_ms=%.1f listed=%d",
-                            fullSeconds.max() ?? 0, median, all.last ?? 0, outcome?.listed ?? 0))
+        lines.append(
+            String(
+                format: "rebuild rebuild_s=%.2f one_profile_ms=%.1f one_profile_max_ms=%.1f listed=%d",
+                fullSeconds.max() ?? 0, median, all.last ?? 0, outcome?.listed ?? 0))
         return lines
     }
 

@@ -46,19 +46,25 @@ struct QueueBenchmark: Sendable {
                     // The parameter-array path (`insertMany`, returns ids), for comparison.
                     let cpuBefore = Self.processCPUSeconds()
                     let unnest = try await enqueueBulk(database, fast: false)
-                    report("enqueue_unnest", [
-                        "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
-                        "seconds": Self.format(unnest.asSeconds, 3), "jobs_per_s": "\(Int(Double(settings.jobs) / unnest.asSeconds))",
-                        "client_cpu_s": Self.format(Self.processCPUSeconds() - cpuBefore, 2)])
+                    report(
+                        "enqueue_unnest",
+                        [
+                            "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
+                            "seconds": Self.format(unnest.asSeconds, 3), "jobs_per_s": "\(Int(Double(settings.jobs) / unnest.asSeconds))",
+                            "client_cpu_s": Self.format(Self.processCPUSeconds() - cpuBefore, 2),
+                        ])
                     try await reset(database)
                 }
                 let cpuBefore = Self.processCPUSeconds()
                 let enqueue = try await enqueueBulk(database, fast: true)
                 let cpu = Self.processCPUSeconds() - cpuBefore
-                report("enqueue", [
-                    "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
-                    "seconds": Self.format(enqueue.asSeconds, 3), "jobs_per_s": "\(Int(Double(settings.jobs) / enqueue.asSeconds))",
-                    "client_cpu_s": Self.format(cpu, 2)])
+                report(
+                    "enqueue",
+                    [
+                        "round": "\(round + 1)", "jobs": "\(settings.jobs)", "chunk": "\(settings.chunk)",
+                        "seconds": Self.format(enqueue.asSeconds, 3), "jobs_per_s": "\(Int(Double(settings.jobs) / enqueue.asSeconds))",
+                        "client_cpu_s": Self.format(cpu, 2),
+                    ])
                 try await JobClient(client: database.client, logger: logger).analyze()
             }
             let transactionsBefore = try await withDatabase { try await committedTransactions($0) }
@@ -66,20 +72,26 @@ struct QueueBenchmark: Sendable {
             let drain = try await drain(concurrency: concurrency)
             let cpu = Self.processCPUSeconds() - cpuBefore
             let transactions = try await withDatabase { try await committedTransactions($0) } - transactionsBefore
-            report("drain", [
-                "concurrency": "\(concurrency)", "jobs": "\(settings.jobs)", "seconds": Self.format(drain.asSeconds, 3),
-                "jobs_per_s": "\(Int(Double(settings.jobs) / drain.asSeconds))",
-                "transactions": "\(transactions)", "jobs_per_transaction": Self.format(Double(settings.jobs) / Double(max(transactions, 1)), 1),
-                "client_cpu_s": Self.format(cpu, 2)])
+            report(
+                "drain",
+                [
+                    "concurrency": "\(concurrency)", "jobs": "\(settings.jobs)", "seconds": Self.format(drain.asSeconds, 3),
+                    "jobs_per_s": "\(Int(Double(settings.jobs) / drain.asSeconds))",
+                    "transactions": "\(transactions)", "jobs_per_transaction": Self.format(Double(settings.jobs) / Double(max(transactions, 1)), 1),
+                    "client_cpu_s": Self.format(cpu, 2),
+                ])
         }
         if settings.latencySamples > 0 {
             let latency = try await latency()
             for (origin, samples) in [("insert_issued", latency.fromIssued), ("insert_returned", latency.fromReturned)] {
-                report("latency", [
-                    "from": origin, "samples": "\(samples.count)", "interval_ms": "\(settings.latencyInterval.milliseconds)",
-                    "concurrency": "\(settings.latencyConcurrency)",
-                    "p50_ms": Self.format(Self.percentile(samples, 0.50), 3), "p90_ms": Self.format(Self.percentile(samples, 0.90), 3),
-                    "p99_ms": Self.format(Self.percentile(samples, 0.99), 3), "max_ms": Self.format(samples.max() ?? 0, 3)])
+                report(
+                    "latency",
+                    [
+                        "from": origin, "samples": "\(samples.count)", "interval_ms": "\(settings.latencyInterval.milliseconds)",
+                        "concurrency": "\(settings.latencyConcurrency)",
+                        "p50_ms": Self.format(Self.percentile(samples, 0.50), 3), "p90_ms": Self.format(Self.percentile(samples, 0.90), 3),
+                        "p99_ms": Self.format(Self.percentile(samples, 0.99), 3), "max_ms": Self.format(samples.max() ?? 0, 3),
+                    ])
             }
         }
     }
@@ -211,12 +223,14 @@ struct QueueBenchmark: Sendable {
 
     func serverSettings(_ database: Database) async throws -> [(String, String)] {
         var settings: [(String, String)] = []
-        for try await (name, value) in try await database.client.query("""
+        for try await (name, value) in try await database.client.query(
+            """
             SELECT name, current_setting(name) FROM pg_settings
              WHERE name IN ('server_version', 'synchronous_commit', 'fsync', 'full_page_writes', 'shared_buffers',
                             'wal_level', 'max_wal_size', 'work_mem')
              ORDER BY name
-            """, logger: logger).decode((String, String).self) {
+            """, logger: logger
+        ).decode((String, String).self) {
             settings.append((name, value))
         }
         return settings
@@ -227,12 +241,17 @@ struct QueueBenchmark: Sendable {
     /// connection to the database has closed.
     func committedTransactions(_ database: Database) async throws -> Int {
         let deadline = ContinuousClock.now + .seconds(10)
-        while try await count(database, """
+        while try await count(
+            database,
+            """
             SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-            """) > 0, ContinuousClock.now < deadline {
+            """) > 0, ContinuousClock.now < deadline
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
-        return try await count(database, """
+        return try await count(
+            database,
+            """
             SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database())::int8
             """)
     }

@@ -39,7 +39,8 @@ struct AccountsCommand: AsyncParsableCommand {
                 let (account, token) = try await AccountRepository(client: runtime.database.client, logger: runtime.logger).create(
                     .staff(role, username: username, email: email, displayName: name),
                     activationTTL: .seconds(ttl * 3_600), by: .system("cli.accounts.staff"))
-                let base = runtime.configuration.http.publicURL.hasSuffix("/")
+                let base =
+                    runtime.configuration.http.publicURL.hasSuffix("/")
                     ? String(runtime.configuration.http.publicURL.dropLast()) : runtime.configuration.http.publicURL
                 print("Cuenta \(account.username) (\(role.label)) creada. Enlace de activación (vence en \(ttl) horas):")
                 print("\(base)/activar?token=\(token.value)")
@@ -61,8 +62,9 @@ struct AccountsCommand: AsyncParsableCommand {
                 print("Plazo: \(days) días naturales desde la aprobación (zona \(runtime.process.timeZone)).")
                 print("candidatura\tpartido\tcargo\taprobada\tvence\tenviada")
                 for row in late {
-                    print("\(row.candidacyID)\t\(row.entityCode)\t\(row.officeCode)\t\(row.approvedAt.formatted(.iso8601))\t"
-                          + "\(row.deadline.formatted(.iso8601))\t\(row.sentAt?.formatted(.iso8601) ?? "sin enviar")")
+                    print(
+                        "\(row.candidacyID)\t\(row.entityCode)\t\(row.officeCode)\t\(row.approvedAt.formatted(.iso8601))\t"
+                            + "\(row.deadline.formatted(.iso8601))\t\(row.sentAt?.formatted(.iso8601) ?? "sin enviar")")
                 }
                 print("Fuera de plazo: \(late.count)")
             }

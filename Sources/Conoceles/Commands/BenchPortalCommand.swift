@@ -38,8 +38,12 @@ struct BenchPortalCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mide la reconstrucción completa y la de un perfil / time the full and one-profile rebuilds.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Reconstrucciones completas (se informa la más lenta) / full rebuilds (the slowest is reported: on a fresh seed the first, which writes every row).") var full = 2
-        @Flag(inversion: .prefixedNo, help: "Una reconstrucción más con todas las filas cambiadas / one more full rebuild with every row changed.") var everyRowChanged = true
+        @Option(
+            help:
+                "Reconstrucciones completas (se informa la más lenta) / full rebuilds (the slowest is reported: on a fresh seed the first, which writes every row)."
+        ) var full = 2
+        @Flag(inversion: .prefixedNo, help: "Una reconstrucción más con todas las filas cambiadas / one more full rebuild with every row changed.")
+        var everyRowChanged = true
         @Option(help: "Reconstrucciones de un perfil de cada tipo / one-profile refreshes of each kind.") var refreshes = 20
 
         func run() async throws {

@@ -26,7 +26,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Tamaño / size: small, jalisco o national.")
     var scale: String = "jalisco"
 
-    @Option(help: "Documentos de consentimiento firmados (PDF sintéticos, cifrados) por cargar, uno por candidatura / synthetic sealed consent documents to store.")
+    @Option(
+        help: "Documentos de consentimiento firmados (PDF sintéticos, cifrados) por cargar, uno por candidatura / synthetic sealed consent documents to store.")
     var consentDocuments: Int = 0
 
     func validate() throws {
@@ -90,7 +91,8 @@ struct DemoCommand: AsyncParsableCommand {
         var ids: [String] = []
         for try await id in try await client.query(
             "SELECT id FROM candidacies WHERE process_id = \(runtime.process.id) ORDER BY id LIMIT \(consentDocuments)",
-            logger: runtime.logger).decode(String.self) {
+            logger: runtime.logger
+        ).decode(String.self) {
             ids.append(id)
         }
         let documents = ConsentDocumentRepository(

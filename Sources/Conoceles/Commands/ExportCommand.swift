@@ -40,8 +40,9 @@ struct ExportCommand: AsyncParsableCommand {
             for id in summary.skipped {
                 print("Candidatura \(id) omitida: su identificador no puede ser un nombre de archivo.")
             }
-            print("Versión pública \(summary.version): \(summary.files) archivos, "
-                  + "\(summary.bytes / 1024) KB en \(output.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s).")
+            print(
+                "Versión pública \(summary.version): \(summary.files) archivos, "
+                    + "\(summary.bytes / 1024) KB en \(output.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s).")
         }
     }
 }

@@ -50,8 +50,9 @@ struct ImportCommand: AsyncParsableCommand {
                     throw ValidationError(error.description)
                 }
                 print("Archivo: \(file)")
-                print("Filas: \(summary.rows); guardadas: \(summary.stored); repetidas sin efecto: \(summary.duplicates); "
-                      + "con conflicto: \(summary.conflicts.count); inválidas: \(summary.invalid.count)")
+                print(
+                    "Filas: \(summary.rows); guardadas: \(summary.stored); repetidas sin efecto: \(summary.duplicates); "
+                        + "con conflicto: \(summary.conflicts.count); inválidas: \(summary.invalid.count)")
                 for report in (summary.conflicts + summary.invalid).sorted(by: { $0.row < $1.row }) {
                     print("  fila \(report.row)\(report.eventID.map { " (\($0))" } ?? ""): \(report.messages.joined(separator: " "))")
                 }
@@ -97,10 +98,13 @@ struct ImportCommand: AsyncParsableCommand {
         /// One tab-separated line per event, the header first.
         static func lines(_ events: [RegistrationEvent]) -> [String] {
             let format = ISO8601DateFormatter()
-            return ["evento\tcandidatura\torigen\trecibido\tmotivo"] + events.map { event in
-                [event.id, event.candidacyID, event.source.rawValue, format.string(from: event.receivedAt),
-                 (event.statusReason ?? "").replacingOccurrences(of: "\n", with: " ")].joined(separator: "\t")
-            }
+            return ["evento\tcandidatura\torigen\trecibido\tmotivo"]
+                + events.map { event in
+                    [
+                        event.id, event.candidacyID, event.source.rawValue, format.string(from: event.receivedAt),
+                        (event.statusReason ?? "").replacingOccurrences(of: "\n", with: " "),
+                    ].joined(separator: "\t")
+                }
         }
     }
 }

@@ -55,8 +55,10 @@ extension KeysCommand {
                 return ["Nada que volver a cifrar: todos los datos ya están cifrados con la llave «\(report.keyID)»."]
             }
             var lines: [String] = []
-            for (label, tally) in [("Cuestionarios de identidad", report.identityQuestionnaires),
-                                   ("Documentos de consentimiento", report.consentDocuments)] {
+            for (label, tally) in [
+                ("Cuestionarios de identidad", report.identityQuestionnaires),
+                ("Documentos de consentimiento", report.consentDocuments),
+            ] {
                 let keys = tally.byOldKey.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
                 var line = "\(label): \(tally.found) con llaves anteriores\(keys.isEmpty ? "" : " (\(keys))"); "
                 line += report.dryRun ? "abren y se volverían a cifrar: \(tally.resealed)" : "vueltos a cifrar: \(tally.resealed)"

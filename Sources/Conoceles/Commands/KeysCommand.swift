@@ -35,8 +35,10 @@ struct KeysCommand: AsyncParsableCommand {
                 ).run()
                 print("Llave vigente: \(security.encryptionKeyID)")
                 print("Llaves anteriores: \(security.previousKeys.isEmpty ? "ninguna" : security.previousKeys.keys.sorted().joined(separator: ", "))")
-                for (label, tally) in [("Cuestionarios de identidad", report.identityQuestionnaires),
-                                       ("Documentos de consentimiento", report.consentDocuments)] {
+                for (label, tally) in [
+                    ("Cuestionarios de identidad", report.identityQuestionnaires),
+                    ("Documentos de consentimiento", report.consentDocuments),
+                ] {
                     let keys = tally.byKey.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
                     print("\(label): \(tally.total) cifrados (\(keys.isEmpty ? "ninguno" : keys)); abren: \(tally.opened); no abren: \(tally.failed)")
                     for failure in tally.failures { print("  no abre \(failure.id): \(failure.reason)") }

@@ -3,7 +3,7 @@ import Foundation
 import Imaging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension PhotoCommand {
@@ -56,7 +56,7 @@ extension PhotoCommand {
                     floor = try Timing.measure {
                         for file in files {
                             let bytes = try Self.read(file)
-                            _ = try? PhotoChecker.decodeOnly(bytes, policy: policy) // refusals: reported by the check pass
+                            _ = try? PhotoChecker.decodeOnly(bytes, policy: policy)  // refusals: reported by the check pass
                         }
                     }
                 }
@@ -73,17 +73,19 @@ extension PhotoCommand {
                         }
                     }
                 }
-                print("ronda \(round): revisión \(check.describe(files.count)); "
-                    + (checkOnly ? "" : "mínimo \(floor.describe(files.count)); ")
-                    + "salida \(outputBytes / max(files.count - refused.count, 1) / 1024) KB por foto")
+                print(
+                    "ronda \(round): revisión \(check.describe(files.count)); "
+                        + (checkOnly ? "" : "mínimo \(floor.describe(files.count)); ")
+                        + "salida \(outputBytes / max(files.count - refused.count, 1) / 1024) KB por foto")
                 for line in refused { print("rechazada: \(line)") }
                 refusedCount = refused.count
                 best = (check.faster(than: best.check), floor.faster(than: best.floor))
             }
             let peak = Self.residentMegabytes("VmHWM")
-            print("RESULT photos=\(files.count) refused=\(refusedCount) check_wall_s=\(best.check.wall) check_cpu_s=\(best.check.cpu) "
-                + "floor_wall_s=\(best.floor.wall) floor_cpu_s=\(best.floor.cpu) "
-                + "baseline_rss_mb=\(baseline) peak_rss_mb=\(peak)")
+            print(
+                "RESULT photos=\(files.count) refused=\(refusedCount) check_wall_s=\(best.check.wall) check_cpu_s=\(best.check.cpu) "
+                    + "floor_wall_s=\(best.floor.wall) floor_cpu_s=\(best.floor.cpu) "
+                    + "baseline_rss_mb=\(baseline) peak_rss_mb=\(peak)")
         }
 
         /// Wall-clock and process CPU seconds of one pass.

@@ -87,7 +87,8 @@ struct PhotoCommand: AsyncParsableCommand {
                 do {
                     verdict = try Self.check(url, policy: policy, publicationDate: date)
                 } catch {
-                    let reason = FileManager.default.isReadableFile(atPath: url.path)
+                    let reason =
+                        FileManager.default.isReadableFile(atPath: url.path)
                         ? "error de lectura" : "no existe o no hay permiso para leerlo"
                     print(PhotoCheckReport.unreadable(file: file, reason: reason))
                     failures += 1

@@ -44,11 +44,13 @@ struct PrivacyCommand: AsyncParsableCommand {
                 let end = try await purge.processEnd(
                     electionDay: process.electionDay, timeZone: process.timeZone,
                     everyoneAfterDays: retention.everyoneDaysAfterElection)
-                print("Conservación tras sustitución o cancelación: \(retention.sensitiveDataDays) días. "
-                      + "Fin del proceso para todas las candidaturas: \(end.formatted(.iso8601)) "
-                      + "(\(retention.everyoneDaysAfterElection) días tras la jornada del \(process.electionDay.spanishDescription)). "
-                      + "Formatos de consentimiento expreso: "
-                      + (retention.consentDocumentsDays.map { "\($0) días tras la jornada." } ?? "se conservan (retention.consent_documents_days sin valor)."))
+                print(
+                    "Conservación tras sustitución o cancelación: \(retention.sensitiveDataDays) días. "
+                        + "Fin del proceso para todas las candidaturas: \(end.formatted(.iso8601)) "
+                        + "(\(retention.everyoneDaysAfterElection) días tras la jornada del \(process.electionDay.spanishDescription)). "
+                        + "Formatos de consentimiento expreso: "
+                        + (retention.consentDocumentsDays.map { "\($0) días tras la jornada." } ?? "se conservan (retention.consent_documents_days sin valor).")
+                )
                 let items = try await purge.allDue(
                     processID: process.id, electionDay: process.electionDay, timeZone: process.timeZone,
                     retentionDays: retention.sensitiveDataDays, everyoneAfterDays: retention.everyoneDaysAfterElection,
@@ -57,8 +59,10 @@ struct PrivacyCommand: AsyncParsableCommand {
                 if dryRun {
                     for item in items {
                         totals.add(item)
-                        print(Self.line(item.candidacyID, item.reason, identity: item.identity,
-                                        documents: item.consentDocuments, photos: item.photos, verb: "se suprimiría"))
+                        print(
+                            Self.line(
+                                item.candidacyID, item.reason, identity: item.identity,
+                                documents: item.consentDocuments, photos: item.photos, verb: "se suprimiría"))
                     }
                 } else {
                     let bar = ProgressBar(label: "Suprimiendo datos sensibles")
@@ -67,20 +71,23 @@ struct PrivacyCommand: AsyncParsableCommand {
                         let outcome = try await purge.purge(item, by: .system("cli.privacy.purge"), at: now)
                         totals.add(outcome)
                         if !outcome.isEmpty {
-                            lines.append(Self.line(outcome.candidacyID, outcome.reason, identity: outcome.identity,
-                                                   documents: outcome.consentDocuments + outcome.consentReferences,
-                                                   photos: outcome.photos, verb: "suprimido"))
+                            lines.append(
+                                Self.line(
+                                    outcome.candidacyID, outcome.reason, identity: outcome.identity,
+                                    documents: outcome.consentDocuments + outcome.consentReferences,
+                                    photos: outcome.photos, verb: "suprimido"))
                         }
                         bar.show(index + 1, of: items.count)
                     }
                     bar.finish()
                     lines.forEach { print($0) }
                 }
-                print("\(dryRun ? "Se suprimirían" : "Suprimidos") datos de \(totals.candidacies) candidaturas "
-                      + "(\(totals.withdrawn) sustituidas o canceladas, \(totals.candidacies - totals.withdrawn) por fin del proceso): "
-                      + "\(totals.identities) cuestionarios de identidad, \(totals.consentDocuments) documentos de consentimiento, "
-                      + "\(totals.photos) fotografías, \(totals.photoOriginals) originales de fotografías publicadas, "
-                      + "\(totals.eventBodies) eventos de registro" + (dryRun ? "." : "; \(totals.blobs) archivos borrados."))
+                print(
+                    "\(dryRun ? "Se suprimirían" : "Suprimidos") datos de \(totals.candidacies) candidaturas "
+                        + "(\(totals.withdrawn) sustituidas o canceladas, \(totals.candidacies - totals.withdrawn) por fin del proceso): "
+                        + "\(totals.identities) cuestionarios de identidad, \(totals.consentDocuments) documentos de consentimiento, "
+                        + "\(totals.photos) fotografías, \(totals.photoOriginals) originales de fotografías publicadas, "
+                        + "\(totals.eventBodies) eventos de registro" + (dryRun ? "." : "; \(totals.blobs) archivos borrados."))
             }
         }
 

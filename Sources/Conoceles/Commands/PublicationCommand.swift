@@ -39,8 +39,9 @@ struct PublicationCommand: AsyncParsableCommand {
                 let before = try await publication.current(processID: processID)?.version
                 let job = try await PublicationRebuildJob.enqueue(
                     processID: processID, reason: "linea_de_comandos", jobs: jobs, logger: runtime.logger)
-                print("Reconstrucción pedida (trabajo \(job.id)\(job.skippedAsDuplicate ? ", ya estaba en espera" : "")); "
-                      + "versión pública actual: \(before.map(String.init) ?? "ninguna").")
+                print(
+                    "Reconstrucción pedida (trabajo \(job.id)\(job.skippedAsDuplicate ? ", ya estaba en espera" : "")); "
+                        + "versión pública actual: \(before.map(String.init) ?? "ninguna").")
                 let deadline = ContinuousClock.now + .seconds(timeout)
                 // A worker of another process runs the job: its state is read once a second.
                 while ContinuousClock.now < deadline {
@@ -58,8 +59,9 @@ struct PublicationCommand: AsyncParsableCommand {
                         try await Task.sleep(for: .seconds(1))
                     }
                 }
-                throw Self.failure("la reconstrucción no terminó en \(timeout) s. ¿Hay un trabajador en marcha (conoceles work)? "
-                                   + "El trabajo \(job.id) sigue en la cola.")
+                throw Self.failure(
+                    "la reconstrucción no terminó en \(timeout) s. ¿Hay un trabajador en marcha (conoceles work)? "
+                        + "El trabajo \(job.id) sigue en la cola.")
             }
         }
 

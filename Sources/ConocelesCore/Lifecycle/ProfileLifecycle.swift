@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The profile workflow's rules: which action moves which state where, who may do it,
@@ -78,8 +78,9 @@ public enum ProfileLifecycle {
         }
         guard let next = target(of: action, from: state) else {
             if action == .requestModification && state == .republished {
-                throw refuse(.modificationExhausted,
-                             "Este perfil ya se modificó una vez después de publicarse; no admite otra modificación.")
+                throw refuse(
+                    .modificationExhausted,
+                    "Este perfil ya se modificó una vez después de publicarse; no admite otra modificación.")
             }
             throw refuse(.transitionNotAllowed, "No se puede \(action.label) un perfil en estado «\(state.label)».")
         }

@@ -67,10 +67,12 @@ public struct QualitativeIdentityReport: Sendable, Hashable {
         let indigenous = "Personas indígenas", disability = "Personas con discapacidad"
         let diversity = "Diversidad sexual", migrant = "Personas migrantes", socioeconomic = "Situación socioeconómica"
         let yesIndigenous = answers.filter { $0.indigenous.identifiesAsIndigenous == .yes }
-        builder.single(indigenous, "¿Habla alguna lengua indígena?", base: "Quienes se reconocen como indígenas",
-                       yesIndigenous.map(\.indigenous.speaksIndigenousLanguage), options: YesNoAnswer.allCases, label: \.label)
-        builder.catalog(indigenous, "¿A qué pueblo o comunidad indígena pertenece?", base: "Quienes se reconocen como indígenas",
-                        yesIndigenous.map { $0.indigenous.people?.answer }, catalog: catalogs.indigenousPeoples)
+        builder.single(
+            indigenous, "¿Habla alguna lengua indígena?", base: "Quienes se reconocen como indígenas",
+            yesIndigenous.map(\.indigenous.speaksIndigenousLanguage), options: YesNoAnswer.allCases, label: \.label)
+        builder.catalog(
+            indigenous, "¿A qué pueblo o comunidad indígena pertenece?", base: "Quienes se reconocen como indígenas",
+            yesIndigenous.map { $0.indigenous.people?.answer }, catalog: catalogs.indigenousPeoples)
 
         let yesDisability = answers.filter { $0.disability.hasDisability == .yes }
         let disabilityBase = "Quienes respondieron «Sí» a tener una discapacidad"
@@ -79,22 +81,27 @@ public struct QualitativeIdentityReport: Sendable, Hashable {
         builder.multiple(disability, "¿Qué se le dificulta?", base: disabilityBase, yesDisability.map { $0.disability.difficulties?.answer })
 
         let yesDiversity = answers.filter { $0.sexualDiversity.isLGBTTTIQ == .yes }
-        builder.choice(diversity, "¿Con cuál se identifica?", base: "Quienes se reconocen como parte de la población LGBTTTIQ+",
-                       yesDiversity.map { $0.sexualDiversity.identity?.answer })
+        builder.choice(
+            diversity, "¿Con cuál se identifica?", base: "Quienes se reconocen como parte de la población LGBTTTIQ+",
+            yesDiversity.map { $0.sexualDiversity.identity?.answer })
 
         let yesMigrant = answers.filter { $0.migrant.isMigrant == .yes }
         let migrantBase = "Quienes respondieron «Sí» a ser personas migrantes"
-        builder.catalog(migrant, "País de residencia", base: migrantBase, yesMigrant.map { $0.migrant.countryOfResidence?.answer },
-                        catalog: catalogs.countries)
+        builder.catalog(
+            migrant, "País de residencia", base: migrantBase, yesMigrant.map { $0.migrant.countryOfResidence?.answer },
+            catalog: catalogs.countries)
         builder.choice(migrant, "Tiempo de residencia en el extranjero", base: migrantBase, yesMigrant.map { $0.migrant.timeAbroad?.answer })
         builder.choice(migrant, "Motivo de la migración", base: migrantBase, yesMigrant.map { $0.migrant.reason?.answer })
-        builder.single(migrant, "¿Tuvo una colocación regular?", base: migrantBase,
-                       yesMigrant.map { $0.migrant.hadRegularPlacement?.answer }, options: YesNoAnswer.allCases, label: \.label)
+        builder.single(
+            migrant, "¿Tuvo una colocación regular?", base: migrantBase,
+            yesMigrant.map { $0.migrant.hadRegularPlacement?.answer }, options: YesNoAnswer.allCases, label: \.label)
 
-        builder.choice(socioeconomic, "Ingreso mensual", base: "Todas las personas que contestaron",
-                       answers.map(\.socioeconomic.incomeBracket))
-        builder.choice(socioeconomic, "Fuente principal de ingreso", base: "Todas las personas que contestaron",
-                       answers.map(\.socioeconomic.incomeSource))
+        builder.choice(
+            socioeconomic, "Ingreso mensual", base: "Todas las personas que contestaron",
+            answers.map(\.socioeconomic.incomeBracket))
+        builder.choice(
+            socioeconomic, "Fuente principal de ingreso", base: "Todas las personas que contestaron",
+            answers.map(\.socioeconomic.incomeSource))
         tables = builder.tables
         otherTexts = builder.others
     }
@@ -106,7 +113,8 @@ public struct QualitativeIdentityReport: Sendable, Hashable {
         var shown: [Int?] = counts.map { (1..<threshold).contains($0) ? nil : $0 }
         let hidden = shown.indices.filter { shown[$0] == nil }
         if addsUp, hidden.count == 1,
-           let next = shown.indices.filter({ (shown[$0] ?? 0) > 0 }).min(by: { shown[$0]! < shown[$1]! }) {
+            let next = shown.indices.filter({ (shown[$0] ?? 0) > 0 }).min(by: { shown[$0]! < shown[$1]! })
+        {
             shown[next] = nil
         }
         return shown
@@ -119,8 +127,10 @@ public struct QualitativeIdentityReport: Sendable, Hashable {
 
         mutating func add(_ section: String, _ question: String, base: String, answered: Int, rows: [(String, Int)], multipleChoice: Bool) {
             let counts = Self.protectRows(rows.map(\.1), multipleChoice: multipleChoice)
-            tables.append(Table(section: section, question: question, base: base, answered: answered,
-                                rows: zip(rows, counts).map { Row(label: $0.0.0, count: $0.1) }, multipleChoice: multipleChoice))
+            tables.append(
+                Table(
+                    section: section, question: question, base: base, answered: answered,
+                    rows: zip(rows, counts).map { Row(label: $0.0.0, count: $0.1) }, multipleChoice: multipleChoice))
         }
 
         static func protectRows(_ counts: [Int], multipleChoice: Bool) -> [Int?] {
@@ -131,27 +141,34 @@ public struct QualitativeIdentityReport: Sendable, Hashable {
             var tally: [String: Int] = [:]
             for text in texts.map(\.trimmedOfWhiteSpace) where !text.isEmpty { tally[text, default: 0] += 1 }
             guard !tally.isEmpty else { return }
-            others.append(OtherTexts(section: section, question: question,
-                                     texts: tally.sorted { $0.key < $1.key }.map { (text: $0.key, people: $0.value) }))
+            others.append(
+                OtherTexts(
+                    section: section, question: question,
+                    texts: tally.sorted { $0.key < $1.key }.map { (text: $0.key, people: $0.value) }))
         }
 
-        mutating func single<T: Hashable>(_ section: String, _ question: String, base: String, _ values: [T?], options: [T],
-                                          label: (T) -> String) {
+        mutating func single<T: Hashable>(
+            _ section: String, _ question: String, base: String, _ values: [T?], options: [T],
+            label: (T) -> String
+        ) {
             let answered = values.compactMap { $0 }
-            add(section, question, base: base, answered: answered.count,
+            add(
+                section, question, base: base, answered: answered.count,
                 rows: options.map { option in (label(option), answered.filter { $0 == option }.count) }, multipleChoice: false)
         }
 
         mutating func choice<Option: ChoiceOption>(_ section: String, _ question: String, base: String, _ values: [Choice<Option>?]) {
             let answered = values.compactMap { $0 }
-            add(section, question, base: base, answered: answered.count,
+            add(
+                section, question, base: base, answered: answered.count,
                 rows: Option.allCases.map { option in (option.label, answered.filter { $0.option == option }.count) }, multipleChoice: false)
             texts(section, question, answered.filter { $0.option.asksForText }.compactMap(\.otherText))
         }
 
         mutating func multiple<Option: ChoiceOption>(_ section: String, _ question: String, base: String, _ values: [MultipleChoice<Option>?]) {
             let answered = values.compactMap { $0 }
-            add(section, question, base: base, answered: answered.count,
+            add(
+                section, question, base: base, answered: answered.count,
                 rows: Option.allCases.map { option in (option.label, answered.filter { $0.options.contains(option) }.count) },
                 multipleChoice: true)
             texts(section, question, answered.filter { $0.options.contains(where: \.asksForText) }.compactMap(\.otherText))
@@ -171,7 +188,8 @@ public struct QualitativeIdentityReport: Sendable, Hashable {
             }
             // Only the entries someone chose (a catalog of 68 peoples or 250 countries would drown the table).
             let named = byKey.map { key, count in (catalog?.entry(forKey: key)?.name ?? key, count) }.sorted { $0.0 < $1.0 }
-            add(section, question, base: base, answered: answered.count,
+            add(
+                section, question, base: base, answered: answered.count,
                 rows: named + [("Otro", other.count), ("Prefiero no contestar", preferNot)], multipleChoice: false)
             texts(section, question, other)
         }

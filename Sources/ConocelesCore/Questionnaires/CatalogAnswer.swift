@@ -26,9 +26,10 @@ public enum CatalogAnswer: Sendable, Hashable, Codable {
         } else if try container.decodeIfPresent(Bool.self, forKey: .preferNotToAnswer) == true {
             self = .preferNotToAnswer
         } else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "se espera key, other o prefer_not_to_answer"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "se espera key, other o prefer_not_to_answer"))
         }
     }
 

@@ -71,7 +71,9 @@ public enum CandidacyEventParser {
             errors.append(EventFieldError(field: field, code: "invalid", message: message))
         }
         let id = wire.id?.trimmedOfWhiteSpace ?? ""
-        if id.isEmpty { missing("id", "el identificador del evento") } else if id.count > 128 {
+        if id.isEmpty {
+            missing("id", "el identificador del evento")
+        } else if id.count > 128 {
             invalid("id", "El identificador del evento no puede pasar de 128 caracteres.")
         }
         var kind: CandidacyEvent.Kind?
@@ -84,8 +86,11 @@ public enum CandidacyEventParser {
             missing("type", "el tipo de evento")
         }
         let occurredAt = wire.occurredAt?.trimmedOfWhiteSpace ?? ""
-        if occurredAt.isEmpty { missing("occurred_at", "la fecha y hora del evento (ISO 8601)") }
-        else if !looksLikeTimestamp(occurredAt) { invalid("occurred_at", "La fecha y hora «\(occurredAt)» no está en formato ISO 8601 (AAAA-MM-DDThh:mm:ssZ).") }
+        if occurredAt.isEmpty {
+            missing("occurred_at", "la fecha y hora del evento (ISO 8601)")
+        } else if !looksLikeTimestamp(occurredAt) {
+            invalid("occurred_at", "La fecha y hora «\(occurredAt)» no está en formato ISO 8601 (AAAA-MM-DDThh:mm:ssZ).")
+        }
 
         var candidacy: Candidacy?
         var contact: RegistrationContact?
@@ -112,9 +117,10 @@ public enum CandidacyEventParser {
             substitute.replacesCandidacyID = wire.replacesCandidacyId?.trimmedOfWhiteSpace
             candidacy = substitute
         }
-        return .success(CandidacyEvent(
-            id: id, kind: kind, occurredAt: occurredAt, candidacyID: candidacyID, candidacy: candidacy,
-            replacesCandidacyID: kind == .substituted ? wire.replacesCandidacyId?.trimmedOfWhiteSpace : nil, contact: contact))
+        return .success(
+            CandidacyEvent(
+                id: id, kind: kind, occurredAt: occurredAt, candidacyID: candidacyID, candidacy: candidacy,
+                replacesCandidacyID: kind == .substituted ? wire.replacesCandidacyId?.trimmedOfWhiteSpace : nil, contact: contact))
     }
 
     static func parseCandidacy(_ wc: WireCandidacy, processID: String, errors: inout [EventFieldError]) -> (Candidacy?, RegistrationContact?) {
@@ -133,15 +139,19 @@ public enum CandidacyEventParser {
         let office = wc.office?.trimmedOfWhiteSpace ?? ""
         if office.isEmpty { missing("office", "el cargo") }
         let name = wc.fullName?.trimmedOfWhiteSpace ?? ""
-        if name.isEmpty { missing("full_name", "el nombre completo") } else if name.count > 200 {
+        if name.isEmpty {
+            missing("full_name", "el nombre completo")
+        } else if name.count > 200 {
             invalid("full_name", "El nombre no puede pasar de 200 caracteres.")
         }
         let formula = wc.formulaPosition.flatMap(FormulaPosition.init(rawValue:))
-        if wc.formulaPosition == nil { missing("formula_position", "si es propietario o suplente") }
-        else if formula == nil { invalid("formula_position", "Use «propietario» o «suplente».") }
+        if wc.formulaPosition == nil {
+            missing("formula_position", "si es propietario o suplente")
+        } else if formula == nil {
+            invalid("formula_position", "Use «propietario» o «suplente».")
+        }
         let gender = wc.gender.flatMap(Gender.init(rawValue:))
-        if wc.gender == nil { missing("gender", "el género") }
-        else if gender == nil { invalid("gender", "Use «mujer», «hombre» o «no_binaria».") }
+        if wc.gender == nil { missing("gender", "el género") } else if gender == nil { invalid("gender", "Use «mujer», «hombre» o «no_binaria».") }
         var age: CandidateAge?
         if let text = wc.birthDate {
             if let date = LocalDate(text) { age = .birthDate(date) } else { invalid("birth_date", "La fecha de nacimiento «\(text)» no es AAAA-MM-DD.") }
@@ -154,19 +164,27 @@ public enum CandidacyEventParser {
         if let text = wc.affirmativeAction, !text.isEmpty {
             group = IdentityGroup(rawValue: text)
             if group == nil {
-                invalid("affirmative_action", "Grupo de acción afirmativa desconocido «\(text)»; use \(IdentityGroup.allCases.map(\.rawValue).joined(separator: ", ")).")
+                invalid(
+                    "affirmative_action",
+                    "Grupo de acción afirmativa desconocido «\(text)»; use \(IdentityGroup.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
         }
         var entity: PostulatingEntity?
         if let type = wc.postulatedByType, let code = wc.postulatedBy?.trimmedOfWhiteSpace, !code.isEmpty {
-            if let kind = PostulatingEntity.Kind(rawValue: type) { entity = PostulatingEntity(kind: kind, code: code) }
-            else { invalid("postulated_by_type", "Use partido, coalicion, candidatura_comun o independiente.") }
+            if let kind = PostulatingEntity.Kind(rawValue: type) {
+                entity = PostulatingEntity(kind: kind, code: code)
+            } else {
+                invalid("postulated_by_type", "Use partido, coalicion, candidatura_comun o independiente.")
+            }
         } else {
             missing("postulated_by", "quién la postula (postulated_by_type y postulated_by)")
         }
         let email = wc.email?.trimmedOfWhiteSpace ?? ""
-        if email.isEmpty { missing("email", "el correo electrónico para enviar la cuenta") }
-        else if !EmailAddress.isValid(email) { invalid("email", "El correo «\(email)» no es válido.") }
+        if email.isEmpty {
+            missing("email", "el correo electrónico para enviar la cuenta")
+        } else if !EmailAddress.isValid(email) {
+            invalid("email", "El correo «\(email)» no es válido.")
+        }
         if let rep = wc.representativeEmail, !rep.isEmpty, !EmailAddress.isValid(rep) {
             invalid("representative_email", "El correo de la representación «\(rep)» no es válido.")
         }
@@ -187,7 +205,8 @@ public enum CandidacyEventParser {
         guard chars.count >= 20, LocalDate(String(chars[0..<10])) != nil, chars[10] == "T" || chars[10] == " " else { return false }
         let time = String(chars[11..<19]).split(separator: ":")
         guard time.count == 3, let h = Int(time[0]), let m = Int(time[1]), let s = Int(time[2]),
-              (0...23).contains(h), (0...59).contains(m), (0...60).contains(s) else { return false }
+            (0...23).contains(h), (0...59).contains(m), (0...60).contains(s)
+        else { return false }
         var rest = chars[19...]
         if rest.first == "." { rest = rest.dropFirst().drop { $0.isNumber } }
         let zone = String(rest)

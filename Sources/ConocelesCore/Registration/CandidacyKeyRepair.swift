@@ -22,12 +22,15 @@ public struct CandidacyKeyRepair: Sendable, Equatable {
     }
 
     /// `candidacy` with its mangled keys read back, and what was repaired.
-    public static func repairing(_ candidacy: CandidacyEventParser.WireCandidacy, process: ElectionProcess,
-                                 catalogs: Catalogs) -> (CandidacyEventParser.WireCandidacy, [CandidacyKeyRepair]) {
+    public static func repairing(
+        _ candidacy: CandidacyEventParser.WireCandidacy, process: ElectionProcess,
+        catalogs: Catalogs
+    ) -> (CandidacyEventParser.WireCandidacy, [CandidacyKeyRepair]) {
         var wire = candidacy
         var repairs: [CandidacyKeyRepair] = []
         if let key = wire.municipality?.trimmedOfWhiteSpace, !key.isEmpty, !catalogs.municipalities.contains(key: key),
-           let number = Int(key), key.allSatisfy(\.isASCII) {
+            let number = Int(key), key.allSatisfy(\.isASCII)
+        {
             let matches = catalogs.municipalities.entries.filter { Int($0.key) == number }
             if matches.count == 1 {
                 repairs.append(CandidacyKeyRepair(field: "municipality", original: key, repaired: matches[0].key))
@@ -42,8 +45,9 @@ public struct CandidacyKeyRepair: Sendable, Equatable {
             }
         }
         if let type = wire.postulatedByType.flatMap(PostulatingEntity.Kind.init(rawValue:)),
-           let code = wire.postulatedBy?.trimmedOfWhiteSpace, !code.isEmpty,
-           !PostulatingEntity(kind: type, code: code).belongs(to: process) {
+            let code = wire.postulatedBy?.trimmedOfWhiteSpace, !code.isEmpty,
+            !PostulatingEntity(kind: type, code: code).belongs(to: process)
+        {
             let codes = process.parties.map(\.code) + process.coalitions.map(\.code)
             let matches = codes.filter {
                 $0.lowercased() == code.lowercased() && PostulatingEntity(kind: type, code: $0).belongs(to: process)

@@ -87,8 +87,9 @@ public struct SpreadsheetTable: Sendable, Equatable {
         let rows = records.enumerated().dropFirst().map { index, record in
             Row(number: index + 1, line: record.line, cells: record.cells)
         }
-        return SpreadsheetTable(header: first.cells.map(\.trimmedOfWhiteSpace), rows: rows.filter { !$0.isBlank },
-                                separator: Character(separator), lineEnd: lineEnd, encoding: encoding)
+        return SpreadsheetTable(
+            header: first.cells.map(\.trimmedOfWhiteSpace), rows: rows.filter { !$0.isBlank },
+            separator: Character(separator), lineEnd: lineEnd, encoding: encoding)
     }
 
     /// The separator (the most frequent of comma, semicolon and tab outside quotes; a comma

@@ -29,8 +29,11 @@ public enum ProfileCompleteness {
             collector.add(privacyNoticeField, .missing, "Lea y acepte el aviso de privacidad antes de capturar su información.")
         }
         return collector.report
-            .merging(curricular.completeness(rules: rules, registeredUnderAffirmativeAction: candidacy.isAffirmativeAction,
-                                             photoReferenceDate: photoReferenceDate))
+            .merging(
+                curricular.completeness(
+                    rules: rules, registeredUnderAffirmativeAction: candidacy.isAffirmativeAction,
+                    photoReferenceDate: photoReferenceDate)
+            )
             .merging((identity ?? IdentityQuestionnaire()).completeness(catalogs: catalogs))
     }
 }

@@ -22,7 +22,7 @@ extension String {
     public var trimmedOfWhiteSpace: String {
         let scalars = Array(unicodeScalars)
         guard let first = scalars.firstIndex(where: { !$0.isCountedAsWhiteSpace }),
-              let last = scalars.lastIndex(where: { !$0.isCountedAsWhiteSpace })
+            let last = scalars.lastIndex(where: { !$0.isCountedAsWhiteSpace })
         else { return "" }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[first...last])

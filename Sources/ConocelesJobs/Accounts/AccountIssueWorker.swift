@@ -24,17 +24,19 @@ public struct AccountIssueWorker: EnvironmentWorker {
             throw JobCancel("candidacy \(args.candidacyID) does not exist")
         }
         guard let event = try await RegistrationEventRepository(client: client, logger: context.logger).event(id: args.eventID),
-              let wire = try? JSONDecoder().decode(CandidacyEventParser.Wire.self, from: Data(event.body.utf8)),
-              let email = wire.candidacy?.email
+            let wire = try? JSONDecoder().decode(CandidacyEventParser.Wire.self, from: Data(event.body.utf8)),
+            let email = wire.candidacy?.email
         else { throw JobCancel("event \(args.eventID) carries no contact for candidacy \(args.candidacyID)") }
         let accounts = AccountRepository(client: client, logger: context.logger)
         let actor = AuditActor.system(Self.kind)
         let ttl = Duration.seconds(environment.configuration.accounts.activationTTLHours * 3_600)
         // The candidacy's own account only while it is approved (withdrawn meanwhile: none).
         if candidacy.status == .approved, try await accounts.account(candidacyID: candidacy.id) == nil {
-            _ = try await createIgnoringDuplicate(accounts, .candidate(
-                username: Self.username(for: candidacy.id), email: email, displayName: candidacy.fullName,
-                processID: candidacy.processID, candidacyID: candidacy.id), ttl: ttl, actor: actor)
+            _ = try await createIgnoringDuplicate(
+                accounts,
+                .candidate(
+                    username: Self.username(for: candidacy.id), email: email, displayName: candidacy.fullName,
+                    processID: candidacy.processID, candidacyID: candidacy.id), ttl: ttl, actor: actor)
         }
         // The generic account belongs to the entity, not to this candidacy: it is created and
         // mailed while the entity has any approved candidacy, even if this one was withdrawn
@@ -42,13 +44,17 @@ public struct AccountIssueWorker: EnvironmentWorker {
         let entity = candidacy.postulatingEntity
         guard try await candidacies.anyApproved(processID: candidacy.processID, entity: entity) != nil else { return }
         if let representative = wire.candidacy?.representativeEmail, !representative.isEmpty,
-           try await accounts.representativeAccount(processID: candidacy.processID, entity: entity) == nil {
-            _ = try await createIgnoringDuplicate(accounts, .representative(
-                username: Self.username(forEntity: entity), email: representative,
-                displayName: "Representación \(entity.code)", processID: candidacy.processID, entity: entity), ttl: ttl, actor: actor)
+            try await accounts.representativeAccount(processID: candidacy.processID, entity: entity) == nil
+        {
+            _ = try await createIgnoringDuplicate(
+                accounts,
+                .representative(
+                    username: Self.username(forEntity: entity), email: representative,
+                    displayName: "Representación \(entity.code)", processID: candidacy.processID, entity: entity), ttl: ttl, actor: actor)
         }
         if let generic = try await accounts.representativeAccount(processID: candidacy.processID, entity: entity),
-           generic.credentialsSentAt == nil {
+            generic.credentialsSentAt == nil
+        {
             try await environment.jobs.insert(CredentialsMailWorker.genericJob(account: generic.id, candidacyID: candidacy.id, eventID: args.eventID))
         }
     }
@@ -60,7 +66,7 @@ public struct AccountIssueWorker: EnvironmentWorker {
             return true
         } catch let error as StorageError where error.code == .conflict {
             return false
-        } catch where PostgresErrorText.sqlState(error) == "23505" {
+        } catch  where PostgresErrorText.sqlState(error) == "23505" {
             return false
         }
     }

@@ -30,8 +30,11 @@ public struct BounceReaderWorker: EnvironmentWorker {
     public func work(_ args: Args, context: JobContext) async throws {
         guard let maildir = environment.configuration.smtp.bouncesMaildir else { return }
         let summary = try await Self.read(maildir: maildir, environment: environment, context: context)
-        context.logger.info("bounces read", metadata: [
-            "messages": "\(summary.messages)", "bounces": "\(summary.bounces)", "accounts_marked": "\(summary.markedAccounts)"])
+        context.logger.info(
+            "bounces read",
+            metadata: [
+                "messages": "\(summary.messages)", "bounces": "\(summary.bounces)", "accounts_marked": "\(summary.markedAccounts)",
+            ])
     }
 
     /// Reads every message of `maildir/new`, marks the failing addresses, moves the messages to `cur/`.

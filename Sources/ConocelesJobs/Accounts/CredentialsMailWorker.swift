@@ -35,8 +35,9 @@ public struct CredentialsMailWorker: EnvironmentWorker {
     /// candidacies of one party never mail it twice at once, and a job that found nothing to
     /// send (no approved candidacy left at that moment) never stops a later one.
     public static func genericJob(account: UUID, candidacyID: String, eventID: String) throws -> NewJob {
-        try NewJob(CredentialsMailJob(candidacyID: candidacyID, eventID: eventID, accountID: account),
-                   uniqueness: .live(key: "credentials:\(account.uuidString.lowercased())"))
+        try NewJob(
+            CredentialsMailJob(candidacyID: candidacyID, eventID: eventID, accountID: account),
+            uniqueness: .live(key: "credentials:\(account.uuidString.lowercased())"))
     }
 
     /// A job that sends every account due a message, in batches; with `accounts`, those (the
@@ -61,8 +62,9 @@ public struct CredentialsMailWorker: EnvironmentWorker {
         // A refused address ends a job that names one account (its re-send); a batch goes on.
         let refusalEndsJob = args.accountID != nil || !args.candidacyID.isEmpty
         while true {
-            let claimed = try await accounts.claimCredentialsDue(limit: Self.batchSize, accountIDs: named, includeRefused: refusalEndsJob,
-                                                                 leaseSeconds: Self.leaseSeconds, job: context.jobID)
+            let claimed = try await accounts.claimCredentialsDue(
+                limit: Self.batchSize, accountIDs: named, includeRefused: refusalEndsJob,
+                leaseSeconds: Self.leaseSeconds, job: context.jobID)
             guard !claimed.isEmpty else { return }
             try await send(claimed, accounts: accounts, refusalEndsJob: refusalEndsJob, context: context)
             if refusalEndsJob || claimed.count < Self.batchSize { return }
@@ -89,8 +91,9 @@ public struct CredentialsMailWorker: EnvironmentWorker {
                 // Only a link from this e-mail activates such an account: an earlier attempt
                 // sent it and died before recording it. Record it, no later than the activation.
                 try await accounts.markCredentialsSent(accountID: due.account.id, at: activatedAt)
-                context.logger.notice("credentials recorded as sent: the account was activated from a lost attempt's e-mail",
-                                      metadata: ["account_id": "\(due.account.id)"])
+                context.logger.notice(
+                    "credentials recorded as sent: the account was activated from a lost attempt's e-mail",
+                    metadata: ["account_id": "\(due.account.id)"])
                 continue
             }
             work.append((due, candidacy))
@@ -100,8 +103,10 @@ public struct CredentialsMailWorker: EnvironmentWorker {
 
         let ttlHours = environment.configuration.accounts.activationTTLHours
         let tokens = work.map { item in
-            (accountID: item.due.account.id,
-             token: ActivationToken.derived(key: environment.activationTokens, accountID: item.due.account.id, issue: item.due.issue))
+            (
+                accountID: item.due.account.id,
+                token: ActivationToken.derived(key: environment.activationTokens, accountID: item.due.account.id, issue: item.due.issue)
+            )
         }
         try await accounts.setActivationTokens(tokens, activationTTL: .seconds(ttlHours * 3_600))
         let from = try MailAddress(parsing: environment.configuration.smtp.from)
@@ -150,8 +155,12 @@ public struct CredentialsMailWorker: EnvironmentWorker {
         // The rest (refused ones are left out of the sweeps by their mark) free for the next try.
         let unsent = Set(work.map(\.due.account.id)).subtracting(sent)
         try await accounts.releaseCredentialsLease(accountIDs: Array(unsent))
-        context.logger.info("credentials sent", metadata: ["sent": "\(sent.count)", "refused": "\(refused.count)",
-                                                           "waiting": "\(unsent.count - refused.count)"])
+        context.logger.info(
+            "credentials sent",
+            metadata: [
+                "sent": "\(sent.count)", "refused": "\(refused.count)",
+                "waiting": "\(unsent.count - refused.count)",
+            ])
         if let failure { throw MailFailure.outcome(of: failure, what: "credentials mail", context: context) }
         if refusalEndsJob, let (_, error) = refused.first { throw MailFailure.outcome(of: error, what: "credentials mail", context: context) }
     }
@@ -186,7 +195,8 @@ struct CredentialsMessage {
 
     func message() throws -> MailMessage {
         let office = process.office(code: candidacy.officeCode)?.name ?? candidacy.officeCode
-        let forWhom = account.role == .representative
+        let forWhom =
+            account.role == .representative
             ? "la representación de \(candidacy.postulatingEntity.code) ante el \(process.electoralBody)"
             : "tu candidatura a \(office)"
         let text = """

@@ -39,7 +39,7 @@ public struct CredentialsResend: Sendable {
     public func resend(accountID: UUID, processID: String, by actor: AuditActor) async throws -> Int64 {
         let accounts = AccountRepository(client: client, logger: logger)
         guard let account = try await accounts.account(id: accountID), account.processID == processID,
-              account.role == .candidate || account.role == .representative
+            account.role == .candidate || account.role == .representative
         else { throw Refusal(message: "La cuenta no existe.") }
         guard account.disabledAt == nil else {
             throw Refusal(message: "La cuenta \(account.username) está deshabilitada.")
@@ -65,8 +65,10 @@ public struct CredentialsResend: Sendable {
     /// of `processID` that has no account and no `account.issue` job waiting; returns how many.
     /// - Throws: `Refusal` when `pipelines` lacks the definition.
     @discardableResult
-    public func issueMissing(processID: String, pipelines: PipelineEngine,
-                             pipeline: String = JobEnvironment.approvedPipeline) async throws -> Int {
+    public func issueMissing(
+        processID: String, pipelines: PipelineEngine,
+        pipeline: String = JobEnvironment.approvedPipeline
+    ) async throws -> Int {
         guard pipelines.definitions[pipeline] != nil else {
             throw Refusal(message: "La emisión de cuentas no está configurada en este servidor (falta la definición «\(pipeline)»).")
         }
@@ -78,8 +80,9 @@ public struct CredentialsResend: Sendable {
         encoder.outputFormatting = .sortedKeys
         try await client.withTransaction(logger: logger) { connection in
             for item in missing {
-                let args = String(decoding: try encoder.encode(AccountIssueJob(candidacyID: item.candidacyID, eventID: item.eventID)),
-                                  as: UTF8.self)
+                let args = String(
+                    decoding: try encoder.encode(AccountIssueJob(candidacyID: item.candidacyID, eventID: item.eventID)),
+                    as: UTF8.self)
                 try await pipelines.start(pipeline, argsJSON: args, on: connection)
             }
         }
@@ -93,9 +96,11 @@ public struct CredentialsResend: Sendable {
         guard !targets.isEmpty else { return [] }
         let accounts = AccountRepository(client: client, logger: logger)
         let newJobs = try targets.map { target in
-            try NewJob(CredentialsMailJob(candidacyID: target.candidacyID, eventID: target.eventID,
-                                          accountID: target.isGeneric ? target.accountID : nil),
-                       uniqueness: .live(key: "credentials-resend:\(target.accountID.uuidString.lowercased())"))
+            try NewJob(
+                CredentialsMailJob(
+                    candidacyID: target.candidacyID, eventID: target.eventID,
+                    accountID: target.isGeneric ? target.accountID : nil),
+                uniqueness: .live(key: "credentials-resend:\(target.accountID.uuidString.lowercased())"))
         }
         let results = try await client.withTransaction(logger: logger) { connection in
             try await accounts.clearCredentialsSent(accountIDs: targets.map(\.accountID), by: actor, on: connection)

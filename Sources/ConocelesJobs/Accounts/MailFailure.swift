@@ -24,8 +24,11 @@ public enum MailFailure {
         if error.isRetryable && context.attempt < context.maxAttempts {
             return error
         }
-        context.logger.error("SMTP server problem: the message waits and is tried again", metadata: [
-            "code": "\(error.code)", "reply_code": "\(error.replyCode.map(String.init) ?? "")", "message": "\(what)"])
+        context.logger.error(
+            "SMTP server problem: the message waits and is tried again",
+            metadata: [
+                "code": "\(error.code)", "reply_code": "\(error.replyCode.map(String.init) ?? "")", "message": "\(what)",
+            ])
         return JobSnooze(seconds: serverProblemSnoozeSeconds)
     }
 

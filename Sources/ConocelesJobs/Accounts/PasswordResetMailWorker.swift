@@ -21,11 +21,12 @@ public struct PasswordResetMailWorker: EnvironmentWorker {
 
     public func work(_ args: Args, context: JobContext) async throws {
         guard let account = try await AccountRepository(client: environment.client, logger: context.logger).account(id: args.accountID),
-              account.isUsable
+            account.isUsable
         else { return }
         let resets = PasswordResetRepository(client: environment.client, logger: context.logger)
         let token = try await resets.issue(accountID: account.id)
-        let base = environment.configuration.http.publicURL.hasSuffix("/")
+        let base =
+            environment.configuration.http.publicURL.hasSuffix("/")
             ? String(environment.configuration.http.publicURL.dropLast()) : environment.configuration.http.publicURL
         let link = "\(base)/restablecer?token=\(token.value)"
         let minutes = Int(resets.lifetime.components.seconds / 60)

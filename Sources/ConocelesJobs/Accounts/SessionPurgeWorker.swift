@@ -28,9 +28,11 @@ public struct SessionPurgeWorker: EnvironmentWorker {
             .purge(olderThan: .seconds(days * 86_400))
         let deliveries = try await MailDeliveryLog(client: environment.client, logger: context.logger)
             .purge(olderThan: .seconds(days * 86_400))
-        context.logger.info("sessions purged", metadata: [
-            "sessions": "\(sessions)", "password_resets": "\(resets)", "kept_forms": "\(kept)", "login_attempts": "\(attempts)",
-            "mail_deliveries": "\(deliveries)",
-        ])
+        context.logger.info(
+            "sessions purged",
+            metadata: [
+                "sessions": "\(sessions)", "password_resets": "\(resets)", "kept_forms": "\(kept)", "login_attempts": "\(attempts)",
+                "mail_deliveries": "\(deliveries)",
+            ])
     }
 }

@@ -25,8 +25,11 @@ struct DeadlineReminderMessage {
     /// One line per candidacy: name, position, state (a substitute's with its own capture
     /// deadline: `deadlines.substitute_capture_days` after receiving its accounts).
     func describe(_ profile: CandidacyRepository.CandidacyProfile) -> (name: String, office: String, state: String) {
-        let substitute = profile.candidacy.replacesCandidacyID == nil ? "" : " (sustitución: debe capturarse en un plazo no mayor a "
-            + "\(process.deadlines.substituteCaptureDays) días naturales posteriores a la recepción de sus cuentas de acceso)"
+        let substitute =
+            profile.candidacy.replacesCandidacyID == nil
+            ? ""
+            : " (sustitución: debe capturarse en un plazo no mayor a "
+                + "\(process.deadlines.substituteCaptureDays) días naturales posteriores a la recepción de sus cuentas de acceso)"
         let state = profile.state == .complete ? "Completo, falta que la representación autorice su publicación" : profile.state.label
         return (profile.candidacy.fullName, place.describe(profile.candidacy), state + substitute)
     }
@@ -68,8 +71,9 @@ struct DeadlineReminderMessage {
             <p>Este recordatorio lo envía el \(process.electoralBody.htmlEscaped) a la representación ante el sistema.</p>
             """
         // Only letters, digits and dashes: entity codes of independents come from the registration system.
-        let key = String("reminder-\(process.id)-\(entity.kind.rawValue)-\(entity.code)-\(deadline)-\(reminderDay)".lowercased()
-            .map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" })
+        let key = String(
+            "reminder-\(process.id)-\(entity.kind.rawValue)-\(entity.code)-\(deadline)-\(reminderDay)".lowercased()
+                .map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" })
         var message = try MailMessage(
             from: from, to: [try MailAddress(account.email, displayName: account.displayName)],
             subject: "Recordatorio: el plazo de captura de Conóceles vence el \(when)", textBody: text, htmlBody: html,

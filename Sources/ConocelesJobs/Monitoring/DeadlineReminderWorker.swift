@@ -74,8 +74,11 @@ public struct DeadlineReminderWorker: EnvironmentWorker {
             for entity in byEntity.keys.sorted(by: { ($0.kind.rawValue, $0.code) < ($1.kind.rawValue, $1.code) }) {
                 let profiles = byEntity[entity] ?? []
                 guard let account = try await accounts.representativeAccount(processID: process.id, entity: entity) else {
-                    context.logger.warning("no generic account to remind", metadata: [
-                        "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)"])
+                    context.logger.warning(
+                        "no generic account to remind",
+                        metadata: [
+                            "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)",
+                        ])
                     continue
                 }
                 let message = try DeadlineReminderMessage(
@@ -90,14 +93,20 @@ public struct DeadlineReminderWorker: EnvironmentWorker {
                             try await mail.send(message)
                         } catch let error as SMTPError where error.isMessageRefusal {
                             try await accounts.markMailFailed(accountID: account.id, reply: MailFailure.reply(of: error))
-                            context.logger.warning("deadline reminder refused for this address; recorded on the account", metadata: [
-                                "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)"])
+                            context.logger.warning(
+                                "deadline reminder refused for this address; recorded on the account",
+                                metadata: [
+                                    "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)",
+                                ])
                         }
                     }
                     if didSend { sent += 1 }
                 } catch let error as SMTPError {
-                    context.logger.warning("deadline reminder not sent; this entity waits for the next attempt", metadata: [
-                        "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)", "code": "\(error.code)"])
+                    context.logger.warning(
+                        "deadline reminder not sent; this entity waits for the next attempt",
+                        metadata: [
+                            "entity_kind": "\(entity.kind.rawValue)", "entity_code": "\(entity.code)", "code": "\(error.code)",
+                        ])
                     deferred = deferred ?? MailFailure.outcome(of: error, what: "deadline reminder", context: context)
                 }
             }

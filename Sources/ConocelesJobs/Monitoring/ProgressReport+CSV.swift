@@ -14,8 +14,10 @@ extension ProgressReport {
         var lines = [Self.csvHeader]
         for row in rows {
             let entity = entityName(row.entity), office = officeName(row.officeCode)
-            for (indicator, value) in [("candidaturas", row.total), ("con_captura", row.captured), ("completas", row.complete),
-                                       ("publicadas", row.published)] {
+            for (indicator, value) in [
+                ("candidaturas", row.total), ("con_captura", row.captured), ("completas", row.complete),
+                ("publicadas", row.published),
+            ] {
                 lines.append(["avance", entity, office, indicator, String(value), "", ""])
             }
         }
@@ -24,13 +26,17 @@ extension ProgressReport {
             let office = row.dimension == IdentityRelease.Dimension.office.rawValue ? row.value : ""
             lines.append(["identidad", entity, office, "\(row.dimension)|\(row.value)|perfiles", String(row.profiles), "", ""])
             for group in IdentityGroup.allCases {
-                lines.append(["identidad", entity, office, "\(row.dimension)|\(row.value)|\(group.rawValue)",
-                              row.count(group).map(String.init) ?? IdentityRelease.reservedText, "", ""])
+                lines.append([
+                    "identidad", entity, office, "\(row.dimension)|\(row.value)|\(group.rawValue)",
+                    row.count(group).map(String.init) ?? IdentityRelease.reservedText, "", "",
+                ])
             }
         }
         for profile in neverPublished ?? [] {
-            lines.append(["no_publicadas", entityName(profile.candidacy.postulatingEntity), place.describe(profile.candidacy), "estado",
-                          profile.state.label, profile.candidacy.id, profile.candidacy.fullName])
+            lines.append([
+                "no_publicadas", entityName(profile.candidacy.postulatingEntity), place.describe(profile.candidacy), "estado",
+                profile.state.label, profile.candidacy.id, profile.candidacy.fullName,
+            ])
         }
         return SpreadsheetWriter.document(lines)
     }

@@ -47,7 +47,8 @@ extension ProgressReport {
 
             """
         for row in rows {
-            out += "<tr><th scope=\"row\">\(entityName(row.entity).htmlEscaped)</th><td>\(officeName(row.officeCode).htmlEscaped)</td>"
+            out +=
+                "<tr><th scope=\"row\">\(entityName(row.entity).htmlEscaped)</th><td>\(officeName(row.officeCode).htmlEscaped)</td>"
                 + cells(row) + "</tr>\n"
         }
         out += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"2\">Total</th>\(cells(totals))</tr></tfoot>\n</table>\n"
@@ -76,7 +77,8 @@ extension ProgressReport {
 
                 """
             for row in statistics.rows(dimension) {
-                out += "<tr><th scope=\"row\">\(row.value.htmlEscaped)</th><td>\(row.profiles)</td>"
+                out +=
+                    "<tr><th scope=\"row\">\(row.value.htmlEscaped)</th><td>\(row.profiles)</td>"
                     + IdentityGroup.allCases.map { "<td>\((row.count($0).map(String.init) ?? IdentityRelease.reservedText).htmlEscaped)</td>" }.joined()
                     + "</tr>\n"
             }
@@ -109,7 +111,8 @@ extension ProgressReport {
 
                 """
             for profile in profiles {
-                out += "<tr><td>\(profile.candidacy.id.htmlEscaped)</td><th scope=\"row\">\(profile.candidacy.fullName.htmlEscaped)</th>"
+                out +=
+                    "<tr><td>\(profile.candidacy.id.htmlEscaped)</td><th scope=\"row\">\(profile.candidacy.fullName.htmlEscaped)</th>"
                     + "<td>\(place.describe(profile.candidacy).htmlEscaped)</td><td>\(profile.state.label.htmlEscaped)</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"

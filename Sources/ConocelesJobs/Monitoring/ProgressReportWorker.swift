@@ -55,8 +55,11 @@ public struct ProgressReportWorker: EnvironmentWorker {
         let report = try await build(due, today: today, logger: context.logger)
         let id = try await reports.store(
             processID: process.id, kind: due.kind, dueOn: due.date, title: report.title, html: report.html, csv: report.csv, at: now)
-        context.logger.info("progress report generated", metadata: [
-            "report_kind": "\(due.kind.rawValue)", "due_on": "\(due.date)", "report_id": "\(id.map { String($0) } ?? "already stored")"])
+        context.logger.info(
+            "progress report generated",
+            metadata: [
+                "report_kind": "\(due.kind.rawValue)", "due_on": "\(due.date)", "report_id": "\(id.map { String($0) } ?? "already stored")",
+            ])
     }
 
     /// The report of `scheduled` with today's numbers.
@@ -69,6 +72,7 @@ public struct ProgressReportWorker: EnvironmentWorker {
         return ProgressReport(
             process: process, place: CandidacyPlace(process: process, municipalities: municipalities), scheduled: scheduled,
             generatedOn: today, rows: ProgressReport.rows(counts, process: process),
-            statistics: statistics?.release, statisticsReleasedAt: statistics?.releasedAt, neverPublished: afterCampaigns ? try await candidacies.neverPublished(processID: process.id) : nil)
+            statistics: statistics?.release, statisticsReleasedAt: statistics?.releasedAt,
+            neverPublished: afterCampaigns ? try await candidacies.neverPublished(processID: process.id) : nil)
     }
 }

@@ -7,9 +7,10 @@ extension AcceptedPhoto {
         var records: [StoredPhotoVariant] = []
         for (kind, variant) in [(StoredPhotoVariant.Kind.published, profile), (.thumbnail, thumbnail)] {
             let address = try await blobs.put(variant.jpeg)
-            records.append(StoredPhotoVariant(
-                kind: kind, sha256: address.sha256, byteCount: variant.jpeg.count, contentType: ImageFormat.jpeg.mimeType,
-                width: variant.size.width, height: variant.size.height))
+            records.append(
+                StoredPhotoVariant(
+                    kind: kind, sha256: address.sha256, byteCount: variant.jpeg.count, contentType: ImageFormat.jpeg.mimeType,
+                    width: variant.size.width, height: variant.size.height))
         }
         return records
     }

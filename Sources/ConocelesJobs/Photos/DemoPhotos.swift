@@ -21,8 +21,10 @@ public struct DemoPhotos: Sendable {
     }
 
     /// Makes and attaches the portraits; returns how many candidacies got one.
-    public func attach(processID: String, publicationDate: LocalDate, count: Int = 48, seed: UInt64,
-                       progress: (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+    public func attach(
+        processID: String, publicationDate: LocalDate, count: Int = 48, seed: UInt64,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Int {
         var portraits: [DemoPortrait] = []
         for index in 0..<count {
             let bytes = try SyntheticPortrait.jpeg(seed: seed &* 1_000 &+ UInt64(index))
@@ -30,9 +32,10 @@ public struct DemoPhotos: Sendable {
                 continue
             }
             let original = try await blobs.put(bytes)
-            portraits.append(DemoPortrait(
-                sha256: original.sha256, byteCount: bytes.count, width: accepted.size.width, height: accepted.size.height,
-                variants: try await accepted.storeVariants(in: blobs)))
+            portraits.append(
+                DemoPortrait(
+                    sha256: original.sha256, byteCount: bytes.count, width: accepted.size.width, height: accepted.size.height,
+                    variants: try await accepted.storeVariants(in: blobs)))
             progress(index + 1, count)
         }
         return try await PhotoRepository(client: client, logger: logger).attachDemoPhotos(processID: processID, portraits: portraits)

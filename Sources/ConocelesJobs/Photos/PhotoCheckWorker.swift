@@ -28,8 +28,10 @@ public struct PhotoCheckWorker: EnvironmentWorker {
     /// A worker over explicit dependencies (tests, tools).
     /// - Parameter publicationDate: the process's first publication day; an EXIF capture date
     ///   more than `policy.maxCaptureAgeMonths` before it is logged for review.
-    public init(client: PostgresClient, blobs: any BlobStore, policy: PhotoPolicy, publicationDate: CalendarDay,
-                profiles: ProfileCapture? = nil) {
+    public init(
+        client: PostgresClient, blobs: any BlobStore, policy: PhotoPolicy, publicationDate: CalendarDay,
+        profiles: ProfileCapture? = nil
+    ) {
         self.profiles = profiles
         self.client = client
         self.blobs = blobs
@@ -71,9 +73,11 @@ public struct PhotoCheckWorker: EnvironmentWorker {
             // Not the person's doing (memory, encoder): retried; refused only on the last attempt.
             if refusal.code == .processingFailed, context.attempt < context.maxAttempts { throw refusal }
             let changed = try await photos.markRejected(photoID: photo.id, reason: refusal.message, by: actor)
-            logger.info("photo rejected", metadata: metadata.merging([
-                "code": "\(refusal.code)", "detail": "\(refusal.detail ?? "")", "changed": "\(changed)",
-            ]) { $1 })
+            logger.info(
+                "photo rejected",
+                metadata: metadata.merging([
+                    "code": "\(refusal.code)", "detail": "\(refusal.detail ?? "")", "changed": "\(changed)",
+                ]) { $1 })
         case .accepted(let accepted):
             let variants = try await accepted.storeVariants(in: blobs)
             var takenOn = photo.takenOn
@@ -85,14 +89,17 @@ public struct PhotoCheckWorker: EnvironmentWorker {
                 photoID: photo.id, width: accepted.size.width, height: accepted.size.height,
                 takenOn: takenOn, takenOnSource: takenOnSource, variants: variants, by: actor)
             if accepted.isCaptureDateStale {
-                logger.notice("photo capture date older than allowed: flagged for review", metadata: metadata.merging([
-                    "oldest_accepted_day": "\(accepted.oldestAcceptedCaptureDay)",
-                ]) { $1 })
+                logger.notice(
+                    "photo capture date older than allowed: flagged for review",
+                    metadata: metadata.merging([
+                        "oldest_accepted_day": "\(accepted.oldestAcceptedCaptureDay)"
+                    ]) { $1 })
             }
             logger.info("photo accepted", metadata: metadata.merging(["changed": "\(changed)"]) { $1 })
             // The photo may have been the last missing piece (or change an authorized profile).
             if changed, let profiles,
-               let candidacy = try await CandidacyRepository(client: client, logger: logger).candidacy(id: photo.candidacyID) {
+                let candidacy = try await CandidacyRepository(client: client, logger: logger).candidacy(id: photo.candidacyID)
+            {
                 _ = try await profiles.sync(candidacy, by: .system(Self.kind), changed: true, logger: logger)
             }
         }

@@ -64,10 +64,12 @@ public struct PhotoIntake: Sendable {
                 [try NewJob(PhotoCheckJob(photoID: photoID))], on: connection)
             return photoID
         }
-        logger.info("photo received", metadata: [
-            "photo_id": "\(photoID)", "candidacy_id": "\(candidacyID)", "byte_count": "\(bytes.count)",
-            "content_type": "\(format.mimeType)",
-        ])
+        logger.info(
+            "photo received",
+            metadata: [
+                "photo_id": "\(photoID)", "candidacy_id": "\(candidacyID)", "byte_count": "\(bytes.count)",
+                "content_type": "\(format.mimeType)",
+            ])
         return photoID
     }
 }

@@ -9,7 +9,8 @@ extension PhotoPolicy {
     /// `conoceles photo check` all use it, so they judge a file alike; completeness reads the
     /// same size limit from the process's rules (`ProcessLoader.load(configuration:)`).
     public init(_ limits: AppConfiguration.PhotoLimits, rules: ValidationRules = .default) {
-        self.init(maxBytes: limits.maxBytes, maxPixels: limits.maxPixels, maxCoefficientBytes: limits.maxCoefficientBytes,
-                  maxCaptureAgeMonths: rules.photoMaximumAgeMonths)
+        self.init(
+            maxBytes: limits.maxBytes, maxPixels: limits.maxPixels, maxCoefficientBytes: limits.maxCoefficientBytes,
+            maxCaptureAgeMonths: rules.photoMaximumAgeMonths)
     }
 }

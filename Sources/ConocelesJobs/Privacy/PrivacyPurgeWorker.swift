@@ -52,13 +52,16 @@ public struct PrivacyPurgeWorker: EnvironmentWorker {
     /// The purge, asking for a publication rebuild in each transaction that deleted identity
     /// answers (the snapshot shows consenting people's answers; it must not outlive them).
     public static func purge(client: PostgresClient, blobs: any BlobStore, processID: String, jobs: JobClient?, logger: Logger)
-        -> SensitiveDataPurge {
-        SensitiveDataPurge(client: client, blobs: blobs, logger: logger, identityPurged: jobs.map { jobs in
-            { @Sendable connection in
-                try await PublicationRebuildJob.enqueue(
-                    processID: processID, reason: "privacy.purge", jobs: jobs, on: connection, logger: logger)
-            }
-        })
+        -> SensitiveDataPurge
+    {
+        SensitiveDataPurge(
+            client: client, blobs: blobs, logger: logger,
+            identityPurged: jobs.map { jobs in
+                { @Sendable connection in
+                    try await PublicationRebuildJob.enqueue(
+                        processID: processID, reason: "privacy.purge", jobs: jobs, on: connection, logger: logger)
+                }
+            })
     }
 
     public func work(_ args: Args, context: JobContext) async throws {

@@ -49,9 +49,10 @@ public struct ProfileCapture: Sendable {
         let report = ProfileCompleteness.check(
             privacyNoticeAccepted: noticeAccepted, curricular: curricular, identity: identity, candidacy: candidacy,
             catalogs: catalogs, rules: process.rules, photoReferenceDate: photoReferenceDate())
-        var profile = ProfileCaptureState(candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
-                                     identity: identity, identityBlocked: blocked, consent: consent.consent,
-                                     consentBySignedForm: consent.signedForm, report: report)
+        var profile = ProfileCaptureState(
+            candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
+            identity: identity, identityBlocked: blocked, consent: consent.consent,
+            consentBySignedForm: consent.signedForm, report: report)
         profile.timeZone = process.timeZone
         profile.curricularSaved = storedCurricular.map { .init(revision: $0.revision, updatedAt: $0.updatedAt, updatedBy: $0.updatedBy) }
         profile.identitySaved = blocked ? nil : try await questionnaires.identityRevision(for: candidacy.id)
@@ -94,9 +95,11 @@ public struct ProfileCapture: Sendable {
                 return try await load(candidacy, logger: logger)
             } catch let error as ProfileTransitionError {
                 let moved = error.code == .transitionNotAllowed && attempt < 3
-                logger.log(level: moved ? .info : .warning, "profile transition after capture refused", metadata: [
-                    "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))", "retry": "\(moved)",
-                ])
+                logger.log(
+                    level: moved ? .info : .warning, "profile transition after capture refused",
+                    metadata: [
+                        "candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))", "retry": "\(moved)",
+                    ])
                 profile = try await load(candidacy, logger: logger)
                 if !moved { return profile }
             }

@@ -21,7 +21,7 @@ public struct ProfileReturnedMailWorker: EnvironmentWorker {
     public func work(_ args: Args, context: JobContext) async throws {
         let client = environment.client
         guard let candidacy = try await CandidacyRepository(client: client, logger: context.logger).candidacy(id: args.candidacyID),
-              candidacy.status == .approved
+            candidacy.status == .approved
         else { return }
         let history = try await ProfileWorkflowRepository(client: client, logger: context.logger).workflow(for: candidacy.id).history
         let returns = history.filter { $0.action == .returnWithObservations }
@@ -42,7 +42,8 @@ public struct ProfileReturnedMailWorker: EnvironmentWorker {
         for account in recipients where account.disabledAt == nil {
             let message = try ProfileReturnedMessage(
                 account: account, candidacy: candidacy, process: environment.process, transition: transition,
-                baseURL: environment.configuration.http.publicURL, from: from).message()
+                baseURL: environment.configuration.http.publicURL, from: from
+            ).message()
             if try await deliveries.wasSent(messageID: message.messageID) { continue }
             do {
                 try await environment.mail.send(message)
@@ -56,9 +57,11 @@ public struct ProfileReturnedMailWorker: EnvironmentWorker {
                 throw MailFailure.outcome(of: error, what: "profile returned mail", context: context)
             }
         }
-        context.logger.info("profile returned mail sent", metadata: [
-            "candidacy_id": "\(candidacy.id)", "recipients": "\(recipients.count)", "sent_now": "\(sent)",
-        ])
+        context.logger.info(
+            "profile returned mail sent",
+            metadata: [
+                "candidacy_id": "\(candidacy.id)", "recipients": "\(recipients.count)", "sent_now": "\(sent)",
+            ])
     }
 }
 

@@ -78,16 +78,20 @@ public struct PublicationBuilder: Sendable {
         let written = ContinuousClock.now
         let pruned = try await repository.prune(processID: process.id)
         if saved.rowsWritten + saved.rowsClosed >= Self.analyzeAfterRows { try await repository.analyze() }
-        let timings = Timings(readMS: (read - started).milliseconds, buildMS: buildWork.total.milliseconds,
-                              writeMS: (written - built).milliseconds, pruneMS: (ContinuousClock.now - written).milliseconds)
-        logger.info("publication snapshot built", metadata: [
-            "version": "\(saved.version)", "listed": "\(profiles.count)", "rows_written": "\(saved.rowsWritten)",
-            "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\((read - started).milliseconds)",
-            "build_ms": "\(timings.buildMS)", "write_ms": "\((written - built).milliseconds)",
-            "prune_analyze_ms": "\((ContinuousClock.now - written).milliseconds)",
-        ])
-        return Outcome(version: saved.version, listed: profiles.count, published: profiles.filter(\.hasProfile).count,
-                       rowsWritten: saved.rowsWritten, rowsClosed: saved.rowsClosed, timings: timings)
+        let timings = Timings(
+            readMS: (read - started).milliseconds, buildMS: buildWork.total.milliseconds,
+            writeMS: (written - built).milliseconds, pruneMS: (ContinuousClock.now - written).milliseconds)
+        logger.info(
+            "publication snapshot built",
+            metadata: [
+                "version": "\(saved.version)", "listed": "\(profiles.count)", "rows_written": "\(saved.rowsWritten)",
+                "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\((read - started).milliseconds)",
+                "build_ms": "\(timings.buildMS)", "write_ms": "\((written - built).milliseconds)",
+                "prune_analyze_ms": "\((ContinuousClock.now - written).milliseconds)",
+            ])
+        return Outcome(
+            version: saved.version, listed: profiles.count, published: profiles.filter(\.hasProfile).count,
+            rowsWritten: saved.rowsWritten, rowsClosed: saved.rowsClosed, timings: timings)
     }
 
     /// The people the identity statistics count now: every published profile with the groups
@@ -128,8 +132,9 @@ public struct PublicationBuilder: Sendable {
                 identity = try cipher.open(IdentityQuestionnaire.self, from: sealed, context: candidacy.id)
             } catch {
                 // Shows less, never more: the profile is published without identity answers.
-                logger.error("identity answers could not be opened for publication",
-                             metadata: ["candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))"])
+                logger.error(
+                    "identity answers could not be opened for publication",
+                    metadata: ["candidacy_id": "\(candidacy.id)", "error": "\(String(reflecting: error))"])
             }
         }
         let curricular = published.map { answers in
@@ -152,12 +157,14 @@ public struct PublicationBuilder: Sendable {
             ageYears: hasProfile ? candidacy.age.years(on: process.electionDay) : nil,
             affirmativeAction: hasProfile ? candidacy.affirmativeAction : nil,
             curricular: curricular, educationKey: published?.maximumDegree,
-            identity: hasProfile ? PublicationRules.publicIdentity(
-                of: source.identityIsPublished ? identity : nil, candidacy: candidacy, consent: source.consent,
-                signedForm: source.consentBySignedForm, catalogs: catalogs) : [],
-            photo: hasProfile ? source.photo.map {
-                PublishedProfile.Photo(sha256: $0.sha256, contentType: $0.contentType, width: $0.width, height: $0.height)
-            } : nil,
+            identity: hasProfile
+                ? PublicationRules.publicIdentity(
+                    of: source.identityIsPublished ? identity : nil, candidacy: candidacy, consent: source.consent,
+                    signedForm: source.consentBySignedForm, catalogs: catalogs) : [],
+            photo: hasProfile
+                ? source.photo.map {
+                    PublishedProfile.Photo(sha256: $0.sha256, contentType: $0.contentType, width: $0.width, height: $0.height)
+                } : nil,
             publishedOn: hasProfile ? source.publishedOn : nil, republishedOn: hasProfile ? source.republishedOn : nil)
         return (profile, identity?.groupsIdentifiedWith ?? [])
     }

@@ -38,10 +38,12 @@ public struct PublicationProfileRefreshWorker: EnvironmentWorker {
         let logger = context.logger
         let started = Date()
         let outcome = try await builder.refresh(candidacyID: args.candidacyID, logger: logger)
-        logger.info("publication profile refreshed", metadata: [
-            "candidacy_id": "\(args.candidacyID)", "outcome": "\(outcome)", "reason": "\(args.reason ?? "-")",
-            "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
-        ])
+        logger.info(
+            "publication profile refreshed",
+            metadata: [
+                "candidacy_id": "\(args.candidacyID)", "outcome": "\(outcome)", "reason": "\(args.reason ?? "-")",
+                "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+            ])
         if outcome.touchesPublishedProfiles {
             try await jobs.client.transaction(logger: logger) { connection in
                 try await PublicationRebuildJob.enqueueListing(jobs: jobs, on: connection)

@@ -53,10 +53,12 @@ public struct PublicationRebuildWorker: EnvironmentWorker {
             let requests = try await repository.rebuildRequests(processID: processID)
             let started = Date()
             let outcome = try await builder.build(logger: logger)
-            logger.info("publication snapshot switched", metadata: [
-                "version": "\(outcome.version)", "listed": "\(outcome.listed)", "published": "\(outcome.published)",
-                "round": "\(round)", "reason": "\(args.reason ?? "-")", "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
-            ])
+            logger.info(
+                "publication snapshot switched",
+                metadata: [
+                    "version": "\(outcome.version)", "listed": "\(outcome.listed)", "published": "\(outcome.published)",
+                    "round": "\(round)", "reason": "\(args.reason ?? "-")", "duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+                ])
             guard try await repository.rebuildRequests(processID: processID) != requests else { break }
         }
         // The first release comes with the first rebuild; later ones when their period turns.

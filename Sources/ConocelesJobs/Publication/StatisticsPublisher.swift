@@ -35,8 +35,9 @@ public struct StatisticsPublisher: Sendable {
     public init(environment: JobEnvironment) {
         self.init(
             client: environment.client,
-            builder: PublicationBuilder(client: environment.client, cipher: environment.cipher, process: environment.process,
-                                        catalogs: environment.catalogs),
+            builder: PublicationBuilder(
+                client: environment.client, cipher: environment.cipher, process: environment.process,
+                catalogs: environment.catalogs),
             cipher: environment.cipher, processID: environment.process.id,
             refreshHours: environment.configuration.publication.statisticsRefreshHours,
             timeZone: TimeZone(identifier: environment.process.timeZone) ?? .current)
@@ -64,8 +65,9 @@ public struct StatisticsPublisher: Sendable {
         var previous: DisclosureControl.Previous?
         if let latest, let roster = latest.roster {
             do {
-                previous = DisclosureControl.Previous(persons: try cipher.open([StatisticsPerson].self, from: roster, context: context),
-                                                      release: latest.release)
+                previous = DisclosureControl.Previous(
+                    persons: try cipher.open([StatisticsPerson].self, from: roster, context: context),
+                    release: latest.release)
             } catch {
                 // Protected on its own then: this release still holds, the pair is not proven.
                 logger.error("previous statistics roster could not be opened", metadata: ["error": "\(String(reflecting: error))"])
@@ -80,11 +82,13 @@ public struct StatisticsPublisher: Sendable {
         let saved = try await repository.saveStatisticsRelease(processID: processID, release: outcome.release, roster: sealed, releasedAt: now)
         try await repository.prune(processID: processID)
         let reserved = outcome.release.rows.reduce(0) { $0 + $1.reserved.count }
-        logger.info("identity statistics released", metadata: [
-            "release_id": "\(saved.releaseID)", "version": "\(saved.version.map { String($0) } ?? "-")", "profiles": "\(persons.count)",
-            "reserved": "\(reserved)", "witnesses": "\(outcome.witnesses.count)", "with_previous": "\(previous != nil)",
-            "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
-        ])
+        logger.info(
+            "identity statistics released",
+            metadata: [
+                "release_id": "\(saved.releaseID)", "version": "\(saved.version.map { String($0) } ?? "-")", "profiles": "\(persons.count)",
+                "reserved": "\(reserved)", "witnesses": "\(outcome.witnesses.count)", "with_previous": "\(previous != nil)",
+                "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
+            ])
         return Outcome(releaseID: saved.releaseID, profiles: persons.count, reserved: reserved)
     }
 }

@@ -97,8 +97,12 @@ public struct CandidacyCSVImport: Sendable {
                 summary.invalid.append(RowReport(row: row.number, eventID: values["event_id"], messages: problems.messages))
             case .success(let (event, repairs)):
                 if let first = seen[event.id] {
-                    summary.invalid.append(RowReport(row: row.number, eventID: event.id, messages: [
-                        "«event_id»: «\(event.id)» ya está en la fila \(first); cada evento lleva su propio identificador."]))
+                    summary.invalid.append(
+                        RowReport(
+                            row: row.number, eventID: event.id,
+                            messages: [
+                                "«event_id»: «\(event.id)» ya está en la fila \(first); cada evento lleva su propio identificador."
+                            ]))
                     continue
                 }
                 seen[event.id] = row.number
@@ -117,8 +121,12 @@ public struct CandidacyCSVImport: Sendable {
             case nil: new.append((row, event))
             case true?: summary.duplicates += 1
             case false?:
-                summary.conflicts.append(RowReport(row: row, eventID: event.id, messages: [
-                    "El evento «\(event.id)» ya se había recibido con otro contenido: use un event_id nuevo para corregirlo."]))
+                summary.conflicts.append(
+                    RowReport(
+                        row: row, eventID: event.id,
+                        messages: [
+                            "El evento «\(event.id)» ya se había recibido con otro contenido: use un event_id nuevo para corregirlo."
+                        ]))
             }
         }
         guard !summary.refused else { return summary }
@@ -129,8 +137,10 @@ public struct CandidacyCSVImport: Sendable {
 
     /// A row as the API's JSON body (its mangled keys read back), parsed by the same parser
     /// and checked against the process like the worker does.
-    static func event(from values: [String: String], process: ElectionProcess,
-                      catalogs: Catalogs) -> Result<(RegistrationEvent, [CandidacyKeyRepair]), RowProblems> {
+    static func event(
+        from values: [String: String], process: ElectionProcess,
+        catalogs: Catalogs
+    ) -> Result<(RegistrationEvent, [CandidacyKeyRepair]), RowProblems> {
         let processID = process.id
         var wire = CandidacyEventParser.Wire()
         wire.id = values["event_id"]
@@ -177,15 +187,20 @@ public struct CandidacyCSVImport: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let body = (try? String(decoding: encoder.encode(wire), as: UTF8.self)) ?? "{}"
-            return .success((RegistrationEvent(
-                id: parsed.id, processID: processID, kind: parsed.storedKind, candidacyID: parsed.candidacyID, body: body, source: .csv), repairs))
+            return .success(
+                (
+                    RegistrationEvent(
+                        id: parsed.id, processID: processID, kind: parsed.storedKind, candidacyID: parsed.candidacyID, body: body, source: .csv), repairs
+                ))
         }
     }
 
     /// Stores `events` with their ingest jobs in one transaction (a failure leaves nothing
     /// half imported), a batch at a time.
-    func store(_ events: [(Int, RegistrationEvent)], into summary: inout Summary, total: Int,
-               progress: @Sendable (Int, Int) -> Void) async throws {
+    func store(
+        _ events: [(Int, RegistrationEvent)], into summary: inout Summary, total: Int,
+        progress: @Sendable (Int, Int) -> Void
+    ) async throws {
         let repository = RegistrationEventRepository(client: client, logger: logger)
         let jobs = self.jobs, batchSize = self.batchSize, already = summary.duplicates
         let stored = try await client.withTransaction(logger: logger) { tx in

@@ -57,9 +57,10 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
                 try await environment.client.withTransaction(logger: context.logger) { tx in
                     try await apply(try await events.claim(ids: ids, on: tx), on: tx, logger: context.logger)
                 }
-            } catch where Self.isDataError(error) {
-                context.logger.warning("ingest batch refused by the database; applying it event by event",
-                                       metadata: ["sqlstate": "\(PostgresErrorText.sqlState(error) ?? "")"])
+            } catch  where Self.isDataError(error) {
+                context.logger.warning(
+                    "ingest batch refused by the database; applying it event by event",
+                    metadata: ["sqlstate": "\(PostgresErrorText.sqlState(error) ?? "")"])
                 _ = try await applyOneByOne(including: args.eventID, events: events, logger: context.logger)
             }
             return
@@ -72,11 +73,12 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
                     try await apply(batch, on: tx, logger: context.logger)
                     return batch.count
                 }
-            } catch where Self.isDataError(error) {
+            } catch  where Self.isDataError(error) {
                 // Something in the batch the database refuses: apply it event by event, so the
                 // one at fault is rejected alone and the rest commit.
-                context.logger.warning("ingest batch refused by the database; applying it event by event",
-                                       metadata: ["sqlstate": "\(PostgresErrorText.sqlState(error) ?? "")"])
+                context.logger.warning(
+                    "ingest batch refused by the database; applying it event by event",
+                    metadata: ["sqlstate": "\(PostgresErrorText.sqlState(error) ?? "")"])
                 claimed = try await applyOneByOne(including: args.eventID, events: events, logger: context.logger)
             }
             if claimed < Self.batchSize { return }
@@ -107,9 +109,10 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
                 do {
                     try await apply([stored], on: tx, logger: logger)
                     try await tx.query("RELEASE SAVEPOINT ingest_event", logger: logger)
-                } catch where Self.isDataError(error) {
+                } catch  where Self.isDataError(error) {
                     try await tx.query("ROLLBACK TO SAVEPOINT ingest_event", logger: logger)
-                    let reason = "La base de datos rechazó el evento (\(PostgresErrorText.sqlState(error) ?? "error")): "
+                    let reason =
+                        "La base de datos rechazó el evento (\(PostgresErrorText.sqlState(error) ?? "error")): "
                         + "\(PostgresErrorText.describe(error)). Corríjalo y vuelva a aplicarlo."
                     try await events.settleMany([(stored.id, .rejected, String(reason.prefix(500)))], on: tx)
                     logger.warning("registration event rejected by the database", metadata: ["event_id": "\(stored.id)"])
@@ -183,16 +186,20 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
         mutating func add(_ candidacy: Candidacy, wire: CandidacyEventParser.Wire) {
             candidacies.append(candidacy)
             if let email = wire.candidacy?.email {
-                accounts.append(.candidate(username: AccountIssueWorker.username(for: candidacy.id), email: email,
-                                           displayName: candidacy.fullName, processID: candidacy.processID, candidacyID: candidacy.id))
+                accounts.append(
+                    .candidate(
+                        username: AccountIssueWorker.username(for: candidacy.id), email: email,
+                        displayName: candidacy.fullName, processID: candidacy.processID, candidacyID: candidacy.id))
             }
             // The generic account belongs to the entity: created with its first approved
             // candidacy that names the representative (an existing one is kept).
             let entity = candidacy.postulatingEntity
             if let representative = wire.candidacy?.representativeEmail, !representative.isEmpty, !entitiesWithAccount.contains(entity) {
                 entitiesWithAccount.insert(entity)
-                accounts.append(.representative(username: AccountIssueWorker.username(forEntity: entity), email: representative,
-                                                displayName: "Representación \(entity.code)", processID: candidacy.processID, entity: entity))
+                accounts.append(
+                    .representative(
+                        username: AccountIssueWorker.username(forEntity: entity), email: representative,
+                        displayName: "Representación \(entity.code)", processID: candidacy.processID, entity: entity))
             }
         }
     }
@@ -225,8 +232,10 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
 
     /// Applies one event that is not the approval of a new candidacy (an update, a
     /// cancellation, a substitution) on `tx`, settling it.
-    func applyAlone(stored: RegistrationEvent, event: CandidacyEvent, wire: CandidacyEventParser.Wire,
-                    on tx: PostgresConnection, logger: Logger) async throws {
+    func applyAlone(
+        stored: RegistrationEvent, event: CandidacyEvent, wire: CandidacyEventParser.Wire,
+        on tx: PostgresConnection, logger: Logger
+    ) async throws {
         let events = RegistrationEventRepository(client: environment.client, logger: logger)
         let candidacies = CandidacyRepository(client: environment.client, logger: logger)
         let actor = AuditActor.system(Self.kind)
@@ -246,15 +255,17 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
             // A corrected e-mail (the commonest reason a person never gets an account): the
             // credentials go to the new address as a new issue; the old link stops working.
             if let email = wire.candidacy?.email,
-               try await AccountRepository(client: environment.client, logger: logger)
-                .correctEmailFromRegistration(candidacyID: candidacy.id, to: email, by: actor, on: tx) {
+                try await AccountRepository(client: environment.client, logger: logger)
+                    .correctEmailFromRegistration(candidacyID: candidacy.id, to: email, by: actor, on: tx)
+            {
                 _ = try await environment.jobs.insertMany([try CredentialsMailWorker.batchJob()], on: tx)
                 logger.info("candidacy e-mail corrected; credentials sent again", metadata: ["candidacy_id": "\(candidacy.id)"])
             }
             try await events.markApplied(stored.id, on: tx)
         case .cancelled:
             guard let current = try await candidacies.candidacy(id: event.candidacyID, on: tx) else {
-                try await events.hold(stored.id, reason: "La candidatura \(event.candidacyID) aún no está aprobada; se aplicará cuando llegue su aprobación.", on: tx)
+                try await events.hold(
+                    stored.id, reason: "La candidatura \(event.candidacyID) aún no está aprobada; se aplicará cuando llegue su aprobación.", on: tx)
                 return
             }
             if current.status == .approved {
@@ -265,15 +276,18 @@ public struct RegistrationIngestWorker: EnvironmentWorker {
         case .substituted:
             guard let substitute = event.candidacy, let replaced = event.replacesCandidacyID else { return }
             guard let old = try await candidacies.candidacy(id: replaced, on: tx) else {
-                try await events.hold(stored.id, reason: "La candidatura sustituida \(replaced) aún no está aprobada; se aplicará cuando llegue su aprobación.", on: tx)
+                try await events.hold(
+                    stored.id, reason: "La candidatura sustituida \(replaced) aún no está aprobada; se aplicará cuando llegue su aprobación.", on: tx)
                 return
             }
             let alreadyThere = try await candidacies.candidacy(id: substitute.id, on: tx) != nil
             if old.status != .approved && !alreadyThere {
                 // A second substitution of the same candidacy (A→B, then A→C), or of one
                 // already cancelled: one position never gets two people. Kept for staff.
-                try await events.reject(stored.id, reason: "La candidatura \(replaced) ya está \(old.status.label.lowercased()); "
-                                        + "no puede sustituirse de nuevo por \(substitute.id). Revise la sustitución con el sistema de registro.", on: tx)
+                try await events.reject(
+                    stored.id,
+                    reason: "La candidatura \(replaced) ya está \(old.status.label.lowercased()); "
+                        + "no puede sustituirse de nuevo por \(substitute.id). Revise la sustitución con el sistema de registro.", on: tx)
                 return
             }
             if old.status == .approved {

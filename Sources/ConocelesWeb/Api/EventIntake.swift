@@ -65,7 +65,7 @@ final class EventIntake: Sendable {
             do {
                 let outcomes = try await write(group.map(\.event))
                 for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
-            } catch where group.count > 1 && !PostgresErrorText.isUnavailable(error) && !(error is Deadline.Exceeded) {
+            } catch  where group.count > 1 && !PostgresErrorText.isUnavailable(error) && !(error is Deadline.Exceeded) {
                 logger.warning("event group refused; writing its events one by one", metadata: ["error": "\(PostgresErrorText.describe(error))"])
                 for waiting in group {
                     do {
@@ -93,8 +93,10 @@ final class EventIntake: Sendable {
         }
     }
 
-    private static func write(_ events: [RegistrationEvent], repository: RegistrationEventRepository, jobs: JobClient,
-                              client: PostgresClient, logger: Logger) async throws -> [Outcome] {
+    private static func write(
+        _ events: [RegistrationEvent], repository: RegistrationEventRepository, jobs: JobClient,
+        client: PostgresClient, logger: Logger
+    ) async throws -> [Outcome] {
         try await client.withTransaction(logger: logger) { tx in
             let outcomes = try await repository.recordMany(events, on: tx)
             let recorded = zip(events, outcomes).compactMap { event, outcome in outcome == .recorded ? event.id : nil }

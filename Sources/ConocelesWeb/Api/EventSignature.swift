@@ -60,7 +60,7 @@ public struct EventSignature: Sendable {
     public func verify(body: [UInt8], timestamp: String?, signature: String?, now: Date = Date()) throws(Failure) {
         guard let timestamp, let signature else { throw .missing }
         guard let seconds = Int(timestamp), signature.hasPrefix("sha256="), let mac = Self.hexBytes(signature.dropFirst(7)),
-              mac.count == 32
+            mac.count == 32
         else { throw .malformed }
         guard abs(now.timeIntervalSince1970 - Double(seconds)) <= tolerance else { throw .stale }
         var message = Array("\(seconds).".utf8)

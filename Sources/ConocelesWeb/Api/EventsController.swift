@@ -60,9 +60,10 @@ struct EventsController {
             return try problem(.badRequest, "malformed_json", "El cuerpo no es JSON válido (UTF-8).", request, ctx)
         }
         if Self.containsUnstorableCharacter(body) {
-            return try problem(.badRequest, "invalid_character",
-                               "El evento contiene el carácter nulo (U+0000) o medio par sustituto UTF-16 (\\uD800–\\uDFFF sin su pareja); ningún campo los admite.",
-                               request, ctx)
+            return try problem(
+                .badRequest, "invalid_character",
+                "El evento contiene el carácter nulo (U+0000) o medio par sustituto UTF-16 (\\uD800–\\uDFFF sin su pareja); ningún campo los admite.",
+                request, ctx)
         }
         let event: CandidacyEvent
         switch CandidacyEventParser.parse(wire, processID: context.process.id) {
@@ -87,8 +88,9 @@ struct EventsController {
                 .withStatus(.accepted)
         case .duplicate(let status):
             guard try await repository.hasSameBody(id: event.id, body: text) == true else {
-                return try problem(.conflict, "event_id_conflict",
-                                   "El id «\(event.id)» ya se recibió con otro contenido; use un id nuevo para otro evento.", request, ctx)
+                return try problem(
+                    .conflict, "event_id_conflict",
+                    "El id «\(event.id)» ya se recibió con otro contenido; use un id nuevo para otro evento.", request, ctx)
             }
             return try Receipt(id: event.id, status: status.rawValue, duplicate: true).response(from: request, context: ctx)
         }

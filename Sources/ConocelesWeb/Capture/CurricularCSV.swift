@@ -175,8 +175,9 @@ enum CurricularCSV {
             }
         }
         guard let revisionIndex else {
-            throw FileError(message: "Falta la columna «\(revisionHeader)», con la que se sabe si una candidatura cambió después "
-                            + "de descargar la plantilla. Descargue la plantilla de nuevo y capture en ella.")
+            throw FileError(
+                message: "Falta la columna «\(revisionHeader)», con la que se sabe si una candidatura cambió después "
+                    + "de descargar la plantilla. Descargue la plantilla de nuevo y capture en ella.")
         }
         guard table.rows.count <= maximumRows else {
             throw FileError(message: "El archivo tiene más de \(SpanishNumberFormat.format(maximumRows)) renglones; divídalo en varios.")
@@ -184,16 +185,19 @@ enum CurricularCSV {
         return table.rows.map { row in
             var cells: [Column: String] = [:]
             for (index, column) in columns { cells[column] = SpreadsheetCell.restored(row.cell(index)) }
-            return Row(number: row.number, candidacyID: row.cell(idIndex).trimmedOfWhiteSpace,
-                       revision: Int(row.cell(revisionIndex).trimmedOfWhiteSpace),
-                       cells: cells, problem: row.nulProblem ?? row.overflowProblem(columns: header.count))
+            return Row(
+                number: row.number, candidacyID: row.cell(idIndex).trimmedOfWhiteSpace,
+                revision: Int(row.cell(revisionIndex).trimmedOfWhiteSpace),
+                cells: cells, problem: row.nulProblem ?? row.overflowProblem(columns: header.count))
         }
     }
 
     /// `current` with the cells of `row` written over it (columns the file lacks are kept),
     /// and the cells that could not be read as values.
-    static func answers(from row: Row, over current: CurricularQuestionnaire,
-                        rules: ValidationRules = .default) -> (CurricularQuestionnaire, problems: [String]) {
+    static func answers(
+        from row: Row, over current: CurricularQuestionnaire,
+        rules: ValidationRules = .default
+    ) -> (CurricularQuestionnaire, problems: [String]) {
         var answers = current
         var problems: [String] = []
         for column in Column.allCases {

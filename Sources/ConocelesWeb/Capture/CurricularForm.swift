@@ -92,11 +92,12 @@ struct CurricularForm: Decodable {
             guard let text = entry.text, let name = entry.formName else { continue }
             answers[keyPath: text.answer] = Self.text(texts[name])
         }
-        answers.publicationAuthorization = switch authorization {
-        case "si"?: true
-        case "no"?: false
-        default: nil
-        }
+        answers.publicationAuthorization =
+            switch authorization {
+            case "si"?: true
+            case "no"?: false
+            default: nil
+            }
         return answers
     }
 
@@ -182,33 +183,51 @@ struct CurricularView {
         let notes = state.staffNotes
         networks = SocialNetwork.allCases.map { network in
             let field = PublicContact.field(of: network)
-            return InputView(id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
-                             error: error(field), hint: "Dirección de su perfil (https://\(network.domains[0])/su-perfil) o su usuario con @",
-                             inputMode: "url").noted(notes)
+            return InputView(
+                id: network.rawValue, label: network.label, type: "url", value: answers.contact.address(of: network) ?? "",
+                error: error(field), hint: "Dirección de su perfil (https://\(network.domains[0])/su-perfil) o su usuario con @",
+                inputMode: "url"
+            ).noted(notes)
         }
-        webPage = InputView(id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
-                            value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
-                            hint: "Por ejemplo www.ejemplo.mx", inputMode: "url", autocomplete: "url").noted(notes)
-        emails = Self.slots(answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
-                            extra: 1, messages: messages, inputMode: "email", autocomplete: "email") { PublicContact.Field.email($0) }.map { $0.noted(notes) }
-        phones = Self.slots(answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
-                            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel") { PublicContact.Field.phone($0) }.map { $0.noted(notes) }
-        addresses = Self.slots(answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
-                               type: "text", extra: 1, messages: messages, autocomplete: "address-line1") { PublicContact.Field.campaignHouseAddress($0) }.map { $0.noted(notes) }
-        degree = Self.select(id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
-                             chosen: answers.maximumDegree, error: error(fields.maximumDegree)).noted(notes)
-        degreeStatus = Self.select(id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
-                                   chosen: answers.degreeStatus, error: error(fields.degreeStatus)).noted(notes)
+        webPage = InputView(
+            id: "pagina_web", label: PublicContact.Field.webPage.label, type: "url",
+            value: answers.contact.webPage ?? "", error: error(PublicContact.Field.webPage),
+            hint: "Por ejemplo www.ejemplo.mx", inputMode: "url", autocomplete: "url"
+        ).noted(notes)
+        emails = Self.slots(
+            answers.contact.emails, base: "correos", label: "Correo electrónico público", type: "email",
+            extra: 1, messages: messages, inputMode: "email", autocomplete: "email"
+        ) { PublicContact.Field.email($0) }.map { $0.noted(notes) }
+        phones = Self.slots(
+            answers.contact.phones, base: "telefonos", label: "Teléfono público", type: "tel",
+            extra: 1, messages: messages, inputMode: "tel", autocomplete: "tel"
+        ) { PublicContact.Field.phone($0) }.map { $0.noted(notes) }
+        addresses = Self.slots(
+            answers.contact.campaignHouseAddresses, base: "domicilios", label: "Domicilio de casa de campaña",
+            type: "text", extra: 1, messages: messages, autocomplete: "address-line1"
+        ) { PublicContact.Field.campaignHouseAddress($0) }.map { $0.noted(notes) }
+        degree = Self.select(
+            id: "grado", label: fields.maximumDegree.label, entries: rules.educationLevels,
+            chosen: answers.maximumDegree, error: error(fields.maximumDegree)
+        ).noted(notes)
+        degreeStatus = Self.select(
+            id: "estatus_grado", label: fields.degreeStatus.label, entries: rules.educationStatuses,
+            chosen: answers.degreeStatus, error: error(fields.degreeStatus)
+        ).noted(notes)
         let trainingRule = rules.otherTrainingEntry
-        training = Self.slots(answers.otherTraining, base: "formacion", label: "Curso, diplomado o seminario", type: "text",
-                              extra: 2, messages: messages, limit: trainingRule.maximum,
-                              hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno.") { fields.otherTraining($0) }.map { $0.noted(notes) }
+        training = Self.slots(
+            answers.otherTraining, base: "formacion", label: "Curso, diplomado o seminario", type: "text",
+            extra: 2, messages: messages, limit: trainingRule.maximum,
+            hint: "Uno por casilla, \(trainingRule.rangeDescription) cada uno."
+        ) { fields.otherTraining($0) }.map { $0.noted(notes) }
         texts = CurricularField.texts.compactMap { entry in
             guard let text = entry.text, let id = entry.formName else { return nil }
             let rule = rules[keyPath: text.rule]
-            return InputView(id: id, label: entry.field.label, value: answers[keyPath: text.answer], error: error(entry.field),
-                             limit: rule.maximum, minimum: rule.minimum,
-                             hint: "Obligatorio: \(rule.rangeDescription)." + (text.hint.map { " " + $0 } ?? "")).noted(notes)
+            return InputView(
+                id: id, label: entry.field.label, value: answers[keyPath: text.answer], error: error(entry.field),
+                limit: rule.maximum, minimum: rule.minimum,
+                hint: "Obligatorio: \(rule.rangeDescription)." + (text.hint.map { " " + $0 } ?? "")
+            ).noted(notes)
         }
         let authorizationField = fields.publicationAuthorization
         let authorizationError = error(authorizationField)
@@ -219,7 +238,8 @@ struct CurricularView {
                 OptionView(id: "autoriza_publicacion-\(value)", value: value, label: label, selected: answers.publicationAuthorization == flag)
             },
             error: authorizationError, radio: true, checkbox: false, select: false, other: nil,
-            errorID: authorizationError.map { _ in "autoriza_publicacion-error" }).noted(notes)
+            errorID: authorizationError.map { _ in "autoriza_publicacion-error" }
+        ).noted(notes)
         affirmativeAction = profile.candidacy.isAffirmativeAction
     }
 
@@ -230,17 +250,20 @@ struct CurricularView {
     ) -> [InputView] {
         let count = max(values.count + extra, 2)
         return (0..<count).map { index in
-            InputView(id: "\(base)-\(index)", name: "\(base)[]", label: "\(label) \(index + 1)", type: type,
-                      value: index < values.count ? values[index] : "", error: messages[field(index).id], limit: limit,
-                      hint: index == 0 ? hint : nil, inputMode: inputMode, autocomplete: index == 0 ? autocomplete : nil)
+            InputView(
+                id: "\(base)-\(index)", name: "\(base)[]", label: "\(label) \(index + 1)", type: type,
+                value: index < values.count ? values[index] : "", error: messages[field(index).id], limit: limit,
+                hint: index == 0 ? hint : nil, inputMode: inputMode, autocomplete: index == 0 ? autocomplete : nil)
         }
     }
 
     /// A select of a catalog with an empty first choice.
     static func select(id: String, label: String, entries: [CatalogEntry], chosen: String?, error: String?) -> QuestionView {
-        let options = [OptionView(id: "", value: "", label: "Elija una opción", selected: chosen == nil)]
+        let options =
+            [OptionView(id: "", value: "", label: "Elija una opción", selected: chosen == nil)]
             + entries.map { OptionView(id: "", value: $0.key, label: $0.name, selected: $0.key == chosen) }
-        return QuestionView(id: id, name: id, label: label, options: options, error: error, radio: false, checkbox: false,
-                            select: true, other: nil, errorID: error.map { _ in "\(id)-error" })
+        return QuestionView(
+            id: id, name: id, label: label, options: options, error: error, radio: false, checkbox: false,
+            select: true, other: nil, errorID: error.map { _ in "\(id)-error" })
     }
 }

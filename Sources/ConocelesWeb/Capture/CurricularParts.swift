@@ -31,15 +31,23 @@ struct CurricularPart: Sendable {
             }
         }
         parts += [
-            CurricularPart(id: "pagina_web", label: PublicContact.Field.webPage.label, text: { $0.contact.webPage ?? "" }) { $1.contact.webPage = $0.contact.webPage },
-            CurricularPart(id: "correos", label: "Correos electrónicos públicos", text: { $0.contact.emails.joined(separator: "\n") }) { $1.contact.emails = $0.contact.emails },
-            CurricularPart(id: "telefonos", label: "Teléfonos públicos", text: { $0.contact.phones.joined(separator: "\n") }) { $1.contact.phones = $0.contact.phones },
+            CurricularPart(id: "pagina_web", label: PublicContact.Field.webPage.label, text: { $0.contact.webPage ?? "" }) {
+                $1.contact.webPage = $0.contact.webPage
+            },
+            CurricularPart(id: "correos", label: "Correos electrónicos públicos", text: { $0.contact.emails.joined(separator: "\n") }) {
+                $1.contact.emails = $0.contact.emails
+            },
+            CurricularPart(id: "telefonos", label: "Teléfonos públicos", text: { $0.contact.phones.joined(separator: "\n") }) {
+                $1.contact.phones = $0.contact.phones
+            },
             CurricularPart(id: "domicilios", label: "Domicilios de casas de campaña", text: { $0.contact.campaignHouseAddresses.joined(separator: "\n") }) {
                 $1.contact.campaignHouseAddresses = $0.contact.campaignHouseAddresses
             },
             CurricularPart(id: "grado", label: F.maximumDegree.label, text: { $0.maximumDegree ?? "" }) { $1.maximumDegree = $0.maximumDegree },
             CurricularPart(id: "estatus_grado", label: F.degreeStatus.label, text: { $0.degreeStatus ?? "" }) { $1.degreeStatus = $0.degreeStatus },
-            CurricularPart(id: "formacion", label: "Otra formación académica", text: { $0.otherTraining.joined(separator: "\n") }) { $1.otherTraining = $0.otherTraining },
+            CurricularPart(id: "formacion", label: "Otra formación académica", text: { $0.otherTraining.joined(separator: "\n") }) {
+                $1.otherTraining = $0.otherTraining
+            },
         ]
         parts += CurricularField.texts.compactMap { entry in
             guard let text = entry.text, let id = entry.formName else { return nil }
@@ -47,9 +55,12 @@ struct CurricularPart: Sendable {
             return CurricularPart(id: id, label: entry.field.label, text: { $0[keyPath: answer] }) { $1[keyPath: answer] = $0[keyPath: answer] }
         }
         parts += [
-            CurricularPart(id: "autoriza_publicacion", label: F.publicationAuthorization.label, text: { answers in
-                answers.publicationAuthorization.map { $0 ? "Sí, autorizo su publicación" : "No autorizo su publicación" } ?? ""
-            }) { $1.publicationAuthorization = $0.publicationAuthorization },
+            CurricularPart(
+                id: "autoriza_publicacion", label: F.publicationAuthorization.label,
+                text: { answers in
+                    answers.publicationAuthorization.map { $0 ? "Sí, autorizo su publicación" : "No autorizo su publicación" } ?? ""
+                }
+            ) { $1.publicationAuthorization = $0.publicationAuthorization }
         ]
         return parts
     }()
@@ -78,7 +89,8 @@ struct CurricularPart: Sendable {
     /// the merged answers and the parts both changed differently. Without a base fingerprint
     /// for a part, a difference is a conflict.
     static func merge(mine: CurricularQuestionnaire, base: [String: String], saved: CurricularQuestionnaire)
-        -> (merged: CurricularQuestionnaire, conflicts: [CurricularPart]) {
+        -> (merged: CurricularQuestionnaire, conflicts: [CurricularPart])
+    {
         var merged = mine
         var conflicts: [CurricularPart] = []
         for part in all where part.text(mine) != part.text(saved) {

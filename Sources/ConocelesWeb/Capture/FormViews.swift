@@ -27,8 +27,10 @@ struct InputView {
     /// that Mustache sees it).
     let describedBy: String?
 
-    init(id: String, name: String? = nil, label: String, type: String = "text", value: String, error: String? = nil,
-         limit: Int? = nil, minimum: Int? = nil, hint: String? = nil, inputMode: String? = nil, autocomplete: String? = nil) {
+    init(
+        id: String, name: String? = nil, label: String, type: String = "text", value: String, error: String? = nil,
+        limit: Int? = nil, minimum: Int? = nil, hint: String? = nil, inputMode: String? = nil, autocomplete: String? = nil
+    ) {
         self.id = id
         self.name = name ?? id
         self.label = label
@@ -128,16 +130,22 @@ struct StatusView {
         candidacyID = profile.candidacy.id
         name = profile.candidacy.fullName
         let general = profile.observations.map { transition in
-            (transition.at, ObservationView(
-                date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
-                kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
-                author: profile.observationAuthors[transition.actor.id] ?? "Instancia interna", text: transition.observations ?? ""))
+            (
+                transition.at,
+                ObservationView(
+                    date: SpanishDates.dateTime(transition.at, timeZone: profile.timeZone),
+                    kind: transition.action == .rejectModification ? "Solicitud de modificación rechazada" : "Devuelto con observaciones",
+                    author: profile.observationAuthors[transition.actor.id] ?? "Instancia interna", text: transition.observations ?? "")
+            )
         }
         let byField = profile.fieldObservations.map { note in
-            (note.madeAt, ObservationView(
-                date: SpanishDates.dateTime(note.madeAt, timeZone: profile.timeZone),
-                kind: "Observación sobre «\(FieldNotes.label(of: note.field))»",
-                author: profile.observationAuthors[note.madeBy] ?? "Instancia interna", text: note.observation))
+            (
+                note.madeAt,
+                ObservationView(
+                    date: SpanishDates.dateTime(note.madeAt, timeZone: profile.timeZone),
+                    kind: "Observación sobre «\(FieldNotes.label(of: note.field))»",
+                    author: profile.observationAuthors[note.madeBy] ?? "Instancia interna", text: note.observation)
+            )
         }
         // Newest first; a return's general observation before its observations on fields.
         observations = (general + byField).enumerated()
@@ -148,10 +156,12 @@ struct StatusView {
         stateLabel = profile.state.label
         summary = profile.report.summary
         complete = profile.report.isComplete
-        closedReason = profile.identityBlocked
+        closedReason =
+            profile.identityBlocked
             ? "La candidatura fue sustituida o cancelada: su información ya no puede modificarse."
             : profile.state.captureClosedReason
-        authorizationWarning = profile.state == .authorized
+        authorizationWarning =
+            profile.state == .authorized
             ? "La representación ya autorizó la publicación. Si cambia algo, la autorización queda sin efecto y deberá autorizarse de nuevo."
             : nil
         substituteDeadline = profile.substituteCapture.flatMap { deadline in

@@ -98,8 +98,9 @@ struct IdentityForm: Decodable {
                 hadRegularPlacement: Self.followUp(isMigrant, Self.yesNo(migrantRegularPlacement))),
             youth: Self.yesNo(youth),
             olderPerson: Self.yesNo(olderPerson),
-            socioeconomic: SocioeconomicSection(incomeBracket: Self.choice(income, other: nil),
-                                                incomeSource: Self.choice(incomeSource, other: nil)),
+            socioeconomic: SocioeconomicSection(
+                incomeBracket: Self.choice(income, other: nil),
+                incomeSource: Self.choice(incomeSource, other: nil)),
             stateOfBirth: Self.catalog(stateOfBirth, other: nil, allowsOther: false)
         ).normalized()
     }
@@ -122,8 +123,10 @@ struct IdentityForm: Decodable {
         }
         var fields: [FormField] = []
         if answered(indigenous), given(indigenousPeople, indigenousPeopleOther) { fields.append(IndigenousSection.Field.identifies) }
-        if answered(disability), given(disabilityDuration, disabilityTypesOther, disabilityDifficultiesOther)
-            || !(disabilityTypes ?? []).isEmpty || !(disabilityDifficulties ?? []).isEmpty {
+        if answered(disability),
+            given(disabilityDuration, disabilityTypesOther, disabilityDifficultiesOther)
+                || !(disabilityTypes ?? []).isEmpty || !(disabilityDifficulties ?? []).isEmpty
+        {
             fields.append(DisabilitySection.Field.hasDisability)
         }
         if answered(lgbt), given(lgbtIdentity, lgbtIdentityOther) { fields.append(SexualDiversitySection.Field.isLGBTTTIQ) }
@@ -183,57 +186,90 @@ struct IdentityView {
         let q = QuestionBuilder(messages: messages)
         let a = answers
         sections = [
-            SectionView(title: "Autoadscripción indígena", questions: [
-                q.yesNo("indigena", IndigenousSection.Field.identifies, a.indigenous.identifiesAsIndigenous),
-                q.yesNo("lengua_indigena", IndigenousSection.Field.speaksLanguage, a.indigenous.speaksIndigenousLanguage),
-            ], followUps: FollowUpsView(legend: Self.legend(IndigenousSection.Field.identifies), questions: [
-                q.catalog("pueblo_indigena", IndigenousSection.Field.people, catalogs.indigenousPeoples, a.indigenous.people?.answer,
-                          otherID: "pueblo_indigena_otro"),
-            ])),
-            SectionView(title: "Población con discapacidad", questions: [
-                q.yesNo("discapacidad", DisabilitySection.Field.hasDisability, a.disability.hasDisability),
-            ], followUps: FollowUpsView(legend: Self.legend(DisabilitySection.Field.hasDisability), questions: [
-                q.choice("discapacidad_temporalidad", DisabilitySection.Field.duration, a.disability.duration?.answer),
-                q.multiple("discapacidad_tipos", DisabilitySection.Field.types, a.disability.types?.answer),
-                q.multiple("discapacidad_dificultades", DisabilitySection.Field.difficulties, a.disability.difficulties?.answer),
-            ], note: Self.sensoryNote)),
-            SectionView(title: "Población afromexicana", questions: [
-                q.yesNo("afromexicana", IdentityQuestionnaire.Field.afroMexican, a.afroMexican),
-            ], followUps: nil),
-            SectionView(title: "Diversidad sexual", questions: [
-                q.yesNo("lgbt", SexualDiversitySection.Field.isLGBTTTIQ, a.sexualDiversity.isLGBTTTIQ, label: Self.lgbtQuestion),
-            ], followUps: FollowUpsView(legend: Self.legend(SexualDiversitySection.Field.isLGBTTTIQ), questions: [
-                q.choice("lgbt_identidad", SexualDiversitySection.Field.identity, a.sexualDiversity.identity?.answer),
-            ])),
-            SectionView(title: "Personas mexicanas migrantes", questions: [
-                q.yesNo("migrante", MigrantSection.Field.isMigrant, a.migrant.isMigrant),
-            ], followUps: FollowUpsView(legend: Self.legend(MigrantSection.Field.isMigrant), questions: [
-                q.catalog("migrante_pais", MigrantSection.Field.country, catalogs.countries, a.migrant.countryOfResidence?.answer,
-                          otherID: nil),
-                q.choice("migrante_tiempo", MigrantSection.Field.timeAbroad, a.migrant.timeAbroad?.answer),
-                q.choice("migrante_motivo", MigrantSection.Field.reason, a.migrant.reason?.answer, otherID: "migrante_motivo_otro"),
-                q.yesNo("migrante_situacion_regular", MigrantSection.Field.regularPlacement, a.migrant.hadRegularPlacement?.answer),
-            ])),
-            SectionView(title: "Población joven y personas mayores", questions: [
-                q.yesNo("joven", IdentityQuestionnaire.Field.youth, a.youth, label: "¿Es parte de la población joven (de 21 a 29 años)?"),
-                q.yesNo("persona_mayor", IdentityQuestionnaire.Field.olderPerson, a.olderPerson,
+            SectionView(
+                title: "Autoadscripción indígena",
+                questions: [
+                    q.yesNo("indigena", IndigenousSection.Field.identifies, a.indigenous.identifiesAsIndigenous),
+                    q.yesNo("lengua_indigena", IndigenousSection.Field.speaksLanguage, a.indigenous.speaksIndigenousLanguage),
+                ],
+                followUps: FollowUpsView(
+                    legend: Self.legend(IndigenousSection.Field.identifies),
+                    questions: [
+                        q.catalog(
+                            "pueblo_indigena", IndigenousSection.Field.people, catalogs.indigenousPeoples, a.indigenous.people?.answer,
+                            otherID: "pueblo_indigena_otro")
+                    ])),
+            SectionView(
+                title: "Población con discapacidad",
+                questions: [
+                    q.yesNo("discapacidad", DisabilitySection.Field.hasDisability, a.disability.hasDisability)
+                ],
+                followUps: FollowUpsView(
+                    legend: Self.legend(DisabilitySection.Field.hasDisability),
+                    questions: [
+                        q.choice("discapacidad_temporalidad", DisabilitySection.Field.duration, a.disability.duration?.answer),
+                        q.multiple("discapacidad_tipos", DisabilitySection.Field.types, a.disability.types?.answer),
+                        q.multiple("discapacidad_dificultades", DisabilitySection.Field.difficulties, a.disability.difficulties?.answer),
+                    ], note: Self.sensoryNote)),
+            SectionView(
+                title: "Población afromexicana",
+                questions: [
+                    q.yesNo("afromexicana", IdentityQuestionnaire.Field.afroMexican, a.afroMexican)
+                ], followUps: nil),
+            SectionView(
+                title: "Diversidad sexual",
+                questions: [
+                    q.yesNo("lgbt", SexualDiversitySection.Field.isLGBTTTIQ, a.sexualDiversity.isLGBTTTIQ, label: Self.lgbtQuestion)
+                ],
+                followUps: FollowUpsView(
+                    legend: Self.legend(SexualDiversitySection.Field.isLGBTTTIQ),
+                    questions: [
+                        q.choice("lgbt_identidad", SexualDiversitySection.Field.identity, a.sexualDiversity.identity?.answer)
+                    ])),
+            SectionView(
+                title: "Personas mexicanas migrantes",
+                questions: [
+                    q.yesNo("migrante", MigrantSection.Field.isMigrant, a.migrant.isMigrant)
+                ],
+                followUps: FollowUpsView(
+                    legend: Self.legend(MigrantSection.Field.isMigrant),
+                    questions: [
+                        q.catalog(
+                            "migrante_pais", MigrantSection.Field.country, catalogs.countries, a.migrant.countryOfResidence?.answer,
+                            otherID: nil),
+                        q.choice("migrante_tiempo", MigrantSection.Field.timeAbroad, a.migrant.timeAbroad?.answer),
+                        q.choice("migrante_motivo", MigrantSection.Field.reason, a.migrant.reason?.answer, otherID: "migrante_motivo_otro"),
+                        q.yesNo("migrante_situacion_regular", MigrantSection.Field.regularPlacement, a.migrant.hadRegularPlacement?.answer),
+                    ])),
+            SectionView(
+                title: "Población joven y personas mayores",
+                questions: [
+                    q.yesNo("joven", IdentityQuestionnaire.Field.youth, a.youth, label: "¿Es parte de la población joven (de 21 a 29 años)?"),
+                    q.yesNo(
+                        "persona_mayor", IdentityQuestionnaire.Field.olderPerson, a.olderPerson,
                         label: "¿Es parte de la población de personas mayores (60 años o más)?"),
-            ], followUps: nil),
-            SectionView(title: "Rubro socioeconómico", questions: [
-                q.choice("ingresos", SocioeconomicSection.Field.incomeBracket, a.socioeconomic.incomeBracket),
-                q.choice("fuente_ingresos", SocioeconomicSection.Field.incomeSource, a.socioeconomic.incomeSource),
-            ], followUps: nil),
-            SectionView(title: "Datos generales", questions: [
-                q.catalog("entidad_nacimiento", IdentityQuestionnaire.Field.stateOfBirth, catalogs.states, a.stateOfBirth, otherID: nil),
-            ], followUps: nil),
+                ], followUps: nil),
+            SectionView(
+                title: "Rubro socioeconómico",
+                questions: [
+                    q.choice("ingresos", SocioeconomicSection.Field.incomeBracket, a.socioeconomic.incomeBracket),
+                    q.choice("fuente_ingresos", SocioeconomicSection.Field.incomeSource, a.socioeconomic.incomeSource),
+                ], followUps: nil),
+            SectionView(
+                title: "Datos generales",
+                questions: [
+                    q.catalog("entidad_nacimiento", IdentityQuestionnaire.Field.stateOfBirth, catalogs.states, a.stateOfBirth, otherID: nil)
+                ], followUps: nil),
         ]
     }
 
     /// The plan's question with the expansion of the acronym.
-    static let lgbtQuestion = "¿Es usted una persona de la población LGBTTTIQ+ (Lesbiana, Gay, Bisexual, Transgénero, Travesti, "
+    static let lgbtQuestion =
+        "¿Es usted una persona de la población LGBTTTIQ+ (Lesbiana, Gay, Bisexual, Transgénero, Travesti, "
         + "Transexual, Intersexual, Queer, No Binaria, u otra)?"
     /// The plan's explanation of the "Sensorial" type of disability.
-    static let sensoryNote = "Discapacidad sensorial: incluye la deficiencia estructural o funcional de los órganos de la audición, "
+    static let sensoryNote =
+        "Discapacidad sensorial: incluye la deficiencia estructural o funcional de los órganos de la audición, "
         + "la visión, el olfato, el tacto y el gusto."
 
     static func legend(_ trigger: FormField) -> String {
@@ -319,7 +355,8 @@ private struct QuestionBuilder {
     }
 
     func choice<Option: ChoiceOption>(_ id: String, _ field: FormField, _ answer: Choice<Option>?, otherID: String? = nil) -> QuestionView {
-        let other = Option.allCases.contains(where: \.asksForText)
+        let other =
+            Option.allCases.contains(where: \.asksForText)
             ? InputView(id: otherID ?? "\(id)_otra", label: "Si eligió «Otro/Otra», escriba cuál", value: answer?.otherText ?? "")
             : nil
         return radios(id, field, label: nil, options: Option.allCases.map { ($0.rawValue, $0.label, $0 == answer?.option) }, other: other)
@@ -337,19 +374,22 @@ private struct QuestionBuilder {
     }
 
     func catalog(_ id: String, _ field: FormField, _ catalog: Catalog, _ answer: CatalogAnswer?, otherID: String?) -> QuestionView {
-        let chosenKey: String? = switch answer {
-        case .entry(let key)?: key
-        case .other?: IdentityForm.otherValue
-        case .preferNotToAnswer?: IdentityForm.preferNotToAnswerValue
-        case nil: nil
-        }
+        let chosenKey: String? =
+            switch answer {
+            case .entry(let key)?: key
+            case .other?: IdentityForm.otherValue
+            case .preferNotToAnswer?: IdentityForm.preferNotToAnswerValue
+            case nil: nil
+            }
         var options = [OptionView(id: "", value: "", label: "Elija una opción", selected: chosenKey == nil)]
         options += catalog.entries.map { OptionView(id: "", value: $0.key, label: $0.name, selected: $0.key == chosenKey) }
         if otherID != nil {
             options.append(OptionView(id: "", value: IdentityForm.otherValue, label: "Otro", selected: chosenKey == IdentityForm.otherValue))
         }
-        options.append(OptionView(id: "", value: IdentityForm.preferNotToAnswerValue, label: "Prefiero no contestar",
-                                  selected: chosenKey == IdentityForm.preferNotToAnswerValue))
+        options.append(
+            OptionView(
+                id: "", value: IdentityForm.preferNotToAnswerValue, label: "Prefiero no contestar",
+                selected: chosenKey == IdentityForm.preferNotToAnswerValue))
         var otherText = ""
         if case .other(let text)? = answer { otherText = text }
         let error = messages[field.id]

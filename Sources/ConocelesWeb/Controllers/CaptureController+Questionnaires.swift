@@ -101,18 +101,23 @@ extension CaptureController {
     /// The page of a save whose parts conflict with another person's: the form shows this
     /// person's answers (merged with the other's where only one changed), based on the
     /// current revision, and each conflicting part with both versions and the choice. 409.
-    func curricularConflict(_ request: Request, _ ctx: WebRequestContext, _ profile: ProfileCaptureState, mine: CurricularQuestionnaire,
-                            conflicts: [CurricularPart]) async throws -> Response {
+    func curricularConflict(
+        _ request: Request, _ ctx: WebRequestContext, _ profile: ProfileCaptureState, mine: CurricularQuestionnaire,
+        conflicts: [CurricularPart]
+    ) async throws -> Response {
         var state = try await formState(profile, request, saved: profile.curricularSaved, ctx)
         state.fingerprints = CurricularPart.fingerprints(profile.curricular)
         let by = try await savedBy(profile.curricularSaved?.updatedBy, ctx)
-        state.conflict(conflicts.map { part in
-            ConflictView(id: part.id, label: part.label, mine: Self.shown(part.text(mine)), saved: Self.shown(part.text(profile.curricular)), savedBy: by)
-        })
+        state.conflict(
+            conflicts.map { part in
+                ConflictView(id: part.id, label: part.label, mine: Self.shown(part.text(mine)), saved: Self.shown(part.text(profile.curricular)), savedBy: by)
+            })
         state.recovered = "Su cambio aún no se guarda: \(by) guardó este cuestionario después de que usted lo abrió. Elija abajo qué conservar."
-        ctx.logger.info("curricular save conflicts with a newer revision", metadata: [
-            "candidacy_id": "\(profile.candidacy.id)", "parts": "\(conflicts.map(\.id).joined(separator: ","))",
-        ])
+        ctx.logger.info(
+            "curricular save conflicts with a newer revision",
+            metadata: [
+                "candidacy_id": "\(profile.candidacy.id)", "parts": "\(conflicts.map(\.id).joined(separator: ","))",
+            ])
         let view = CurricularView(answers: mine, profile: profile, csrf: ctx.csrf, rules: context.process.rules, state: state)
         return try ctx.page("captura/curricular", title: "Cuestionario curricular", view, status: .conflict).response(from: request, context: ctx)
     }
@@ -148,8 +153,9 @@ extension CaptureController {
         let current = profile.identitySaved?.revision ?? 0
         if posted == nil || posted == current {
             // The choices of a conflict page: the saved answers of the questions the person chose to keep.
-            let saved = IdentityView(answers: profile.identity ?? IdentityQuestionnaire(), profile: profile, catalogs: context.catalogs,
-                                     csrf: "", state: FormState(draftKey: "", sessionSeconds: 0))
+            let saved = IdentityView(
+                answers: profile.identity ?? IdentityQuestionnaire(), profile: profile, catalogs: context.catalogs,
+                csrf: "", state: FormState(draftKey: "", sessionSeconds: 0))
             let keep = Set(saved.questions.map(\.id).filter { CSRFMiddleware.field("conservar_\($0)", in: body) == "guardada" })
             body = saved.replacing(keep, in: body)
         }
@@ -175,9 +181,12 @@ extension CaptureController {
             return .redirect(to: "/candidaturas/\(candidacy.id)/identidad?guardado=1", type: .normal)
         }
         var state = try await formState(after, request, saved: after.identitySaved, ctx)
-        state.outcome = Self.savedOutcome(after, merged: nil)
-            + dropped.map { " Respondió «No» o «Prefiero no contestar» a «\($0.label)»: las preguntas que le siguen no aplican y sus respuestas a ellas no se guardaron." }
-                .joined()
+        state.outcome =
+            Self.savedOutcome(after, merged: nil)
+            + dropped.map {
+                " Respondió «No» o «Prefiero no contestar» a «\($0.label)»: las preguntas que le siguen no aplican y sus respuestas a ellas no se guardaron."
+            }
+            .joined()
         let view = IdentityView(answers: after.identity ?? answers, profile: after, catalogs: context.catalogs, csrf: ctx.csrf, state: state)
         return try ctx.page("captura/identidad", title: "Cuestionario de identidad", view).response(from: request, context: ctx)
     }
@@ -190,12 +199,14 @@ extension CaptureController {
         guard profile.isEditable else { return try closed(request, ctx, profile) }
         var state = try await formState(profile, request, saved: profile.identitySaved, ctx)
         let by = try await savedBy(profile.identitySaved?.updatedBy, ctx)
-        let saved = IdentityView(answers: profile.identity ?? IdentityQuestionnaire(), profile: profile, catalogs: context.catalogs,
-                                 csrf: "", state: state)
+        let saved = IdentityView(
+            answers: profile.identity ?? IdentityQuestionnaire(), profile: profile, catalogs: context.catalogs,
+            csrf: "", state: state)
         let typed = IdentityView(answers: mine, profile: profile, catalogs: context.catalogs, csrf: "", state: state)
-        state.conflict(IdentityView.differences(typed, saved).map {
-            ConflictView(id: $0.id, label: $0.label, mine: $0.mine, saved: $0.saved, savedBy: by)
-        })
+        state.conflict(
+            IdentityView.differences(typed, saved).map {
+                ConflictView(id: $0.id, label: $0.label, mine: $0.mine, saved: $0.saved, savedBy: by)
+            })
         state.recovered = "Sus respuestas aún no se guardan: \(by) guardó este cuestionario después de que usted lo abrió."
         ctx.logger.info("identity save conflicts with a newer revision", metadata: ["candidacy_id": "\(candidacy.id)"])
         let page = IdentityView(answers: mine, profile: profile, catalogs: context.catalogs, csrf: ctx.csrf, state: state)
@@ -205,15 +216,18 @@ extension CaptureController {
     // MARK: Shared
 
     /// The state of a form read now: the revision of `saved` and who saved it.
-    func formState(_ profile: ProfileCaptureState, _ request: Request, saved: QuestionnaireRepository.SavedRevision?,
-                   _ ctx: WebRequestContext) async throws -> FormState {
+    func formState(
+        _ profile: ProfileCaptureState, _ request: Request, saved: QuestionnaireRepository.SavedRevision?,
+        _ ctx: WebRequestContext
+    ) async throws -> FormState {
         var lastSaved: String?
         if let saved {
             lastSaved = "Guardado por última vez por \(try await savedBy(saved.updatedBy, ctx)) el \(spanishDate(saved.updatedAt))."
         }
         let path = "/candidaturas/\(profile.candidacy.id)/\(request.uri.path.hasSuffix("/identidad") ? "identidad" : "curricular")"
-        var state = FormState(revision: saved?.revision ?? 0, lastSaved: lastSaved, draftKey: path,
-                              sessionSeconds: Int(context.sessionTTL.components.seconds))
+        var state = FormState(
+            revision: saved?.revision ?? 0, lastSaved: lastSaved, draftKey: path,
+            sessionSeconds: Int(context.sessionTTL.components.seconds))
         state.staffNotes = FieldNotes.latest(profile)
         return state
     }
@@ -222,13 +236,14 @@ extension CaptureController {
     /// saved without an account.
     func savedBy(_ actorID: String?, _ ctx: WebRequestContext) async throws -> String {
         guard let actorID, let id = UUID(uuidString: actorID),
-              let account = try await AccountRepository(client: context.database.client, logger: ctx.logger).account(id: id)
+            let account = try await AccountRepository(client: context.database.client, logger: ctx.logger).account(id: id)
         else { return "el sistema" }
-        let role = switch account.role {
-        case .candidate: "persona candidata"
-        case .representative: "representación"
-        default: account.role.label.lowercased()
-        }
+        let role =
+            switch account.role {
+            case .candidate: "persona candidata"
+            case .representative: "representación"
+            default: account.role.label.lowercased()
+            }
         return "\(account.displayName) (\(role))"
     }
 
@@ -266,11 +281,12 @@ extension CaptureController {
         let (user, candidacy) = try await access(request, ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         if let gate = noticeGate(profile) { return gate }
-        let notice: String? = switch request.uri.queryParameters.get("registrado") {
-        case "otorgado": "Se registró su consentimiento."
-        case "revocado": "Se registró la revocación de su consentimiento."
-        default: nil
-        }
+        let notice: String? =
+            switch request.uri.queryParameters.get("registrado") {
+            case "otorgado": "Se registró su consentimiento."
+            case "revocado": "Se registró la revocación de su consentimiento."
+            default: nil
+            }
         return try ctx.page("captura/consentimiento", title: "Consentimiento", consentView(profile, user, ctx, error: nil), notice: notice)
             .response(from: request, context: ctx)
     }
@@ -292,14 +308,18 @@ extension CaptureController {
         case "otorgar": granted = true
         case "revocar": granted = false
         default:
-            return try ctx.page("captura/consentimiento", title: "Consentimiento",
-                                consentView(profile, user, ctx, error: "Elija si da o revoca su consentimiento."), status: .unprocessableContent)
-                .response(from: request, context: ctx)
+            return try ctx.page(
+                "captura/consentimiento", title: "Consentimiento",
+                consentView(profile, user, ctx, error: "Elija si da o revoca su consentimiento."), status: .unprocessableContent
+            )
+            .response(from: request, context: ctx)
         }
         if granted, candidacy.postulatingEntity.kind == .independent {
-            return try ctx.page("captura/consentimiento", title: "Consentimiento", consentView(profile, user, ctx, error: Self.independentConsent),
-                                status: .conflict)
-                .response(from: request, context: ctx)
+            return try ctx.page(
+                "captura/consentimiento", title: "Consentimiento", consentView(profile, user, ctx, error: Self.independentConsent),
+                status: .conflict
+            )
+            .response(from: request, context: ctx)
         }
         let jobs = context.jobs, processID = context.process.id, logger = ctx.logger
         try await context.questionnaires(logger: ctx.logger).recordConsent(granted: granted, for: candidacy.id, by: Self.actor(user)) { connection in
@@ -312,15 +332,17 @@ extension CaptureController {
     }
 
     /// Why an independent candidacy cannot consent with the button.
-    static let independentConsent = "En una candidatura independiente el consentimiento para publicar las respuestas de identidad "
+    static let independentConsent =
+        "En una candidatura independiente el consentimiento para publicar las respuestas de identidad "
         + "se da con el formato de consentimiento expreso firmado: descárguelo, fírmelo y súbalo en «Formato de consentimiento "
         + "expreso». Las respuestas se publican cuando la instancia interna lo recibe."
 
     func consentView(_ profile: ProfileCaptureState, _ user: Account, _ ctx: WebRequestContext, error: String?) -> ConsentView {
-        ConsentView(csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(profile.candidacy.id)/consentimiento",
-                    current: consentLabel(profile), granted: profile.consent.isGranted,
-                    mayDecide: Authorization.consenting.contains(user.role),
-                    independent: profile.candidacy.postulatingEntity.kind == .independent,
-                    affirmativeAction: profile.candidacy.affirmativeAction?.label, error: error)
+        ConsentView(
+            csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(profile.candidacy.id)/consentimiento",
+            current: consentLabel(profile), granted: profile.consent.isGranted,
+            mayDecide: Authorization.consenting.contains(user.role),
+            independent: profile.candidacy.postulatingEntity.kind == .independent,
+            affirmativeAction: profile.candidacy.affirmativeAction?.label, error: error)
     }
 }

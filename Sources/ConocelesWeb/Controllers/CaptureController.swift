@@ -106,8 +106,9 @@ struct CaptureController {
                 LinkView(href: "\(base)/identidad", label: "Cuestionario de identidad"),
                 LinkView(href: "\(base)/consentimiento", label: "Consentimiento para publicar el cuestionario de identidad"),
                 LinkView(href: "\(base)/foto", label: "Foto del perfil"),
-            ] + (candidacy.postulatingEntity.kind == .independent
-                ? [LinkView(href: "\(base)/consentimiento-expreso", label: "Formato de consentimiento expreso (candidaturas independientes)")] : []),
+            ]
+                + (candidacy.postulatingEntity.kind == .independent
+                    ? [LinkView(href: "\(base)/consentimiento-expreso", label: "Formato de consentimiento expreso (candidaturas independientes)")] : []),
             modifying: profile.state == .modifying,
             canSubmitModification: Authorization.mayAuthorize(user, candidacy))
         return try ctx.page("captura/perfil", title: "Perfil de \(candidacy.fullName)", view).response(from: request, context: ctx)
@@ -179,22 +180,28 @@ struct CaptureController {
     /// The simplified notice for anyone (the plan: both notices are published on the
     /// institute's site); the same text the capture portal asks to accept.
     @Sendable func simplifiedNotice(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        try ctx.page("captura/aviso-simplificado", title: "Aviso de privacidad simplificado",
-                     SimplifiedNoticeView(electoralBody: context.process.electoralBody, fullNotice: PrivacyNotice.fullNoticePath))
-            .response(from: request, context: ctx)
+        try ctx.page(
+            "captura/aviso-simplificado", title: "Aviso de privacidad simplificado",
+            SimplifiedNoticeView(electoralBody: context.process.electoralBody, fullNotice: PrivacyNotice.fullNoticePath)
+        )
+        .response(from: request, context: ctx)
     }
 
     @Sendable func fullNotice(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        try ctx.page("captura/aviso-integral", title: "Aviso de privacidad integral",
-                     FullNoticeView(electoralBody: context.process.electoralBody)).response(from: request, context: ctx)
+        try ctx.page(
+            "captura/aviso-integral", title: "Aviso de privacidad integral",
+            FullNoticeView(electoralBody: context.process.electoralBody)
+        ).response(from: request, context: ctx)
     }
 
     @Sendable func notice(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, candidacy) = try await access(request, ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
-        return try ctx.page("captura/aviso", title: "Aviso de privacidad", NoticeView(
-            csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(candidacy.id)/aviso",
-            accepted: profile.noticeAccepted, fullNotice: PrivacyNotice.fullNoticePath, electoralBody: context.process.electoralBody)
+        return try ctx.page(
+            "captura/aviso", title: "Aviso de privacidad",
+            NoticeView(
+                csrf: ctx.csrf, status: StatusView(profile), action: "/candidaturas/\(candidacy.id)/aviso",
+                accepted: profile.noticeAccepted, fullNotice: PrivacyNotice.fullNoticePath, electoralBody: context.process.electoralBody)
         ).response(from: request, context: ctx)
     }
 

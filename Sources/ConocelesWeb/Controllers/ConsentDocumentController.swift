@@ -75,8 +75,9 @@ struct ConsentDocumentController {
         do {
             body = try await request.body.collect(upTo: repository.maximumBytes + 64 * 1_024)
         } catch {
-            return try await formatPage(candidacy, ctx, request, error: ConsentDocumentError.tooLarge(maximumBytes: repository.maximumBytes).description,
-                                        status: .contentTooLarge)
+            return try await formatPage(
+                candidacy, ctx, request, error: ConsentDocumentError.tooLarge(maximumBytes: repository.maximumBytes).description,
+                status: .contentTooLarge)
         }
         do {
             let parts = try MultipartForm.parse(body: body, contentType: request.headers[.contentType] ?? "")
@@ -93,8 +94,10 @@ struct ConsentDocumentController {
         return .redirect(to: "/candidaturas/\(candidacy.id)/consentimiento-expreso", type: .normal)
     }
 
-    func formatPage(_ candidacy: Candidacy, _ ctx: WebRequestContext, _ request: Request, error: String? = nil,
-                    status: HTTPResponse.Status = .ok) async throws -> Response {
+    func formatPage(
+        _ candidacy: Candidacy, _ ctx: WebRequestContext, _ request: Request, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let stored = try await documents(ctx).documents(for: candidacy.id)
         let process = context.process
         let place = candidacy.municipality.map { "municipio \($0)" } ?? candidacy.district.map { "distrito \($0)" }
@@ -104,9 +107,11 @@ struct ConsentDocumentController {
             entity: candidacy.postulatingEntity.code, processName: process.name, electoralBody: process.electoralBody,
             maximumMB: documents(ctx).maximumBytes / 1_048_576, hasDocuments: !stored.isEmpty,
             documents: stored.map {
-                FormatView.Row(uploadedAt: SpanishDates.dateTime($0.uploadedAt, timeZone: process.timeZone),
-                               status: $0.status == .received ? "Recibido (\($0.publishIdentity == true ? "autoriza publicar" : "no autoriza publicar"))" : $0.status.label,
-                               observations: $0.observations)
+                FormatView.Row(
+                    uploadedAt: SpanishDates.dateTime($0.uploadedAt, timeZone: process.timeZone),
+                    status: $0.status == .received
+                        ? "Recibido (\($0.publishIdentity == true ? "autoriza publicar" : "no autoriza publicar"))" : $0.status.label,
+                    observations: $0.observations)
             },
             error: error)
         return try ctx.page("consentimiento/formato", title: "Consentimiento expreso", view, status: status).response(from: request, context: ctx)
@@ -136,15 +141,19 @@ struct ConsentDocumentController {
         var rows: [PendingView.Row] = []
         for document in try await documents(ctx).pending(processID: context.process.id) {
             let candidacy = try await candidacies.candidacy(id: document.candidacyID)
-            rows.append(.init(id: document.id.uuidString.lowercased(), candidacyID: document.candidacyID, name: candidacy?.fullName ?? "",
-                              entity: candidacy?.postulatingEntity.code ?? "",
-                              uploadedAt: SpanishDates.dateTime(document.uploadedAt, timeZone: context.process.timeZone),
-                              kilobytes: max(1, document.byteCount / 1_024), csrf: ctx.csrf))
+            rows.append(
+                .init(
+                    id: document.id.uuidString.lowercased(), candidacyID: document.candidacyID, name: candidacy?.fullName ?? "",
+                    entity: candidacy?.postulatingEntity.code ?? "",
+                    uploadedAt: SpanishDates.dateTime(document.uploadedAt, timeZone: context.process.timeZone),
+                    kilobytes: max(1, document.byteCount / 1_024), csrf: ctx.csrf))
         }
         let notice = request.uri.queryParameters.get("hecho").map { $0 == "recibido" ? "Formato marcado como recibido." : "Formato rechazado." }
-        return try ctx.page("consentimiento/pendientes", title: "Consentimientos por revisar",
-                            PendingView(csrf: ctx.csrf, hasDocuments: !rows.isEmpty, documents: rows), notice: notice)
-            .response(from: request, context: ctx)
+        return try ctx.page(
+            "consentimiento/pendientes", title: "Consentimientos por revisar",
+            PendingView(csrf: ctx.csrf, hasDocuments: !rows.isEmpty, documents: rows), notice: notice
+        )
+        .response(from: request, context: ctx)
     }
 
     struct ArchiveView {
@@ -182,24 +191,27 @@ struct ConsentDocumentController {
                 }
                 reviewer = reviewers[id] ?? id
             }
-            rows.append(.init(
-                id: document.id.uuidString.lowercased(), candidacyID: document.candidacyID, name: candidacy?.fullName ?? "",
-                entity: candidacy?.postulatingEntity.code ?? "", uploadedAt: SpanishDates.dateTime(document.uploadedAt, timeZone: timeZone),
-                status: document.status.label,
-                decision: document.publishIdentity.map { $0 ? "Autoriza publicar" : "No autoriza publicar" },
-                observations: document.observations, reviewedAt: document.reviewedAt.map { SpanishDates.dateTime($0, timeZone: timeZone) },
-                reviewer: reviewer))
+            rows.append(
+                .init(
+                    id: document.id.uuidString.lowercased(), candidacyID: document.candidacyID, name: candidacy?.fullName ?? "",
+                    entity: candidacy?.postulatingEntity.code ?? "", uploadedAt: SpanishDates.dateTime(document.uploadedAt, timeZone: timeZone),
+                    status: document.status.label,
+                    decision: document.publishIdentity.map { $0 ? "Autoriza publicar" : "No autoriza publicar" },
+                    observations: document.observations, reviewedAt: document.reviewedAt.map { SpanishDates.dateTime($0, timeZone: timeZone) },
+                    reviewer: reviewer))
         }
-        return try ctx.page("consentimiento/archivo", title: "Archivo de consentimientos expresos",
-                            ArchiveView(hasDocuments: !rows.isEmpty, documents: rows))
-            .response(from: request, context: ctx)
+        return try ctx.page(
+            "consentimiento/archivo", title: "Archivo de consentimientos expresos",
+            ArchiveView(hasDocuments: !rows.isEmpty, documents: rows)
+        )
+        .response(from: request, context: ctx)
     }
 
     func staffDocument(_ request: Request, _ ctx: WebRequestContext) async throws -> (Account, StoredConsentDocument) {
         let user = try ctx.requireUser(Authorization.reviewingConsentForms, request: request)
         guard let id = UUID(uuidString: try ctx.parameters.require("document")), let document = try await documents(ctx).document(id: id),
-              let candidacy = try await CandidacyRepository(client: context.database.client, logger: ctx.logger).candidacy(id: document.candidacyID),
-              candidacy.processID == context.process.id
+            let candidacy = try await CandidacyRepository(client: context.database.client, logger: ctx.logger).candidacy(id: document.candidacyID),
+            candidacy.processID == context.process.id
         else { throw WebError.notFound }
         return (user, document)
     }
@@ -207,9 +219,10 @@ struct ConsentDocumentController {
     @Sendable func download(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (user, document) = try await staffDocument(request, ctx)
         guard let bytes = try await documents(ctx).contents(of: document) else { throw WebError.notFound }
-        try await AuditLog(client: context.database.client, logger: ctx.logger).append(.candidacy(
-            document.candidacyID, "consent_document.open", by: AuditActor(role: user.role, id: user.id.uuidString),
-            changes: ["documento": document.id.uuidString]))
+        try await AuditLog(client: context.database.client, logger: ctx.logger).append(
+            .candidacy(
+                document.candidacyID, "consent_document.open", by: AuditActor(role: user.role, id: user.id.uuidString),
+                changes: ["documento": document.id.uuidString]))
         var headers = HTTPFields()
         headers[.contentType] = "application/pdf"
         headers[.contentDisposition] = "attachment; filename=\"consentimiento-\(document.candidacyID).pdf\""
@@ -226,9 +239,11 @@ struct ConsentDocumentController {
         let (user, document) = try await staffDocument(request, ctx)
         let form = try await Forms.decode(ReviewForm.self, from: request)
         guard let choice = form.publicar, ["si", "no"].contains(choice) else {
-            return try ctx.message(title: "Falta la decisión", "Indique si la persona autoriza o no publicar su información.",
-                                   status: .unprocessableContent, link: LinkView(href: "/instancia/consentimientos", label: "Volver"))
-                .response(from: request, context: ctx)
+            return try ctx.message(
+                title: "Falta la decisión", "Indique si la persona autoriza o no publicar su información.",
+                status: .unprocessableContent, link: LinkView(href: "/instancia/consentimientos", label: "Volver")
+            )
+            .response(from: request, context: ctx)
         }
         do {
             // The decision changes what the public profile may show: its refresh commits with it.
@@ -239,8 +254,10 @@ struct ConsentDocumentController {
                     processID: processID, candidacyID: candidacyID, reason: "consentimiento_expreso", jobs: jobs, on: connection, logger: logger)
             }
         } catch let error as StorageError where error.code == .conflict {
-            return try ctx.message(title: "Ya revisado", error.message, status: error.status,
-                                   link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)
+            return try ctx.message(
+                title: "Ya revisado", error.message, status: error.status,
+                link: LinkView(href: "/instancia/consentimientos", label: "Volver")
+            ).response(from: request, context: ctx)
         }
         return .redirect(to: "/instancia/consentimientos?hecho=recibido", type: .normal)
     }
@@ -251,11 +268,15 @@ struct ConsentDocumentController {
         do {
             try await documents(ctx).refuse(id: document.id, observations: form.observaciones ?? "", by: AuditActor(role: user.role, id: user.id.uuidString))
         } catch let error as ConsentDocumentError {
-            return try ctx.message(title: "Faltan observaciones", error.description, status: .unprocessableContent,
-                                   link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)
+            return try ctx.message(
+                title: "Faltan observaciones", error.description, status: .unprocessableContent,
+                link: LinkView(href: "/instancia/consentimientos", label: "Volver")
+            ).response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
-            return try ctx.message(title: "Ya revisado", error.message, status: error.status,
-                                   link: LinkView(href: "/instancia/consentimientos", label: "Volver")).response(from: request, context: ctx)
+            return try ctx.message(
+                title: "Ya revisado", error.message, status: error.status,
+                link: LinkView(href: "/instancia/consentimientos", label: "Volver")
+            ).response(from: request, context: ctx)
         }
         return .redirect(to: "/instancia/consentimientos?hecho=rechazado", type: .normal)
     }

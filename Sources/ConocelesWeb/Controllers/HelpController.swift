@@ -12,10 +12,13 @@ struct HelpController {
     }
 
     @Sendable func manual(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
-        try ctx.page("ayuda/manual", title: "Ayuda: manual para partidos y personas candidatas",
-                     HelpView(process: context.process, rules: context.process.rules, photoMaximumBytes: context.process.rules.photoMaximumBytes,
-                              sessionMinutes: Int(context.sessionTTL.components.seconds / 60)))
-            .response(from: request, context: ctx)
+        try ctx.page(
+            "ayuda/manual", title: "Ayuda: manual para partidos y personas candidatas",
+            HelpView(
+                process: context.process, rules: context.process.rules, photoMaximumBytes: context.process.rules.photoMaximumBytes,
+                sessionMinutes: Int(context.sessionTTL.components.seconds / 60))
+        )
+        .response(from: request, context: ctx)
     }
 }
 
@@ -60,11 +63,12 @@ struct HelpView {
         hasCaptureDeadlines = !deadlines.captureDeadlines.isEmpty
         reminderDays = Self.list(deadlines.reminderDaysBefore.sorted(by: >).map(String.init))
         hasReminders = !deadlines.reminderDaysBefore.isEmpty
-        limits = CurricularField.texts.compactMap { entry in
-            entry.text.flatMap { text in text.ruleLabel.map { LimitRow(field: $0, rule: Self.describe(rules[keyPath: text.rule])) } }
-        } + [
-            LimitRow(field: "Cada curso, diplomado o seminario de «Otra formación académica»", rule: Self.describe(rules.otherTrainingEntry)),
-        ]
+        limits =
+            CurricularField.texts.compactMap { entry in
+                entry.text.flatMap { text in text.ruleLabel.map { LimitRow(field: $0, rule: Self.describe(rules[keyPath: text.rule])) } }
+            } + [
+                LimitRow(field: "Cada curso, diplomado o seminario de «Otra formación académica»", rule: Self.describe(rules.otherTrainingEntry))
+            ]
         educationLevels = Self.list(rules.educationLevels.map(\.name))
         educationStatuses = Self.list(rules.educationStatuses.map(\.name))
         photoMaximumKB = photoMaximumBytes / 1_024

@@ -46,9 +46,12 @@ struct PasswordChoice: Sendable {
     func show(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let token = request.uri.queryParameters.get("token") ?? ""
         guard let account = try await usableAccount(token, ctx) else { return try invalidLink(request, ctx) }
-        return try ctx.page(template, title: title, View(
-            csrf: ctx.csrf, token: token, username: account.username, displayName: account.displayName,
-            passwordError: nil, confirmationError: nil)).response(from: request, context: ctx)
+        return try ctx.page(
+            template, title: title,
+            View(
+                csrf: ctx.csrf, token: token, username: account.username, displayName: account.displayName,
+                passwordError: nil, confirmationError: nil)
+        ).response(from: request, context: ctx)
     }
 
     /// Checks and stores the chosen password, consuming the token.
@@ -60,10 +63,13 @@ struct PasswordChoice: Sendable {
         let (passwordError, confirmationError) = PasswordRules.problems(
             password: password, confirmation: form.confirmacion, username: account.username)
         guard passwordError == nil, confirmationError == nil else {
-            return try ctx.page(template, title: title, View(
-                csrf: ctx.csrf, token: token, username: account.username, displayName: account.displayName,
-                passwordError: passwordError, confirmationError: confirmationError), status: .unprocessableContent)
-                .response(from: request, context: ctx)
+            return try ctx.page(
+                template, title: title,
+                View(
+                    csrf: ctx.csrf, token: token, username: account.username, displayName: account.displayName,
+                    passwordError: passwordError, confirmationError: confirmationError), status: .unprocessableContent
+            )
+            .response(from: request, context: ctx)
         }
         let hash = try await PasswordRules.hash(password)
         do {

@@ -57,8 +57,10 @@ struct PhotoController {
         do {
             body = try await request.body.collect(upTo: policy.maxBytes + 64 * 1_024)
         } catch {
-            return try await page(candidacy, ctx, request, error: "El archivo supera el máximo permitido de \(policy.maxBytes / 1_024) KB. "
-                                  + "Reduzca el tamaño de la foto (por ejemplo, a 1200 × 1600 píxeles) y envíela de nuevo.", status: .contentTooLarge)
+            return try await page(
+                candidacy, ctx, request,
+                error: "El archivo supera el máximo permitido de \(policy.maxBytes / 1_024) KB. "
+                    + "Reduzca el tamaño de la foto (por ejemplo, a 1200 × 1600 píxeles) y envíela de nuevo.", status: .contentTooLarge)
         }
         let parts: [MultipartForm.Part]
         do {
@@ -70,8 +72,9 @@ struct PhotoController {
         var declared: LocalDate?
         if !declaredText.isEmpty {
             guard let date = LocalDate(declaredText), date <= SpanishDates.today(timeZone: context.process.timeZone) else {
-                return try await page(candidacy, ctx, request, dateError: "Escriba una fecha válida (año-mes-día) que no sea futura.",
-                                      declared: declaredText, status: .unprocessableContent)
+                return try await page(
+                    candidacy, ctx, request, dateError: "Escriba una fecha válida (año-mes-día) que no sea futura.",
+                    declared: declaredText, status: .unprocessableContent)
             }
             declared = date
         }
@@ -80,8 +83,9 @@ struct PhotoController {
         }
         let intake = PhotoIntake(client: context.database.client, blobs: context.blobs, policy: policy, jobs: context.jobs, logger: ctx.logger)
         do {
-            _ = try await intake.receive(bytes: file.bytes, candidacyID: candidacy.id, declaredTakenOn: declared,
-                                         by: AuditActor(role: user.role, id: user.id.uuidString))
+            _ = try await intake.receive(
+                bytes: file.bytes, candidacyID: candidacy.id, declaredTakenOn: declared,
+                by: AuditActor(role: user.role, id: user.id.uuidString))
         } catch let refusal as PhotoRefusal {
             return try await page(candidacy, ctx, request, error: refusal.message, declared: declaredText, status: .unprocessableContent)
         }
@@ -97,7 +101,7 @@ struct PhotoController {
     @Sendable func preview(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (_, candidacy) = try await authorized(request, ctx)
         guard let photo = try await PhotoRepository(client: context.database.client, logger: ctx.logger).currentPhoto(candidacyID: candidacy.id),
-              photo.status == .accepted
+            photo.status == .accepted
         else { throw WebError.notFound }
         return try await context.privateThumbnail(of: photo)
     }
@@ -115,8 +119,10 @@ struct PhotoController {
         return workflow.state.isEditable
     }
 
-    func page(_ candidacy: Candidacy, _ ctx: WebRequestContext, _ request: Request, error: String? = nil, dateError: String? = nil,
-              declared: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+    func page(
+        _ candidacy: Candidacy, _ ctx: WebRequestContext, _ request: Request, error: String? = nil, dateError: String? = nil,
+        declared: String = "", status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let photos = PhotoRepository(client: context.database.client, logger: ctx.logger)
         let photo = try await photos.currentPhoto(candidacyID: candidacy.id)
         // With no current photo, the last refused one explains why.
@@ -140,7 +146,7 @@ extension WebContext {
     /// page: never stored by a shared cache. 404 when the file is missing.
     func privateThumbnail(of photo: StoredPhoto) async throws -> Response {
         guard let variant = photo.variant(.thumbnail) ?? photo.variant(.published),
-              let address = BlobAddress(sha256: variant.sha256), let bytes = try await blobs.get(address)
+            let address = BlobAddress(sha256: variant.sha256), let bytes = try await blobs.get(address)
         else { throw WebError.notFound }
         var headers = HTTPFields()
         headers[.contentType] = variant.contentType

@@ -41,8 +41,10 @@ extension RepresentativeController {
         let candidacy = try await context.capturableCandidacy(id, by: user, request: request, logger: ctx.logger)
         guard Authorization.mayAuthorize(user, candidacy) else { throw WebError.forbidden }
         let outcome = try await authorize([candidacy], foreign: 0, by: user, ctx)
-        return try ctx.page("candidaturas/resultado", title: "Autorización de publicación", outcomeView(outcome),
-                            status: outcome.refused.isEmpty ? .ok : .conflict).response(from: request, context: ctx)
+        return try ctx.page(
+            "candidaturas/resultado", title: "Autorización de publicación", outcomeView(outcome),
+            status: outcome.refused.isEmpty ? .ok : .conflict
+        ).response(from: request, context: ctx)
     }
 
     @Sendable func authorizeMany(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -51,15 +53,19 @@ extension RepresentativeController {
         var seen = Set<String>()
         let ids = (form.ids ?? []).filter { !$0.isEmpty && $0.utf8.count <= 64 && seen.insert($0).inserted }
         guard !ids.isEmpty else {
-            return try ctx.message(title: "Autorización de publicación", "No eligió ninguna candidatura. Marque las casillas de las que quiere autorizar.",
-                                   status: .unprocessableContent, link: LinkView(href: "/candidaturas", label: "Volver a las candidaturas"))
-                .response(from: request, context: ctx)
+            return try ctx.message(
+                title: "Autorización de publicación", "No eligió ninguna candidatura. Marque las casillas de las que quiere autorizar.",
+                status: .unprocessableContent, link: LinkView(href: "/candidaturas", label: "Volver a las candidaturas")
+            )
+            .response(from: request, context: ctx)
         }
         guard ids.count <= Self.maximumBulk else {
-            return try ctx.message(title: "Autorización de publicación",
-                                   "Puede autorizar hasta \(SpanishNumberFormat.format(Self.maximumBulk)) candidaturas a la vez.",
-                                   status: .unprocessableContent, link: LinkView(href: "/candidaturas", label: "Volver a las candidaturas"))
-                .response(from: request, context: ctx)
+            return try ctx.message(
+                title: "Autorización de publicación",
+                "Puede autorizar hasta \(SpanishNumberFormat.format(Self.maximumBulk)) candidaturas a la vez.",
+                status: .unprocessableContent, link: LinkView(href: "/candidaturas", label: "Volver a las candidaturas")
+            )
+            .response(from: request, context: ctx)
         }
         // Only the entity's candidacies are read; any other id is simply absent here.
         let own = try await candidacies(ctx).candidacies(ids: ids, processID: context.process.id, entity: entity)
@@ -67,9 +73,11 @@ extension RepresentativeController {
         let byID = Dictionary(own.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let ordered = ids.compactMap { byID[$0] }
         let outcome = try await authorize(ordered, foreign: ids.count - ordered.count, by: user, ctx)
-        ctx.logger.info("bulk authorization", metadata: [
-            "authorized": "\(outcome.authorized.count)", "refused": "\(outcome.refused.count)", "foreign": "\(outcome.foreign)",
-        ])
+        ctx.logger.info(
+            "bulk authorization",
+            metadata: [
+                "authorized": "\(outcome.authorized.count)", "refused": "\(outcome.refused.count)", "foreign": "\(outcome.foreign)",
+            ])
         return try ctx.page("candidaturas/resultado", title: "Autorización de publicación", outcomeView(outcome))
             .response(from: request, context: ctx)
     }
@@ -113,9 +121,11 @@ extension RepresentativeController {
             title: "Autorización de publicación", summary: summary,
             authorized: outcome.authorized.map { "\($0.fullName) (\(officeName($0)))" },
             refused: outcome.refused.map { RefusalView(name: "\($0.0.fullName) (\(officeName($0.0)))", reason: $0.1) },
-            foreignSummary: outcome.foreign == 0 ? nil : outcome.foreign == 1
-                ? "1 candidatura no corresponde a su representación o no existe."
-                : "\(SpanishNumberFormat.format(outcome.foreign)) candidaturas no corresponden a su representación o no existen.",
+            foreignSummary: outcome.foreign == 0
+                ? nil
+                : outcome.foreign == 1
+                    ? "1 candidatura no corresponde a su representación o no existe."
+                    : "\(SpanishNumberFormat.format(outcome.foreign)) candidaturas no corresponden a su representación o no existen.",
             hasRefusals: failed > 0, hasAuthorized: authorized > 0)
     }
 }

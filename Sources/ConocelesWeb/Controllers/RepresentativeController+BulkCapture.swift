@@ -22,11 +22,13 @@ extension RepresentativeController {
         let (_, entity) = try representative(request, ctx)
         let profiles = try await ownProfiles(entity, ctx)
         let drafts = try await context.questionnaires(logger: ctx.logger).curricularDrafts(for: profiles.map(\.candidacy.id))
-        let text = CurricularCSV.template(profiles.map { profile in
-            let draft = drafts[profile.candidacy.id]
-            return CurricularCSV.TemplateRow(candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
-                                             office: officeName(profile.candidacy), answers: draft?.answers, revision: draft?.revision ?? 0)
-        }, rules: context.process.rules)
+        let text = CurricularCSV.template(
+            profiles.map { profile in
+                let draft = drafts[profile.candidacy.id]
+                return CurricularCSV.TemplateRow(
+                    candidacyID: profile.candidacy.id, name: profile.candidacy.fullName,
+                    office: officeName(profile.candidacy), answers: draft?.answers, revision: draft?.revision ?? 0)
+            }, rules: context.process.rules)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"plantilla-candidaturas.csv\""
@@ -123,7 +125,9 @@ extension RepresentativeController {
             }
             guard let profile = own[row.candidacyID], Authorization.mayChange(user, profile.candidacy) else {
                 counts.refused += 1
-                let reason = row.candidacyID.isEmpty ? "Falta la clave de la candidatura."
+                let reason =
+                    row.candidacyID.isEmpty
+                    ? "Falta la clave de la candidatura."
                     : "La candidatura de este renglón no corresponde a su representación o ya no está activa."
                 reports.append(RowReport(number: row.number, candidacy: "—", result: "Rechazado", saved: false, messages: [reason]))
                 continue
@@ -132,14 +136,17 @@ extension RepresentativeController {
             let label = "\(candidacy.fullName) (\(officeName(candidacy)))"
             guard seen.insert(candidacy.id).inserted else {
                 counts.refused += 1
-                reports.append(RowReport(number: row.number, candidacy: label, result: "Rechazado", saved: false,
-                                         messages: ["La candidatura ya apareció en un renglón anterior; este renglón no se tomó en cuenta."]))
+                reports.append(
+                    RowReport(
+                        number: row.number, candidacy: label, result: "Rechazado", saved: false,
+                        messages: ["La candidatura ya apareció en un renglón anterior; este renglón no se tomó en cuenta."]))
                 continue
             }
             let draft = drafts[candidacy.id]
-            let outcome = try await importRow(row, profile: profile, current: draft?.answers ?? CurricularQuestionnaire(), revision: draft?.revision ?? 0,
-                                              noticeAccepted: noticed.contains(candidacy.id), rules: rules, questionnaires: repository,
-                                              auditActor: auditActor, user: user, ctx)
+            let outcome = try await importRow(
+                row, profile: profile, current: draft?.answers ?? CurricularQuestionnaire(), revision: draft?.revision ?? 0,
+                noticeAccepted: noticed.contains(candidacy.id), rules: rules, questionnaires: repository,
+                auditActor: auditActor, user: user, ctx)
             switch outcome {
             case .saved:
                 counts.saved += 1
@@ -155,17 +162,20 @@ extension RepresentativeController {
                 reports.append(RowReport(number: row.number, candidacy: label, result: "Rechazado", saved: false, messages: [message]))
             }
         }
-        ctx.logger.info("curricular csv imported", metadata: [
-            "rows": "\(rows.count)", "saved": "\(counts.saved)", "failed": "\(counts.failed)", "refused": "\(counts.refused)",
-        ])
+        ctx.logger.info(
+            "curricular csv imported",
+            metadata: [
+                "rows": "\(rows.count)", "saved": "\(counts.saved)", "failed": "\(counts.failed)", "refused": "\(counts.refused)",
+            ])
         let format = SpanishNumberFormat.format
-        return ReportView(summary: [
-            SummaryItem(label: "Renglones leídos", count: format(rows.count)),
-            SummaryItem(label: "Guardados como borrador", count: format(counts.saved)),
-            SummaryItem(label: "Sin cambios", count: format(counts.unchanged)),
-            SummaryItem(label: "Con errores (no se guardaron)", count: format(counts.failed)),
-            SummaryItem(label: "Rechazados", count: format(counts.refused)),
-        ], rows: reports)
+        return ReportView(
+            summary: [
+                SummaryItem(label: "Renglones leídos", count: format(rows.count)),
+                SummaryItem(label: "Guardados como borrador", count: format(counts.saved)),
+                SummaryItem(label: "Sin cambios", count: format(counts.unchanged)),
+                SummaryItem(label: "Con errores (no se guardaron)", count: format(counts.failed)),
+                SummaryItem(label: "Rechazados", count: format(counts.refused)),
+            ], rows: reports)
     }
 
     /// One row: the cells over the current draft, checked like the form; saved when nothing
@@ -173,9 +183,11 @@ extension RepresentativeController {
     /// notice was accepted (`noticeAccepted`, the gate of every form) and the row was made on
     /// the stored `revision` (otherwise refused: a newer answer is never overwritten), and
     /// the workflow told.
-    func importRow(_ row: CurricularCSV.Row, profile: CandidacyRepository.CandidacyProfile, current: CurricularQuestionnaire, revision: Int,
-                   noticeAccepted: Bool, rules: ValidationRules, questionnaires: QuestionnaireRepository, auditActor: AuditActor, user: Account,
-                   _ ctx: WebRequestContext) async throws -> RowOutcome {
+    func importRow(
+        _ row: CurricularCSV.Row, profile: CandidacyRepository.CandidacyProfile, current: CurricularQuestionnaire, revision: Int,
+        noticeAccepted: Bool, rules: ValidationRules, questionnaires: QuestionnaireRepository, auditActor: AuditActor, user: Account,
+        _ ctx: WebRequestContext
+    ) async throws -> RowOutcome {
         let candidacy = profile.candidacy
         let (answers, unreadable) = CurricularCSV.answers(from: row, over: current, rules: rules)
         // A row as the template brought it (the draft as it is) has nothing to save or check.
@@ -183,12 +195,14 @@ extension RepresentativeController {
             return .unchanged
         }
         guard let downloaded = row.revision else {
-            return .refused("La celda «\(CurricularCSV.revisionHeader)» está vacía o cambió: sin ella no se sabe si la candidatura "
-                            + "cambió después de descargar la plantilla. Descargue la plantilla de nuevo. No se guardó.")
+            return .refused(
+                "La celda «\(CurricularCSV.revisionHeader)» está vacía o cambió: sin ella no se sabe si la candidatura "
+                    + "cambió después de descargar la plantilla. Descargue la plantilla de nuevo. No se guardó.")
         }
         guard downloaded == revision else {
-            return .refused("La información de esta candidatura cambió después de que se descargó la plantilla (revisión \(downloaded), "
-                            + "ahora \(revision)); no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
+            return .refused(
+                "La información de esta candidatura cambió después de que se descargó la plantilla (revisión \(downloaded), "
+                    + "ahora \(revision)); no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
         }
         // The same rules as the form's draft: wrong values fail the row; missing answers, the
         // photo (not part of the file) and the authorization are left to completeness.
@@ -197,8 +211,9 @@ extension RepresentativeController {
             return .failed(unreadable + issues.map { "«\($0.label)»: \($0.message)" })
         }
         guard noticeAccepted else {
-            return .refused("Aún no se acepta el aviso de privacidad de esta candidatura: ábrala en el portal, acepte el aviso "
-                            + "y vuelva a cargar el renglón. No se guardó.")
+            return .refused(
+                "Aún no se acepta el aviso de privacidad de esta candidatura: ábrala en el portal, acepte el aviso "
+                    + "y vuelva a cargar el renglón. No se guardó.")
         }
         do {
             try await questionnaires.saveCurricular(answers, for: candidacy.id, by: auditActor, expectedRevision: revision)
@@ -213,13 +228,15 @@ extension RepresentativeController {
     }
 
     func uploadPage(error: String?, report: ReportView?, status: HTTPResponse.Status, _ ctx: WebRequestContext) throws -> WebPage {
-        ctx.page("candidaturas/carga", title: "Carga masiva de cuestionarios curriculares",
-                 UploadView(csrf: ctx.csrf, maximum: Self.maximumUploadLabel, error: error, report: report), status: status)
+        ctx.page(
+            "candidaturas/carga", title: "Carga masiva de cuestionarios curriculares",
+            UploadView(csrf: ctx.csrf, maximum: Self.maximumUploadLabel, error: error, report: report), status: status)
     }
 
     /// Every active candidacy of `entity` with its profile's state.
     func ownProfiles(_ entity: PostulatingEntity, _ ctx: WebRequestContext) async throws -> [CandidacyRepository.CandidacyProfile] {
-        try await candidacies(ctx).profiles(processID: context.process.id, entity: entity, filter: .init(),
-                                            limit: CurricularCSV.maximumRows * 4, offset: 0)
+        try await candidacies(ctx).profiles(
+            processID: context.process.id, entity: entity, filter: .init(),
+            limit: CurricularCSV.maximumRows * 4, offset: 0)
     }
 }

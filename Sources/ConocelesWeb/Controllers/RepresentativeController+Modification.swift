@@ -58,12 +58,16 @@ extension RepresentativeController {
         let (user, candidacy) = try await authorizable(request, ctx)
         let reason = (try await Forms.decode(ModificationForm.self, from: request).motivo ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         if reason.isBlank {
-            return try await modificationPage(candidacy, reason: reason, error: "Escriba el motivo de la modificación.", notice: nil,
-                                              status: .unprocessableContent, ctx).response(from: request, context: ctx)
+            return try await modificationPage(
+                candidacy, reason: reason, error: "Escriba el motivo de la modificación.", notice: nil,
+                status: .unprocessableContent, ctx
+            ).response(from: request, context: ctx)
         }
         if let violation = Self.reasonRule.violation(for: reason) {
-            return try await modificationPage(candidacy, reason: reason, error: "El motivo es demasiado largo. \(violation.message)", notice: nil,
-                                              status: .unprocessableContent, ctx).response(from: request, context: ctx)
+            return try await modificationPage(
+                candidacy, reason: reason, error: "El motivo es demasiado largo. \(violation.message)", notice: nil,
+                status: .unprocessableContent, ctx
+            ).response(from: request, context: ctx)
         }
         do {
             try await workflows(ctx).apply(.requestModification, to: candidacy.id, by: Self.actor(user), observations: reason)
@@ -76,9 +80,11 @@ extension RepresentativeController {
                 .response(from: request, context: ctx)
         }
         ctx.logger.info("modification requested", metadata: ["candidacy_id": "\(candidacy.id)"])
-        return try await modificationPage(candidacy, reason: "", error: nil,
-                                          notice: "Se envió la solicitud de modificación; la instancia interna la revisará.", status: .ok, ctx)
-            .response(from: request, context: ctx)
+        return try await modificationPage(
+            candidacy, reason: "", error: nil,
+            notice: "Se envió la solicitud de modificación; la instancia interna la revisará.", status: .ok, ctx
+        )
+        .response(from: request, context: ctx)
     }
 
     /// Sends the approved modification (`enviar_modificacion`): the profile must be complete;
@@ -100,7 +106,8 @@ extension RepresentativeController {
         return try await modificationPage(
             candidacy, reason: "", error: nil,
             notice: "Se envió la modificación. La instancia interna la verificará y la publicará; mientras tanto sigue visible la versión publicada.",
-            status: .ok, ctx).response(from: request, context: ctx)
+            status: .ok, ctx
+        ).response(from: request, context: ctx)
     }
 
     /// The signed-in representative and the candidacy of the path, when it is its entity's.
@@ -111,33 +118,37 @@ extension RepresentativeController {
         return (user, candidacy)
     }
 
-    func modificationPage(_ candidacy: Candidacy, reason: String, error: String?, submitError: String? = nil, notice: String?,
-                          status: HTTPResponse.Status, _ ctx: WebRequestContext) async throws -> WebPage {
+    func modificationPage(
+        _ candidacy: Candidacy, reason: String, error: String?, submitError: String? = nil, notice: String?,
+        status: HTTPResponse.Status, _ ctx: WebRequestContext
+    ) async throws -> WebPage {
         let repository = workflows(ctx)
         let profile = try await context.captureProfile(candidacy, logger: ctx.logger)
         let state = profile.state
         let requests = try await repository.modificationRequests(for: candidacy.id)
         let canRequest = ProfileLifecycle.target(of: .requestModification, from: state) != nil
-        let unavailable: String? = if canRequest {
-            nil
-        } else if state == .republished {
-            "Este perfil ya se modificó una vez después de publicarse; no admite otra modificación."
-        } else if state == .modificationRequested {
-            "Ya hay una solicitud de modificación pendiente de revisión."
-        } else if state == .modifying {
-            "La modificación fue aprobada: corrija el perfil y envíela para su verificación."
-        } else if state == .modificationSubmitted || state == .reverified {
-            "La modificación ya se envió; la instancia interna la verificará y la publicará."
-        } else if state.hasPublishedVersion {
-            "La modificación de este perfil ya está en curso."
-        } else {
-            "Solo se puede solicitar la modificación de un perfil publicado (estado actual: «\(state.label)»)."
-        }
+        let unavailable: String? =
+            if canRequest {
+                nil
+            } else if state == .republished {
+                "Este perfil ya se modificó una vez después de publicarse; no admite otra modificación."
+            } else if state == .modificationRequested {
+                "Ya hay una solicitud de modificación pendiente de revisión."
+            } else if state == .modifying {
+                "La modificación fue aprobada: corrija el perfil y envíela para su verificación."
+            } else if state == .modificationSubmitted || state == .reverified {
+                "La modificación ya se envió; la instancia interna la verificará y la publicará."
+            } else if state.hasPublishedVersion {
+                "La modificación de este perfil ya está en curso."
+            } else {
+                "Solo se puede solicitar la modificación de un perfil publicado (estado actual: «\(state.label)»)."
+            }
         let view = ModificationView(
             csrf: ctx.csrf, id: candidacy.id, name: candidacy.fullName, office: officeName(candidacy), state: state.label,
             requests: requests.reversed().map { request in
-                RequestView(status: Self.label(request.status), requestedAt: spanishDate(request.requestedAt), requestReason: request.reason ?? "",
-                            decidedAt: request.decidedAt.map(spanishDate), observations: request.observations)
+                RequestView(
+                    status: Self.label(request.status), requestedAt: spanishDate(request.requestedAt), requestReason: request.reason ?? "",
+                    decidedAt: request.decidedAt.map(spanishDate), observations: request.observations)
             },
             hasRequests: !requests.isEmpty, canRequest: canRequest, unavailable: unavailable, reason: reason, reasonError: error,
             maximum: Self.reasonRule.maximum,

@@ -111,8 +111,9 @@ struct RepresentativeController {
         let matching = filter.state.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
         let pages = max(1, (matching + Self.pageSize - 1) / Self.pageSize)
         let page = min(max(1, query.get("pagina").flatMap { Int($0) } ?? 1), pages)
-        let rows = try await repository.profiles(processID: process.id, entity: entity, filter: filter,
-                                                 limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
+        let rows = try await repository.profiles(
+            processID: process.id, entity: entity, filter: filter,
+            limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
         let territories = try await repository.territories(processID: process.id, entity: entity)
 
         func href(state: ProfileState?, page: Int = 1) -> String {
@@ -130,7 +131,8 @@ struct RepresentativeController {
             counts: ProfileState.allCases.compactMap { state in
                 counts[state].map { CountView(label: state.label, count: SpanishNumberFormat.format($0), href: href(state: state)) }
             },
-            totalLabel: matching == 0 ? "Ninguna candidatura coincide."
+            totalLabel: matching == 0
+                ? "Ninguna candidatura coincide."
                 : "Candidaturas \(SpanishNumberFormat.format(first)) a \(SpanishNumberFormat.format(first + rows.count - 1)) de \(SpanishNumberFormat.format(matching)).",
             offices: territories.offices.map { OptionView(value: $0, label: process.office(code: $0)?.name ?? $0, selected: $0 == filter.officeCode) },
             municipalities: territories.municipalities.map { OptionView(value: $0, label: Self.municipalityLabel($0), selected: $0 == filter.municipality) },
@@ -139,9 +141,11 @@ struct RepresentativeController {
             rows: rows.map(rowView),
             hasRows: !rows.isEmpty,
             filtered: filter != CandidacyRepository.EntityFilter(),
-            paging: pages == 1 ? nil : PagingView(
-                label: "Página \(page) de \(pages)", previous: page > 1 ? href(state: filter.state, page: page - 1) : nil,
-                next: page < pages ? href(state: filter.state, page: page + 1) : nil))
+            paging: pages == 1
+                ? nil
+                : PagingView(
+                    label: "Página \(page) de \(pages)", previous: page > 1 ? href(state: filter.state, page: page - 1) : nil,
+                    next: page < pages ? href(state: filter.state, page: page + 1) : nil))
         return try ctx.page("candidaturas/lista", title: "Candidaturas", view).response(from: request, context: ctx)
     }
 

@@ -64,7 +64,8 @@ struct SessionController {
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
         guard ctx.user != nil, let token = ctx.sessionToken,
-              let expires = try await context.sessions(logger: ctx.logger).extend(token) else {
+            let expires = try await context.sessions(logger: ctx.logger).extend(token)
+        else {
             return Response(status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"vigente":false}"#)))
         }
         let seconds = max(0, Int(expires.timeIntervalSinceNow.rounded(.down)))
@@ -78,8 +79,10 @@ struct SessionController {
         let next = Self.localPath(form.siguiente)
         let throttle = LoginThrottle(client: context.database.client, logger: ctx.logger)
         func refuse(_ message: String, _ status: HTTPResponse.Status) throws -> Response {
-            try ctx.page("sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: username, error: message),
-                         status: status).response(from: request, context: ctx)
+            try ctx.page(
+                "sesion/entrar", title: "Entrar", SignInView(csrf: ctx.csrf, next: next, username: username, error: message),
+                status: status
+            ).response(from: request, context: ctx)
         }
         // Counted before the password is checked: a refused attempt costs no bcrypt.
         if case .refused(let retryAt) = try await throttle.begin(username: username, address: ctx.clientAddress) {
@@ -88,7 +91,8 @@ struct SessionController {
             response.headers[.retryAfter] = String(Self.secondsUntil(retryAt))
             return response
         }
-        let found = username.isEmpty || username.utf8.count > 64
+        let found =
+            username.isEmpty || username.utf8.count > 64
             ? nil : try await AccountRepository(client: context.database.client, logger: ctx.logger).credentials(username: username)
         let hash = found?.1 ?? Self.decoyHash
         let matches = try await PasswordHashing.verify(password, hash: hash)
@@ -150,16 +154,19 @@ struct SessionController {
         let form = try await Forms.decode(SignInForm.self, from: request)
         let given = (form.usuario ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard !given.isEmpty, given.utf8.count <= 254 else {
-            return try ctx.page("sesion/recuperar", title: "Restablecer la contraseña",
-                                RecoveryView(csrf: ctx.csrf, sent: false, error: "Escriba su usuario o su correo."), status: .unprocessableContent)
-                .response(from: request, context: ctx)
+            return try ctx.page(
+                "sesion/recuperar", title: "Restablecer la contraseña",
+                RecoveryView(csrf: ctx.csrf, sent: false, error: "Escriba su usuario o su correo."), status: .unprocessableContent
+            )
+            .response(from: request, context: ctx)
         }
         let accounts = AccountRepository(client: context.database.client, logger: ctx.logger)
         let matching = given.contains("@") ? try await accounts.usableAccounts(email: given) : try await accounts.account(username: given).map { [$0] } ?? []
         let usable = matching.filter(\.isUsable).map(\.id)
         let jobs = try (usable.isEmpty ? [Self.decoyAccountID(given)] : usable).map {
-            try NewJob(PasswordResetMailJob(accountID: $0),
-                       uniqueness: .window(key: "password-reset:\($0.uuidString.lowercased())", seconds: 300))
+            try NewJob(
+                PasswordResetMailJob(accountID: $0),
+                uniqueness: .window(key: "password-reset:\($0.uuidString.lowercased())", seconds: 300))
         }
         _ = try await context.jobs.insertMany(jobs)
         return try ctx.page("sesion/recuperar", title: "Restablecer la contraseña", RecoveryView(csrf: ctx.csrf, sent: true, error: nil))
@@ -172,8 +179,11 @@ struct SessionController {
         var bytes = Array(SHA256.hash(data: Data("conoceles-password-reset-decoy:\(given)".utf8)).prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     /// The reset as a `PasswordChoice`: the reset e-mail's token; a reset also ends the
@@ -193,9 +203,11 @@ struct SessionController {
             },
             logMessage: "password reset",
             invalidLink: { request, ctx in
-                try ctx.message(title: "Enlace no válido", "El enlace para restablecer la contraseña ya se usó, venció o está incompleto. Pida uno nuevo.",
-                                status: .gone, link: LinkView(href: PublicPages.recovery.path, label: "Pedir un enlace nuevo"))
-                    .response(from: request, context: ctx)
+                try ctx.message(
+                    title: "Enlace no válido", "El enlace para restablecer la contraseña ya se usó, venció o está incompleto. Pida uno nuevo.",
+                    status: .gone, link: LinkView(href: PublicPages.recovery.path, label: "Pedir un enlace nuevo")
+                )
+                .response(from: request, context: ctx)
             },
             done: { _ in ("Contraseña guardada", "Su contraseña nueva quedó guardada. Entre con ella.") })
     }
@@ -208,8 +220,12 @@ struct SessionController {
     /// The Spanish refusal of a throttled attempt: how long to wait and until when.
     static func throttledMessage(retryAt: Date, timeZone: String, now: Date = Date()) -> String {
         let seconds = secondsUntil(retryAt, now: now)
-        let wait = seconds < 60 ? (seconds == 1 ? "1 segundo" : "\(seconds) segundos")
-            : { let minutes = (seconds + 59) / 60; return minutes == 1 ? "1 minuto" : "\(minutes) minutos" }()
+        let wait =
+            seconds < 60
+            ? (seconds == 1 ? "1 segundo" : "\(seconds) segundos")
+            : {
+                let minutes = (seconds + 59) / 60; return minutes == 1 ? "1 minuto" : "\(minutes) minutos"
+            }()
         return "Demasiados intentos fallidos con este usuario o desde esta red. Espere \(wait) (hasta el "
             + "\(SpanishDates.dateTime(retryAt.addingTimeInterval(59), timeZone: timeZone))) e intente de nuevo, "
             + "o restablezca su contraseña."

@@ -53,14 +53,16 @@ struct SiteController {
         let root = context.blobs.root
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue,
-           access(root, W_OK | X_OK) == 0 {
+            access(root, W_OK | X_OK) == 0
+        {
             lines.append("archivos: ok")
         } else {
             healthy = false
             lines.append("archivos: falla (la carpeta paths.blobs no existe o no se puede escribir)")
         }
-        return Response(status: healthy ? .ok : .serviceUnavailable, headers: Self.plainText,
-                        body: .init(byteBuffer: .init(string: lines.joined(separator: "\n") + "\n")))
+        return Response(
+            status: healthy ? .ok : .serviceUnavailable, headers: Self.plainText,
+            body: .init(byteBuffer: .init(string: lines.joined(separator: "\n") + "\n")))
     }
 
     /// 200 only when PostgreSQL answers; 503 otherwise.
@@ -78,8 +80,9 @@ struct SiteController {
             return Response(status: .ok, headers: Self.plainText, body: .init(byteBuffer: .init(string: "ok\n")))
         } catch {
             ctx.logger.warning("health check failed", metadata: ["error": "\(String(reflecting: error))"])
-            return Response(status: .serviceUnavailable, headers: Self.plainText,
-                            body: .init(byteBuffer: .init(string: "base de datos no disponible\n")))
+            return Response(
+                status: .serviceUnavailable, headers: Self.plainText,
+                body: .init(byteBuffer: .init(string: "base de datos no disponible\n")))
         }
     }
 

@@ -28,8 +28,9 @@ public struct StaticSiteExporter: Sendable {
         public let description: String
 
         /// Nothing to export yet: the public site was never built.
-        public static let noPublicVersion = Failure(description:
-            "Aún no hay una versión pública que exportar: el sitio público no se ha construido. Publique al menos un perfil "
+        public static let noPublicVersion = Failure(
+            description:
+                "Aún no hay una versión pública que exportar: el sitio público no se ha construido. Publique al menos un perfil "
                 + "o pida una reconstrucción (conoceles publication rebuild) y vuelva a intentarlo.")
     }
 
@@ -64,8 +65,9 @@ public struct StaticSiteExporter: Sendable {
             let temporary = output.deletingLastPathComponent()
                 .appendingPathComponent(".\(output.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))", isDirectory: true)
             do {
-                var summary = try await write(version: version, candidacies: candidacies, to: temporary,
-                                              responder: responder, channel: channel, progress: progress)
+                var summary = try await write(
+                    version: version, candidacies: candidacies, to: temporary,
+                    responder: responder, channel: channel, progress: progress)
                 guard try await repository.current(processID: context.process.id)?.version ?? 0 == version else {
                     logger.notice("publication switched during the export; starting again", metadata: ["attempt": "\(attempt)"])
                     try? FileManager.default.removeItem(at: temporary)
@@ -163,9 +165,11 @@ public struct StaticSiteExporter: Sendable {
 
     /// The site's response to a GET of `uri`, as an anonymous visitor.
     private func fetch(_ uri: String, responder: RouterResponder<WebRequestContext>, channel: any Channel) async throws
-        -> (HTTPResponse.Status, ByteBuffer) {
-        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "export.local", path: uri),
-                              body: .init(buffer: ByteBuffer()))
+        -> (HTTPResponse.Status, ByteBuffer)
+    {
+        let request = Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "export.local", path: uri),
+            body: .init(buffer: ByteBuffer()))
         let context = WebRequestContext(source: .init(channel: channel, logger: logger))
         let response = try await responder.respond(to: request, context: context)
         let collector = BodyCollector()

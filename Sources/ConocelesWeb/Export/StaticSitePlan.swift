@@ -64,8 +64,9 @@ struct StaticSitePlan: Sendable {
             let encoded = queryValue(candidacy.id)
             addPage("/perfil/\(candidacy.id)", uri: "/perfil/\(encoded)", optional: false)
             if candidacy.hasPhoto { addFile("/perfil/\(candidacy.id)/foto.jpg", uri: "/perfil/\(encoded)/foto.jpg") }
-            addFile("/api/v1/publico/candidaturas/\(candidacy.id).json", uri: "/api/v1/publico/candidaturas/\(encoded)",
-                    livePath: "/api/v1/publico/candidaturas/\(candidacy.id)")
+            addFile(
+                "/api/v1/publico/candidaturas/\(candidacy.id).json", uri: "/api/v1/publico/candidaturas/\(encoded)",
+                livePath: "/api/v1/publico/candidaturas/\(candidacy.id)")
         }
     }
 

@@ -59,7 +59,8 @@ struct PageCacheMiddleware: RouterMiddleware {
         var (version, check) = cache.versionForRequest()
         if check {
             do {
-                let current = try await PublicationRepository(client: self.context.publicReads, logger: context.logger)
+                let current =
+                    try await PublicationRepository(client: self.context.publicReads, logger: context.logger)
                     .current(processID: self.context.process.id)?.version ?? 0
                 cache.switchTo(current)
                 version = current
@@ -69,8 +70,9 @@ struct PageCacheMiddleware: RouterMiddleware {
             }
         }
         guard let version else { return try await next(request, context) }
-        let key = PageCache.Key(version: version, target: Self.canonicalTarget(path: request.uri.path, query: request.uri.query),
-                                gzip: CompressionMiddleware<Context>.acceptsGzip(request.headers[.acceptEncoding]))
+        let key = PageCache.Key(
+            version: version, target: Self.canonicalTarget(path: request.uri.path, query: request.uri.query),
+            gzip: CompressionMiddleware<Context>.acceptsGzip(request.headers[.acceptEncoding]))
         if let page = cache.page(key) {
             if conditional, Self.notModified(request.headers, page.headers) {
                 var headers = page.headers
@@ -104,8 +106,11 @@ struct PageCacheMiddleware: RouterMiddleware {
         var headers = response.headers
         if context.csrfSlot?.wasRead != true {
             // Behind `PageCacheResponder` the page is kept there, as the whole chain sends it.
-            if context.pageCacheInFront { headers[PageCacheResponder<RouterResponder<Context>>.storeMarker] = "1" }
-            else { cache.store(PageCache.Page(headers: headers, body: body), for: key) }
+            if context.pageCacheInFront {
+                headers[PageCacheResponder<RouterResponder<Context>>.storeMarker] = "1"
+            } else {
+                cache.store(PageCache.Page(headers: headers, body: body), for: key)
+            }
         }
         return Response(status: response.status, headers: headers, body: .init(byteBuffer: body))
     }
@@ -114,7 +119,8 @@ struct PageCacheMiddleware: RouterMiddleware {
     /// `PublicCacheMiddleware` compares them.
     static func notModified(_ request: HTTPFields, _ cached: HTTPFields) -> Bool {
         guard let etag = cached[.eTag].map({ $0.hasPrefix("W/") ? String($0.dropFirst(2)) : $0 }),
-              let modified = cached[.lastModified].flatMap(PublicCacheMiddleware.parseHTTPDate) else { return false }
+            let modified = cached[.lastModified].flatMap(PublicCacheMiddleware.parseHTTPDate)
+        else { return false }
         return PublicCacheMiddleware.notModified(request, etag: etag, lastModified: Date(timeIntervalSince1970: modified))
     }
 }

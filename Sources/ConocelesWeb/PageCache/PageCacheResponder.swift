@@ -55,10 +55,12 @@ public struct PageCacheResponder<Inner: HTTPResponder>: HTTPResponder where Inne
         if let page = cache.page(key) {
             let id = RequestLogMiddleware.requestID(request.headers[RequestLogMiddleware.header])
             if context.logger.logLevel <= .debug {
-                context.logger.debug("request", metadata: [
-                    "hb.request.path": .string(RequestLogMiddleware.redacted(request.uri.description)),
-                    "hb.request.method": .string(request.method.rawValue), "status": "page cache", "request_id": .string(id),
-                ])
+                context.logger.debug(
+                    "request",
+                    metadata: [
+                        "hb.request.path": .string(RequestLogMiddleware.redacted(request.uri.description)),
+                        "hb.request.method": .string(request.method.rawValue), "status": "page cache", "request_id": .string(id),
+                    ])
             }
             return Self.answer(request, from: page, requestID: id)
         }
@@ -90,8 +92,9 @@ public struct PageCacheResponder<Inner: HTTPResponder>: HTTPResponder where Inne
 
     /// The front key of `request` in snapshot `version`: its canonical URL and representation.
     static func key(of request: Request, version: Int64) -> PageCache.Key {
-        PageCache.Key(version: version, target: PageCacheMiddleware.canonicalTarget(path: request.uri.path, query: request.uri.query),
-                      gzip: CompressionMiddleware<Context>.acceptsGzip(request.headers[.acceptEncoding]), front: true)
+        PageCache.Key(
+            version: version, target: PageCacheMiddleware.canonicalTarget(path: request.uri.path, query: request.uri.query),
+            gzip: CompressionMiddleware<Context>.acceptsGzip(request.headers[.acceptEncoding]), front: true)
     }
 
     /// The cached answer to `request`: 304 when its validators match, the headers alone for a
@@ -100,7 +103,8 @@ public struct PageCacheResponder<Inner: HTTPResponder>: HTTPResponder where Inne
         var headers = page.headers
         headers[RequestLogMiddleware.header] = requestID
         if request.headers[.ifNoneMatch] != nil || request.headers[.ifModifiedSince] != nil,
-           PageCacheMiddleware.notModified(request.headers, page.headers) {
+            PageCacheMiddleware.notModified(request.headers, page.headers)
+        {
             headers[.contentEncoding] = nil
             headers[.contentLength] = nil
             return Response(status: .notModified, headers: headers)

@@ -28,8 +28,11 @@ struct BallotController {
         let district = Int(districtText).flatMap { process.hasDistrict($0) ? $0 : nil }
         var errors = BallotView.Errors()
         if !municipalityKey.isEmpty, municipality == nil { errors.municipality = "Elija un municipio de la lista." }
-        if !districtText.isEmpty, district == nil { errors.district = process.districts == 0
-            ? "Este proceso no tiene distritos locales." : "Elija un distrito local de la lista (1 a \(process.districts))." }
+        if !districtText.isEmpty, district == nil {
+            errors.district =
+                process.districts == 0
+                ? "Este proceso no tiene distritos locales." : "Elija un distrito local de la lista (1 a \(process.districts))."
+        }
         if municipality != nil, districtText.isEmpty { errors.district = "Elija también su distrito local: aparece en su credencial para votar." }
         if municipalityKey.isEmpty, !districtText.isEmpty { errors.municipality = "Elija también su municipio." }
 

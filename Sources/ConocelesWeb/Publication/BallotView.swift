@@ -29,9 +29,10 @@ struct BallotView {
             id = "cargo-\(office.code.lowercased())"
             name = office.name
             candidates = profiles.map { profile in
-                Candidate(name: profile.fullName, href: "/perfil/\(queryValue(profile.id))", entity: profile.entityName,
-                          position: profile.listPosition.map { "\($0)" } ?? "", formula: profile.formulaPosition.label,
-                          noInformation: profile.hasProfile ? nil : PublishedProfile.noInformationMark)
+                Candidate(
+                    name: profile.fullName, href: "/perfil/\(queryValue(profile.id))", entity: profile.entityName,
+                    position: profile.listPosition.map { "\($0)" } ?? "", formula: profile.formulaPosition.label,
+                    noInformation: profile.hasProfile ? nil : PublishedProfile.noInformationMark)
             }
             hasCandidates = !profiles.isEmpty
             showsPosition = profiles.contains { $0.listPosition != nil }

@@ -48,8 +48,9 @@ struct BarChart {
 
     /// The chart with one series.
     init(id: String, title: String, description: String, seriesName: String, rows: [Row]) {
-        self.init(id: id, title: title, description: description,
-                  series: [Series(name: seriesName, colour: Self.palette[0])], sections: [Section(heading: nil, rows: rows)])
+        self.init(
+            id: id, title: title, description: description,
+            series: [Series(name: seriesName, colour: Self.palette[0])], sections: [Section(heading: nil, rows: rows)])
     }
 
     init(id: String, title: String, description: String, series: [Series], sections: [Section]) {
@@ -80,8 +81,10 @@ struct BarChart {
         if series.count > 1 {
             var x = 0.0
             for item in series {
-                legend.append(.init(x: Self.number(x), y: Self.number(y + 2), textX: Self.number(x + 18), textY: Self.number(y + 13),
-                                    colour: item.colour, name: item.name))
+                legend.append(
+                    .init(
+                        x: Self.number(x), y: Self.number(y + 2), textX: Self.number(x + 18), textY: Self.number(y + 13),
+                        colour: item.colour, name: item.name))
                 x += 18 + Double(item.name.count) * 7.5 + 24
             }
             y += Self.lineHeight + 4
@@ -98,17 +101,20 @@ struct BarChart {
                 for (index, value) in row.values.enumerated() where index < series.count {
                     let top = y + Self.gap / 2 + Double(index) * (Self.barHeight + 2)
                     let barLength = length(of: value)
-                    bars.append(.init(x: Self.number(Self.labelWidth), y: Self.number(top), width: Self.number(barLength),
-                                      height: Self.number(Self.barHeight), colour: series[index].colour, length: barLength,
-                                      valueX: Self.number(Self.labelWidth + barLength + 6), valueY: Self.number(top + Self.barHeight - 2),
-                                      value: "\(value)", tooltip: "\(row.label), \(series[index].name): \(value)"))
+                    bars.append(
+                        .init(
+                            x: Self.number(Self.labelWidth), y: Self.number(top), width: Self.number(barLength),
+                            height: Self.number(Self.barHeight), colour: series[index].colour, length: barLength,
+                            valueX: Self.number(Self.labelWidth + barLength + 6), valueY: Self.number(top + Self.barHeight - 2),
+                            value: "\(value)", tooltip: "\(row.label), \(series[index].name): \(value)"))
                 }
                 y += rowHeight
             }
         }
-        return Drawing(titleID: "\(id)-titulo", descriptionID: "\(id)-descripcion", title: title, description: description,
-                       width: Self.number(Self.width), height: Self.number(max(y, Self.lineHeight)), legend: legend,
-                       headings: headings, labels: labels, bars: bars)
+        return Drawing(
+            titleID: "\(id)-titulo", descriptionID: "\(id)-descripcion", title: title, description: description,
+            width: Self.number(Self.width), height: Self.number(max(y, Self.lineHeight)), legend: legend,
+            headings: headings, labels: labels, bars: bars)
     }
 
     /// `value` with at most one decimal ("12", "12.5"), for attributes.

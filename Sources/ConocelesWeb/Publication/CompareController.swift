@@ -20,8 +20,10 @@ struct CompareController {
         var ids: [String] = []
         for id in Self.values(of: "id", in: request.uri.query ?? "") where !id.isEmpty && !ids.contains(id) { ids.append(id) }
         func refuse(_ text: String) throws -> Response {
-            try ctx.message(title: "No se puede comparar", text, status: .badRequest,
-                            link: LinkView(href: "/candidaturas-publicas", label: "Volver a la búsqueda")).response(from: request, context: ctx)
+            try ctx.message(
+                title: "No se puede comparar", text, status: .badRequest,
+                link: LinkView(href: "/candidaturas-publicas", label: "Volver a la búsqueda")
+            ).response(from: request, context: ctx)
         }
         guard ids.count >= 2 else {
             return try refuse("Marque «Comparar» en dos o tres candidaturas del mismo cargo y pulse «Comparar seleccionadas».")
@@ -38,13 +40,15 @@ struct CompareController {
             profiles.append(found.profile)
         }
         guard Set(profiles.map(\.officeCode)).count == 1 else {
-            return try refuse("Solo se pueden comparar candidaturas del mismo cargo; usted eligió "
-                + profiles.map { "\($0.fullName) (\($0.officeName))" }.joined(separator: ", ") + ".")
+            return try refuse(
+                "Solo se pueden comparar candidaturas del mismo cargo; usted eligió "
+                    + profiles.map { "\($0.fullName) (\($0.officeName))" }.joined(separator: ", ") + ".")
         }
         // The same office in two municipalities or districts is two contests, not one.
         guard Set(profiles.map { Seat(district: $0.district, municipality: $0.municipality) }).count == 1 else {
-            return try refuse("Solo se pueden comparar candidaturas que compiten por el mismo puesto (el mismo municipio o distrito); usted eligió "
-                + profiles.map { "\($0.fullName) (\(Self.place(of: $0)))" }.joined(separator: ", ") + ".")
+            return try refuse(
+                "Solo se pueden comparar candidaturas que compiten por el mismo puesto (el mismo municipio o distrito); usted eligió "
+                    + profiles.map { "\($0.fullName) (\(Self.place(of: $0)))" }.joined(separator: ", ") + ".")
         }
         return try ctx.page("publico/comparar", title: "Comparar candidaturas", ComparisonView(profiles)).response(from: request, context: ctx)
     }

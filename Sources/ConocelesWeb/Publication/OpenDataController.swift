@@ -29,9 +29,10 @@ struct OpenDataController {
     /// The identity statistics file: one line per row of each table (total, cargo, partido,
     /// sexo), a count or `suppressed` per group. Shared with the staff reports' data.
     static func statisticsLines(_ release: IdentityRelease?) -> [[String]] {
-        [["DIMENSION", "VALOR", "PERFILES_PUBLICADOS"] + groupColumns] + (release?.rows ?? []).map { row in
-            [row.dimension, row.value, String(row.profiles)] + IdentityGroup.allCases.map { row.count($0).map(String.init) ?? suppressed }
-        }
+        [["DIMENSION", "VALOR", "PERFILES_PUBLICADOS"] + groupColumns]
+            + (release?.rows ?? []).map { row in
+                [row.dimension, row.value, String(row.profiles)] + IdentityGroup.allCases.map { row.count($0).map(String.init) ?? suppressed }
+            }
     }
 
     @Sendable func page(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -59,8 +60,10 @@ struct OpenDataController {
 
     @Sendable func candidaciesJSON(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let (version, profiles) = try await repository(ctx).all(processID: context.process.id)
-        let body = try PublicResponse.encode(PublicCandidacyList(version: version, total: profiles.count, page: nil,
-                                                                 candidacies: profiles.map(PublicCandidacy.init)))
+        let body = try PublicResponse.encode(
+            PublicCandidacyList(
+                version: version, total: profiles.count, page: nil,
+                candidacies: profiles.map(PublicCandidacy.init)))
         return PublicResponse.file(body, contentType: "application/json; charset=utf-8", name: "candidaturas.json")
     }
 

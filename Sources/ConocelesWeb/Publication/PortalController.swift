@@ -76,8 +76,9 @@ struct PortalController {
     /// when it is public too: same office, territory, postulating entity and list position,
     /// the other formula position. Read through the search's own filters (a handful of rows).
     func formulaPartner(of profile: PublishedProfile, _ ctx: WebRequestContext) async throws -> PublishedProfile? {
-        let filter = PublicationFilter(officeCode: profile.officeCode, entity: "\(profile.entityKind.rawValue):\(profile.entityCode)",
-                                       district: profile.district, municipality: profile.municipality)
+        let filter = PublicationFilter(
+            officeCode: profile.officeCode, entity: "\(profile.entityKind.rawValue):\(profile.entityCode)",
+            district: profile.district, municipality: profile.municipality)
         let candidates = try await repository(ctx).search(processID: context.process.id, filter: filter, limit: 500, offset: 0)
         return candidates.profiles.first { other in
             other.id != profile.id && other.formulaPosition != profile.formulaPosition && other.listPosition == profile.listPosition
@@ -90,7 +91,8 @@ struct PortalController {
     @Sendable func photo(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let id = try ctx.parameters.require("id")
         guard id.utf8.count <= 64, let found = try await repository(ctx).profile(processID: context.process.id, id: id),
-              let photo = found.profile.photo, let address = BlobAddress(sha256: photo.sha256) else { throw WebError.notFound }
+            let photo = found.profile.photo, let address = BlobAddress(sha256: photo.sha256)
+        else { throw WebError.notFound }
         let etag = "\"\(photo.sha256)\""
         var headers = HTTPFields()
         headers[.eTag] = etag
@@ -107,8 +109,11 @@ struct PortalController {
     @Sendable func compliance(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let rows = try await repository(ctx).compliance(processID: context.process.id)
         let view = ComplianceView(
-            rows: rows.map { .init(entity: $0.entityName, office: $0.officeName, approved: $0.approved, published: $0.published,
-                                   share: PortalText.share($0.published, of: $0.approved)) },
+            rows: rows.map {
+                .init(
+                    entity: $0.entityName, office: $0.officeName, approved: $0.approved, published: $0.published,
+                    share: PortalText.share($0.published, of: $0.approved))
+            },
             approved: rows.map(\.approved).reduce(0, +), published: rows.map(\.published).reduce(0, +))
         return try ctx.page("publico/cumplimiento", title: "Cumplimiento por partido y cargo", view).response(from: request, context: ctx)
     }

@@ -74,7 +74,7 @@ struct PortalStatistics: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case version = "version", progress = "avance_por_partido", identity = "identidad", identityRelease = "identidad_publicacion",
-             education = "escolaridad", ages = "edad"
+            education = "escolaridad", ages = "edad"
     }
 
     /// The statistics of `context`'s current snapshot.
@@ -91,18 +91,22 @@ struct PortalStatistics: Encodable {
             let counts = try await repository.profileCounts(processID: processID)
             let after = try await repository.current(processID: processID)?.version ?? 0
             guard (before == after && counts.version == after) || read >= maximumReads else { continue }
-            let schedule = StatisticsSchedule(hours: context.statisticsRefreshHours,
-                                              timeZone: TimeZone(identifier: context.process.timeZone) ?? .current)
-            return PortalStatistics(version: counts.version, compliance: compliance, identity: identity?.release.rows ?? [],
-                                    releasedAt: identity?.releasedAt, nextChange: identity.map { schedule.nextChange(after: $0.releasedAt) },
-                                    counts: counts, educationLevels: context.process.rules.educationLevels)
+            let schedule = StatisticsSchedule(
+                hours: context.statisticsRefreshHours,
+                timeZone: TimeZone(identifier: context.process.timeZone) ?? .current)
+            return PortalStatistics(
+                version: counts.version, compliance: compliance, identity: identity?.release.rows ?? [],
+                releasedAt: identity?.releasedAt, nextChange: identity.map { schedule.nextChange(after: $0.releasedAt) },
+                counts: counts, educationLevels: context.process.rules.educationLevels)
         }
     }
 
     static let maximumReads = 5
 
-    init(version: Int64, compliance: [PublicComplianceRow], identity: [ConocelesCore.IdentityRelease.Row], releasedAt: Date?,
-         nextChange: Date?, counts: PublishedProfileCounts, educationLevels levels: [CatalogEntry]) {
+    init(
+        version: Int64, compliance: [PublicComplianceRow], identity: [ConocelesCore.IdentityRelease.Row], releasedAt: Date?,
+        nextChange: Date?, counts: PublishedProfileCounts, educationLevels levels: [CatalogEntry]
+    ) {
         self.version = version
         var order: [String] = []
         var byEntity: [String: (approved: Int, published: Int)] = [:]
@@ -113,8 +117,9 @@ struct PortalStatistics: Encodable {
         }
         progress = order.map { Progress(entity: $0, approved: byEntity[$0]!.approved, published: byEntity[$0]!.published) }
         self.identity = identity.map(Identity.init)
-        identityRelease = IdentityPublication(releasedAt: releasedAt?.formatted(.iso8601), nextChange: nextChange?.formatted(.iso8601),
-                                          reservedText: ConocelesCore.IdentityRelease.reservedText)
+        identityRelease = IdentityPublication(
+            releasedAt: releasedAt?.formatted(.iso8601), nextChange: nextChange?.formatted(.iso8601),
+            reservedText: ConocelesCore.IdentityRelease.reservedText)
         self.releasedAt = releasedAt
         self.nextChange = nextChange
 
@@ -124,10 +129,12 @@ struct PortalStatistics: Encodable {
         self.education = education
 
         var ages = PublicSearch.ageRanges.map { range in
-            Count(key: range.key, label: range.label, profiles: counts.byAge.filter { age, _ in
-                guard let age else { return false }
-                return age >= range.minimum && age <= (range.maximum ?? Int.max)
-            }.values.reduce(0, +))
+            Count(
+                key: range.key, label: range.label,
+                profiles: counts.byAge.filter { age, _ in
+                    guard let age else { return false }
+                    return age >= range.minimum && age <= (range.maximum ?? Int.max)
+                }.values.reduce(0, +))
         }
         let placed = ages.map(\.profiles).reduce(0, +)
         let unknownAge = counts.byAge.values.reduce(0, +) - placed

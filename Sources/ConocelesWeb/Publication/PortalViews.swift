@@ -104,8 +104,9 @@ struct ProfileView {
 
     init(_ profile: PublishedProfile, partner: PublishedProfile? = nil) {
         self.partner = partner.map { other in
-            PartnerView(label: other.formulaPosition == .alternate ? "Suplente de esta fórmula" : "Propietaria/o de esta fórmula",
-                        name: other.fullName, href: "/perfil/\(queryValue(other.id))")
+            PartnerView(
+                label: other.formulaPosition == .alternate ? "Suplente de esta fórmula" : "Propietaria/o de esta fórmula",
+                name: other.fullName, href: "/perfil/\(queryValue(other.id))")
         }
         name = profile.fullName
         office = profile.officeName
@@ -143,9 +144,10 @@ struct ProfileView {
         self.texts = texts
         training = profile.curricular?.otherTraining ?? []
         identity = profile.identity.map { group in
-            PublicIdentityView(label: group.group.label,
-                         basis: group.basis == .consent ? "Con su consentimiento expreso" : "Candidatura registrada por acción afirmativa",
-                         details: group.details.map { PublicFieldView($0.label, $0.value) })
+            PublicIdentityView(
+                label: group.group.label,
+                basis: group.basis == .consent ? "Con su consentimiento expreso" : "Candidatura registrada por acción afirmativa",
+                details: group.details.map { PublicFieldView($0.label, $0.value) })
         }
         var dates: [PublicFieldView] = []
         if let on = profile.publishedOn { dates.append(PublicFieldView("Publicado el", on.spanishDescription)) }

@@ -29,8 +29,9 @@ struct PublicApiController {
         let size = max(1, min(Self.maximumPageSize, request.uri.queryParameters.get("por_pagina").flatMap { Int($0) } ?? PublicSearch.pageSize))
         let result = try await PublicationRepository(client: context.publicReads, logger: ctx.logger).search(
             processID: context.process.id, filter: search.filter, limit: size, offset: (search.page - 1) * size)
-        let body = try PublicResponse.encode(PublicCandidacyList(
-            version: result.version, total: result.total, page: search.page, candidacies: result.profiles.map(PublicCandidacy.init)))
+        let body = try PublicResponse.encode(
+            PublicCandidacyList(
+                version: result.version, total: result.total, page: search.page, candidacies: result.profiles.map(PublicCandidacy.init)))
         return PublicResponse.file(body, contentType: Self.json)
     }
 
@@ -38,8 +39,9 @@ struct PublicApiController {
         let id = try ctx.parameters.require("id")
         let repository = PublicationRepository(client: context.publicReads, logger: ctx.logger)
         guard id.utf8.count <= 64, let found = try await repository.profile(processID: context.process.id, id: id) else {
-            return PublicResponse.file(#"{"error":"No existe una candidatura pública con ese identificador."}"#,
-                                       contentType: Self.json, status: .notFound)
+            return PublicResponse.file(
+                #"{"error":"No existe una candidatura pública con ese identificador."}"#,
+                contentType: Self.json, status: .notFound)
         }
         let body = try PublicResponse.encode(PublicCandidacy(found.profile))
         return PublicResponse.file(body, contentType: Self.json)

@@ -61,7 +61,10 @@ struct PublicCacheMiddleware: RouterMiddleware {
         var hash = SHA256()
         for name in Templates.names {
             if let url = Bundle.module.resourceURL?.appendingPathComponent("Templates/\(name).mustache"),
-               let data = try? Data(contentsOf: url) { hash.update(data: data) }
+                let data = try? Data(contentsOf: url)
+            {
+                hash.update(data: data)
+            }
         }
         return Hex.encode(hash.finalize().prefix(6))
     }()
@@ -97,14 +100,16 @@ struct PublicCacheMiddleware: RouterMiddleware {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
         func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
-        return "\(weekdays[(c.weekday ?? 1) - 1]), \(two(c.day)) \(months[(c.month ?? 1) - 1]) \(c.year ?? 1970) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
+        return
+            "\(weekdays[(c.weekday ?? 1) - 1]), \(two(c.day)) \(months[(c.month ?? 1) - 1]) \(c.year ?? 1970) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
     }
 
     /// Seconds since 1970 of an IMF-fixdate; nil for any other form (then the header is ignored).
     static func parseHTTPDate(_ text: String) -> Double? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]) else { return nil }
+            let year = Int(parts[3])
+        else { return nil }
         let time = parts[4].split(separator: ":").compactMap { Int($0) }
         guard time.count == 3 else { return nil }
         var calendar = Calendar(identifier: .gregorian)

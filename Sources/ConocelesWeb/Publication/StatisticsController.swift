@@ -15,6 +15,7 @@ struct StatisticsController {
     @Sendable func page(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let statistics = try await PortalStatistics.load(
             PublicationRepository(client: context.publicReads, logger: ctx.logger), context: context)
-        return try ctx.page("publico/estadisticas", title: "Estadísticas", StatisticsPageView(statistics, timeZone: context.process.timeZone)).response(from: request, context: ctx)
+        return try ctx.page("publico/estadisticas", title: "Estadísticas", StatisticsPageView(statistics, timeZone: context.process.timeZone)).response(
+            from: request, context: ctx)
     }
 }

@@ -70,7 +70,7 @@ extension WebContext {
     ///   `WebError.withdrawn` (409) for a write to a withdrawn candidacy.
     func capturableCandidacy(_ id: String, by account: Account, request: Request, logger: Logger) async throws -> Candidacy {
         guard id.utf8.count <= 64, let candidacy = try await CandidacyRepository(client: database.client, logger: logger).candidacy(id: id),
-              Authorization.mayCapture(account, candidacy)
+            Authorization.mayCapture(account, candidacy)
         else { throw WebError.forbidden }
         if !candidacy.status.isActive, request.method != .get, request.method != .head {
             logger.notice("write to a withdrawn candidacy refused", metadata: ["candidacy_id": "\(candidacy.id)", "path": "\(request.uri.path)"])

@@ -30,7 +30,8 @@ enum CSRFToken {
     /// Whether the submitted field matches the request's cookie (constant-time comparison).
     static func isValid(submitted: String?, request: Request) -> Bool {
         guard let submitted, let cookie = request.cookies[cookieName]?.value,
-              submitted.utf8.count == 64, cookie.utf8.count == 64 else { return false }
+            submitted.utf8.count == 64, cookie.utf8.count == 64
+        else { return false }
         var difference: UInt8 = 0
         for (a, b) in zip(submitted.utf8, cookie.utf8) { difference |= a ^ b }
         return difference == 0

@@ -43,11 +43,13 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await next(request, context)
         guard Self.isCompressible(response.headers[.contentType]) else { return response }
-        response.headers[.vary] = response.headers[.vary].map { $0.lowercased().contains("accept-encoding") ? $0 : "\($0), Accept-Encoding" }
+        response.headers[.vary] =
+            response.headers[.vary].map { $0.lowercased().contains("accept-encoding") ? $0 : "\($0), Accept-Encoding" }
             ?? "Accept-Encoding"
         guard request.method != .head, response.status == .ok, response.headers[.contentEncoding] == nil,
-              response.headers[.contentRange] == nil, Self.acceptsGzip(request.headers[.acceptEncoding]),
-              (response.body.contentLength ?? Self.minimumSize) >= Self.minimumSize else { return response }
+            response.headers[.contentRange] == nil, Self.acceptsGzip(request.headers[.acceptEncoding]),
+            (response.body.contentLength ?? Self.minimumSize) >= Self.minimumSize
+        else { return response }
 
         let collector = BodyCollector()
         try await response.body.write(collector)

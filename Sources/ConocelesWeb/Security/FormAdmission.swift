@@ -38,8 +38,10 @@ final class FormAdmission: Sendable {
 
     private let state = Mutex(State())
 
-    init(pauseFactor: Double = 5, maxWait: Duration = .seconds(60),
-         storm: @escaping @Sendable () -> Bool = { PasswordHashing.backlogged }) {
+    init(
+        pauseFactor: Double = 5, maxWait: Duration = .seconds(60),
+        storm: @escaping @Sendable () -> Bool = { PasswordHashing.backlogged }
+    ) {
         self.pauseFactor = pauseFactor
         self.maxWait = maxWait
         self.storm = storm

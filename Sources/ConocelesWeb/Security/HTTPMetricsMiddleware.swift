@@ -19,19 +19,27 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
 
     let registry: PrometheusCollectorRegistry
 
-    static let buckets: [Duration] = [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-                                      .milliseconds(2_500), .seconds(5), .seconds(10), .seconds(30)]
+    static let buckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2_500), .seconds(5), .seconds(10), .seconds(30),
+    ]
 
-    static var requests: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "conoceles", subsystem: "http", metricName: "requests", unitName: "total",
-        helpText: "HTTP requests answered, by route pattern, method and status class.") }
-    static var duration: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "conoceles", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-        helpText: "Time to answer an HTTP request, by route pattern.") }
-    static var serverErrors: MetricNameDescriptor { MetricNameDescriptor(
-        namespace: "conoceles", subsystem: "http", metricName: "server_errors", unitName: "total",
-        helpText: "HTTP requests answered with a 5xx status, by route pattern.") }
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "conoceles", subsystem: "http", metricName: "requests", unitName: "total",
+            helpText: "HTTP requests answered, by route pattern, method and status class.")
+    }
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "conoceles", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+            helpText: "Time to answer an HTTP request, by route pattern.")
+    }
+    static var serverErrors: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "conoceles", subsystem: "http", metricName: "server_errors", unitName: "total",
+            helpText: "HTTP requests answered with a 5xx status, by route pattern.")
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now

@@ -21,7 +21,8 @@ enum LocalRedirect {
         guard let candidate, (1..<maximumLength).contains(candidate.utf8.count) else { return nil }
         let bytes = Array(candidate.utf8)
         guard bytes[0] == UInt8(ascii: "/"), bytes.count == 1 || bytes[1] != UInt8(ascii: "/"),
-              bytes.allSatisfy(isAllowed), escapesAreSafe(bytes) else { return nil }
+            bytes.allSatisfy(isAllowed), escapesAreSafe(bytes)
+        else { return nil }
         let segments = candidate.prefix { $0 != "?" }.split(separator: "/", omittingEmptySubsequences: false)
         guard !segments.contains(where: { $0 == "." || $0 == ".." }) else { return nil }
         return candidate

@@ -10,9 +10,11 @@ struct NULRefusalMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Self.holdsNUL(request.uri.description) else { return try await next(request, context) }
         if request.uri.path.hasPrefix("/api/") {
-            return try ProblemDetails(status: .badRequest, code: "invalid_character",
-                                      title: "La dirección contiene el carácter nulo (%00), que no se admite.")
-                .response(from: request, context: context)
+            return try ProblemDetails(
+                status: .badRequest, code: "invalid_character",
+                title: "La dirección contiene el carácter nulo (%00), que no se admite."
+            )
+            .response(from: request, context: context)
         }
         throw WebError.invalidAddress
     }

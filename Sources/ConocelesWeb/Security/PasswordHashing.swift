@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where bcrypt runs (cost 12, about 250 ms of one core each): a thread pool of its own, one
@@ -61,18 +61,18 @@ enum PasswordHashing {
     /// thread only (setpriority(2), NOTES).
     static func lowerThisThreadsPriority() {
         #if os(Linux)
-        if currentThreadNiceness() < niceness {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        }
+            if currentThreadNiceness() < niceness {
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+            }
         #endif
     }
 
     /// The calling thread's niceness (Linux; 0 elsewhere): for tests.
     static func currentThreadNiceness() -> Int32 {
         #if os(Linux)
-        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
         #else
-        return 0
+            return 0
         #endif
     }
 }

@@ -54,11 +54,14 @@ public struct RequestDeadlineResponder<Inner: HTTPResponder>: HTTPResponder wher
                 try await Deadline.run(limit: limit(for: request)) { try await inner.respond(to: request, context: context) }
             }
         } catch let exceeded as Deadline.Exceeded {
-            context.logger.warning("request deadline exceeded", metadata: [
-                "path": "\(request.uri.path)", "method": "\(request.method.rawValue)", "limit": "\(exceeded.limit)",
-            ])
+            context.logger.warning(
+                "request deadline exceeded",
+                metadata: [
+                    "path": "\(request.uri.path)", "method": "\(request.method.rawValue)", "limit": "\(exceeded.limit)",
+                ])
             let message = "El servidor tardó demasiado en responder; intente de nuevo en unos segundos."
-            var response = request.uri.path.hasPrefix("/api/")
+            var response =
+                request.uri.path.hasPrefix("/api/")
                 ? try ProblemDetails(status: .serviceUnavailable, code: "service_unavailable", title: message)
                     .response(from: request, context: context)
                 : try WebPage.message(title: "Servicio no disponible", message: message, status: .serviceUnavailable, user: nil, csrf: "")

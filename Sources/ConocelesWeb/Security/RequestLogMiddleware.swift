@@ -46,18 +46,21 @@ struct RequestLogMiddleware: RouterMiddleware {
         guard context.logger.logLevel <= level else { return }
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.log(level: level, "request", metadata: [
-            "hb.request.path": .string(Self.redacted(request.uri.description)),
-            "hb.request.method": .string(request.method.rawValue),
-            "status": .stringConvertible(status),
-            "duration_ms": .string(String(format: "%.1f", milliseconds)),
-        ])
+        context.logger.log(
+            level: level, "request",
+            metadata: [
+                "hb.request.path": .string(Self.redacted(request.uri.description)),
+                "hb.request.method": .string(request.method.rawValue),
+                "status": .stringConvertible(status),
+                "duration_ms": .string(String(format: "%.1f", milliseconds)),
+            ])
     }
 
     /// `incoming` when it is a sane id, else a new one (16 random bytes, hex).
     static func requestID(_ incoming: String?) -> String {
         if let incoming, (1...64).contains(incoming.utf8.count),
-           incoming.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
+            incoming.utf8.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D })
+        {
             return incoming
         }
         let number = idCounter.add(1, ordering: .relaxed).newValue
@@ -70,8 +73,10 @@ struct RequestLogMiddleware: RouterMiddleware {
     static let idCounter = Atomic<UInt64>(UInt64.random(in: 0...UInt64.max / 2))
 
     /// Fragments of query keys whose values are secrets (compared case-insensitively).
-    static let secretKeyFragments = ["token", "csrf", "password", "contrasena", "contraseña", "clave", "secret", "key", "llave",
-                                     "signature", "firma", "session", "sesion", "code", "codigo", "auth"]
+    static let secretKeyFragments = [
+        "token", "csrf", "password", "contrasena", "contraseña", "clave", "secret", "key", "llave",
+        "signature", "firma", "session", "sesion", "code", "codigo", "auth",
+    ]
 
     /// `uri` with the value of every secret-looking query parameter replaced by `***`.
     static func redacted(_ uri: String) -> String {

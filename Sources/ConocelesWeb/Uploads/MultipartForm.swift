@@ -62,8 +62,10 @@ struct MultipartForm {
             let headers = try parseHeaders(Array(bytes[position..<headersEnd]))
             let contentStart = headersEnd + 4
             guard let contentEnd = firstIndex(of: delimiter, in: bytes, from: contentStart) else { throw malformed }
-            parts.append(Part(name: headers.name, filename: headers.filename, contentType: headers.contentType,
-                              bytes: Array(bytes[contentStart..<contentEnd])))
+            parts.append(
+                Part(
+                    name: headers.name, filename: headers.filename, contentType: headers.contentType,
+                    bytes: Array(bytes[contentStart..<contentEnd])))
             position = contentEnd + delimiter.count
         }
         return parts

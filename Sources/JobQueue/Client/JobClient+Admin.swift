@@ -17,7 +17,8 @@ extension JobClient {
 
     /// Jobs filtered by state and kind, newest first.
     public func list(state: JobState? = nil, kind: String? = nil, limit: Int = 100) async throws -> [Job] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.jobColumns) FROM jobs
              WHERE (\(state?.rawValue)::job_state IS NULL OR state = \(state?.rawValue)::job_state)
                AND (\(kind)::text IS NULL OR kind = \(kind)::text)
@@ -45,7 +46,8 @@ extension JobClient {
     /// `cancelled` (retrying the step resumes it). Returns false when the job already ended.
     @discardableResult
     public func cancel(id: Int64) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH job AS (
                 UPDATE jobs SET state = 'cancelled', finalized_at = now()
                  WHERE id = \(id) AND state IN ('available', 'scheduled', 'retryable', 'running')
@@ -84,18 +86,21 @@ extension JobClient {
             return try await retryOnce(id: id)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             var key = "", holder: Int64?
-            for try await (k, h) in try await client.query("""
+            for try await (k, h) in try await client.query(
+                """
                 SELECT j.unique_key, (SELECT o.id FROM jobs o WHERE o.unique_key = j.unique_key AND o.id <> j.id
                                          AND o.state IN ('available', 'scheduled', 'running', 'retryable')
                                        ORDER BY o.id DESC LIMIT 1)
                   FROM jobs j WHERE j.id = \(id)
-                """, logger: logger).decode((String?, Int64?).self) { key = k ?? ""; holder = h }
+                """, logger: logger
+            ).decode((String?, Int64?).self) { key = k ?? ""; holder = h }
             throw UniqueKeyHeld(jobID: id, key: key, heldBy: holder)
         }
     }
 
     private func retryOnce(id: Int64) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH job AS (
                 UPDATE jobs SET state = 'available', scheduled_at = now(), finalized_at = NULL,
                        max_attempts = CASE WHEN attempt >= max_attempts THEN attempt + 1 ELSE max_attempts END

@@ -88,8 +88,9 @@ extension JobClient {
     /// and `\` escaped.
     static func arrayLiteral(_ strings: [String]) -> String {
         guard !strings.isEmpty else { return "{}" }
-        return "{" + strings.map { element in
-            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        return "{"
+            + strings.map { element in
+                "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            }.joined(separator: ",") + "}"
     }
 }

@@ -20,7 +20,8 @@ extension JobClient {
             # TYPE conoceles_queue_lag_seconds gauge
 
             """
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT queue, count(*)::int, coalesce(extract(epoch FROM now() - min(scheduled_at)), 0)::float8
               FROM jobs WHERE state = 'available' GROUP BY queue ORDER BY queue
             """, logger: logger)

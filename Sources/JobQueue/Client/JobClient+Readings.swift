@@ -8,7 +8,8 @@ extension JobClient {
     /// Seconds the oldest due, available job has waited (0 when none waits). Scheduled jobs
     /// are not late; the fetch index (`jobs_fetch_idx`, available rows only) serves it.
     public func oldestDueWaitSeconds() async throws -> Double {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT extract(epoch FROM now() - min(scheduled_at))::float8 FROM jobs
              WHERE state = 'available' AND scheduled_at <= now()
             """, logger: logger)
@@ -22,11 +23,13 @@ extension JobClient {
     /// connection, in its transaction.
     public func lastCompletedRunSeconds(kind: String, on connection: PostgresConnection) async throws -> Double? {
         var seconds: Double?
-        for try await value in try await connection.query("""
+        for try await value in try await connection.query(
+            """
             SELECT extract(epoch FROM finalized_at - attempted_at)::float8 FROM jobs
              WHERE kind = \(kind) AND state = 'completed' AND attempted_at IS NOT NULL
              ORDER BY id DESC LIMIT 1
-            """, logger: logger).decode(Double.self) { seconds = value }
+            """, logger: logger
+        ).decode(Double.self) { seconds = value }
         return seconds
     }
 
@@ -35,10 +38,12 @@ extension JobClient {
     /// request does not ask again while the first waits.
     public func liveArgumentValues(kind: String, key: String) async throws -> Set<String> {
         var values: Set<String> = []
-        for try await value in try await client.query("""
+        for try await value in try await client.query(
+            """
             SELECT args ->> \(key) FROM jobs
              WHERE kind = \(kind) AND state IN ('available', 'scheduled', 'running', 'retryable') AND args ? \(key)
-            """, logger: logger).decode(String?.self) {
+            """, logger: logger
+        ).decode(String?.self) {
             if let value { values.insert(value) }
         }
         return values
@@ -48,7 +53,8 @@ extension JobClient {
     public func count(state: JobState) async throws -> Int {
         var n = 0
         for try await c in try await client.query(
-            "SELECT count(*)::int8 FROM jobs WHERE state = \(state.rawValue)::job_state", logger: logger).decode(Int.self) { n = c }
+            "SELECT count(*)::int8 FROM jobs WHERE state = \(state.rawValue)::job_state", logger: logger
+        ).decode(Int.self) { n = c }
         return n
     }
 

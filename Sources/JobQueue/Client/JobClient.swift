@@ -62,7 +62,8 @@ public struct JobClient: Sendable {
         // ON CONFLICT DO NOTHING without a target covers both unique indexes (live and
         // window); a duplicate waits for a concurrent uncommitted twin, then is skipped.
         // Rows are inserted in input order, so identity values follow it.
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             WITH input AS (
                 SELECT * FROM unnest(\(kinds)::text[], \(queues)::text[], \(args)::text[], \(priorities)::smallint[],
                                      \(scheduled)::timestamptz[], \(attempts)::smallint[], \(keys)::text[], \(scopes)::text[],
@@ -96,10 +97,12 @@ public struct JobClient: Sendable {
         var existing: [String: Int64] = [:]
         if !skippedKeys.isEmpty {
             // The most recent job that holds each key (committed: ON CONFLICT waited for it).
-            for try await (key, id) in try await connection.query("""
+            for try await (key, id) in try await connection.query(
+                """
                 SELECT DISTINCT ON (unique_key) unique_key, id FROM jobs
                  WHERE unique_key IS NOT NULL AND unique_key = ANY(\(Array(skippedKeys))) ORDER BY unique_key, id DESC
-                """, logger: logger).decode((String, Int64).self) {
+                """, logger: logger
+            ).decode((String, Int64).self) {
                 existing[key] = id
             }
         }

@@ -85,7 +85,7 @@ public struct CronSchedule: Sendable, Equatable {
         var result: [CronSchedule] = []
         for (index, item) in list.enumerated() {
             guard let map = item as? [String: Any], let name = map["name"] as? String, let kind = map["kind"] as? String,
-                  let cron = map["cron"] as? String
+                let cron = map["cron"] as? String
             else { throw .init(file: file, key: "schedules[\(index)]", reason: "requiere name, kind y cron") }
             let zoneName = map["time_zone"] as? String ?? "America/Mexico_City"
             guard let zone = TimeZone(identifier: zoneName) else {

@@ -64,22 +64,26 @@ public struct JobCatalog: Sendable {
             }
         }
         for policy in catalog.policies.values where catalog.queues[policy.queue] == nil {
-            throw DefinitionError(file: "\(directory)/\(policy.kind).yaml", key: "queue",
-                                  reason: "la cola «\(policy.queue)» no está en queues.yaml")
+            throw DefinitionError(
+                file: "\(directory)/\(policy.kind).yaml", key: "queue",
+                reason: "la cola «\(policy.queue)» no está en queues.yaml")
         }
         if let known {
             for kind in catalog.policies.keys where !known.contains(kind) {
                 throw DefinitionError(file: "\(directory)/\(kind).yaml", key: "kind", reason: "no hay un trabajador para «\(kind)»")
             }
             for schedule in catalog.schedules where !known.contains(schedule.kind) {
-                throw DefinitionError(file: "\(directory)/schedules.yaml", key: schedule.name,
-                                      reason: "no hay un trabajador para «\(schedule.kind)»")
+                throw DefinitionError(
+                    file: "\(directory)/schedules.yaml", key: schedule.name,
+                    reason: "no hay un trabajador para «\(schedule.kind)»")
             }
             for kind in known.sorted() where catalog.policies[kind] == nil {
-                throw DefinitionError(file: "\(directory)/\(kind).yaml", key: "kind", reason: """
-                    falta el archivo: el trabajo «\(kind)» tiene trabajador pero no definición (cola, prioridad, intentos, \
-                    tiempo límite) / missing file: kind «\(kind)» has a worker but no definition
-                    """)
+                throw DefinitionError(
+                    file: "\(directory)/\(kind).yaml", key: "kind",
+                    reason: """
+                        falta el archivo: el trabajo «\(kind)» tiene trabajador pero no definición (cola, prioridad, intentos, \
+                        tiempo límite) / missing file: kind «\(kind)» has a worker but no definition
+                        """)
             }
         }
         return catalog

@@ -23,8 +23,10 @@ final class JobCompleter: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let pipelines: PipelineEngine?
 
-    init(client: PostgresClient, workerID: String, pipelines: PipelineEngine?, statementDeadline: Duration = .seconds(30),
-         logger: Logger) {
+    init(
+        client: PostgresClient, workerID: String, pipelines: PipelineEngine?, statementDeadline: Duration = .seconds(30),
+        logger: Logger
+    ) {
         self.client = client
         self.workerID = workerID
         self.statementDeadline = statementDeadline
@@ -86,8 +88,11 @@ final class JobCompleter: Sendable {
                 } catch {
                     failingSince.withLock { $0 = $0 ?? .now }
                     attempt += 1
-                    logger.error("job results not written, retrying", metadata: [
-                        "error": "\(String(reflecting: error))", "results": "\(batch.count)", "try": "\(attempt)"])
+                    logger.error(
+                        "job results not written, retrying",
+                        metadata: [
+                            "error": "\(String(reflecting: error))", "results": "\(batch.count)", "try": "\(attempt)",
+                        ])
                     // Keep trying: a result lost here would make the job run again after rescue.
                     try? await Task.sleep(for: .milliseconds(min(5_000, 100 * (1 << min(attempt, 6)))))
                     if attempt > 50 {
@@ -125,8 +130,9 @@ final class JobCompleter: Sendable {
                 snoozedTimes.append(Date())
             }
         }
-        let failures = Failures(ids: failedIDs, attempts: failedAttempts, states: failedStates, times: failedTimes,
-                                errors: failedErrors, failedAts: failedAts)
+        let failures = Failures(
+            ids: failedIDs, attempts: failedAttempts, states: failedStates, times: failedTimes,
+            errors: failedErrors, failedAts: failedAts)
         if let pipelines, !completed.isEmpty || !failedIDs.isEmpty {
             // Pipeline steps need their successors inserted in the completing transaction, and
             // only for the results that were written (a stale one advances nothing).
@@ -144,7 +150,8 @@ final class JobCompleter: Sendable {
         if !snoozedIDs.isEmpty {
             // Snoozed or given back: the attempt is not counted; `scheduled` until `until`
             // (the scheduler makes it available), or available at once when it is due.
-            try await client.query("""
+            try await client.query(
+                """
                 UPDATE jobs j SET state = CASE WHEN s.until <= now() THEN 'available' ELSE 'scheduled' END::job_state,
                                   scheduled_at = s.until, attempt = greatest(j.attempt - 1, 0)
                   FROM unnest(\(snoozedIDs)::bigint[], \(snoozedAttempts)::int4[], \(snoozedTimes)::timestamptz[]) AS s(id, attempt, until)
@@ -162,15 +169,20 @@ final class JobCompleter: Sendable {
     static func complete(_ results: [(Int64, Int)], worker: String, on connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
         guard !results.isEmpty else { return [] }
         var written: [Int64] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             UPDATE jobs j SET state = 'completed', finalized_at = now()
               FROM unnest(\(results.map(\.0))::bigint[], \(results.map(\.1))::int4[]) AS c(id, attempt)
              WHERE j.id = c.id AND j.state = 'running' AND j.attempt = c.attempt AND j.attempted_by = \(worker)
             RETURNING j.id
-            """, logger: logger).decode(Int64.self) { written.append(id) }
+            """, logger: logger
+        ).decode(Int64.self) { written.append(id) }
         if written.count < results.count {
-            logger.warning("stale job results ignored: the attempt no longer owns the job", metadata: [
-                "ignored": "\(results.count - written.count)"])
+            logger.warning(
+                "stale job results ignored: the attempt no longer owns the job",
+                metadata: [
+                    "ignored": "\(results.count - written.count)"
+                ])
         }
         return written
     }
@@ -180,7 +192,8 @@ final class JobCompleter: Sendable {
     static func fail(_ f: Failures, worker: String, on connection: PostgresConnection, logger: Logger) async throws -> [Int64] {
         guard !f.ids.isEmpty else { return [] }
         var written: [Int64] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             UPDATE jobs j
                SET state = f.state::job_state,
                    scheduled_at = f.retry_at,
@@ -192,7 +205,8 @@ final class JobCompleter: Sendable {
                    AS f(id, attempt, state, retry_at, error, failed_at)
              WHERE j.id = f.id AND j.state = 'running' AND j.attempt = f.attempt AND j.attempted_by = \(worker)
             RETURNING j.id
-            """, logger: logger).decode(Int64.self) { written.append(id) }
+            """, logger: logger
+        ).decode(Int64.self) { written.append(id) }
         return written
     }
 }

@@ -73,8 +73,9 @@ public final class JobProcessor: Service, Sendable {
         self.workers = workers
         self.configuration = configuration
         self.logger = logger
-        self.completer = JobCompleter(client: client, workerID: configuration.workerID, pipelines: pipelines,
-                                      statementDeadline: configuration.statementDeadline, logger: logger)
+        self.completer = JobCompleter(
+            client: client, workerID: configuration.workerID, pipelines: pipelines,
+            statementDeadline: configuration.statementDeadline, logger: logger)
         self.wakes = Dictionary(uniqueKeysWithValues: configuration.queues.keys.map { ($0, WakeSignal()) })
     }
 
@@ -85,8 +86,11 @@ public final class JobProcessor: Service, Sendable {
     }
 
     public func run() async throws {
-        logger.info("job processor started", metadata: [
-            "worker": "\(configuration.workerID)", "queues": "\(configuration.queues.sorted { $0.key < $1.key })"])
+        logger.info(
+            "job processor started",
+            metadata: [
+                "worker": "\(configuration.workerID)", "queues": "\(configuration.queues.sorted { $0.key < $1.key })",
+            ])
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 let completerTask = Task { await completer.run() }
@@ -135,14 +139,18 @@ public final class JobProcessor: Service, Sendable {
                     let jobs = await fetch(queue: queue, limit: free)
                     for job in jobs {
                         active += 1
-                        group.addTask { await self.execute(job); return .jobDone }
+                        group.addTask {
+                            await self.execute(job); return .jobDone
+                        }
                     }
                     if jobs.count == free { continue }  // a full batch: there may be more
                 }
                 if !waiting {
                     waiting = true
                     let poll = configuration.pollInterval
-                    group.addTask { await wake.wait(timeout: poll); return .wake }
+                    group.addTask {
+                        await wake.wait(timeout: poll); return .wake
+                    }
                 }
                 guard let event = await group.next() else { break }
                 switch event {
@@ -180,31 +188,32 @@ public final class JobProcessor: Service, Sendable {
     /// MATERIALIZED keeps PostgreSQL from re-running the locking subquery per row.
     func fetch(queue: String, limit: Int) async -> [FetchedJob] {
         do {
-          return try await Deadline.run(limit: configuration.statementDeadline) { [self] in
-            let rows = try await client.query("""
-                WITH durability AS MATERIALIZED (
-                    -- This transaction's commit need not wait for the disk: if PostgreSQL
-                    -- crashes first, the jobs are simply available again (at-least-once).
-                    SELECT set_config('synchronous_commit', 'off', true)
-                ), locked AS MATERIALIZED (
-                    SELECT id FROM jobs
-                     WHERE state = 'available' AND queue = \(queue) AND scheduled_at <= now()
-                     ORDER BY priority, scheduled_at, id
-                     LIMIT \(limit)
-                     FOR UPDATE SKIP LOCKED
-                )
-                UPDATE jobs j
-                   SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
-                       attempted_by = \(configuration.workerID), heartbeat_at = now()
-                  FROM locked, durability WHERE j.id = locked.id
-                RETURNING j.id, j.kind, j.args::text, j.attempt::int, j.max_attempts::int, j.pipeline_run
-                """, logger: logger)
-            var jobs: [FetchedJob] = []
-            for try await (id, kind, args, attempt, maxAttempts, run) in rows.decode((Int64, String, String, Int, Int, Int64?).self) {
-                jobs.append(FetchedJob(id: id, kind: kind, queue: queue, args: args, attempt: attempt, maxAttempts: maxAttempts, pipelineRun: run))
+            return try await Deadline.run(limit: configuration.statementDeadline) { [self] in
+                let rows = try await client.query(
+                    """
+                    WITH durability AS MATERIALIZED (
+                        -- This transaction's commit need not wait for the disk: if PostgreSQL
+                        -- crashes first, the jobs are simply available again (at-least-once).
+                        SELECT set_config('synchronous_commit', 'off', true)
+                    ), locked AS MATERIALIZED (
+                        SELECT id FROM jobs
+                         WHERE state = 'available' AND queue = \(queue) AND scheduled_at <= now()
+                         ORDER BY priority, scheduled_at, id
+                         LIMIT \(limit)
+                         FOR UPDATE SKIP LOCKED
+                    )
+                    UPDATE jobs j
+                       SET state = 'running', attempt = j.attempt + 1, attempted_at = now(),
+                           attempted_by = \(configuration.workerID), heartbeat_at = now()
+                      FROM locked, durability WHERE j.id = locked.id
+                    RETURNING j.id, j.kind, j.args::text, j.attempt::int, j.max_attempts::int, j.pipeline_run
+                    """, logger: logger)
+                var jobs: [FetchedJob] = []
+                for try await (id, kind, args, attempt, maxAttempts, run) in rows.decode((Int64, String, String, Int, Int, Int64?).self) {
+                    jobs.append(FetchedJob(id: id, kind: kind, queue: queue, args: args, attempt: attempt, maxAttempts: maxAttempts, pipelineRun: run))
+                }
+                return jobs
             }
-            return jobs
-          }
         } catch {
             logger.error("fetch failed", metadata: ["queue": "\(queue)", "error": "\(String(reflecting: error))"])
             try? await Task.sleep(for: .milliseconds(500))
@@ -230,8 +239,11 @@ public final class JobProcessor: Service, Sendable {
         } else {
             // A kind this process does not know (a newer release's, during a rolling deploy):
             // put back for later without counting the attempt, never discarded here.
-            logger.warning("no worker for this job kind in this process; snoozed", metadata: [
-                "job_id": "\(job.id)", "job_kind": "\(job.kind)"])
+            logger.warning(
+                "no worker for this job kind in this process; snoozed",
+                metadata: [
+                    "job_id": "\(job.id)", "job_kind": "\(job.kind)",
+                ])
             outcome = .failure(JobSnooze(seconds: Self.unknownKindSnoozeSeconds))
         }
         let elapsed = ContinuousClock.now - start
@@ -254,8 +266,11 @@ public final class JobProcessor: Service, Sendable {
             let retryAt: Date? = permanent || last ? nil : Date().addingTimeInterval(policy.backoff.delay(afterAttempt: job.attempt))
             let message = (error as? JobCancel)?.reason ?? String(describing: error)
             completer.add(.failed(id: job.id, attempt: job.attempt, error: message, failedAt: Date(), retryAt: retryAt))
-            context.logger.warning(retryAt == nil ? "job discarded" : "job failed, will retry", metadata: [
-                "error": "\(String(reflecting: error))", "duration_ms": "\(elapsed.milliseconds)"])
+            context.logger.warning(
+                retryAt == nil ? "job discarded" : "job failed, will retry",
+                metadata: [
+                    "error": "\(String(reflecting: error))", "duration_ms": "\(elapsed.milliseconds)",
+                ])
         }
         finishedCount.add(1, ordering: .relaxed)
     }
@@ -307,8 +322,10 @@ public final class JobProcessor: Service, Sendable {
 
     /// Runs `body` in its own task so it can be cancelled by id; fails after `seconds`
     /// (`enforceTimeouts()` cancels it).
-    func runWithTimeout(id: Int64, attempt number: Int, seconds: Double,
-                        _ body: @escaping @Sendable () async throws -> Void) async -> Result<Void, any Error> {
+    func runWithTimeout(
+        id: Int64, attempt number: Int, seconds: Double,
+        _ body: @escaping @Sendable () async throws -> Void
+    ) async -> Result<Void, any Error> {
         let outcome = AttemptOutcome()
         let task = Task<Result<Void, any Error>, Never> {
             let result: Result<Void, any Error>
@@ -329,8 +346,10 @@ public final class JobProcessor: Service, Sendable {
             return .failure(AttemptInterrupted(description: "timeout: the attempt ran longer than \(seconds) s"))
         }
         if wasCancelled || Task.isCancelled, case .failure = result {
-            return .failure(AttemptInterrupted(description: "interrupted: the worker stopped the attempt (shutdown or cancellation)",
-                                               byShutdown: stopping.load(ordering: .relaxed)))
+            return .failure(
+                AttemptInterrupted(
+                    description: "interrupted: the worker stopped the attempt (shutdown or cancellation)",
+                    byShutdown: stopping.load(ordering: .relaxed)))
         }
         return result
     }
@@ -363,9 +382,11 @@ public final class JobProcessor: Service, Sendable {
             for task in expired { task.cancel() }
             for (id, outcome) in abandoned {
                 logger.error("an attempt ignored its cancellation; abandoned (its job is retried)", metadata: ["job_id": "\(id)"])
-                outcome.deliver(.failure(AttemptInterrupted(
-                    description: "abandoned: the attempt ignored its cancellation for \(abandonAfter)",
-                    byShutdown: stopping.load(ordering: .relaxed))))
+                outcome.deliver(
+                    .failure(
+                        AttemptInterrupted(
+                            description: "abandoned: the attempt ignored its cancellation for \(abandonAfter)",
+                            byShutdown: stopping.load(ordering: .relaxed))))
             }
         }
     }
@@ -427,8 +448,9 @@ public final class JobProcessor: Service, Sendable {
                 logger.error("a timed-out attempt ignores its cancellation; its job is left for the rescuer", metadata: ["job_id": "\(id)"])
             }
             if let limit = configuration.exitWhenStuckAfter, let stuck = completer.failingFor, stuck > limit {
-                logger.critical("job results could not be written for too long; exiting so that the supervisor restarts this process",
-                                metadata: ["seconds": "\(stuck.components.seconds)"])
+                logger.critical(
+                    "job results could not be written for too long; exiting so that the supervisor restarts this process",
+                    metadata: ["seconds": "\(stuck.components.seconds)"])
                 exit(75)
             }
             let finishing = completer.pendingIDs
@@ -436,7 +458,8 @@ public final class JobProcessor: Service, Sendable {
             guard !ids.isEmpty else { continue }
             do {
                 let alive: Set<Int64> = try await Deadline.run(limit: configuration.statementDeadline) { [self] in
-                    let rows = try await client.query("""
+                    let rows = try await client.query(
+                        """
                         UPDATE jobs SET heartbeat_at = now()
                          WHERE id = ANY(\(ids)::bigint[]) AND state = 'running' AND attempted_by = \(configuration.workerID)
                         RETURNING id

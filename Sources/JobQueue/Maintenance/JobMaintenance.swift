@@ -42,8 +42,10 @@ public final class JobMaintenance: Service, Sendable {
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    public init(client: PostgresClient, catalog: JobCatalog, configuration: Configuration, logger: Logger,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        client: PostgresClient, catalog: JobCatalog, configuration: Configuration, logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.client = client
         self.jobs = JobClient(client: client, catalog: catalog, logger: logger)
         self.configuration = configuration
@@ -105,13 +107,17 @@ public final class JobMaintenance: Service, Sendable {
             isLeader = try await leadership.attemptElectOrReelect()
         } catch {
             if Task.isCancelled { return false }
-            logger.error("maintenance leader election failed", metadata: [
-                "leader_id": "\(configuration.leaderID)", "was_leader": "\(wasLeader)", "error": "\(String(reflecting: error))"])
+            logger.error(
+                "maintenance leader election failed",
+                metadata: [
+                    "leader_id": "\(configuration.leaderID)", "was_leader": "\(wasLeader)", "error": "\(String(reflecting: error))",
+                ])
             isLeader = false
         }
         if isLeader != wasLeader {
-            logger.info(isLeader ? "became maintenance leader" : "lost maintenance leadership",
-                        metadata: ["leader_id": "\(configuration.leaderID)"])
+            logger.info(
+                isLeader ? "became maintenance leader" : "lost maintenance leadership",
+                metadata: ["leader_id": "\(configuration.leaderID)"])
         }
         return isLeader
     }
@@ -119,7 +125,8 @@ public final class JobMaintenance: Service, Sendable {
     /// Makes due scheduled and retryable jobs available and notifies their queues.
     /// SKIP LOCKED: a job being cancelled at this moment is simply taken next time.
     public func scheduleOnce() async throws -> Int {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH due AS MATERIALIZED (
                 SELECT id FROM jobs
                  WHERE state IN ('scheduled', 'retryable') AND scheduled_at <= now()
@@ -139,7 +146,8 @@ public final class JobMaintenance: Service, Sendable {
     /// (a discarded pipeline step fails its run); the error says the worker stopped responding.
     public func rescueOnce() async throws -> Int {
         let seconds = Double(configuration.rescueAfter.components.seconds)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH stuck AS MATERIALIZED (
                 SELECT id FROM jobs
                  WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => \(seconds))
@@ -182,7 +190,8 @@ public final class JobMaintenance: Service, Sendable {
         let discarded = Double(configuration.discardedRetention.components.seconds)
         var total = 0
         while true {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 WITH old AS (
                     SELECT j.id FROM jobs j
                      WHERE ((j.state IN ('completed', 'cancelled') AND j.finalized_at < now() - make_interval(secs => \(completed)))
@@ -201,7 +210,8 @@ public final class JobMaintenance: Service, Sendable {
         }
         // Ended runs past their retention, with the steps they kept. One statement: a step
         // retried meanwhile makes its run `running` again, and the run is then left alone.
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH ended AS (
                 SELECT r.id FROM pipeline_runs r
                  WHERE ((r.state = 'completed' AND r.finished_at < now() - make_interval(secs => \(completed)))
@@ -232,9 +242,10 @@ public final class JobMaintenance: Service, Sendable {
         let minute = Int(now.timeIntervalSince1970) / 60 * 60
         var inserted = 0
         for schedule in jobs.catalog.schedules where schedule.matches(now) {
-            let result = try await jobs.insert(NewJob(
-                kind: schedule.kind, argsJSON: schedule.argsJSON,
-                uniqueness: .anyState(key: "cron:\(schedule.name):\(minute)"), tags: ["cron"]))
+            let result = try await jobs.insert(
+                NewJob(
+                    kind: schedule.kind, argsJSON: schedule.argsJSON,
+                    uniqueness: .anyState(key: "cron:\(schedule.name):\(minute)"), tags: ["cron"]))
             if !result.skippedAsDuplicate {
                 inserted += 1
                 logger.info("cron job enqueued", metadata: ["schedule": "\(schedule.name)", "job_id": "\(result.id)"])

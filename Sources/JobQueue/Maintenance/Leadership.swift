@@ -16,7 +16,8 @@ struct Leadership: Sendable {
     /// serialize on the row and only one of them satisfies the WHERE clause.
     func attemptElectOrReelect() async throws -> Bool {
         let seconds = Double(ttl.components.seconds)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             INSERT INTO job_leaders (name, leader_id, elected_at, expires_at)
             VALUES (\(name), \(leaderID), now(), now() + make_interval(secs => \(seconds)))
             ON CONFLICT (name) DO UPDATE
@@ -37,8 +38,11 @@ struct Leadership: Sendable {
             try await client.query(
                 "DELETE FROM job_leaders WHERE name = \(name) AND leader_id = \(leaderID)", logger: logger)
         } catch {
-            logger.warning("maintenance lease not given up; it expires by itself", metadata: [
-                "leader_id": "\(leaderID)", "ttl_s": "\(ttl.components.seconds)", "error": "\(String(reflecting: error))"])
+            logger.warning(
+                "maintenance lease not given up; it expires by itself",
+                metadata: [
+                    "leader_id": "\(leaderID)", "ttl_s": "\(ttl.components.seconds)", "error": "\(String(reflecting: error))",
+                ])
         }
     }
 }

@@ -64,16 +64,19 @@ public struct PipelineEngine: Sendable {
         let ids = completed + failed
         // The ended jobs that belong to a run, with their final state.
         var ended: [(run: Int64, state: String)] = []
-        for try await (run, state) in try await connection.query("""
+        for try await (run, state) in try await connection.query(
+            """
             SELECT pipeline_run, state::text FROM jobs
              WHERE id = ANY(\(ids)::bigint[]) AND pipeline_run IS NOT NULL AND state IN ('completed', 'discarded')
-            """, logger: logger).decode((Int64, String).self) {
+            """, logger: logger
+        ).decode((Int64, String).self) {
             ended.append((run, state))
         }
         guard !ended.isEmpty else { return }
         let failedRuns = Set(ended.filter { $0.state == "discarded" }.map(\.run))
         if !failedRuns.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE pipeline_runs SET state = 'failed', finished_at = now()
                  WHERE id = ANY(\(Array(failedRuns))::bigint[]) AND state = 'running'
                 """, logger: logger)
@@ -84,14 +87,18 @@ public struct PipelineEngine: Sendable {
         // deadlock): two transactions completing the last two predecessors of a join step
         // serialize here, and the second sees the first's completion.
         var headers: [Int64: (pipeline: String, args: String)] = [:]
-        for try await (id, name, json) in try await connection.query("""
+        for try await (id, name, json) in try await connection.query(
+            """
             SELECT id, pipeline, args::text FROM pipeline_runs WHERE id = ANY(\(runs)::bigint[]) ORDER BY id FOR UPDATE
-            """, logger: logger).decode((Int64, String, String).self) { headers[id] = (name, json) }
+            """, logger: logger
+        ).decode((Int64, String, String).self) { headers[id] = (name, json) }
         var stepStates: [Int64: [String: String]] = [:]
-        for try await (run, step, state) in try await connection.query("""
+        for try await (run, step, state) in try await connection.query(
+            """
             SELECT pipeline_run, pipeline_step, state::text FROM jobs
              WHERE pipeline_run = ANY(\(runs)::bigint[]) AND pipeline_step IS NOT NULL
-            """, logger: logger).decode((Int64, String, String).self) { stepStates[run, default: [:]][step] = state }
+            """, logger: logger
+        ).decode((Int64, String, String).self) { stepStates[run, default: [:]][step] = state }
         var newJobs: [NewJob] = []
         var finishedRuns: [Int64] = []
         for run in runs {
@@ -109,7 +116,8 @@ public struct PipelineEngine: Sendable {
         }
         try await jobs.insertMany(newJobs, on: connection)
         if !finishedRuns.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE pipeline_runs SET state = 'completed', finished_at = now() WHERE id = ANY(\(finishedRuns)::bigint[])
                 """, logger: logger)
         }

@@ -49,9 +49,11 @@ enum QuotedPrintable {
         for index in line.indices {
             let byte = line[index]
             let isTrailingBlank = lastNonBlank.map { index > $0 } ?? true
-            let literal = (0x21...0x7E).contains(byte) && byte != UInt8(ascii: "=")
+            let literal =
+                (0x21...0x7E).contains(byte) && byte != UInt8(ascii: "=")
                 || (byte == 0x20 || byte == 0x09) && !isTrailingBlank
-            let token: [UInt8] = literal
+            let token: [UInt8] =
+                literal
                 ? [byte]
                 : [UInt8(ascii: "="), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
             // The last token of a line needs no room for a soft break after it.

@@ -36,11 +36,14 @@ public struct DeliveryStatusNotification: Sendable, Equatable {
         if type == "message/delivery-status" {
             statusText = body
         } else if type == "multipart/report", let boundary = parameters["boundary"] {
-            guard let part = Self.parts(body, boundary: boundary).first(where: { part in
-                Self.split(part).headers["content-type"].map { Self.contentType($0).type } == "message/delivery-status"
-            }) else { return nil }
+            guard
+                let part = Self.parts(body, boundary: boundary).first(where: { part in
+                    Self.split(part).headers["content-type"].map { Self.contentType($0).type } == "message/delivery-status"
+                })
+            else { return nil }
             let (partHeaders, partBody) = Self.split(part)
-            statusText = partHeaders["content-transfer-encoding"]?.lowercased() == "base64"
+            statusText =
+                partHeaders["content-transfer-encoding"]?.lowercased() == "base64"
                 ? (Data(base64Encoded: partBody.filter { !$0.isWhitespace }).flatMap { String(data: $0, encoding: .utf8) } ?? "")
                 : partBody
         } else {
@@ -54,8 +57,10 @@ public struct DeliveryStatusNotification: Sendable, Equatable {
             let address = (final.split(separator: ";", maxSplits: 1).last.map(String.init) ?? final)
                 .trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: "<>"))).lowercased()
             let code = String(status.prefix { !$0.isWhitespace && $0 != "(" })
-            recipients.append(Recipient(address: address, action: (fields["action"] ?? "").lowercased(), status: code,
-                                        diagnostic: fields["diagnostic-code"] ?? ""))
+            recipients.append(
+                Recipient(
+                    address: address, action: (fields["action"] ?? "").lowercased(), status: code,
+                    diagnostic: fields["diagnostic-code"] ?? ""))
         }
         guard !recipients.isEmpty else { return nil }
         self.recipients = recipients

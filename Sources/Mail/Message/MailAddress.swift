@@ -59,8 +59,8 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         guard (1...253).contains(domain.count) else { return false }
         for label in domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             guard (1...63).contains(label.count),
-                  label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
-                  label.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") })
+                label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-"),
+                label.allSatisfy({ isAlphanumeric($0) || $0 == UInt8(ascii: "-") })
             else { return false }
         }
         return true

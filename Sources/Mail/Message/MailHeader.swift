@@ -18,7 +18,7 @@ public struct MailHeader: Sendable, Hashable {
     ///   ``MailMessageError/lineBreakInHeader(field:)`` or ``MailMessageError/controlCharacterInHeader(field:)``.
     public init(_ name: String, _ value: String) throws(MailMessageError) {
         guard (1...76).contains(name.utf8.count),
-              name.utf8.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: ":") })
+            name.utf8.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: ":") })
         else { throw .invalidHeaderName(name.filter { $0.isASCII && !$0.isNewline }) }
         guard !Self.reservedNames.contains(name.lowercased()) else { throw .reservedHeader(name) }
         try HeaderValidation.checkValue(value, field: name)

@@ -105,10 +105,11 @@ final class CurlSession {
 
     /// Options that stay the same for every transfer of this session.
     private func configure(_ handle: UnsafeMutableRawPointer) -> CURLcode {
-        let security = switch settings.security {
-        case .none: CURLUSESSL_NONE
-        case .startTLS, .tls: CURLUSESSL_ALL
-        }
+        let security =
+            switch settings.security {
+            case .none: CURLUSESSL_NONE
+            case .startTLS, .tls: CURLUSESSL_ALL
+            }
         var results = [
             cmail_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer),
             cmail_setopt_string(handle, CURLOPT_URL, settings.url),

@@ -66,16 +66,17 @@ public struct SMTPError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Spanish summary followed by the technical detail.
     public var description: String {
-        let summary = switch code {
-        case .connectionFailed: "No se pudo conectar con el servidor de correo o se perdió la conexión"
-        case .timedOut: "Se agotó el tiempo de espera del servidor de correo"
-        case .transientRejection: "El servidor de correo rechazó el envío temporalmente"
-        case .permanentRejection: "El servidor de correo rechazó el envío de forma definitiva"
-        case .authenticationFailed: "Falló la autenticación con el servidor de correo"
-        case .tlsFailed: "No se pudo establecer una conexión TLS segura con el servidor de correo"
-        case .invalidConfiguration: "La configuración de correo no es válida"
-        default: "Error inesperado al enviar el correo"
-        }
+        let summary =
+            switch code {
+            case .connectionFailed: "No se pudo conectar con el servidor de correo o se perdió la conexión"
+            case .timedOut: "Se agotó el tiempo de espera del servidor de correo"
+            case .transientRejection: "El servidor de correo rechazó el envío temporalmente"
+            case .permanentRejection: "El servidor de correo rechazó el envío de forma definitiva"
+            case .authenticationFailed: "Falló la autenticación con el servidor de correo"
+            case .tlsFailed: "No se pudo establecer una conexión TLS segura con el servidor de correo"
+            case .invalidConfiguration: "La configuración de correo no es válida"
+            default: "Error inesperado al enviar el correo"
+            }
         let reply = replyCode.map { " (respuesta SMTP \($0))" } ?? ""
         return "\(summary)\(reply): \(detail) [\(code)]"
     }

@@ -94,8 +94,11 @@ public struct SMTPSettings: Sendable, Hashable {
         guard totalTimeout > .zero else { throw invalid("total_timeout", "debe ser mayor que cero") }
         guard maximumIdleTime >= .seconds(1) else { throw invalid("maximum_idle_time", "debe ser al menos 1 s") }
         if let clientName {
-            guard !clientName.isEmpty, clientName.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
-                || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+            guard !clientName.isEmpty,
+                clientName.utf8.allSatisfy({
+                    $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                        || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                })
             else { throw invalid("client_name", "solo letras ASCII, dígitos, punto y guion") }
         }
         if let credentials {

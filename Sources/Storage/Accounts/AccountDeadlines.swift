@@ -31,7 +31,8 @@ public struct AccountDeadlines: Sendable {
     public func late(processID: String, timeZone: String, days: Int, now: Date = Date(), limit: Int = 10_000) async throws -> [LateCandidacy] {
         // The approval instant is the event's occurred_at when an event registered it,
         // else the row's creation; the deadline is local midnight after approval day + N.
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH approved AS (
                 SELECT c.id, c.full_name, c.entity_code, c.office_code,
                        coalesce((SELECT min((e.body ->> 'occurred_at')::timestamptz) FROM registration_events e
@@ -52,8 +53,10 @@ public struct AccountDeadlines: Sendable {
             """, logger: logger)
         var result: [LateCandidacy] = []
         for try await (id, name, entity, office, approved, deadline, sent) in rows.decode((String, String, String, String, Date, Date, Date?).self) {
-            result.append(LateCandidacy(candidacyID: id, fullName: name, entityCode: entity, officeCode: office,
-                                        approvedAt: approved, deadline: deadline, sentAt: sent))
+            result.append(
+                LateCandidacy(
+                    candidacyID: id, fullName: name, entityCode: entity, officeCode: office,
+                    approvedAt: approved, deadline: deadline, sentAt: sent))
         }
         return result
     }

@@ -30,23 +30,30 @@ extension AccountRepository {
     /// previous address.
     /// - Throws: `StorageError.notFound` for an unknown or disabled account.
     @discardableResult
-    public func correctEmail(accountID: UUID, processID: String, to email: String, by actor: AuditActor,
-                             at now: Date = Date()) async throws -> String {
+    public func correctEmail(
+        accountID: UUID, processID: String, to email: String, by actor: AuditActor,
+        at now: Date = Date()
+    ) async throws -> String {
         try await client.transaction(logger: logger) { connection in
             var previous: (String, String?)?
-            for try await row in try await connection.query("""
+            for try await row in try await connection.query(
+                """
                 SELECT email, mail_failure FROM accounts
                  WHERE id = \(accountID) AND process_id IS NOT DISTINCT FROM \(processID) AND disabled_at IS NULL FOR UPDATE
-                """, logger: logger).decode((String, String?).self) { previous = row }
+                """, logger: logger
+            ).decode((String, String?).self) { previous = row }
             guard let (old, failure) = previous else { throw StorageError(.notFound, "La cuenta no existe o está deshabilitada.") }
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE accounts SET email = \(email), mail_failed_at = NULL, mail_failure = NULL, updated_at = \(now)
                  WHERE id = \(accountID)
                 """, logger: logger)
             var changes = ["correo_anterior": old, "correo_nuevo": email]
             if let failure { changes["falla"] = String(failure.prefix(200)) }
-            try await audit.append(AuditEntry(actor: actor, action: "account.email_corrected", subjectType: "account",
-                                              subjectID: accountID.uuidString, changes: changes, occurredAt: now), on: connection)
+            try await audit.append(
+                AuditEntry(
+                    actor: actor, action: "account.email_corrected", subjectType: "account",
+                    subjectID: accountID.uuidString, changes: changes, occurredAt: now), on: connection)
             return old
         }
     }

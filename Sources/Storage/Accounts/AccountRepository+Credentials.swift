@@ -22,7 +22,8 @@ extension AccountRepository {
         guard !accounts.isEmpty else { return [] }
         let ids = accounts.map { $0.id ?? UUID() }
         var created: Set<UUID> = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             INSERT INTO accounts (id, username, email, display_name, role, process_id, candidacy_id, entity_kind, entity_code,
                                   created_at, updated_at)
             SELECT id, username, email, display_name, role, nullif(process_id, ''), nullif(candidacy_id, ''),
@@ -34,11 +35,13 @@ extension AccountRepository {
                    AS t(id, username, email, display_name, role, process_id, candidacy_id, entity_kind, entity_code)
             ON CONFLICT DO NOTHING
             RETURNING id
-            """, logger: logger).decode(UUID.self) { created.insert(id) }
+            """, logger: logger
+        ).decode(UUID.self) { created.insert(id) }
         let entries = zip(ids, accounts).filter { created.contains($0.0) }.map { id, account in
-            AuditEntry(actor: actor, action: "account.create", subjectType: "account", subjectID: id.uuidString,
-                       candidacyID: account.candidacyID, changes: ["role": account.role.rawValue, "username": account.username],
-                       occurredAt: now)
+            AuditEntry(
+                actor: actor, action: "account.create", subjectType: "account", subjectID: id.uuidString,
+                candidacyID: account.candidacyID, changes: ["role": account.role.rawValue, "username": account.username],
+                occurredAt: now)
         }
         try await audit.appendMany(entries, on: connection)
         return ids.filter(created.contains)
@@ -52,8 +55,10 @@ extension AccountRepository {
     /// `job` owns the lease: the same job, retried after its worker died or its database
     /// connection dropped mid-batch, takes its accounts back at once.
     /// `includeRefused` claims named accounts whose address the server refused (a re-send).
-    public func claimCredentialsDue(limit: Int, accountIDs: [UUID]? = nil, includeRefused: Bool = false, leaseSeconds: Int, job: Int64,
-                                    at now: Date = Date()) async throws -> [CredentialsDue] {
+    public func claimCredentialsDue(
+        limit: Int, accountIDs: [UUID]? = nil, includeRefused: Bool = false, leaseSeconds: Int, job: Int64,
+        at now: Date = Date()
+    ) async throws -> [CredentialsDue] {
         let lease = now.addingTimeInterval(Double(leaseSeconds))
         let query: PostgresQuery
         if let accountIDs {
@@ -88,19 +93,24 @@ extension AccountRepository {
         var claimed: [CredentialsDue] = []
         for try await row in try await client.query(query, logger: logger) {
             let r = row.makeRandomAccess()
-            claimed.append(CredentialsDue(account: try Self.decode(row), issue: try r["credentials_issue"].decode(Int.self),
-                                          issuedAt: try r["credentials_issued_at"].decode(Date.self)))
+            claimed.append(
+                CredentialsDue(
+                    account: try Self.decode(row), issue: try r["credentials_issue"].decode(Int.self),
+                    issuedAt: try r["credentials_issued_at"].decode(Date.self)))
         }
         return claimed.sorted { $0.account.createdAt < $1.account.createdAt }
     }
 
     /// Stores the hashes of the claimed accounts' derived activation tokens in one statement,
     /// each link valid for `activationTTL` from now (a retry stores the same hash again).
-    public func setActivationTokens(_ tokens: [(accountID: UUID, token: ActivationToken)], activationTTL: Duration,
-                                    at now: Date = Date()) async throws {
+    public func setActivationTokens(
+        _ tokens: [(accountID: UUID, token: ActivationToken)], activationTTL: Duration,
+        at now: Date = Date()
+    ) async throws {
         guard !tokens.isEmpty else { return }
         let expires = now.addingTimeInterval(Double(activationTTL.components.seconds))
-        try await client.query("""
+        try await client.query(
+            """
             UPDATE accounts a SET activation_token_hash = decode(t.hash, 'hex'), activation_expires_at = \(expires), updated_at = \(now)
               FROM unnest(\(tokens.map(\.accountID))::uuid[], \(tokens.map { $0.token.hash.hexString })::text[]) AS t(id, hash)
              WHERE a.id = t.id AND a.disabled_at IS NULL AND a.activated_at IS NULL
@@ -114,7 +124,8 @@ extension AccountRepository {
         guard !accountIDs.isEmpty else { return }
         try await client.withTransaction(logger: logger) { connection in
             var marked: [UUID] = []
-            for try await id in try await connection.query("""
+            for try await id in try await connection.query(
+                """
                 UPDATE accounts
                    SET credentials_sent_at = \(date), updated_at = \(date), mail_failed_at = NULL, mail_failure = NULL,
                        credentials_lease_until = NULL,
@@ -123,11 +134,14 @@ extension AccountRepository {
                        credentials_last_resent_at = CASE WHEN first_credentials_sent_at IS NULL THEN NULL ELSE \(date) END
                  WHERE id = ANY(\(accountIDs)::uuid[]) AND credentials_sent_at IS NULL
                 RETURNING id
-                """, logger: logger).decode(UUID.self) { marked.append(id) }
-            try await audit.appendMany(marked.map {
-                AuditEntry(actor: .system("mail.credentials"), action: "account.credentials_sent", subjectType: "account",
-                           subjectID: $0.uuidString, occurredAt: date)
-            }, on: connection)
+                """, logger: logger
+            ).decode(UUID.self) { marked.append(id) }
+            try await audit.appendMany(
+                marked.map {
+                    AuditEntry(
+                        actor: .system("mail.credentials"), action: "account.credentials_sent", subjectType: "account",
+                        subjectID: $0.uuidString, occurredAt: date)
+                }, on: connection)
         }
     }
 
@@ -145,10 +159,13 @@ extension AccountRepository {
     /// issue, and the link already sent stops working at once. Returns whether a message is
     /// now due (false when the address did not change, there is no live account, or the
     /// person already activated it). The audit line names what changed, never the addresses.
-    public func correctEmailFromRegistration(candidacyID: String, to email: String, by actor: AuditActor, at now: Date = Date(),
-                                             on connection: PostgresConnection) async throws -> Bool {
+    public func correctEmailFromRegistration(
+        candidacyID: String, to email: String, by actor: AuditActor, at now: Date = Date(),
+        on connection: PostgresConnection
+    ) async throws -> Bool {
         var changed: (UUID, Bool)?
-        for try await row in try await connection.query("""
+        for try await row in try await connection.query(
+            """
             UPDATE accounts a
                SET email = \(email), mail_failed_at = NULL, mail_failure = NULL, updated_at = \(now), credentials_lease_until = NULL,
                    credentials_issue = a.credentials_issue + CASE WHEN a.activated_at IS NULL THEN 1 ELSE 0 END,
@@ -158,12 +175,15 @@ extension AccountRepository {
                    activation_expires_at = CASE WHEN a.activated_at IS NULL THEN NULL ELSE a.activation_expires_at END
              WHERE a.candidacy_id = \(candidacyID) AND a.disabled_at IS NULL AND lower(a.email) <> lower(\(email))
             RETURNING a.id, a.activated_at IS NULL
-            """, logger: logger).decode((UUID, Bool).self) { changed = row }
+            """, logger: logger
+        ).decode((UUID, Bool).self) { changed = row }
         guard let (id, due) = changed else { return false }
-        try await audit.append(AuditEntry(actor: actor, action: "account.email_corrected", subjectType: "account", subjectID: id.uuidString,
-                                          candidacyID: candidacyID,
-                                          changes: ["campo": "correo", "origen": "sistema de registro", "credenciales_reenviadas": due ? "si" : "no"],
-                                          occurredAt: now), on: connection)
+        try await audit.append(
+            AuditEntry(
+                actor: actor, action: "account.email_corrected", subjectType: "account", subjectID: id.uuidString,
+                candidacyID: candidacyID,
+                changes: ["campo": "correo", "origen": "sistema de registro", "credenciales_reenviadas": due ? "si" : "no"],
+                occurredAt: now), on: connection)
         return due
     }
 }
@@ -171,17 +191,21 @@ extension AccountRepository {
 extension AccountRepository {
     /// The live generic accounts of `entities` whose credentials were never sent (their e-mail
     /// found no approved candidacy of the entity then), on the caller's connection.
-    public func unsentRepresentativeAccounts(processID: String, entities: [PostulatingEntity],
-                                             on connection: PostgresConnection) async throws -> [UUID] {
+    public func unsentRepresentativeAccounts(
+        processID: String, entities: [PostulatingEntity],
+        on connection: PostgresConnection
+    ) async throws -> [UUID] {
         guard !entities.isEmpty else { return [] }
         var ids: [UUID] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             SELECT a.id FROM accounts a
               JOIN unnest(\(entities.map(\.kind.rawValue))::text[], \(entities.map(\.code))::text[]) AS e(kind, code)
                 ON a.entity_kind = e.kind AND a.entity_code = e.code
              WHERE a.role = 'representacion' AND a.process_id = \(processID) AND a.disabled_at IS NULL
                AND a.credentials_sent_at IS NULL
-            """, logger: logger).decode(UUID.self) { ids.append(id) }
+            """, logger: logger
+        ).decode(UUID.self) { ids.append(id) }
         return ids
     }
 }

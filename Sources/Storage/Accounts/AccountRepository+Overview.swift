@@ -10,9 +10,12 @@ extension AccountRepository {
     /// generic account.
     /// - Parameter lateCandidacyIDs: the candidacies `AccountDeadlines.late` reports (used by
     ///   the `late` filter; the deadline rule lives there only).
-    public func overview(processID: String, filter: AccountOverviewFilter, lateCandidacyIDs: [String] = [],
-                         limit: Int = 100, offset: Int = 0) async throws -> (rows: [AccountOverviewRow], matching: Int) {
-        let rows = try await client.query("""
+    public func overview(
+        processID: String, filter: AccountOverviewFilter, lateCandidacyIDs: [String] = [],
+        limit: Int = 100, offset: Int = 0
+    ) async throws -> (rows: [AccountOverviewRow], matching: Int) {
+        let rows = try await client.query(
+            """
             WITH lines AS (
                 SELECT false AS generic, c.entity_code, c.id AS candidacy_id, c.full_name AS holder, a.id AS account_id,
                        a.username, 'persona_candidata' AS role, a.created_at,
@@ -39,19 +42,22 @@ extension AccountRepository {
         var result: [AccountOverviewRow] = []
         var matching = 0
         for try await (id, username, role, candidacyID, holder, entity, created, sent, activated, failure, total) in rows.decode(
-            (UUID?, String?, String, String?, String, String, Date?, Date?, Date?, String?, Int).self) {
+            (UUID?, String?, String, String?, String, String, Date?, Date?, Date?, String?, Int).self)
+        {
             matching = total
-            result.append(AccountOverviewRow(
-                accountID: id, username: username, role: AccountRole(rawValue: role) ?? .candidate, candidacyID: candidacyID,
-                holderName: holder, entityCode: entity, issuedAt: created, credentialsSentAt: sent, activatedAt: activated,
-                mailFailure: failure))
+            result.append(
+                AccountOverviewRow(
+                    accountID: id, username: username, role: AccountRole(rawValue: role) ?? .candidate, candidacyID: candidacyID,
+                    holderName: holder, entityCode: entity, issuedAt: created, credentialsSentAt: sent, activatedAt: activated,
+                    mailFailure: failure))
         }
         return (result, matching)
     }
 
     /// Totals over every line of the accounts page of `processID` (see `overview`).
     public func overviewTotals(processID: String) async throws -> AccountOverviewTotals {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT count(*)::int, count(a.id)::int, count(coalesce(a.first_credentials_sent_at, a.credentials_sent_at))::int,
                    count(a.activated_at)::int
               FROM candidacies c LEFT JOIN accounts a ON a.candidacy_id = c.id

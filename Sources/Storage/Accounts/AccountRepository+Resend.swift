@@ -8,7 +8,8 @@ extension AccountRepository {
     public func credentialsTargets(processID: String, accountID: UUID? = nil) async throws -> [CredentialsTarget] {
         // Candidate accounts take their own candidacy's latest applied event; generic
         // accounts the latest applied event of any approved candidacy of their entity.
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT a.id, e.candidacy_id, e.id, false FROM accounts a
               JOIN LATERAL (SELECT candidacy_id, id FROM registration_events
                              WHERE candidacy_id = a.candidacy_id AND status = 'applied'
@@ -37,19 +38,24 @@ extension AccountRepository {
 
     /// Marks the credentials of `accountIDs` as not sent (so `mail.credentials` sends a new
     /// link), with one audit line each, on the caller's connection (inside its transaction).
-    public func clearCredentialsSent(accountIDs: [UUID], by actor: AuditActor, at now: Date = Date(),
-                                     on connection: PostgresConnection) async throws {
+    public func clearCredentialsSent(
+        accountIDs: [UUID], by actor: AuditActor, at now: Date = Date(),
+        on connection: PostgresConnection
+    ) async throws {
         guard !accountIDs.isEmpty else { return }
         var cleared: [UUID] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             UPDATE accounts SET credentials_sent_at = NULL, updated_at = \(now), credentials_issue = credentials_issue + 1,
                                 credentials_issued_at = NULL, credentials_lease_until = NULL,
                                 activation_token_hash = NULL, activation_expires_at = NULL
              WHERE id = ANY(\(accountIDs)::uuid[]) AND disabled_at IS NULL RETURNING id
-            """, logger: logger).decode(UUID.self) { cleared.append(id) }
-        try await audit.appendMany(cleared.map {
-            AuditEntry(actor: actor, action: "account.credentials_resend", subjectType: "account", subjectID: $0.uuidString, occurredAt: now)
-        }, on: connection)
+            """, logger: logger
+        ).decode(UUID.self) { cleared.append(id) }
+        try await audit.appendMany(
+            cleared.map {
+                AuditEntry(actor: actor, action: "account.credentials_resend", subjectType: "account", subjectID: $0.uuidString, occurredAt: now)
+            }, on: connection)
     }
 
     /// The approved candidacies of `processID` that have no account yet, but those in
@@ -60,7 +66,8 @@ extension AccountRepository {
     public func candidaciesWithoutAccount(
         processID: String, excluding: Set<String> = [], limit: Int = 100_000
     ) async throws -> [(candidacyID: String, eventID: String)] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT c.id, e.id FROM candidacies c
               JOIN LATERAL (SELECT id FROM registration_events
                              WHERE candidacy_id = c.id AND status = 'applied' AND type IN ('approval', 'update', 'substitution')

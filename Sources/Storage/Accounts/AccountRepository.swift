@@ -71,11 +71,13 @@ public struct AccountRepository: Sendable {
         } catch {
             throw Self.conflictIfUnique(error)
         }
-        try await audit.appendMany(zip(ids, accounts).map { id, account in
-            AuditEntry(actor: actor, action: "account.create", subjectType: "account", subjectID: id.uuidString,
-                       candidacyID: account.candidacyID, changes: ["role": account.role.rawValue, "username": account.username],
-                       occurredAt: now)
-        }, on: connection)
+        try await audit.appendMany(
+            zip(ids, accounts).map { id, account in
+                AuditEntry(
+                    actor: actor, action: "account.create", subjectType: "account", subjectID: id.uuidString,
+                    candidacyID: account.candidacyID, changes: ["role": account.role.rawValue, "username": account.username],
+                    occurredAt: now)
+            }, on: connection)
         return (ids, tokens)
     }
 
@@ -92,7 +94,8 @@ public struct AccountRepository: Sendable {
     /// The usable (activated, not disabled) accounts with this e-mail address (case-insensitive).
     public func usableAccounts(email: String) async throws -> [Account] {
         var found: [Account] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.columns) FROM accounts
              WHERE lower(email) = \(email.lowercased()) AND activated_at IS NOT NULL AND disabled_at IS NULL
              ORDER BY username LIMIT 20
@@ -109,7 +112,8 @@ public struct AccountRepository: Sendable {
     /// The usable account and its bcrypt hash for a login attempt, or nil when there is no
     /// such account, it is not activated or it is disabled.
     public func credentials(username: String) async throws -> (Account, String)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.columns), password_hash FROM accounts
              WHERE username = \(username.lowercased()) AND activated_at IS NOT NULL AND disabled_at IS NULL
             """, logger: logger)
@@ -125,7 +129,8 @@ public struct AccountRepository: Sendable {
     /// - Throws: `StorageError.notFound` when the link is unknown, used or expired.
     public func activate(token: ActivationToken, passwordHash: String, at now: Date = Date()) async throws -> Account {
         let id = try await client.transaction(logger: logger) { connection -> UUID in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE accounts
                    SET password_hash = \(passwordHash), activated_at = \(now), updated_at = \(now),
                        activation_token_hash = NULL, activation_expires_at = NULL
@@ -137,9 +142,10 @@ public struct AccountRepository: Sendable {
             guard let found else {
                 throw StorageError(.notFound, "El enlace de activación no es válido o ya venció. Solicite uno nuevo.")
             }
-            try await audit.append(AuditEntry(
-                actor: AuditActor(storedRole: try await role(of: found, on: connection), id: found.uuidString),
-                action: "account.activate", subjectType: "account", subjectID: found.uuidString, occurredAt: now), on: connection)
+            try await audit.append(
+                AuditEntry(
+                    actor: AuditActor(storedRole: try await role(of: found, on: connection), id: found.uuidString),
+                    action: "account.activate", subjectType: "account", subjectID: found.uuidString, occurredAt: now), on: connection)
             return found
         }
         guard let account = try await account(id: id) else { throw StorageError(.notFound, "La cuenta no existe.") }
@@ -150,7 +156,9 @@ public struct AccountRepository: Sendable {
     public func reissueActivation(accountID: UUID, activationTTL: Duration, by actor: AuditActor, at now: Date = Date()) async throws -> ActivationToken {
         let token = ActivationToken.generate()
         let expires = now.addingTimeInterval(Double(activationTTL.components.seconds))
-        try await update(accountID, action: "account.reissue_activation", by: actor, at: now, """
+        try await update(
+            accountID, action: "account.reissue_activation", by: actor, at: now,
+            """
             UPDATE accounts SET activation_token_hash = \(token.hash), activation_expires_at = \(expires), updated_at = \(now)
              WHERE id = \(accountID) AND disabled_at IS NULL RETURNING id
             """)
@@ -160,7 +168,9 @@ public struct AccountRepository: Sendable {
     /// Records that a message to `accountID` was refused for its address, with the server's
     /// reply (shown to staff); a later successful sending clears it.
     public func markMailFailed(accountID: UUID, reply: String, at date: Date = Date()) async throws {
-        try await update(accountID, action: "account.mail_failed", by: .system("mail"), at: date, """
+        try await update(
+            accountID, action: "account.mail_failed", by: .system("mail"), at: date,
+            """
             UPDATE accounts SET mail_failed_at = \(date), mail_failure = \(String(reply.prefix(500))), updated_at = \(date)
              WHERE id = \(accountID) RETURNING id
             """)
@@ -169,7 +179,9 @@ public struct AccountRepository: Sendable {
     /// Records that the credentials e-mail of `accountID` was sent at `date`: the first
     /// sending stays the one deadlines are measured from; a later one counts as a resend.
     public func markCredentialsSent(accountID: UUID, at date: Date = Date()) async throws {
-        try await update(accountID, action: "account.credentials_sent", by: .system("mail.credentials"), at: date, """
+        try await update(
+            accountID, action: "account.credentials_sent", by: .system("mail.credentials"), at: date,
+            """
             UPDATE accounts
                SET credentials_sent_at = \(date), updated_at = \(date), mail_failed_at = NULL, mail_failure = NULL,
                    first_credentials_sent_at = coalesce(first_credentials_sent_at, \(date)),
@@ -181,7 +193,9 @@ public struct AccountRepository: Sendable {
 
     /// Disables `accountID` (no login, no pending activation).
     public func disable(accountID: UUID, by actor: AuditActor, at now: Date = Date()) async throws {
-        try await update(accountID, action: "account.disable", by: actor, at: now, """
+        try await update(
+            accountID, action: "account.disable", by: actor, at: now,
+            """
             UPDATE accounts SET disabled_at = coalesce(disabled_at, \(now)), activation_token_hash = NULL,
                                 activation_expires_at = NULL, updated_at = \(now)
              WHERE id = \(accountID) RETURNING id
@@ -193,8 +207,10 @@ public struct AccountRepository: Sendable {
             var changed = false
             for try await _ in try await connection.query(query, logger: logger).decode(UUID.self) { changed = true }
             guard changed else { throw StorageError(.notFound, "La cuenta no existe o está deshabilitada.") }
-            try await audit.append(AuditEntry(actor: actor, action: action, subjectType: "account",
-                                              subjectID: id.uuidString, occurredAt: now), on: connection)
+            try await audit.append(
+                AuditEntry(
+                    actor: actor, action: action, subjectType: "account",
+                    subjectID: id.uuidString, occurredAt: now), on: connection)
         }
     }
 

@@ -19,14 +19,16 @@ public struct NewAccount: Sendable, Hashable {
 
     /// A candidate account for `candidacyID`.
     public static func candidate(username: String, email: String, displayName: String, processID: String, candidacyID: String) -> NewAccount {
-        NewAccount(username: username, email: email, displayName: displayName, role: .candidate,
-                   processID: processID, candidacyID: candidacyID)
+        NewAccount(
+            username: username, email: email, displayName: displayName, role: .candidate,
+            processID: processID, candidacyID: candidacyID)
     }
 
     /// The generic account of `entity`.
     public static func representative(username: String, email: String, displayName: String, processID: String, entity: PostulatingEntity) -> NewAccount {
-        NewAccount(username: username, email: email, displayName: displayName, role: .representative,
-                   processID: processID, entity: entity)
+        NewAccount(
+            username: username, email: email, displayName: displayName, role: .representative,
+            processID: processID, entity: entity)
     }
 
     /// A staff account.
@@ -35,8 +37,10 @@ public struct NewAccount: Sendable, Hashable {
     }
 
     /// Any account; prefer the factories above.
-    public init(username: String, email: String, displayName: String, role: AccountRole,
-                processID: String? = nil, candidacyID: String? = nil, entity: PostulatingEntity? = nil, id: UUID? = nil) {
+    public init(
+        username: String, email: String, displayName: String, role: AccountRole,
+        processID: String? = nil, candidacyID: String? = nil, entity: PostulatingEntity? = nil, id: UUID? = nil
+    ) {
         self.id = id
         self.username = username
         self.email = email

@@ -35,9 +35,12 @@ public struct AuditEntry: Sendable, Hashable {
     }
 
     /// An entry about candidacy `candidacyID`.
-    public static func candidacy(_ candidacyID: String, _ action: String, by actor: AuditActor,
-                                 changes: [String: String] = [:], at date: Date = Date()) -> AuditEntry {
-        AuditEntry(actor: actor, action: action, subjectType: "candidacy", subjectID: candidacyID,
-                   changes: changes, occurredAt: date)
+    public static func candidacy(
+        _ candidacyID: String, _ action: String, by actor: AuditActor,
+        changes: [String: String] = [:], at date: Date = Date()
+    ) -> AuditEntry {
+        AuditEntry(
+            actor: actor, action: action, subjectType: "candidacy", subjectID: candidacyID,
+            changes: changes, occurredAt: date)
     }
 }

@@ -35,7 +35,8 @@ public struct AuditLog: Sendable {
             changes.append(try JSONCoding.encodeString(entry.changes))
             times.append(entry.occurredAt)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO audit_log (actor_role, actor_id, action, subject_type, subject_id, candidacy_id, changes, occurred_at)
             SELECT role, actor, action, type, subject, nullif(candidacy, ''), changes::jsonb, at
               FROM unnest(\(roles)::text[], \(actors)::text[], \(actions)::text[], \(types)::text[],
@@ -52,25 +53,28 @@ public struct AuditLog: Sendable {
 
     /// The log of candidacy `candidacyID`, oldest first.
     public func records(forCandidacy candidacyID: String) async throws -> [AuditRecord] {
-        try await records(query: """
-            SELECT id, actor_role, actor_id, action, subject_type, subject_id, candidacy_id, changes::text, occurred_at
-              FROM audit_log WHERE candidacy_id = \(candidacyID) ORDER BY id
-            """)
+        try await records(
+            query: """
+                SELECT id, actor_role, actor_id, action, subject_type, subject_id, candidacy_id, changes::text, occurred_at
+                  FROM audit_log WHERE candidacy_id = \(candidacyID) ORDER BY id
+                """)
     }
 
     /// The log of one subject (an account, an event), oldest first.
     public func records(subjectType: String, subjectID: String) async throws -> [AuditRecord] {
-        try await records(query: """
-            SELECT id, actor_role, actor_id, action, subject_type, subject_id, candidacy_id, changes::text, occurred_at
-              FROM audit_log WHERE subject_type = \(subjectType) AND subject_id = \(subjectID) ORDER BY id
-            """)
+        try await records(
+            query: """
+                SELECT id, actor_role, actor_id, action, subject_type, subject_id, candidacy_id, changes::text, occurred_at
+                  FROM audit_log WHERE subject_type = \(subjectType) AND subject_id = \(subjectID) ORDER BY id
+                """)
     }
 
     private func records(query: PostgresQuery) async throws -> [AuditRecord] {
         var result: [AuditRecord] = []
         let rows = try await client.query(query, logger: logger)
         for try await (id, role, actor, action, type, subject, candidacy, changes, at) in rows.decode(
-            (Int64, String, String, String, String, String, String?, String, Date).self) {
+            (Int64, String, String, String, String, String, String?, String, Date).self)
+        {
             let entry = AuditEntry(
                 actor: AuditActor(storedRole: role, id: actor), action: action, subjectType: type, subjectID: subject,
                 candidacyID: candidacy, changes: try JSONCoding.decode([String: String].self, from: changes), occurredAt: at)

@@ -28,7 +28,8 @@ extension CandidacyRepository {
     /// How many active candidacies of `processID` each entity has per office and profile state.
     public func progressCounts(processID: String) async throws -> [ProgressCount] {
         var result: [ProgressCount] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT c.entity_kind, c.entity_code, c.office_code, w.state, count(*)::int8
               FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
              WHERE c.process_id = \(processID) AND c.status = 'aprobada'
@@ -47,7 +48,8 @@ extension CandidacyRepository {
     /// office and territory.
     func profiles(processID: String, states: [ProfileState]) async throws -> [CandidacyProfile] {
         var result: [CandidacyProfile] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.prefixedColumns), w.state AS profile_state
               FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
              WHERE c.process_id = \(processID) AND c.status = 'aprobada' AND w.state = ANY(\(states.map(\.rawValue))::text[])

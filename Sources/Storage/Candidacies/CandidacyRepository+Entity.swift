@@ -33,7 +33,8 @@ extension CandidacyRepository {
         processID: String, entity: PostulatingEntity, filter: EntityFilter, limit: Int, offset: Int
     ) async throws -> [CandidacyProfile] {
         var result: [CandidacyProfile] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.prefixedColumns), w.state AS profile_state
               FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
              WHERE c.process_id = \(processID) AND c.entity_kind = \(entity.kind.rawValue) AND c.entity_code = \(entity.code)
@@ -60,7 +61,8 @@ extension CandidacyRepository {
     /// state of their profiles; the counts a representative sees above its list.
     public func profileStateCounts(processID: String, entity: PostulatingEntity, filter: EntityFilter) async throws -> [ProfileState: Int] {
         var counts: [ProfileState: Int] = [:]
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT w.state, count(*) FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
              WHERE c.process_id = \(processID) AND c.entity_kind = \(entity.kind.rawValue) AND c.entity_code = \(entity.code)
                AND c.status = 'aprobada'
@@ -79,7 +81,8 @@ extension CandidacyRepository {
     /// choices of the list's filters), each sorted.
     public func territories(processID: String, entity: PostulatingEntity) async throws -> (offices: [String], municipalities: [String], districts: [Int]) {
         var offices: Set<String> = [], municipalities: Set<String> = [], districts: Set<Int> = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT DISTINCT office_code, municipality, district::int4 FROM candidacies
              WHERE process_id = \(processID) AND entity_kind = \(entity.kind.rawValue) AND entity_code = \(entity.code)
                AND status = 'aprobada'
@@ -97,7 +100,8 @@ extension CandidacyRepository {
     public func candidacies(ids: [String], processID: String, entity: PostulatingEntity) async throws -> [Candidacy] {
         guard !ids.isEmpty else { return [] }
         var result: [Candidacy] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.columns) FROM candidacies
              WHERE id = ANY(\(ids)::text[]) AND process_id = \(processID)
                AND entity_kind = \(entity.kind.rawValue) AND entity_code = \(entity.code)
@@ -110,7 +114,8 @@ extension CandidacyRepository {
     /// nil when it has none: whether its generic account is still needed, and whom its
     /// credentials e-mail names.
     public func anyApproved(processID: String, entity: PostulatingEntity) async throws -> Candidacy? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: Self.columns) FROM candidacies
              WHERE process_id = \(processID) AND entity_kind = \(entity.kind.rawValue) AND entity_code = \(entity.code)
                AND status = 'aprobada'
@@ -133,9 +138,11 @@ extension CandidacyRepository {
     public func approved(ids: [String]) async throws -> [String: Candidacy] {
         guard !ids.isEmpty else { return [:] }
         var result: [String: Candidacy] = [:]
-        for try await row in try await client.query("""
+        for try await row in try await client.query(
+            """
             SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = ANY(\(ids)::text[]) AND status = 'aprobada'
-            """, logger: logger) {
+            """, logger: logger)
+        {
             let candidacy = try Self.decode(row)
             result[candidacy.id] = candidacy
         }
@@ -148,9 +155,11 @@ extension CandidacyRepository {
     public func existing(ids: [String], on connection: PostgresConnection) async throws -> [String: Candidacy] {
         guard !ids.isEmpty else { return [:] }
         var result: [String: Candidacy] = [:]
-        for try await row in try await connection.query("""
+        for try await row in try await connection.query(
+            """
             SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = ANY(\(Array(Set(ids)))::text[])
-            """, logger: logger) {
+            """, logger: logger)
+        {
             let candidacy = try Self.decode(row)
             result[candidacy.id] = candidacy
         }

@@ -45,8 +45,10 @@ extension CandidacyRepository {
     /// changed fields (never their values: a birth date is personal data). Returns the
     /// changed fields; none, no write.
     /// - Precondition: `updateRefusal(of:to:)` is nil.
-    public func applyUpdate(_ updated: Candidacy, to current: Candidacy, by actor: AuditActor, at now: Date = Date(),
-                            on connection: PostgresConnection) async throws -> [String] {
+    public func applyUpdate(
+        _ updated: Candidacy, to current: Candidacy, by actor: AuditActor, at now: Date = Date(),
+        on connection: PostgresConnection
+    ) async throws -> [String] {
         let changed = Self.changedFields(from: current, to: updated)
         guard !changed.isEmpty else { return [] }
         var years: Int?, birth: String?
@@ -54,7 +56,8 @@ extension CandidacyRepository {
         case .years(let value): years = value
         case .birthDate(let date): birth = date.description
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE candidacies
                SET full_name = \(updated.fullName), gender = \(updated.gender.rawValue), age_years = \(years),
                    birth_date = \(birth)::date, district = \(updated.district), municipality = \(updated.municipality),
@@ -63,13 +66,16 @@ extension CandidacyRepository {
              WHERE id = \(current.id)
             """, logger: logger)
         if changed.contains("full_name") {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE accounts SET display_name = \(updated.fullName), updated_at = \(now)
                  WHERE candidacy_id = \(current.id) AND role = 'persona_candidata'
                 """, logger: logger)
         }
-        try await audit.append(.candidacy(current.id, "candidacy.update", by: actor,
-                                          changes: ["fields": changed.joined(separator: ",")], at: now), on: connection)
+        try await audit.append(
+            .candidacy(
+                current.id, "candidacy.update", by: actor,
+                changes: ["fields": changed.joined(separator: ",")], at: now), on: connection)
         return changed
     }
 }

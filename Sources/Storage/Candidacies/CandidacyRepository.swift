@@ -40,7 +40,8 @@ public struct CandidacyRepository: Sendable {
         guard !candidacies.isEmpty else { return }
         let independents = candidacies.filter { $0.postulatingEntity.kind == .independent }
         if !independents.isEmpty {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO postulating_entities (process_id, kind, code, name)
                 SELECT DISTINCT process_id, 'independiente', code, 'Candidatura independiente'
                   FROM unnest(\(independents.map(\.processID))::text[], \(independents.map(\.postulatingEntity.code))::text[]) AS t(process_id, code)
@@ -54,15 +55,19 @@ public struct CandidacyRepository: Sendable {
             guard PostgresErrorText.sqlState(error) == "23505" else { throw error }
             throw StorageError(.conflict, "Alguna de las candidaturas ya estaba registrada.")
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO profile_workflows (candidacy_id, updated_at) SELECT id, \(now) FROM unnest(\(ids)::text[]) AS t(id)
             """, logger: logger)
-        try await audit.appendMany(candidacies.map { candidacy in
-            .candidacy(candidacy.id, "candidacy.register", by: actor, changes: [
-                "status": candidacy.status.rawValue, "office": candidacy.officeCode,
-                "entity": "\(candidacy.postulatingEntity.kind.rawValue):\(candidacy.postulatingEntity.code)",
-            ], at: now)
-        }, on: connection)
+        try await audit.appendMany(
+            candidacies.map { candidacy in
+                .candidacy(
+                    candidacy.id, "candidacy.register", by: actor,
+                    changes: [
+                        "status": candidacy.status.rawValue, "office": candidacy.officeCode,
+                        "entity": "\(candidacy.postulatingEntity.kind.rawValue):\(candidacy.postulatingEntity.code)",
+                    ], at: now)
+            }, on: connection)
     }
 
     private func insertQuery(_ candidacies: [Candidacy], at now: Date) -> PostgresQuery {
@@ -112,7 +117,8 @@ public struct CandidacyRepository: Sendable {
     /// The candidacies of `processID`, optionally of one office and one entity, by office,
     /// territory, list position and formula position.
     public func candidacies(processID: String, officeCode: String? = nil, entity: PostulatingEntity? = nil) async throws -> [Candidacy] {
-        try await list("""
+        try await list(
+            """
             SELECT \(unescaped: Self.columns) FROM candidacies
              WHERE process_id = \(processID)
                AND (\(officeCode)::text IS NULL OR office_code = \(officeCode))
@@ -147,8 +153,10 @@ public struct CandidacyRepository: Sendable {
 
     /// `withdraw(_:as:by:at:)` on the caller's connection.
     @discardableResult
-    public func withdraw(_ id: String, as status: CandidacyStatus, by actor: AuditActor, at now: Date = Date(),
-                         on connection: PostgresConnection) async throws -> Candidacy {
+    public func withdraw(
+        _ id: String, as status: CandidacyStatus, by actor: AuditActor, at now: Date = Date(),
+        on connection: PostgresConnection
+    ) async throws -> Candidacy {
         // Lock the row so two withdrawals of one candidacy (duplicate events) serialize.
         let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM candidacies WHERE id = \(id) FOR UPDATE", logger: logger)
         var found: Candidacy?
@@ -157,18 +165,23 @@ public struct CandidacyRepository: Sendable {
         guard candidacy.status.canChange(to: status) else {
             throw StorageError(.conflict, "La candidatura \(id) está \(candidacy.status.label.lowercased()); no puede quedar \(status.label.lowercased()).")
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE candidacies SET status = \(status.rawValue), status_changed_at = \(now), updated_at = \(now) WHERE id = \(id)
             """, logger: logger)
         try await connection.query(
             "UPDATE identity_questionnaires SET blocked_at = \(now) WHERE candidacy_id = \(id) AND blocked_at IS NULL", logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE accounts SET disabled_at = \(now), activation_token_hash = NULL, activation_expires_at = NULL, updated_at = \(now)
              WHERE candidacy_id = \(id) AND disabled_at IS NULL
             """, logger: logger)
-        try await audit.append(.candidacy(id, "candidacy.withdraw", by: actor, changes: [
-            "from": candidacy.status.rawValue, "to": status.rawValue, "identity": "bloqueado",
-        ], at: now), on: connection)
+        try await audit.append(
+            .candidacy(
+                id, "candidacy.withdraw", by: actor,
+                changes: [
+                    "from": candidacy.status.rawValue, "to": status.rawValue, "identity": "bloqueado",
+                ], at: now), on: connection)
         candidacy.status = status
         return candidacy
     }
@@ -201,8 +214,9 @@ public struct CandidacyRepository: Sendable {
             formulaPosition: try enumValue(FormulaPosition.self, "formula_position"), fullName: try r["full_name"].decode(String.self),
             gender: try enumValue(Gender.self, "gender"), age: age,
             affirmativeAction: try r["affirmative_action"].decode(String?.self).flatMap(IdentityGroup.init(rawValue:)),
-            postulatingEntity: PostulatingEntity(kind: try enumValue(PostulatingEntity.Kind.self, "entity_kind"),
-                                                 code: try r["entity_code"].decode(String.self)),
+            postulatingEntity: PostulatingEntity(
+                kind: try enumValue(PostulatingEntity.Kind.self, "entity_kind"),
+                code: try r["entity_code"].decode(String.self)),
             status: try enumValue(CandidacyStatus.self, "status"),
             replacesCandidacyID: try r["replaces_candidacy_id"].decode(String?.self))
     }

@@ -52,8 +52,9 @@ public struct DemoElection: Sendable {
             var formula = DemoRandom(seed: seed &+ 2, stream: UInt64(slot.index / 2))
             let gender: Gender = formula.chance(0.01) ? .nonBinary : formula.chance(0.5) ? .woman : .man
             let registeredAt = process.publicationDate.addingDays(-50).startInUTC
-            return try profile(for: slot, id: slot.candidacyID, gender: gender, registeredAt: registeredAt, replaces: nil,
-                               random: &random, state: .published)
+            return try profile(
+                for: slot, id: slot.candidacyID, gender: gender, registeredAt: registeredAt, replaces: nil,
+                random: &random, state: .published)
         }
     }
 
@@ -72,16 +73,18 @@ public struct DemoElection: Sendable {
         let roll = Double.random(in: 0..<1, using: &random)
         guard roll < 0.02 else { return [original] }
         // Withdrawn: 3 in 4 substituted by a new person, the rest cancelled.
-        var withdrawn = try profile(for: slot, id: slot.candidacyID, gender: gender, registeredAt: registeredAt, replaces: nil,
-                                    random: &random, state: random.chance(0.5) ? .pending : .capturing)
+        var withdrawn = try profile(
+            for: slot, id: slot.candidacyID, gender: gender, registeredAt: registeredAt, replaces: nil,
+            random: &random, state: random.chance(0.5) ? .pending : .capturing)
         withdrawn.withdrawnAt = withdrawn.lastActivity.addingTimeInterval(86_400)
         guard roll < 0.015 else {
             withdrawn.candidacy.status = .cancelled
             return [withdrawn]
         }
         withdrawn.candidacy.status = .substituted
-        let substitute = try profile(for: slot, id: slot.candidacyID + "-S1", gender: gender,
-                                     registeredAt: withdrawn.withdrawnAt!, replaces: slot.candidacyID, random: &random)
+        let substitute = try profile(
+            for: slot, id: slot.candidacyID + "-S1", gender: gender,
+            registeredAt: withdrawn.withdrawnAt!, replaces: slot.candidacyID, random: &random)
         return [withdrawn, substitute]
     }
 
@@ -90,7 +93,9 @@ public struct DemoElection: Sendable {
         random: inout DemoRandom, state chosen: ProfileState? = nil
     ) throws -> DemoProfile {
         let group: IdentityGroup? = random.chance(0.07) ? random.pick(IdentityGroup.allCases) : nil
-        let age = group == .youth ? Int.random(in: 21...29, using: &random)
+        let age =
+            group == .youth
+            ? Int.random(in: 21...29, using: &random)
             : group == .olderPerson ? Int.random(in: 60...78, using: &random) : Int.random(in: 25...70, using: &random)
         let names = gender == .woman ? DemoTexts.givenNamesWomen : gender == .man ? DemoTexts.givenNamesMen : DemoTexts.givenNamesNonBinary
         let given = random.pick(names), first = random.pick(DemoTexts.surnames), second = random.pick(DemoTexts.surnames)
@@ -114,10 +119,13 @@ public struct DemoElection: Sendable {
     /// Questionnaires, consent and the workflow history that leads to the profile's state.
     private func fill(_ profile: inout DemoProfile, slot: DemoSlot, age: Int, random: inout DemoRandom) throws {
         guard profile.state != .pending else { return }
-        let flaw: DemoQuestionnaires.Flaw? = profile.state == .capturing && random.chance(0.6)
+        let flaw: DemoQuestionnaires.Flaw? =
+            profile.state == .capturing && random.chance(0.6)
             ? random.pick(DemoQuestionnaires.Flaw.allCases) : nil
         let curricular = DemoQuestionnaires.curricular(for: slot, publication: process.publicationDate, flaw: flaw, random: &random)
-        let identity = profile.state == .capturing && random.chance(0.4) ? nil
+        let identity =
+            profile.state == .capturing && random.chance(0.4)
+            ? nil
             : DemoQuestionnaires.identity(catalogs: catalogs, age: age, random: &random)
         let report = ProfileCompleteness.check(
             privacyNoticeAccepted: true, curricular: curricular, identity: identity, candidacy: profile.candidacy,
@@ -133,12 +141,14 @@ public struct DemoElection: Sendable {
         let staff = ProfileActor(role: .staff, id: DemoActors.transparency.uuidString)
         for action in Self.path(to: profile.state, returnFirst: random.chance(0.2)) {
             clock.addTimeInterval(Double(Int.random(in: 3_600...(72 * 3_600), using: &random)))
-            let actor = switch ProfileLifecycle.roles(allowedFor: action) {
-            case let roles where roles.contains(.candidate): random.chance(0.7) ? candidate : representative
-            case let roles where roles.contains(.representative): representative
-            default: staff
-            }
-            let observations = ProfileLifecycle.requiresObservations(action)
+            let actor =
+                switch ProfileLifecycle.roles(allowedFor: action) {
+                case let roles where roles.contains(.candidate): random.chance(0.7) ? candidate : representative
+                case let roles where roles.contains(.representative): representative
+                default: staff
+                }
+            let observations =
+                ProfileLifecycle.requiresObservations(action)
                 ? "Revise la redacción de la trayectoria política: incluya fechas y el nombre de las organizaciones." : nil
             try workflow.apply(action, by: actor, at: clock, completeness: report, observations: observations)
         }
@@ -148,11 +158,15 @@ public struct DemoElection: Sendable {
     /// The actions that take a new profile to `state` (optionally through one return with
     /// observations before the first verification).
     static func path(to state: ProfileState, returnFirst: Bool) -> [ProfileAction] {
-        let review: [ProfileAction] = returnFirst
+        let review: [ProfileAction] =
+            returnFirst
             ? [.markComplete, .authorize, .returnWithObservations, .resumeCapture, .markComplete, .authorize]
             : [.markComplete, .authorize]
-        let main: [ProfileAction] = [.startCapture] + review + [.verify, .publish, .requestModification, .approveModification,
-                                                                 .submitModification, .reverify, .republish]
+        let main: [ProfileAction] =
+            [.startCapture] + review + [
+                .verify, .publish, .requestModification, .approveModification,
+                .submitModification, .reverify, .republish,
+            ]
         switch state {
         case .pending: return []
         case .capturing: return [.startCapture]
@@ -169,8 +183,9 @@ public struct DemoElection: Sendable {
     private static func lands(_ action: ProfileAction, on state: ProfileState) -> Bool {
         switch (action, state) {
         case (.verify, .verified), (.publish, .published), (.requestModification, .modificationRequested),
-             (.approveModification, .modifying), (.submitModification, .modificationSubmitted),
-             (.reverify, .reverified), (.republish, .republished): true
+            (.approveModification, .modifying), (.submitModification, .modificationSubmitted),
+            (.reverify, .reverified), (.republish, .republished):
+            true
         default: false
         }
     }

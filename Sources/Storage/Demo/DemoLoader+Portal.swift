@@ -9,11 +9,14 @@ extension DemoLoader {
     /// Returns how many were loaded (at most the election's slots). No staff or representative
     /// accounts are made (the replicas of `.national` share party codes, and the benchmark
     /// signs nobody in).
-    public func loadPublished(_ election: DemoElection, count: Int, batchSize: Int = 1_000,
-                              progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+    public func loadPublished(
+        _ election: DemoElection, count: Int, batchSize: Int = 1_000,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Int {
         var existing = 0
         for try await value in try await client.query(
-            "SELECT count(*)::int8 FROM candidacies WHERE process_id = \(election.process.id)", logger: logger).decode(Int.self) {
+            "SELECT count(*)::int8 FROM candidacies WHERE process_id = \(election.process.id)", logger: logger
+        ).decode(Int.self) {
             existing = value
         }
         guard existing == 0 else { throw DataExists(processID: election.process.id, candidacies: existing) }
@@ -35,7 +38,8 @@ extension DemoLoader {
     /// the workflow's steps): the portal benchmark's one-profile refreshes then have a real
     /// change to write.
     public func amendPublishedHistory(candidacyID: String, text: String) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             UPDATE curricular_questionnaires
                SET published_answers = jsonb_set(published_answers, '{professionalHistory}', to_jsonb(\(text)::text))
              WHERE candidacy_id = \(candidacyID) AND published_answers IS NOT NULL

@@ -12,7 +12,8 @@ extension DemoLoader {
         let published = captured.map { profile in
             profile.history.last { $0.action == .publish || $0.action == .republish }?.at ?? Self.none
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_at, updated_by, published_answers, published_at)
             SELECT id, answers::jsonb, saved, actor, CASE WHEN published = 'epoch' THEN NULL ELSE answers::jsonb END,
                    nullif(published, 'epoch')
@@ -20,7 +21,8 @@ extension DemoLoader {
                           \(savedAt)::timestamptz[], \(captured.map(\.accountID.uuidString))::text[], \(published)::timestamptz[])
                    AS t(id, answers, saved, actor, published)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO privacy_notice_acceptances (candidacy_id, notice_version, accepted_by, accepted_at)
             SELECT id, \(Self.privacyNoticeVersion), actor, at
               FROM unnest(\(captured.map(\.candidacy.id))::text[], \(captured.map(\.accountID.uuidString))::text[],
@@ -29,7 +31,8 @@ extension DemoLoader {
         let identified = captured.filter { $0.identity != nil }
         var sealed: [SealedValue] = []
         for profile in identified { sealed.append(try cipher.seal(json: profile.identity!, context: profile.candidacy.id)) }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO identity_questionnaires (candidacy_id, ciphertext, nonce, key_id, updated_at, updated_by, blocked_at,
                                                  published_revision)
             SELECT id, decode(ciphertext, 'hex'), decode(nonce, 'hex'), key_id, saved, actor, nullif(blocked, 'epoch'),
@@ -42,7 +45,8 @@ extension DemoLoader {
                    AS t(id, ciphertext, nonce, key_id, saved, actor, blocked, published)
             """, logger: logger)
         let consenting = identified.filter { $0.consentGranted == true }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO identity_consents (candidacy_id, decision, decided_at, decided_by)
             SELECT id, 'granted', at, actor
               FROM unnest(\(consenting.map(\.candidacy.id))::text[],
@@ -55,8 +59,10 @@ extension DemoLoader {
             entries.append(.candidacy(profile.candidacy.id, "privacy_notice.accept", by: actor, changes: ["version": Self.privacyNoticeVersion], at: at))
             entries.append(.candidacy(profile.candidacy.id, "curricular.save", by: actor, changes: ["revision": "1", "fields": "todos"], at: at))
             if profile.identity != nil {
-                entries.append(.candidacy(profile.candidacy.id, "identity.save", by: actor,
-                                          changes: ["revision": "1", "key_id": cipher.keyID], at: at.addingTimeInterval(1_800)))
+                entries.append(
+                    .candidacy(
+                        profile.candidacy.id, "identity.save", by: actor,
+                        changes: ["revision": "1", "key_id": cipher.keyID], at: at.addingTimeInterval(1_800)))
             }
             if profile.consentGranted == true {
                 entries.append(.candidacy(profile.candidacy.id, "consent.grant", by: actor, changes: ["document": "no"], at: at.addingTimeInterval(1_900)))
@@ -82,7 +88,8 @@ extension DemoLoader {
             appliedAt.append(republication?.at ?? Self.none)
         }
         guard !ids.isEmpty else { return }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO modification_requests (candidacy_id, reason, requested_by, requested_at, status, decided_by, decided_at, applied_at)
             SELECT id, 'Actualización de medios de contacto y propuestas.', by_, at, status, nullif(decided_by, ''),
                    nullif(decided_at, 'epoch'), nullif(applied_at, 'epoch')
@@ -114,7 +121,8 @@ extension DemoLoader {
                 times.append(withdrawnAt)
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO registration_events (id, process_id, type, candidacy_id, body, source, received_at, status, applied_at)
             SELECT t.id, c.process_id, t.type, t.candidacy, t.body::jsonb, 'csv', t.at, 'applied', t.at
               FROM unnest(\(ids)::text[], \(types)::text[], \(candidacies)::text[], \(bodies)::text[], \(times)::timestamptz[])

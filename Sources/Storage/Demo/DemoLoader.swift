@@ -40,8 +40,10 @@ public struct DemoLoader: Sendable {
 
     /// Loads `election`, `batchSize` slots per transaction, calling `progress(done, total)`
     /// after each batch; returns what the database holds afterwards.
-    public func load(_ election: DemoElection, batchSize: Int = 1_000,
-                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> DemoSummary {
+    public func load(
+        _ election: DemoElection, batchSize: Int = 1_000,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> DemoSummary {
         let start = ContinuousClock.now
         try await prepare(election)
         var generated = DemoSummary.Generated()
@@ -70,7 +72,8 @@ public struct DemoLoader: Sendable {
             try await connection.query("SELECT pg_advisory_xact_lock(\(Int64(0x64656D6F)))", logger: logger)
             var existing = 0
             for try await count in try await connection.query(
-                "SELECT count(*) FROM candidacies WHERE process_id = \(election.process.id)", logger: logger).decode(Int.self) {
+                "SELECT count(*) FROM candidacies WHERE process_id = \(election.process.id)", logger: logger
+            ).decode(Int.self) {
                 existing = count
             }
             guard existing == 0 else { throw DataExists(processID: election.process.id, candidacies: existing) }
@@ -78,22 +81,25 @@ public struct DemoLoader: Sendable {
                 found["\(slot.replica)/\(slot.party.code)"] = (slot.party, slot.replica)
             }.values.sorted { ($0.1, $0.0.code) < ($1.1, $1.0.code) }
             let representatives = parties.map { party, replica in
-                NewAccount(username: "demo\(replica > 0 ? String(replica) : "").rep.\(party.code.lowercased())",
-                           email: "representacion.\(party.code.lowercased())@conoceles.example",
-                           displayName: "Representación de \(party.name)", role: .representative,
-                           processID: election.process.id, entity: .party(code: party.code),
-                           id: DemoActors.representative(of: party, replica: replica))
+                NewAccount(
+                    username: "demo\(replica > 0 ? String(replica) : "").rep.\(party.code.lowercased())",
+                    email: "representacion.\(party.code.lowercased())@conoceles.example",
+                    displayName: "Representación de \(party.name)", role: .representative,
+                    processID: election.process.id, entity: .party(code: party.code),
+                    id: DemoActors.representative(of: party, replica: replica))
             }
             // A load that failed half-way leaves these accounts behind: keep them.
             let wanted = DemoActors.staffAccounts() + representatives
             var existingIDs: Set<UUID> = []
             for try await id in try await connection.query(
-                "SELECT id FROM accounts WHERE id = ANY(\(wanted.compactMap(\.id))::uuid[])", logger: logger).decode(UUID.self) {
+                "SELECT id FROM accounts WHERE id = ANY(\(wanted.compactMap(\.id))::uuid[])", logger: logger
+            ).decode(UUID.self) {
                 existingIDs.insert(id)
             }
             let accounts = AccountRepository(client: client, logger: logger)
-            _ = try await accounts.createMany(wanted.filter { !existingIDs.contains($0.id!) },
-                                              activationTTL: .seconds(72 * 3_600), by: Self.actor, on: connection)
+            _ = try await accounts.createMany(
+                wanted.filter { !existingIDs.contains($0.id!) },
+                activationTTL: .seconds(72 * 3_600), by: Self.actor, on: connection)
         }
     }
 
@@ -111,8 +117,9 @@ public struct DemoLoader: Sendable {
 
     private func writeAccounts(_ profiles: [DemoProfile], election: DemoElection, on connection: PostgresConnection) async throws {
         let accounts = profiles.map { profile in
-            NewAccount.candidate(username: profile.username, email: profile.email, displayName: profile.candidacy.fullName,
-                                 processID: election.process.id, candidacyID: profile.candidacy.id)
+            NewAccount.candidate(
+                username: profile.username, email: profile.email, displayName: profile.candidacy.fullName,
+                processID: election.process.id, candidacyID: profile.candidacy.id)
         }.enumerated().map { index, account in
             var account = account
             account.id = profiles[index].accountID
@@ -123,7 +130,8 @@ public struct DemoLoader: Sendable {
             accounts, activationTTL: .seconds(72 * 3_600), by: Self.actor, at: profiles.map(\.registeredAt).min() ?? Date(), on: connection)
         let activated = profiles.map { $0.history.first.map { $0.at.addingTimeInterval(-600) } ?? Self.none }
         let disabled = profiles.map { $0.withdrawnAt ?? Self.none }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE accounts a
                SET credentials_sent_at = t.sent, first_credentials_sent_at = t.sent,
                    activated_at = nullif(t.activated, 'epoch'::timestamptz),

@@ -18,7 +18,9 @@ enum DemoQuestionnaires {
         }
         let levels = ValidationRules.default.educationLevels.map(\.key)
         let degree = levels[min(levels.count - 1, 3 + random.weighted([1, 1, 2, 6, 2, 12, 3, 4, 1]))]
-        let status = ValidationRules.default.educationLevelsWithoutStatus.contains(degree) ? nil
+        let status =
+            ValidationRules.default.educationLevelsWithoutStatus.contains(degree)
+            ? nil
             : random.pick(ValidationRules.default.educationStatuses.map(\.key))
         let handle = String(slot.candidacyID.lowercased().filter { $0.isLetter || $0.isNumber })
         var answers = CurricularQuestionnaire(
@@ -84,7 +86,9 @@ enum DemoQuestionnaires {
             indigenous: IndigenousSection(
                 identifiesAsIndigenous: indigenous, speaksIndigenousLanguage: yesNo(0.05),
                 people: indigenous == .yes
-                    ? .answered(random.chance(0.1) ? .other(text: "Comunidad coca de Mezcala") : peoples.isEmpty ? .preferNotToAnswer : .entry(key: random.pick(peoples)))
+                    ? .answered(
+                        random.chance(0.1)
+                            ? .other(text: "Comunidad coca de Mezcala") : peoples.isEmpty ? .preferNotToAnswer : .entry(key: random.pick(peoples)))
                     : nil),
             disability: DisabilitySection(
                 hasDisability: disability,
@@ -94,8 +98,11 @@ enum DemoQuestionnaires {
             afroMexican: yesNo(0.02),
             sexualDiversity: SexualDiversitySection(
                 isLGBTTTIQ: diversity,
-                identity: diversity == .yes ? .answered(random.chance(0.1) ? Choice(.other, otherText: "Persona pansexual")
-                                                                            : Choice(random.pick(Array(some(SexualDiversitySection.Identity.self))))) : nil),
+                identity: diversity == .yes
+                    ? .answered(
+                        random.chance(0.1)
+                            ? Choice(.other, otherText: "Persona pansexual")
+                            : Choice(random.pick(Array(some(SexualDiversitySection.Identity.self))))) : nil),
             migrant: MigrantSection(
                 isMigrant: migrant,
                 countryOfResidence: migrant == .yes ? .answered(countries.isEmpty ? .preferNotToAnswer : .entry(key: random.pick(countries))) : nil,

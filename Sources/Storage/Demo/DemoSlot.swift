@@ -43,9 +43,11 @@ struct DemoSlot: Sendable {
                 for seat in seats(of: office, process: process, municipalities: municipalities, limit: scale.seatLimit) {
                     for party in parties {
                         for position in FormulaPosition.allCases {
-                            slots.append(DemoSlot(index: slots.count, replica: replica, office: office, district: seat.district,
-                                                  municipality: seat.municipality, listPosition: seat.listPosition,
-                                                  party: party, position: position))
+                            slots.append(
+                                DemoSlot(
+                                    index: slots.count, replica: replica, office: office, district: seat.district,
+                                    municipality: seat.municipality, listPosition: seat.listPosition,
+                                    party: party, position: position))
                         }
                     }
                 }

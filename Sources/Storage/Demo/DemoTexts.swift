@@ -5,17 +5,23 @@ import Foundation
 /// profile reads differently and each field lands inside (or, on purpose, outside) its
 /// length rule.
 enum DemoTexts {
-    static let givenNamesWomen = ["María", "Guadalupe", "Ana", "Sofía", "Fernanda", "Alejandra", "Claudia", "Verónica", "Rocío",
-                                  "Patricia", "Itzel", "Ximena", "Mariana", "Laura", "Citlali", "Gabriela", "Martha", "Elena",
-                                  "Daniela", "Rosa", "Teresa", "Adriana", "Lucía", "Valeria", "Yolanda", "Karla"]
-    static let givenNamesMen = ["José", "Juan", "Luis", "Carlos", "Miguel", "Jorge", "Francisco", "Alejandro", "Ricardo", "Arturo",
-                                "Jesús", "Eduardo", "Roberto", "Fernando", "Raúl", "Héctor", "Sergio", "Pablo", "Emiliano",
-                                "Salvador", "Ramón", "Ignacio", "Javier", "Óscar", "Rubén", "Tonatiuh"]
+    static let givenNamesWomen = [
+        "María", "Guadalupe", "Ana", "Sofía", "Fernanda", "Alejandra", "Claudia", "Verónica", "Rocío",
+        "Patricia", "Itzel", "Ximena", "Mariana", "Laura", "Citlali", "Gabriela", "Martha", "Elena",
+        "Daniela", "Rosa", "Teresa", "Adriana", "Lucía", "Valeria", "Yolanda", "Karla",
+    ]
+    static let givenNamesMen = [
+        "José", "Juan", "Luis", "Carlos", "Miguel", "Jorge", "Francisco", "Alejandro", "Ricardo", "Arturo",
+        "Jesús", "Eduardo", "Roberto", "Fernando", "Raúl", "Héctor", "Sergio", "Pablo", "Emiliano",
+        "Salvador", "Ramón", "Ignacio", "Javier", "Óscar", "Rubén", "Tonatiuh",
+    ]
     static let givenNamesNonBinary = ["Alex", "Andrea", "Sasha", "Ariel", "Cruz", "Guadalupe", "Rene", "Noa"]
-    static let surnames = ["García", "Hernández", "López", "Martínez", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
-                           "Flores", "Gómez", "Díaz", "Cruz", "Morales", "Reyes", "Gutiérrez", "Ortiz", "Chávez", "Ruiz",
-                           "Jiménez", "Mendoza", "Álvarez", "Castillo", "Romero", "Núñez", "Ibarra", "Villaseñor", "Orozco",
-                           "Navarro", "Plascencia", "Aceves", "Camarena", "Covarrubias", "Íñiguez", "Zúñiga", "de la Torre"]
+    static let surnames = [
+        "García", "Hernández", "López", "Martínez", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
+        "Flores", "Gómez", "Díaz", "Cruz", "Morales", "Reyes", "Gutiérrez", "Ortiz", "Chávez", "Ruiz",
+        "Jiménez", "Mendoza", "Álvarez", "Castillo", "Romero", "Núñez", "Ibarra", "Villaseñor", "Orozco",
+        "Navarro", "Plascencia", "Aceves", "Camarena", "Covarrubias", "Íñiguez", "Zúñiga", "de la Torre",
+    ]
 
     static let professional = [
         "Soy licenciada en Derecho por la Universidad de Guadalajara y he ejercido la abogacía durante {years} años.",
@@ -83,8 +89,10 @@ enum DemoTexts {
         "Curso de Protección Civil y Gestión de Riesgos, 2023",
         "Taller de Presupuesto Participativo, 2022",
     ]
-    static let streets = ["Av. Juárez", "Calle Hidalgo", "Av. Vallarta", "Calle Morelos", "Av. Revolución", "Calle Independencia",
-                          "Av. López Mateos", "Calle Allende", "Av. Patria", "Calle Zaragoza"]
+    static let streets = [
+        "Av. Juárez", "Calle Hidalgo", "Av. Vallarta", "Calle Morelos", "Av. Revolución", "Calle Independencia",
+        "Av. López Mateos", "Calle Allende", "Av. Patria", "Calle Zaragoza",
+    ]
 
     /// A paragraph from `pool` with at least `minimum` non-white-space characters (and
     /// usually not many more), with `{place}`, `{office}` and `{years}` filled in.

@@ -108,12 +108,14 @@ public struct SealedValueRotation: Sendable {
             again: { ids in try await rows.documents(ids, notSealedWith: current) },
             reseal: { page, tally in try await reseal(page, dryRun: dryRun, into: &tally, failureLimit: failureLimit) })
         if !dryRun { try await AuditLog(client: client, logger: logger).append(auditEntry(report, by: actor)) }
-        logger.notice("sealed values rotated", metadata: [
-            "key_id": "\(current)", "dry_run": "\(dryRun)",
-            "identity_resealed": "\(report.identityQuestionnaires.resealed)",
-            "consent_documents_resealed": "\(report.consentDocuments.resealed)",
-            "failed": "\(report.identityQuestionnaires.failed + report.consentDocuments.failed)",
-        ])
+        logger.notice(
+            "sealed values rotated",
+            metadata: [
+                "key_id": "\(current)", "dry_run": "\(dryRun)",
+                "identity_resealed": "\(report.identityQuestionnaires.resealed)",
+                "consent_documents_resealed": "\(report.consentDocuments.resealed)",
+                "failed": "\(report.identityQuestionnaires.failed + report.consentDocuments.failed)",
+            ])
         return report
     }
 
@@ -178,7 +180,8 @@ public struct SealedValueRotation: Sendable {
         // version) matches nothing and is left alone. Content unchanged: revision and
         // updated_at/by stay the candidate's.
         var updated = Set<String>()
-        let result = try await client.query("""
+        let result = try await client.query(
+            """
             UPDATE identity_questionnaires q
                SET ciphertext = n.ciphertext, nonce = n.nonce, key_id = \(cipher.keyID)
               FROM unnest(\(ids)::text[], \(oldKeys)::text[], \(oldNonces)::bytea[], \(ciphertexts)::bytea[], \(nonces)::bytea[])
@@ -219,7 +222,8 @@ public struct SealedValueRotation: Sendable {
         // rotation may have changed it); the consent records that name the old blob follow it in
         // the same statement, so no row is left naming a blob about to be deleted.
         var moved = Set<UUID>()
-        let result = try await client.query("""
+        let result = try await client.query(
+            """
             WITH moved AS (
                 UPDATE consent_documents d SET sha256 = n.new_sha256, key_id = \(cipher.keyID)
                   FROM unnest(\(moves.map(\.document.id))::uuid[], \(moves.map(\.document.sha256))::text[],

@@ -36,7 +36,8 @@ struct SealedValueRows: Sendable {
     /// Up to `limit` identity questionnaires after candidacy `after`, in candidacy order; only
     /// those sealed with another key than `notSealedWith` when it is given.
     func identities(after: String = "", limit: Int, notSealedWith keyID: String? = nil) async throws -> [Identity] {
-        try await identities("""
+        try await identities(
+            """
             SELECT candidacy_id, ciphertext, nonce, key_id FROM identity_questionnaires
              WHERE candidacy_id > \(after) AND (\(keyID)::text IS NULL OR key_id <> \(keyID))
              ORDER BY candidacy_id LIMIT \(limit)
@@ -45,7 +46,8 @@ struct SealedValueRows: Sendable {
 
     /// The identity questionnaires of `candidacyIDs` still sealed with another key than `keyID`.
     func identities(_ candidacyIDs: [String], notSealedWith keyID: String) async throws -> [Identity] {
-        try await identities("""
+        try await identities(
+            """
             SELECT candidacy_id, ciphertext, nonce, key_id FROM identity_questionnaires
              WHERE candidacy_id = ANY(\(candidacyIDs)) AND key_id <> \(keyID) ORDER BY candidacy_id
             """)
@@ -54,7 +56,8 @@ struct SealedValueRows: Sendable {
     /// Up to `limit` consent documents after document `after`, in id order; only those sealed
     /// with another key than `notSealedWith` when it is given.
     func documents(after: UUID = firstDocument, limit: Int, notSealedWith keyID: String? = nil) async throws -> [Document] {
-        try await documents("""
+        try await documents(
+            """
             SELECT id, candidacy_id, sha256, key_id FROM consent_documents
              WHERE id > \(after) AND (\(keyID)::text IS NULL OR key_id <> \(keyID))
              ORDER BY id LIMIT \(limit)
@@ -63,7 +66,8 @@ struct SealedValueRows: Sendable {
 
     /// The consent documents of `ids` still sealed with another key than `keyID`.
     func documents(_ ids: [UUID], notSealedWith keyID: String) async throws -> [Document] {
-        try await documents("""
+        try await documents(
+            """
             SELECT id, candidacy_id, sha256, key_id FROM consent_documents
              WHERE id = ANY(\(ids)) AND key_id <> \(keyID) ORDER BY id
             """)
@@ -71,7 +75,8 @@ struct SealedValueRows: Sendable {
 
     /// How many values of each kind are sealed with another key than `keyID`.
     func countNotSealed(with keyID: String) async throws -> (identities: Int, documents: Int) {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT (SELECT count(*) FROM identity_questionnaires WHERE key_id <> \(keyID)),
                    (SELECT count(*) FROM consent_documents WHERE key_id <> \(keyID))
             """, logger: logger)
@@ -84,7 +89,8 @@ struct SealedValueRows: Sendable {
     ///   when its bytes no longer match their address.
     func sealed(_ document: Document) async throws -> SealedValue {
         guard let address = BlobAddress(sha256: document.sha256), let stored = try await blobs.get(address),
-              let sealed = SealedValue(blob: stored, keyID: document.keyID) else { throw MissingBlob() }
+            let sealed = SealedValue(blob: stored, keyID: document.keyID)
+        else { throw MissingBlob() }
         return sealed
     }
 

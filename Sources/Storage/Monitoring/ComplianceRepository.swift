@@ -33,22 +33,29 @@ public struct ComplianceRepository: Sendable {
     }
 
     /// The candidacies counted by `indicator` in `scope`, by office, entity and name (at most `limit`).
-    public func candidacies(_ scope: ComplianceScope, indicator: ComplianceIndicator, now: Date = Date(),
-                            limit: Int = 5_000) async throws -> [ComplianceCandidacy] {
+    public func candidacies(
+        _ scope: ComplianceScope, indicator: ComplianceIndicator, now: Date = Date(),
+        limit: Int = 5_000
+    ) async throws -> [ComplianceCandidacy] {
         let late = try await lateAccounts(scope, now: now)
-        let rows = try await client.query(Self.query(scope, late: late, select: """
-            SELECT id, full_name, office_code, entity_kind, entity_code, state, sent_at FROM base
-             WHERE \(indicator.column)
-             ORDER BY office_code, entity_kind, entity_code, full_name, id
-             LIMIT \(max(0, limit))
-            """), logger: logger)
+        let rows = try await client.query(
+            Self.query(
+                scope, late: late,
+                select: """
+                    SELECT id, full_name, office_code, entity_kind, entity_code, state, sent_at FROM base
+                     WHERE \(indicator.column)
+                     ORDER BY office_code, entity_kind, entity_code, full_name, id
+                     LIMIT \(max(0, limit))
+                    """), logger: logger)
         var result: [ComplianceCandidacy] = []
         for try await (id, name, office, kind, code, state, sent) in rows.decode((String, String, String, String, String, String, Date?).self) {
             guard let kind = PostulatingEntity.Kind(rawValue: kind), let state = ProfileState(rawValue: state) else {
                 throw StorageError(.invalidStoredData, "La candidatura \(id) tiene un tipo de postulante o un estado de perfil desconocido.")
             }
-            result.append(ComplianceCandidacy(id: id, fullName: name, officeCode: office, entity: PostulatingEntity(kind: kind, code: code),
-                                              state: state, credentialsSentAt: sent))
+            result.append(
+                ComplianceCandidacy(
+                    id: id, fullName: name, officeCode: office, entity: PostulatingEntity(kind: kind, code: code),
+                    state: state, credentialsSentAt: sent))
         }
         return result
     }
@@ -64,9 +71,12 @@ public struct ComplianceRepository: Sendable {
     func counts(_ scope: ComplianceScope, byEntity: Bool, late: [String]) async throws -> [ComplianceRow] {
         let keys = byEntity ? "entity_kind, entity_code" : "office_code, office_code"
         let sums = ComplianceIndicator.allCases.map { "count(*) FILTER (WHERE \($0.column))::int" }.joined(separator: ", ")
-        let rows = try await client.query(Self.query(scope, late: late, select: """
-            SELECT \(keys), \(sums) FROM base GROUP BY 1, 2 ORDER BY 1, 2
-            """), logger: logger)
+        let rows = try await client.query(
+            Self.query(
+                scope, late: late,
+                select: """
+                    SELECT \(keys), \(sums) FROM base GROUP BY 1, 2 ORDER BY 1, 2
+                    """), logger: logger)
         var result: [ComplianceRow] = []
         for try await row in rows {
             let columns = row.makeRandomAccess()

@@ -38,13 +38,15 @@ public struct DeadlineReminderLog: Sendable {
     ) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
             var inserted = false
-            for try await _ in try await connection.query("""
+            for try await _ in try await connection.query(
+                """
                 INSERT INTO deadline_reminders (process_id, entity_kind, entity_code, deadline, reminder_day, account_id, candidacies, sent_at)
                 VALUES (\(key.processID), \(key.entity.kind.rawValue), \(key.entity.code), \(key.deadline.description)::date,
                         \(key.reminderDay), \(accountID), \(candidacies), \(now))
                 ON CONFLICT ON CONSTRAINT deadline_reminders_once DO NOTHING
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { inserted = true }
+                """, logger: logger
+            ).decode(Int64.self) { inserted = true }
             guard inserted else { return false }
             try await send()
             return true

@@ -17,9 +17,11 @@ public struct ProgressReportRepository: Sendable {
     /// Whether the report of `kind` due on `dueOn` was already generated.
     public func exists(processID: String, kind: ScheduledReport.Kind, dueOn: LocalDate) async throws -> Bool {
         var found = false
-        for try await _ in try await client.query("""
+        for try await _ in try await client.query(
+            """
             SELECT 1 FROM progress_reports WHERE process_id = \(processID) AND kind = \(kind.rawValue) AND due_on = \(dueOn.description)::date
-            """, logger: logger) { found = true }
+            """, logger: logger)
+        { found = true }
         return found
     }
 
@@ -46,7 +48,8 @@ public struct ProgressReportRepository: Sendable {
 
     /// The reports of `processID`, newest due date first, without their bodies.
     public func list(processID: String) async throws -> [StoredProgressReport] {
-        try await reports("""
+        try await reports(
+            """
             SELECT id, process_id, kind, due_on::text, title, generated_at, ''::text, ''::text FROM progress_reports
              WHERE process_id = \(processID) ORDER BY due_on DESC, id DESC
             """)
@@ -54,22 +57,26 @@ public struct ProgressReportRepository: Sendable {
 
     /// Report `id` of `processID` with its bodies, or nil.
     public func report(id: Int64, processID: String) async throws -> StoredProgressReport? {
-        try await reports("""
+        try await reports(
+            """
             SELECT id, process_id, kind, due_on::text, title, generated_at, html, csv FROM progress_reports
              WHERE id = \(id) AND process_id = \(processID)
-            """).first
+            """
+        ).first
     }
 
     private func reports(_ query: PostgresQuery) async throws -> [StoredProgressReport] {
         var result: [StoredProgressReport] = []
         let rows = try await client.query(query, logger: logger)
         for try await (id, process, kind, dueOn, title, generatedAt, html, csv)
-            in rows.decode((Int64, String, String, String, String, Date, String, String).self) {
+            in rows.decode((Int64, String, String, String, String, Date, String, String).self)
+        {
             guard let kind = ScheduledReport.Kind(rawValue: kind), let dueOn = LocalDate(dueOn) else {
                 throw StorageError(.invalidStoredData, "Informe \(id) con tipo o fecha inválidos.")
             }
-            result.append(StoredProgressReport(
-                id: id, processID: process, kind: kind, dueOn: dueOn, title: title, generatedAt: generatedAt, html: html, csv: csv))
+            result.append(
+                StoredProgressReport(
+                    id: id, processID: process, kind: kind, dueOn: dueOn, title: title, generatedAt: generatedAt, html: html, csv: csv))
         }
         return result
     }

@@ -30,7 +30,8 @@ extension PhotoRepository {
         let variants = portraits.flatMap(\.variants)
         return try await client.transaction(logger: logger) { connection in
             // Demo data only: the round robin is by candidacy id so reruns pick the same portraits.
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 WITH targets AS (
                     SELECT c.id, (row_number() OVER (ORDER BY c.id) - 1) % \(portraits.count) + 1 AS portrait,
                            (q.answers->'photo'->>'takenOn') AS taken_on, (q.answers->'photo'->>'takenOnSource') AS source

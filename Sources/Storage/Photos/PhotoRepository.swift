@@ -51,19 +51,23 @@ public struct PhotoRepository: Sendable {
         guard found else { throw StorageError(.notFound, "La candidatura no existe.") }
 
         var replaced: [UUID] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             UPDATE photos SET status = 'replaced'
              WHERE candidacy_id = \(candidacyID) AND status IN ('received', 'accepted')
             RETURNING id
-            """, logger: logger).decode(UUID.self) { replaced.append(id) }
+            """, logger: logger
+        ).decode(UUID.self) { replaced.append(id) }
 
         var inserted: UUID?
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             INSERT INTO photos (candidacy_id, sha256, byte_count, content_type, taken_on, taken_on_source, uploaded_by, uploaded_at)
             VALUES (\(candidacyID), \(sha256), \(byteCount), \(contentType), \(declaredTakenOn?.description)::date,
                     \(declaredTakenOn == nil ? nil : PhotoReference.DateSource.declared.rawValue), \(actor.id), \(now))
             RETURNING id
-            """, logger: logger).decode(UUID.self) { inserted = id }
+            """, logger: logger
+        ).decode(UUID.self) { inserted = id }
         guard let id = inserted else { throw StorageError(.invalidStoredData, "No se pudo registrar la foto.") }
 
         var changes = ["photo_id": id.uuidString.lowercased(), "byte_count": String(byteCount), "content_type": contentType]
@@ -85,7 +89,9 @@ public struct PhotoRepository: Sendable {
         try await client.transaction(logger: logger) { connection in
             // The status guard makes this a compare-and-set: it waits for a concurrent upload's
             // replacement of the same row and then finds the row replaced.
-            let candidacyID = try await single(connection, """
+            let candidacyID = try await single(
+                connection,
+                """
                 UPDATE photos
                    SET status = 'accepted', width = \(width), height = \(height), taken_on = \(takenOn?.description)::date,
                        taken_on_source = \(takenOn == nil ? nil : takenOnSource?.rawValue), checked_at = \(now)
@@ -95,7 +101,8 @@ public struct PhotoRepository: Sendable {
             guard let candidacyID else { return false }
             try await referInQuestionnaire(photoID: photoID, candidacyID: candidacyID, by: actor, at: now, on: connection)
             if !variants.isEmpty {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO photo_variants (photo_id, variant, sha256, byte_count, content_type, width, height, created_at)
                     SELECT \(photoID), variant, sha256, byte_count, content_type, width, height, \(now)
                       FROM unnest(\(variants.map(\.kind.rawValue))::text[], \(variants.map(\.sha256))::text[],
@@ -104,11 +111,14 @@ public struct PhotoRepository: Sendable {
                            AS t(variant, sha256, byte_count, content_type, width, height)
                     """, logger: logger)
             }
-            try await audit.append(.candidacy(candidacyID, "photo.accept", by: actor, changes: [
-                "photo_id": photoID.uuidString.lowercased(), "size": "\(width)x\(height)",
-                "taken_on_source": takenOn == nil ? "" : takenOnSource?.rawValue ?? "",
-                "variants": variants.map(\.kind.rawValue).joined(separator: ","),
-            ], at: now), on: connection)
+            try await audit.append(
+                .candidacy(
+                    candidacyID, "photo.accept", by: actor,
+                    changes: [
+                        "photo_id": photoID.uuidString.lowercased(), "size": "\(width)x\(height)",
+                        "taken_on_source": takenOn == nil ? "" : takenOnSource?.rawValue ?? "",
+                        "variants": variants.map(\.kind.rawValue).joined(separator: ","),
+                    ], at: now), on: connection)
             return true
         }
     }
@@ -121,22 +131,28 @@ public struct PhotoRepository: Sendable {
     public func markRejected(photoID: UUID, reason: String, by actor: AuditActor, at now: Date = Date()) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
             // Same compare-and-set as `markAccepted`.
-            let candidacyID = try await single(connection, """
+            let candidacyID = try await single(
+                connection,
+                """
                 UPDATE photos SET status = 'rejected', rejection_reason = \(reason), checked_at = \(now)
                  WHERE id = \(photoID) AND status = 'received'
                 RETURNING candidacy_id
                 """)
             guard let candidacyID else { return false }
-            try await audit.append(.candidacy(candidacyID, "photo.reject", by: actor, changes: [
-                "photo_id": photoID.uuidString.lowercased(),
-            ], at: now), on: connection)
+            try await audit.append(
+                .candidacy(
+                    candidacyID, "photo.reject", by: actor,
+                    changes: [
+                        "photo_id": photoID.uuidString.lowercased()
+                    ], at: now), on: connection)
             return true
         }
     }
 
     /// The candidacy's current photo (received or accepted) with its variants, or nil.
     public func currentPhoto(candidacyID: String) async throws -> StoredPhoto? {
-        try await first("""
+        try await first(
+            """
             SELECT \(unescaped: Self.columns) FROM photos
              WHERE candidacy_id = \(candidacyID) AND status IN ('received', 'accepted')
             """)
@@ -145,7 +161,8 @@ public struct PhotoRepository: Sendable {
     /// The candidacy's photo whose original has this hash (what its questionnaire refers to,
     /// and so what a publication copies), with its variants, or nil.
     public func photo(candidacyID: String, sha256: String) async throws -> StoredPhoto? {
-        try await first("""
+        try await first(
+            """
             SELECT \(unescaped: Self.columns) FROM photos
              WHERE candidacy_id = \(candidacyID) AND sha256 = \(sha256) AND status <> 'rejected'
              ORDER BY uploaded_at DESC LIMIT 1
@@ -164,7 +181,8 @@ public struct PhotoRepository: Sendable {
 
     /// The variants of `photoID` (all kinds, or only `kind`), in kind order.
     func variants(photoID: UUID, kind: StoredPhotoVariant.Kind? = nil) async throws -> [StoredPhotoVariant] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT variant, sha256, byte_count, content_type, width, height FROM photo_variants
              WHERE photo_id = \(photoID) AND (\(kind?.rawValue)::text IS NULL OR variant = \(kind?.rawValue))
              ORDER BY variant
@@ -174,8 +192,9 @@ public struct PhotoRepository: Sendable {
             guard let kind = StoredPhotoVariant.Kind(rawValue: raw) else {
                 throw StorageError(.invalidStoredData, "Valor «\(raw)» inesperado en variant.")
             }
-            result.append(StoredPhotoVariant(
-                kind: kind, sha256: sha256, byteCount: byteCount, contentType: contentType, width: width, height: height))
+            result.append(
+                StoredPhotoVariant(
+                    kind: kind, sha256: sha256, byteCount: byteCount, contentType: contentType, width: width, height: height))
         }
         return result
     }

@@ -39,8 +39,10 @@ public struct PurgeItem: Sendable, Hashable, Codable {
     public var eventBodies: Int
 
     /// An item as `due` finds it.
-    public init(candidacyID: String, reason: Reason, identity: Bool, consentDocuments: Int, photos: Int,
-                includesConsentDocuments: Bool = true, photoOriginals: Int = 0, eventBodies: Int = 0) {
+    public init(
+        candidacyID: String, reason: Reason, identity: Bool, consentDocuments: Int, photos: Int,
+        includesConsentDocuments: Bool = true, photoOriginals: Int = 0, eventBodies: Int = 0
+    ) {
         self.candidacyID = candidacyID
         self.reason = reason
         self.identity = identity

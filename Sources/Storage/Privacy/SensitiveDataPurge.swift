@@ -60,7 +60,8 @@ public struct SensitiveDataPurge: Sendable {
     public func processEnd(electionDay: LocalDate, timeZone: String, everyoneAfterDays: Int) async throws -> Date {
         // PostgreSQL's time-zone database does the local-midnight arithmetic (as
         // `AccountDeadlines` does), so the rule does not depend on the host's tzdata.
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT ((\(electionDay.description)::date + \(everyoneAfterDays)::int)::timestamp AT TIME ZONE \(timeZone))
             """, logger: logger)
         for try await end in rows.decode(Date.self) { return end }
@@ -91,7 +92,8 @@ public struct SensitiveDataPurge: Sendable {
         // Read only, no locks: `purge` locks each candidacy and deletes what it finds then.
         // Counts are grouped per table (one pass each) rather than looked up per candidacy:
         // `photos` has no index on candidacy_id alone.
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH candidates AS (
                 SELECT id, (status <> 'aprobada' AND status_changed_at <= \(withdrawnBefore)) AS withdrawn,
                        status = 'aprobada' AS active
@@ -142,11 +144,13 @@ public struct SensitiveDataPurge: Sendable {
             """, logger: logger)
         var items: [PurgeItem] = []
         for try await (id, withdrawn, identity, documents, photos, originals, bodies)
-            in rows.decode((String, Bool, Bool, Int, Int, Int, Int).self) {
-            items.append(PurgeItem(
-                candidacyID: id, reason: withdrawn ? .withdrawn : .endOfProcess, identity: identity,
-                consentDocuments: documents, photos: photos, includesConsentDocuments: documentsDue,
-                photoOriginals: originals, eventBodies: bodies))
+            in rows.decode((String, Bool, Bool, Int, Int, Int, Int).self)
+        {
+            items.append(
+                PurgeItem(
+                    candidacyID: id, reason: withdrawn ? .withdrawn : .endOfProcess, identity: identity,
+                    consentDocuments: documents, photos: photos, includesConsentDocuments: documentsDue,
+                    photoOriginals: originals, eventBodies: bodies))
         }
         return items
     }
@@ -181,11 +185,13 @@ public struct SensitiveDataPurge: Sendable {
             var found = false
             // The published photo an active candidacy keeps (empty: none is kept).
             var kept = ""
-            for try await (_, published) in try await connection.query("""
+            for try await (_, published) in try await connection.query(
+                """
                 SELECT c.id, CASE WHEN c.status = 'aprobada' THEN q.published_answers->'photo'->>'sha256' END
                   FROM candidacies c LEFT JOIN curricular_questionnaires q ON q.candidacy_id = c.id
                  WHERE c.id = \(candidacyID) FOR NO KEY UPDATE OF c
-                """, logger: logger).decode((String, String?).self) {
+                """, logger: logger
+            ).decode((String, String?).self) {
                 found = true
                 kept = published ?? ""
             }
@@ -202,34 +208,40 @@ public struct SensitiveDataPurge: Sendable {
             hashes.formUnion(identity.documentHashes)
             if item.includesConsentDocuments {
                 for hash in try await deletedHashes(
-                    "DELETE FROM consent_documents WHERE candidacy_id = \(candidacyID) RETURNING sha256", on: connection) {
+                    "DELETE FROM consent_documents WHERE candidacy_id = \(candidacyID) RETURNING sha256", on: connection)
+                {
                     outcome.consentDocuments += 1
                     hashes.insert(hash)
                 }
             }
             // Variants first, for their hashes (the cascade from photos would not return them).
-            for hash in try await deletedHashes("""
+            for hash in try await deletedHashes(
+                """
                 DELETE FROM photo_variants
                  WHERE photo_id IN (SELECT id FROM photos WHERE candidacy_id = \(candidacyID) AND sha256 <> \(kept))
                 RETURNING sha256
-                """, on: connection) {
+                """, on: connection)
+            {
                 outcome.photoVariants += 1
                 hashes.insert(hash)
             }
             for hash in try await deletedHashes(
-                "DELETE FROM photos WHERE candidacy_id = \(candidacyID) AND sha256 <> \(kept) RETURNING sha256", on: connection) {
+                "DELETE FROM photos WHERE candidacy_id = \(candidacyID) AND sha256 <> \(kept) RETURNING sha256", on: connection)
+            {
                 outcome.photos += 1
                 hashes.insert(hash)
             }
             // The kept photo's original upload, once its re-encoded variant is what is shown.
             if item.reason == .endOfProcess, !kept.isEmpty {
-                for hash in try await deletedHashes("""
+                for hash in try await deletedHashes(
+                    """
                     UPDATE photos p SET original_purged_at = \(now)
                      WHERE p.candidacy_id = \(candidacyID) AND p.sha256 = \(kept) AND p.original_purged_at IS NULL
                        AND EXISTS (SELECT 1 FROM photo_variants v
                                     WHERE v.photo_id = p.id AND v.variant = 'published' AND v.sha256 <> p.sha256)
                     RETURNING p.sha256
-                    """, on: connection) {
+                    """, on: connection)
+                {
                     outcome.photoOriginals += 1
                     hashes.insert(hash)
                 }
@@ -237,7 +249,8 @@ public struct SensitiveDataPurge: Sendable {
             // What the registration system sent about a withdrawn candidacy, down to its
             // identifiers (the hash of the body as received recognises a re-sent event).
             if item.reason == .withdrawn {
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     UPDATE registration_events
                        SET body_sha256 = encode(sha256(convert_to(body::text, 'UTF8')), 'hex'), body_purged_at = \(now),
                            body = jsonb_strip_nulls(jsonb_build_object(
@@ -251,18 +264,21 @@ public struct SensitiveDataPurge: Sendable {
             }
             if outcome.identity, let identityPurged { try await identityPurged(connection) }
             if !outcome.isEmpty {
-                try await audit.append(.candidacy(candidacyID, "privacy.purge", by: actor, changes: Self.auditChanges(outcome), at: now),
-                                       on: connection)
+                try await audit.append(
+                    .candidacy(candidacyID, "privacy.purge", by: actor, changes: Self.auditChanges(outcome), at: now),
+                    on: connection)
             }
             return (outcome, hashes)
         }
         var outcome = deleted
         outcome.blobs = try await deleteUnreferenced(hashes)
         if !outcome.isEmpty {
-            logger.debug("sensitive data purged", metadata: [
-                "candidacy_id": "\(candidacyID)", "reason": "\(item.reason.rawValue)", "photos": "\(outcome.photos)",
-                "consent_documents": "\(outcome.consentDocuments)", "blobs": "\(outcome.blobs)",
-            ])
+            logger.debug(
+                "sensitive data purged",
+                metadata: [
+                    "candidacy_id": "\(candidacyID)", "reason": "\(item.reason.rawValue)", "photos": "\(outcome.photos)",
+                    "consent_documents": "\(outcome.consentDocuments)", "blobs": "\(outcome.blobs)",
+                ])
         }
         return outcome
     }
@@ -303,13 +319,15 @@ public struct SensitiveDataPurge: Sendable {
             // stores its file before its row commits; one of identical bytes racing this check
             // could lose its file. Photos are never byte-identical across people in practice.)
             var unreferenced: [BlobAddress] = []
-            for try await hash in try await connection.query("""
+            for try await hash in try await connection.query(
+                """
                 SELECT h FROM unnest(\(candidates)::text[]) AS t(h)
                  WHERE NOT EXISTS (SELECT 1 FROM photos WHERE sha256 = h AND original_purged_at IS NULL)
                    AND NOT EXISTS (SELECT 1 FROM photo_variants WHERE sha256 = h)
                    AND NOT EXISTS (SELECT 1 FROM consent_documents WHERE sha256 = h)
                    AND NOT EXISTS (SELECT 1 FROM identity_consents WHERE document_sha256 = h)
-                """, logger: logger).decode(String.self) {
+                """, logger: logger
+            ).decode(String.self) {
                 if let address = BlobAddress(sha256: hash) { unreferenced.append(address) }  // the tables' CHECKs make nil unreachable
             }
             for address in unreferenced { try await blobs.delete(address) }

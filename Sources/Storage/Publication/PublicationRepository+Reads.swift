@@ -5,7 +5,8 @@ import PostgresNIO
 extension PublicationRepository {
     /// The current snapshot's version and build time, or nil before the first rebuild.
     public func current(processID: String) async throws -> (version: Int64, builtAt: Date)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT s.version, s.built_at FROM publication_state p JOIN publication_snapshots s ON s.version = p.current_version
              WHERE p.process_id = \(processID)
             """, logger: logger)
@@ -23,7 +24,8 @@ extension PublicationRepository {
             return parts.count == 2 ? String(parts[1]) : nil
         }
         let action = filter.affirmativeAction
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             WITH cur AS (SELECT current_version AS version FROM publication_state WHERE process_id = \(processID)),
             matches AS (
                 SELECT p.sort_key, p.candidacy_id
@@ -61,7 +63,8 @@ extension PublicationRepository {
 
     /// The candidacy `id` in the current snapshot, with the version; nil when it is not listed.
     public func profile(processID: String, id: String) async throws -> (version: Int64, profile: PublishedProfile)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT s.current_version, d.document FROM published_documents d
               JOIN publication_state s ON s.process_id = d.process_id
                    AND d.first_version <= s.current_version AND d.last_version >= s.current_version
@@ -82,7 +85,8 @@ extension PublicationRepository {
     /// The compliance table of the current snapshot: per entity and office, approved
     /// candidacies and how many have a published profile.
     public func compliance(processID: String) async throws -> [PublicComplianceRow] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT p.entity_name, p.office_name, count(*)::int8, (count(*) FILTER (WHERE p.has_profile))::int8
               FROM published_profiles p JOIN publication_state s ON s.process_id = p.process_id
                    AND p.first_version <= s.current_version AND p.last_version >= s.current_version
@@ -99,7 +103,8 @@ extension PublicationRepository {
     /// The identity statistics release the current snapshot shows and when it was made;
     /// nil before the first release.
     public func identityRelease(processID: String) async throws -> (release: IdentityRelease, releasedAt: Date)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT r.tables::text, r.released_at FROM publication_state p
               JOIN publication_snapshots s ON s.version = p.current_version
               JOIN identity_statistics_releases r ON r.id = s.statistics_release_id
@@ -123,7 +128,8 @@ extension PublicationRepository {
     /// The current snapshot's version and its candidacies in display order, without their
     /// documents (the static export renders each page through the site).
     public func listed(processID: String) async throws -> (version: Int64, candidacies: [ListedCandidacy]) {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT s.current_version, p.candidacy_id, p.office_code, p.has_photo
               FROM publication_state s
               JOIN published_profiles p ON p.process_id = s.process_id

@@ -50,19 +50,22 @@ extension PublicationRepository {
             try await lockWriters(processID: processID, on: connection)
             var current: Int64?
             for try await value in try await connection.query(
-                "SELECT current_version FROM publication_state WHERE process_id = \(processID)", logger: logger).decode(Int64?.self) {
+                "SELECT current_version FROM publication_state WHERE process_id = \(processID)", logger: logger
+            ).decode(Int64?.self) {
                 current = value
             }
             guard let current else { return .needsFullRebuild }
             let source = try await source(processID: processID, timeZone: timeZone, candidacyID: candidacyID, on: connection)
             let profile = build(source)
             var old: (profile: PublishedProfile, sortKey: Double)?
-            for try await (document, sortKey) in try await connection.query("""
+            for try await (document, sortKey) in try await connection.query(
+                """
                 SELECT d.document, p.sort_key FROM published_profiles p
                   JOIN published_documents d ON d.process_id = p.process_id AND d.candidacy_id = p.candidacy_id
                        AND d.last_version = \(Self.openVersion)
                  WHERE p.process_id = \(processID) AND p.candidacy_id = \(candidacyID) AND p.last_version = \(Self.openVersion)
-                """, logger: logger).decode((String, Double).self) {
+                """, logger: logger
+            ).decode((String, Double).self) {
                 old = (try JSONCoding.decode(PublishedProfile.self, from: document), sortKey)
             }
             if old?.profile == profile { return .unchanged(version: current) }
@@ -76,17 +79,20 @@ extension PublicationRepository {
             let listedDelta = (profile == nil ? 0 : 1) - (old == nil ? 0 : 1)
             let publishedDelta = (profile?.hasProfile == true ? 1 : 0) - (old?.profile.hasProfile == true ? 1 : 0)
             var version: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, statistics_release_id)
                 SELECT process_id, \(builtAt), listed_count + \(listedDelta), published_count + \(publishedDelta), statistics_release_id
                   FROM publication_snapshots WHERE version = \(current)
                 RETURNING version
-                """, logger: logger).decode(Int64.self) { version = value }
+                """, logger: logger
+            ).decode(Int64.self) { version = value }
             if old != nil { try await closeRows(processID: processID, candidacyIDs: [candidacyID], before: version, on: connection) }
             if let profile {
                 let document = try JSONCoding.encodeString(profile)
-                try await insert([profile], documents: [document], hashes: [Data(SHA256.hash(data: Data(document.utf8)))],
-                                 processID: processID, version: version, sortKeys: [sortKey], on: connection)
+                try await insert(
+                    [profile], documents: [document], hashes: [Data(SHA256.hash(data: Data(document.utf8)))],
+                    processID: processID, version: version, sortKeys: [sortKey], on: connection)
             }
             try await switchTo(version, processID: processID, builtAt: builtAt, on: connection)
             switch (old, profile) {
@@ -103,7 +109,8 @@ extension PublicationRepository {
     /// rebuild renumbers them).
     func freeSortKey(processID: String, candidacyID: String, on connection: PostgresConnection) async throws -> Double? {
         // The candidacy among the current rows, ordered as a full rebuild orders them.
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT before, after FROM (
                 SELECT c.id, lag(p.sort_key) OVER w AS before, lead(p.sort_key) OVER w AS after
                   FROM candidacies c

@@ -172,7 +172,8 @@ extension PublicationRepository {
         }
         var sealed: SealedValue?
         if let ciphertext = try r["ciphertext"].decode(Data?.self), let nonce = try r["nonce"].decode(Data?.self),
-           let keyID = try r["key_id"].decode(String?.self) {
+            let keyID = try r["key_id"].decode(String?.self)
+        {
             sealed = SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID)
         }
         return PublicationSource(

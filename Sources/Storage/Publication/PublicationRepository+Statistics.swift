@@ -25,7 +25,8 @@ extension PublicationRepository {
     /// `Last-Modified`), or nil before the first rebuild. One primary-key row: cheap enough to
     /// ask on every public request.
     public func currentSwitch(processID: String) async throws -> (version: Int64, switchedAt: Date)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT current_version, switched_at FROM publication_state
              WHERE process_id = \(processID) AND current_version IS NOT NULL AND switched_at IS NOT NULL
             """, logger: logger)
@@ -36,7 +37,8 @@ extension PublicationRepository {
     /// Published profiles of the current snapshot by education key and by age, from the
     /// narrow search table (one scan, grouped twice).
     public func profileCounts(processID: String) async throws -> PublishedProfileCounts {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT s.current_version, 'escolaridad', p.education, NULL::int4, count(*)::int8
               FROM published_profiles p JOIN publication_state s
                 ON s.process_id = p.process_id AND p.first_version <= s.current_version AND p.last_version >= s.current_version

@@ -18,7 +18,8 @@ extension PublicationRepository {
 
     /// The newest statistics release of `processID`, or nil before the first.
     public func latestStatisticsRelease(processID: String) async throws -> StoredStatisticsRelease? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, released_at, tables::text, roster_ciphertext, roster_nonce, roster_key_id
               FROM identity_statistics_releases WHERE process_id = \(processID) ORDER BY id DESC LIMIT 1
             """, logger: logger)
@@ -26,8 +27,9 @@ extension PublicationRepository {
             let roster = ciphertext.flatMap { ciphertext in
                 nonce.flatMap { nonce in keyID.map { SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: $0) } }
             }
-            return StoredStatisticsRelease(id: id, releasedAt: releasedAt, release: try JSONCoding.decode(IdentityRelease.self, from: text),
-                                           roster: roster)
+            return StoredStatisticsRelease(
+                id: id, releasedAt: releasedAt, release: try JSONCoding.decode(IdentityRelease.self, from: text),
+                roster: roster)
         }
         return nil
     }
@@ -46,27 +48,33 @@ extension PublicationRepository {
             // The snapshot writers' lock: a rebuild or refresh copies the current release id.
             try await lockWriters(processID: processID, on: connection)
             var releaseID: Int64 = 0
-            for try await id in try await connection.query("""
+            for try await id in try await connection.query(
+                """
                 INSERT INTO identity_statistics_releases (process_id, released_at, profiles, tables, roster_ciphertext, roster_nonce,
                                                           roster_key_id)
                 VALUES (\(processID), \(releasedAt), \(release.profiles), \(tables)::jsonb, \(roster.ciphertext), \(roster.nonce),
                         \(roster.keyID))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) { releaseID = id }
-            try await connection.query("""
+                """, logger: logger
+            ).decode(Int64.self) { releaseID = id }
+            try await connection.query(
+                """
                 UPDATE identity_statistics_releases SET roster_ciphertext = NULL, roster_nonce = NULL, roster_key_id = NULL
                  WHERE process_id = \(processID) AND id < \(releaseID) AND roster_ciphertext IS NOT NULL
                 """, logger: logger)
             var version: Int64?
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, statistics_release_id)
                 SELECT p.process_id, \(releasedAt), p.listed_count, p.published_count, \(releaseID)
                   FROM publication_state st JOIN publication_snapshots p ON p.version = st.current_version
                  WHERE st.process_id = \(processID)
                 RETURNING version
-                """, logger: logger).decode(Int64.self) { version = value }
+                """, logger: logger
+            ).decode(Int64.self) { version = value }
             if let version { try await switchTo(version, processID: processID, builtAt: releasedAt, on: connection) }
-            try await connection.query("""
+            try await connection.query(
+                """
                 DELETE FROM identity_statistics_releases r
                  WHERE r.process_id = \(processID) AND r.id < \(releaseID)
                    AND NOT EXISTS (SELECT 1 FROM publication_snapshots s WHERE s.statistics_release_id = r.id)

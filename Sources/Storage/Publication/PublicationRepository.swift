@@ -30,7 +30,8 @@ public struct PublicationRepository: Sendable {
     /// Counts one more rebuild request for `processID`, on the caller's connection (in the
     /// transaction of the change that needs it, with the job's insert).
     public func requestRebuild(processID: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO publication_state (process_id, rebuild_requests) VALUES (\(processID), 1)
             ON CONFLICT (process_id) DO UPDATE SET rebuild_requests = publication_state.rebuild_requests + 1
             """, logger: logger)
@@ -39,7 +40,8 @@ public struct PublicationRepository: Sendable {
     /// How many rebuilds have been requested for `processID` so far (0 when none).
     public func rebuildRequests(processID: String) async throws -> Int64 {
         for try await count in try await client.query(
-            "SELECT rebuild_requests FROM publication_state WHERE process_id = \(processID)", logger: logger).decode(Int64.self) {
+            "SELECT rebuild_requests FROM publication_state WHERE process_id = \(processID)", logger: logger
+        ).decode(Int64.self) {
             return count
         }
         return 0
@@ -89,20 +91,24 @@ public struct PublicationRepository: Sendable {
             try await connection.query("SET LOCAL jit = off", logger: logger)
             var current: [String: SnapshotDiff.Row] = [:]
             current.reserveCapacity(profiles.count)
-            for try await (id, sortKey, hash) in try await connection.query("""
+            for try await (id, sortKey, hash) in try await connection.query(
+                """
                 SELECT candidacy_id, sort_key, document_sha256 FROM published_profiles
                  WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
-                """, logger: logger).decode((String, Double, Data?).self) {
+                """, logger: logger
+            ).decode((String, Double, Data?).self) {
                 current[id] = SnapshotDiff.Row(sortKey: sortKey, documentHash: hash)
             }
             let diff = SnapshotDiff(current: current, ids: profiles.map(\.id), hashes: hashes)
             var version: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, statistics_release_id)
                 VALUES (\(processID), \(builtAt), \(profiles.count), \(published),
                         (SELECT max(id) FROM identity_statistics_releases WHERE process_id = \(processID)))
                 RETURNING version
-                """, logger: logger).decode(Int64.self) { version = value }
+                """, logger: logger
+            ).decode(Int64.self) { version = value }
             if diff.close.count == current.count {
                 try await closeRows(processID: processID, candidacyIDs: nil, before: version, on: connection)
             } else {
@@ -116,8 +122,9 @@ public struct PublicationRepository: Sendable {
             var start = 0
             while start < diff.write.count {
                 let chunk = diff.write[start..<min(start + 2_000, diff.write.count)]
-                try await insert(chunk.map { profiles[$0] }, documents: chunk.map { documents[$0] }, hashes: chunk.map { hashes[$0] },
-                                 processID: processID, version: version, sortKeys: chunk.map { diff.sortKeys[$0] }, on: connection)
+                try await insert(
+                    chunk.map { profiles[$0] }, documents: chunk.map { documents[$0] }, hashes: chunk.map { hashes[$0] },
+                    processID: processID, version: version, sortKeys: chunk.map { diff.sortKeys[$0] }, on: connection)
                 start += chunk.count
             }
             try await switchTo(version, processID: processID, builtAt: builtAt, on: connection)
@@ -147,7 +154,8 @@ public struct PublicationRepository: Sendable {
     /// the version before `version`, so the versions still kept keep seeing them.
     func closeRows(processID: String, candidacyIDs: [String]?, before version: Int64, on connection: PostgresConnection) async throws {
         for table in ["published_profiles", "published_documents"] {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE \(unescaped: table) SET last_version = \(version - 1)
                  WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
                    AND (\(candidacyIDs == nil) OR candidacy_id = ANY(\(candidacyIDs ?? [])::text[]))
@@ -159,7 +167,8 @@ public struct PublicationRepository: Sendable {
     func switchTo(_ version: Int64, processID: String, builtAt: Date, on connection: PostgresConnection) async throws {
         // The switch: one row, updated last, so the lock other transactions may wait on
         // (a rebuild request) is held only until this commit.
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO publication_state (process_id, current_version, switched_at) VALUES (\(processID), \(version), \(builtAt))
             ON CONFLICT (process_id) DO UPDATE SET current_version = EXCLUDED.current_version, switched_at = EXCLUDED.switched_at
             """, logger: logger)
@@ -183,20 +192,24 @@ public struct PublicationRepository: Sendable {
             try await lockWriters(processID: processID, on: connection)
             try await connection.query("SET LOCAL jit = off", logger: logger)
             var oldestKept: Int64?
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 SELECT min(version) FROM (SELECT version FROM publication_snapshots WHERE process_id = \(processID)
                                            ORDER BY version DESC LIMIT \(max(1, keep))) kept
-                """, logger: logger).decode(Int64?.self) { oldestKept = value }
+                """, logger: logger
+            ).decode(Int64?.self) { oldestKept = value }
             guard let oldestKept else { return 0 }
             try await connection.query(
                 "DELETE FROM publication_snapshots WHERE process_id = \(processID) AND version < \(oldestKept)", logger: logger)
             var deleted = 0
             for table in ["published_profiles", "published_documents"] {
-                for try await count in try await connection.query("""
+                for try await count in try await connection.query(
+                    """
                     WITH gone AS (DELETE FROM \(unescaped: table) WHERE process_id = \(processID) AND last_version < \(oldestKept)
                                   RETURNING 1)
                     SELECT count(*) FROM gone
-                    """, logger: logger).decode(Int.self) where table == "published_profiles" { deleted = count }
+                    """, logger: logger
+                ).decode(Int.self) where table == "published_profiles" { deleted = count }
             }
             return deleted
         }
@@ -204,8 +217,10 @@ public struct PublicationRepository: Sendable {
 
     /// Inserts `profiles` (encoded as `documents`, whose SHA-256 are `hashes`) as rows seen
     /// from `version` on, with their display `sortKeys`.
-    func insert(_ profiles: [PublishedProfile], documents: [String], hashes: [Data], processID: String, version: Int64,
-                sortKeys: [Double], on connection: PostgresConnection) async throws {
+    func insert(
+        _ profiles: [PublishedProfile], documents: [String], hashes: [Data], processID: String, version: Int64,
+        sortKeys: [Double], on connection: PostgresConnection
+    ) async throws {
         var ids: [String] = [], hasProfile: [Bool] = [], names: [String] = [], offices: [String] = []
         var kinds: [String] = [], codes: [String] = [], districts: [Int] = [], municipalities: [String] = []
         var genders: [String] = [], ages: [Int] = [], education: [String] = [], actions: [String] = []
@@ -227,7 +242,8 @@ public struct PublicationRepository: Sendable {
             officeNames.append(profile.officeName)
             hasPhoto.append(profile.photo != nil)
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO published_profiles (process_id, first_version, last_version, candidacy_id, has_profile, search_name, office_code,
                                             entity_kind, entity_code, district, municipality, gender, age_years, education,
                                             affirmative_action, sort_key, document_sha256, entity_name, office_name, has_photo)
@@ -241,7 +257,8 @@ public struct PublicationRepository: Sendable {
                 AS t(id, has_profile, search_name, office_code, entity_kind, entity_code, district, municipality, gender, age_years,
                      education, affirmative_action, sort_key, document_sha256, entity_name, office_name, has_photo)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO published_documents (process_id, first_version, last_version, candidacy_id, document)
             SELECT \(processID), \(version), \(Self.openVersion), id, document
               FROM unnest(\(ids)::text[], \(documents)::text[]) AS t(id, document)

@@ -17,8 +17,10 @@ public struct ConsentDocumentRepository: Sendable {
     public let maximumDocuments: Int
 
     /// Documents over `client`, sealed with `cipher` into `blobs`.
-    public init(client: PostgresClient, cipher: SensitiveDataCipher, blobs: FileBlobStore, logger: Logger, maximumBytes: Int = 5 * 1_024 * 1_024,
-                maximumDocuments: Int = 5) {
+    public init(
+        client: PostgresClient, cipher: SensitiveDataCipher, blobs: FileBlobStore, logger: Logger, maximumBytes: Int = 5 * 1_024 * 1_024,
+        maximumDocuments: Int = 5
+    ) {
         self.client = client
         self.cipher = cipher
         self.blobs = blobs
@@ -48,7 +50,8 @@ public struct ConsentDocumentRepository: Sendable {
             guard try await count(for: candidacyID, on: connection) < maximumDocuments else {
                 throw ConsentDocumentError.tooMany(maximum: maximumDocuments)
             }
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 INSERT INTO consent_documents (candidacy_id, sha256, key_id, byte_count, uploaded_by, uploaded_at)
                 VALUES (\(candidacyID), \(address.sha256), \(sealed.keyID), \(pdf.count), \(actor.id), \(now)) RETURNING id
                 """, logger: logger)
@@ -76,7 +79,8 @@ public struct ConsentDocumentRepository: Sendable {
 
     /// Documents waiting for review in `processID`, oldest first.
     public func pending(processID: String, limit: Int = 500) async throws -> [StoredConsentDocument] {
-        try await list("""
+        try await list(
+            """
             SELECT \(unescaped: Self.prefixed) FROM consent_documents d JOIN candidacies c ON c.id = d.candidacy_id
              WHERE d.status = 'pending' AND c.process_id = \(processID) ORDER BY d.uploaded_at LIMIT \(limit)
             """)
@@ -85,7 +89,8 @@ public struct ConsentDocumentRepository: Sendable {
     /// Every document of `processID`, reviewed or not, newest first (the archive of forms and
     /// decisions the gender-equality office keeps), at most `limit`.
     public func archive(processID: String, limit: Int = 5_000) async throws -> [StoredConsentDocument] {
-        try await list("""
+        try await list(
+            """
             SELECT \(unescaped: Self.prefixed) FROM consent_documents d JOIN candidacies c ON c.id = d.candidacy_id
              WHERE c.process_id = \(processID) ORDER BY d.uploaded_at DESC, d.id LIMIT \(limit)
             """)
@@ -99,7 +104,8 @@ public struct ConsentDocumentRepository: Sendable {
     /// The PDF of a stored document (decrypted), or nil when its blob is gone.
     public func contents(of document: StoredConsentDocument) async throws -> [UInt8]? {
         guard let address = BlobAddress(sha256: document.sha256), let stored = try await blobs.get(address),
-              let sealed = SealedValue(blob: stored, keyID: document.keyID) else { return nil }
+            let sealed = SealedValue(blob: stored, keyID: document.keyID)
+        else { return nil }
         return Array(try cipher.open(sealed, context: Self.context))
     }
 
@@ -114,8 +120,9 @@ public struct ConsentDocumentRepository: Sendable {
     ) async throws {
         let questionnaires = QuestionnaireRepository(client: client, cipher: cipher, logger: logger)
         try await client.transaction(logger: logger) { connection in
-            let document = try await review(id: id, status: "received", publish: publishIdentity, observations: nil, by: actor, at: now,
-                                            on: connection)
+            let document = try await review(
+                id: id, status: "received", publish: publishIdentity, observations: nil, by: actor, at: now,
+                on: connection)
             _ = try await questionnaires.recordConsent(
                 granted: publishIdentity, for: document.candidacyID, document: ConsentDocument(sha256: document.sha256, keyID: document.keyID),
                 by: actor, at: now, on: connection, alongside: nil)
@@ -132,9 +139,12 @@ public struct ConsentDocumentRepository: Sendable {
         }
     }
 
-    func review(id: UUID, status: String, publish: Bool?, observations: String?, by actor: AuditActor, at now: Date,
-                on connection: PostgresConnection) async throws -> StoredConsentDocument {
-        let rows = try await connection.query("""
+    func review(
+        id: UUID, status: String, publish: Bool?, observations: String?, by actor: AuditActor, at now: Date,
+        on connection: PostgresConnection
+    ) async throws -> StoredConsentDocument {
+        let rows = try await connection.query(
+            """
             UPDATE consent_documents
                SET status = \(status), publish_identity = \(publish), observations = \(observations),
                    reviewed_by = \(actor.id), reviewed_at = \(now)
@@ -144,9 +154,10 @@ public struct ConsentDocumentRepository: Sendable {
         var found: StoredConsentDocument?
         for try await row in rows { found = try Self.decode(row) }
         guard let found else { throw StorageError(.conflict, "El documento ya fue revisado o no existe.") }
-        try await AuditLog(client: client, logger: logger).append(.candidacy(
-            found.candidacyID, "consent_document.\(status == "received" ? "receive" : "refuse")", by: actor,
-            changes: ["documento": id.uuidString], at: now), on: connection)
+        try await AuditLog(client: client, logger: logger).append(
+            .candidacy(
+                found.candidacyID, "consent_document.\(status == "received" ? "receive" : "refuse")", by: actor,
+                changes: ["documento": id.uuidString], at: now), on: connection)
         return found
     }
 

@@ -34,7 +34,8 @@ public struct KeptFormRepository: Sendable {
     public func keep(body: String, path: String, browserToken: String, at now: Date = Date()) async throws {
         let sealed = try cipher.seal(Data(body.utf8), context: path)
         let expires = now.addingTimeInterval(Double(lifetime.components.seconds))
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO kept_forms (browser_hash, path, ciphertext, nonce, key_id, kept_at, expires_at)
             VALUES (\(Self.hash(browserToken)), \(path), \(sealed.ciphertext), \(sealed.nonce), \(sealed.keyID), \(now), \(expires))
             """, logger: logger)
@@ -43,7 +44,8 @@ public struct KeptFormRepository: Sendable {
     /// The latest live form kept for `path` from the browser of `browserToken`, or nil. A
     /// row that no longer opens (its key was retired) is deleted and skipped.
     public func latest(path: String, browserToken: String, at now: Date = Date()) async throws -> KeptForm? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, ciphertext, nonce, key_id, kept_at FROM kept_forms
              WHERE browser_hash = \(Self.hash(browserToken)) AND path = \(path) AND expires_at > \(now)
              ORDER BY kept_at DESC, id DESC LIMIT 1
@@ -65,7 +67,8 @@ public struct KeptFormRepository: Sendable {
 
     /// Deletes every form kept for `path` from the browser of `browserToken` (saved or discarded).
     public func forget(path: String, browserToken: String) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             DELETE FROM kept_forms WHERE browser_hash = \(Self.hash(browserToken)) AND path = \(path)
             """, logger: logger)
     }

@@ -9,7 +9,8 @@ extension QuestionnaireRepository {
     public func curricularDrafts(for candidacyIDs: [String]) async throws -> [String: (answers: CurricularQuestionnaire, revision: Int)] {
         guard !candidacyIDs.isEmpty else { return [:] }
         var result: [String: (answers: CurricularQuestionnaire, revision: Int)] = [:]
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT candidacy_id, answers::text, revision FROM curricular_questionnaires WHERE candidacy_id = ANY(\(candidacyIDs)::text[])
             """, logger: logger)
         for try await (id, answers, revision) in rows.decode((String, String, Int).self) {

@@ -12,7 +12,8 @@ extension QuestionnaireRepository {
         var answers: [IdentityQuestionnaire] = []
         var after = ""
         while true {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT i.candidacy_id, i.ciphertext, i.nonce, i.key_id
                   FROM identity_questionnaires i JOIN candidacies c ON c.id = i.candidacy_id
                  WHERE c.process_id = \(processID) AND c.status = 'aprobada' AND i.blocked_at IS NULL AND i.candidacy_id > \(after)
@@ -21,8 +22,10 @@ extension QuestionnaireRepository {
                 """, logger: logger)
             var read = 0
             for try await (id, ciphertext, nonce, keyID) in rows.decode((String, Data, Data, String).self) {
-                answers.append(try cipher.open(IdentityQuestionnaire.self, from: SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID),
-                                               context: id))
+                answers.append(
+                    try cipher.open(
+                        IdentityQuestionnaire.self, from: SealedValue(ciphertext: ciphertext, nonce: nonce, keyID: keyID),
+                        context: id))
                 after = id
                 read += 1
             }

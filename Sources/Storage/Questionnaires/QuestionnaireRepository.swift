@@ -41,15 +41,18 @@ public struct QuestionnaireRepository: Sendable {
     ///   profile is not editable in its state, `.stale` when `expectedRevision` is not the
     ///   stored revision (nothing saved).
     @discardableResult
-    public func saveCurricular(_ answers: CurricularQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date(),
-                               expectedRevision: Int? = nil) async throws -> Int {
+    public func saveCurricular(
+        _ answers: CurricularQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date(),
+        expectedRevision: Int? = nil
+    ) async throws -> Int {
         let json = try JSONCoding.encodeString(answers)
         return try await client.transaction(logger: logger) { connection in
             try await requireEditable(candidacyID, on: connection)
             let previous = try await curricularJSON(candidacyID, on: connection)
             if let expectedRevision, expectedRevision > 0, previous == nil { throw Self.staleError }
             var revision = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO curricular_questionnaires (candidacy_id, answers, updated_at, updated_by)
                 VALUES (\(candidacyID), \(json)::jsonb, \(now), \(actor.id))
                 ON CONFLICT (candidacy_id) DO UPDATE
@@ -60,25 +63,31 @@ public struct QuestionnaireRepository: Sendable {
                        updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
                  WHERE \(expectedRevision)::int IS NULL OR curricular_questionnaires.revision = \(expectedRevision)::int
                 RETURNING revision
-                """, logger: logger).decode(Int.self) { revision = value }
+                """, logger: logger
+            ).decode(Int.self) { revision = value }
             // The update's condition (compare and set under the row's lock) held back a stale save.
             guard revision > 0 else { throw Self.staleError }
             let changed = try Self.changedFields(from: previous, to: answers)
-            try await audit.append(.candidacy(candidacyID, "curricular.save", by: actor, changes: [
-                "revision": String(revision), "fields": changed.joined(separator: ","),
-            ], at: now), on: connection)
+            try await audit.append(
+                .candidacy(
+                    candidacyID, "curricular.save", by: actor,
+                    changes: [
+                        "revision": String(revision), "fields": changed.joined(separator: ","),
+                    ], at: now), on: connection)
             return revision
         }
     }
 
     /// The curricular questionnaire of `candidacyID`, or nil when never saved.
     public func curricular(for candidacyID: String) async throws -> StoredCurricular? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT answers::text, revision, updated_at, published_answers::text, published_at, updated_by
               FROM curricular_questionnaires WHERE candidacy_id = \(candidacyID)
             """, logger: logger)
         for try await (answers, revision, updatedAt, published, publishedAt, updatedBy)
-            in rows.decode((String, Int, Date, String?, Date?, String).self) {
+            in rows.decode((String, Int, Date, String?, Date?, String).self)
+        {
             return StoredCurricular(
                 answers: try JSONCoding.decode(CurricularQuestionnaire.self, from: answers), revision: revision, updatedAt: updatedAt,
                 updatedBy: updatedBy,
@@ -96,8 +105,10 @@ public struct QuestionnaireRepository: Sendable {
     /// With `expectedRevision` (0 for "never saved"), the save happens only if the stored
     /// revision is still that one (the form was read before another save): `.stale` otherwise.
     @discardableResult
-    public func saveIdentity(_ answers: IdentityQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date(),
-                             expectedRevision: Int? = nil) async throws -> Int {
+    public func saveIdentity(
+        _ answers: IdentityQuestionnaire, for candidacyID: String, by actor: AuditActor, at now: Date = Date(),
+        expectedRevision: Int? = nil
+    ) async throws -> Int {
         let sealed = try cipher.seal(json: answers.normalized(), context: candidacyID)
         return try await client.transaction(logger: logger) { connection in
             try await requireEditable(candidacyID, on: connection)
@@ -106,7 +117,8 @@ public struct QuestionnaireRepository: Sendable {
             }
             var revision = 0
             // The WHERE of DO UPDATE refuses to overwrite blocked data: no row comes back.
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 INSERT INTO identity_questionnaires (candidacy_id, ciphertext, nonce, key_id, updated_at, updated_by)
                 VALUES (\(candidacyID), \(sealed.ciphertext), \(sealed.nonce), \(sealed.keyID), \(now), \(actor.id))
                 ON CONFLICT (candidacy_id) DO UPDATE
@@ -116,16 +128,21 @@ public struct QuestionnaireRepository: Sendable {
                  WHERE identity_questionnaires.blocked_at IS NULL
                    AND (\(expectedRevision)::int IS NULL OR identity_questionnaires.revision = \(expectedRevision)::int)
                 RETURNING revision
-                """, logger: logger).decode(Int.self) { revision = value }
+                """, logger: logger
+            ).decode(Int.self) { revision = value }
             // No row back: blocked, or (compare and set under the row's lock) another save came first.
             if revision == 0, expectedRevision != nil,
-               let current = try await identityRevision(candidacyID, on: connection), current.revision != expectedRevision {
+                let current = try await identityRevision(candidacyID, on: connection), current.revision != expectedRevision
+            {
                 throw Self.staleSaveError
             }
             guard revision > 0 else { throw Self.blockedError }
-            try await audit.append(.candidacy(candidacyID, "identity.save", by: actor, changes: [
-                "revision": String(revision), "key_id": sealed.keyID,
-            ], at: now), on: connection)
+            try await audit.append(
+                .candidacy(
+                    candidacyID, "identity.save", by: actor,
+                    changes: [
+                        "revision": String(revision), "key_id": sealed.keyID,
+                    ], at: now), on: connection)
             return revision
         }
     }
@@ -150,7 +167,8 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     func identityRevision(_ candidacyID: String, on connection: PostgresConnection) async throws -> SavedRevision? {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT revision, updated_at, updated_by FROM identity_questionnaires WHERE candidacy_id = \(candidacyID)
             """, logger: logger)
         for try await (revision, at, by) in rows.decode((Int, Date, String).self) {
@@ -171,7 +189,8 @@ public struct QuestionnaireRepository: Sendable {
 
     /// The stored ciphertext of `candidacyID` and whether it is blocked, without opening it.
     public func sealedIdentity(for candidacyID: String) async throws -> (SealedValue, blocked: Bool)? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT ciphertext, nonce, key_id, blocked_at IS NOT NULL FROM identity_questionnaires WHERE candidacy_id = \(candidacyID)
             """, logger: logger)
         for try await (ciphertext, nonce, keyID, blocked) in rows.decode((Data, Data, String, Bool).self) {
@@ -188,10 +207,13 @@ public struct QuestionnaireRepository: Sendable {
         try await client.transaction(logger: logger) { connection in
             let deleted = try await Self.deleteIdentity(of: candidacyID, on: connection, logger: logger)
             guard !deleted.isEmpty else { return false }
-            try await audit.append(.candidacy(candidacyID, "identity.purge", by: actor, changes: [
-                "deleted": "cuestionario de identidad", "revision": deleted.revision.map(String.init) ?? "ninguna",
-                "consent_documents": String(deleted.documentHashes.count),
-            ], at: now), on: connection)
+            try await audit.append(
+                .candidacy(
+                    candidacyID, "identity.purge", by: actor,
+                    changes: [
+                        "deleted": "cuestionario de identidad", "revision": deleted.revision.map(String.init) ?? "ninguna",
+                        "consent_documents": String(deleted.documentHashes.count),
+                    ], at: now), on: connection)
             return true
         }
     }
@@ -210,13 +232,15 @@ public struct QuestionnaireRepository: Sendable {
         guard clearingDocuments else { return deleted }
         // The old hashes come from the locked rows of `old` (UPDATE … RETURNING only sees the
         // new, cleared values), so the caller can delete blobs no row references any more.
-        for try await hash in try await connection.query("""
+        for try await hash in try await connection.query(
+            """
             UPDATE identity_consents c SET document_sha256 = NULL, document_key_id = NULL
               FROM (SELECT id, document_sha256 FROM identity_consents
                      WHERE candidacy_id = \(candidacyID) AND document_sha256 IS NOT NULL FOR UPDATE) old
              WHERE c.id = old.id
             RETURNING old.document_sha256
-            """, logger: logger).decode(String.self) { deleted.documentHashes.append(hash) }
+            """, logger: logger
+        ).decode(String.self) { deleted.documentHashes.append(hash) }
         return deleted
     }
 
@@ -244,8 +268,9 @@ public struct QuestionnaireRepository: Sendable {
         alongside: (@Sendable (PostgresConnection) async throws -> Void)? = nil
     ) async throws -> IdentityConsent {
         try await client.transaction(logger: logger) { connection in
-            try await recordConsent(granted: granted, for: candidacyID, document: document, by: actor, at: now, on: connection,
-                                    alongside: alongside)
+            try await recordConsent(
+                granted: granted, for: candidacyID, document: document, by: actor, at: now, on: connection,
+                alongside: alongside)
         }
     }
 
@@ -258,13 +283,16 @@ public struct QuestionnaireRepository: Sendable {
         let current = try await consentInForce(for: candidacyID, on: connection).consent
         let next = granted ? current.granting(at: now) : current.revoking(at: now)
         guard next != current || granted else { return current }  // revoking what was never given
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO identity_consents (candidacy_id, decision, decided_at, decided_by, document_sha256, document_key_id, signed_form)
             VALUES (\(candidacyID), \(granted ? "granted" : "revoked"), \(now), \(actor.id), \(document?.sha256), \(document?.keyID),
                     \(document != nil))
             """, logger: logger)
-        try await audit.append(.candidacy(candidacyID, granted ? "consent.grant" : "consent.revoke", by: actor,
-                                          changes: ["document": document == nil ? "no" : "sí"], at: now), on: connection)
+        try await audit.append(
+            .candidacy(
+                candidacyID, granted ? "consent.grant" : "consent.revoke", by: actor,
+                changes: ["document": document == nil ? "no" : "sí"], at: now), on: connection)
         try await alongside?(connection)
         return next
     }
@@ -281,7 +309,8 @@ public struct QuestionnaireRepository: Sendable {
     }
 
     func consentInForce(for candidacyID: String, on connection: PostgresConnection) async throws -> (consent: IdentityConsent, signedForm: Bool) {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT decision, decided_at, signed_form FROM identity_consents WHERE candidacy_id = \(candidacyID)
              ORDER BY decided_at DESC, id DESC LIMIT 1
             """, logger: logger)
@@ -296,13 +325,17 @@ public struct QuestionnaireRepository: Sendable {
     public func acceptPrivacyNotice(version: String, for candidacyID: String, by actor: AuditActor, at now: Date = Date()) async throws {
         try await client.transaction(logger: logger) { connection in
             var inserted = false
-            for try await _ in try await connection.query("""
+            for try await _ in try await connection.query(
+                """
                 INSERT INTO privacy_notice_acceptances (candidacy_id, notice_version, accepted_by, accepted_at)
                 VALUES (\(candidacyID), \(version), \(actor.id), \(now)) ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: logger).decode(Int.self) { inserted = true }
+                """, logger: logger
+            ).decode(Int.self) { inserted = true }
             if inserted {
-                try await audit.append(.candidacy(candidacyID, "privacy_notice.accept", by: actor,
-                                                  changes: ["version": version], at: now), on: connection)
+                try await audit.append(
+                    .candidacy(
+                        candidacyID, "privacy_notice.accept", by: actor,
+                        changes: ["version": version], at: now), on: connection)
             }
         }
     }
@@ -310,7 +343,8 @@ public struct QuestionnaireRepository: Sendable {
     /// Which of `candidacyIDs` have accepted the privacy notice `version` (a bulk upload's rows).
     public func acceptedPrivacyNotice(version: String, for candidacyIDs: [String]) async throws -> Set<String> {
         guard !candidacyIDs.isEmpty else { return [] }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT candidacy_id FROM privacy_notice_acceptances
              WHERE candidacy_id = ANY(\(candidacyIDs)::text[]) AND notice_version = \(version)
             """, logger: logger)
@@ -321,7 +355,8 @@ public struct QuestionnaireRepository: Sendable {
 
     /// Whether the privacy notice `version` was accepted for `candidacyID`.
     public func hasAcceptedPrivacyNotice(version: String, for candidacyID: String) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT 1 FROM privacy_notice_acceptances WHERE candidacy_id = \(candidacyID) AND notice_version = \(version)
             """, logger: logger)
         for try await _ in rows.decode(Int.self) { return true }
@@ -330,7 +365,8 @@ public struct QuestionnaireRepository: Sendable {
 
     // MARK: Helpers
 
-    static let blockedError = StorageError(.blocked,
+    static let blockedError = StorageError(
+        .blocked,
         "Los datos sensibles de esta candidatura están bloqueados porque fue sustituida o cancelada.")
 
     /// Locks the profile's workflow row and its candidacy (shared) so that no transition or
@@ -338,15 +374,20 @@ public struct QuestionnaireRepository: Sendable {
     /// withdrawn (no row of a substituted or cancelled candidacy is written, not even a first
     /// one) or its state is not editable.
     /// A save based on a revision that is no longer the stored one.
-    static let staleError = StorageError(.stale, "La información de esta candidatura cambió después de que se descargó la plantilla; "
-                                         + "no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
+    static let staleError = StorageError(
+        .stale,
+        "La información de esta candidatura cambió después de que se descargó la plantilla; "
+            + "no se sobrescribió. Descargue la plantilla de nuevo y capture sobre ella.")
 
     /// A form's save based on a revision that is no longer the stored one.
-    static let staleSaveError = StorageError(.stale, "Otra persona guardó este cuestionario después de que usted abrió el formulario; "
-                                             + "no se sobrescribió.")
+    static let staleSaveError = StorageError(
+        .stale,
+        "Otra persona guardó este cuestionario después de que usted abrió el formulario; "
+            + "no se sobrescribió.")
 
     private func requireEditable(_ candidacyID: String, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT w.state, c.status FROM profile_workflows w JOIN candidacies c ON c.id = w.candidacy_id
              WHERE w.candidacy_id = \(candidacyID) FOR SHARE
             """, logger: logger)

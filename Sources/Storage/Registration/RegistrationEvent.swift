@@ -48,8 +48,10 @@ public struct RegistrationEvent: Sendable, Hashable, Identifiable {
     public var appliedAt: Date?
 
     /// A new event, pending, received now.
-    public init(id: String, processID: String, kind: Kind, candidacyID: String, body: String, source: Source,
-                signature: String? = nil, signedAt: Date? = nil, receivedAt: Date = Date()) {
+    public init(
+        id: String, processID: String, kind: Kind, candidacyID: String, body: String, source: Source,
+        signature: String? = nil, signedAt: Date? = nil, receivedAt: Date = Date()
+    ) {
         self.id = id
         self.processID = processID
         self.kind = kind

@@ -6,7 +6,8 @@ extension RegistrationEventRepository {
     /// so key order and white space don't matter). Nil when the id is unknown. An event whose
     /// body was purged (`SensitiveDataPurge`) is compared by the hash of its normalised body.
     public func hasSameBody(id: String, body: String) async throws -> Bool? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT CASE WHEN body_purged_at IS NULL THEN body = \(body)::jsonb
                         ELSE body_sha256 = encode(sha256(convert_to(\(body)::jsonb::text, 'UTF8')), 'hex') END
               FROM registration_events WHERE id = \(id)
@@ -19,7 +20,8 @@ extension RegistrationEventRepository {
 extension RegistrationEventRepository {
     /// The most recent applied approval, update or substitution that carried this candidacy.
     public func latestApplied(candidacyID: String) async throws -> String? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id FROM registration_events
              WHERE candidacy_id = \(candidacyID) AND status = 'applied' AND type IN ('approval', 'update', 'substitution')
              ORDER BY received_at DESC LIMIT 1

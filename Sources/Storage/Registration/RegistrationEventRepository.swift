@@ -36,7 +36,8 @@ public struct RegistrationEventRepository: Sendable {
     /// A known id is not stored again.
     public func record(_ event: RegistrationEvent, on connection: PostgresConnection) async throws -> RecordOutcome {
         // ON CONFLICT DO NOTHING waits for a concurrent, uncommitted twin, then skips it.
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO registration_events (id, process_id, type, candidacy_id, body, source, signature, signed_at, received_at)
             VALUES (\(event.id), \(event.processID), \(event.kind.rawValue), \(event.candidacyID), \(event.body)::jsonb,
                     \(event.source.rawValue), \(event.signature), \(event.signedAt), \(event.receivedAt))
@@ -61,7 +62,8 @@ public struct RegistrationEventRepository: Sendable {
     /// Held events of `candidacyID`, oldest first (to apply once its approval arrives).
     public func heldEvents(candidacyID: String) async throws -> [RegistrationEvent] {
         try await client.withConnection { connection in
-            try await list("""
+            try await list(
+                """
                 SELECT \(unescaped: Self.columns) FROM registration_events
                  WHERE candidacy_id = \(candidacyID) AND status = 'held' ORDER BY received_at, id
                 """, on: connection)
@@ -82,20 +84,23 @@ public struct RegistrationEventRepository: Sendable {
     /// under the substitute's id), oldest first. Read on the caller's connection.
     public func releasableEvents(for candidacyID: String, on connection: PostgresConnection) async throws -> [String] {
         var ids: [String] = []
-        for try await id in try await connection.query("""
+        for try await id in try await connection.query(
+            """
             SELECT id FROM registration_events
              WHERE status = 'held'
                AND (candidacy_id = \(candidacyID)
                     OR (type = 'substitution' AND body ->> 'replaces_candidacy_id' = \(candidacyID)))
              ORDER BY received_at, id
-            """, logger: logger).decode(String.self) { ids.append(id) }
+            """, logger: logger
+        ).decode(String.self) { ids.append(id) }
         return ids
     }
 
     /// Pending events, oldest first, at most `limit`.
     public func pendingEvents(limit: Int = 100) async throws -> [RegistrationEvent] {
         try await client.withConnection { connection in
-            try await list("""
+            try await list(
+                """
                 SELECT \(unescaped: Self.columns) FROM registration_events WHERE status = 'pending' ORDER BY received_at, id LIMIT \(limit)
                 """, on: connection)
         }
@@ -124,10 +129,13 @@ public struct RegistrationEventRepository: Sendable {
         }
     }
 
-    private func settle(_ id: String, to status: RegistrationEvent.Status, reason: String?, at date: Date?,
-                        on connection: PostgresConnection) async throws {
+    private func settle(
+        _ id: String, to status: RegistrationEvent.Status, reason: String?, at date: Date?,
+        on connection: PostgresConnection
+    ) async throws {
         let from: [String] = ["pending", "held"]
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             UPDATE registration_events SET status = \(status.rawValue), status_reason = \(reason), applied_at = \(date)
              WHERE id = \(id) AND status = ANY(\(from)::text[]) RETURNING 1
             """, logger: logger)
@@ -140,8 +148,9 @@ public struct RegistrationEventRepository: Sendable {
         for try await row in try await connection.query(query, logger: logger) {
             let r = row.makeRandomAccess()
             guard let kind = RegistrationEvent.Kind(rawValue: try r["type"].decode(String.self)),
-                  let source = RegistrationEvent.Source(rawValue: try r["source"].decode(String.self)),
-                  let status = RegistrationEvent.Status(rawValue: try r["status"].decode(String.self)) else {
+                let source = RegistrationEvent.Source(rawValue: try r["source"].decode(String.self)),
+                let status = RegistrationEvent.Status(rawValue: try r["status"].decode(String.self))
+            else {
                 throw StorageError(.invalidStoredData, "Evento de registro con valores desconocidos.")
             }
             var event = RegistrationEvent(

@@ -43,12 +43,14 @@ public struct LoginThrottle: Sendable {
 
         /// Per username: 5 free failures, then 30 s, 1 min, 2 min, … up to 15 min; forgotten
         /// after a day without attempts.
-        public static let account = Policy(freeFailures: 5, firstDelay: .seconds(30), maximumDelay: .seconds(15 * 60),
-                                           forgetAfter: .seconds(24 * 3_600))
+        public static let account = Policy(
+            freeFailures: 5, firstDelay: .seconds(30), maximumDelay: .seconds(15 * 60),
+            forgetAfter: .seconds(24 * 3_600))
         /// Per client address: 20 free failures, then the same delays; forgotten after an
         /// hour without failures.
-        public static let address = Policy(freeFailures: 20, firstDelay: .seconds(30), maximumDelay: .seconds(15 * 60),
-                                           forgetAfter: .seconds(3_600))
+        public static let address = Policy(
+            freeFailures: 20, firstDelay: .seconds(30), maximumDelay: .seconds(15 * 60),
+            forgetAfter: .seconds(3_600))
 
         /// The wait after `failures` failures (zero while they are free).
         public func delay(afterFailures failures: Int) -> Duration {
@@ -85,7 +87,8 @@ public struct LoginThrottle: Sendable {
     /// and, when it may, counts it against the username before the check.
     public func begin(username: String, address clientAddress: String, at now: Date = Date()) async throws -> Decision {
         // The address: a read (its failures are counted after each check).
-        let addressRows = try await client.query("""
+        let addressRows = try await client.query(
+            """
             SELECT failures, last_attempt_at FROM sign_in_throttles WHERE scope = 'address' AND key = \(clientAddress)
             """, logger: logger)
         for try await (failures, last) in addressRows.decode((Int, Date).self) {
@@ -100,7 +103,8 @@ public struct LoginThrottle: Sendable {
         let policy = account
         let forgetBefore = now - policy.forgetAfter
         var counted = false
-        for try await _ in try await client.query("""
+        for try await _ in try await client.query(
+            """
             INSERT INTO sign_in_throttles AS t (scope, key, failures, last_attempt_at)
             VALUES ('account', \(key), 1, \(now))
             ON CONFLICT (scope, key) DO UPDATE
@@ -110,9 +114,11 @@ public struct LoginThrottle: Sendable {
                 OR t.last_attempt_at <= \(now) - make_interval(secs => least(
                        \(policy.firstDelay.seconds) * power(2, least(t.failures - \(policy.freeFailures), 30)), \(policy.maximumDelay.seconds)))
             RETURNING failures
-            """, logger: logger).decode(Int.self) { counted = true }
+            """, logger: logger
+        ).decode(Int.self) { counted = true }
         if counted { return .allowed }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT failures, last_attempt_at FROM sign_in_throttles WHERE scope = 'account' AND key = \(key)
             """, logger: logger)
         for try await (failures, last) in rows.decode((Int, Date).self) {
@@ -127,7 +133,8 @@ public struct LoginThrottle: Sendable {
     public func finish(username: String, address clientAddress: String, succeeded: Bool, at now: Date = Date()) async throws {
         let key = Self.key(username)
         if succeeded {
-            try await client.query("""
+            try await client.query(
+                """
                 WITH cleared AS (DELETE FROM sign_in_throttles WHERE scope = 'account' AND key = \(key))
                 INSERT INTO login_attempts (username, client_address, succeeded, attempted_at)
                 VALUES (\(key), \(clientAddress), true, \(now))
@@ -135,7 +142,8 @@ public struct LoginThrottle: Sendable {
             return
         }
         let forgetBefore = now - address.forgetAfter
-        try await client.query("""
+        try await client.query(
+            """
             WITH counted AS (
                 INSERT INTO sign_in_throttles AS t (scope, key, failures, last_attempt_at)
                 VALUES ('address', \(clientAddress), 1, \(now))
@@ -157,7 +165,8 @@ public struct LoginThrottle: Sendable {
     /// for longer than their `forgetAfter`); returns how many history rows went.
     public func purge(olderThan age: Duration, at now: Date = Date()) async throws -> Int {
         let before = now - age
-        try await client.query("""
+        try await client.query(
+            """
             DELETE FROM sign_in_throttles
              WHERE (scope = 'account' AND last_attempt_at <= \(now - account.forgetAfter))
                 OR (scope = 'address' AND last_attempt_at <= \(now - address.forgetAfter))

@@ -21,7 +21,8 @@ public struct PasswordResetRepository: Sendable {
     /// Issues a link for `accountID` and returns its token (to e-mail, never to store).
     public func issue(accountID: UUID, at now: Date = Date()) async throws -> SecretToken {
         let token = SecretToken.generate()
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO password_resets (token_hash, account_id, created_at, expires_at)
             VALUES (\(token.hash), \(accountID), \(now), \(now.addingTimeInterval(Double(lifetime.components.seconds))))
             """, logger: logger)
@@ -30,7 +31,8 @@ public struct PasswordResetRepository: Sendable {
 
     /// The usable account a live, unused link belongs to, or nil.
     public func account(for token: SecretToken, at now: Date = Date()) async throws -> Account? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: AccountRepository.prefixedColumns("a"))
               FROM password_resets r JOIN accounts a ON a.id = r.account_id
              WHERE r.token_hash = \(token.hash) AND r.used_at IS NULL AND r.expires_at > \(now)
@@ -44,7 +46,8 @@ public struct PasswordResetRepository: Sendable {
     /// - Throws: `StorageError.notFound` when the link is unknown, used or expired.
     public func reset(token: SecretToken, passwordHash: String, at now: Date = Date()) async throws -> Account {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.query(
+                """
                 UPDATE password_resets SET used_at = \(now)
                  WHERE token_hash = \(token.hash) AND used_at IS NULL AND expires_at > \(now)
                 RETURNING account_id
@@ -54,7 +57,8 @@ public struct PasswordResetRepository: Sendable {
             guard let accountID else {
                 throw StorageError(.notFound, "El enlace para restablecer la contraseña no es válido o ya venció. Solicite uno nuevo.")
             }
-            let updated = try await connection.query("""
+            let updated = try await connection.query(
+                """
                 UPDATE accounts SET password_hash = \(passwordHash), updated_at = \(now)
                  WHERE id = \(accountID) AND activated_at IS NOT NULL AND disabled_at IS NULL
                 RETURNING \(unescaped: AccountRepository.columns)
@@ -64,9 +68,10 @@ public struct PasswordResetRepository: Sendable {
             guard let account else { throw StorageError(.notFound, "La cuenta no existe o está deshabilitada.") }
             try await connection.query("DELETE FROM password_resets WHERE account_id = \(accountID) AND used_at IS NULL", logger: logger)
             try await connection.query("DELETE FROM web_sessions WHERE account_id = \(accountID)", logger: logger)
-            try await AuditLog(client: client, logger: logger).append(AuditEntry(
-                actor: AuditActor(role: account.role, id: accountID.uuidString),
-                action: "account.password_reset", subjectType: "account", subjectID: accountID.uuidString, occurredAt: now), on: connection)
+            try await AuditLog(client: client, logger: logger).append(
+                AuditEntry(
+                    actor: AuditActor(role: account.role, id: accountID.uuidString),
+                    action: "account.password_reset", subjectType: "account", subjectID: accountID.uuidString, occurredAt: now), on: connection)
             return account
         }
     }

@@ -29,7 +29,8 @@ public struct SessionRepository: Sendable {
         let token = SecretToken.generate()
         let expires = now.addingTimeInterval(Self.seconds(idleTimeout))
         let ends = now.addingTimeInterval(Self.seconds(maximumLifetime))
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO web_sessions (token_hash, account_id, created_at, last_seen_at, expires_at, ends_at)
             VALUES (\(token.hash), \(accountID), \(now), \(now), \(min(expires, ends)), \(ends))
             """, logger: logger)
@@ -40,7 +41,8 @@ public struct SessionRepository: Sendable {
     /// Pushes the idle expiry forward; to spare a write per request, only when the last
     /// push is over a minute old.
     public func resolve(_ token: SecretToken, at now: Date = Date()) async throws -> Account? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: AccountRepository.prefixedColumns("a")), s.last_seen_at
               FROM web_sessions s JOIN accounts a ON a.id = s.account_id
              WHERE s.token_hash = \(token.hash) AND s.expires_at > \(now) AND s.ends_at > \(now)
@@ -53,7 +55,8 @@ public struct SessionRepository: Sendable {
         guard let (account, lastSeen) = found else { return nil }
         if now.timeIntervalSince(lastSeen) > 60 {
             let expires = now.addingTimeInterval(Self.seconds(idleTimeout))
-            try await client.query("""
+            try await client.query(
+                """
                 UPDATE web_sessions SET last_seen_at = \(now), expires_at = least(\(expires), ends_at)
                  WHERE token_hash = \(token.hash)
                 """, logger: logger)
@@ -66,7 +69,8 @@ public struct SessionRepository: Sendable {
     /// idle expiry, or nil when the session is no longer live.
     public func extend(_ token: SecretToken, at now: Date = Date()) async throws -> Date? {
         let expires = now.addingTimeInterval(Self.seconds(idleTimeout))
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE web_sessions SET last_seen_at = \(now), expires_at = least(\(expires), ends_at)
              WHERE token_hash = \(token.hash) AND expires_at > \(now) AND ends_at > \(now)
             RETURNING expires_at

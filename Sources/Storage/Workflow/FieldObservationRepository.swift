@@ -32,7 +32,8 @@ public struct FieldObservationRepository: Sendable {
     /// Records `observations` of `candidacyID` on the caller's transaction (the return's).
     public func record(_ observations: [FieldObservation], for candidacyID: String, on connection: PostgresConnection) async throws {
         for item in observations {
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO profile_field_observations (candidacy_id, field, observation, made_at, made_by)
                 VALUES (\(candidacyID), \(item.field), \(item.observation), \(item.madeAt), \(item.madeBy))
                 """, logger: logger)
@@ -41,7 +42,8 @@ public struct FieldObservationRepository: Sendable {
 
     /// Every field observation of `candidacyID`, newest first.
     public func observations(for candidacyID: String) async throws -> [FieldObservation] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT field, observation, made_at, made_by FROM profile_field_observations
              WHERE candidacy_id = \(candidacyID) ORDER BY made_at DESC, id DESC
             """, logger: logger)

@@ -21,7 +21,8 @@ extension ProfileWorkflowRepository {
     /// The profiles of `processID`'s active candidacies that match `filter`, oldest first
     /// (longest in their state), `limit` from `offset`.
     public func queue(processID: String, _ filter: QueueFilter, limit: Int = 100, offset: Int = 0) async throws -> [QueuedProfile] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT \(unescaped: CandidacyRepository.columns), w.state AS profile_state, w.updated_at AS state_since
               FROM candidacies JOIN profile_workflows w ON w.candidacy_id = candidacies.id
              WHERE process_id = \(processID) AND status = 'aprobada' AND w.state = ANY(\(filter.states.map(\.rawValue))::text[])
@@ -38,15 +39,18 @@ extension ProfileWorkflowRepository {
             guard let state = ProfileState(rawValue: raw) else {
                 throw StorageError(.invalidStoredData, "Estado «\(raw)» desconocido.")
             }
-            result.append(QueuedProfile(candidacy: try CandidacyRepository.decode(row), state: state,
-                                        since: try r["state_since"].decode(Date.self)))
+            result.append(
+                QueuedProfile(
+                    candidacy: try CandidacyRepository.decode(row), state: state,
+                    since: try r["state_since"].decode(Date.self)))
         }
         return result
     }
 
     /// How many profiles match `filter` in each of its states (the queue's counters).
     public func queueCounts(processID: String, _ filter: QueueFilter) async throws -> [ProfileState: Int] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT w.state, count(*)::int FROM candidacies c JOIN profile_workflows w ON w.candidacy_id = c.id
              WHERE c.process_id = \(processID) AND c.status = 'aprobada' AND w.state = ANY(\(filter.states.map(\.rawValue))::text[])
                AND (\(filter.officeCode)::text IS NULL OR c.office_code = \(filter.officeCode))

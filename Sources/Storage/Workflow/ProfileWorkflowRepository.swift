@@ -51,22 +51,27 @@ public struct ProfileWorkflowRepository: Sendable {
     public func workflow(for candidacyID: String) async throws -> ProfileWorkflow {
         var state: ProfileState?
         for try await raw in try await client.query(
-            "SELECT state FROM profile_workflows WHERE candidacy_id = \(candidacyID)", logger: logger).decode(String.self) {
+            "SELECT state FROM profile_workflows WHERE candidacy_id = \(candidacyID)", logger: logger
+        ).decode(String.self) {
             state = ProfileState(rawValue: raw)
         }
         guard let state else { throw StorageError(.notFound, "La candidatura \(candidacyID) no existe.") }
         var history: [ProfileTransition] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT from_state, to_state, action, actor_role, actor_id, occurred_at, observations
               FROM profile_transitions WHERE candidacy_id = \(candidacyID) ORDER BY id
             """, logger: logger)
         for try await (from, to, action, role, actorID, at, observations) in rows.decode((String, String, String, String, String, Date, String?).self) {
             guard let from = ProfileState(rawValue: from), let to = ProfileState(rawValue: to),
-                  let action = ProfileAction(rawValue: action), let role = ActorRole(rawValue: role) else {
+                let action = ProfileAction(rawValue: action), let role = ActorRole(rawValue: role)
+            else {
                 throw StorageError(.invalidStoredData, "Historial del perfil \(candidacyID) con valores desconocidos.")
             }
-            history.append(ProfileTransition(from: from, to: to, action: action, actor: ProfileActor(role: role, id: actorID),
-                                             at: at, observations: observations))
+            history.append(
+                ProfileTransition(
+                    from: from, to: to, action: action, actor: ProfileActor(role: role, id: actorID),
+                    at: at, observations: observations))
         }
         return ProfileWorkflow(state: state, history: history)
     }
@@ -74,7 +79,8 @@ public struct ProfileWorkflowRepository: Sendable {
     /// How many profiles of `processID`'s active candidacies are in each state (monitoring).
     public func countsByState(processID: String) async throws -> [ProfileState: Int] {
         var counts: [ProfileState: Int] = [:]
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT w.state, count(*) FROM profile_workflows w JOIN candidacies c ON c.id = w.candidacy_id
              WHERE c.process_id = \(processID) AND c.status = 'aprobada' GROUP BY w.state
             """, logger: logger)
@@ -87,7 +93,8 @@ public struct ProfileWorkflowRepository: Sendable {
     /// The current state, with the workflow row locked until the transaction ends, so two
     /// actors acting at once on one profile serialize and the second sees the first's state.
     private func lockedState(of candidacyID: String, on connection: PostgresConnection) async throws -> ProfileState {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT w.state, c.status FROM profile_workflows w JOIN candidacies c ON c.id = w.candidacy_id
              WHERE w.candidacy_id = \(candidacyID) FOR UPDATE OF w
             """, logger: logger)
@@ -104,12 +111,14 @@ public struct ProfileWorkflowRepository: Sendable {
     }
 
     private func record(_ transition: ProfileTransition, of candidacyID: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE profile_workflows SET state = \(transition.to.rawValue), transition_count = transition_count + 1,
                                          updated_at = \(transition.at)
              WHERE candidacy_id = \(candidacyID)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO profile_transitions (candidacy_id, from_state, to_state, action, actor_role, actor_id, observations, occurred_at)
             VALUES (\(candidacyID), \(transition.from.rawValue), \(transition.to.rawValue), \(transition.action.rawValue),
                     \(transition.actor.role.rawValue), \(transition.actor.id), \(transition.observations), \(transition.at))

@@ -19,9 +19,10 @@ enum WebFixtures {
         _ id: String = "C-\(UUID().uuidString.prefix(8))", party: String = "PAN", office: String = "GUB",
         district: Int? = nil, municipality: String? = nil, name: String = "María Fernanda López Ávila"
     ) -> Candidacy {
-        Candidacy(id: id, processID: "jalisco-2024", officeCode: office, district: district, municipality: municipality,
-                  listPosition: nil, formulaPosition: .proprietor, fullName: name, gender: .woman, age: .years(45),
-                  affirmativeAction: nil, postulatingEntity: .party(code: party))
+        Candidacy(
+            id: id, processID: "jalisco-2024", officeCode: office, district: district, municipality: municipality,
+            listPosition: nil, formulaPosition: .proprietor, fullName: name, gender: .woman, age: .years(45),
+            affirmativeAction: nil, postulatingEntity: .party(code: party))
     }
 
     /// Registers the process and `candidacies`.
@@ -47,21 +48,28 @@ enum WebFixtures {
 
     @discardableResult
     static func candidateAccount(_ db: Database, for candidacy: Candidacy, username: String? = nil) async throws -> Account {
-        try await activated(db, .candidate(
-            username: username ?? "cand-\(candidacy.id.lowercased())", email: "cand@example.org", displayName: candidacy.fullName,
-            processID: candidacy.processID, candidacyID: candidacy.id))
+        try await activated(
+            db,
+            .candidate(
+                username: username ?? "cand-\(candidacy.id.lowercased())", email: "cand@example.org", displayName: candidacy.fullName,
+                processID: candidacy.processID, candidacyID: candidacy.id))
     }
 
     @discardableResult
     static func representativeAccount(_ db: Database, party: String, username: String? = nil) async throws -> Account {
-        try await activated(db, .representative(
-            username: username ?? "rep-\(party.lowercased())", email: "rep-\(party.lowercased())@example.org",
-            displayName: "Representación \(party)", processID: "jalisco-2024", entity: .party(code: party)))
+        try await activated(
+            db,
+            .representative(
+                username: username ?? "rep-\(party.lowercased())", email: "rep-\(party.lowercased())@example.org",
+                displayName: "Representación \(party)", processID: "jalisco-2024", entity: .party(code: party)))
     }
 
     @discardableResult
     static func staffAccount(_ db: Database, _ role: AccountRole, username: String? = nil) async throws -> Account {
-        try await activated(db, .staff(role, username: username ?? "staff-\(role.rawValue.replacingOccurrences(of: "_", with: "-"))",
-                                       email: "staff@example.org", displayName: "Personal \(role.label)"))
+        try await activated(
+            db,
+            .staff(
+                role, username: username ?? "staff-\(role.rawValue.replacingOccurrences(of: "_", with: "-"))",
+                email: "staff@example.org", displayName: "Personal \(role.label)"))
     }
 }

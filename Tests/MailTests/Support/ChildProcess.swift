@@ -29,8 +29,9 @@ enum ChildProcess {
         }
         let data = try Data(contentsOf: outputURL)
         guard status == 0 else {
-            throw Failure(command: ([executable.path] + arguments).joined(separator: " "), status: status,
-                          output: String(decoding: data, as: UTF8.self))
+            throw Failure(
+                command: ([executable.path] + arguments).joined(separator: " "), status: status,
+                output: String(decoding: data, as: UTF8.self))
         }
         return data
     }

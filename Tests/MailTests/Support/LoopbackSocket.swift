@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A TCP socket bound to 127.0.0.1 on a kernel-chosen port, for tests that need a free port
@@ -62,9 +62,9 @@ final class LoopbackSocket {
     }
 
     #if canImport(Glibc)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
+        private static let streamType = Int32(SOCK_STREAM.rawValue)
     #else
-    private static let streamType = SOCK_STREAM
+        private static let streamType = SOCK_STREAM
     #endif
 
     private static func loopback(port: Int) -> sockaddr_in {

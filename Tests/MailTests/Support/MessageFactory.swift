@@ -3,8 +3,9 @@ import Foundation
 
 /// Messages and settings with defaults, for tests.
 enum MessageFactory {
-    static let sender = try! MailAddress("no-responder@iepcjalisco.org.mx",
-                                         displayName: "Instituto Electoral y de Participación Ciudadana de Jalisco")
+    static let sender = try! MailAddress(
+        "no-responder@iepcjalisco.org.mx",
+        displayName: "Instituto Electoral y de Participación Ciudadana de Jalisco")
 
     static func message(
         to: MailAddress = try! MailAddress("candidata@example.mx", displayName: "María José Núñez Peña"),
@@ -25,7 +26,8 @@ enum MessageFactory {
     }
 
     static func settings(port: Int, security: SMTPSettings.Security = .none, totalTimeout: Duration = .seconds(20)) -> SMTPSettings {
-        SMTPSettings(host: "127.0.0.1", port: port, security: security, from: sender,
-                     connectTimeout: .seconds(5), totalTimeout: totalTimeout)
+        SMTPSettings(
+            host: "127.0.0.1", port: port, security: security, from: sender,
+            connectTimeout: .seconds(5), totalTimeout: totalTimeout)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real aiosmtpd, started from the package's `.venv` on a free port of 127.0.0.1, writing
@@ -61,12 +61,15 @@ final class SMTPSink {
         if security != .none {
             let certificate = directory.appendingPathComponent("cert.pem").path
             let key = directory.appendingPathComponent("key.pem").path
-            _ = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            ])
-            tlsArguments = security == .startTLS
+            _ = try await ChildProcess.run(
+                URL(fileURLWithPath: "/usr/bin/openssl"),
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                ])
+            tlsArguments =
+                security == .startTLS
                 ? ["--tlscert", certificate, "--tlskey", key]
                 : ["--smtpscert", certificate, "--smtpskey", key]
             certificatePath = certificate
@@ -78,7 +81,8 @@ final class SMTPSink {
         let log = try FileHandle(forWritingTo: logURL)
         let process = Process()
         process.executableURL = python
-        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "conoceles_sink.RecordingMailbox"]
+        process.arguments =
+            ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "conoceles_sink.RecordingMailbox"]
             + tlsArguments + [maildir.path]
         process.environment = ProcessInfo.processInfo.environment.merging([
             "PYTHONPATH": directory.path, "PYTHONDONTWRITEBYTECODE": "1",
@@ -89,8 +93,9 @@ final class SMTPSink {
         process.terminationHandler = { _ in exitedContinuation.finish() }
         try process.run()
         try? log.close()
-        let sink = SMTPSink(port: port, directory: maildir, certificatePath: certificatePath, process: process,
-                            exited: exited, logURL: logURL)
+        let sink = SMTPSink(
+            port: port, directory: maildir, certificatePath: certificatePath, process: process,
+            exited: exited, logURL: logURL)
         do {
             try await sink.waitUntilListening()
         } catch {

@@ -40,7 +40,8 @@ extension DisclosureControl {
             let member = person.groups.contains(group)
             let row = [person.office, person.entity, person.sex].joined(separator: "\u{1F}")
             if let other = fromPrevious ? nowByID[person.id] : thenByID[person.id],
-               [other.office, other.entity, other.sex] == [person.office, person.entity, person.sex], other.groups.contains(group) == member {
+                [other.office, other.entity, other.sex] == [person.office, person.entity, person.sex], other.groups.contains(group) == member
+            {
                 return "\(row)\u{1E}\(row)\u{1E}\(member)"
             }
             return fromPrevious ? "\(row)\u{1E}-\u{1E}\(member)" : "-\u{1E}\(row)\u{1E}\(member)"
@@ -67,8 +68,10 @@ extension DisclosureControl {
             for witness in outcome.witnesses where witness.group == group {
                 var deltas: [String: Int] = [:]
                 for flip in witness.flips {
-                    for (release, person) in [("actual", flip.inCurrent ? nowByID[flip.personID] : nil),
-                                              ("anterior", flip.inPrevious ? thenByID[flip.personID] : nil)] {
+                    for (release, person) in [
+                        ("actual", flip.inCurrent ? nowByID[flip.personID] : nil),
+                        ("anterior", flip.inPrevious ? thenByID[flip.personID] : nil),
+                    ] {
                         guard let person else {
                             if release == "actual" ? flip.inCurrent : flip.inPrevious {
                                 failures.append("\(group.rawValue): el testigo de \(witness.target) cambia a alguien que no está")
@@ -81,8 +84,7 @@ extension DisclosureControl {
                         let member = person.groups.contains(group)
                         if member { cleared.insert(place(person, fromPrevious: release == "anterior", group)) }
                         for dimension in IdentityRelease.Dimension.allCases {
-                            deltas[release + "|" + GroupProblem.key(dimension.rawValue, person.value(of: dimension.rawValue)), default: 0]
-                                += member ? -1 : 1
+                            deltas[release + "|" + GroupProblem.key(dimension.rawValue, person.value(of: dimension.rawValue)), default: 0] += member ? -1 : 1
                         }
                     }
                 }
@@ -97,14 +99,16 @@ extension DisclosureControl {
             for row in outcome.release.rows where row.count(group) == nil {
                 let key = GroupProblem.key(row.dimension, row.value), real = now[key] ?? Tally()
                 if real.members > real.disclosedMembers && isSmall(members: real.members, disclosedMembers: real.disclosedMembers)
-                    && !changed.contains("actual|" + key) {
+                    && !changed.contains("actual|" + key)
+                {
                     failures.append("\(group.rawValue): nada prueba que \(key) no pueda deducirse")
                 }
             }
             for row in previous?.release.rows ?? [] where row.count(group) == nil {
                 let key = GroupProblem.key(row.dimension, row.value), real = then[key] ?? Tally()
                 if real.members > real.disclosedMembers && isSmall(members: real.members, disclosedMembers: real.disclosedMembers)
-                    && !changed.contains("anterior|" + key) {
+                    && !changed.contains("anterior|" + key)
+                {
                     failures.append("\(group.rawValue): nada prueba que \(key) de la versión anterior no pueda deducirse")
                 }
             }

@@ -73,8 +73,10 @@ public enum DisclosureControl {
                 let key = GroupProblem.key(dimension.rawValue, value)
                 if let index = rowIndex[key] { rows[index].profiles += dimension == .total ? 0 : 1; continue }
                 rowIndex[key] = rows.count
-                rows.append(IdentityRelease.Row(dimension: dimension.rawValue, value: value,
-                                                profiles: dimension == .total ? persons.count : 1, counts: [:]))
+                rows.append(
+                    IdentityRelease.Row(
+                        dimension: dimension.rawValue, value: value,
+                        profiles: dimension == .total ? persons.count : 1, counts: [:]))
             }
         }
         var witnesses: [Witness] = []

@@ -84,9 +84,11 @@ struct GroupProblem {
         for person in current {
             let member = person.groups.contains(group)
             if let before = earlier[person.id], !matched.contains(person.id), before.office == person.office,
-               before.entity == person.entity, before.sex == person.sex, before.groups.contains(group) == member {
+                before.entity == person.entity, before.sex == person.sex, before.groups.contains(group) == member
+            {
                 matched.insert(person.id)
-                add(previous: before, current: person, member: member,
+                add(
+                    previous: before, current: person, member: member,
                     disclosed: person.disclosed.contains(group) || before.disclosed.contains(group))
             } else {
                 add(previous: nil, current: person, member: member, disclosed: person.disclosed.contains(group))
@@ -128,8 +130,10 @@ struct GroupProblem {
             units[index].count += 1
         } else {
             unitIndex[key] = units.count
-            units.append(Unit(member: member, footprint: footprint, inPrevious: previous != nil, inCurrent: current != nil,
-                              personID: (current ?? previous)!.id, count: 1))
+            units.append(
+                Unit(
+                    member: member, footprint: footprint, inPrevious: previous != nil, inCurrent: current != nil,
+                    personID: (current ?? previous)!.id, count: 1))
         }
     }
 
@@ -183,10 +187,14 @@ struct GroupProblem {
     /// Reserves what `chosen` alters and keeps it as the witness of `target`.
     private mutating func record(_ chosen: Candidate, for target: Target, in witnesses: inout [DisclosureControl.Witness]) {
         for index in chosen.alters { cells[index].published = false }
-        witnesses.append(DisclosureControl.Witness(
-            group: group, target: describe(target),
-            flips: chosen.units.map { DisclosureControl.Flip(personID: units[$0].personID, inPrevious: units[$0].inPrevious,
-                                                               inCurrent: units[$0].inCurrent) }))
+        witnesses.append(
+            DisclosureControl.Witness(
+                group: group, target: describe(target),
+                flips: chosen.units.map {
+                    DisclosureControl.Flip(
+                        personID: units[$0].personID, inPrevious: units[$0].inPrevious,
+                        inCurrent: units[$0].inCurrent)
+                }))
     }
 
     enum Target {

@@ -94,29 +94,35 @@ extension CurricularField {
 
     /// The long texts, in the order of the form.
     public static let texts: [CurricularField] = [
-        .text(F.professionalHistory, formName: "historia_profesional", storageKey: "professionalHistory",
-              publicLabel: "Historia profesional y laboral", openDataColumn: "HISTORIA_PROFESIONAL",
-              answer: \.professionalHistory, published: \.professionalHistory, rule: \.professionalHistory,
-              ruleLabel: "Historia profesional y/o laboral"),
-        .text(F.politicalTrajectory, formName: "trayectoria_politica", storageKey: "politicalTrajectory",
-              publicLabel: "Trayectoria política", openDataColumn: "TRAYECTORIA_POLITICA",
-              answer: \.politicalTrajectory, published: \.politicalTrajectory, rule: \.politicalTrajectory,
-              ruleLabel: "Trayectoria política y/o participación social"),
-        .text(F.publicOfficeMotivation, formName: "motivacion", storageKey: "publicOfficeMotivation",
-              publicLabel: "¿Por qué quiere ocupar un cargo público?", openDataColumn: "MOTIVO_CARGO_PUBLICO",
-              answer: \.publicOfficeMotivation, published: \.publicOfficeMotivation, rule: \.publicOfficeMotivation,
-              ruleLabel: "¿Por qué quiere ocupar un cargo público?"),
-        .text(F.firstProposal, formName: "propuesta_1", storageKey: "firstProposal",
-              publicLabel: "Propuesta 1", openDataColumn: "PROPUESTA_1",
-              answer: \.firstProposal, published: \.firstProposal, rule: \.proposal,
-              ruleLabel: "Cada una de las dos propuestas principales", hint: proposalHint),
-        .text(F.secondProposal, formName: "propuesta_2", storageKey: "secondProposal",
-              publicLabel: "Propuesta 2", openDataColumn: "PROPUESTA_2",
-              answer: \.secondProposal, published: \.secondProposal, rule: \.proposal, ruleLabel: nil, hint: proposalHint),
-        .text(F.genderProposal, formName: "propuesta_genero", storageKey: "genderProposal",
-              publicLabel: "Propuesta en materia de género o del grupo que representa", openDataColumn: "PROPUESTA_GENERO",
-              answer: \.genderProposal, published: \.genderProposal, rule: \.genderProposal,
-              ruleLabel: "Propuesta en materia de género o del grupo en situación de discriminación que representa"),
+        .text(
+            F.professionalHistory, formName: "historia_profesional", storageKey: "professionalHistory",
+            publicLabel: "Historia profesional y laboral", openDataColumn: "HISTORIA_PROFESIONAL",
+            answer: \.professionalHistory, published: \.professionalHistory, rule: \.professionalHistory,
+            ruleLabel: "Historia profesional y/o laboral"),
+        .text(
+            F.politicalTrajectory, formName: "trayectoria_politica", storageKey: "politicalTrajectory",
+            publicLabel: "Trayectoria política", openDataColumn: "TRAYECTORIA_POLITICA",
+            answer: \.politicalTrajectory, published: \.politicalTrajectory, rule: \.politicalTrajectory,
+            ruleLabel: "Trayectoria política y/o participación social"),
+        .text(
+            F.publicOfficeMotivation, formName: "motivacion", storageKey: "publicOfficeMotivation",
+            publicLabel: "¿Por qué quiere ocupar un cargo público?", openDataColumn: "MOTIVO_CARGO_PUBLICO",
+            answer: \.publicOfficeMotivation, published: \.publicOfficeMotivation, rule: \.publicOfficeMotivation,
+            ruleLabel: "¿Por qué quiere ocupar un cargo público?"),
+        .text(
+            F.firstProposal, formName: "propuesta_1", storageKey: "firstProposal",
+            publicLabel: "Propuesta 1", openDataColumn: "PROPUESTA_1",
+            answer: \.firstProposal, published: \.firstProposal, rule: \.proposal,
+            ruleLabel: "Cada una de las dos propuestas principales", hint: proposalHint),
+        .text(
+            F.secondProposal, formName: "propuesta_2", storageKey: "secondProposal",
+            publicLabel: "Propuesta 2", openDataColumn: "PROPUESTA_2",
+            answer: \.secondProposal, published: \.secondProposal, rule: \.proposal, ruleLabel: nil, hint: proposalHint),
+        .text(
+            F.genderProposal, formName: "propuesta_genero", storageKey: "genderProposal",
+            publicLabel: "Propuesta en materia de género o del grupo que representa", openDataColumn: "PROPUESTA_GENERO",
+            answer: \.genderProposal, published: \.genderProposal, rule: \.genderProposal,
+            ruleLabel: "Propuesta en materia de género o del grupo en situación de discriminación que representa"),
     ]
 
     public static let photo = CurricularField(

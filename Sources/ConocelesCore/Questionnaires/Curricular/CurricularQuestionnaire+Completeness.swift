@@ -31,8 +31,9 @@ extension CurricularQuestionnaire {
             case nil:
                 collector.add(Field.publicationAuthorization, .missing, "Indique si autoriza la publicación de la información.")
             case false?:
-                collector.add(Field.publicationAuthorization, .invalid,
-                              "Sin la autorización para publicar la información, el perfil no puede publicarse.")
+                collector.add(
+                    Field.publicationAuthorization, .invalid,
+                    "Sin la autorización para publicar la información, el perfil no puede publicarse.")
             case true?:
                 break
             }
@@ -68,7 +69,8 @@ extension CurricularQuestionnaire {
             return "La fecha de la fotografía (\(takenOn.spanishDescription)) no puede ser posterior a hoy."
         }
         if takenOn < earliest {
-            return "La fotografía es del \(takenOn.spanishDescription); debe tener como máximo \(rules.photoMaximumAgeMonths) meses de antigüedad: tomada a partir del \(earliest.spanishDescription)."
+            return
+                "La fotografía es del \(takenOn.spanishDescription); debe tener como máximo \(rules.photoMaximumAgeMonths) meses de antigüedad: tomada a partir del \(earliest.spanishDescription)."
         }
         return nil
     }

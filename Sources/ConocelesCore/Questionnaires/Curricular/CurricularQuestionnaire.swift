@@ -67,14 +67,17 @@ public struct CurricularQuestionnaire: Sendable, Hashable, Codable {
             FormField("curricular.other_training[\(index)]", "Otra formación académica")
         }
         public static let professionalHistory = FormField("curricular.professional_history", "Historia profesional y/o laboral")
-        public static let politicalTrajectory = FormField("curricular.political_trajectory",
+        public static let politicalTrajectory = FormField(
+            "curricular.political_trajectory",
             "Trayectoria política y/o participación social en organizaciones ciudadanas o de la sociedad civil")
         public static let publicOfficeMotivation = FormField("curricular.public_office_motivation", "¿Por qué quiere ocupar un cargo público?")
         public static let firstProposal = FormField("curricular.first_proposal", "Primera propuesta")
         public static let secondProposal = FormField("curricular.second_proposal", "Segunda propuesta")
-        public static let genderProposal = FormField("curricular.gender_proposal",
+        public static let genderProposal = FormField(
+            "curricular.gender_proposal",
             "Propuesta en materia de género o del grupo en situación de discriminación que representa")
-        public static let publicationAuthorization = FormField("curricular.publication_authorization",
+        public static let publicationAuthorization = FormField(
+            "curricular.publication_authorization",
             "Manifestación de autorización para la publicación de la información")
     }
 }

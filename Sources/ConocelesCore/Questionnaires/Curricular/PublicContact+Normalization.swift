@@ -58,7 +58,7 @@ extension SocialNetwork {
         if trimmed.hasPrefix("@") {
             let handle = trimmed.dropFirst()
             guard !handle.isEmpty, handle.count <= 100,
-                  handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isASCIIDigit || $0 == "." || $0 == "_" || $0 == "-") })
+                handle.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isASCIIDigit || $0 == "." || $0 == "_" || $0 == "-") })
             else { return text }
             return profileAddress(handle: String(handle))
         }

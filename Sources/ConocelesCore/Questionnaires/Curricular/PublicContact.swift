@@ -73,12 +73,14 @@ public struct PublicContact: Sendable, Hashable, Codable {
             collector.add(Field.webPage, .invalidURL, "La página web no es válida; escríbala completa, por ejemplo https://www.ejemplo.mx.")
         }
         for (index, email) in emails.enumerated() where !EmailAddress.isValid(email) {
-            collector.add(Field.email(index), email.isBlank ? .missing : .invalidEmail,
-                          email.isBlank ? "Escriba el correo electrónico o quítelo." : EmailAddress.invalidMessage)
+            collector.add(
+                Field.email(index), email.isBlank ? .missing : .invalidEmail,
+                email.isBlank ? "Escriba el correo electrónico o quítelo." : EmailAddress.invalidMessage)
         }
         for (index, phone) in phones.enumerated() where !MexicanPhoneNumber.isValid(phone) {
-            collector.add(Field.phone(index), phone.isBlank ? .missing : .invalidPhone,
-                          phone.isBlank ? "Escriba el teléfono o quítelo." : MexicanPhoneNumber.invalidMessage)
+            collector.add(
+                Field.phone(index), phone.isBlank ? .missing : .invalidPhone,
+                phone.isBlank ? "Escriba el teléfono o quítelo." : MexicanPhoneNumber.invalidMessage)
         }
         for (index, address) in campaignHouseAddresses.enumerated() where address.isBlank {
             collector.add(Field.campaignHouseAddress(index), .missing, "Escriba el domicilio o quítelo.")

@@ -4,9 +4,10 @@ extension IdentityQuestionnaire {
     /// contestar" with other options) and every follow-up left unanswered after a "Sí". A
     /// question not answered yet is no obstacle to a draft; `completeness(catalogs:)` lists it.
     public func draftIssues(catalogs: Catalogs) -> CompletenessReport {
-        CompletenessReport(issues: completeness(catalogs: catalogs).issues.filter { issue in
-            issue.code != .missing || Self.followUpFields.contains(issue.field)
-        })
+        CompletenessReport(
+            issues: completeness(catalogs: catalogs).issues.filter { issue in
+                issue.code != .missing || Self.followUpFields.contains(issue.field)
+            })
     }
 
     /// The identifiers of the follow-up questions (asked only after a "Sí").

@@ -48,7 +48,8 @@ public struct IdentityQuestionnaire: Sendable, Hashable, Codable {
 
     /// Field identifiers and Spanish labels of the questions outside a section.
     public enum Field {
-        public static let afroMexican = FormField("identity.afromexican.identifies",
+        public static let afroMexican = FormField(
+            "identity.afromexican.identifies",
             "¿Se considera una persona afromexicana o que forma parte de alguna comunidad afrodescendiente?")
         public static let youth = FormField("identity.youth.identifies", "¿Es parte de la población joven?")
         public static let olderPerson = FormField("identity.older_person.identifies", "¿Es parte de la población de personas mayores?")
@@ -99,8 +100,9 @@ public struct IdentityQuestionnaire: Sendable, Hashable, Codable {
         socioeconomic.validate(into: &collector)
         collector.required(stateOfBirth, Field.stateOfBirth)
         if let stateOfBirth {
-            collector.catalogAnswer(stateOfBirth, catalog: catalogs.states, catalogName: "entidades federativas",
-                                    allowsOther: false, Field.stateOfBirth)
+            collector.catalogAnswer(
+                stateOfBirth, catalog: catalogs.states, catalogName: "entidades federativas",
+                allowsOther: false, Field.stateOfBirth)
         }
         return collector.report
     }

@@ -17,7 +17,8 @@ public struct IndigenousSection: Sendable, Hashable, Codable {
 
     /// Field identifiers and Spanish labels of the questions.
     public enum Field {
-        public static let identifies = FormField("identity.indigenous.identifies", "¿Se identifica como una persona indígena o como parte de algún pueblo o comunidad indígena?")
+        public static let identifies = FormField(
+            "identity.indigenous.identifies", "¿Se identifica como una persona indígena o como parte de algún pueblo o comunidad indígena?")
         public static let speaksLanguage = FormField("identity.indigenous.speaks_language", "¿Habla o entiende alguna lengua indígena?")
         public static let people = FormField("identity.indigenous.people", "¿A qué pueblo y/o comunidad indígena pertenece?")
     }
@@ -33,8 +34,9 @@ public struct IndigenousSection: Sendable, Hashable, Codable {
         collector.required(identifiesAsIndigenous, Field.identifies)
         collector.required(speaksIndigenousLanguage, Field.speaksLanguage)
         collector.followUp(people, parent: identifiesAsIndigenous, Field.people) { collector, answer in
-            collector.catalogAnswer(answer, catalog: catalogs.indigenousPeoples, catalogName: "pueblos indígenas",
-                                    allowsOther: true, Field.people)
+            collector.catalogAnswer(
+                answer, catalog: catalogs.indigenousPeoples, catalogName: "pueblos indígenas",
+                allowsOther: true, Field.people)
         }
     }
 }

@@ -72,15 +72,17 @@ public struct MigrantSection: Sendable, Hashable, Codable {
         public static let country = FormField("identity.migrant.country_of_residence", "¿En qué país reside?")
         public static let timeAbroad = FormField("identity.migrant.time_abroad", "¿Cuánto tiempo ha vivido en el extranjero?")
         public static let reason = FormField("identity.migrant.reason", "¿Cuál fue el motivo de la residencia en el extranjero?")
-        public static let regularPlacement = FormField("identity.migrant.regular_placement",
+        public static let regularPlacement = FormField(
+            "identity.migrant.regular_placement",
             "Cuando emigró, ¿se encontraba con una situación regular de trabajo o con un lugar asegurado en alguna institución educativa del país extranjero?")
     }
 
     /// The section with its follow-ups set to "No aplica" when question 1 is not "Sí".
     public func normalized() -> MigrantSection {
         guard let isMigrant, isMigrant != .yes else { return self }
-        return MigrantSection(isMigrant: isMigrant, countryOfResidence: .notApplicable, timeAbroad: .notApplicable,
-                              reason: .notApplicable, hadRegularPlacement: .notApplicable)
+        return MigrantSection(
+            isMigrant: isMigrant, countryOfResidence: .notApplicable, timeAbroad: .notApplicable,
+            reason: .notApplicable, hadRegularPlacement: .notApplicable)
     }
 
     func validate(into collector: inout IssueCollector, catalogs: Catalogs) {

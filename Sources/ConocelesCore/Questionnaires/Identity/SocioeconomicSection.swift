@@ -61,7 +61,8 @@ public struct SocioeconomicSection: Sendable, Hashable, Codable {
 
     /// Field identifiers and Spanish labels of the questions.
     public enum Field {
-        public static let incomeBracket = FormField("identity.socioeconomic.income_bracket",
+        public static let incomeBracket = FormField(
+            "identity.socioeconomic.income_bracket",
             "Pensando en todo lo que ganó usted el mes pasado, ¿en cuál de los siguientes grupos de ingresos se encuentra?")
         public static let incomeSource = FormField("identity.socioeconomic.income_source", "Su fuente principal de ingresos es")
     }

@@ -54,7 +54,8 @@ struct ComplianceController {
     /// The entity of a `kind:code` key, or nil.
     static func entity(key: String) -> PostulatingEntity? {
         guard key.utf8.count <= 80, let colon = key.firstIndex(of: ":"),
-              let kind = PostulatingEntity.Kind(rawValue: String(key[..<colon])) else { return nil }
+            let kind = PostulatingEntity.Kind(rawValue: String(key[..<colon]))
+        else { return nil }
         let code = String(key[key.index(after: colon)...])
         return code.isEmpty ? nil : PostulatingEntity(kind: kind, code: code)
     }
@@ -148,11 +149,14 @@ struct ComplianceController {
         let headers = ComplianceIndicator.allCases.map(label)
         func table(_ rows: [ComplianceRow], filters rowFilters: (ComplianceRow.Group?) -> Filters) -> TableView {
             func row(_ title: String, _ count: (ComplianceIndicator) -> Int, _ group: ComplianceRow.Group?) -> RowView {
-                RowView(label: title, cells: ComplianceIndicator.allCases.map { indicator in
-                    CellView(count: count(indicator),
-                             href: "/instancia/cumplimiento/candidaturas?" + rowFilters(group).query("&indicador=\(indicator.rawValue)"),
-                             header: label(indicator))
-                })
+                RowView(
+                    label: title,
+                    cells: ComplianceIndicator.allCases.map { indicator in
+                        CellView(
+                            count: count(indicator),
+                            href: "/instancia/cumplimiento/candidaturas?" + rowFilters(group).query("&indicador=\(indicator.rawValue)"),
+                            header: label(indicator))
+                    })
             }
             return TableView(
                 rows: rows.map { item in row(name(item.group), { item[$0] }, item.group) },
@@ -188,9 +192,11 @@ struct ComplianceController {
         let (byEntity, byOffice) = try await ComplianceRepository(client: context.database.client, logger: ctx.logger)
             .tables(filters.scope(context.process))
         let header = ["Tipo", "Clave", "Nombre"] + ComplianceIndicator.allCases.map(label)
-        let lines = [header] + (byEntity + byOffice).map { row in
-            [Self.kindLabel(row.group), Self.code(row.group), name(row.group)] + ComplianceIndicator.allCases.map { String(row[$0]) }
-        }
+        let lines =
+            [header]
+            + (byEntity + byOffice).map { row in
+                [Self.kindLabel(row.group), Self.code(row.group), name(row.group)] + ComplianceIndicator.allCases.map { String(row[$0]) }
+            }
         let text = SpreadsheetWriter.document(lines)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
@@ -235,8 +241,9 @@ struct ComplianceController {
         let view = ListView(
             indicator: label(indicator), scope: scope.isEmpty ? "Todas las candidaturas" : scope,
             rows: rows.map { row in
-                ListRowView(id: row.id, name: row.fullName, office: name(.office(code: row.officeCode)), entity: name(.entity(row.entity)),
-                            state: row.state.label, sentAt: format.dateTime(row.credentialsSentAt))
+                ListRowView(
+                    id: row.id, name: row.fullName, office: name(.office(code: row.officeCode)), entity: name(.entity(row.entity)),
+                    state: row.state.label, sentAt: format.dateTime(row.credentialsSentAt))
             },
             count: rows.count, hasRows: !rows.isEmpty, truncated: rows.count >= Self.listLimit, limit: Self.listLimit,
             backHref: "/instancia/cumplimiento?" + filters.query())

@@ -97,13 +97,15 @@ struct JobsDashboardController {
             stats.filter { $0.state == state && matches($0.queue, $0.kind) }.reduce(0) { $0 + $1.count }
         }
         let queues = Set(stats.map(\.queue)).sorted().map { queue in
-            QueueView(queue: queue, available: count(.available) { q, _ in q == queue }, scheduled: count(.scheduled) { q, _ in q == queue },
-                      running: count(.running) { q, _ in q == queue }, retryable: count(.retryable) { q, _ in q == queue })
+            QueueView(
+                queue: queue, available: count(.available) { q, _ in q == queue }, scheduled: count(.scheduled) { q, _ in q == queue },
+                running: count(.running) { q, _ in q == queue }, retryable: count(.retryable) { q, _ in q == queue })
         }
         let kinds = Set(stats.map { "\($0.queue)\u{0}\($0.kind)" }).sorted().map { key in
             let parts = key.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-            return KindView(kind: parts[1], queue: parts[0],
-                            counts: Self.kindStates.map { state in count(state) { q, k in q == parts[0] && k == parts[1] } })
+            return KindView(
+                kind: parts[1], queue: parts[0],
+                counts: Self.kindStates.map { state in count(state) { q, k in q == parts[0] && k == parts[1] } })
         }
         let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
         let failures = (try await jobs.list(state: .discarded, limit: Self.listLimit) + jobs.list(state: .retryable, limit: Self.listLimit))
@@ -117,9 +119,10 @@ struct JobsDashboardController {
             failures: failures.map { jobView($0, format) }, hasFailures: !failures.isEmpty,
             pending: pending.prefix(Self.listLimit).map { jobView($0, format) }, hasPending: !pending.isEmpty,
             runs: runs.map { run in
-                RunView(id: run.id, pipeline: run.pipeline, state: Self.runStateLabel(run.state), createdAt: format.dateTime(run.createdAt),
-                        finishedAt: format.dateTime(run.finishedAt),
-                        steps: run.steps.map { StepView(name: $0.name, kind: $0.kind, jobID: $0.jobID, state: Self.stateLabel($0.state)) })
+                RunView(
+                    id: run.id, pipeline: run.pipeline, state: Self.runStateLabel(run.state), createdAt: format.dateTime(run.createdAt),
+                    finishedAt: format.dateTime(run.finishedAt),
+                    steps: run.steps.map { StepView(name: $0.name, kind: $0.kind, jobID: $0.jobID, state: Self.stateLabel($0.state)) })
             },
             hasRuns: !runs.isEmpty,
             mailAlert: try await MailAlertView.current(context, ctx))
@@ -178,9 +181,10 @@ struct JobsDashboardController {
 
     /// An operator's retry or cancel, in the audit log (who, which job, whether it applied).
     func audit(_ action: String, job id: Int64, applied: Bool, by user: Account, _ ctx: WebRequestContext) async throws {
-        try await AuditLog(client: context.database.client, logger: ctx.logger).append(AuditEntry(
-            actor: AuditActor(role: user.role, id: user.id.uuidString), action: action, subjectType: "job",
-            subjectID: String(id), changes: ["applied": applied ? "sí" : "no"]))
+        try await AuditLog(client: context.database.client, logger: ctx.logger).append(
+            AuditEntry(
+                actor: AuditActor(role: user.role, id: user.id.uuidString), action: action, subjectType: "job",
+                subjectID: String(id), changes: ["applied": applied ? "sí" : "no"]))
     }
 
     func jobID(_ ctx: WebRequestContext) throws -> Int64 {

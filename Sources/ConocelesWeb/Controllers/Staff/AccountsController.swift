@@ -83,7 +83,8 @@ struct AccountsController {
         "emision": "Se programó la emisión de las cuentas faltantes; el avance aparece abajo.",
         "nada": "No había cuentas a las que aplicar la acción.",
         "correo": "Se corrigió el correo electrónico y se programó el reenvío de las credenciales a la nueva dirección.",
-        "correo-activada": "Se corrigió el correo electrónico; la cuenta ya estaba activada, así que no hay credenciales que reenviar: los siguientes avisos irán a la nueva dirección.",
+        "correo-activada":
+            "Se corrigió el correo electrónico; la cuenta ya estaba activada, así que no hay credenciales que reenviar: los siguientes avisos irán a la nueva dirección.",
     ]
 
     @Sendable func show(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -95,8 +96,10 @@ struct AccountsController {
         return try await accountsPage(ctx, filter: filter, page: page, notice: notice).response(from: request, context: ctx)
     }
 
-    func accountsPage(_ ctx: WebRequestContext, filter: AccountOverviewFilter, page: Int, notice: String? = nil,
-                      error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> WebPage {
+    func accountsPage(
+        _ ctx: WebRequestContext, filter: AccountOverviewFilter, page: Int, notice: String? = nil,
+        error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> WebPage {
         let process = context.process
         let client = context.database.client
         let days = process.deadlines.accountsSentDays
@@ -151,8 +154,9 @@ struct AccountsController {
             func count(_ states: [JobState]) -> Int {
                 stats.filter { $0.kind == kind && states.contains($0.state) }.reduce(0) { $0 + $1.count }
             }
-            return ProgressView(label: label, queued: count([.available, .scheduled, .retryable]), running: count([.running]),
-                                done: count([.completed]), failed: count([.discarded, .cancelled]))
+            return ProgressView(
+                label: label, queued: count([.available, .scheduled, .retryable]), running: count([.running]),
+                done: count([.completed]), failed: count([.discarded, .cancelled]))
         }
     }
 
@@ -218,7 +222,7 @@ struct AccountsController {
         }
         let accounts = AccountRepository(client: context.database.client, logger: ctx.logger)
         guard let account = try await accounts.account(id: accountID), account.processID == context.process.id,
-              account.disabledAt == nil
+            account.disabledAt == nil
         else { throw WebError.notFound }
         try await accounts.correctEmail(accountID: accountID, processID: context.process.id, to: email, by: Self.actor(user))
         ctx.logger.info("account e-mail corrected", metadata: ["account_id": "\(accountID)"])

@@ -22,15 +22,22 @@ struct AuditTrail {
 
     func view(of candidacy: Candidacy, history: [ProfileTransition], records: [AuditRecord], office: String) -> TrailView {
         var entries: [(Date, Int, TrailEntryView)] = history.enumerated().map { index, transition in
-            (transition.at, index, TrailEntryView(
-                date: format.dateTime(transition.at), role: Self.roleLabel(transition.actor.role.rawValue),
-                action: Self.capitalized(transition.action.label) + " (\(transition.from.label) → \(transition.to.label))",
-                detail: transition.observations ?? ""))
+            (
+                transition.at, index,
+                TrailEntryView(
+                    date: format.dateTime(transition.at), role: Self.roleLabel(transition.actor.role.rawValue),
+                    action: Self.capitalized(transition.action.label) + " (\(transition.from.label) → \(transition.to.label))",
+                    detail: transition.observations ?? "")
+            )
         }
         for record in records where record.entry.action != "profile.transition" {
-            entries.append((record.entry.occurredAt, history.count + entries.count, TrailEntryView(
-                date: format.dateTime(record.entry.occurredAt), role: Self.roleLabel(record.entry.actor.role),
-                action: Self.actionLabels[record.entry.action] ?? record.entry.action, detail: Self.detail(of: record.entry))))
+            entries.append(
+                (
+                    record.entry.occurredAt, history.count + entries.count,
+                    TrailEntryView(
+                        date: format.dateTime(record.entry.occurredAt), role: Self.roleLabel(record.entry.actor.role),
+                        action: Self.actionLabels[record.entry.action] ?? record.entry.action, detail: Self.detail(of: record.entry))
+                ))
         }
         return TrailView(
             name: candidacy.fullName, id: candidacy.id, office: office,

@@ -44,8 +44,10 @@ struct ModificationsController {
         return try await page(ctx, notice: notice).response(from: request, context: ctx)
     }
 
-    func page(_ ctx: WebRequestContext, notice: String? = nil, error: String? = nil, failed: Int64? = nil,
-              observations: String = "", observationsError: String? = nil, status: HTTPResponse.Status = .ok) async throws -> WebPage {
+    func page(
+        _ ctx: WebRequestContext, notice: String? = nil, error: String? = nil, failed: Int64? = nil,
+        observations: String = "", observationsError: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> WebPage {
         let pending = try await ProfileWorkflowRepository(client: context.database.client, logger: ctx.logger)
             .pendingModifications(processID: context.process.id)
         let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
@@ -59,9 +61,10 @@ struct ModificationsController {
                 observations: item.request.id == failed ? observations : "",
                 observationsError: item.request.id == failed ? observationsError : nil)
         }
-        return ctx.page("instancia/modificaciones", title: "Solicitudes de modificación",
-                        ListView(csrf: ctx.csrf, requests: requests, hasRequests: !requests.isEmpty, error: error),
-                        status: status, notice: notice)
+        return ctx.page(
+            "instancia/modificaciones", title: "Solicitudes de modificación",
+            ListView(csrf: ctx.csrf, requests: requests, hasRequests: !requests.isEmpty, error: error),
+            status: status, notice: notice)
     }
 
     @Sendable func approve(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
@@ -85,14 +88,17 @@ struct ModificationsController {
         let form = try await Forms.decode(DecisionForm.self, from: request)
         let observations = form.observaciones ?? ""
         do {
-            try await repository.apply(action, to: candidacy.id, by: VerificationController.actor(user),
-                                       observations: action == .rejectModification ? observations : nil)
+            try await repository.apply(
+                action, to: candidacy.id, by: VerificationController.actor(user),
+                observations: action == .rejectModification ? observations : nil)
         } catch let error as ProfileTransitionError {
             let isObservations = error.code == .observationsRequired
-            return try await page(ctx, error: isObservations ? nil : error.message, failed: id, observations: observations,
-                                  observationsError: isObservations ? error.message : nil,
-                                  status: VerificationController.status(of: error))
-                .response(from: request, context: ctx)
+            return try await page(
+                ctx, error: isObservations ? nil : error.message, failed: id, observations: observations,
+                observationsError: isObservations ? error.message : nil,
+                status: VerificationController.status(of: error)
+            )
+            .response(from: request, context: ctx)
         }
         ctx.logger.info("modification request decided", metadata: ["candidacy_id": "\(candidacy.id)", "action": "\(action.rawValue)"])
         let done = action == .approveModification ? "aprobada" : "rechazada"

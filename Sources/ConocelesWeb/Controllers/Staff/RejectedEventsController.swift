@@ -35,7 +35,7 @@ struct RejectedEventsController {
 
     /// Notices after a correction (fixed texts chosen by key).
     static let notices: [String: String] = [
-        "corregido": "Se corrigió el evento y se volvió a programar su aplicación; deja esta lista en cuanto se aplique.",
+        "corregido": "Se corrigió el evento y se volvió a programar su aplicación; deja esta lista en cuanto se aplique."
     ]
 
     static func href(_ id: String) -> String {
@@ -50,13 +50,16 @@ struct RejectedEventsController {
             .rejected(processID: context.process.id)
         let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
         let events = rejected.map { event in
-            EventView(id: event.id, candidacy: event.candidacyID, source: event.source == .api ? "API" : "CSV",
-                      receivedAt: format.dateTime(event.receivedAt), reason: event.statusReason ?? "", href: Self.href(event.id))
+            EventView(
+                id: event.id, candidacy: event.candidacyID, source: event.source == .api ? "API" : "CSV",
+                receivedAt: format.dateTime(event.receivedAt), reason: event.statusReason ?? "", href: Self.href(event.id))
         }
         let notice = request.uri.queryParameters.get("hecho").flatMap { Self.notices[$0] }
-        return try ctx.page("instancia/eventos-rechazados", title: "Eventos de registro rechazados",
-                            ListView(events: events, hasEvents: !events.isEmpty), notice: notice)
-            .response(from: request, context: ctx)
+        return try ctx.page(
+            "instancia/eventos-rechazados", title: "Eventos de registro rechazados",
+            ListView(events: events, hasEvents: !events.isEmpty), notice: notice
+        )
+        .response(from: request, context: ctx)
     }
 
     struct EventPageView {
@@ -99,16 +102,19 @@ struct RejectedEventsController {
         return try await page(try eventID(ctx), ctx, edits: nil, errors: []).response(from: request, context: ctx)
     }
 
-    func page(_ id: String, _ ctx: WebRequestContext, edits: [String: String]?, errors: [String],
-              status: HTTPResponse.Status = .ok) async throws -> WebPage {
+    func page(
+        _ id: String, _ ctx: WebRequestContext, edits: [String: String]?, errors: [String],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> WebPage {
         let repository = RegistrationEventRepository(client: context.database.client, logger: ctx.logger)
         guard let event = try await repository.event(id: id), event.processID == context.process.id else { throw WebError.notFound }
         let values = RejectedEventCorrection.values(of: event.body)
         let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
         let corrections = try await repository.corrections(eventID: id).map { correction in
-            CorrectionView(at: format.dateTime(correction.correctedAt), actor: "\(correction.actor.role) \(correction.actor.id)",
-                           changes: Self.describe(correction.changesJSON), previousReason: correction.previousReason ?? "",
-                           originalSHA256: correction.originalSHA256)
+            CorrectionView(
+                at: format.dateTime(correction.correctedAt), actor: "\(correction.actor.role) \(correction.actor.id)",
+                changes: Self.describe(correction.changesJSON), previousReason: correction.previousReason ?? "",
+                originalSHA256: correction.originalSHA256)
         }
         let view = EventPageView(
             csrf: ctx.csrf, id: event.id, candidacy: event.candidacyID, status: Self.statusLabel(event.status),
@@ -163,8 +169,9 @@ struct RejectedEventsController {
         edits["list_position"] = form.listPosition
         edits["postulated_by_type"] = form.postulatedByType
         edits["postulated_by"] = form.postulatedBy
-        let correction = RejectedEventCorrection(client: context.database.client, process: context.process, catalogs: context.catalogs,
-                                                 jobs: context.jobs, logger: ctx.logger)
+        let correction = RejectedEventCorrection(
+            client: context.database.client, process: context.process, catalogs: context.catalogs,
+            jobs: context.jobs, logger: ctx.logger)
         do {
             try await correction.correct(eventID: id, edits: edits, by: AuditActor(role: user.role, id: user.id.uuidString))
         } catch let refusal as RejectedEventCorrection.Refusal {

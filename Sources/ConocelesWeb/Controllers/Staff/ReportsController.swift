@@ -43,29 +43,36 @@ struct ReportsController {
         let stored = try await ProgressReportRepository(client: context.database.client, logger: ctx.logger).list(processID: context.process.id)
         let format = StaffFormat(timeZoneIdentifier: context.process.timeZone)
         let reports = stored.map { report in
-            ReportView(title: report.title, kind: report.kind.label, dueOn: report.dueOn.spanishDescription,
-                       generatedAt: format.dateTime(report.generatedAt), htmlHref: "/instancia/informes/\(report.id)",
-                       csvHref: "/instancia/informes/\(report.id).csv")
+            ReportView(
+                title: report.title, kind: report.kind.label, dueOn: report.dueOn.spanishDescription,
+                generatedAt: format.dateTime(report.generatedAt), htmlHref: "/instancia/informes/\(report.id)",
+                csvHref: "/instancia/informes/\(report.id).csv")
         }
-        let notice = request.uri.queryParameters["hecho"] == "solicitado"
+        let notice =
+            request.uri.queryParameters["hecho"] == "solicitado"
             ? "Se está generando el informe a solicitud con las cifras de este momento; aparecerá en esta lista en unos segundos (recarga la página)."
             : nil
-        return try ctx.page("instancia/informes", title: "Informes de avance",
-                            ListView(reports: reports, hasReports: !reports.isEmpty, csrf: ctx.csrf, notice: notice,
-                                     mayReadQualitative: Authorization.qualitativeReport.contains(user.role)))
-            .response(from: request, context: ctx)
+        return try ctx.page(
+            "instancia/informes", title: "Informes de avance",
+            ListView(
+                reports: reports, hasReports: !reports.isEmpty, csrf: ctx.csrf, notice: notice,
+                mayReadQualitative: Authorization.qualitativeReport.contains(user.role))
+        )
+        .response(from: request, context: ctx)
     }
 
     /// "Generar informe ahora": enqueues `reports.progress` for a report of today outside the
     /// schedule (the job's uniqueness collapses repeated clicks while one is pending).
     @Sendable func generate(_ request: Request, _ ctx: WebRequestContext) async throws -> Response {
         let user = try ctx.requireUser(Authorization.reporting, request: request)
-        let job = try NewJob(ProgressReportJob(onDemand: true),
-                             uniqueness: .live(key: "reports.progress:a_solicitud:\(context.process.id)"))
+        let job = try NewJob(
+            ProgressReportJob(onDemand: true),
+            uniqueness: .live(key: "reports.progress:a_solicitud:\(context.process.id)"))
         let result = try await context.jobs.insert(job)
-        try await AuditLog(client: context.database.client, logger: ctx.logger).append(AuditEntry(
-            actor: AuditActor(role: user.role, id: user.id.uuidString), action: "report.request", subjectType: "job",
-            subjectID: String(result.id), changes: ["kind": ScheduledReport.Kind.onDemand.rawValue]))
+        try await AuditLog(client: context.database.client, logger: ctx.logger).append(
+            AuditEntry(
+                actor: AuditActor(role: user.role, id: user.id.uuidString), action: "report.request", subjectType: "job",
+                subjectID: String(result.id), changes: ["kind": ScheduledReport.Kind.onDemand.rawValue]))
         return Response(status: .seeOther, headers: [.location: "/instancia/informes?hecho=solicitado"])
     }
 
@@ -74,7 +81,7 @@ struct ReportsController {
         let parameter = try ctx.parameters.require("report")
         let isCSV = parameter.hasSuffix(".csv")
         guard let id = Int64(isCSV ? String(parameter.dropLast(4)) : parameter),
-              let report = try await ProgressReportRepository(client: context.database.client, logger: ctx.logger)
+            let report = try await ProgressReportRepository(client: context.database.client, logger: ctx.logger)
                 .report(id: id, processID: context.process.id)
         else { throw WebError.notFound }
         var headers = HTTPFields()
@@ -125,9 +132,10 @@ struct ReportsController {
     func qualitativeReport(_ request: Request, _ ctx: WebRequestContext, format: String) async throws -> QualitativeIdentityReport {
         let user = try ctx.requireUser(Authorization.qualitativeReport, request: request)
         let answers = try await context.questionnaires(logger: ctx.logger).activeIdentities(processID: context.process.id)
-        try await AuditLog(client: context.database.client, logger: ctx.logger).append(AuditEntry(
-            actor: AuditActor(role: user.role, id: user.id.uuidString), action: "report.qualitative.read", subjectType: "process",
-            subjectID: context.process.id, changes: ["format": format, "people": String(answers.count)]))
+        try await AuditLog(client: context.database.client, logger: ctx.logger).append(
+            AuditEntry(
+                actor: AuditActor(role: user.role, id: user.id.uuidString), action: "report.qualitative.read", subjectType: "process",
+                subjectID: context.process.id, changes: ["format": format, "people": String(answers.count)]))
         return QualitativeIdentityReport(answers: answers, catalogs: context.catalogs)
     }
 
@@ -137,13 +145,15 @@ struct ReportsController {
         let view = QualitativeView(
             people: report.people, generatedAt: format.dateTime(Date()),
             tables: report.tables.map { table in
-                QualitativeView.Table(section: table.section, question: table.question, base: table.base, answered: table.answered,
-                                      multipleChoice: table.multipleChoice,
-                                      rows: table.rows.map { .init(label: $0.label, count: $0.count.map(String.init) ?? QualitativeIdentityReport.reservedText) })
+                QualitativeView.Table(
+                    section: table.section, question: table.question, base: table.base, answered: table.answered,
+                    multipleChoice: table.multipleChoice,
+                    rows: table.rows.map { .init(label: $0.label, count: $0.count.map(String.init) ?? QualitativeIdentityReport.reservedText) })
             },
             others: report.otherTexts.map { group in
-                QualitativeView.Texts(section: group.section, question: group.question,
-                                      texts: group.texts.map { .init(text: $0.text, people: $0.people) })
+                QualitativeView.Texts(
+                    section: group.section, question: group.question,
+                    texts: group.texts.map { .init(text: $0.text, people: $0.people) })
             },
             hasOthers: !report.otherTexts.isEmpty, reservedText: QualitativeIdentityReport.reservedText)
         var response = try ctx.page("instancia/informe-cualitativo", title: "Informe final: sección cualitativa", view)
@@ -160,8 +170,10 @@ struct ReportsController {
         for table in report.tables {
             lines.append(["desglose", table.section, table.question, table.base, "Respondieron", String(table.answered)])
             for row in table.rows {
-                lines.append(["desglose", table.section, table.question, table.base, row.label,
-                              row.count.map(String.init) ?? QualitativeIdentityReport.reservedText])
+                lines.append([
+                    "desglose", table.section, table.question, table.base, row.label,
+                    row.count.map(String.init) ?? QualitativeIdentityReport.reservedText,
+                ])
             }
         }
         for group in report.otherTexts {

@@ -24,8 +24,8 @@ extension WebContext {
     ///   candidacy does not exist in this process.
     func reviewableCandidacy(_ id: String, by account: Account, logger: Logger) async throws -> Candidacy {
         guard id.utf8.count <= 64,
-              let candidacy = try await CandidacyRepository(client: database.client, logger: logger).candidacy(id: id),
-              candidacy.processID == process.id
+            let candidacy = try await CandidacyRepository(client: database.client, logger: logger).candidacy(id: id),
+            candidacy.processID == process.id
         else { throw WebError.notFound }
         guard Authorization.mayReview(account, candidacy) else { throw WebError.forbidden }
         return candidacy

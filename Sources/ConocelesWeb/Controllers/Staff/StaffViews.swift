@@ -113,8 +113,9 @@ struct FieldNoteSlot {
 
     /// Three pairs, each offering every part of the form (`FieldNotes.targets`).
     static let slots: [FieldNoteSlot] = (0..<3).map { index in
-        FieldNoteSlot(index: index, number: index + 1,
-                      options: FieldNotes.targets.map { OptionView(value: $0.id, label: $0.label, selected: false) })
+        FieldNoteSlot(
+            index: index, number: index + 1,
+            options: FieldNotes.targets.map { OptionView(value: $0.id, label: $0.label, selected: false) })
     }
 }
 

@@ -59,10 +59,11 @@ struct VerificationController {
             counts: Self.queueStates.map { CountView(label: $0.label, count: counts[$0] ?? 0) },
             total: total,
             rows: rows.map { item in
-                QueueRowView(href: "/instancia/candidaturas/\(queryValue(item.candidacy.id))", name: item.candidacy.fullName,
-                             id: item.candidacy.id, office: context.officeName(item.candidacy),
-                             entity: context.entityName(item.candidacy.postulatingEntity), state: item.state.label,
-                             since: format.dateTime(item.since))
+                QueueRowView(
+                    href: "/instancia/candidaturas/\(queryValue(item.candidacy.id))", name: item.candidacy.fullName,
+                    id: item.candidacy.id, office: context.officeName(item.candidacy),
+                    entity: context.entityName(item.candidacy.postulatingEntity), state: item.state.label,
+                    since: format.dateTime(item.since))
             },
             pager: PagerView(page: page, size: Self.pageSize, total: total) { number in
                 "/instancia/verificacion?cargo=\(queryValue(office ?? ""))&entidad=\(queryValue(entity == nil ? "" : entityKey))&pagina=\(number)"
@@ -77,10 +78,11 @@ struct VerificationController {
         process.parties.map { party in
             let entity = PostulatingEntity.party(code: party.code)
             return ("\(entity.kind.rawValue):\(party.code)", party.name, entity)
-        } + process.coalitions.map { coalition in
-            let entity: PostulatingEntity = coalition.kind == .coalition ? .coalition(code: coalition.code) : .commonCandidacy(code: coalition.code)
-            return ("\(entity.kind.rawValue):\(coalition.code)", coalition.name, entity)
         }
+            + process.coalitions.map { coalition in
+                let entity: PostulatingEntity = coalition.kind == .coalition ? .coalition(code: coalition.code) : .commonCandidacy(code: coalition.code)
+                return ("\(entity.kind.rawValue):\(coalition.code)", coalition.name, entity)
+            }
     }
 
     // MARK: Review
@@ -101,8 +103,10 @@ struct VerificationController {
         "rechazada": "La solicitud de modificación quedó rechazada.",
     ]
 
-    func reviewPage(_ candidacy: Candidacy, _ ctx: WebRequestContext, notice: String? = nil, error: String? = nil,
-                    observations: String = "", observationsError: String? = nil, status: HTTPResponse.Status = .ok) async throws -> WebPage {
+    func reviewPage(
+        _ candidacy: Candidacy, _ ctx: WebRequestContext, notice: String? = nil, error: String? = nil,
+        observations: String = "", observationsError: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> WebPage {
         let client = context.database.client
         let questionnaires = QuestionnaireRepository(client: client, cipher: context.cipher, logger: ctx.logger)
         let workflow = try await workflows(ctx).workflow(for: candidacy.id)
@@ -117,8 +121,9 @@ struct VerificationController {
         let fieldViews = current.enumerated().map { index, line in
             let before = published?[index].text
             let changed = before != nil && before != line.text
-            return FieldView(label: line.label, text: line.text, empty: line.text.isEmpty, changed: changed,
-                             segments: changed ? TextDiff.segments(from: before ?? "", to: line.text).map(SegmentView.init) : [])
+            return FieldView(
+                label: line.label, text: line.text, empty: line.text.isEmpty, changed: changed,
+                segments: changed ? TextDiff.segments(from: before ?? "", to: line.text).map(SegmentView.init) : [])
         }
         let actions = ProfileLifecycle.actions(availableTo: .staff, in: workflow.state)
         let view = ReviewView(
@@ -185,14 +190,19 @@ struct VerificationController {
                 try await FieldObservationRepository(client: client, logger: logger)
                     .record(form.fieldNotes(at: transition.at, by: transition.actor.id), for: candidacy.id, on: connection)
                 // The e-mail commits with the return, or neither does.
-                try await jobs.insertMany([try NewJob(
-                    ProfileReturnedMailJob(candidacyID: candidacy.id, returnedAt: transition.at))], on: connection)
+                try await jobs.insertMany(
+                    [
+                        try NewJob(
+                            ProfileReturnedMailJob(candidacyID: candidacy.id, returnedAt: transition.at))
+                    ], on: connection)
             }
         } catch let error as ProfileTransitionError {
             let isObservations = error.code == .observationsRequired
-            return try await reviewPage(candidacy, ctx, error: isObservations ? nil : error.message, observations: observations,
-                                        observationsError: isObservations ? error.message : nil, status: Self.status(of: error))
-                .response(from: request, context: ctx)
+            return try await reviewPage(
+                candidacy, ctx, error: isObservations ? nil : error.message, observations: observations,
+                observationsError: isObservations ? error.message : nil, status: Self.status(of: error)
+            )
+            .response(from: request, context: ctx)
         } catch let error as StorageError where error.code == .conflict {
             return try await reviewPage(candidacy, ctx, error: error.message, observations: observations, status: error.status)
                 .response(from: request, context: ctx)
@@ -214,8 +224,9 @@ struct VerificationController {
             }
             let verified = try await repository.apply(verification, to: candidacy.id, by: Self.actor(user))
             guard form.publicar == "si" else { return Self.redirect(to: candidacy, done: "verificado") }
-            try await repository.apply(verified.to == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
-                                       alongside: refreshPublication(candidacy.id, ctx))
+            try await repository.apply(
+                verified.to == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
+                alongside: refreshPublication(candidacy.id, ctx))
         } catch let error as ProfileTransitionError {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
@@ -235,8 +246,9 @@ struct VerificationController {
             if let refusal = try await photoRefusal(candidacy, ctx) {
                 return try await reviewPage(candidacy, ctx, error: refusal, status: .unprocessableContent).response(from: request, context: ctx)
             }
-            try await repository.apply(state == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
-                                       alongside: refreshPublication(candidacy.id, ctx))
+            try await repository.apply(
+                state == .reverified ? .republish : .publish, to: candidacy.id, by: Self.actor(user),
+                alongside: refreshPublication(candidacy.id, ctx))
         } catch let error as ProfileTransitionError {
             return try await reviewPage(candidacy, ctx, error: error.message, status: Self.status(of: error))
                 .response(from: request, context: ctx)
@@ -255,7 +267,7 @@ struct VerificationController {
     func photoRefusal(_ candidacy: Candidacy, _ ctx: WebRequestContext) async throws -> String? {
         let questionnaires = QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
         guard let answers = try await questionnaires.curricular(for: candidacy.id)?.answers,
-              let problem = answers.photoDateProblem(rules: context.process.rules, referenceDate: context.photoReferenceDate())
+            let problem = answers.photoDateProblem(rules: context.process.rules, referenceDate: context.photoReferenceDate())
         else { return nil }
         return "La fotografía no cumple la regla de antigüedad a la fecha de hoy: \(problem) "
             + "Devuelva el perfil con observaciones para que envíen una foto reciente."
@@ -296,7 +308,7 @@ struct VerificationController {
         let candidacy = try await context.reviewableCandidacy(try ctx.parameters.require("id"), by: user, logger: ctx.logger)
         let questionnaires = QuestionnaireRepository(client: context.database.client, cipher: context.cipher, logger: ctx.logger)
         guard let reference = try await questionnaires.curricular(for: candidacy.id)?.answers.photo,
-              let photo = try await PhotoRepository(client: context.database.client, logger: ctx.logger)
+            let photo = try await PhotoRepository(client: context.database.client, logger: ctx.logger)
                 .photo(candidacyID: candidacy.id, sha256: reference.sha256)
         else { throw WebError.notFound }
         return try await context.privateThumbnail(of: photo)
