@@ -10,8 +10,8 @@ import Mustache
 /// 54 % of `conoceles serve` in libswiftCore, `getFieldAt`, demangling, casts), more than bcrypt
 /// in a sign-in storm. Here each structure's fields are read once into a dictionary, when a
 /// template first looks into it; leaves and the library's own protocols pass through as they
-/// are, so a page renders the same text (checked on every render in debug builds,
-/// `Templates.render`).
+/// are, so a page renders the same text (checked on every render of the test runs,
+/// `Templates.checksReflection`).
 final class MustacheView: MustacheParent, MustacheCustomRenderable, @unchecked Sendable {
     /// The structure, as given.
     let value: Any

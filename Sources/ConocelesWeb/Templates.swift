@@ -40,13 +40,18 @@ enum Templates {
         guard let text = library.render(MustacheView.wrap(view) as Any, withTemplate: template) else {
             fatalError("no template named \(template)")
         }
-        #if DEBUG
-            // Every render of the test suites checks the wrapped view renders what the plain one does.
+        if checksReflection {
+            // The test runs (scripts/test sets CONOCELES_TEMPLATE_CHECK=1) render every page
+            // both ways: the view as reflected once must give the text the plain view gives.
             let plain = library.render(view, withTemplate: template)
-            assert(plain == text, "template \(template) renders differently through MustacheView")
-        #endif
+            precondition(plain == text, "template \(template) renders differently through MustacheView")
+        }
         return text
     }
+
+    /// Whether each render is checked against the plain view (`CONOCELES_TEMPLATE_CHECK=1`:
+    /// the test runs; never in production or the demo, where it would double the work).
+    static let checksReflection = ProcessInfo.processInfo.environment["CONOCELES_TEMPLATE_CHECK"] == "1"
 
     /// The folder of static files (`/estatico/`).
     static var staticFolder: String {

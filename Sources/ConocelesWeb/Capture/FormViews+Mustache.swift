@@ -2,9 +2,9 @@ import Mustache
 
 // The views a capture form repeats most (a select of the country catalog holds about 250
 // options; the identity questionnaire renders dozens of questions), read by the templates
-// without reflection (`MustacheView`). Each lists every stored property; debug builds compare
-// every render with the reflected one (`Templates.render`), so a property left out here fails
-// the test suites.
+// without reflection (`MustacheView`). Each lists every stored property; the test runs compare
+// every render with the reflected one (`Templates.checksReflection`), so a property left out
+// here fails the test suites.
 
 extension OptionView: MustacheParent {
     func child(named name: String) -> Any? {
