@@ -64,7 +64,7 @@ final class FormAdmission: Sendable {
         return try await work()
     }
 
-    /// (admitted, held) since start: for tests and metrics.
+    /// (admitted, held) since start (read by the tests; not exported as a metric).
     var counts: (admitted: Int, held: Int) { state.withLock { ($0.admitted, $0.held) } }
 
     /// Waits for this save's turn; false when it went through without taking the gate.
