@@ -69,7 +69,7 @@ public struct PublicationBuilder: Sendable {
         let encoded = try await repository.sources(processID: process.id, timeZone: process.timeZone) { source in
             let start = ContinuousClock.now
             defer { buildWork.add(ContinuousClock.now - start) }
-            return try profile(of: source, logger: logger).map { try PublicationRepository.encode($0.profile) }
+            return try profile(of: source, withGroups: false, logger: logger).map { try PublicationRepository.encode($0.profile) }
         }.compactMap { $0 }
         let profiles = encoded.map(\.profile)
         let read = ContinuousClock.now
@@ -99,7 +99,7 @@ public struct PublicationBuilder: Sendable {
     /// its public profile already shows (`StatisticsPerson`).
     public func statisticsPersons(logger: Logger) async throws -> [StatisticsPerson] {
         let sources = try await PublicationRepository(client: client, logger: logger).sources(processID: process.id, timeZone: process.timeZone)
-        return try await sources.concurrentMap { source in profile(of: source, logger: logger) }
+        return try await sources.concurrentMap { source in profile(of: source, withGroups: true, logger: logger) }
             .compactMap { $0.flatMap { StatisticsPerson(profile: $0.profile, groups: $0.groups) } }
     }
 
@@ -110,7 +110,7 @@ public struct PublicationBuilder: Sendable {
         let repository = PublicationRepository(client: client, logger: logger)
         let outcome = try await repository.refreshProfile(
             processID: process.id, timeZone: process.timeZone, candidacyID: candidacyID, builtAt: clock()
-        ) { source in source.flatMap { profile(of: $0, logger: logger)?.profile } }
+        ) { source in source.flatMap { profile(of: $0, withGroups: false, logger: logger)?.profile } }
         if outcome == .needsFullRebuild {
             _ = try await build(logger: logger)
         } else if outcome.newVersion != nil {
@@ -119,15 +119,23 @@ public struct PublicationBuilder: Sendable {
         return outcome
     }
 
-    /// The public profile of `source` and the identity groups it identifies with (for the
-    /// aggregated statistics only); nil when the candidacy is not public at all.
-    func profile(of source: PublicationSource, logger: Logger) -> (profile: PublishedProfile, groups: [IdentityGroup])? {
+    /// The public profile of `source` and, `withGroups`, the identity groups it identifies with
+    /// (for the aggregated statistics only); nil when the candidacy is not public at all.
+    ///
+    /// The identity answers are opened only when something needs them: the statistics
+    /// (`withGroups`), or a profile whose consent and verified copy let them be public.
+    /// Opening (decrypting and decoding) was a fifth of a full rebuild's CPU, spent on
+    /// answers that were then thrown away.
+    func profile(of source: PublicationSource, withGroups: Bool, logger: Logger) -> (profile: PublishedProfile, groups: [IdentityGroup])? {
         let candidacy = source.candidacy
         let visibility = PublicationRules.visibility(of: candidacy, profileState: source.state)
         guard visibility != .hidden else { return nil }
         let published = visibility == .profilePublished ? source.published : nil
+        let identityMayShow =
+            source.identityIsPublished
+            && PublicationRules.consentPublishes(source.consent, signedForm: source.consentBySignedForm, candidacy: candidacy)
         var identity: IdentityQuestionnaire?
-        if published != nil, let sealed = source.sealedIdentity {
+        if published != nil, withGroups || identityMayShow, let sealed = source.sealedIdentity {
             do {
                 identity = try cipher.open(IdentityQuestionnaire.self, from: sealed, context: candidacy.id)
             } catch {

@@ -72,10 +72,11 @@ public struct PublicationRepository: Sendable {
         public var hash: Data
     }
 
-    /// `profile` encoded as `saveSnapshot` stores it.
+    /// `profile` encoded as `saveSnapshot` stores it (`StreamingJSONEncoder`: a full rebuild
+    /// encodes every profile).
     @Sendable public static func encode(_ profile: PublishedProfile) throws -> EncodedProfile {
-        let document = try JSONCoding.encodeString(profile)
-        return EncodedProfile(profile: profile, document: document, hash: Data(SHA256.hash(data: Data(document.utf8))))
+        let bytes = try StreamingJSONEncoder.encode(profile) ?? Array(JSONCoding.encode(profile))
+        return EncodedProfile(profile: profile, document: String(decoding: bytes, as: UTF8.self), hash: Data(SHA256.hash(data: bytes)))
     }
 
     /// `saveSnapshot` of profiles already encoded (`encode`), e.g. while they were read.
