@@ -142,6 +142,69 @@ struct PublicationRepositoryTests {
         }
     }
 
+    /// A build hands its profiles over in parts, in any order, while it still reads: the rows
+    /// written early keep their place or get it at the end, and the snapshot is the one a
+    /// whole write would have made.
+    @Test func aSnapshotHandedOverInPartsEndsAsTheWholeDisplayOrder() async throws {
+        try await TestDatabase.with { db async throws in
+            try await StorageFactories.seed(db)
+            let repository = PublicationRepository(client: db.client, logger: Self.logger)
+            let id = StorageFactories.processID
+            let letters = (0..<12).map { "C-\(String(format: "%02d", $0))" }
+            try await repository.saveSnapshot(processID: id, profiles: letters.map { Self.profile($0, name: "Perfil \($0)") }, builtAt: Date())
+
+            // New order: 03 moved to the end (same document), 05 and 09 changed, 07 removed,
+            // N1 new first, N2 new between 10 and 11, N3 new last.
+            var order = letters.filter { $0 != "C-07" && $0 != "C-03" }
+            order.insert("N1", at: 0)
+            order.insert("N2", at: order.firstIndex(of: "C-11")!)
+            order += ["C-03", "N3"]
+            let profiles = order.map { candidacy in
+                Self.profile(candidacy, name: ["C-05", "C-09"].contains(candidacy) ? "Perfil \(candidacy) cambiado" : "Perfil \(candidacy)")
+            }
+            let encoded = try profiles.map(PublicationRepository.encode)
+            let saved = try await repository.saveSnapshot(processID: id, builtAt: Date()) { sink in
+                // Parts of three, the last first, as child tasks may finish.
+                for start in stride(from: 0, to: encoded.count, by: 3).reversed() {
+                    sink.yield(Array(encoded[start..<min(start + 3, encoded.count)]))
+                }
+                return encoded
+            }
+            // Written: N1, N2, N3, 05, 09 and the moved 03; closed: 05, 09, 03 and 07.
+            #expect(saved.rowsWritten == 6 && saved.rowsClosed == 4)
+            #expect(saved.listed == order.count)
+            let page = try await repository.search(processID: id, filter: .init(), limit: 50, offset: 0)
+            #expect(page.profiles.map(\.id) == order)
+            #expect(try await repository.profile(processID: id, id: "C-05")?.profile.fullName == "Perfil C-05 cambiado")
+            #expect(try await repository.profile(processID: id, id: "C-07") == nil)
+            for table in ["published_profiles", "published_documents"] {
+                var open: [String] = []
+                for try await candidacy in try await db.client.query(
+                    "SELECT candidacy_id FROM \(unescaped: table) WHERE last_version = \(Int64.max) ORDER BY candidacy_id", logger: Self.logger
+                ).decode(String.self) { open.append(candidacy) }
+                #expect(open == order.sorted(), "one open row per listed candidacy in \(table)")
+            }
+            var keys: [Double] = []
+            for try await key in try await db.client.query(
+                "SELECT sort_key FROM published_profiles WHERE last_version = \(Int64.max) ORDER BY sort_key", logger: Self.logger
+            ).decode(Double.self) { keys.append(key) }
+            #expect(Set(keys).count == order.count)
+            // The rows that neither moved nor changed are still the first version's.
+            #expect(try await Self.rowCount(db, "published_profiles") == 12 + 6)
+
+            // A producer that fails leaves the current snapshot as it was.
+            struct Failed: Error {}
+            await #expect(throws: Failed.self) {
+                try await repository.saveSnapshot(processID: id, builtAt: Date()) { sink in
+                    sink.yield([try PublicationRepository.encode(Self.profile("X", name: "Nunca"))])
+                    throw Failed()
+                }
+            }
+            #expect(try await repository.current(processID: id)?.version == saved.version)
+            #expect(try await repository.search(processID: id, filter: .init(), limit: 50, offset: 0).profiles.map(\.id) == order)
+        }
+    }
+
     @Test func aOneProfileRefreshChangesOnlyItsRowAndSharesTheRest() async throws {
         try await TestDatabase.with { db async throws in
             let ids = ["C-A", "C-B", "C-D"]

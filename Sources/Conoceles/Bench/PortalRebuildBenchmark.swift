@@ -58,7 +58,9 @@ struct PortalRebuildBenchmark: Sendable {
         let candidacies = CandidacyRepository(client: client, logger: logger)
         var replaceMS: [Double] = [], removeMS: [Double] = []
         for (index, id) in replaced.enumerated() {
-            try await loader.amendPublishedHistory(candidacyID: id, text: "Historia profesional republicada, versión \(index + 1).")
+            // A text no earlier run wrote, so the refresh always has a change to publish.
+            try await loader.amendPublishedHistory(
+                candidacyID: id, text: "Historia profesional republicada, versión \(index + 1) del \(Date().formatted(.iso8601)).")
             let started = ContinuousClock.now
             let result = try await builder.refresh(candidacyID: id, logger: logger)
             replaceMS.append(Self.seconds(ContinuousClock.now - started) * 1000)

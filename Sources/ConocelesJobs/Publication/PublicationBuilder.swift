@@ -27,8 +27,10 @@ public struct PublicationBuilder: Sendable {
     }
 
     /// Milliseconds of each phase of a full rebuild. The profiles are built and encoded while
-    /// the rows are read: `readMS` is the wall time of both, `buildMS` the time the decoding
-    /// tasks spent building and encoding (summed over the tasks; it overlaps the read).
+    /// the rows are read, and the changed ones written meanwhile: `readMS` is the wall time
+    /// until the last row was built, `buildMS` the time the decoding tasks spent building and
+    /// encoding (summed over the tasks; it overlaps the read), `writeMS` what the write still
+    /// took after that (settling display keys, late rows, the switch).
     public struct Timings: Sendable, Equatable {
         public var readMS: Int64 = 0
         public var buildMS: Int64 = 0
@@ -64,33 +66,40 @@ public struct PublicationBuilder: Sendable {
         let repository = PublicationRepository(client: client, logger: logger)
         let started = ContinuousClock.now
         // Each profile is built and encoded in the task that decoded its row, while later rows
-        // still arrive: the read's wall time includes that work; `buildWork` is its sum.
+        // still arrive, and handed to the snapshot's writer, which writes the changed ones on
+        // its own connection meanwhile: `readMS` is the wall time of all three, `buildMS` the
+        // building's sum, `writeMS` what the write still had to do once everything was read.
         let buildWork = WorkTime()
-        let encoded = try await repository.sources(processID: process.id, timeZone: process.timeZone) { source in
-            let start = ContinuousClock.now
-            defer { buildWork.add(ContinuousClock.now - start) }
-            return try profile(of: source, withGroups: false, logger: logger).map { try PublicationRepository.encode($0.profile) }
-        }.compactMap { $0 }
-        let profiles = encoded.map(\.profile)
-        let read = ContinuousClock.now
-        let built = read
-        let saved = try await repository.saveSnapshot(processID: process.id, encoded: encoded, builtAt: clock())
+        let read = Mutex(ContinuousClock.now)
+        let saved = try await repository.saveSnapshot(processID: process.id, builtAt: clock()) { sink in
+            let encoded = try await repository.sources(
+                processID: process.id, timeZone: process.timeZone,
+                transform: { source in
+                    let start = ContinuousClock.now
+                    defer { buildWork.add(ContinuousClock.now - start) }
+                    return try profile(of: source, withGroups: false, logger: logger).map { try PublicationRepository.encode($0.profile) }
+                },
+                completed: { sink.yield($0) }
+            ).compactMap { $0 }
+            read.withLock { $0 = ContinuousClock.now }
+            return encoded
+        }
         let written = ContinuousClock.now
         let pruned = try await repository.prune(processID: process.id)
         if saved.rowsWritten + saved.rowsClosed >= Self.analyzeAfterRows { try await repository.analyze() }
+        let readAt = read.withLock { $0 }
         let timings = Timings(
-            readMS: (read - started).milliseconds, buildMS: buildWork.total.milliseconds,
-            writeMS: (written - built).milliseconds, pruneMS: (ContinuousClock.now - written).milliseconds)
+            readMS: (readAt - started).milliseconds, buildMS: buildWork.total.milliseconds,
+            writeMS: (written - readAt).milliseconds, pruneMS: (ContinuousClock.now - written).milliseconds)
         logger.info(
             "publication snapshot built",
             metadata: [
-                "version": "\(saved.version)", "listed": "\(profiles.count)", "rows_written": "\(saved.rowsWritten)",
-                "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\((read - started).milliseconds)",
-                "build_ms": "\(timings.buildMS)", "write_ms": "\((written - built).milliseconds)",
-                "prune_analyze_ms": "\((ContinuousClock.now - written).milliseconds)",
+                "version": "\(saved.version)", "listed": "\(saved.listed)", "rows_written": "\(saved.rowsWritten)",
+                "rows_closed": "\(saved.rowsClosed)", "rows_pruned": "\(pruned)", "read_ms": "\(timings.readMS)",
+                "build_ms": "\(timings.buildMS)", "write_ms": "\(timings.writeMS)", "prune_analyze_ms": "\(timings.pruneMS)",
             ])
         return Outcome(
-            version: saved.version, listed: profiles.count, published: profiles.filter(\.hasProfile).count,
+            version: saved.version, listed: saved.listed, published: saved.published,
             rowsWritten: saved.rowsWritten, rowsClosed: saved.rowsClosed, timings: timings)
     }
 

@@ -89,10 +89,8 @@ extension PublicationRepository {
             ).decode(Int64.self) { version = value }
             if old != nil { try await closeRows(processID: processID, candidacyIDs: [candidacyID], before: version, on: connection) }
             if let profile {
-                let document = try JSONCoding.encodeString(profile)
-                try await insert(
-                    [profile], documents: [document], hashes: [Data(SHA256.hash(data: Data(document.utf8)))],
-                    processID: processID, version: version, sortKeys: [sortKey], on: connection)
+                // Encoded as a full rebuild encodes it, so the next rebuild finds the same hash.
+                try await insert([try Self.encode(profile)], processID: processID, version: version, sortKeys: [sortKey], on: connection)
             }
             try await switchTo(version, processID: processID, builtAt: builtAt, on: connection)
             switch (old, profile) {

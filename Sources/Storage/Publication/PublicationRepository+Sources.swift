@@ -17,9 +17,12 @@ extension PublicationRepository {
     }
 
     /// `sources`, each passed through `transform` in the task that decoded it (so building
-    /// and encoding a profile also overlap the read); in display order, nils kept.
+    /// and encoding a profile also overlap the read); in display order, nils kept. Each part
+    /// transformed is also handed to `completed` at once (its non-nil values, in no
+    /// particular order), for work that can start before the read ends.
     public func sources<T: Sendable>(
-        processID: String, timeZone: String, transform: @escaping @Sendable (PublicationSource) throws -> T?
+        processID: String, timeZone: String, transform: @escaping @Sendable (PublicationSource) throws -> T?,
+        completed: @escaping @Sendable ([T]) -> Void = { _ in }
     ) async throws -> [T?] {
         try await client.transaction(logger: logger) { connection in
             try await connection.query("SET LOCAL jit = off", logger: logger)
@@ -38,18 +41,28 @@ extension PublicationRepository {
                     chunk.append(source)
                     if chunk.count == Self.decodeChunk {
                         let batch = chunk
-                        group.addTask { try batch.map { (rank: $0.rank, value: try transform($0.source)) } }
+                        group.addTask { try Self.transform(batch, transform, completed) }
                         chunk.removeAll(keepingCapacity: true)
                     }
                 }
                 if !chunk.isEmpty {
                     let batch = chunk
-                    group.addTask { try batch.map { (rank: $0.rank, value: try transform($0.source)) } }
+                    group.addTask { try Self.transform(batch, transform, completed) }
                 }
                 for try await part in group { ranked.append(contentsOf: part) }
                 return ranked.sorted { $0.rank < $1.rank }.map(\.value)
             }
         }
+    }
+
+    /// `batch` through `transform`, its values handed to `completed`.
+    static func transform<T: Sendable>(
+        _ batch: [(rank: Int64, source: PublicationSource)], _ transform: @Sendable (PublicationSource) throws -> T?,
+        _ completed: @Sendable ([T]) -> Void
+    ) throws -> [(rank: Int64, value: T?)] {
+        let values = try batch.map { (rank: $0.rank, value: try transform($0.source)) }
+        completed(values.compactMap(\.value))
+        return values
     }
 
     /// Sources per transform task while the read goes on.

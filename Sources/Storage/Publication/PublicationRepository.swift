@@ -79,19 +79,52 @@ public struct PublicationRepository: Sendable {
         return EncodedProfile(profile: profile, document: String(decoding: bytes, as: UTF8.self), hash: Data(SHA256.hash(data: bytes)))
     }
 
-    /// `saveSnapshot` of profiles already encoded (`encode`), e.g. while they were read.
+    /// `saveSnapshot` of profiles already encoded (`encode`).
     @discardableResult
     public func saveSnapshot(processID: String, encoded: [EncodedProfile], builtAt: Date) async throws -> SavedSnapshot {
-        let profiles = encoded.map(\.profile)
-        let published = profiles.filter(\.hasProfile).count
-        let documents = encoded.map(\.document), hashes = encoded.map(\.hash)
-        return try await client.transaction(logger: logger) { connection in
+        try await saveSnapshot(processID: processID, builtAt: builtAt) { sink in
+            sink.yield(encoded)
+            return encoded
+        }
+    }
+
+    /// Where a snapshot's builder hands over profiles as soon as they are encoded (in any order
+    /// and in parts), so that `saveSnapshot(processID:builtAt:producing:)` writes them while
+    /// the rest are still being read and built.
+    public struct SnapshotSink: Sendable {
+        let continuation: AsyncStream<[EncodedProfile]>.Continuation
+
+        /// Hands over `profiles`.
+        public func yield(_ profiles: [EncodedProfile]) {
+            if !profiles.isEmpty { continuation.yield(profiles) }
+        }
+    }
+
+    /// Writes a snapshot while `produce` builds it, and makes it the current one of `processID`
+    /// (NOTIFYing `channel`), in one transaction. `produce` hands each encoded profile to the
+    /// sink as soon as it has it and returns them all in display order. It shows the newest
+    /// identity statistics release (releases change on their own schedule:
+    /// `saveStatisticsRelease`). Returns the new version and how many rows were written and closed.
+    ///
+    /// Rows whose document and display key are unchanged are shared with the previous version;
+    /// the others are closed and written anew (`SnapshotDiff`). A profile whose document is new
+    /// or changed is written as soon as it arrives, under its previous display key (a new one
+    /// under a placeholder): the keys depend on the whole display order, so they are settled at
+    /// the end, where the rows whose key had to change are given it, the rows that only moved
+    /// are written, and those no longer listed are closed. So a rebuild that changes every
+    /// document writes while it reads, instead of after. Old versions are left for `prune`.
+    ///
+    /// The write holds a connection while `produce` reads on another: a full build needs two.
+    @discardableResult
+    public func saveSnapshot(
+        processID: String, builtAt: Date, producing produce: @escaping @Sendable (SnapshotSink) async throws -> [EncodedProfile]
+    ) async throws -> SavedSnapshot {
+        try await client.transaction(logger: logger) { connection in
             try await lockWriters(processID: processID, on: connection)
             // Statements over 30,000 rows are costed high enough for JIT, whose compiling costs
             // more than it saves on these simple scans and updates.
             try await connection.query("SET LOCAL jit = off", logger: logger)
             var current: [String: SnapshotDiff.Row] = [:]
-            current.reserveCapacity(profiles.count)
             for try await (id, sortKey, hash) in try await connection.query(
                 """
                 SELECT candidacy_id, sort_key, document_sha256 FROM published_profiles
@@ -100,36 +133,90 @@ public struct PublicationRepository: Sendable {
             ).decode((String, Double, Data?).self) {
                 current[id] = SnapshotDiff.Row(sortKey: sortKey, documentHash: hash)
             }
-            let diff = SnapshotDiff(current: current, ids: profiles.map(\.id), hashes: hashes)
             var version: Int64 = 0
             for try await value in try await connection.query(
                 """
                 INSERT INTO publication_snapshots (process_id, built_at, listed_count, published_count, statistics_release_id)
-                VALUES (\(processID), \(builtAt), \(profiles.count), \(published),
+                VALUES (\(processID), \(builtAt), 0, 0,
                         (SELECT max(id) FROM identity_statistics_releases WHERE process_id = \(processID)))
                 RETURNING version
                 """, logger: logger
             ).decode(Int64.self) { version = value }
-            if diff.close.count == current.count {
-                try await closeRows(processID: processID, candidacyIDs: nil, before: version, on: connection)
-            } else {
-                var start = 0
-                while start < diff.close.count {
-                    let chunk = Array(diff.close[start..<min(start + 5_000, diff.close.count)])
-                    try await closeRows(processID: processID, candidacyIDs: chunk, before: version, on: connection)
-                    start += chunk.count
+
+            let (stream, continuation) = AsyncStream.makeStream(of: [EncodedProfile].self)
+            async let produced: [EncodedProfile] = {
+                defer { continuation.finish() }
+                return try await produce(SnapshotSink(continuation: continuation))
+            }()
+            // Written early: candidacy → the display key it was written under.
+            var early: [String: Double] = [:]
+            var closed = 0
+            for await part in stream {
+                let changed = part.filter { current[$0.profile.id]?.documentHash != $0.hash && early[$0.profile.id] == nil }
+                guard !changed.isEmpty else { continue }
+                let replaced = changed.map(\.profile.id).filter { current[$0] != nil }
+                if !replaced.isEmpty {
+                    try await closeRows(processID: processID, candidacyIDs: replaced, before: version, on: connection)
+                    closed += replaced.count
+                }
+                let keys = changed.map { current[$0.profile.id]?.sortKey ?? 0 }
+                try await insert(changed, processID: processID, version: version, sortKeys: keys, on: connection)
+                for (profile, key) in zip(changed, keys) { early[profile.profile.id] = key }
+            }
+            let encoded = try await produced
+
+            let diff = SnapshotDiff(current: current, ids: encoded.map(\.profile.id), hashes: encoded.map(\.hash))
+            let lateClose = diff.close.filter { early[$0] == nil }
+            // By candidacy, never "every open row": the rows written early are open too.
+            var closing = 0
+            while closing < lateClose.count {
+                let chunk = Array(lateClose[closing..<min(closing + 5_000, lateClose.count)])
+                try await closeRows(processID: processID, candidacyIDs: chunk, before: version, on: connection)
+                closing += chunk.count
+            }
+            var rekeyed: [(id: String, key: Double)] = []
+            var late: [Int] = []
+            for index in diff.write {
+                let id = encoded[index].profile.id
+                if let key = early[id] {
+                    if key != diff.sortKeys[index] { rekeyed.append((id, diff.sortKeys[index])) }
+                } else {
+                    late.append(index)
                 }
             }
+            try await setSortKeys(rekeyed, processID: processID, version: version, on: connection)
             var start = 0
-            while start < diff.write.count {
-                let chunk = diff.write[start..<min(start + 2_000, diff.write.count)]
+            while start < late.count {
+                let chunk = late[start..<min(start + 2_000, late.count)]
                 try await insert(
-                    chunk.map { profiles[$0] }, documents: chunk.map { documents[$0] }, hashes: chunk.map { hashes[$0] },
-                    processID: processID, version: version, sortKeys: chunk.map { diff.sortKeys[$0] }, on: connection)
+                    chunk.map { encoded[$0] }, processID: processID, version: version, sortKeys: chunk.map { diff.sortKeys[$0] },
+                    on: connection)
                 start += chunk.count
             }
+            try await connection.query(
+                """
+                UPDATE publication_snapshots SET listed_count = \(encoded.count), published_count = \(encoded.filter(\.profile.hasProfile).count)
+                 WHERE version = \(version)
+                """, logger: logger)
             try await switchTo(version, processID: processID, builtAt: builtAt, on: connection)
-            return SavedSnapshot(version: version, rowsWritten: diff.write.count, rowsClosed: diff.close.count)
+            return SavedSnapshot(
+                version: version, rowsWritten: diff.write.count, rowsClosed: closed + lateClose.count, listed: encoded.count,
+                published: encoded.filter(\.profile.hasProfile).count)
+        }
+    }
+
+    /// Gives the rows of `version` written for `keys`' candidacies their settled display key.
+    func setSortKeys(_ keys: [(id: String, key: Double)], processID: String, version: Int64, on connection: PostgresConnection) async throws {
+        var start = 0
+        while start < keys.count {
+            let chunk = keys[start..<min(start + 5_000, keys.count)]
+            try await connection.query(
+                """
+                UPDATE published_profiles p SET sort_key = k.key
+                  FROM unnest(\(chunk.map(\.id))::text[], \(chunk.map(\.key))::float8[]) AS k(id, key)
+                 WHERE p.process_id = \(processID) AND p.first_version = \(version) AND p.candidacy_id = k.id
+                """, logger: logger)
+            start += chunk.count
         }
     }
 
@@ -140,6 +227,9 @@ public struct PublicationRepository: Sendable {
         /// Rows written for it (new or changed candidacies) and rows of the previous version closed.
         public var rowsWritten: Int
         public var rowsClosed: Int
+        /// Candidacies listed in it, and those with a published profile.
+        public var listed = 0
+        public var published = 0
     }
 
     /// Serializes the writers of `processID`'s snapshots (a full rebuild and one-profile
@@ -216,12 +306,9 @@ public struct PublicationRepository: Sendable {
         }
     }
 
-    /// Inserts `profiles` (encoded as `documents`, whose SHA-256 are `hashes`) as rows seen
-    /// from `version` on, with their display `sortKeys`.
-    func insert(
-        _ profiles: [PublishedProfile], documents: [String], hashes: [Data], processID: String, version: Int64,
-        sortKeys: [Double], on connection: PostgresConnection
-    ) async throws {
+    /// Inserts the `encoded` profiles as rows seen from `version` on, with their display `sortKeys`.
+    func insert(_ encoded: [EncodedProfile], processID: String, version: Int64, sortKeys: [Double], on connection: PostgresConnection) async throws {
+        let profiles = encoded.map(\.profile), documents = encoded.map(\.document), hashes = encoded.map(\.hash)
         var ids: [String] = [], hasProfile: [Bool] = [], names: [String] = [], offices: [String] = []
         var kinds: [String] = [], codes: [String] = [], districts: [Int] = [], municipalities: [String] = []
         var genders: [String] = [], ages: [Int] = [], education: [String] = [], actions: [String] = []
