@@ -142,6 +142,40 @@ struct PublicationRepositoryTests {
         }
     }
 
+    /// Rows are written with `COPY`: tabs, newlines, carriage returns and backslashes in any
+    /// text, absent values and the document's hash arrive as they were.
+    @Test func aProfileWithEscapesAndNullsIsStoredAsItWas() async throws {
+        try await TestDatabase.with { db async throws in
+            try await StorageFactories.seed(db)
+            let repository = PublicationRepository(client: db.client, logger: Self.logger)
+            let id = StorageFactories.processID
+            var tricky = Self.profile("C-T", name: "Ana\tBelén \\ «Nena»\r\nRuiz \\N", office: "DIP-MR")
+            tricky.district = 4
+            tricky.municipality = "039"
+            tricky.photo = .init(sha256: "aa", contentType: "image/jpeg", width: 1, height: 2)
+            tricky.curricular?.professionalHistory = "línea 1\nlínea 2\t\\ fin"
+            let bare = Self.profile("C-U", name: "Sin perfil", published: false)
+            try await repository.saveSnapshot(processID: id, profiles: [tricky, bare], builtAt: Date())
+            #expect(try await repository.profile(processID: id, id: "C-T")?.profile == tricky)
+            #expect(try await repository.profile(processID: id, id: "C-U")?.profile == bare)
+            let found = try await repository.search(processID: id, filter: .init(name: "belen \\ «nena» ruiz"), limit: 10, offset: 0)
+            #expect(found.profiles.map(\.id) == ["C-T"])
+            let row = try await db.client.query(
+                """
+                SELECT district::int4, municipality, gender, age_years::int4, education, has_photo, document_sha256
+                  FROM published_profiles WHERE candidacy_id = 'C-U'
+                """, logger: Self.logger
+            ).decode((Int?, String?, String?, Int?, String?, Bool, Data).self)
+            for try await (district, municipality, gender, age, education, hasPhoto, hash) in row {
+                #expect(district == nil && municipality == nil && gender == nil && age == nil && education == nil && !hasPhoto)
+                #expect(hash == (try PublicationRepository.encode(bare)).hash)
+            }
+            // The same profiles again: every hash matches, nothing is rewritten.
+            let again = try await repository.saveSnapshot(processID: id, profiles: [tricky, bare], builtAt: Date())
+            #expect(again.rowsWritten == 0)
+        }
+    }
+
     /// A build hands its profiles over in parts, in any order, while it still reads: the rows
     /// written early keep their place or get it at the end, and the snapshot is the one a
     /// whole write would have made.
