@@ -65,18 +65,47 @@ public struct PublicationRepository: Sendable {
         try await saveSnapshot(processID: processID, encoded: try await profiles.concurrentMap(Self.encode), builtAt: builtAt)
     }
 
-    /// A profile with its public document (the JSON the portal reads) and that document's SHA-256.
+    /// A profile with its public document (the JSON the portal reads) and that document's
+    /// SHA-256, made ready for `COPY` where it was encoded (in the build's parallel tasks,
+    /// not on the one writing connection): the document escaped as a `COPY` field and the
+    /// name's search key.
     public struct EncodedProfile: Sendable {
         public var profile: PublishedProfile
-        public var document: String
         public var hash: Data
+        /// The document as a `COPY` text field (`CopyRows.escaped`).
+        var copyField: [UInt8]
+        var searchName: String
+
+        /// The document, as stored (`copyField` unescaped).
+        public var document: String {
+            var bytes: [UInt8] = []
+            var escaping = false
+            for byte in copyField {
+                if escaping {
+                    switch byte {
+                    case UInt8(ascii: "t"): bytes.append(UInt8(ascii: "\t"))
+                    case UInt8(ascii: "n"): bytes.append(UInt8(ascii: "\n"))
+                    case UInt8(ascii: "r"): bytes.append(UInt8(ascii: "\r"))
+                    default: bytes.append(byte)
+                    }
+                    escaping = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaping = true
+                } else {
+                    bytes.append(byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     /// `profile` encoded as `saveSnapshot` stores it (`StreamingJSONEncoder`: a full rebuild
     /// encodes every profile).
     @Sendable public static func encode(_ profile: PublishedProfile) throws -> EncodedProfile {
-        let bytes = try StreamingJSONEncoder.encode(profile) ?? Array(JSONCoding.encode(profile))
-        return EncodedProfile(profile: profile, document: String(decoding: bytes, as: UTF8.self), hash: Data(SHA256.hash(data: bytes)))
+        let json = try StreamingJSONEncoder.encode(profile) ?? Array(JSONCoding.encode(profile))
+        return EncodedProfile(
+            profile: profile, hash: Data(SHA256.hash(data: json)), copyField: CopyRows.escaped(json),
+            searchName: searchKey(profile.fullName))
     }
 
     /// `saveSnapshot` of profiles already encoded (`encode`).
@@ -315,18 +344,18 @@ public struct PublicationRepository: Sendable {
     func insert(_ encoded: [EncodedProfile], processID: String, version: Int64, sortKeys: [Double], on connection: PostgresConnection) async throws {
         guard !encoded.isEmpty else { return }
         var profiles = CopyRows(capacity: encoded.count * 256)
-        var documents = CopyRows(capacity: encoded.reduce(0) { $0 + $1.document.utf8.count + 64 })
+        var documents = CopyRows(capacity: encoded.reduce(0) { $0 + $1.copyField.count + 64 })
         for (item, sortKey) in zip(encoded, sortKeys) {
             let profile = item.profile
             profiles.row([
                 processID, String(version), String(Self.openVersion), profile.id, profile.hasProfile ? "t" : "f",
-                Self.searchKey(profile.fullName), profile.officeCode, profile.entityKind.rawValue, profile.entityCode,
+                item.searchName, profile.officeCode, profile.entityKind.rawValue, profile.entityCode,
                 profile.district.flatMap { $0 == 0 ? nil : String($0) }, profile.municipality.flatMap { $0.isEmpty ? nil : $0 },
                 profile.gender?.rawValue, profile.ageYears.flatMap { $0 == 0 ? nil : String($0) },
                 profile.educationKey.flatMap { $0.isEmpty ? nil : $0 }, profile.affirmativeAction?.rawValue, sortKey.description,
                 "\\x" + Hex.encode(item.hash), profile.entityName, profile.officeName, profile.photo != nil ? "t" : "f",
             ])
-            documents.row([processID, String(version), String(Self.openVersion), profile.id, item.document])
+            documents.row([processID, String(version), String(Self.openVersion), profile.id], escapedLast: item.copyField)
         }
         try await connection.copyFrom(
             table: "published_profiles",
@@ -366,34 +395,48 @@ struct CopyRows {
 
     init(capacity: Int) { buffer = ByteBufferAllocator().buffer(capacity: capacity) }
 
-    /// Appends one row of `fields` (nil: NULL).
-    mutating func row(_ fields: [String?]) {
+    /// Appends one row of `fields` (nil: NULL), then `escapedLast` as its last field when given
+    /// (already escaped: `escaped`).
+    mutating func row(_ fields: [String?], escapedLast: [UInt8]? = nil) {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
             if let field { append(field) } else { buffer.writeStaticString("\\N") }
         }
+        if let escapedLast {
+            buffer.writeInteger(UInt8(ascii: "\t"))
+            buffer.writeBytes(escapedLast)
+        }
         buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// `bytes` as a `COPY` text field.
+    static func escaped(_ bytes: [UInt8]) -> [UInt8] {
+        var rows = CopyRows(capacity: bytes.count + bytes.count / 16)
+        bytes.withUnsafeBufferPointer { rows.append($0) }
+        return Array(rows.buffer.readableBytesView)
     }
 
     private mutating func append(_ field: String) {
         var field = field
-        field.withUTF8 { bytes in
-            var start = 0
-            for (index, byte) in bytes.enumerated() {
-                let escaped: UInt8
-                switch byte {
-                case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
-                case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
-                case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
-                case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
-                default: continue
-                }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
-                buffer.writeInteger(UInt8(ascii: "\\"))
-                buffer.writeInteger(escaped)
-                start = index + 1
+        field.withUTF8 { append($0) }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for (index, byte) in bytes.enumerated() {
+            let escaped: UInt8
+            switch byte {
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+            case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+            default: continue
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+            buffer.writeInteger(UInt8(ascii: "\\"))
+            buffer.writeInteger(escaped)
+            start = index + 1
         }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
     }
 }
