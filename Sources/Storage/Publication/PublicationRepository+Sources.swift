@@ -65,8 +65,10 @@ extension PublicationRepository {
         return values
     }
 
-    /// Sources per transform task while the read goes on.
-    static let decodeChunk = 1_000
+    /// Sources per transform task while the read goes on: small enough that a task holds one
+    /// of the pool's threads only briefly, so the snapshot's writer, waiting on the same pool
+    /// between its statements, is not kept from its next one for long.
+    static let decodeChunk = 250
 
     static func rankedSource(_ row: PostgresRow) throws -> (rank: Int64, source: PublicationSource) {
         (rank: try row.makeRandomAccess()["display_rank"].decode(Int64.self), source: try source(of: row))

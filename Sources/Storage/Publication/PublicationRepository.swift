@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The publication snapshots: written whole by `publication.rebuild` and made current in
 /// the same transaction by updating the process's one `publication_state` row; read by the
@@ -119,13 +120,27 @@ public struct PublicationRepository: Sendable {
 
     /// Where a snapshot's builder hands over profiles as soon as they are encoded (in any order
     /// and in parts), so that `saveSnapshot(processID:builtAt:producing:)` writes them while
-    /// the rest are still being read and built.
-    public struct SnapshotSink: Sendable {
-        let continuation: AsyncStream<[EncodedProfile]>.Continuation
+    /// the rest are still being read and built. The writer takes everything handed over since
+    /// its last write at once: when the build runs ahead, the writes get larger, not more.
+    public final class SnapshotSink: Sendable {
+        let pending = Mutex<[EncodedProfile]>([])
+        let signal: AsyncStream<Void>.Continuation
+
+        init(signal: AsyncStream<Void>.Continuation) { self.signal = signal }
 
         /// Hands over `profiles`.
         public func yield(_ profiles: [EncodedProfile]) {
-            if !profiles.isEmpty { continuation.yield(profiles) }
+            guard !profiles.isEmpty else { return }
+            pending.withLock { $0.append(contentsOf: profiles) }
+            signal.yield()
+        }
+
+        /// Everything handed over and not taken yet.
+        func take() -> [EncodedProfile] {
+            pending.withLock { pending in
+                defer { pending.removeAll() }
+                return pending
+            }
         }
     }
 
@@ -174,15 +189,17 @@ public struct PublicationRepository: Sendable {
                 """, logger: logger
             ).decode(Int64.self) { version = value }
 
-            let (stream, continuation) = AsyncStream.makeStream(of: [EncodedProfile].self)
+            let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            let sink = SnapshotSink(signal: signal)
             async let produced: [EncodedProfile] = {
-                defer { continuation.finish() }
-                return try await produce(SnapshotSink(continuation: continuation))
+                defer { signal.finish() }
+                return try await produce(sink)
             }()
             // Written early: candidacy → the display key it was written under.
             var early: [String: Double] = [:]
             var closed = 0
-            for await part in stream {
+            for await _ in signals {
+                let part = sink.take()
                 let changed = part.filter { current[$0.profile.id]?.documentHash != $0.hash && early[$0.profile.id] == nil }
                 guard !changed.isEmpty else { continue }
                 let replaced = changed.map(\.profile.id).filter { current[$0] != nil }
@@ -275,14 +292,17 @@ public struct PublicationRepository: Sendable {
     /// Ends the rows the current snapshot sees (only those of `candidacyIDs` when given) at
     /// the version before `version`, so the versions still kept keep seeing them.
     func closeRows(processID: String, candidacyIDs: [String]?, before version: Int64, on connection: PostgresConnection) async throws {
-        for table in ["published_profiles", "published_documents"] {
-            try await connection.query(
-                """
-                UPDATE \(unescaped: table) SET last_version = \(version - 1)
-                 WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
-                   AND (\(candidacyIDs == nil) OR candidacy_id = ANY(\(candidacyIDs ?? [])::text[]))
-                """, logger: logger)
-        }
+        // One statement for both tables: a rebuild closes in many parts, each a round trip.
+        try await connection.query(
+            """
+            WITH profiles AS (
+                 UPDATE published_profiles SET last_version = \(version - 1)
+                  WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
+                    AND (\(candidacyIDs == nil) OR candidacy_id = ANY(\(candidacyIDs ?? [])::text[])))
+            UPDATE published_documents SET last_version = \(version - 1)
+             WHERE process_id = \(processID) AND last_version = \(Self.openVersion)
+               AND (\(candidacyIDs == nil) OR candidacy_id = ANY(\(candidacyIDs ?? [])::text[]))
+            """, logger: logger)
     }
 
     /// Makes `version` current and NOTIFYs `channel`.
