@@ -105,4 +105,44 @@ import Testing
         #expect(Array(encoded.document.utf8) == streamed)
         #expect(try JSONCoding.decode(PublishedProfile.self, from: encoded.document) == Self.full)
     }
+
+    /// Escapes at every offset of the eight-byte scan, and runs without any.
+    @Test func escapesAreFoundAtEveryOffset() throws {
+        for offset in 0..<20 {
+            for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "🌵"] {
+                let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19 - offset)
+                let streamed = try #require(try StreamingJSONEncoder.encode([text]))
+                #expect(try JSONDecoder().decode([String].self, from: Data(streamed)) == [text])
+                #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: try JSONCoding.encode([text]), as: UTF8.self))
+                let escaped = CopyRows.escaped(Array(text.utf8))
+                #expect(escaped.count == text.utf8.count + (["\\", "\n"].contains(special) ? 1 : 0))
+            }
+        }
+    }
+
+    /// A `COPY` field holds any text: tabs, line breaks and backslashes at any offset come back.
+    @Test func copyFieldsRoundTrip() throws {
+        for offset in 0..<20 {
+            for special in ["\\", "\t", "\n", "\r", "\r\n", "\\N", "x"] {
+                let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19 - offset)
+                var profile = Self.bare
+                profile.fullName = text
+                let encoded = try PublicationRepository.encode(profile)
+                #expect(!encoded.copyField.contains(UInt8(ascii: "\t")) && !encoded.copyField.contains(UInt8(ascii: "\n")))
+                #expect(try JSONCoding.decode(PublishedProfile.self, from: encoded.document) == profile)
+            }
+        }
+    }
+
+    /// The search key folds scalar by scalar when it can, and gives what the character path gives.
+    @Test func searchKeysAgreeWithTheCharacterPath() {
+        let names = [
+            "José Ángel  Núñez", "MARÍA\tÜRSULA\r\nPÉREZ", "Ñandú Çedille", "e\u{301}milio", "Zoë 🌵 Brontë", "  ",
+            "Äbc\u{00A0}déf\u{0085}ghî", "a\u{0301}\u{0302}", "ﬁ ligature",
+        ]
+        for name in names {
+            #expect(PublicationRepository.searchKey(name) == PublicationRepository.searchKeyByCharacter(name.lowercased()), "\(name)")
+        }
+        #expect(PublicationRepository.searchKey("José Ángel  Núñez") == "jose angel nunez")
+    }
 }

@@ -393,7 +393,30 @@ public struct PublicationRepository: Sendable {
 
     /// `text` as the search compares it: lower case, without accents or diaeresis, spaces collapsed.
     public static func searchKey(_ text: String) -> String {
-        let folded = text.lowercased().map { character -> String in
+        let lowered = text.lowercased()
+        // Below U+0300 every character is one scalar (combining marks start there), so the
+        // letters can be folded scalar by scalar; anything else takes the character path.
+        // Both give the same key.
+        guard lowered.unicodeScalars.allSatisfy({ $0.value < 0x300 }) else { return searchKeyByCharacter(lowered) }
+        var folded = String.UnicodeScalarView()
+        for scalar in lowered.unicodeScalars {
+            switch scalar {
+            case "á", "à", "ä", "â": folded.append("a")
+            case "é", "è", "ë", "ê": folded.append("e")
+            case "í", "ì", "ï", "î": folded.append("i")
+            case "ó", "ò", "ö", "ô": folded.append("o")
+            case "ú", "ù", "ü", "û": folded.append("u")
+            case "ñ": folded.append("n")
+            default: folded.append(scalar)
+            }
+        }
+        return String(folded).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// `searchKey` of lower-case `text`, character by character (a letter with a combining
+    /// accent is the same character as the precomposed one).
+    static func searchKeyByCharacter(_ text: String) -> String {
+        let folded = text.map { character -> String in
             switch character {
             case "á", "à", "ä", "â": "a"
             case "é", "è", "ë", "ê": "e"
@@ -443,7 +466,18 @@ struct CopyRows {
 
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        for (index, byte) in bytes.enumerated() {
+        var index = 0
+        while index < bytes.count {
+            // Eight bytes at a time past those that need no escape (most of a document).
+            if index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                if !SWAR.hasByte(word, equalTo: 0x5C) && !SWAR.hasByte(word, below: 0x0E) {
+                    index += 8
+                    continue
+                }
+            }
+            let byte = bytes[index]
+            index += 1
             let escaped: UInt8
             switch byte {
             case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
@@ -452,10 +486,10 @@ struct CopyRows {
             case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
             default: continue
             }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index]))
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index - 1]))
             buffer.writeInteger(UInt8(ascii: "\\"))
             buffer.writeInteger(escaped)
-            start = index + 1
+            start = index
         }
         buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...]))
     }

@@ -143,9 +143,21 @@ final class JSONStreamWriter {
         var string = string
         string.withUTF8 { utf8 in
             var start = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                start = index + 1
+            var index = 0
+            while index < utf8.count {
+                // Eight bytes at a time past those that need no escape (most of a text).
+                if index + 8 <= utf8.count {
+                    let word = UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                    if !SWAR.hasByte(word, equalTo: 0x22) && !SWAR.hasByte(word, equalTo: 0x5C) && !SWAR.hasByte(word, below: 0x20) {
+                        index += 8
+                        continue
+                    }
+                }
+                let byte = utf8[index]
+                index += 1
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index - 1]))
+                start = index
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
                 case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -335,4 +347,22 @@ private struct SingleValueStream: SingleValueEncodingContainer {
     func encode(_ value: UInt32) throws { writer.writeInteger(value) }
     func encode(_ value: UInt64) throws { writer.writeInteger(value) }
     func encode<T: Encodable>(_ value: T) throws { try writer.writeValue(value, depth: depth) }
+}
+
+/// Tests on the eight bytes of a word at once ("SIMD within a register"), to skip runs of
+/// bytes that need no escaping.
+enum SWAR {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether some byte of `word` is `byte`.
+    @inline(__always) static func hasByte(_ word: UInt64, equalTo byte: UInt8) -> Bool {
+        let x = word ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & highs != 0
+    }
+
+    /// Whether some byte of `word` is below `limit` (at most 128).
+    @inline(__always) static func hasByte(_ word: UInt64, below limit: UInt8) -> Bool {
+        (word &- ones &* UInt64(limit)) & ~word & highs != 0
+    }
 }
