@@ -32,22 +32,31 @@ extension PublicationRepository {
             // task that reads the connection); the decoded sources go in chunks to child
             // tasks that run `transform` (building and encoding a profile costs more than
             // reading it), so the transform of early rows overlaps the read of later ones.
+            // At most `transformsInFlight` at a time: a backlog of queued transforms would stand
+            // in the pool's queue before every other job of the process (the snapshot's
+            // writer resuming between its statements, requests), however short each one is.
             return try await withThrowingTaskGroup(of: [(rank: Int64, value: T?)].self) { group in
                 var chunk: [(rank: Int64, source: PublicationSource)] = []
                 chunk.reserveCapacity(Self.decodeChunk)
                 var ranked: [(rank: Int64, value: T?)] = []
+                var inFlight = 0
                 for try await row in rows {
                     let source = try Self.rankedSource(row)
                     chunk.append(source)
                     if chunk.count == Self.decodeChunk {
+                        if inFlight == Self.transformsInFlight, let part = try await group.next() {
+                            ranked.append(contentsOf: part)
+                            inFlight -= 1
+                        }
                         let batch = chunk
-                        group.addTask { try Self.transform(batch, transform, completed) }
+                        group.addTask(priority: .low) { try Self.transform(batch, transform, completed) }
+                        inFlight += 1
                         chunk.removeAll(keepingCapacity: true)
                     }
                 }
                 if !chunk.isEmpty {
                     let batch = chunk
-                    group.addTask { try Self.transform(batch, transform, completed) }
+                    group.addTask(priority: .low) { try Self.transform(batch, transform, completed) }
                 }
                 for try await part in group { ranked.append(contentsOf: part) }
                 return ranked.sorted { $0.rank < $1.rank }.map(\.value)
@@ -69,6 +78,9 @@ extension PublicationRepository {
     /// of the pool's threads only briefly, so the snapshot's writer, waiting on the same pool
     /// between its statements, is not kept from its next one for long.
     static let decodeChunk = 250
+
+    /// Transform tasks queued or running at once while the read goes on.
+    static let transformsInFlight = 3
 
     static func rankedSource(_ row: PostgresRow) throws -> (rank: Int64, source: PublicationSource) {
         (rank: try row.makeRandomAccess()["display_rank"].decode(Int64.self), source: try source(of: row))
