@@ -295,7 +295,9 @@ extension AppConfiguration {
                 throw ConfigurationError(key: file == caFile ? "database.ca_file" : key, reason: "no se puede leer el archivo de CA «\(file)»")
             }
         }
-        databaseMaxConnections = try r.int("database.max_connections", in: 2...1_000)
+        // A full publication rebuild holds two at once (it writes while it reads); a third
+        // keeps a second build, waiting for the first's lock with one, from starving it.
+        databaseMaxConnections = try r.int("database.max_connections", in: 3...1_000)
         migrateOnStart = try r.bool("database.migrate_on_start", default: false)
         let host = try r.string("http.host")
         let port = try r.int("http.port", in: 1...65535)
