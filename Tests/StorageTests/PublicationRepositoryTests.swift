@@ -142,6 +142,31 @@ struct PublicationRepositoryTests {
         }
     }
 
+    /// A first snapshot is all new rows: written early under a placeholder key, every one is
+    /// given its place at the end, in one statement, whatever the planner knows of them.
+    @Test func aFirstSnapshotWrittenInPartsSettlesEveryKey() async throws {
+        try await TestDatabase.with { db async throws in
+            try await StorageFactories.seed(db)
+            let repository = PublicationRepository(client: db.client, logger: Self.logger)
+            let id = StorageFactories.processID
+            let ids = (0..<3_000).map { "N-\(String(format: "%05d", $0))" }
+            let encoded = try ids.map { try PublicationRepository.encode(Self.profile($0, name: "Perfil \($0)")) }
+            let saved = try await repository.saveSnapshot(processID: id, builtAt: Date()) { sink in
+                for start in stride(from: 0, to: encoded.count, by: 250) { sink.yield(Array(encoded[start..<min(start + 250, encoded.count)])) }
+                return encoded
+            }
+            #expect(saved.rowsWritten == 3_000 && saved.rowsClosed == 0)
+            var listed: [String] = []
+            for try await (candidacy, key) in try await db.client.query(
+                "SELECT candidacy_id, sort_key FROM published_profiles WHERE last_version = \(Int64.max) ORDER BY sort_key", logger: Self.logger
+            ).decode((String, Double).self) {
+                listed.append(candidacy)
+                #expect(key == Double(listed.count - 1))
+            }
+            #expect(listed == ids)
+        }
+    }
+
     /// Rows are written with `COPY`: tabs, newlines, carriage returns and backslashes in any
     /// text, absent values and the document's hash arrive as they were.
     @Test func aProfileWithEscapesAndNullsIsStoredAsItWas() async throws {
