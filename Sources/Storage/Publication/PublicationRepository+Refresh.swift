@@ -1,5 +1,4 @@
 import ConocelesCore
-import Crypto
 import Foundation
 import PostgresNIO
 

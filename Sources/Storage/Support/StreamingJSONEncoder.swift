@@ -44,8 +44,6 @@ final class JSONStreamWriter {
 
     init() { bytes.reserveCapacity(8_192) }
 
-    var depth: Int { open.count }
-
     func markUnsupported() { unsupported = true }
 
     /// A number for a new encoder.
