@@ -111,7 +111,9 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
     taken = (datetime.date.today() - datetime.timedelta(days=5)).isoformat()
     driver.execute_script("document.getElementById('fecha_toma').value = arguments[0];", taken)
     submit(driver, "Enviar foto")
-    wait_text(driver, "Recibimos su foto", timeout=45)  # the upload is checked and stored before the page: slow on a busy machine
+    # The upload is checked and stored before the page; while other tests' sign-ins keep the
+    # password pool busy, a form may also wait its turn (FormAdmission, at most 60 s).
+    wait_text(driver, "Recibimos su foto", timeout=90)
     deadline = time.monotonic() + 60
     while "Su foto fue aceptada" not in driver.page_source and time.monotonic() < deadline:
         time.sleep(0.5)
