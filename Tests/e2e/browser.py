@@ -39,23 +39,35 @@ def submit(driver, text):
 
 
 def wait_text(driver, text, timeout=15):
-    """Waits until `text` is on the page (a click returns before the next page has loaded).
+    """Waits until `text` (or one of the texts, given a tuple) is on the page (a click returns
+    before the next page has loaded). On time out, the message carries the page's URL and text.
 
     While the old page is replaced, Chromium may answer a read with a stale element or with
     "Node with given id does not belong to the document"; both mean "not there yet"."""
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    texts = text if isinstance(text, tuple) else (text,)
+
     def present(d):
         try:
-            return text in d.find_element(By.TAG_NAME, "body").text
+            body = d.find_element(By.TAG_NAME, "body").text
+            return any(t in body for t in texts)
         except (StaleElementReferenceException, NoSuchElementException):
             return False
         except WebDriverException as error:
             if "does not belong to the document" in str(error):
                 return False
             raise
-    WebDriverWait(driver, timeout).until(present)
+    from selenium.common.exceptions import TimeoutException
+    try:
+        WebDriverWait(driver, timeout).until(present)
+    except TimeoutException:
+        try:
+            seen = driver.find_element(By.TAG_NAME, "body").text[:2000]
+        except WebDriverException:
+            seen = "(sin página)"
+        raise TimeoutException(f"{texts} not on {driver.current_url} after {timeout} s; the page said:\n{seen}") from None
 
 
 def wait_url(driver, predicate, timeout=15):
