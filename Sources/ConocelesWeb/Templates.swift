@@ -1,5 +1,12 @@
 import Foundation
+import ConocelesCore
 import Mustache
+
+/// HTML escaping for the templates (`String.htmlEscaped`).
+struct EscapedHTML: MustacheContentType {
+    static let name = "HTML_BYTES"
+    func escapeText(_ text: String) -> String { text.htmlEscaped }
+}
 
 /// The Mustache templates of the site (`Templates/*.mustache`, shipped as resources), loaded
 /// once. A template is named by its path without the extension (`sesion/entrar`).
@@ -9,13 +16,18 @@ enum Templates {
         guard let root = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
             fatalError("the Templates resource folder is missing from the bundle")
         }
+        // Every `{{name}}` is escaped by `String.htmlEscaped` (byte by byte: see there), not by
+        // the library's own HTML type, which compares characters and so leaves a quote followed
+        // by a combining mark unescaped. The pragma sets it for each template and its partials.
+        MustacheContentTypes.register(EscapedHTML(), named: EscapedHTML.name)
         var library = MustacheLibrary()
         let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         while let url = files?.nextObject() as? URL {
             guard url.pathExtension == "mustache" else { continue }
             let name = String(url.path.dropFirst(root.path.count + 1).dropLast(".mustache".count))
             do {
-                try library.register(String(contentsOf: url, encoding: .utf8), named: name)
+                let text = "{{% CONTENT_TYPE: \(EscapedHTML.name)}}" + (try String(contentsOf: url, encoding: .utf8))
+                try library.register(text, named: name)
             } catch {
                 fatalError("template \(name) does not parse: \(String(reflecting: error))")
             }

@@ -125,6 +125,9 @@ extension Runtime {
         let group = ServiceGroup(configuration: groupConfiguration)
         let watchdog = ShutdownWatchdog(limitSeconds: grace + 3, logger: logger)
         watchdog.arm()
+        // A server's threads yield to its bcrypt pool (sign-in storms; `PasswordHashing`).
+        let priorities = web ? Task.detached(priority: .low) { await PasswordHashing.yieldToThePool() } : nil
+        defer { priorities?.cancel() }
         try await group.run()
     }
 

@@ -32,6 +32,7 @@ extension QuestionView: MustacheParent {
         case "other": other
         case "errorID": errorID
         case "staffNotes": staffNotes
+        case "optionsHTML": optionsHTML
         default: nil
         }
     }

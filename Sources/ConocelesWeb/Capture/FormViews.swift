@@ -76,6 +76,44 @@ struct QuestionView {
     let errorID: String?
     /// Staff's observations on this question from the latest return.
     var staffNotes: [String] = []
+    /// The options as HTML (`<option>` elements, or the radio buttons or checkboxes with their
+    /// labels), every value escaped: a select of the country catalog has about 250 options,
+    /// and rendering them one by one through the template was most of a form page's CPU.
+    let optionsHTML: String
+
+    init(
+        id: String, name: String, label: String, options: [OptionView], error: String?, radio: Bool, checkbox: Bool,
+        select: Bool, other: InputView?, errorID: String?, staffNotes: [String] = []
+    ) {
+        self.id = id
+        self.name = name
+        self.label = label
+        self.options = options
+        self.error = error
+        self.radio = radio
+        self.checkbox = checkbox
+        self.select = select
+        self.other = other
+        self.errorID = errorID
+        self.staffNotes = staffNotes
+        var html = ""
+        html.reserveCapacity(options.count * (select ? 48 : 160))
+        if select {
+            for option in options {
+                html += "<option value=\"\(option.value.htmlEscaped)\"\(option.selected ? " selected" : "")>\(option.label.htmlEscaped)</option>\n"
+            }
+        } else {
+            let type = radio ? "radio" : checkbox ? "checkbox" : ""
+            let name = name.htmlEscaped
+            let invalid = errorID == nil ? "" : " aria-invalid=\"true\""
+            for option in options {
+                let optionID = (option.id ?? id).htmlEscaped
+                html += "<div class=\"opcion\"><input type=\"\(type)\" id=\"\(optionID)\" name=\"\(name)\" value=\"\(option.value.htmlEscaped)\""
+                html += "\(option.selected ? " checked" : "")\(invalid)> <label for=\"\(optionID)\">\(option.label.htmlEscaped)</label></div>\n"
+            }
+        }
+        optionsHTML = html
+    }
 }
 
 /// A section of a form: a heading, its questions and the follow-ups asked only after "Sí".

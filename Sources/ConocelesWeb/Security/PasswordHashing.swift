@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
@@ -7,20 +8,26 @@ import Synchronization
 #endif
 
 /// Where bcrypt runs (cost 12, about 250 ms of one core each): a thread pool of its own, one
-/// thread per core, whose threads run at a lower scheduling priority (nice +10).
+/// thread per core, first in, first out, at the default scheduling priority, while every other
+/// thread of a server process runs at nice `othersNiceness` (`yieldToThePool`, started by
+/// `serve` and `up`).
 ///
-/// A sign-in storm (200 people at 9:00) then uses every idle cycle for bcrypt, in arrival
-/// order (the pool's queue is first in, first out), while the event loops, Swift's
-/// cooperative threads (every other page) and NIO's shared thread pool (static files) are
-/// scheduled ahead of it: pages of people already signed in do not wait behind the storm.
+/// Why this way round: in a sign-in storm (200 people at 9:00) the people already signed in
+/// keep asking for pages, and pages are served by many threads (event loops, Swift's
+/// cooperative pool, PostgreSQL's backends) that together took what they asked for: with bcrypt
+/// at nice +10 the pool got 0.7 of the two cores and the last sign-in waited 2.4–2.9x the
+/// storm's floor (docs/RELIABILITY.md, "Sign-in storm"). With the pool at the default and the
+/// rest of the server lower, bcrypt gets most of the machine while people wait to sign in, and
+/// outside a storm (the pool idle) the nice values change nothing. Raising a niceness needs no
+/// privilege; lowering one would, which is why the pool keeps the default and the rest moves.
 /// Before, bcrypt ran on NIO's shared pool, which also serves files.
-enum PasswordHashing {
-    /// The niceness of the pool's threads (Linux; elsewhere the threads keep the default).
-    /// Measured with `scripts/load` (200 at once, release build, 2 cores): at +10 (CFS weight
-    /// 110 against 1024) the storm ended at 1.13x its floor while signed-in pages answered p99
-    /// 560 ms; at +19 (weight 15) the pages of the people already working took the machine and
-    /// the last sign-ins waited 120 s.
-    static let niceness: Int32 = 10
+public enum PasswordHashing {
+    /// The niceness of the server's threads other than the pool's (Linux). Measured with
+    /// `scripts/load` (200 at once beside 20 reading browsers, release build, 2 cores):
+    /// +5 (CFS weight 335 against 1024): storm 1.83x its floor, pages p99 382 ms; +7: 1.75x,
+    /// 455 ms; +10: 1.37x, 696 ms (before the capture forms' options were written without the
+    /// template, which halved the identity form's CPU). docs/RELIABILITY.md has the runs since.
+    public static let othersNiceness: Int32 = 10
 
     /// The pool, started on first use and kept for the life of the process.
     static let pool: NIOThreadPool = {
@@ -36,14 +43,11 @@ enum PasswordHashing {
     /// storm). `FormAdmission` holds form saves meanwhile.
     static var backlogged: Bool { pending.load(ordering: .relaxed) > System.coreCount }
 
-    /// Runs `work` on the pool, at the pool's priority.
+    /// Runs `work` on the pool.
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         pending.add(1, ordering: .relaxed)
         defer { pending.subtract(1, ordering: .relaxed) }
-        return try await pool.runIfActive {
-            lowerThisThreadsPriority()
-            return work()
-        }
+        return try await pool.runIfActive { work() }
     }
 
     /// Whether `password` matches the bcrypt `hash`.
@@ -56,15 +60,66 @@ enum PasswordHashing {
         try await run { Bcrypt.hash(password, cost: 12) }
     }
 
-    /// Sets the calling thread's niceness to `niceness` (raising it needs no privilege). On
-    /// Linux the nice value is per thread, and `PRIO_PROCESS` with id 0 names the calling
-    /// thread only (setpriority(2), NOTES).
-    static func lowerThisThreadsPriority() {
+    /// Keeps every thread of this process but the pool's at `niceness`: now, and every
+    /// `interval` until cancelled (a thread inherits its creator's niceness, but one started
+    /// from a pool thread would keep the default). Does nothing outside Linux.
+    public static func yieldToThePool(niceness: Int32 = othersNiceness, every interval: Duration = .seconds(2)) async {
         #if os(Linux)
-            if currentThreadNiceness() < niceness {
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+            guard niceness > 0 else { return }
+            let pool = await poolThreadIDs()
+            while !Task.isCancelled {
+                raiseThreads(to: niceness, sparing: pool)
+                try? await Task.sleep(for: interval)
             }
         #endif
+    }
+
+    /// Raises the niceness of this process's threads not in `spared` to `niceness` (those
+    /// already at it or above are left); returns how many it changed.
+    @discardableResult
+    static func raiseThreads(to niceness: Int32, sparing spared: Set<Int32>) -> Int {
+        #if os(Linux)
+            var changed = 0
+            let which = __priority_which_t(PRIO_PROCESS.rawValue)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+                guard let tid = Int32(name), !spared.contains(tid) else { continue }
+                errno = 0
+                let current = getpriority(which, id_t(tid))
+                if errno == 0, current < niceness, setpriority(which, id_t(tid), niceness) == 0 { changed += 1 }
+            }
+            return changed
+        #else
+            return 0
+        #endif
+    }
+
+    /// The pool's threads (their kernel thread ids), found by running one task on each at once.
+    static func poolThreadIDs() async -> Set<Int32> {
+        final class Count: Sendable { let value = Atomic<Int>(0) }
+        let width = System.coreCount
+        let arrived = Count()
+        return await withTaskGroup(of: Int32?.self) { group in
+            for _ in 0..<width {
+                group.addTask {
+                    (try? await pool.runIfActive { () -> Int32? in
+                        // Each task holds its thread until every thread has one (at most 2 s).
+                        arrived.value.add(1, ordering: .relaxed)
+                        let until = ContinuousClock.now + .seconds(2)
+                        while arrived.value.load(ordering: .relaxed) < width, ContinuousClock.now < until { usleep(500) }
+                        return currentThreadID()
+                    }) ?? nil
+                }
+            }
+            var ids: Set<Int32> = []
+            for await id in group { if let id { ids.insert(id) } }
+            return ids
+        }
+    }
+
+    /// The calling thread's kernel id (Linux: `/proc/thread-self` links to "PID/task/TID").
+    static func currentThreadID() -> Int32? {
+        let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
+        return link.flatMap { $0.split(separator: "/").last.flatMap { Int32($0) } }
     }
 
     /// The calling thread's niceness (Linux; 0 elsewhere): for tests.

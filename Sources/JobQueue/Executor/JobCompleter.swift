@@ -133,36 +133,43 @@ final class JobCompleter: Sendable {
         let failures = Failures(
             ids: failedIDs, attempts: failedAttempts, states: failedStates, times: failedTimes,
             errors: failedErrors, failedAts: failedAts)
-        if let pipelines, !completed.isEmpty || !failedIDs.isEmpty {
-            // Pipeline steps need their successors inserted in the completing transaction, and
-            // only for the results that were written (a stale one advances nothing).
-            try await client.withTransaction(logger: logger) { tx in
-                let done = try await Self.complete(completed, worker: workerID, on: tx, logger: logger)
-                let failed = try await Self.fail(failures, worker: workerID, on: tx, logger: logger)
+        // One transaction that first locks every row it writes in id order: the heartbeat
+        // (`JobProcessor`) locks the same rows in the same order, so the two never deadlock
+        // (they did, with 40P01, when each took its rows in its own plan's order). Pipeline
+        // steps need their successors inserted in the completing transaction, and only for the
+        // results that were written (a stale one advances nothing).
+        try await client.withTransaction(logger: logger) { tx in
+            try await Self.lockInOrder(completed.map(\.0) + failedIDs + snoozedIDs, on: tx, logger: logger)
+            let done = try await Self.complete(completed, worker: workerID, on: tx, logger: logger)
+            let failed = try await Self.fail(failures, worker: workerID, on: tx, logger: logger)
+            if let pipelines, !done.isEmpty || !failed.isEmpty {
                 try await pipelines.advance(completed: done, failed: failed, on: tx)
             }
-        } else {
-            try await client.withConnection { connection in
-                _ = try await Self.complete(completed, worker: workerID, on: connection, logger: logger)
-                _ = try await Self.fail(failures, worker: workerID, on: connection, logger: logger)
+            if !snoozedIDs.isEmpty {
+                // Snoozed or given back: the attempt is not counted; `scheduled` until `until`
+                // (the scheduler makes it available), or available at once when it is due.
+                try await tx.query(
+                    """
+                    UPDATE jobs j SET state = CASE WHEN s.until <= now() THEN 'available' ELSE 'scheduled' END::job_state,
+                                      scheduled_at = s.until, attempt = greatest(j.attempt - 1, 0)
+                      FROM unnest(\(snoozedIDs)::bigint[], \(snoozedAttempts)::int4[], \(snoozedTimes)::timestamptz[]) AS s(id, attempt, until)
+                     WHERE j.id = s.id AND j.state = 'running' AND j.attempt = s.attempt AND j.attempted_by = \(workerID)
+                    """, logger: logger)
             }
-        }
-        if !snoozedIDs.isEmpty {
-            // Snoozed or given back: the attempt is not counted; `scheduled` until `until`
-            // (the scheduler makes it available), or available at once when it is due.
-            try await client.query(
-                """
-                UPDATE jobs j SET state = CASE WHEN s.until <= now() THEN 'available' ELSE 'scheduled' END::job_state,
-                                  scheduled_at = s.until, attempt = greatest(j.attempt - 1, 0)
-                  FROM unnest(\(snoozedIDs)::bigint[], \(snoozedAttempts)::int4[], \(snoozedTimes)::timestamptz[]) AS s(id, attempt, until)
-                 WHERE j.id = s.id AND j.state = 'running' AND j.attempt = s.attempt AND j.attempted_by = \(workerID)
-                """, logger: logger)
         }
     }
 
     /// Failed attempts, column by column (the statement's arrays).
     struct Failures {
         var ids: [Int64], attempts: [Int], states: [String], times: [Date], errors: [String], failedAts: [Double]
+    }
+
+    /// Locks the rows of `ids` in ascending id order (the order every multi-row writer of
+    /// running jobs takes).
+    static func lockInOrder(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        guard ids.count > 1 else { return }
+        try await connection.query(
+            "SELECT id FROM jobs WHERE id = ANY(\(ids)::bigint[]) ORDER BY id FOR UPDATE", logger: logger)
     }
 
     /// Marks completed the jobs whose attempt is still this worker's; returns those written.

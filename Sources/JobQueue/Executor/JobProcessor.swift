@@ -457,11 +457,15 @@ public final class JobProcessor: Service, Sendable {
             let ids = Array(Set(live).union(finishing))
             guard !ids.isEmpty else { continue }
             do {
+                // The rows are locked in id order, as the completer locks them (no deadlock).
                 let alive: Set<Int64> = try await Deadline.run(limit: configuration.statementDeadline) { [self] in
                     let rows = try await client.query(
                         """
                         UPDATE jobs SET heartbeat_at = now()
-                         WHERE id = ANY(\(ids)::bigint[]) AND state = 'running' AND attempted_by = \(configuration.workerID)
+                         WHERE id IN (SELECT id FROM jobs
+                                       WHERE id = ANY(\(ids)::bigint[]) AND state = 'running'
+                                         AND attempted_by = \(configuration.workerID)
+                                       ORDER BY id FOR UPDATE)
                         RETURNING id
                         """, logger: logger)
                     var alive: Set<Int64> = []
