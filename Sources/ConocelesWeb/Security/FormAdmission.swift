@@ -39,7 +39,7 @@ final class FormAdmission: Sendable {
     private let state = Mutex(State())
 
     init(
-        pauseFactor: Double = 5, maxWait: Duration = .seconds(60),
+        pauseFactor: Double = 8, maxWait: Duration = .seconds(60),
         storm: @escaping @Sendable () -> Bool = { PasswordHashing.backlogged }
     ) {
         self.pauseFactor = pauseFactor

@@ -23,11 +23,11 @@ import Synchronization
 /// Before, bcrypt ran on NIO's shared pool, which also serves files.
 public enum PasswordHashing {
     /// The niceness of the server's threads other than the pool's (Linux). Measured with
-    /// `scripts/load` (200 at once beside 20 reading browsers, release build, 2 cores):
-    /// +5 (CFS weight 335 against 1024): storm 1.83x its floor, pages p99 382 ms; +7: 1.75x,
-    /// 455 ms; +10: 1.37x, 696 ms (before the capture forms' options were written without the
-    /// template, which halved the identity form's CPU). docs/RELIABILITY.md has the runs since.
-    public static let othersNiceness: Int32 = 10
+    /// `scripts/load` (200 at once beside 20 reading browsers, release build, 2 cores; the
+    /// storm's last sign-in against its floor, the browsers' pages p99): +5 1.83x, 382 ms;
+    /// +7 1.75x, 455 ms; +10 1.35–1.42x, 568–938 ms; +9 (with form saves paused 8x their
+    /// duration) 1.44x, 445 ms. docs/RELIABILITY.md, "Sign-in storm, session 31".
+    public static let othersNiceness: Int32 = 9
 
     /// The pool, started on first use and kept for the life of the process.
     static let pool: NIOThreadPool = {
