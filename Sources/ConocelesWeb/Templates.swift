@@ -18,7 +18,8 @@ enum Templates {
         }
         // Every `{{name}}` is escaped by `String.htmlEscaped` (byte by byte: see there), not by
         // the library's own HTML type, which compares characters and so leaves a quote followed
-        // by a combining mark unescaped. The pragma sets it for each template and its partials.
+        // by a combining mark unescaped. Every template starts with the pragma that sets it (a
+        // partial starts again from the library's type, so each one needs its own).
         MustacheContentTypes.register(EscapedHTML(), named: EscapedHTML.name)
         var library = MustacheLibrary()
         let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)

@@ -20,13 +20,17 @@ struct TemplateEscapingTests {
     @Test func templatesEscapeWithIt() {
         // Through the site's library: an id with a combining mark after its quote stays inside
         // its attribute (the library's own escape compares characters and let it out).
+        // The "¿Cuál?" field is a partial (`captura/campo`), which starts from the library's type.
+        let other = InputView(id: "cual", label: "Cuál", value: "v\"\u{301} autofocus onfocus=alert(2) w")
         let question = QuestionView(
             id: "x\"\u{301} autofocus onfocus=alert(1) y", name: "n", label: "L", options: [], error: nil, radio: false,
-            checkbox: false, select: true, other: nil, errorID: nil)
+            checkbox: false, select: true, other: other, errorID: nil)
         let page = Templates.render("captura/pregunta", question)
         let escaped = "id=\"x&quot;\u{301} autofocus onfocus=alert(1) y\""
-        let raw = "x\"\u{301}"
+        let escapedInPartial = "value=\"v&quot;\u{301} autofocus onfocus=alert(2) w\""
+        let raw = "\"\u{301}"
         #expect(page.contains(escaped))
+        #expect(page.contains(escapedInPartial))
         #expect(!page.contains(raw))
     }
 

@@ -1,3 +1,4 @@
+import ConocelesCore
 import Foundation
 
 /// Rewrites the links of an exported page so they resolve inside the export, from any
@@ -24,7 +25,7 @@ struct StaticLinkRewriter: Sendable {
             let (_, name, value) = match.output
             var target = address(String(value), isFormAction: name == "action")
             if target.hasPrefix("/"), !target.hasPrefix("//") { target = Self.relative(target, from: directory) }
-            output += "\(name)=\"\(Self.escape(target))\""
+            output += "\(name)=\"\(target.htmlEscaped)\""
             rest = rest[match.range.upperBound...]
         }
         output += rest
@@ -86,9 +87,5 @@ struct StaticLinkRewriter: Sendable {
         guard page >= 1 else { return nil }
         let path = StaticSitePlan.listingPath(office: office, page: page)
         return plan.links[String(path.dropLast())] == nil ? nil : StaticSitePlan.encodedPath(path)
-    }
-
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

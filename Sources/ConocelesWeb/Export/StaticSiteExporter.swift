@@ -1,3 +1,4 @@
+import ConocelesCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -151,16 +152,11 @@ public struct StaticSiteExporter: Sendable {
     func officeNavigation(_ plan: StaticSitePlan) -> String {
         let links = context.process.offices.filter { plan.offices.contains($0.code) }.map { office in
             "<li><a href=\"\(StaticSitePlan.encodedPath(StaticSitePlan.listingPath(office: office.code, page: 1)))\">"
-                + "\(Self.escapeHTML(office.name))</a></li>"
+                + "\(office.name.htmlEscaped)</a></li>"
         }
         guard !links.isEmpty else { return "" }
         return "<nav aria-labelledby=\"por-cargo\"><h2 id=\"por-cargo\">Candidaturas por cargo</h2><ul>"
             + "<li><a href=\"\(StaticSitePlan.listing)/\">Todos los cargos</a></li>" + links.joined() + "</ul></nav>\n"
-    }
-
-    static func escapeHTML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// The site's response to a GET of `uri`, as an anonymous visitor.
