@@ -32,31 +32,22 @@ public struct ProfileCapture: Sendable {
 
     /// Loads the profile of `candidacy` (authorization is the caller's).
     public func load(_ candidacy: Candidacy, logger: Logger) async throws -> ProfileCaptureState {
-        let questionnaires = QuestionnaireRepository(client: client, cipher: cipher, logger: logger)
-        let workflow = try await ProfileWorkflowRepository(client: client, logger: logger).workflow(for: candidacy.id)
-        let state = workflow.state
-        let noticeAccepted = try await questionnaires.hasAcceptedPrivacyNotice(version: PrivacyNotice.version, for: candidacy.id)
-        let storedCurricular = try await questionnaires.curricular(for: candidacy.id)
-        let curricular = storedCurricular?.answers ?? CurricularQuestionnaire()
-        var identity: IdentityQuestionnaire?
-        var blocked = false
-        do {
-            identity = try await questionnaires.identity(for: candidacy.id)
-        } catch let error as StorageError where error.code == .blocked {
-            blocked = true
-        }
-        let consent = try await questionnaires.consentInForce(for: candidacy.id)
+        // One statement for what the page shows (a capture page is read far more often than saved).
+        let record = try await QuestionnaireRepository(client: client, cipher: cipher, logger: logger)
+            .captureRecord(for: candidacy.id, noticeVersion: PrivacyNotice.version)
+        let workflow = record.workflow
+        let curricular = record.curricular?.answers ?? CurricularQuestionnaire()
         let report = ProfileCompleteness.check(
-            privacyNoticeAccepted: noticeAccepted, curricular: curricular, identity: identity, candidacy: candidacy,
+            privacyNoticeAccepted: record.noticeAccepted, curricular: curricular, identity: record.identity, candidacy: candidacy,
             catalogs: catalogs, rules: process.rules, photoReferenceDate: photoReferenceDate())
         var profile = ProfileCaptureState(
-            candidacy: candidacy, state: state, noticeAccepted: noticeAccepted, curricular: curricular,
-            identity: identity, identityBlocked: blocked, consent: consent.consent,
-            consentBySignedForm: consent.signedForm, report: report)
+            candidacy: candidacy, state: workflow.state, noticeAccepted: record.noticeAccepted, curricular: curricular,
+            identity: record.identity, identityBlocked: record.identityBlocked, consent: record.consent,
+            consentBySignedForm: record.consentBySignedForm, report: report)
         profile.timeZone = process.timeZone
-        profile.curricularSaved = storedCurricular.map { .init(revision: $0.revision, updatedAt: $0.updatedAt, updatedBy: $0.updatedBy) }
-        profile.identitySaved = blocked ? nil : try await questionnaires.identityRevision(for: candidacy.id)
-        profile.fieldObservations = try await FieldObservationRepository(client: client, logger: logger).observations(for: candidacy.id)
+        profile.curricularSaved = record.curricular.map { .init(revision: $0.revision, updatedAt: $0.updatedAt, updatedBy: $0.updatedBy) }
+        profile.identitySaved = record.identityRevision
+        profile.fieldObservations = record.fieldObservations
         profile.observations = workflow.history
             .filter { ($0.action == .returnWithObservations || $0.action == .rejectModification) && $0.observations != nil }
             .reversed()
