@@ -84,19 +84,34 @@ struct SessionController {
                 status: status
             ).response(from: request, context: ctx)
         }
-        // Counted before the password is checked: a refused attempt costs no bcrypt.
-        if case .refused(let retryAt) = try await throttle.begin(username: username, address: ctx.clientAddress) {
+        // Admitted in order, a few at a time (`SignInAdmission`: a storm's sign-ins do not take
+        // the database from the pages), then counted before the password is checked: a refused
+        // attempt costs no bcrypt.
+        enum Check: Sendable {
+            case throttled(Date)
+            case checked(Account?, matches: Bool)
+        }
+        let check = try await SignInAdmission.shared.run { () async throws -> Check in
+            if case .refused(let retryAt) = try await throttle.begin(username: username, address: ctx.clientAddress) {
+                return .throttled(retryAt)
+            }
+            let found =
+                username.isEmpty || username.utf8.count > 64
+                ? nil : try await AccountRepository(client: context.database.client, logger: ctx.logger).credentials(username: username)
+            let matches = try await PasswordHashing.verify(password, hash: found?.1 ?? Self.decoyHash)
+            return .checked(found?.0, matches: matches)
+        }
+        let found: Account?, matches: Bool
+        switch check {
+        case .throttled(let retryAt):
             ctx.logger.notice("sign-in throttled", metadata: ["client_address": "\(ctx.clientAddress)"])
             var response = try refuse(Self.throttledMessage(retryAt: retryAt, timeZone: context.process.timeZone), .tooManyRequests)
             response.headers[.retryAfter] = String(Self.secondsUntil(retryAt))
             return response
+        case .checked(let account, let matched):
+            (found, matches) = (account, matched)
         }
-        let found =
-            username.isEmpty || username.utf8.count > 64
-            ? nil : try await AccountRepository(client: context.database.client, logger: ctx.logger).credentials(username: username)
-        let hash = found?.1 ?? Self.decoyHash
-        let matches = try await PasswordHashing.verify(password, hash: hash)
-        guard let (account, _) = found, matches, account.processID == nil || account.processID == context.process.id else {
+        guard let account = found, matches, account.processID == nil || account.processID == context.process.id else {
             try await throttle.finish(username: username, address: ctx.clientAddress, succeeded: false)
             return try refuse("El usuario o la contraseña no son correctos.", .unauthorized)
         }

@@ -39,9 +39,12 @@ public enum PasswordHashing {
     /// bcrypt checks and hashes asked for and not finished (running or queued).
     static let pending = Atomic<Int>(0)
 
-    /// Whether people wait for the pool: more work asked for than it has threads (a sign-in
-    /// storm). `FormAdmission` holds form saves meanwhile.
-    static var backlogged: Bool { pending.load(ordering: .relaxed) > System.coreCount }
+    /// Whether people wait for the pool: more work asked for than it has threads, or sign-ins
+    /// waiting to be admitted to it (`SignInAdmission`): a sign-in storm. `FormAdmission`
+    /// holds form saves meanwhile.
+    static var backlogged: Bool {
+        pending.load(ordering: .relaxed) > System.coreCount || SignInAdmission.shared.waiting > 0
+    }
 
     /// Runs `work` on the pool.
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
