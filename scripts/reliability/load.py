@@ -11,7 +11,8 @@ e-mails in the sink → activation links). Then:
   its forms (a candidate: its profile, curricular and identity questionnaires; a
   representative: its list and one of its candidacies' curricular form).
 `pages_p99_ms` is the p99 of the signed-in browsers' page views that started during the
-storm (until the last sign-in was answered). Prints per-kind request counts, 5xx and p50/p99;
+storm (until the last sign-in was answered). Prints per-kind request counts, 5xx and p50/p99,
+the browsers' page views of the storm by 5 s (p50 and p99 per bucket);
 last line:
   LOAD people=N requests=N errors_5xx=N unanswered=N signin_p99_ms=X signin_floor_ms=X pages_p99_ms=X
 """

@@ -6,7 +6,7 @@ import PostgresNIO
 /// Everything a capture page shows of one candidacy's profile, read in one statement: the
 /// workflow's state and history, the privacy notice's acceptance, both questionnaires (the
 /// identity one opened here, never sent anywhere sealed), the consent in force and the
-/// staff's field observations. A capture page is read far more often than it is saved (a
+/// staff's field observations (newest first). A capture page is read far more often than it is saved (a
 /// sign-in storm is 200 people opening their forms at once): one round trip instead of
 /// nine is what keeps it cheap for the server and for PostgreSQL.
 public struct CaptureRecord: Sendable {
@@ -60,8 +60,8 @@ extension QuestionnaireRepository {
     }
 
     static func captureRecord(_ row: PostgresRandomAccessRow, candidacyID: String, cipher: SensitiveDataCipher) throws -> CaptureRecord {
-        let invalid = StorageError(.invalidStoredData, "Historial del perfil \(candidacyID) con valores desconocidos.")
-        guard let state = ProfileState(rawValue: try row["state"].decode(String.self)) else { throw invalid }
+        func invalid() -> StorageError { StorageError(.invalidStoredData, "Historial del perfil \(candidacyID) con valores desconocidos.") }
+        guard let state = ProfileState(rawValue: try row["state"].decode(String.self)) else { throw invalid() }
         var curricular: StoredCurricular?
         if let answers = try row["c_answers"].decode(String?.self) {
             curricular = StoredCurricular(
@@ -94,7 +94,7 @@ extension QuestionnaireRepository {
                 let action = (item[2] as? String).flatMap(ProfileAction.init(rawValue:)),
                 let role = (item[3] as? String).flatMap(ActorRole.init(rawValue:)), let actorID = item[4] as? String,
                 let seconds = (item[5] as? NSNumber)?.doubleValue
-            else { throw invalid }
+            else { throw invalid() }
             history.append(
                 ProfileTransition(
                     from: from, to: to, action: action, actor: ProfileActor(role: role, id: actorID),
@@ -104,7 +104,7 @@ extension QuestionnaireRepository {
         for item in try Self.jsonRows(row["field_observations"].decode(String?.self)) {
             guard item.count == 4, let field = item[0] as? String, let text = item[1] as? String,
                 let seconds = (item[2] as? NSNumber)?.doubleValue, let by = item[3] as? String
-            else { throw invalid }
+            else { throw invalid() }
             observations.append(.init(field: field, observation: text, madeAt: Date(timeIntervalSince1970: seconds), madeBy: by))
         }
         return CaptureRecord(

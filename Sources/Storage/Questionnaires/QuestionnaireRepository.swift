@@ -160,12 +160,6 @@ public struct QuestionnaireRepository: Sendable {
         public let updatedBy: String
     }
 
-    /// The revision of the identity answers of `candidacyID` and who saved them, without
-    /// opening them; nil when never saved.
-    public func identityRevision(for candidacyID: String) async throws -> SavedRevision? {
-        try await client.withConnection { connection in try await identityRevision(candidacyID, on: connection) }
-    }
-
     func identityRevision(_ candidacyID: String, on connection: PostgresConnection) async throws -> SavedRevision? {
         let rows = try await connection.query(
             """

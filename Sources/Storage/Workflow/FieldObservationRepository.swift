@@ -39,18 +39,4 @@ public struct FieldObservationRepository: Sendable {
                 """, logger: logger)
         }
     }
-
-    /// Every field observation of `candidacyID`, newest first.
-    public func observations(for candidacyID: String) async throws -> [FieldObservation] {
-        let rows = try await client.query(
-            """
-            SELECT field, observation, made_at, made_by FROM profile_field_observations
-             WHERE candidacy_id = \(candidacyID) ORDER BY made_at DESC, id DESC
-            """, logger: logger)
-        var found: [FieldObservation] = []
-        for try await (field, observation, at, by) in rows.decode((String, String, Date, String).self) {
-            found.append(FieldObservation(field: field, observation: observation, madeAt: at, madeBy: by))
-        }
-        return found
-    }
 }
