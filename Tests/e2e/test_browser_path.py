@@ -267,7 +267,7 @@ def test_from_approval_to_a_published_profile(binary, system, driver):
     corrected = "cooperativa " + " ".join(["artesanas"] * 40)
     type_into(driver, "historia_profesional", corrected)
     submit(driver, "Guardar borrador")
-    wait_url(driver, lambda url: "/curricular" in url)
+    wait_url(driver, lambda url: "/curricular?guardado=" in url)  # the save's redirect, not the form
     driver.get(f"{base}/candidaturas/{candidacy}/modificacion")
     wait_text(driver, "Enviar la modificación para su verificación")
     checked()

@@ -90,9 +90,11 @@ def test_public_reads_come_from_the_replica_and_follow_its_replay(binary, env, s
         assert psql(url, "SELECT count(*) FROM registration_events WHERE id = 'evt-approve-9001'") == "1"
         assert psql(replica_url, "SELECT count(*) FROM registration_events WHERE id = 'evt-approve-9001'") == "0"
 
-        # Replay resumes: the new version shows once replicated.
+        # Replay resumes: the new version shows once replicated (or a later one: the approval
+        # above reaches the public listing in a refresh of its own, which the replica may
+        # replay before the first poll sees the second version).
         psql(replica.url(), "SELECT pg_wal_replay_resume()")
-        wait_for(lambda: public_version(base)[0] == second, 30, "the public API to show the replicated version")
+        wait_for(lambda: public_version(base)[0] >= second, 30, "the public API to show the replicated version")
     except BaseException:
         for p in processes:
             print(p.log()[-5000:])
